@@ -1,0 +1,49 @@
+import type { DomainError } from '../domain/case/model.js';
+
+/**
+ * The one error a workflow command can end with, whether the domain refused it
+ * (INVALID_STATE, NOT_A_PARTY …) or the application did (NOT_FOUND,
+ * CONCURRENT_MODIFICATION …). GraphQL exposes it as the `CommandError` member of every
+ * mutation's result union, with `code` from the `ErrorCode` enum.
+ */
+export const COMMAND_ERROR_CODES = [
+  // refused by the domain (src/domain/case/model.ts)
+  'INVALID_STATE',
+  'NOT_A_PARTY',
+  'WRONG_PARTY',
+  'NOT_A_RECIPIENT',
+  'ALREADY_ACKNOWLEDGED',
+  'EVENT_NOT_FOUND',
+  'NOT_ANNULLABLE',
+  'ALREADY_ANNULLED',
+  'CARE_PLAN_NOT_FOUND',
+  'INVALID_INPUT',
+  'TIME_ORDER',
+  // refused by the application
+  'NO_ACTING_UNIT',
+  'CASE_NOT_FOUND',
+  'UNIT_NOT_FOUND',
+  'UNIT_KIND_MISMATCH',
+  'PATIENT_NOT_FOUND',
+  'INVALID_PERSONAL_IDENTITY_NUMBER',
+  'INVALID_HSA_ID',
+  'INVALID_ID',
+  'CONCURRENT_MODIFICATION',
+] as const;
+
+export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
+
+export class CommandError extends Error {
+  constructor(
+    readonly code: CommandErrorCode,
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+
+  static fromDomain(error: DomainError): CommandError {
+    return new CommandError(error.code, error.message);
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment, validated once at start. A bad value stops the
+ * process with one line naming the variable (see main.ts), never a stack trace.
+ */
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535); // 0: any free port (tests)
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4000),
+  /** The address people and IdPs reach us at; SAML ACS URLs and token issuer derive from it. */
+  PUBLIC_URL: z.url().optional(),
+  /** When unset, an embedded PostgreSQL is started in EMBEDDED_PG_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+  EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+  EMBEDDED_PG_PORT: port.default(54329),
+  /** Seed the demo region when the database has no organisations yet. */
+  SEED_DEMO: boolean.optional(),
+  /** Role the API switches to on every connection; it may only do what migrations grant. */
+  DATABASE_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain PostgreSQL role name')
+    .default('brygga_app'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Adds the SQL statement count of a request to the response's extensions (dev, tests, bench). */
+  EXPOSE_SQL_COUNT: boolean.default(false),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema> & { PUBLIC_URL: string };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = issue.path.join('.') || 'environment';
+    throw new ConfigError(`invalid configuration: ${name}: ${issue.message}`);
+  }
+  const config = parsed.data;
+  return {
+    ...config,
+    PUBLIC_URL:
+      config.PUBLIC_URL ??
+      `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
+  };
+}

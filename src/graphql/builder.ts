@@ -1,0 +1,86 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import type PrismaTypes from '../db/generated/pothos-types.js';
+import { getDatamodel } from '../db/generated/pothos-types.js';
+import type { Context } from './context.js';
+import { ForbiddenError, UnauthenticatedError } from './errors.js';
+
+/**
+ * The one Pothos builder. Plugin order matters: scope-auth wraps every resolver first,
+ * so no other plugin's work (prisma selections, error unions) runs for a caller the
+ * policy refuses.
+ */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: {
+    /** A verified access token. */
+    authenticated: boolean;
+    /** An acting commission whose unit Brygga knows (needed for any case work). */
+    actingUnit: boolean;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    Date: { Input: Date; Output: Date | string };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    Decimal: { Input: string; Output: string | { toString(): string } };
+  };
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+}>({
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      authenticated: ctx.principal !== null,
+      actingUnit: ctx.actor !== null,
+    }),
+    // No token at all is "sign in first"; a token without the needed scope is "not allowed".
+    unauthorizedError: (_parent, context, _info, result) =>
+      context.principal ? new ForbiddenError(result.message) : new UnauthenticatedError(),
+  },
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    defaultConnectionSize: 20,
+    maxConnectionSize: 100,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+  },
+  errors: {
+    defaultTypes: [],
+    defaultResultOptions: { name: ({ fieldName }) => `${upperFirst(fieldName)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${upperFirst(fieldName)}Result` },
+  },
+});
+
+function upperFirst(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('Date', DateResolver);
+builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.scalarType('Decimal', {
+  description: 'An exact decimal amount, serialised as a string (e.g. "9300.00").',
+  serialize: (value) => value.toString(),
+  parseValue: (value) => {
+    if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) {
+      throw new TypeError('Decimal must be a string of digits, e.g. "9300.00"');
+    }
+    return value;
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,168 @@
+import type { Prisma } from '../../db/generated/prisma/client.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { BadInputError } from '../errors.js';
+import { decodeId } from '../global-id.js';
+
+export const InvoiceKind = builder.enumType('InvoiceKind', {
+  values: {
+    PAYMENT_RESPONSIBILITY: { description: 'Faktureringsunderlag for betalningsansvar.' },
+    COST_SHARING: { description: 'The system’s own cost shared among municipalities.' },
+  } as const,
+});
+export const InvoiceStatus = builder.enumType('InvoiceStatus', {
+  values: ['DRAFT', 'APPROVED', 'SENT'] as const,
+});
+export const InvoiceLineKind = builder.enumType('InvoiceLineKind', {
+  values: {
+    CHARGE: {},
+    CREDIT: { description: 'Corrects an earlier line; lines are never edited.' },
+  } as const,
+});
+export const PaymentModel = builder.enumType('PaymentModel', {
+  values: {
+    STATUTORY_DEFAULT: { description: 'Lag (2017:612) when no agreement exists.' },
+    INDIVIDUAL: { description: 'Days counted per patient.' },
+    AVERAGE: { description: 'Average days per municipality and month.' },
+  } as const,
+});
+
+/**
+ * Invoices concern organisations, not units: a caller sees those where the organisation of
+ * their acting unit is the debtor or the creditor. (Field rules by role: issue 4.)
+ */
+function visibleInvoiceWhere(ctx: Context): Prisma.InvoiceWhereInput {
+  if (!ctx.actor) return { id: { in: [] } };
+  const org = ctx.actor.organizationId;
+  return { OR: [{ debtorId: org }, { creditorId: org }] };
+}
+
+builder.prismaNode('InvoiceLine', {
+  id: { field: 'id' },
+  // Not visible reads as absent: node(id) answers null, as for an id that never existed.
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, invoice: visibleInvoiceWhere(ctx) }),
+  fields: (t) => ({
+    position: t.exposeInt('position'),
+    kind: t.expose('kind', { type: InvoiceLineKind }),
+    description: t.exposeString('description'),
+    days: t.exposeInt('days'),
+    dates: t.field({
+      type: ['Date'],
+      select: { dates: true },
+      resolve: (line) => line.dates.map((d) => d.toISOString().slice(0, 10)),
+    }),
+    pricePerDay: t.expose('pricePerDay', { type: 'Decimal' }),
+    amount: t.expose('amount', { type: 'Decimal' }),
+    eventIds: t.exposeStringList('eventIds', {
+      description: 'The case events behind these days (ids of CaseEvent rows).',
+    }),
+    case: t.relation('case', { nullable: true }),
+    correctsLineId: t.exposeString('correctsLineId', { nullable: true }),
+  }),
+});
+
+export const Invoice = builder.prismaNode('Invoice', {
+  id: { field: 'id' },
+  // Not visible reads as absent: node(id) answers null, as for an id that never existed.
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, AND: [visibleInvoiceWhere(ctx)] }),
+  description:
+    'Faktureringsunderlag per municipality or district and month, or a cost-sharing invoice.',
+  fields: (t) => ({
+    kind: t.expose('kind', { type: InvoiceKind }),
+    status: t.expose('status', { type: InvoiceStatus }),
+    period: t.field({
+      type: 'String',
+      description: 'The invoiced month, YYYY-MM.',
+      select: { period: true },
+      resolve: (i) => i.period.toISOString().slice(0, 7),
+    }),
+    debtor: t.relation('debtor'),
+    creditor: t.relation('creditor'),
+    totalAmount: t.expose('totalAmount', { type: 'Decimal' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    approvedAt: t.expose('approvedAt', { type: 'DateTime', nullable: true }),
+    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true }),
+    lines: t.relation('lines', { query: { orderBy: { position: 'asc' } } }),
+  }),
+});
+
+const InvoiceFilter = builder.inputType('InvoiceFilter', {
+  fields: (t) => ({
+    kind: t.field({ type: InvoiceKind, required: false }),
+    status: t.field({ type: InvoiceStatus, required: false }),
+    debtorId: t.id({ required: false }),
+    period: t.string({ required: false, description: 'YYYY-MM' }),
+  }),
+});
+
+builder.queryField('invoices', (t) =>
+  t.prismaConnection({
+    type: Invoice,
+    cursor: 'id',
+    authScopes: { actingUnit: true },
+    args: { filter: t.arg({ type: InvoiceFilter, required: false }) },
+    resolve: (query, _root, { filter }, ctx) => {
+      const and: Prisma.InvoiceWhereInput[] = [visibleInvoiceWhere(ctx)];
+      if (filter?.kind) and.push({ kind: filter.kind });
+      if (filter?.status) and.push({ status: filter.status });
+      if (filter?.debtorId != null)
+        and.push({ debtorId: decodeId(filter.debtorId, 'Organization', 'filter.debtorId') });
+      if (filter?.period) {
+        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) {
+          throw new BadInputError('INVALID_PERIOD', 'period must be YYYY-MM.', 'filter.period');
+        }
+        and.push({ period: new Date(`${filter.period}-01T00:00:00Z`) });
+      }
+      return ctx.prisma.invoice.findMany({
+        ...query,
+        where: { AND: and },
+        orderBy: [{ period: 'desc' }, { id: 'asc' }],
+      });
+    },
+  }),
+);
+
+builder.prismaObject('PaymentAgreementPrice', {
+  fields: (t) => ({
+    year: t.exposeInt('year'),
+    pricePerDay: t.expose('pricePerDay', { type: 'Decimal' }),
+  }),
+});
+
+builder.prismaNode('PaymentAgreement', {
+  id: { field: 'id' },
+  description: 'An agreement on payment responsibility, valid for a period.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    model: t.expose('model', { type: PaymentModel }),
+    validFrom: t.expose('validFrom', { type: 'Date' }),
+    validTo: t.expose('validTo', { type: 'Date', nullable: true }),
+    parameters: t.field({
+      type: 'JSONObject',
+      select: { parameters: true },
+      resolve: (a) => a.parameters as Record<string, unknown>,
+    }),
+    decision: t.exposeString('decision', { description: 'The decision the agreement rests on.' }),
+    prices: t.relation('prices', { query: { orderBy: { year: 'asc' } } }),
+  }),
+});
+
+builder.queryField('paymentAgreements', (t) =>
+  t.prismaField({
+    type: ['PaymentAgreement'],
+    authScopes: { actingUnit: true },
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.paymentAgreement.findMany({
+        ...query,
+        where: {
+          OR: [
+            { regionId: ctx.actor!.organizationId },
+            { municipalityId: ctx.actor!.organizationId },
+          ],
+        },
+        orderBy: { validFrom: 'asc' },
+      }),
+  }),
+);

@@ -1,0 +1,116 @@
+import { visibleCaseWhere } from '../../authz/case-access.js';
+import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
+import { builder } from '../builder.js';
+import { BadInputError } from '../errors.js';
+import { Unit } from './unit.js';
+
+export const PatientIdentityKind = builder.enumType('PatientIdentityKind', {
+  values: {
+    PERSONNUMMER: { description: 'Personal identity number from the population register.' },
+    SAMORDNINGSNUMMER: { description: 'Co-ordination number (day of birth + 60).' },
+  } as const,
+});
+
+export const Patient = builder.prismaNode('Patient', {
+  id: { field: 'id' },
+  description: 'A patient of one or more cases.',
+  // A patient is reachable only through a case the caller may see.
+  // Not visible reads as absent: node(id) answers null, as for an id that never existed.
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, cases: { some: visibleCaseWhere(ctx.actor) } }),
+  fields: (t) => ({
+    personalIdentityNumber: t.exposeString('personalIdentityNumber'),
+    identityKind: t.expose('identityKind', { type: PatientIdentityKind }),
+    givenName: t.exposeString('givenName'),
+    familyName: t.exposeString('familyName'),
+    protectedIdentity: t.exposeBoolean('protectedIdentity', {
+      description: 'Skyddade personuppgifter: show name and address only where needed.',
+    }),
+    homeMunicipalityCode: t.exposeString('homeMunicipalityCode'),
+    homeOrganization: t.relation('homeOrganization', {
+      description: 'The municipality or district responsible for the patient.',
+    }),
+    cases: t.relatedConnection('cases', {
+      cursor: 'id',
+      description: 'The cases of this patient that the caller may see.',
+      query: (_args, ctx) => ({
+        where: visibleCaseWhere(ctx.actor),
+        orderBy: { admittedAt: 'desc' },
+      }),
+    }),
+  }),
+});
+
+/** What the registers say of a person: for the admission notice form. */
+const PatientRegisterRecord = builder
+  .objectRef<{
+    personalIdentityNumber: string;
+    identityKind: 'PERSONNUMMER' | 'SAMORDNINGSNUMMER';
+    givenName: string;
+    familyName: string;
+    protectedIdentity: boolean;
+    municipalityCode: string;
+    homeOrganizationHsaId: string;
+    listedAtUnitHsaId: string | null;
+  }>('PatientRegisterRecord')
+  .implement({
+    description: 'A person as the population register and the primary-care listing know them.',
+    fields: (t) => ({
+      personalIdentityNumber: t.exposeString('personalIdentityNumber'),
+      identityKind: t.field({ type: PatientIdentityKind, resolve: (r) => r.identityKind }),
+      givenName: t.exposeString('givenName'),
+      familyName: t.exposeString('familyName'),
+      protectedIdentity: t.exposeBoolean('protectedIdentity'),
+      municipalityCode: t.exposeString('municipalityCode'),
+      homeOrganization: t.prismaField({
+        type: 'Organization',
+        nullable: true,
+        resolve: (query, r, _args, ctx) =>
+          ctx.prisma.organization.findUnique({
+            ...query,
+            where: { hsaId: r.homeOrganizationHsaId },
+          }),
+      }),
+      listedAt: t.prismaField({
+        type: Unit,
+        nullable: true,
+        description: 'The primary-care unit where the person is listed, if any.',
+        resolve: (query, r, _args, ctx) =>
+          r.listedAtUnitHsaId
+            ? ctx.prisma.unit.findUnique({ ...query, where: { hsaId: r.listedAtUnitHsaId! } })
+            : null,
+      }),
+    }),
+  });
+
+builder.queryField('lookupPatient', (t) =>
+  t.field({
+    type: PatientRegisterRecord,
+    nullable: true,
+    description:
+      'Look a person up in the population register and the listing service by personnummer or samordningsnummer.',
+    authScopes: { actingUnit: true },
+    args: { personalIdentityNumber: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const parsed = parsePersonalIdentityNumber(args.personalIdentityNumber);
+      if (!parsed.ok) {
+        throw new BadInputError(
+          'INVALID_PERSONAL_IDENTITY_NUMBER',
+          parsed.error.message,
+          'personalIdentityNumber',
+        );
+      }
+      const pnr = parsed.value.number;
+      const [person, listing] = await Promise.all([
+        ctx.services.population.lookup(pnr),
+        ctx.services.listing.listingOf(pnr),
+      ]);
+      if (!person) return null;
+      return {
+        ...person,
+        identityKind: parsed.value.kind,
+        listedAtUnitHsaId: listing?.unitHsaId ?? null,
+      };
+    },
+  }),
+);

@@ -1,0 +1,597 @@
+import { randomUUID } from 'node:crypto';
+import type { InputFieldMap } from '@pothos/core';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { CaseCommand, UnitCheck } from '../../cases/case-service.js';
+import { COMMAND_ERROR_CODES, CommandError } from '../../cases/command-error.js';
+import * as commands from '../../domain/case/commands.js';
+import {
+  DISCHARGE_DESTINATIONS,
+  MEDICATION_CHANGE_KINDS,
+} from '../../domain/case/discharge-information.js';
+import type { Actor } from '../../domain/case/model.js';
+import { builder } from '../builder.js';
+
+type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+import type { Context } from '../context.js';
+import { Case } from './case.js';
+import {
+  CarePlanKind,
+  CarePlanStatus,
+  CaseCloseReason,
+  CasePartyRole,
+  CompulsoryCare,
+} from './enums.js';
+
+/**
+ * One mutation per workflow command of src/domain/case. Each takes a typed input, runs
+ * the command through CaseService (one transaction, version-guarded) and returns either
+ * the case as it stands afterwards or a CommandError with a stable code.
+ */
+
+export const ErrorCode = builder.enumType('ErrorCode', {
+  description: 'Stable codes of CommandError; front-ends switch on these, never on messages.',
+  values: COMMAND_ERROR_CODES,
+});
+
+const ErrorInterface = builder.interfaceRef<Error & { code: string }>('Error').implement({
+  fields: (t) => ({
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(CommandError, {
+  name: 'CommandError',
+  description: 'Why a workflow command was refused. Nothing of a refused command is written.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof CommandError,
+  fields: (t) => ({
+    code: t.field({ type: ErrorCode, resolve: (e) => e.code }),
+    field: t.string({
+      nullable: true,
+      description: 'The input field at fault, as a dotted path, when one is.',
+      resolve: (e) => e.field,
+    }),
+  }),
+});
+
+function actorOf(ctx: Context): Actor {
+  if (!ctx.actor) {
+    throw new CommandError(
+      'NO_ACTING_UNIT',
+      'Choose a commission for a unit that takes part in discharge planning first.',
+    );
+  }
+  return ctx.actor;
+}
+
+function id(globalId: string | number, typename: string, field: string): string {
+  try {
+    const decoded = decodeGlobalID(String(globalId));
+    if (decoded.typename === typename && /^[0-9a-f-]{36}$/i.test(decoded.id)) return decoded.id;
+  } catch {
+    // reported below
+  }
+  throw new CommandError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
+}
+
+function optionalId(globalId: string | number | null | undefined, typename: string, field: string) {
+  return globalId == null ? null : id(globalId, typename, field);
+}
+
+const caseResult = { types: [CommandError], dataField: { name: 'case' } };
+
+async function caseAfter(ctx: Context, caseId: string) {
+  return ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+}
+
+/** Declares a mutation that runs one command on an existing case. */
+function caseCommandMutation<Fields extends object, I>(
+  name: string,
+  options: {
+    description: string;
+    fields: (t: PothosSchemaTypes.InputFieldBuilder<BuilderTypes, 'InputObject'>) => InputFieldMap;
+    command: CaseCommand<I>;
+    toInput: (input: Fields, ctx: Context) => I;
+    checkUnits?: (input: Fields, ctx: Context) => UnitCheck;
+  },
+) {
+  const inputName = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
+  const Input = builder.inputType(inputName, {
+    fields: (t) => ({
+      caseId: t.id({ required: true }),
+      expectedVersion: t.int({
+        required: false,
+        description:
+          'The case version the user acted on; a newer one makes the command fail with CONCURRENT_MODIFICATION.',
+      }),
+      ...options.fields(t),
+    }),
+  });
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: Case,
+      description: options.description,
+      authScopes: { authenticated: true },
+      errors: caseResult,
+      args: { input: t.arg({ type: Input, required: true }) },
+      resolve: async (_root, { input }, ctx) => {
+        const actor = actorOf(ctx);
+        const raw = input as unknown as Fields & {
+          caseId: string;
+          expectedVersion?: number | null;
+        };
+        const caseId = id(raw.caseId, 'Case', 'caseId');
+        await ctx.services.cases.execute(
+          caseId,
+          actor,
+          raw.expectedVersion,
+          options.command,
+          options.toInput(raw, ctx),
+          options.checkUnits?.(raw, ctx),
+        );
+        return caseAfter(ctx, caseId);
+      },
+    }),
+  );
+}
+
+// ---- inskrivningsmeddelande: opens the case ---------------------------------------------
+
+const MunicipalityPartyInput = builder.inputType('MunicipalityPartyInput', {
+  fields: (t) => ({
+    unitId: t.id({ required: true }),
+    role: t.field({
+      type: builder.enumType('MunicipalityPartyRole', {
+        values: ['MUNICIPAL_SOCIAL_SERVICES', 'MUNICIPAL_HEALTH_CARE'] as const,
+      }),
+      required: true,
+    }),
+  }),
+});
+
+const SendAdmissionNoticeInput = builder.inputType('SendAdmissionNoticeInput', {
+  fields: (t) => ({
+    caseId: t.id({
+      required: false,
+      description:
+        'A new case id (UUID) chosen by the client so a retried request cannot open a second case.',
+    }),
+    personalIdentityNumber: t.string({ required: true }),
+    admittedAt: t.field({ type: 'DateTime', required: true }),
+    psychiatric: t.boolean({
+      required: false,
+      description: 'Defaults to whether the acting ward is psychiatric.',
+    }),
+    compulsoryCare: t.field({ type: CompulsoryCare, required: false, defaultValue: 'NONE' }),
+    municipalityParties: t.field({ type: [MunicipalityPartyInput], required: true }),
+    primaryCareUnitId: t.id({
+      required: false,
+      description: 'Omit to use the unit where the patient is listed; null for none.',
+    }),
+    expectedNeeds: t.string({ required: false }),
+  }),
+});
+
+builder.mutationField('sendAdmissionNotice', (t) =>
+  t.field({
+    type: Case,
+    description:
+      'Inskrivningsmeddelande: the ward tells the municipality and primary care that the patient was admitted and will likely need support (within 24 h of admission). Opens the case.',
+    authScopes: { authenticated: true },
+    errors: caseResult,
+    args: { input: t.arg({ type: SendAdmissionNoticeInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = actorOf(ctx);
+      if (
+        input.caseId != null &&
+        !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
+          String(input.caseId),
+        )
+      ) {
+        throw new CommandError('INVALID_ID', 'caseId must be a UUID.', 'caseId');
+      }
+      const caseId = await ctx.services.cases.openCase(actor, {
+        caseId: input.caseId == null ? randomUUID() : String(input.caseId).toLowerCase(),
+        personalIdentityNumber: input.personalIdentityNumber,
+        admittedAt: input.admittedAt,
+        psychiatric: input.psychiatric,
+        compulsoryCare: input.compulsoryCare ?? 'NONE',
+        municipalityParties: input.municipalityParties.map((p, i) => ({
+          unitId: id(p.unitId, 'Unit', `municipalityParties.${i}.unitId`),
+          role: p.role,
+        })),
+        primaryCareUnitId:
+          input.primaryCareUnitId === undefined
+            ? undefined
+            : optionalId(input.primaryCareUnitId, 'Unit', 'primaryCareUnitId'),
+        expectedNeeds: input.expectedNeeds,
+      });
+      return caseAfter(ctx, caseId);
+    },
+  }),
+);
+
+// ---- the commands on an open case ----------------------------------------------------------
+
+caseCommandMutation<{ eventId: string }, commands.AcknowledgeInput>('acknowledge', {
+  description: 'Kvittens: the acting unit confirms it received a message of the case.',
+  fields: (t) => ({ eventId: t.id({ required: true }) }),
+  command: commands.acknowledge,
+  toInput: (input) => ({ eventId: id(input.eventId, 'CaseEvent', 'eventId') }),
+});
+
+const AdlLevel = builder.enumType('AdlLevel', {
+  values: ['INDEPENDENT', 'PARTLY_DEPENDENT', 'DEPENDENT', 'NOT_ASSESSED'] as const,
+});
+const KatzAdlInput = builder.inputType('KatzAdlInput', {
+  description: 'Katz ADL index.',
+  fields: (t) => ({
+    bathing: t.field({ type: AdlLevel, required: true }),
+    dressing: t.field({ type: AdlLevel, required: true }),
+    toileting: t.field({ type: AdlLevel, required: true }),
+    transferring: t.field({ type: AdlLevel, required: true }),
+    continence: t.field({ type: AdlLevel, required: true }),
+    feeding: t.field({ type: AdlLevel, required: true }),
+  }),
+});
+
+caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisInput>(
+  'sendPlanningBasis',
+  {
+    description: 'Planeringsunderlag: the ward’s basis for the receivers’ planning.',
+    fields: (t) => ({
+      diagnosisSummary: t.string({ required: true }),
+      functionalStatus: t.string({ required: true }),
+      adl: t.field({ type: KatzAdlInput, required: true }),
+      livingSituation: t.string({ required: false }),
+      expectedNeeds: t.string({ required: true }),
+      assistiveAids: t.stringList({ required: false }),
+      estimatedReadyOn: t.string({ required: false, description: 'ISO date.' }),
+    }),
+    command: commands.sendPlanningBasis,
+    toInput: (input) => ({
+      diagnosisSummary: input.diagnosisSummary,
+      functionalStatus: input.functionalStatus,
+      adl: input.adl,
+      livingSituation: input.livingSituation ?? null,
+      expectedNeeds: input.expectedNeeds,
+      assistiveAids: input.assistiveAids ?? [],
+      estimatedReadyOn: input.estimatedReadyOn ?? null,
+    }),
+  },
+);
+
+caseCommandMutation<
+  { name: string; hsaId?: string | null; unitId: string },
+  commands.AppointFixedCareContactInput
+>('appointFixedCareContact', {
+  description: 'Fast vårdkontakt: primary care names the patient’s fixed care contact.',
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    hsaId: t.string({ required: false, description: 'The person’s employee HSA-ID.' }),
+    unitId: t.id({ required: true }),
+  }),
+  command: commands.appointFixedCareContact,
+  toInput: (input) => ({
+    name: input.name,
+    hsaId: input.hsaId ?? null,
+    unitId: id(input.unitId, 'Unit', 'unitId'),
+  }),
+});
+
+caseCommandMutation<{ readyAt: Date }, commands.NotifyReadyForDischargeInput>(
+  'notifyReadyForDischarge',
+  {
+    description: 'Utskrivningsklar: the physician judged the patient ready for discharge.',
+    fields: (t) => ({ readyAt: t.field({ type: 'DateTime', required: true }) }),
+    command: commands.notifyReadyForDischarge,
+    toInput: (input) => ({ readyAt: input.readyAt }),
+  },
+);
+
+caseCommandMutation<{ reason: string }, commands.WithdrawReadyForDischargeInput>(
+  'withdrawReadyForDischarge',
+  {
+    description: 'Avbrott i utskrivningsklar: the patient is no longer ready.',
+    fields: (t) => ({ reason: t.string({ required: true }) }),
+    command: commands.withdrawReadyForDischarge,
+    toInput: (input) => ({ reason: input.reason }),
+  },
+);
+
+caseCommandMutation<
+  { meetingAt: Date; participantUnitIds: string[]; message: string },
+  commands.CallToSipInput
+>('callToSip', {
+  description:
+    'Kallelse till SIP: the fixed care contact calls the parties to coordinated planning.',
+  fields: (t) => ({
+    meetingAt: t.field({ type: 'DateTime', required: true }),
+    participantUnitIds: t.idList({ required: true }),
+    message: t.string({ required: true }),
+  }),
+  command: commands.callToSip,
+  toInput: (input) => ({
+    meetingAt: input.meetingAt,
+    participantUnitIds: input.participantUnitIds.map((u, i) =>
+      id(u, 'Unit', `participantUnitIds.${i}`),
+    ),
+    message: input.message,
+  }),
+});
+
+const CarePlanItemInput = builder.inputType('CarePlanItemInput', {
+  fields: (t) => ({
+    responsibleUnitId: t.id({ required: true }),
+    action: t.string({ required: true }),
+    dueOn: t.string({ required: false, description: 'ISO date.' }),
+  }),
+});
+const CarePlanParticipantInput = builder.inputType('CarePlanParticipantInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    role: t.string({ required: true }),
+    unitId: t.id({ required: false }),
+  }),
+});
+
+interface CarePlanContentFields {
+  summary: string;
+  items: { responsibleUnitId: string; action: string; dueOn?: string | null }[];
+  participants: { name: string; role: string; unitId?: string | null }[];
+  followUpOn?: string | null;
+  status: commands.CreateCarePlanInput['status'];
+}
+
+function carePlanContent(input: CarePlanContentFields) {
+  return {
+    summary: input.summary,
+    items: input.items.map((item, i) => ({
+      responsibleUnitId: id(item.responsibleUnitId, 'Unit', `items.${i}.responsibleUnitId`),
+      action: item.action,
+      dueOn: item.dueOn ?? null,
+    })),
+    participants: input.participants.map((p, i) => ({
+      name: p.name,
+      role: p.role,
+      unitId: optionalId(p.unitId, 'Unit', `participants.${i}.unitId`),
+    })),
+    followUpOn: input.followUpOn ?? null,
+    status: input.status,
+  };
+}
+
+caseCommandMutation<
+  CarePlanContentFields & {
+    carePlanId?: string | null;
+    kind: commands.CreateCarePlanInput['kind'];
+  },
+  commands.CreateCarePlanInput
+>('createCarePlan', {
+  description: 'Upprätta vårdplan / SIP: the first version of a care plan.',
+  fields: (t) => ({
+    carePlanId: t.id({
+      required: false,
+      description: 'A new UUID chosen by the client (idempotent retries).',
+    }),
+    kind: t.field({ type: CarePlanKind, required: true }),
+    summary: t.string({ required: true }),
+    items: t.field({ type: [CarePlanItemInput], required: true }),
+    participants: t.field({ type: [CarePlanParticipantInput], required: true }),
+    followUpOn: t.string({ required: false, description: 'ISO date.' }),
+    status: t.field({ type: CarePlanStatus, required: true }),
+  }),
+  command: commands.createCarePlan,
+  toInput: (input) => ({
+    carePlanId: input.carePlanId ? String(input.carePlanId).toLowerCase() : randomUUID(),
+    kind: input.kind,
+    ...carePlanContent(input),
+  }),
+});
+
+caseCommandMutation<
+  CarePlanContentFields & { carePlanId: string; expectedPlanVersion: number },
+  commands.ReviseCarePlanInput
+>('reviseCarePlan', {
+  description: 'Revidera vårdplan / SIP: adds a version; earlier versions stay as they were.',
+  fields: (t) => ({
+    carePlanId: t.id({ required: true }),
+    expectedPlanVersion: t.int({
+      required: true,
+      description: 'The plan version the author edited.',
+    }),
+    summary: t.string({ required: true }),
+    items: t.field({ type: [CarePlanItemInput], required: true }),
+    participants: t.field({ type: [CarePlanParticipantInput], required: true }),
+    followUpOn: t.string({ required: false }),
+    status: t.field({ type: CarePlanStatus, required: true }),
+  }),
+  command: commands.reviseCarePlan,
+  toInput: (input) => ({
+    carePlanId: id(input.carePlanId, 'CarePlan', 'carePlanId'),
+    expectedVersion: input.expectedPlanVersion,
+    ...carePlanContent(input),
+  }),
+});
+
+caseCommandMutation<{ plannedAt: Date }, commands.AnnounceDischargeInput>('announceDischarge', {
+  description: 'Utskrivningsmeddelande: the ward announces the planned discharge time.',
+  fields: (t) => ({ plannedAt: t.field({ type: 'DateTime', required: true }) }),
+  command: commands.announceDischarge,
+  toInput: (input) => ({ plannedAt: input.plannedAt }),
+});
+
+const DischargeDestination = builder.enumType('DischargeDestination', {
+  values: DISCHARGE_DESTINATIONS,
+});
+const MedicationChangeKind = builder.enumType('MedicationChangeKind', {
+  values: MEDICATION_CHANGE_KINDS,
+});
+const MedicationChangeInput = builder.inputType('MedicationChangeInput', {
+  fields: (t) => ({
+    medication: t.string({ required: true }),
+    change: t.field({ type: MedicationChangeKind, required: true }),
+    details: t.string({ required: false }),
+  }),
+});
+const FollowUpContactInput = builder.inputType('FollowUpContactInput', {
+  fields: (t) => ({
+    unitName: t.string({ required: true }),
+    contactName: t.string({ required: false }),
+    phone: t.string({ required: false }),
+    when: t.string({ required: false }),
+  }),
+});
+const DischargeInformationInput = builder.inputType('DischargeInformationInput', {
+  description: 'Information vid utskrivning (trygghetskvitto) that the patient takes home.',
+  fields: (t) => ({
+    destination: t.field({ type: DischargeDestination, required: true }),
+    destinationDetail: t.string({ required: false }),
+    medicationChanges: t.field({ type: [MedicationChangeInput], required: true }),
+    followUpContacts: t.field({ type: [FollowUpContactInput], required: true }),
+    homeCareStartsOn: t.string({ required: false, description: 'ISO date.' }),
+    assistiveAids: t.stringList({ required: false }),
+    warningSigns: t.string({ required: true }),
+    summary: t.string({ required: true }),
+  }),
+});
+
+interface DischargeInformationFields {
+  destination: (typeof DISCHARGE_DESTINATIONS)[number];
+  destinationDetail?: string | null;
+  medicationChanges: {
+    medication: string;
+    change: (typeof MEDICATION_CHANGE_KINDS)[number];
+    details?: string | null;
+  }[];
+  followUpContacts: {
+    unitName: string;
+    contactName?: string | null;
+    phone?: string | null;
+    when?: string | null;
+  }[];
+  homeCareStartsOn?: string | null;
+  assistiveAids?: string[] | null;
+  warningSigns: string;
+  summary: string;
+}
+
+caseCommandMutation<
+  { dischargedAt: Date; information: DischargeInformationFields },
+  commands.DischargeInput
+>('discharge', {
+  description: 'Utskrivning: the patient leaves the ward, with the information at discharge.',
+  fields: (t) => ({
+    dischargedAt: t.field({ type: 'DateTime', required: true }),
+    information: t.field({ type: DischargeInformationInput, required: true }),
+  }),
+  command: commands.discharge,
+  toInput: ({ dischargedAt, information: i }) => ({
+    dischargedAt,
+    information: {
+      destination: i.destination,
+      destinationDetail: i.destinationDetail ?? null,
+      medicationChanges: i.medicationChanges.map((m) => ({ ...m, details: m.details ?? null })),
+      followUpContacts: i.followUpContacts.map((c) => ({
+        unitName: c.unitName,
+        contactName: c.contactName ?? null,
+        phone: c.phone ?? null,
+        when: c.when ?? null,
+      })),
+      homeCareStartsOn: i.homeCareStartsOn ?? null,
+      assistiveAids: i.assistiveAids ?? [],
+      warningSigns: i.warningSigns,
+      summary: i.summary,
+    },
+  }),
+});
+
+caseCommandMutation<{ eventId: string; reason: string }, commands.AnnulMessageInput>(
+  'annulMessage',
+  {
+    description:
+      'Makulering: the author’s unit voids a message sent in error. The message stays in the list.',
+    fields: (t) => ({ eventId: t.id({ required: true }), reason: t.string({ required: true }) }),
+    command: commands.annulMessage,
+    toInput: (input) => ({
+      eventId: id(input.eventId, 'CaseEvent', 'eventId'),
+      reason: input.reason,
+    }),
+  },
+);
+
+caseCommandMutation<
+  { fromUnitId: string; toUnitId: string; role: commands.TransferResponsibilityInput['role'] },
+  commands.TransferResponsibilityInput
+>('transferResponsibility', {
+  description: 'Ansvarsöverflyttning: another unit takes over a role in the case.',
+  fields: (t) => ({
+    fromUnitId: t.id({ required: true }),
+    toUnitId: t.id({ required: true }),
+    role: t.field({ type: CasePartyRole, required: true }),
+  }),
+  command: commands.transferResponsibility,
+  toInput: (input) => ({
+    fromUnitId: id(input.fromUnitId, 'Unit', 'fromUnitId'),
+    toUnitId: id(input.toUnitId, 'Unit', 'toUnitId'),
+    role: input.role,
+  }),
+  checkUnits: (input, ctx) => async () => {
+    await ctx.services.cases.requireUnit(
+      id(input.toUnitId, 'Unit', 'toUnitId'),
+      input.role,
+      'toUnitId',
+    );
+  },
+});
+
+caseCommandMutation<
+  { noteId?: string | null; text: string; lockedToOrganization?: boolean | null },
+  commands.AddNoteInput
+>('addNote', {
+  description:
+    'Chat / tilläggsanteckning. A locked note is readable only within the author’s organisation.',
+  fields: (t) => ({
+    noteId: t.id({
+      required: false,
+      description: 'A new UUID chosen by the client (idempotent retries).',
+    }),
+    text: t.string({ required: true }),
+    lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
+  }),
+  command: commands.addNote,
+  toInput: (input) => ({
+    noteId: input.noteId ? String(input.noteId).toLowerCase() : randomUUID(),
+    text: input.text,
+    lockedToOrganization: input.lockedToOrganization ?? false,
+  }),
+});
+
+const RecordableConsent = builder.enumType('RecordableConsent', {
+  values: ['GIVEN', 'DECLINED', 'CANNOT_BE_OBTAINED'] as const,
+});
+
+caseCommandMutation<
+  { consent: commands.RecordConsentInput['consent']; note?: string | null },
+  commands.RecordConsentInput
+>('recordConsent', {
+  description:
+    'Samtycke: the patient’s consent to sharing information between region and municipality.',
+  fields: (t) => ({
+    consent: t.field({ type: RecordableConsent, required: true }),
+    note: t.string({ required: false }),
+  }),
+  command: commands.recordConsent,
+  toInput: (input) => ({ consent: input.consent, note: input.note ?? null }),
+});
+
+caseCommandMutation<{ reason: commands.CloseCaseInput['reason'] }, commands.CloseCaseInput>(
+  'closeCase',
+  {
+    description: 'Avsluta ärendet.',
+    fields: (t) => ({ reason: t.field({ type: CaseCloseReason, required: true }) }),
+    command: commands.closeCase,
+    toInput: (input) => ({ reason: input.reason }),
+  },
+);

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { RequestHandler } from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Principal } from '../authz/principal.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { countSqlStatements, currentSqlStatementCount } from '../db/sql-statement-counter.js';
+import type { Actor } from '../domain/case/model.js';
+import type { Context } from '../graphql/context.js';
+import { schema } from '../graphql/schema.js';
+import type { Services } from '../services.js';
+import type { Logger } from './logger.js';
+
+/** Turns the Authorization header into a principal; throws GraphQLError for a bad token. */
+export type Authenticate = (authorization: string | undefined) => Promise<Principal | null>;
+
+/** Codes we chose on purpose; any other error is an internal one and is masked. */
+const STABLE_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'INVALID_ID',
+  'INVALID_PERIOD',
+  'INVALID_PERSONAL_IDENTITY_NUMBER',
+  'INVALID_HSA_ID',
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export async function createGraphQLServer(deps: {
+  config: Config;
+  db: Database;
+  services: Services;
+  httpServer: http.Server;
+  authenticate: Authenticate;
+  logger: Logger;
+}): Promise<RequestHandler> {
+  const { config, db, services, logger } = deps;
+  const production = config.NODE_ENV === 'production';
+  const plugins: ApolloServerPlugin<Context>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
+    production
+      ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+      : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+  ];
+  if (config.EXPOSE_SQL_COUNT) plugins.push(sqlCountPlugin());
+
+  const server = new ApolloServer<Context>({
+    schema,
+    plugins,
+    introspection: !production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => maskError(formatted, error, logger),
+  });
+  await server.start();
+
+  return expressMiddleware(server, {
+    context: async ({ req }) => {
+      const principal = await deps.authenticate(req.headers.authorization);
+      const actor = principal ? await actorOf(principal, services) : null;
+      return {
+        requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+        prisma: db.prisma,
+        principal,
+        actor,
+        services,
+        now: () => new Date(),
+      };
+    },
+  });
+}
+
+/** The acting commission's unit, when it is one Brygga knows and it is active. */
+async function actorOf(principal: Principal, services: Services): Promise<Actor | null> {
+  const commission = principal.actingCommission;
+  if (!commission) return null;
+  const unit = await services.units.byHsaId(commission.unitHsaId);
+  if (!unit || !unit.active) return null;
+  return {
+    hsaId: principal.hsaId,
+    name: principal.name,
+    unitId: unit.id,
+    organizationId: unit.organizationId,
+  };
+}
+
+function maskError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logger: Logger,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && STABLE_CODES.has(code)) {
+    return {
+      message: formatted.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { ...formatted.extensions, code },
+    };
+  }
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const reference = randomUUID();
+  logger.error('unexpected error in a GraphQL request', {
+    reference,
+    error: String((original as Error)?.stack ?? original),
+  });
+  return {
+    message: `Something went wrong on our side. Reference: ${reference}`,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
+  };
+}
+
+/** Runs each operation inside a statement counter and reports the count in `extensions`. */
+function sqlCountPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart() {
+          return {};
+        },
+        async willSendResponse({ response }) {
+          const count = currentSqlStatementCount();
+          if (count !== undefined && response.body.kind === 'single') {
+            response.body.singleResult.extensions = {
+              ...response.body.singleResult.extensions,
+              sqlStatements: count,
+            };
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Express middleware that gives every request its own statement counter. */
+export const sqlCountScope: RequestHandler = (_req, _res, next) => {
+  countSqlStatements(() => next());
+};
