@@ -45,36 +45,36 @@ export const Case = builder.prismaNode('Case', {
       args: { includeFormer: t.arg.boolean({ required: false, defaultValue: false }) },
       query: (args) => (args.includeFormer ? { orderBy: { joinedAt: 'asc' } } : currentParties),
     }),
+    // The three fields below select the current parties exactly as `parties` does, so
+    // Pothos merges them into one relation load per page instead of one per case.
     ward: t.field({
       type: Unit,
       description: 'The ward currently responsible (slutenvården).',
       select: (_args, _ctx, nested) => ({
-        parties: { where: { leftAt: null, role: 'WARD' }, include: { unit: nested(true) } },
+        parties: { ...currentParties, include: { unit: nested(true) } },
       }),
-      resolve: (c) => c.parties[0]!.unit,
+      resolve: (c) => c.parties.find((p) => p.role === 'WARD')!.unit,
     }),
     primaryCareUnit: t.field({
       type: Unit,
       nullable: true,
       select: (_args, _ctx, nested) => ({
-        parties: { where: { leftAt: null, role: 'PRIMARY_CARE' }, include: { unit: nested(true) } },
+        parties: { ...currentParties, include: { unit: nested(true) } },
       }),
-      resolve: (c) => c.parties[0]?.unit ?? null,
+      resolve: (c) => c.parties.find((p) => p.role === 'PRIMARY_CARE')?.unit ?? null,
     }),
     municipalityUnits: t.field({
       type: [Unit],
       description: 'Municipal social services and health care units of the case.',
       select: (_args, _ctx, nested) => ({
-        parties: {
-          where: {
-            leftAt: null,
-            role: { in: ['MUNICIPAL_SOCIAL_SERVICES', 'MUNICIPAL_HEALTH_CARE'] },
-          },
-          orderBy: { joinedAt: 'asc' },
-          include: { unit: nested(true) },
-        },
+        parties: { ...currentParties, include: { unit: nested(true) } },
       }),
-      resolve: (c) => c.parties.map((p) => p.unit),
+      resolve: (c) =>
+        c.parties
+          .filter(
+            (p) => p.role === 'MUNICIPAL_SOCIAL_SERVICES' || p.role === 'MUNICIPAL_HEALTH_CARE',
+          )
+          .map((p) => p.unit),
     }),
     fixedCareContactName: t.exposeString('fixedCareContactName', {
       nullable: true,

@@ -1,0 +1,187 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDatamodel } from '../../src/db/generated/pothos-types.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * What the database itself guarantees: the event list and its kin are append-only for
+ * every role, the API's role has no more than its grants, and prisma/*.prisma describes
+ * exactly the tables the reviewed SQL migrations create.
+ */
+let server: TestServer;
+let app: pg.Client;
+let eventsBefore = 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  app = new pg.Client({ connectionString: server.databaseUrl, options: '-c role=brygga_app' });
+  await app.connect();
+  // One invoice line, so that row triggers on invoice_line have a row to refuse.
+  await server.owner.query(`
+    WITH o AS (SELECT id FROM organization ORDER BY hsa_id LIMIT 1),
+         i AS (INSERT INTO invoice (kind, debtor_id, creditor_id, period, status, total_amount)
+               SELECT 'COST_SHARING', o.id, o.id, DATE '2026-01-01', 'DRAFT', 1 FROM o RETURNING id)
+    INSERT INTO invoice_line (invoice_id, position, kind, description, days, dates, price_per_day, amount, event_ids)
+    SELECT i.id, 1, 'CHARGE', 'x', 0, '{}', 1, 1, '{}' FROM i`);
+  eventsBefore = (
+    await server.owner.query<{ n: number }>('SELECT count(*)::int AS n FROM case_event')
+  ).rows[0]!.n;
+});
+afterAll(async () => {
+  await app?.end();
+  await server?.close();
+});
+
+const APPEND_ONLY = [
+  'case_event',
+  'case_event_recipient',
+  'case_event_acknowledgement',
+  'care_plan',
+  'care_plan_version',
+  'care_plan_item',
+  'care_plan_participant',
+  'note',
+  'invoice_line',
+];
+
+async function failure(client: pg.Client, sql: string): Promise<string> {
+  try {
+    await client.query(sql);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+}
+
+describe('append-only tables', () => {
+  it.each(APPEND_ONLY)(
+    '%s refuses UPDATE, DELETE and TRUNCATE, even for its owner',
+    async (table) => {
+      const column =
+        table === 'case_event_recipient' || table === 'case_event_acknowledgement'
+          ? 'unit_id'
+          : 'id';
+      expect(await failure(server.owner, `UPDATE ${table} SET ${column} = ${column}`)).toContain(
+        'append-only',
+      );
+      expect(await failure(server.owner, `DELETE FROM ${table}`)).toContain('append-only');
+      expect(await failure(server.owner, `TRUNCATE ${table} CASCADE`)).toContain('append-only');
+      expect(await failure(app, `UPDATE ${table} SET ${column} = ${column}`)).toMatch(
+        /permission denied|append-only/,
+      );
+      expect(await failure(app, `DELETE FROM ${table}`)).toMatch(/permission denied|append-only/);
+    },
+  );
+
+  it('keeps every event after the attempts', async () => {
+    const { rows } = await server.owner.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM case_event',
+    );
+    expect(rows[0]!.n).toBe(eventsBefore);
+    expect(eventsBefore).toBeGreaterThan(400);
+  });
+
+  it('gives the API role no way to change reference data or disable triggers', async () => {
+    expect(await failure(app, `UPDATE unit SET name = 'x'`)).toContain('permission denied');
+    expect(
+      await failure(
+        app,
+        `INSERT INTO organization (hsa_id, name, kind, org_number) VALUES ('SE1234567890-X', 'x', 'CARE_PROVIDER', '1234567890')`,
+      ),
+    ).toContain('permission denied');
+    expect(
+      await failure(app, 'ALTER TABLE case_event DISABLE TRIGGER case_event_append_only'),
+    ).toContain('must be owner');
+    expect(await failure(app, `UPDATE "case" SET version = version`)).toBe('no error');
+  });
+
+  it('rejects an HSA-ID of the wrong form at the database too', async () => {
+    expect(
+      await failure(
+        server.owner,
+        `INSERT INTO organization (hsa_id, name, kind, org_number) VALUES ('SE12-X', 'x', 'CARE_PROVIDER', '1234567890')`,
+      ),
+    ).toContain('hsa_id');
+  });
+});
+
+describe('schema.prisma and the migrations agree', () => {
+  interface Column {
+    table_name: string;
+    column_name: string;
+    is_nullable: 'YES' | 'NO';
+    data_type: string;
+    udt_name: string;
+  }
+
+  const expectedTypes: Record<string, string[]> = {
+    String: ['text', 'uuid', 'hsa_id'],
+    Int: ['int4'],
+    Boolean: ['bool'],
+    DateTime: ['timestamptz', 'date'],
+    Json: ['jsonb'],
+    Decimal: ['numeric'],
+  };
+
+  it('has a table and a column of a fitting type and nullability for every model field, and nothing more', async () => {
+    const runtime = (
+      server.db.prisma as unknown as {
+        _runtimeDataModel: {
+          models: Record<
+            string,
+            { dbName: string | null; fields: { name: string; dbName?: string }[] }
+          >;
+        };
+      }
+    )._runtimeDataModel.models;
+    const pothos = getDatamodel().datamodel.models as Record<
+      string,
+      {
+        fields: {
+          name: string;
+          kind: string;
+          type: string;
+          isRequired: boolean;
+          isList: boolean;
+        }[];
+      }
+    >;
+    const { rows } = await server.owner.query<Column>(
+      `SELECT c.table_name, c.column_name, c.is_nullable, c.data_type,
+              coalesce(c.domain_name, ltrim(c.udt_name, '_')) AS udt_name
+       FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
+       WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name <> 'brygga_migration'`,
+    );
+    const columns = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r]));
+    const described = new Set<string>();
+    const problems: string[] = [];
+
+    for (const [model, { dbName, fields }] of Object.entries(runtime)) {
+      const table = dbName ?? model;
+      for (const field of pothos[model]!.fields.filter((f) => f.kind !== 'object')) {
+        const column = fields.find((f) => f.name === field.name)?.dbName ?? field.name;
+        const key = `${table}.${column}`;
+        described.add(key);
+        const actual = columns.get(key);
+        if (!actual) {
+          problems.push(`${model}.${field.name}: no column ${key}`);
+          continue;
+        }
+        if ((actual.is_nullable === 'NO') !== (field.isRequired || field.isList)) {
+          problems.push(`${key}: nullability differs (prisma required=${field.isRequired})`);
+        }
+        if ((actual.data_type === 'ARRAY') !== field.isList)
+          problems.push(`${key}: list-ness differs`);
+        const fits =
+          field.kind === 'enum'
+            ? actual.data_type === 'USER-DEFINED' || actual.data_type === 'ARRAY'
+            : expectedTypes[field.type]?.includes(actual.udt_name);
+        if (!fits) problems.push(`${key}: ${actual.udt_name} does not fit ${field.type}`);
+      }
+    }
+    for (const key of columns.keys())
+      if (!described.has(key)) problems.push(`${key}: column not in prisma/*.prisma`);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseListNestedDocument } from '../generated/graphql.js';
+import { SOC_SOLNA } from '../support/demo.js';
+import { principalFor, startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * No N+1: the nested case list (units, patient, latest care plan, events) costs a number
+ * of SQL statements that does not grow with the page size. The server reports each
+ * request's count in `extensions.sqlStatements` (EXPOSE_SQL_COUNT, on in tests).
+ */
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+async function statementsFor(
+  token: string,
+  first: number,
+): Promise<{ statements: number; cases: number }> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: print(CaseListNestedDocument), variables: { first } }),
+  });
+  const body = (await response.json()) as {
+    data: {
+      cases: { edges: { node: { events: { edges: unknown[] }; latestCarePlan: unknown } }[] };
+    };
+    extensions: { sqlStatements: number };
+    errors?: unknown;
+  };
+  expect(body.errors).toBeUndefined();
+  return { statements: body.extensions.sqlStatements, cases: body.data.cases.edges.length };
+}
+
+describe('the 50-case nested list', () => {
+  it('runs the same bounded number of statements for 1, 10 and 50 cases', async () => {
+    // Give one unit 50+ cases: take part in every demo case as social services of Solna.
+    await server.owner.query(
+      `INSERT INTO case_party (case_id, unit_id, role, joined_at)
+       SELECT c.id, u.id, 'MUNICIPAL_SOCIAL_SERVICES', now() FROM "case" c, unit u
+       WHERE u.hsa_id = $1 AND NOT EXISTS (
+         SELECT 1 FROM case_party p WHERE p.case_id = c.id AND p.unit_id = u.id AND p.left_at IS NULL)`,
+      [SOC_SOLNA],
+    );
+    const token = await server.tokenFor(principalFor(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF'], 'Test'));
+    // The first request also looks up the acting unit (then cached for 30 s): not counted.
+    await statementsFor(token, 1);
+    const one = await statementsFor(token, 1);
+    const ten = await statementsFor(token, 10);
+    const fifty = await statementsFor(token, 50);
+    expect([one.cases, ten.cases, fifty.cases]).toEqual([1, 10, 50]);
+    expect(ten.statements).toBe(one.statements);
+    expect(fifty.statements).toBe(one.statements);
+    // The number itself, so a change that adds statements is noticed in review.
+    expect(fifty.statements).toBeLessThanOrEqual(12);
+    process.stdout.write(`50-case nested list: ${fifty.statements} SQL statements\n`);
+  });
+});
