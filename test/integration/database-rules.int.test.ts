@@ -134,7 +134,7 @@ describe('schema.prisma and the migrations agree', () => {
         };
       }
     )._runtimeDataModel.models;
-    const pothos = getDatamodel().datamodel.models as Record<
+    const pothos = getDatamodel().datamodel.models as unknown as Record<
       string,
       {
         fields: {

@@ -73,7 +73,8 @@ describe('units', () => {
     const byId = await ward.request(SearchUnitsDocument, { search: { text: SOC_SODERMALM } });
     expect(byId.units.edges.map((e) => e.node.hsaId)).toEqual([SOC_SODERMALM]);
     const seen: string[] = [];
-    const pageAfter = (after: string | null) => ward.request(SearchUnitsDocument, { first: 7, after });
+    const pageAfter = (after: string | null) =>
+      ward.request(SearchUnitsDocument, { first: 7, after });
     let page = await pageAfter(null);
     seen.push(...page.units.edges.map((e) => e.node.hsaId));
     while (page.units.pageInfo.hasNextPage) {
