@@ -1,11 +1,15 @@
+import type { AccessRecorder } from '../audit/access-recorder.js';
+import type { CaseFactsLoader } from '../authz/case-facts.js';
 import type { Principal } from '../authz/principal.js';
+import type { Redaction } from '../authz/redaction.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Actor } from '../domain/case/model.js';
 import type { Services } from '../services.js';
 
 /**
  * What every resolver gets: who is asking (verified at the door), in which unit they act,
- * and the services. Built once per request by src/http/graphql-server.ts.
+ * the services, and the request's own collectors. Built once per request by
+ * src/http/graphql-server.ts.
  */
 export interface Context {
   requestId: string;
@@ -15,4 +19,10 @@ export interface Context {
   actor: Actor | null;
   services: Services;
   now: () => Date;
+  /** Facts about cases for field decisions, batched per request. */
+  facts: CaseFactsLoader;
+  /** Fields withheld from this response, reported in `extensions.redactions`. */
+  redactions: Redaction[];
+  /** Patients whose data this request returns or writes (the PDL access log). */
+  access: AccessRecorder;
 }

@@ -9,6 +9,10 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+// Audit hook: the per-request access log and its writer (src/audit).
+import { accessLogPlugin } from '../audit/plugin.js';
+import { RequestAccessLog } from '../audit/request-access-log.js';
+import { createCaseFactsLoader } from '../authz/case-facts.js';
 import type { Principal } from '../authz/principal.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -31,6 +35,7 @@ const STABLE_CODES = new Set([
   'INVALID_PERIOD',
   'INVALID_PERSONAL_IDENTITY_NUMBER',
   'INVALID_HSA_ID',
+  'FORBIDDEN_FILTER',
   'BAD_USER_INPUT',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -55,6 +60,10 @@ export async function createGraphQLServer(deps: {
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
       : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
   ];
+  // Audit hook: commits the request's access-log rows before any response leaves, or
+  // replaces the response with ACCESS_LOG_UNAVAILABLE (fail closed).
+  plugins.push(accessLogPlugin({ db: db.pool, logger }));
+  plugins.push(redactionsPlugin());
   if (config.EXPOSE_SQL_COUNT) plugins.push(sqlCountPlugin());
 
   const server = new ApolloServer<Context>({
@@ -79,6 +88,10 @@ export async function createGraphQLServer(deps: {
         actor,
         services,
         now: () => new Date(),
+        facts: createCaseFactsLoader(db.prisma),
+        redactions: [],
+        // Audit hook: collects the patients this request touches (written by accessLogPlugin).
+        access: new RequestAccessLog(),
       };
     },
   });
@@ -122,6 +135,24 @@ function maskError(
     message: `Something went wrong on our side. Reference: ${reference}`,
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
+  };
+}
+
+/** Lists the fields withheld from this response, with their reasons, in `extensions.redactions`. */
+function redactionsPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (contextValue.redactions.length > 0 && response.body.kind === 'single') {
+            response.body.singleResult.extensions = {
+              ...response.body.singleResult.extensions,
+              redactions: contextValue.redactions,
+            };
+          }
+        },
+      };
+    },
   };
 }
 

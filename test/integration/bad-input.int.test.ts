@@ -58,7 +58,7 @@ const admission = (over: Partial<SendAdmissionNoticeMutationVariables['input']> 
   },
 });
 
-async function openCase(resident: number): Promise<{ id: string; version: number }> {
+async function openCase(resident: number): Promise<{ id: string; version: number | null }> {
   const { sendAdmissionNotice } = await ward.request(
     SendAdmissionNoticeDocument,
     admission({ personalIdentityNumber: residentWithoutCase(resident).personalIdentityNumber }),
@@ -171,7 +171,7 @@ describe('commands on an existing case', () => {
   it('refuses a stale expectedVersion with CONCURRENT_MODIFICATION', async () => {
     const c = await openCase(5);
     const { notifyReadyForDischarge } = await ward.request(NotifyReadyForDischargeDocument, {
-      input: { caseId: c.id, expectedVersion: c.version + 1, readyAt: new Date().toISOString() },
+      input: { caseId: c.id, expectedVersion: c.version! + 1, readyAt: new Date().toISOString() },
     });
     expect(notifyReadyForDischarge).toMatchObject({
       code: 'CONCURRENT_MODIFICATION',
@@ -201,7 +201,7 @@ describe('commands on an existing case', () => {
     );
     expect(rows[0].n).toBe(1);
     const after = await ward.request(CaseByIdDocument, { id: c.id });
-    expect(after.case?.version).toBe(c.version + 1);
+    expect(after.case?.version).toBe(c.version! + 1);
   });
 
   it('leaves no partial write when the database fails half-way through a command', async () => {

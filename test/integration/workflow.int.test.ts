@@ -105,7 +105,7 @@ describe('a case from admission notice to close', () => {
   it('lets each receiver acknowledge the admission notice once', async () => {
     const events = await eventList();
     const notice = events.find((e) => e.type === 'ADMISSION_NOTICE_SENT')!;
-    expect(notice.recipients.map((r) => r.unit.hsaId).sort()).toEqual(
+    expect(notice.recipients!.map((r) => r.unit.hsaId).sort()).toEqual(
       [HSL_SOLNA, SOC_SOLNA, VC_SOLNA].sort(),
     );
     const { acknowledge } = await social.request(AcknowledgeDocument, {
@@ -120,7 +120,7 @@ describe('a case from admission notice to close', () => {
       code: 'ALREADY_ACKNOWLEDGED',
     });
     const after = (await eventList()).find((e) => e.id === notice.id)!;
-    expect(after.acknowledgements.map((a) => a.unit.hsaId)).toEqual([SOC_SOLNA]);
+    expect(after.acknowledgements!.map((a) => a.unit.hsaId)).toEqual([SOC_SOLNA]);
   });
 
   it('takes the planning basis from the ward only', async () => {
@@ -217,7 +217,7 @@ describe('a case from admission notice to close', () => {
     });
     success(created.createCarePlan);
     const detail = await ward.request(CaseByIdDocument, { id: caseId });
-    carePlanId = detail.case!.carePlans[0]!.id;
+    carePlanId = detail.case!.carePlans![0]!.id;
 
     const revised = await social.request(ReviseCarePlanDocument, {
       input: {
@@ -248,12 +248,12 @@ describe('a case from admission notice to close', () => {
     });
 
     const plans = (await ward.request(CaseByIdDocument, { id: caseId })).case!.carePlans;
-    expect(plans[0]!.versions.map((v) => [v.version, v.status, v.summary])).toEqual([
+    expect(plans![0]!.versions!.map((v) => [v.version, v.status, v.summary])).toEqual([
       [1, 'DRAFT', 'Hemgång'],
       [2, 'AGREED', 'Hemgång, överenskommen'],
     ]);
-    expect(plans[0]!.current.version).toBe(2);
-    expect(plans[0]!.versions[0]!.items[0]!.responsibleUnit.hsaId).toBe(SOC_SOLNA);
+    expect(plans![0]!.current!.version).toBe(2);
+    expect(plans![0]!.versions![0]!.items[0]!.responsibleUnit.hsaId).toBe(SOC_SOLNA);
   });
 
   it('adds notes, hiding a locked note from other organisations', async () => {
@@ -271,10 +271,10 @@ describe('a case from admission notice to close', () => {
         })
       ).addNote,
     );
-    const seenBySocial = (await social.request(CaseByIdDocument, { id: caseId })).case!.notes.map(
+    const seenBySocial = (await social.request(CaseByIdDocument, { id: caseId })).case!.notes!.map(
       (n) => n.text,
     );
-    const seenByWard = (await ward.request(CaseByIdDocument, { id: caseId })).case!.notes.map(
+    const seenByWard = (await ward.request(CaseByIdDocument, { id: caseId })).case!.notes!.map(
       (n) => n.text,
     );
     expect(seenBySocial).toEqual(['Till alla', 'Bara kommunen']);
@@ -333,7 +333,7 @@ describe('a case from admission notice to close', () => {
     );
     expect(moved.primaryCareUnit?.hsaId).toBe(VC_SODERMALM);
     const parties = (await ward.request(CaseByIdDocument, { id: caseId })).case!.parties;
-    const former = parties.find((p) => p.unit.hsaId === VC_SOLNA)!;
+    const former = parties!.find((p) => p.unit.hsaId === VC_SOLNA)!;
     expect(former.leftAt).not.toBeNull();
     // The unit that left no longer sees the case.
     const gone = await primaryCare.request(CaseByIdDocument, { id: caseId });
@@ -418,11 +418,11 @@ describe('a case from admission notice to close', () => {
       'DISCHARGED',
       'CASE_CLOSED',
     ]);
-    expect(events[0]!.authorUnit.hsaId).toBe(WARD_KAROLINSKA_GERIATRIK);
+    expect(events[0]!.authorUnit!.hsaId).toBe(WARD_KAROLINSKA_GERIATRIK);
   });
 });
 
 async function eventList() {
   const result = await ward.request(CaseByIdDocument, { id: caseId });
-  return result.case!.events.edges.map((e) => e.node);
+  return result.case!.events!.edges.map((e) => e.node);
 }

@@ -1,7 +1,11 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
 import { builder } from '../builder.js';
+import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
+import { requireGrant } from '../require-grant.js';
 import { CarePlanKind, CarePlanStatus } from './enums.js';
+
+const ofPlan = (p: { caseId: string }) => ({ caseId: p.caseId });
 
 builder.prismaObject('CarePlanItem', {
   description: 'Who does what, by when.',
@@ -42,11 +46,18 @@ export const CarePlan = builder.prismaNode('CarePlan', {
   description: 'Vårdplan or SIP (samordnad individuell plan) of a case, with all its versions.',
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
-  findUnique: (id, ctx) => ({ id, case: visibleCaseWhere(ctx.actor) }),
+  findUnique: (id, ctx) => ({ id, case: visibleCaseWhere(ctx) }),
   fields: (t) => ({
-    kind: t.expose('kind', { type: CarePlanKind }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    kind: t.expose('kind', {
+      ...guard({ category: 'PLANNING', locate: ofPlan }),
+      type: CarePlanKind,
+    }),
+    createdAt: t.expose('createdAt', {
+      ...guard({ category: 'PLANNING', locate: ofPlan }),
+      type: 'DateTime',
+    }),
     current: t.field({
+      ...guard({ category: 'PLANNING', locate: ofPlan }),
       type: CarePlanVersion,
       description: 'The latest version.',
       select: (_args, _ctx, nested) => ({
@@ -54,8 +65,11 @@ export const CarePlan = builder.prismaNode('CarePlan', {
       }),
       resolve: (plan) => plan.versions[0]!,
     }),
-    versions: t.relation('versions', { query: { orderBy: { version: 'asc' } } }),
-    case: t.relation('case'),
+    versions: t.relation('versions', {
+      ...guard({ category: 'PLANNING', locate: ofPlan }),
+      query: { orderBy: { version: 'asc' } },
+    }),
+    case: t.relation('case', { ...guard({ category: 'ADMINISTRATIVE', locate: ofPlan }) }),
   }),
 });
 
@@ -65,14 +79,16 @@ builder.queryField('carePlans', (t) =>
     description: 'The care plans of a case, oldest first.',
     authScopes: { actingUnit: true },
     args: { caseId: t.arg.id() },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.carePlan.findMany({
+    resolve: (query, _root, args, ctx) => {
+      requireGrant(ctx, 'PLANNING');
+      return ctx.prisma.carePlan.findMany({
         ...query,
         where: {
           caseId: decodeId(String(args.caseId), 'Case', 'caseId'),
-          case: visibleCaseWhere(ctx.actor),
+          case: visibleCaseWhere(ctx),
         },
         orderBy: { createdAt: 'asc' },
-      }),
+      });
+    },
   }),
 );

@@ -1,6 +1,14 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
 import { builder } from '../builder.js';
+import { guard } from '../field-guard.js';
 import { CaseEventType } from './enums.js';
+
+const ofEvent = (e: { caseId: string; type: string }) => ({ caseId: e.caseId });
+
+/** The planning basis and the discharge information carry health information. */
+function payloadCategory(type: string): 'MEDICAL' | 'PLANNING' {
+  return type === 'PLANNING_BASIS_SENT' || type === 'DISCHARGED' ? 'MEDICAL' : 'PLANNING';
+}
 
 builder.prismaObject('CaseEventRecipient', {
   description: 'A unit an event was sent to, and whether it has acknowledged it (kvittens).',
@@ -25,21 +33,34 @@ builder.prismaNode('CaseEvent', {
   // An event is reachable through node(id) only when its case is.
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
-  findUnique: (id, ctx) => ({ id, case: visibleCaseWhere(ctx.actor) }),
+  findUnique: (id, ctx) => ({ id, case: visibleCaseWhere(ctx) }),
   fields: (t) => ({
-    sequence: t.exposeInt('sequence'),
-    type: t.expose('type', { type: CaseEventType }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
-    authorHsaId: t.exposeString('authorHsaId'),
-    authorName: t.exposeString('authorName'),
-    authorUnit: t.relation('authorUnit'),
+    sequence: t.exposeInt('sequence', { ...guard({ category: 'PLANNING', locate: ofEvent }) }),
+    type: t.expose('type', {
+      ...guard({ category: 'PLANNING', locate: ofEvent }),
+      type: CaseEventType,
+    }),
+    occurredAt: t.expose('occurredAt', {
+      ...guard({ category: 'PLANNING', locate: ofEvent }),
+      type: 'DateTime',
+    }),
+    authorHsaId: t.exposeString('authorHsaId', {
+      ...guard({ category: 'PLANNING', locate: ofEvent }),
+    }),
+    authorName: t.exposeString('authorName', {
+      ...guard({ category: 'PLANNING', locate: ofEvent }),
+    }),
+    authorUnit: t.relation('authorUnit', { ...guard({ category: 'PLANNING', locate: ofEvent }) }),
     payload: t.field({
+      ...guard({ category: (e: { type: string }) => payloadCategory(e.type), locate: ofEvent }),
       type: 'JSONObject',
       select: { payload: true },
       resolve: (e) => e.payload as Record<string, unknown>,
     }),
-    recipients: t.relation('recipients'),
-    acknowledgements: t.relation('acknowledgements'),
-    case: t.relation('case'),
+    recipients: t.relation('recipients', { ...guard({ category: 'PLANNING', locate: ofEvent }) }),
+    acknowledgements: t.relation('acknowledgements', {
+      ...guard({ category: 'PLANNING', locate: ofEvent }),
+    }),
+    case: t.relation('case', { ...guard({ category: 'ADMINISTRATIVE', locate: ofEvent }) }),
   }),
 });

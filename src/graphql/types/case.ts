@@ -1,7 +1,9 @@
 import { visibleCaseWhere, visibleNoteWhere } from '../../authz/case-access.js';
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import { builder } from '../builder.js';
+import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
+import { requireFilterGrant, requireGrant } from '../require-grant.js';
 import { CarePlan } from './care-plan.js';
 import { DischargeInformation } from './discharge-information.js';
 import {
@@ -12,6 +14,9 @@ import {
   ConsentStatus,
 } from './enums.js';
 import { Unit } from './unit.js';
+
+/** Where a case's patient data is: for the field guard and the access log. */
+const ofCase = (c: { id: string; patientId: string }) => ({ caseId: c.id, patientId: c.patientId });
 
 const currentParties = { where: { leftAt: null }, orderBy: { joinedAt: 'asc' } } as const;
 
@@ -30,24 +35,40 @@ export const Case = builder.prismaNode('Case', {
   description: 'Ärende: one inpatient stay of one patient, from admission notice to close.',
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
-  findUnique: (id, ctx) => ({ id, AND: [visibleCaseWhere(ctx.actor)] }),
+  findUnique: (id, ctx) => ({ id, AND: [visibleCaseWhere(ctx)] }),
   fields: (t) => ({
-    reference: t.exposeString('reference'),
-    status: t.expose('status', { type: CaseStatus }),
+    reference: t.exposeString('reference', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+    }),
+    status: t.expose('status', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: CaseStatus,
+    }),
     version: t.exposeInt('version', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       description: 'Increases with every change; send it back as `expectedVersion`.',
     }),
-    psychiatric: t.exposeBoolean('psychiatric'),
-    compulsoryCare: t.expose('compulsoryCare', { type: CompulsoryCare }),
-    consent: t.expose('consent', { type: ConsentStatus }),
-    patient: t.relation('patient'),
+    psychiatric: t.exposeBoolean('psychiatric', {
+      ...guard({ category: 'MEDICAL', locate: ofCase, paymentRelevant: true }),
+    }),
+    compulsoryCare: t.expose('compulsoryCare', {
+      ...guard({ category: 'MEDICAL', locate: ofCase, paymentRelevant: true }),
+      type: CompulsoryCare,
+    }),
+    consent: t.expose('consent', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: ConsentStatus,
+    }),
+    patient: t.relation('patient', { ...guard({ category: 'IDENTITY', locate: ofCase }) }),
     parties: t.relation('parties', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       args: { includeFormer: t.arg.boolean({ required: false, defaultValue: false }) },
       query: (args) => (args.includeFormer ? { orderBy: { joinedAt: 'asc' } } : currentParties),
     }),
     // The three fields below select the current parties exactly as `parties` does, so
     // Pothos merges them into one relation load per page instead of one per case.
     ward: t.field({
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: Unit,
       description: 'The ward currently responsible (slutenvården).',
       select: (_args, _ctx, nested) => ({
@@ -56,6 +77,7 @@ export const Case = builder.prismaNode('Case', {
       resolve: (c) => c.parties.find((p) => p.role === 'WARD')!.unit,
     }),
     primaryCareUnit: t.field({
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: Unit,
       nullable: true,
       select: (_args, _ctx, nested) => ({
@@ -64,6 +86,7 @@ export const Case = builder.prismaNode('Case', {
       resolve: (c) => c.parties.find((p) => p.role === 'PRIMARY_CARE')?.unit ?? null,
     }),
     municipalityUnits: t.field({
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: [Unit],
       description: 'Municipal social services and health care units of the case.',
       select: (_args, _ctx, nested) => ({
@@ -77,33 +100,85 @@ export const Case = builder.prismaNode('Case', {
           .map((p) => p.unit),
     }),
     fixedCareContactName: t.exposeString('fixedCareContactName', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
       nullable: true,
       description: 'Fast vårdkontakt.',
     }),
-    fixedCareContactHsaId: t.exposeString('fixedCareContactHsaId', { nullable: true }),
-    fixedCareContactUnit: t.relation('fixedCareContactUnit', { nullable: true }),
-    admittedAt: t.expose('admittedAt', { type: 'DateTime' }),
-    admissionNoticeAt: t.expose('admissionNoticeAt', { type: 'DateTime', nullable: true }),
-    planningBasisAt: t.expose('planningBasisAt', { type: 'DateTime', nullable: true }),
+    fixedCareContactHsaId: t.exposeString('fixedCareContactHsaId', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
+      nullable: true,
+    }),
+    fixedCareContactUnit: t.relation('fixedCareContactUnit', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
+      nullable: true,
+    }),
+    admittedAt: t.expose('admittedAt', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: 'DateTime',
+    }),
+    admissionNoticeAt: t.expose('admissionNoticeAt', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    planningBasisAt: t.expose('planningBasisAt', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
+      type: 'DateTime',
+      nullable: true,
+    }),
     readyForDischargeAt: t.expose('readyForDischargeAt', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
       description: 'When the patient was judged ready for discharge, with time of day.',
     }),
-    readyWithdrawnAt: t.expose('readyWithdrawnAt', { type: 'DateTime', nullable: true }),
-    sipCalledAt: t.expose('sipCalledAt', { type: 'DateTime', nullable: true }),
-    sipMeetingAt: t.expose('sipMeetingAt', { type: 'DateTime', nullable: true }),
-    plannedDischargeAt: t.expose('plannedDischargeAt', { type: 'DateTime', nullable: true }),
-    dischargedAt: t.expose('dischargedAt', { type: 'DateTime', nullable: true }),
-    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
-    closeReason: t.expose('closeReason', { type: CaseCloseReason, nullable: true }),
+    readyWithdrawnAt: t.expose('readyWithdrawnAt', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    sipCalledAt: t.expose('sipCalledAt', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    sipMeetingAt: t.expose('sipMeetingAt', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    plannedDischargeAt: t.expose('plannedDischargeAt', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    dischargedAt: t.expose('dischargedAt', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    closedAt: t.expose('closedAt', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    closeReason: t.expose('closeReason', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: CaseCloseReason,
+      nullable: true,
+    }),
     events: t.relatedConnection('events', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
       cursor: 'id',
       description: 'Händelselistan: the append-only event list, oldest first.',
       query: { orderBy: { sequence: 'asc' } },
     }),
-    carePlans: t.relation('carePlans', { query: { orderBy: { createdAt: 'asc' } } }),
+    carePlans: t.relation('carePlans', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
+      query: { orderBy: { createdAt: 'asc' } },
+    }),
     latestCarePlan: t.field({
+      ...guard({ category: 'PLANNING', locate: ofCase }),
       type: CarePlan,
       nullable: true,
       select: (_args, _ctx, nested) => ({
@@ -112,13 +187,15 @@ export const Case = builder.prismaNode('Case', {
       resolve: (c) => c.carePlans[0] ?? null,
     }),
     notes: t.relation('notes', {
+      ...guard({ category: 'PLANNING', locate: ofCase }),
       description: 'Notes the caller may read: locked notes only within the author’s organisation.',
       query: (_args, ctx) => ({
-        where: visibleNoteWhere(ctx.actor),
+        where: visibleNoteWhere(ctx),
         orderBy: { createdAt: 'asc' },
       }),
     }),
     dischargeInformation: t.field({
+      ...guard({ category: 'MEDICAL', locate: ofCase }),
       type: DischargeInformation,
       nullable: true,
       description: 'Information vid utskrivning (trygghetskvitto), once the patient is discharged.',
@@ -178,7 +255,16 @@ builder.queryField('cases', (t) =>
     authScopes: { actingUnit: true },
     args: { filter: t.arg({ type: CaseFilter, required: false }) },
     resolve: (query, _root, { filter }, ctx) => {
-      const and: Prisma.CaseWhereInput[] = [visibleCaseWhere(ctx.actor)];
+      requireGrant(ctx, 'ADMINISTRATIVE');
+      // Filtering by a field the caller may not read would leak it through the result set.
+      if (filter?.personalIdentityNumber != null || filter?.patientId != null) {
+        requireFilterGrant(
+          ctx,
+          'IDENTITY',
+          filter.personalIdentityNumber != null ? 'personalIdentityNumber' : 'patientId',
+        );
+      }
+      const and: Prisma.CaseWhereInput[] = [visibleCaseWhere(ctx)];
       if (filter?.unitId != null) {
         and.push({
           parties: {
@@ -212,10 +298,12 @@ builder.queryField('case', (t) =>
       'One case by its id, or null when it does not exist or is not visible to the caller.',
     authScopes: { actingUnit: true },
     args: { id: t.arg.id() },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.case.findFirst({
+    resolve: (query, _root, args, ctx) => {
+      requireGrant(ctx, 'ADMINISTRATIVE');
+      return ctx.prisma.case.findFirst({
         ...query,
-        where: { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx.actor) },
-      }),
+        where: { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) },
+      });
+    },
   }),
 );

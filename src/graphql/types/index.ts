@@ -10,3 +10,5 @@ import './note.js';
 import './invoice.js';
 import './discharge-information.js';
 import './workflow-mutations.js';
+import './invoicing/index.js';
+import './audit/index.js';

@@ -2,7 +2,12 @@ import type { Prisma } from '../../db/generated/prisma/client.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
+import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
+import { requireGrant } from '../require-grant.js';
+
+const ofLine = (l: { caseId: string | null }) => ({ caseId: l.caseId });
+const ofInvoice = () => ({ caseId: null });
 
 export const InvoiceKind = builder.enumType('InvoiceKind', {
   values: {
@@ -43,22 +48,41 @@ builder.prismaNode('InvoiceLine', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, invoice: visibleInvoiceWhere(ctx) }),
   fields: (t) => ({
-    position: t.exposeInt('position'),
-    kind: t.expose('kind', { type: InvoiceLineKind }),
-    description: t.exposeString('description'),
-    days: t.exposeInt('days'),
+    position: t.exposeInt('position', { ...guard({ category: 'FINANCIAL', locate: ofLine }) }),
+    kind: t.expose('kind', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: InvoiceLineKind,
+    }),
+    description: t.exposeString('description', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+    }),
+    days: t.exposeInt('days', { ...guard({ category: 'FINANCIAL', locate: ofLine }) }),
     dates: t.field({
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
       type: ['Date'],
       select: { dates: true },
       resolve: (line) => line.dates.map((d) => d.toISOString().slice(0, 10)),
     }),
-    pricePerDay: t.expose('pricePerDay', { type: 'Decimal' }),
-    amount: t.expose('amount', { type: 'Decimal' }),
+    pricePerDay: t.expose('pricePerDay', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: 'Decimal',
+    }),
+    amount: t.expose('amount', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: 'Decimal',
+    }),
     eventIds: t.exposeStringList('eventIds', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
       description: 'The case events behind these days (ids of CaseEvent rows).',
     }),
-    case: t.relation('case', { nullable: true }),
-    correctsLineId: t.exposeString('correctsLineId', { nullable: true }),
+    case: t.relation('case', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofLine }),
+      nullable: true,
+    }),
+    correctsLineId: t.exposeString('correctsLineId', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      nullable: true,
+    }),
   }),
 });
 
@@ -70,21 +94,45 @@ export const Invoice = builder.prismaNode('Invoice', {
   description:
     'Faktureringsunderlag per municipality or district and month, or a cost-sharing invoice.',
   fields: (t) => ({
-    kind: t.expose('kind', { type: InvoiceKind }),
-    status: t.expose('status', { type: InvoiceStatus }),
+    kind: t.expose('kind', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: InvoiceKind,
+    }),
+    status: t.expose('status', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: InvoiceStatus,
+    }),
     period: t.field({
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: 'String',
       description: 'The invoiced month, YYYY-MM.',
       select: { period: true },
       resolve: (i) => i.period.toISOString().slice(0, 7),
     }),
-    debtor: t.relation('debtor'),
-    creditor: t.relation('creditor'),
-    totalAmount: t.expose('totalAmount', { type: 'Decimal' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    approvedAt: t.expose('approvedAt', { type: 'DateTime', nullable: true }),
-    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true }),
-    lines: t.relation('lines', { query: { orderBy: { position: 'asc' } } }),
+    debtor: t.relation('debtor', { ...guard({ category: 'FINANCIAL', locate: ofInvoice }) }),
+    creditor: t.relation('creditor', { ...guard({ category: 'FINANCIAL', locate: ofInvoice }) }),
+    totalAmount: t.expose('totalAmount', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'Decimal',
+    }),
+    createdAt: t.expose('createdAt', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'DateTime',
+    }),
+    approvedAt: t.expose('approvedAt', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    sentAt: t.expose('sentAt', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'DateTime',
+      nullable: true,
+    }),
+    lines: t.relation('lines', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      query: { orderBy: { position: 'asc' } },
+    }),
   }),
 });
 
@@ -104,6 +152,7 @@ builder.queryField('invoices', (t) =>
     authScopes: { actingUnit: true },
     args: { filter: t.arg({ type: InvoiceFilter, required: false }) },
     resolve: (query, _root, { filter }, ctx) => {
+      requireGrant(ctx, 'FINANCIAL');
       const and: Prisma.InvoiceWhereInput[] = [visibleInvoiceWhere(ctx)];
       if (filter?.kind) and.push({ kind: filter.kind });
       if (filter?.status) and.push({ status: filter.status });
@@ -153,8 +202,9 @@ builder.queryField('paymentAgreements', (t) =>
   t.prismaField({
     type: ['PaymentAgreement'],
     authScopes: { actingUnit: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.paymentAgreement.findMany({
+    resolve: (query, _root, _args, ctx) => {
+      requireGrant(ctx, 'FINANCIAL');
+      return ctx.prisma.paymentAgreement.findMany({
         ...query,
         where: {
           OR: [
@@ -163,6 +213,7 @@ builder.queryField('paymentAgreements', (t) =>
           ],
         },
         orderBy: { validFrom: 'asc' },
-      }),
+      });
+    },
   }),
 );

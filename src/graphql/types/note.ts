@@ -1,5 +1,8 @@
 import { visibleCaseWhere, visibleNoteWhere } from '../../authz/case-access.js';
 import { builder } from '../builder.js';
+import { guard } from '../field-guard.js';
+
+const ofNote = (n: { caseId: string }) => ({ caseId: n.caseId });
 
 builder.prismaNode('Note', {
   id: { field: 'id' },
@@ -9,15 +12,24 @@ builder.prismaNode('Note', {
   nullable: true,
   findUnique: (id, ctx) => ({
     id,
-    case: visibleCaseWhere(ctx.actor),
-    AND: [visibleNoteWhere(ctx.actor)],
+    case: visibleCaseWhere(ctx),
+    AND: [visibleNoteWhere(ctx)],
   }),
   fields: (t) => ({
-    text: t.exposeString('text'),
-    lockedToOrganization: t.exposeBoolean('lockedToOrganization'),
-    authorHsaId: t.exposeString('authorHsaId'),
-    authorName: t.exposeString('authorName'),
-    authorUnit: t.relation('authorUnit'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    text: t.exposeString('text', { ...guard({ category: 'PLANNING', locate: ofNote }) }),
+    lockedToOrganization: t.exposeBoolean('lockedToOrganization', {
+      ...guard({ category: 'PLANNING', locate: ofNote }),
+    }),
+    authorHsaId: t.exposeString('authorHsaId', {
+      ...guard({ category: 'PLANNING', locate: ofNote }),
+    }),
+    authorName: t.exposeString('authorName', {
+      ...guard({ category: 'PLANNING', locate: ofNote }),
+    }),
+    authorUnit: t.relation('authorUnit', { ...guard({ category: 'PLANNING', locate: ofNote }) }),
+    createdAt: t.expose('createdAt', {
+      ...guard({ category: 'PLANNING', locate: ofNote }),
+      type: 'DateTime',
+    }),
   }),
 });

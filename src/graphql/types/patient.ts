@@ -2,7 +2,16 @@ import { visibleCaseWhere } from '../../authz/case-access.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
+import { guard } from '../field-guard.js';
+import { requireGrant } from '../require-grant.js';
 import { Unit } from './unit.js';
+
+/** A patient's own fields: identity, stricter when the identity is protected. */
+const ofPatient = (p: { id: string; protectedIdentity: boolean }) => ({
+  caseId: null,
+  patientId: p.id,
+  protectedIdentity: p.protectedIdentity,
+});
 
 export const PatientIdentityKind = builder.enumType('PatientIdentityKind', {
   values: {
@@ -17,24 +26,38 @@ export const Patient = builder.prismaNode('Patient', {
   // A patient is reachable only through a case the caller may see.
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
-  findUnique: (id, ctx) => ({ id, cases: { some: visibleCaseWhere(ctx.actor) } }),
+  findUnique: (id, ctx) => ({ id, cases: { some: visibleCaseWhere(ctx) } }),
   fields: (t) => ({
-    personalIdentityNumber: t.exposeString('personalIdentityNumber'),
-    identityKind: t.expose('identityKind', { type: PatientIdentityKind }),
-    givenName: t.exposeString('givenName'),
-    familyName: t.exposeString('familyName'),
+    personalIdentityNumber: t.exposeString('personalIdentityNumber', {
+      ...guard({ category: 'IDENTITY', locate: ofPatient }),
+    }),
+    identityKind: t.expose('identityKind', {
+      ...guard({ category: 'IDENTITY', locate: ofPatient }),
+      type: PatientIdentityKind,
+    }),
+    givenName: t.exposeString('givenName', {
+      ...guard({ category: 'IDENTITY', locate: ofPatient }),
+    }),
+    familyName: t.exposeString('familyName', {
+      ...guard({ category: 'IDENTITY', locate: ofPatient }),
+    }),
     protectedIdentity: t.exposeBoolean('protectedIdentity', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofPatient }),
       description: 'Skyddade personuppgifter: show name and address only where needed.',
     }),
-    homeMunicipalityCode: t.exposeString('homeMunicipalityCode'),
+    homeMunicipalityCode: t.exposeString('homeMunicipalityCode', {
+      ...guard({ category: 'IDENTITY', locate: ofPatient }),
+    }),
     homeOrganization: t.relation('homeOrganization', {
+      ...guard({ category: 'IDENTITY', locate: ofPatient }),
       description: 'The municipality or district responsible for the patient.',
     }),
     cases: t.relatedConnection('cases', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofPatient }),
       cursor: 'id',
       description: 'The cases of this patient that the caller may see.',
       query: (_args, ctx) => ({
-        where: visibleCaseWhere(ctx.actor),
+        where: visibleCaseWhere(ctx),
         orderBy: { admittedAt: 'desc' },
       }),
     }),
@@ -92,6 +115,7 @@ builder.queryField('lookupPatient', (t) =>
     authScopes: { actingUnit: true },
     args: { personalIdentityNumber: t.arg.string() },
     resolve: async (_root, args, ctx) => {
+      requireGrant(ctx, 'IDENTITY');
       const parsed = parsePersonalIdentityNumber(args.personalIdentityNumber);
       if (!parsed.ok) {
         throw new BadInputError(

@@ -1,0 +1,77 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { responsePathAsArray } from 'graphql';
+import { blockedFor } from '../authz/case-facts.js';
+import { decideField } from '../authz/decide.js';
+import type { FieldCategory } from '../authz/field-categories.js';
+import type { Context } from './context.js';
+
+/**
+ * Field-level authorization, put in front of a field by spreading `guard(...)` into its
+ * options. Pothos scope-auth runs the decision before the resolver; a withheld field
+ * answers null and is listed in `extensions.redactions` with its reason; a field that is
+ * read is recorded for the PDL access log (one row per patient and request, written by
+ * src/audit before the response leaves).
+ *
+ * The field's category is also stored in the schema's field extensions, where the
+ * authorization matrix test and docs/authorization.md read it.
+ */
+
+/** Where a parent object's patient data lives: its case, or (for Patient) the patient. */
+export type Locate<Parent> = (parent: Parent) => {
+  caseId: string | null;
+  patientId?: string | null;
+  protectedIdentity?: boolean;
+};
+
+export interface GuardOptions<Parent> {
+  /** A fixed category, or one that depends on the object (an event's payload). */
+  category: FieldCategory | ((parent: Parent) => FieldCategory);
+  locate: Locate<Parent>;
+  /** Needed for payment responsibility: exempt from the consent condition. */
+  paymentRelevant?: boolean;
+}
+
+export function guard<Parent>(options: GuardOptions<Parent>) {
+  const describe = typeof options.category === 'string' ? options.category : 'BY_OBJECT';
+  return {
+    nullable: true as const,
+    extensions: { category: describe },
+    authScopes: async (parent: Parent, _args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
+      const where = options.locate(parent);
+      const facts = where.caseId ? await ctx.facts.load(where.caseId) : null;
+      let category =
+        typeof options.category === 'string' ? options.category : options.category(parent);
+      const protectedIdentity = where.protectedIdentity ?? facts?.protectedIdentity ?? false;
+      if (category === 'IDENTITY' && protectedIdentity) category = 'PROTECTED_IDENTITY';
+      const blocked =
+        facts !== null &&
+        ctx.actor !== null &&
+        (category === 'MEDICAL' || category === 'SOCIAL' || category === 'PLANNING') &&
+        blockedFor(facts, ctx.actor.organizationId);
+      const decision = decideField(ctx.principal, 'read', category, {
+        consentGiven: facts?.consentGiven ?? false,
+        paymentRelevant: options.paymentRelevant ?? false,
+        blockedForCaller: blocked,
+      });
+      if (!decision.allowed) {
+        ctx.redactions.push({
+          path: responsePathAsArray(info.path),
+          category,
+          reason: decision.reason!,
+        });
+        return false;
+      }
+      const patientId = where.patientId ?? facts?.patientId ?? null;
+      if (patientId) {
+        ctx.access.record({
+          patientId,
+          caseId: where.caseId,
+          categories: [category],
+          activity: 'READ',
+        });
+      }
+      return true;
+    },
+    unauthorizedResolver: () => null,
+  };
+}

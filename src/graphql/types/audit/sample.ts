@@ -1,0 +1,139 @@
+import {
+  drawSample,
+  newSeed,
+  sampleDefinitionOf,
+  searchAccessLog,
+  stockholmMonth,
+} from '../../../audit/review.js';
+import { requireSecurityOfficer } from '../../../audit/review-access.js';
+import { builder } from '../../builder.js';
+import { BadInputError } from '../../errors.js';
+import {
+  AccessLogEntryRef,
+  connectionOf,
+  parsePage,
+  parseUuid,
+  recordLogAccess,
+} from './shared.js';
+
+export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', {
+  description:
+    'A reproducible random sample of one month of the organisation’s access log, for the systematic review (e.g. 10 % monthly). The same seed selects the same rows.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    month: t.string({
+      description: 'YYYY-MM, a calendar month in Europe/Stockholm.',
+      resolve: (s) => s.month.toISOString().slice(0, 7),
+    }),
+    percent: t.float({ resolve: (s) => Number(s.percent.toString()) }),
+    seed: t.exposeString('seed'),
+    population: t.exposeInt('population', { description: 'Rows of the month when drawn.' }),
+    size: t.exposeInt('size', { description: 'Rows selected when drawn.' }),
+    drawnByHsaId: t.exposeString('drawnByHsaId'),
+    drawnByName: t.exposeString('drawnByName'),
+    drawnAt: t.expose('drawnAt', { type: 'DateTime' }),
+    entries: t.connection({
+      type: AccessLogEntryRef,
+      description: 'The selected rows, newest first.',
+      resolve: async (sample, args, ctx) => {
+        const scope = requireSecurityOfficer(ctx);
+        const page = parsePage(args);
+        const { rows, hasNextPage } = await searchAccessLog(
+          ctx.prisma,
+          scope,
+          {},
+          page,
+          sampleDefinitionOf(sample),
+        );
+        recordLogAccess(ctx, rows, 'READ');
+        return connectionOf(rows, hasNextPage, page.after !== null);
+      },
+    }),
+    reviews: t.relation('reviews', { description: 'Reviews recorded for this sample.' }),
+  }),
+});
+
+const DrawSampleInput = builder.inputType('DrawAccessLogSampleInput', {
+  fields: (t) => ({
+    month: t.string({ description: 'YYYY-MM, a calendar month in Europe/Stockholm.' }),
+    percent: t.float({
+      description: 'Share of the month’s rows to select, more than 0, at most 100.',
+    }),
+    seed: t.string({
+      required: false,
+      description:
+        'Give a stored sample’s seed to draw the same rows again; left out, a random one.',
+    }),
+  }),
+});
+
+builder.mutationField('drawAccessLogSample', (t) =>
+  t.prismaField({
+    type: 'AccessReviewSample',
+    description:
+      'Draw (and store, with its seed) a random sample of a month of your organisation’s access log.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: DrawSampleInput }) },
+    resolve: async (_query, _root, { input }, ctx) => {
+      const scope = requireSecurityOfficer(ctx);
+      const range = stockholmMonth(input.month);
+      if (!range)
+        throw new BadInputError('INVALID_PERIOD', 'month must be YYYY-MM.', 'input.month');
+      if (!(input.percent > 0 && input.percent <= 100)) {
+        throw new BadInputError(
+          'BAD_USER_INPUT',
+          'percent must be more than 0 and at most 100.',
+          'input.percent',
+        );
+      }
+      const seed = input.seed?.trim() || newSeed();
+      if (seed.length > 200) {
+        throw new BadInputError(
+          'BAD_USER_INPUT',
+          'seed must be at most 200 characters.',
+          'input.seed',
+        );
+      }
+      return drawSample(ctx.prisma, scope, {
+        month: input.month,
+        ...range,
+        percent: Math.round(input.percent * 100) / 100,
+        seed,
+      });
+    },
+  }),
+);
+
+builder.queryField('accessLogSample', (t) =>
+  t.prismaField({
+    type: 'AccessReviewSample',
+    nullable: true,
+    description: 'A sample your organisation drew.',
+    authScopes: { authenticated: true },
+    args: { id: t.arg.id() },
+    resolve: async (query, _root, args, ctx) => {
+      const scope = requireSecurityOfficer(ctx);
+      return ctx.prisma.accessReviewSample.findFirst({
+        ...query,
+        where: { id: parseUuid(String(args.id), 'id'), providerHsaId: scope.providerHsaId },
+      });
+    },
+  }),
+);
+
+builder.queryField('accessLogSamples', (t) =>
+  t.prismaConnection({
+    type: 'AccessReviewSample',
+    cursor: 'id',
+    description: 'The samples your organisation drew, newest first.',
+    authScopes: { authenticated: true },
+    resolve: (query, _root, _args, ctx) => {
+      const scope = requireSecurityOfficer(ctx);
+      return ctx.prisma.accessReviewSample.findMany({
+        ...query,
+        where: { providerHsaId: scope.providerHsaId },
+        orderBy: [{ drawnAt: 'desc' }, { id: 'desc' }],
+      });
+    },
+  }),
+);

@@ -1,0 +1,245 @@
+import type { AccessActivity } from '../../../audit/access-recorder.js';
+import { INERA_ACTIVITY_NAMES } from '../../../audit/activity.js';
+import {
+  ACCESS_FLAGS,
+  type AccessLogEntry,
+  type AccessLogFilter,
+  type Page,
+  UNUSUAL_PATIENTS_PER_USER_AND_DAY,
+} from '../../../audit/review.js';
+import { parseHsaId } from '../../../domain/hsa-id.js';
+import { parsePersonalIdentityNumber } from '../../../domain/personal-identity-number.js';
+import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
+import { BadInputError } from '../../errors.js';
+
+/** Types shared by the log-review queries and mutations (src/audit for the rules). */
+
+export const AccessActivityEnum = builder.enumType('AccessActivity', {
+  description: 'What was done with the patient data (Inera log model activity).',
+  values: {
+    READ: { description: 'Läsa.' },
+    CREATE: { description: 'Skriva: created.' },
+    CHANGE: { description: 'Skriva: changed.' },
+    PRINT: { description: 'Utskrift: printed or exported.' },
+    DELETE: { description: 'Radera.' },
+    EMERGENCY_ACCESS: { description: 'Nödöppning: emergency opening of a case.' },
+  } as const,
+});
+
+export const AccessOutcomeEnum = builder.enumType('AccessOutcome', {
+  values: {
+    SUCCESS: { description: 'The data was returned or written.' },
+    DENIED: { description: 'The authorization layer refused the access.' },
+    FAILED: { description: 'The request ended in an error without returning data.' },
+  } as const,
+});
+
+export const AccessFlagEnum = builder.enumType('AccessFlag', {
+  description: 'What makes an access worth a reviewer’s look.',
+  values: {
+    EMERGENCY_ACCESS: { description: 'Rested on an emergency opening (nödöppning).' },
+    PROTECTED_IDENTITY: { description: 'The patient has skyddade personuppgifter.' },
+    NOT_A_PARTY: {
+      description:
+        'The acting unit was not (or no longer) a current party of the case, or of any case of the patient.',
+    },
+    OUT_OF_HOURS: {
+      description: 'Before 07:00, from 19:00, or on a weekend, on the Stockholm clock.',
+    },
+    UNUSUAL_VOLUME: {
+      description: `The user touched more than ${UNUSUAL_PATIENTS_PER_USER_AND_DAY} distinct patients of this organisation that Stockholm day (computed at review time).`,
+    },
+  } as const,
+});
+
+export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEntry').implement({
+  description:
+    'One request’s access to one patient: the PDL access-log row, append-only and hash-chained.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    time: t.expose('time', { type: 'DateTime' }),
+    activity: t.field({ type: AccessActivityEnum, resolve: (r) => r.activity }),
+    activityName: t.string({
+      description: 'The Inera name: Läsa, Skriva, Utskrift, Radera, Nödöppning.',
+      resolve: (r) => INERA_ACTIVITY_NAMES[r.activity],
+    }),
+    outcome: t.field({ type: AccessOutcomeEnum, resolve: (r) => r.outcome }),
+    userHsaId: t.exposeString('userHsaId'),
+    userName: t.exposeString('userName'),
+    unitHsaId: t.exposeString('unitHsaId', { description: 'The acting unit.' }),
+    providerHsaId: t.exposeString('providerHsaId', { description: 'The acting care provider.' }),
+    commissionHsaId: t.exposeString('commissionHsaId', { nullable: true }),
+    purpose: t.exposeString('purpose', { description: 'The commission’s purpose.' }),
+    patientId: t.exposeID('patientId', { description: 'The patient’s database id (a UUID).' }),
+    personalIdentityNumber: t.exposeString('personalIdentityNumber', {
+      description: 'As it was at access time; kept when the patient is purged.',
+    }),
+    caseId: t.exposeID('caseId', { nullable: true }),
+    categories: t.exposeStringList('categories', { description: 'Field categories touched.' }),
+    requestId: t.exposeString('requestId'),
+    operationName: t.exposeString('operationName', { nullable: true }),
+    emergencyAccess: t.exposeBoolean('emergencyAccess'),
+    protectedIdentity: t.exposeBoolean('protectedIdentity'),
+    notAParty: t.exposeBoolean('notAParty'),
+    outOfHours: t.exposeBoolean('outOfHours'),
+    userPatientsThatDay: t.exposeInt('userPatientsThatDay', {
+      description: 'Distinct patients this user touched in this organisation that Stockholm day.',
+    }),
+    unusualVolume: t.boolean({
+      resolve: (r) => r.userPatientsThatDay > UNUSUAL_PATIENTS_PER_USER_AND_DAY,
+    }),
+    flags: t.field({
+      type: [AccessFlagEnum],
+      resolve: (r) =>
+        ACCESS_FLAGS.filter(
+          (f) =>
+            ({
+              EMERGENCY_ACCESS: r.emergencyAccess,
+              PROTECTED_IDENTITY: r.protectedIdentity,
+              NOT_A_PARTY: r.notAParty,
+              OUT_OF_HOURS: r.outOfHours,
+              UNUSUAL_VOLUME: r.userPatientsThatDay > UNUSUAL_PATIENTS_PER_USER_AND_DAY,
+            })[f],
+        ),
+    }),
+    chainPosition: t.exposeInt('chainPosition'),
+    prevHash: t.exposeString('prevHash'),
+    hash: t.exposeString('hash'),
+  }),
+});
+
+export const AccessLogFilterInput = builder.inputType('AccessLogFilter', {
+  description: 'Every condition given must hold. Periods are [from, to).',
+  fields: (t) => ({
+    patientId: t.id({ required: false, description: 'The patient’s database id (a UUID).' }),
+    personalIdentityNumber: t.string({ required: false }),
+    userHsaId: t.string({ required: false }),
+    unitHsaId: t.string({ required: false }),
+    caseId: t.id({ required: false }),
+    from: t.field({ type: 'DateTime', required: false }),
+    to: t.field({ type: 'DateTime', required: false }),
+    activities: t.field({ type: [AccessActivityEnum], required: false }),
+    outcomes: t.field({ type: [AccessOutcomeEnum], required: false }),
+    flags: t.field({
+      type: [AccessFlagEnum],
+      required: false,
+      description: 'Rows carrying all of these flags.',
+    }),
+  }),
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseUuid(value: string, field: string): string {
+  if (!UUID.test(value)) throw new BadInputError('INVALID_ID', `${field} must be a UUID.`, field);
+  return value.toLowerCase();
+}
+
+export function parsePin(value: string, field: string): string {
+  const parsed = parsePersonalIdentityNumber(value);
+  if (!parsed.ok) {
+    throw new BadInputError('INVALID_PERSONAL_IDENTITY_NUMBER', parsed.error.message, field);
+  }
+  return parsed.value.number;
+}
+
+function parseHsa(value: string, field: string): string {
+  const parsed = parseHsaId(value);
+  if (!parsed.ok) throw new BadInputError('INVALID_HSA_ID', parsed.error.message, field);
+  return parsed.value;
+}
+
+export function checkPeriod(from: Date | null | undefined, to: Date | null | undefined): void {
+  if (from && to && from.getTime() > to.getTime()) {
+    throw new BadInputError('INVALID_PERIOD', '`from` must not be after `to`.', 'filter.to');
+  }
+}
+
+type FilterInput = typeof AccessLogFilterInput.$inferInput;
+
+export function parseFilter(input: FilterInput | null | undefined): AccessLogFilter {
+  if (!input) return {};
+  checkPeriod(input.from, input.to);
+  return {
+    patientId: input.patientId ? parseUuid(String(input.patientId), 'filter.patientId') : null,
+    caseId: input.caseId ? parseUuid(String(input.caseId), 'filter.caseId') : null,
+    personalIdentityNumber: input.personalIdentityNumber
+      ? parsePin(input.personalIdentityNumber, 'filter.personalIdentityNumber')
+      : null,
+    userHsaId: input.userHsaId ? parseHsa(input.userHsaId, 'filter.userHsaId') : null,
+    unitHsaId: input.unitHsaId ? parseHsa(input.unitHsaId, 'filter.unitHsaId') : null,
+    from: input.from ?? null,
+    to: input.to ?? null,
+    activities: input.activities ?? null,
+    outcomes: input.outcomes ?? null,
+    flags: input.flags ?? null,
+  };
+}
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 200;
+
+export function parsePage(args: {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}): Page {
+  if (args.last != null || args.before != null) {
+    throw new BadInputError(
+      'BAD_USER_INPUT',
+      'The access log pages forward only: use first/after.',
+    );
+  }
+  const first = args.first ?? DEFAULT_PAGE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+    throw new BadInputError('BAD_USER_INPUT', `first must be 1–${MAX_PAGE}.`, 'first');
+  }
+  if (!args.after) return { first, after: null };
+  const [time, id] = Buffer.from(args.after, 'base64url').toString('utf8').split('|');
+  const at = new Date(time ?? '');
+  if (!id || !UUID.test(id) || Number.isNaN(at.getTime())) {
+    throw new BadInputError('BAD_USER_INPUT', 'after is not a cursor of this connection.', 'after');
+  }
+  return { first, after: { time: at, id } };
+}
+
+export function cursorOf(entry: AccessLogEntry): string {
+  return Buffer.from(`${entry.time.toISOString()}|${entry.id}`, 'utf8').toString('base64url');
+}
+
+export function connectionOf(rows: AccessLogEntry[], hasNextPage: boolean, after: boolean) {
+  const edges = rows.map((node) => ({ cursor: cursorOf(node), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: after,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/**
+ * Reading the access log is itself an access to the patients it names (their
+ * personnummer and who saw them): each patient shown is recorded in the category AUDIT,
+ * so the review is logged like any other access.
+ */
+export function recordLogAccess(
+  ctx: Context,
+  rows: readonly { patientId: string; personalIdentityNumber?: string; caseId?: string | null }[],
+  activity: AccessActivity,
+  personalIdentityNumber?: string,
+): void {
+  for (const row of rows) {
+    ctx.access.record({
+      patientId: row.patientId,
+      caseId: null,
+      categories: ['AUDIT'],
+      activity,
+      personalIdentityNumber: row.personalIdentityNumber ?? personalIdentityNumber,
+    });
+  }
+}

@@ -1,0 +1,189 @@
+import type { Commission } from '../../../authz/principal.js';
+import { CommissionChoiceError } from '../../../identity/gateway.js';
+import { builder } from '../../builder.js';
+import { NotFoundError, UnauthenticatedError } from '../../errors.js';
+import { actorOf, IdentityInputError, identityOf, requireIdentity } from './common.js';
+
+const ActingCommission = builder.objectRef<Commission>('ActingCommission').implement({
+  fields: (t) => ({
+    hsaId: t.exposeString('hsaId', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    unitHsaId: t.exposeString('unitHsaId'),
+    providerHsaId: t.exposeString('providerHsaId'),
+    purpose: t.exposeString('purpose'),
+    rights: t.exposeStringList('rights'),
+  }),
+});
+
+const IssuedToken = builder
+  .objectRef<{
+    accessToken: string;
+    expiresAt: Date;
+    actingCommission: Commission | null;
+    roles: string[];
+  }>('IssuedAccessToken')
+  .implement({
+    fields: (t) => ({
+      accessToken: t.exposeString('accessToken'),
+      expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+      roles: t.exposeStringList('roles'),
+      actingCommission: t.field({
+        type: ActingCommission,
+        nullable: true,
+        resolve: (r) => r.actingCommission,
+      }),
+    }),
+  });
+
+builder.queryField('myCommissions', (t) =>
+  t.field({
+    type: [ActingCommission],
+    description:
+      'The commissions of this login with a purpose Brygga serves; choose one with chooseCommission.',
+    resolve: (_root, _args, ctx) => {
+      if (!ctx.principal) throw new UnauthenticatedError();
+      return ctx.principal.commissions;
+    },
+  }),
+);
+
+builder.mutationField('chooseCommission', (t) =>
+  t.field({
+    type: IssuedToken,
+    description:
+      'Picks the acting commission (medarbetaruppdrag) and returns a new access token for it. Only commissions with a purpose Brygga serves, as the current rules read them from the login, can be chosen.',
+    args: {
+      unitHsaId: t.arg.string({ required: true }),
+      purpose: t.arg.string({ required: true }),
+      commissionHsaId: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      if (!ctx.principal) throw new UnauthenticatedError();
+      try {
+        const issued = await identityOf(ctx).gateway.chooseCommission(
+          ctx.principal,
+          args,
+          ctx.requestId,
+        );
+        return {
+          accessToken: issued.accessToken,
+          expiresAt: issued.expiresAt,
+          actingCommission: issued.principal.actingCommission,
+          roles: issued.principal.roles,
+        };
+      } catch (error) {
+        if (error instanceof CommissionChoiceError)
+          throw new IdentityInputError(error.code, error.message);
+        throw error;
+      }
+    },
+  }),
+);
+
+const SessionInfo = builder
+  .objectRef<{
+    id: string;
+    subject: string;
+    idpId: string;
+    createdAt: Date;
+    refreshedAt: Date;
+    expiresAt: Date;
+    revokedAt: Date | null;
+    revokedBy: string | null;
+    revokedReason: string | null;
+  }>('IdentitySession')
+  .implement({
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      subject: t.exposeString('subject', { description: 'Employee HSA-ID.' }),
+      idpId: t.exposeID('idpId'),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      refreshedAt: t.expose('refreshedAt', { type: 'DateTime' }),
+      expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+      revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+      revokedBy: t.exposeString('revokedBy', { nullable: true }),
+      revokedReason: t.exposeString('revokedReason', { nullable: true }),
+    }),
+  });
+
+builder.queryField('identitySessions', (t) =>
+  t.field({
+    type: [SessionInfo],
+    description: "A person's sessions (by employee HSA-ID), newest first.",
+    args: {
+      subject: t.arg.string({ required: true }),
+      first: t.arg.int({ required: false, defaultValue: 20 }),
+    },
+    resolve: (_root, { subject, first }, ctx) => {
+      requireIdentity(ctx, 'ADMINISTER_IDENTITY');
+      return ctx.prisma.identitySession.findMany({
+        where: { subject },
+        orderBy: { createdAt: 'desc' },
+        take: Math.min(Math.max(first ?? 20, 1), 100),
+        select: {
+          id: true,
+          subject: true,
+          idpId: true,
+          createdAt: true,
+          refreshedAt: true,
+          expiresAt: true,
+          revokedAt: true,
+          revokedBy: true,
+          revokedReason: true,
+        },
+      });
+    },
+  }),
+);
+
+builder.mutationField('revokeSession', (t) =>
+  t.field({
+    type: 'Boolean',
+    description:
+      'Ends a session at once: its access tokens and refresh cookie stop working. False when it had already ended.',
+    args: { sessionId: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
+    resolve: async (_root, { sessionId, reason }, ctx) => {
+      const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
+      const identity = identityOf(ctx);
+      const session = await identity.sessions.get(String(sessionId));
+      if (!session) throw new NotFoundError('The session');
+      if (reason.trim().length === 0 || reason.length > 500) {
+        throw new IdentityInputError(
+          'BAD_USER_INPUT',
+          'Give a reason (at most 500 characters).',
+          'reason',
+        );
+      }
+      const now = ctx.now();
+      const revoked = await identity.sessions.revoke(
+        session.id,
+        actorOf(admin),
+        reason.trim(),
+        now,
+      );
+      await identity.events.record({
+        type: 'SESSION_REVOKED',
+        outcome: 'SUCCESS',
+        idpId: session.idpId,
+        subject: session.subject,
+        actor: actorOf(admin),
+        sessionId: session.id,
+        reason: reason.trim(),
+        requestId: ctx.requestId,
+      });
+      return revoked;
+    },
+  }),
+);
+
+builder.mutationField('rotateTokenSigningKey', (t) =>
+  t.field({
+    type: 'String',
+    description:
+      'Publishes a new token signing key now; it starts signing after the publish lead, and the current key is retired once its tokens have expired. Returns the new key ID.',
+    resolve: (_root, _args, ctx) => {
+      const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
+      return identityOf(ctx).keys.rotate(ctx.now(), actorOf(admin));
+    },
+  }),
+);

@@ -1,0 +1,226 @@
+import { requireFinance } from '../../../invoicing/access.js';
+import { createAgreementVersion } from '../../../invoicing/agreement-admin.js';
+import { draftCostSharing } from '../../../invoicing/cost-sharing.js';
+import { InvoicingError } from '../../../invoicing/errors.js';
+import { oreOf } from '../../../invoicing/money.js';
+import { parseMonth } from '../../../invoicing/month.js';
+import { builder } from '../../builder.js';
+import { Invoice, PaymentModel } from '../invoice.js';
+import { idOf, invoicingErrors } from './errors.js';
+
+/** Payment agreement versions, population figures and cost-sharing invoices. */
+
+const PriceInput = builder.inputType('PaymentAgreementPriceInput', {
+  fields: (t) => ({
+    year: t.int(),
+    pricePerDay: t.field({ type: 'Decimal', description: 'SEK per day, e.g. "9300.00".' }),
+  }),
+});
+
+const CreatePaymentAgreementInput = builder.inputType('CreatePaymentAgreementInput', {
+  fields: (t) => ({
+    name: t.string(),
+    municipalityId: t.id({
+      required: false,
+      description:
+        'The municipality or district; absent: every municipality of your region without its own.',
+    }),
+    model: t.field({ type: PaymentModel }),
+    validFrom: t.field({ type: 'Date' }),
+    validTo: t.field({ type: 'Date', required: false }),
+    parameters: t.field({
+      type: 'JSONObject',
+      required: false,
+      description: 'The model parameters (INDIVIDUAL, AVERAGE); absent for STATUTORY_DEFAULT.',
+    }),
+    prices: t.field({ type: [PriceInput] }),
+    decision: t.string({ description: 'The decision the agreement rests on.' }),
+    replacesAgreementId: t.id({
+      required: false,
+      description: 'A version of the same scope to end the day before this one starts.',
+    }),
+  }),
+});
+
+const dateText = (d: Date) => d.toISOString().slice(0, 10);
+
+builder.mutationField('createPaymentAgreement', (t) =>
+  t.prismaField({
+    type: 'PaymentAgreement',
+    description:
+      'Adds an agreement version for your region after validating it alone and against the region’s others ' +
+      '(overlaps, missing prices, unknown parameters).',
+    errors: invoicingErrors,
+    args: { input: t.arg({ type: CreatePaymentAgreementInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = requireFinance(ctx);
+      const id = await createAgreementVersion(ctx.prisma, {
+        name: input.name,
+        regionId: actor.organizationId,
+        municipalityId:
+          input.municipalityId == null
+            ? null
+            : idOf(input.municipalityId, 'Organization', 'municipalityId'),
+        model: input.model,
+        validFrom: dateText(input.validFrom),
+        validTo: input.validTo == null ? null : dateText(input.validTo),
+        parameters: input.parameters ?? null,
+        prices: input.prices.map((p) => ({ year: p.year, pricePerDay: Number(p.pricePerDay) })),
+        decision: input.decision,
+        replacesAgreementId:
+          input.replacesAgreementId == null
+            ? null
+            : idOf(input.replacesAgreementId, 'PaymentAgreement', 'replacesAgreementId'),
+      });
+      return ctx.prisma.paymentAgreement.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+);
+
+const PopulationInput = builder.inputType('PopulationFigureInput', {
+  fields: (t) => ({
+    organizationId: t.id({ description: 'A municipality or district.' }),
+    population: t.int(),
+  }),
+});
+
+const SetPopulationFiguresInput = builder.inputType('SetPopulationFiguresInput', {
+  fields: (t) => ({
+    year: t.int(),
+    source: t.string({ description: 'e.g. "SCB folkmängd 1 november 2025".' }),
+    figures: t.field({ type: [PopulationInput] }),
+  }),
+});
+
+builder.mutationField('setPopulationFigures', (t) =>
+  t.field({
+    type: 'Int',
+    description:
+      'Records the residents of municipalities or districts for a year; returns how many were recorded.',
+    errors: invoicingErrors,
+    args: { input: t.arg({ type: SetPopulationFiguresInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = requireFinance(ctx);
+      if (input.year < 2000 || input.year > 2100) {
+        throw new InvoicingError('INVALID_INPUT', 'year must be between 2000 and 2100', 'year');
+      }
+      if (input.source.trim() === '') {
+        throw new InvoicingError(
+          'INVALID_INPUT',
+          'source must say where the figures come from',
+          'source',
+        );
+      }
+      const figures = input.figures.map((f, i) => {
+        if (f.population <= 0) {
+          throw new InvoicingError(
+            'INVALID_INPUT',
+            'population must be more than 0',
+            `figures[${i}].population`,
+          );
+        }
+        return {
+          organizationId: idOf(f.organizationId, 'Organization', `figures[${i}].organizationId`),
+          population: f.population,
+        };
+      });
+      const known = await ctx.prisma.organization.count({
+        where: {
+          id: { in: figures.map((f) => f.organizationId) },
+          kind: { in: ['MUNICIPALITY', 'DISTRICT'] },
+        },
+      });
+      if (
+        known !== new Set(figures.map((f) => f.organizationId)).size ||
+        known !== figures.length
+      ) {
+        throw new InvoicingError(
+          'ORGANIZATION_NOT_FOUND',
+          'each organizationId must name a different municipality or district',
+          'figures',
+        );
+      }
+      await ctx.prisma.$transaction(
+        figures.map((f) =>
+          ctx.prisma.populationFigure.upsert({
+            where: { organizationId_year: { organizationId: f.organizationId, year: input.year } },
+            create: {
+              ...f,
+              year: input.year,
+              source: input.source.trim(),
+              recordedBy: actor.hsaId,
+            },
+            update: {
+              population: f.population,
+              source: input.source.trim(),
+              recordedBy: actor.hsaId,
+              recordedAt: ctx.now(),
+            },
+          }),
+        ),
+      );
+      return figures.length;
+    },
+  }),
+);
+
+const SystemCostInput = builder.inputType('SystemCostInput', {
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', description: 'The cost to share, SEK.' }),
+    populationYear: t.int({ description: 'The year of the population table to share by.' }),
+  }),
+});
+
+const SupportCostInput = builder.inputType('SupportCostInput', {
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', description: 'The support cost to share, SEK.' }),
+    referenceDate: t.field({
+      type: 'Date',
+      description:
+        'Users are counted at this date (e.g. 1 October) from the twelve months of logins before it.',
+    }),
+  }),
+});
+
+const DraftCostSharingInput = builder.inputType('DraftCostSharingInput', {
+  fields: (t) => ({
+    month: t.string({ description: 'The invoice period, YYYY-MM.' }),
+    systemCost: t.field({ type: SystemCostInput, required: false }),
+    supportCost: t.field({ type: SupportCostInput, required: false }),
+  }),
+});
+
+builder.mutationField('draftCostSharingInvoices', (t) =>
+  t.prismaField({
+    type: [Invoice],
+    description:
+      'Drafts your region’s cost-sharing invoices for a month: the system cost by population share and the ' +
+      'support cost per user. Returns the draft invoices, one per municipality or district.',
+    errors: invoicingErrors,
+    args: { input: t.arg({ type: DraftCostSharingInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = requireFinance(ctx);
+      const outcomes = await draftCostSharing(ctx.prisma, {
+        creditorId: actor.organizationId,
+        month: parseMonth(input.month),
+        systemCost: input.systemCost
+          ? {
+              amount: oreOf(input.systemCost.amount),
+              populationYear: input.systemCost.populationYear,
+            }
+          : null,
+        supportCost: input.supportCost
+          ? {
+              amount: oreOf(input.supportCost.amount),
+              referenceDate: dateText(input.supportCost.referenceDate),
+            }
+          : null,
+      });
+      return ctx.prisma.invoice.findMany({
+        ...query,
+        where: { id: { in: outcomes.map((o) => o.invoiceId) } },
+        orderBy: { debtorId: 'asc' },
+      });
+    },
+  }),
+);

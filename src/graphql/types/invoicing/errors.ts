@@ -1,0 +1,37 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { INVOICING_ERROR_CODES, InvoicingError } from '../../../invoicing/errors.js';
+import { builder } from '../../builder.js';
+
+export const InvoicingErrorCode = builder.enumType('InvoicingErrorCode', {
+  description: 'Stable codes of InvoicingError; front-ends switch on these, never on messages.',
+  values: INVOICING_ERROR_CODES,
+});
+
+builder.objectType(InvoicingError, {
+  name: 'InvoicingError',
+  description:
+    'Why an invoicing command or report was refused, naming what to fix. A refused command writes nothing.',
+  isTypeOf: (value) => value instanceof InvoicingError,
+  fields: (t) => ({
+    code: t.field({ type: InvoicingErrorCode, resolve: (e) => e.code }),
+    message: t.exposeString('message'),
+    field: t.string({
+      nullable: true,
+      description: 'The input field at fault, as a dotted path, when one is.',
+      resolve: (e) => e.field,
+    }),
+  }),
+});
+
+export const invoicingErrors = { types: [InvoicingError] };
+
+/** A Relay id of the expected type, or INVALID_ID naming the field. */
+export function idOf(globalId: string | number, typename: string, field: string): string {
+  try {
+    const decoded = decodeGlobalID(String(globalId));
+    if (decoded.typename === typename && /^[0-9a-f-]{36}$/i.test(decoded.id)) return decoded.id;
+  } catch {
+    // reported below
+  }
+  throw new InvoicingError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
+}

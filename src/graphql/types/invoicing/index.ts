@@ -1,0 +1,5 @@
+// Invoicing (issue 5): invoice basis, cost sharing, agreements admin, statistics.
+import './errors.js';
+import './invoices.js';
+import './statistics.js';
+import './administration.js';

@@ -1,0 +1,144 @@
+import { requireFinance } from '../../../invoicing/access.js';
+import { InvoiceService } from '../../../invoicing/invoice-service.js';
+import { parseMonth } from '../../../invoicing/month.js';
+import { invoiceCsv, invoiceHtml, loadRenderable } from '../../../invoicing/render.js';
+import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
+import { Invoice } from '../invoice.js';
+import { idOf, invoicingErrors } from './errors.js';
+
+/**
+ * The invoice basis of payment responsibility through GraphQL: drafting, approving,
+ * marking sent, crediting a line, and the CSV and printable HTML renderings. Finance
+ * users only (src/invoicing/access.ts); a region's finance acts on the invoices its
+ * region issues.
+ */
+
+function service(ctx: Context): InvoiceService {
+  return new InvoiceService(ctx.prisma, ctx.now);
+}
+
+interface DraftResult {
+  invoiceId: string;
+  charged: number;
+  credited: number;
+  unchanged: number;
+}
+
+const InvoiceDraft = builder.objectRef<DraftResult>('InvoiceDraft').implement({
+  description: 'The invoice basis after drafting, and what the draft changed.',
+  fields: (t) => ({
+    invoice: t.prismaField({
+      type: 'Invoice',
+      resolve: (query, draft, _args, ctx) =>
+        ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: draft.invoiceId } }),
+    }),
+    linesCharged: t.exposeInt('charged', { description: 'Charge lines added.' }),
+    linesCredited: t.exposeInt('credited', {
+      description: 'Lines credited because their days no longer hold.',
+    }),
+    linesUnchanged: t.exposeInt('unchanged'),
+  }),
+});
+
+const DraftInvoiceBasisInput = builder.inputType('DraftInvoiceBasisInput', {
+  fields: (t) => ({
+    municipalityId: t.id({
+      description: 'The municipality or Stockholm district (an Organization) that pays.',
+    }),
+    month: t.string({ description: 'YYYY-MM.' }),
+  }),
+});
+
+builder.mutationField('draftInvoiceBasis', (t) =>
+  t.field({
+    type: InvoiceDraft,
+    description:
+      'Drafts, or brings up to date, the invoice basis of your region for a municipality or district and month. ' +
+      'Drafting again appends credit and charge lines for what changed; an approved or sent invoice is refused.',
+    errors: invoicingErrors,
+    args: { input: t.arg({ type: DraftInvoiceBasisInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = requireFinance(ctx);
+      const municipalityId = idOf(input.municipalityId, 'Organization', 'municipalityId');
+      const month = parseMonth(input.month);
+      return service(ctx).draft({ regionId: actor.organizationId, municipalityId, month });
+    },
+  }),
+);
+
+const InvoiceIdInput = builder.inputType('InvoiceIdInput', {
+  fields: (t) => ({ invoiceId: t.id() }),
+});
+
+function transitionMutation(name: string, description: string, step: 'approve' | 'markSent') {
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: Invoice,
+      description,
+      errors: invoicingErrors,
+      args: { input: t.arg({ type: InvoiceIdInput }) },
+      resolve: async (_root, { input }, ctx) => {
+        const actor = requireFinance(ctx);
+        const invoiceId = idOf(input.invoiceId, 'Invoice', 'invoiceId');
+        await service(ctx)[step](invoiceId, actor.organizationId);
+        return ctx.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+      },
+    }),
+  );
+}
+
+transitionMutation(
+  'approveInvoice',
+  'DRAFT → APPROVED, once the invoiced month has ended. The content is frozen from here on.',
+  'approve',
+);
+transitionMutation('markInvoiceSent', 'APPROVED → SENT.', 'markSent');
+
+const CreditInvoiceLineInput = builder.inputType('CreditInvoiceLineInput', {
+  fields: (t) => ({
+    lineId: t.id({ description: 'The charge line (an InvoiceLine) to credit.' }),
+    reason: t.string({ description: 'Why, shown on the credit line.' }),
+  }),
+});
+
+builder.mutationField('creditInvoiceLine', (t) =>
+  t.field({
+    type: Invoice,
+    description:
+      'Credits a charge line: a CREDIT line naming it, never an edit. On a draft the credit goes on the same ' +
+      'invoice; for an approved or sent invoice on the next draft invoice of the same debtor. Returns the ' +
+      'invoice carrying the credit line.',
+    errors: invoicingErrors,
+    args: { input: t.arg({ type: CreditInvoiceLineInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = requireFinance(ctx);
+      const lineId = idOf(input.lineId, 'InvoiceLine', 'lineId');
+      const invoiceId = await service(ctx).creditLine(lineId, actor.organizationId, input.reason);
+      return ctx.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } });
+    },
+  }),
+);
+
+function renderingQuery(name: string, description: string, render: typeof invoiceCsv) {
+  builder.queryField(name, (t) =>
+    t.field({
+      type: 'String',
+      description,
+      errors: invoicingErrors,
+      args: { invoiceId: t.arg.id() },
+      resolve: async (_root, args, ctx) => {
+        const actor = requireFinance(ctx);
+        const invoiceId = idOf(args.invoiceId, 'Invoice', 'invoiceId');
+        return render(await loadRenderable(ctx.prisma, invoiceId, actor.organizationId));
+      },
+    }),
+  );
+}
+
+renderingQuery(
+  'invoiceCsv',
+  'The invoice as CSV (semicolon-separated, header row, one row per line).',
+  invoiceCsv,
+);
+renderingQuery('invoiceHtml', 'The invoice as a self-contained printable HTML page.', invoiceHtml);
