@@ -35,6 +35,27 @@ const schema = z.object({
   /** Adds the SQL statement count of a request to the response's extensions (dev, tests, bench). */
   EXPOSE_SQL_COUNT: boolean.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Trusted documents: off, allow (documentId or a full query), enforce (documentId or a listed query only). */
+  TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'enforce']).default('allow'),
+  /** The manifest of trusted documents ({ sha256: document }), from graphql-codegen. */
+  TRUSTED_DOCUMENTS_FILE: z.string().min(1).default('schema/persisted-documents.json'),
+  // The identity gateway (src/identity/README.md explains each).
+  /** 32 random bytes, base64: encrypts token and SP private keys at rest. Required in production. */
+  IDENTITY_KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64')
+    .optional(),
+  IDENTITY_TOKEN_ISSUER: z.url().optional(),
+  IDENTITY_TOKEN_AUDIENCE: z.url().optional(),
+  IDENTITY_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  IDENTITY_SESSION_SECONDS: z.coerce.number().int().min(300).max(86_400).default(28_800),
+  IDENTITY_SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
+  /** Commission purposes (medarbetaruppdrag) this service serves, comma-separated. */
+  IDENTITY_ACCEPTED_PURPOSES: z.string().min(1).default('Vård och behandling'),
+  IDENTITY_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  IDENTITY_KEY_PUBLISH_LEAD_SECONDS: z.coerce.number().int().min(311).default(900),
+  IDENTITY_AUTHN_REQUEST_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
+  IDENTITY_METADATA_ALLOW_HTTP_LOOPBACK: boolean.default(false),
 });
 
 export type Config = z.infer<typeof schema> & { PUBLIC_URL: string };
@@ -50,6 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${name}: ${issue.message}`);
   }
   const config = parsed.data;
+  if (config.NODE_ENV === 'production' && !config.IDENTITY_KEY_ENCRYPTION_KEY) {
+    throw new ConfigError('invalid configuration: IDENTITY_KEY_ENCRYPTION_KEY: required in production');
+  }
   return {
     ...config,
     PUBLIC_URL:

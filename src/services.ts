@@ -1,6 +1,7 @@
 import { CaseService } from './cases/case-service.js';
 import type { Database } from './db/client.js';
 import { UnitDirectory } from './db/unit-directory.js';
+import type { IdentityServices } from './identity/index.js';
 import { DatabaseListingRegister, type ListingRegister } from './registers/listing-register.js';
 import {
   DatabasePopulationRegister,
@@ -13,9 +14,14 @@ export interface Services {
   listing: ListingRegister;
   units: UnitDirectory;
   cases: CaseService;
+  identity: IdentityServices;
 }
 
-export function createServices(db: Database, now: () => Date = () => new Date()): Services {
+export function createServices(
+  db: Database,
+  identity: IdentityServices,
+  now: () => Date = () => new Date(),
+): Services {
   const population = new DatabasePopulationRegister(db.prisma);
   const listing = new DatabaseListingRegister(db.prisma);
   const units = new UnitDirectory(db.prisma);
@@ -24,5 +30,6 @@ export function createServices(db: Database, now: () => Date = () => new Date())
     listing,
     units,
     cases: new CaseService(db.prisma, population, units, now),
+    identity,
   };
 }

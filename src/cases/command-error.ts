@@ -20,6 +20,7 @@ export const COMMAND_ERROR_CODES = [
   'INVALID_INPUT',
   'TIME_ORDER',
   // refused by the application
+  'FORBIDDEN',
   'NO_ACTING_UNIT',
   'CASE_NOT_FOUND',
   'UNIT_NOT_FOUND',

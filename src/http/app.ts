@@ -1,25 +1,28 @@
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { UnauthenticatedError } from '../graphql/errors.js';
-import { MemoryKeyStore } from '../identity/key-store.js';
-import { InvalidTokenError, TokenService } from '../identity/tokens.js';
+import { createIdentityRouter, createIdentityServices, type IdentityServices } from '../identity/index.js';
+import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { createServices, type Services } from '../services.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
+import { loadManifest, trustedDocuments } from './trusted-documents.js';
 
 export interface RunningServer {
   url: string;
   db: Database;
   services: Services;
   tokens: TokenService;
+  identity: IdentityServices;
   logger: Logger;
   close(): Promise<void>;
 }
 
-/** Composes the HTTP service: health, GraphQL, and (issue 3) the identity gateway. */
+/** Composes the HTTP service: health, the identity gateway, GraphQL. */
 export async function startServer(
   config: Config & { DATABASE_URL: string },
 ): Promise<RunningServer> {
@@ -28,19 +31,17 @@ export async function startServer(
     appRole: config.DATABASE_APP_ROLE,
     poolSize: config.DATABASE_POOL_SIZE,
   });
-  const services = createServices(db);
-  const tokens = new TokenService(await MemoryKeyStore.create(), {
-    issuer: config.PUBLIC_URL,
-    audience: `${config.PUBLIC_URL}/graphql`,
-    accessTokenSeconds: 300,
+  const identity = await createIdentityServices({
+    prisma: db.prisma,
+    pool: db.pool,
+    config,
+    log: (entry) => logger.warn('identity', entry),
   });
+  const services = createServices(db, identity);
+  const tokens = identity.tokens;
   const authenticate: Authenticate = async (authorization) => {
-    if (!authorization) return null;
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization);
-    if (!match)
-      throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
     try {
-      return await tokens.verifyAccessToken(match[1]!);
+      return await identity.authenticate(authorization);
     } catch (error) {
       if (error instanceof InvalidTokenError)
         throw new UnauthenticatedError(`The access token is not valid (${error.reason}).`);
@@ -62,10 +63,17 @@ export async function startServer(
     }
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.use(createIdentityRouter(identity.router));
+  // In `allow` mode a missing manifest only means no document ids are known yet.
+  const manifest =
+    config.TRUSTED_DOCUMENTS === 'enforce' || (config.TRUSTED_DOCUMENTS === 'allow' && existsSync(config.TRUSTED_DOCUMENTS_FILE))
+      ? loadManifest(config.TRUSTED_DOCUMENTS_FILE)
+      : new Map<string, string>();
   app.use(
     '/graphql',
     sqlCountScope,
     express.json({ limit: '256kb' }),
+    trustedDocuments(config.TRUSTED_DOCUMENTS, manifest),
     await createGraphQLServer({ config, db, services, httpServer, authenticate, logger }),
   );
 
@@ -79,6 +87,7 @@ export async function startServer(
     db,
     services,
     tokens,
+    identity,
     logger,
     async close() {
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

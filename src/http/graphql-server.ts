@@ -7,6 +7,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 // Audit hook: the per-request access log and its writer (src/audit).
@@ -36,6 +37,8 @@ const STABLE_CODES = new Set([
   'INVALID_PERSONAL_IDENTITY_NUMBER',
   'INVALID_HSA_ID',
   'FORBIDDEN_FILTER',
+  'UNKNOWN_FIELD',
+  'TRUSTED_DOCUMENT_REQUIRED',
   'BAD_USER_INPUT',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -66,10 +69,25 @@ export async function createGraphQLServer(deps: {
   plugins.push(redactionsPlugin());
   if (config.EXPOSE_SQL_COUNT) plugins.push(sqlCountPlugin());
 
+  // Limits as graphql-armor suggests, a little stricter: depth 10, 15 aliases, 2000 tokens
+  // (our largest operation, the case detail, is about 400), a cost limit, and no field
+  // suggestions in production (they leak the schema).
+  const armor = new ApolloArmor({
+    maxDepth: { n: 10 },
+    maxAliases: { n: 15 },
+    maxTokens: { n: 2000 },
+    maxDirectives: { n: 20 },
+    costLimit: { maxCost: 60_000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  plugins.push(...(armor.plugins as ApolloServerPlugin<Context>[]));
+
   const server = new ApolloServer<Context>({
     schema,
     plugins,
+    validationRules: armor.validationRules,
     introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,

@@ -139,7 +139,11 @@ describe('a case from admission notice to close', () => {
       expectedNeeds: 'Hemtjänst fyra gånger per dygn',
       assistiveAids: ['Rullstol'],
     } satisfies SendPlanningBasisInput;
-    const refused = await social.request(SendPlanningBasisDocument, { input });
+    // Social services may not write medical information at all (the policy); primary care
+    // may, but the planning basis is the ward's to send (the process).
+    const forbidden = await social.request(SendPlanningBasisDocument, { input });
+    expect(forbidden.sendPlanningBasis).toMatchObject({ __typename: 'CommandError', code: 'FORBIDDEN' });
+    const refused = await primaryCare.request(SendPlanningBasisDocument, { input });
     expect(refused.sendPlanningBasis).toMatchObject({
       __typename: 'CommandError',
       code: 'WRONG_PARTY',

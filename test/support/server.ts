@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { GraphQLClient } from 'graphql-request';
 import pg from 'pg';
 import type { Principal } from '../../src/authz/principal.js';
@@ -7,13 +7,14 @@ import { loadConfig } from '../../src/config.js';
 import { demoStaffHsaId } from '../../src/db/seed/demo-region.js';
 import { type RunningServer, startServer } from '../../src/http/app.js';
 import { createDatabaseFromTemplate, dropDatabase } from './database.js';
+import { openTestSession } from './idp/test-sessions.js';
 
 export interface TestServer extends RunningServer {
   databaseUrl: string;
   /** A connection as the database owner, for arranging and inspecting rows. */
   owner: pg.Client;
   /** A GraphQL client acting as a demo staff member of the unit with this HSA-ID. */
-  clientFor(unitHsaId: string, options?: { roles?: Role[]; name?: string }): Promise<GraphQLClient>;
+  clientFor(unitHsaId: string, options?: { roles?: Role[]; name?: string; hsaId?: string }): Promise<GraphQLClient>;
   anonymousClient(): GraphQLClient;
   tokenFor(principal: Principal): Promise<string>;
 }
@@ -27,6 +28,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     PORT: '0',
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'error',
+    // Session revocation takes effect at once in tests.
+    IDENTITY_SESSION_CACHE_SECONDS: '0',
     EXPOSE_SQL_COUNT: 'true',
     ...env,
   });
@@ -35,19 +38,21 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   await owner.connect();
   const endpoint = `${server.url}/graphql`;
 
-  const tokenFor = async (principal: Principal) =>
-    (await server.tokens.issueAccessToken(principal)).token;
+  // Tokens minted directly (not through a SAML login) still need a live session behind them.
+  const tokenFor = async (principal: Principal) => {
+    await openTestSession(server.identity, server.db.prisma, principal);
+    return (await server.tokens.issueAccessToken(principal)).token;
+  };
   return {
     ...server,
     databaseUrl,
     owner,
     tokenFor,
     anonymousClient: () => new GraphQLClient(endpoint),
-    async clientFor(unitHsaId, options = {}) {
-      const hsaId = demoStaffHsaId(unitHsaId);
-      const token = await tokenFor(
-        principalFor(unitHsaId, options.roles ?? ['WARD_STAFF'], options.name ?? `Test ${hsaId}`),
-      );
+    async clientFor(unitHsaId, options: { roles?: Role[]; name?: string; hsaId?: string } = {}) {
+      const hsaId = options.hsaId ?? demoStaffHsaId(unitHsaId);
+      const principal = principalFor(unitHsaId, options.roles ?? ['WARD_STAFF'], options.name ?? `Test ${hsaId}`);
+      const token = await tokenFor({ ...principal, hsaId });
       return new GraphQLClient(endpoint, { headers: { authorization: `Bearer ${token}` } });
     },
     async close() {
@@ -70,7 +75,7 @@ export function principalFor(unitHsaId: string, roles: Role[], name: string): Pr
   return {
     hsaId: demoStaffHsaId(unitHsaId),
     name,
-    sessionId: randomBytes(8).toString('hex'),
+    sessionId: randomUUID(),
     idpId: 'test',
     levelOfAssurance: 'http://id.sambi.se/loa/loa3',
     roles,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { CaseCommand, CaseService } from '../../cases/case-service.js';
+import { type CaseCommand, CaseService } from '../../cases/case-service.js';
 import * as commands from '../../domain/case/commands.js';
 import type { Actor } from '../../domain/case/model.js';
-import { createServices } from '../../services.js';
+import { DatabasePopulationRegister } from '../../registers/population-register.js';
+import { UnitDirectory } from '../unit-directory.js';
 import { connectDatabase } from '../client.js';
 import {
   demoResidents,
@@ -63,7 +64,12 @@ export async function seedDemoRegion(
   let clock = new Date(realNow.getTime() - 25 * 24 * HOUR);
   const db = connectDatabase(databaseUrl, { appRole: 'brygga_app', poolSize: 2 });
   try {
-    const services = createServices(db, () => clock);
+    const cases = new CaseService(
+      db.prisma,
+      new DatabasePopulationRegister(db.prisma),
+      new UnitDirectory(db.prisma),
+      () => clock,
+    );
     const unitRows = await db.prisma.unit.findMany({
       select: { id: true, hsaId: true, organizationId: true, kind: true },
     });
@@ -101,7 +107,7 @@ export async function seedDemoRegion(
           role: 'MUNICIPAL_HEALTH_CARE',
         });
       }
-      const caseId = await services.cases.openCase(ward, {
+      const caseId = await cases.openCase(ward, {
         personalIdentityNumber: resident.personalIdentityNumber,
         admittedAt: new Date(clock.getTime() - (2 + (i % 20)) * HOUR),
         psychiatric,
@@ -111,7 +117,7 @@ export async function seedDemoRegion(
       });
       const primaryCare = resident.listedAtHsaId ? actorAt(resident.listedAtHsaId, i) : null;
       await advance(
-        services.cases,
+        cases,
         caseId,
         i,
         { ward, social, primaryCare },

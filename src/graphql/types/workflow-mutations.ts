@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
+import { grantsFor } from '../../authz/decide.js';
+import type { FieldCategory } from '../../authz/field-categories.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { CaseCommand, UnitCheck } from '../../cases/case-service.js';
 import { COMMAND_ERROR_CODES, CommandError } from '../../cases/command-error.js';
@@ -81,8 +83,34 @@ function optionalId(globalId: string | number | null | undefined, typename: stri
 
 const caseResult = { types: [CommandError], dataField: { name: 'case' } };
 
-async function caseAfter(ctx: Context, caseId: string) {
-  return ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+/** What a command writes: the category the policy must grant, and the access-log activity. */
+interface Writes {
+  category: FieldCategory;
+  activity: 'CREATE' | 'CHANGE';
+}
+const CHANGES_PLANNING: Writes = { category: 'PLANNING', activity: 'CHANGE' };
+
+/** The policy decides writes as it decides reads: by role, category and action. */
+function authorizeWrite(ctx: Context, writes: Writes): void {
+  const action = writes.activity === 'CREATE' ? 'create' : 'change';
+  if (!ctx.principal || grantsFor(ctx.principal.roles, writes.category, action).length === 0) {
+    throw new CommandError(
+      'FORBIDDEN',
+      `Your roles may not ${action} ${writes.category} information, which this command writes.`,
+    );
+  }
+}
+
+/** The case after a successful command, with the write recorded for the access log. */
+async function caseAfterWriting(ctx: Context, caseId: string, writes: Writes) {
+  const row = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+  ctx.access.record({
+    patientId: row.patientId,
+    caseId,
+    categories: [writes.category],
+    activity: writes.activity,
+  });
+  return row;
 }
 
 /** Declares a mutation that runs one command on an existing case. */
@@ -94,8 +122,11 @@ function caseCommandMutation<Fields extends object, I>(
     command: CaseCommand<I>;
     toInput: (input: Fields, ctx: Context) => I;
     checkUnits?: (input: Fields, ctx: Context) => UnitCheck;
+    /** What the command writes, for the policy and the access log. Default: changes planning. */
+    writes?: Writes;
   },
 ) {
+  const writes = options.writes ?? CHANGES_PLANNING;
   const inputName = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
   const Input = builder.inputType(inputName, {
     fields: (t) => ({
@@ -121,6 +152,7 @@ function caseCommandMutation<Fields extends object, I>(
           caseId: string;
           expectedVersion?: number | null;
         };
+        authorizeWrite(ctx, writes);
         const caseId = id(raw.caseId, 'Case', 'caseId');
         await ctx.services.cases.execute(
           caseId,
@@ -130,11 +162,13 @@ function caseCommandMutation<Fields extends object, I>(
           options.toInput(raw, ctx),
           options.checkUnits?.(raw, ctx),
         );
-        return caseAfter(ctx, caseId);
+        return caseAfterWriting(ctx, caseId, writes);
       },
     }),
   );
 }
+
+const OPENS_CASE: Writes = { category: 'IDENTITY', activity: 'CREATE' };
 
 // ---- inskrivningsmeddelande: opens the case ---------------------------------------------
 
@@ -183,6 +217,7 @@ builder.mutationField('sendAdmissionNotice', (t) =>
     args: { input: t.arg({ type: SendAdmissionNoticeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const actor = actorOf(ctx);
+      authorizeWrite(ctx, OPENS_CASE);
       if (
         input.caseId != null &&
         !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
@@ -207,7 +242,7 @@ builder.mutationField('sendAdmissionNotice', (t) =>
             : optionalId(input.primaryCareUnitId, 'Unit', 'primaryCareUnitId'),
         expectedNeeds: input.expectedNeeds,
       });
-      return caseAfter(ctx, caseId);
+      return caseAfterWriting(ctx, caseId, OPENS_CASE);
     },
   }),
 );
@@ -249,6 +284,7 @@ caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisI
       assistiveAids: t.stringList({ required: false }),
       estimatedReadyOn: t.string({ required: false, description: 'ISO date.' }),
     }),
+    writes: { category: 'MEDICAL', activity: 'CREATE' },
     command: commands.sendPlanningBasis,
     toInput: (input) => ({
       diagnosisSummary: input.diagnosisSummary,
@@ -382,6 +418,7 @@ caseCommandMutation<
     followUpOn: t.string({ required: false, description: 'ISO date.' }),
     status: t.field({ type: CarePlanStatus, required: true }),
   }),
+  writes: { category: 'PLANNING', activity: 'CREATE' },
   command: commands.createCarePlan,
   toInput: (input) => ({
     carePlanId: input.carePlanId ? String(input.carePlanId).toLowerCase() : randomUUID(),
@@ -486,6 +523,7 @@ caseCommandMutation<
     dischargedAt: t.field({ type: 'DateTime', required: true }),
     information: t.field({ type: DischargeInformationInput, required: true }),
   }),
+  writes: { category: 'MEDICAL', activity: 'CREATE' },
   command: commands.discharge,
   toInput: ({ dischargedAt, information: i }) => ({
     dischargedAt,
@@ -531,6 +569,7 @@ caseCommandMutation<
     toUnitId: t.id({ required: true }),
     role: t.field({ type: CasePartyRole, required: true }),
   }),
+  writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
   command: commands.transferResponsibility,
   toInput: (input) => ({
     fromUnitId: id(input.fromUnitId, 'Unit', 'fromUnitId'),
@@ -560,6 +599,7 @@ caseCommandMutation<
     text: t.string({ required: true }),
     lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
   }),
+  writes: { category: 'PLANNING', activity: 'CREATE' },
   command: commands.addNote,
   toInput: (input) => ({
     noteId: input.noteId ? String(input.noteId).toLowerCase() : randomUUID(),
@@ -582,6 +622,7 @@ caseCommandMutation<
     consent: t.field({ type: RecordableConsent, required: true }),
     note: t.string({ required: false }),
   }),
+  writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
   command: commands.recordConsent,
   toInput: (input) => ({ consent: input.consent, note: input.note ?? null }),
 });
@@ -591,6 +632,7 @@ caseCommandMutation<{ reason: commands.CloseCaseInput['reason'] }, commands.Clos
   {
     description: 'Avsluta ärendet.',
     fields: (t) => ({ reason: t.field({ type: CaseCloseReason, required: true }) }),
+    writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
     command: commands.closeCase,
     toInput: (input) => ({ reason: input.reason }),
   },

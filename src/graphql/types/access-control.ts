@@ -1,0 +1,259 @@
+import { blockedFor } from '../../authz/case-facts.js';
+import { decideField, grantsFor } from '../../authz/decide.js';
+import { FIELD_CATEGORIES, type FieldCategory } from '../../authz/field-categories.js';
+import {
+  EMERGENCY_ACCESS_MINUTES,
+  EMERGENCY_ACCESS_ROLES,
+  ORGANISATION_WIDE_ROLES,
+  POLICY_VERSION,
+} from '../../authz/policy.js';
+import { CommandError } from '../../cases/command-error.js';
+import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { BadInputError } from '../errors.js';
+import { decodeId } from '../global-id.js';
+import { Case } from './case.js';
+import { Patient } from './patient.js';
+
+/**
+ * Access control that people act on: emergency access (nödöppning), the patient's block
+ * (spärr), and the support question "why may (or may not) I see this field?".
+ */
+
+export const FieldCategoryEnum = builder.enumType('FieldCategory', { values: FIELD_CATEGORIES });
+export const RedactionReason = builder.enumType('RedactionReason', {
+  description: 'Why a field answers null; also used in `extensions.redactions` of responses.',
+  values: {
+    NOT_SIGNED_IN: {},
+    NOT_GRANTED: { description: 'None of your roles is granted this kind of information.' },
+    CONSENT_REQUIRED: { description: 'Needs the patient’s consent (samtycke) to share between region and municipality.' },
+    PATIENT_BLOCK: { description: 'The patient has blocked (spärr) this information from your organisation.' },
+  } as const,
+});
+
+const commandResult = (name: string) => ({ types: [CommandError], dataField: { name } });
+
+function requireActor(ctx: Context) {
+  if (!ctx.actor || !ctx.principal) {
+    throw new CommandError('NO_ACTING_UNIT', 'Choose a commission for a unit that takes part in discharge planning first.');
+  }
+  return { actor: ctx.actor, principal: ctx.principal };
+}
+
+const OpenEmergencyAccessInput = builder.inputType('OpenEmergencyAccessInput', {
+  fields: (t) => ({
+    personalIdentityNumber: t.string(),
+    reason: t.string({ description: 'Why the patient’s consent cannot be obtained and access cannot wait (at least 10 characters).' }),
+  }),
+});
+
+builder.mutationField('openEmergencyAccess', (t) =>
+  t.field({
+    type: Case,
+    description: `Nödöppning: opens the patient's latest open case to you, in your acting unit, for ${EMERGENCY_ACCESS_MINUTES} minutes. Logged as emergency access and always flagged for review.`,
+    authScopes: { authenticated: true },
+    errors: commandResult('case'),
+    args: { input: t.arg({ type: OpenEmergencyAccessInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const { actor, principal } = requireActor(ctx);
+      if (!principal.roles.some((r) => EMERGENCY_ACCESS_ROLES.includes(r))) {
+        throw new CommandError('FORBIDDEN', 'Only care staff may open a case in an emergency.');
+      }
+      const reason = input.reason.trim();
+      if (reason.length < 10) {
+        throw new CommandError('INVALID_INPUT', 'Give the reason for emergency access in at least 10 characters.', 'reason');
+      }
+      const parsed = parsePersonalIdentityNumber(input.personalIdentityNumber);
+      if (!parsed.ok) {
+        throw new CommandError('INVALID_PERSONAL_IDENTITY_NUMBER', parsed.error.message, 'personalIdentityNumber');
+      }
+      const target = await ctx.prisma.case.findFirst({
+        where: { patient: { personalIdentityNumber: parsed.value.number }, status: { not: 'CLOSED' } },
+        orderBy: { admittedAt: 'desc' },
+      });
+      if (!target) throw new CommandError('CASE_NOT_FOUND', 'The patient has no open case.', 'personalIdentityNumber');
+      const now = ctx.now();
+      await ctx.prisma.emergencyAccess.create({
+        data: {
+          caseId: target.id,
+          userHsaId: principal.hsaId,
+          userName: principal.name,
+          unitId: actor.unitId,
+          reason,
+          grantedAt: now,
+          expiresAt: new Date(now.getTime() + EMERGENCY_ACCESS_MINUTES * 60_000),
+        },
+      });
+      ctx.access.record({
+        patientId: target.patientId,
+        caseId: target.id,
+        categories: ['IDENTITY'],
+        activity: 'EMERGENCY_ACCESS',
+        emergencyAccess: true,
+      });
+      return target;
+    },
+  }),
+);
+
+const PatientBlockInput = builder.inputType('PatientBlockInput', {
+  fields: (t) => ({ patientId: t.id() }),
+});
+
+async function blockablePatient(ctx: Context, patientGlobalId: string | number) {
+  const { actor, principal } = requireActor(ctx);
+  if (grantsFor(principal.roles, 'IDENTITY', 'change').length === 0) {
+    throw new CommandError('FORBIDDEN', 'Your roles may not register blocks.');
+  }
+  let patientId: string;
+  try {
+    patientId = decodeId(patientGlobalId, 'Patient', 'patientId');
+  } catch {
+    throw new CommandError('INVALID_ID', 'patientId is not the id of a Patient.', 'patientId');
+  }
+  const patient = await ctx.prisma.patient.findFirst({
+    where: { id: patientId, cases: { some: { parties: { some: { unitId: actor.unitId, leftAt: null } } } } },
+  });
+  if (!patient) throw new CommandError('CASE_NOT_FOUND', 'No such patient among the cases of your unit.', 'patientId');
+  return { actor, principal, patient };
+}
+
+builder.mutationField('registerPatientBlock', (t) =>
+  t.field({
+    type: Patient,
+    description:
+      'Spärr: at the patient’s request, blocks your organisation’s information about the patient from every other organisation.',
+    authScopes: { authenticated: true },
+    errors: commandResult('patient'),
+    args: { input: t.arg({ type: PatientBlockInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const { actor, principal, patient } = await blockablePatient(ctx, input.patientId);
+      const existing = await ctx.prisma.patientBlock.findFirst({
+        where: { patientId: patient.id, blockedOrganizationId: actor.organizationId, liftedAt: null },
+      });
+      if (!existing) {
+        await ctx.prisma.patientBlock.create({
+          data: {
+            patientId: patient.id,
+            blockedOrganizationId: actor.organizationId,
+            registeredByHsaId: principal.hsaId,
+            registeredAt: ctx.now(),
+          },
+        });
+      }
+      ctx.access.record({ patientId: patient.id, caseId: null, categories: ['IDENTITY'], activity: 'CHANGE' });
+      return patient;
+    },
+  }),
+);
+
+builder.mutationField('liftPatientBlock', (t) =>
+  t.field({
+    type: Patient,
+    description: 'Lifts the patient’s block of your organisation’s information.',
+    authScopes: { authenticated: true },
+    errors: commandResult('patient'),
+    args: { input: t.arg({ type: PatientBlockInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const { actor, principal, patient } = await blockablePatient(ctx, input.patientId);
+      const lifted = await ctx.prisma.patientBlock.updateMany({
+        where: { patientId: patient.id, blockedOrganizationId: actor.organizationId, liftedAt: null },
+        data: { liftedAt: ctx.now(), liftedByHsaId: principal.hsaId },
+      });
+      if (lifted.count === 0) {
+        throw new CommandError('INVALID_STATE', 'Your organisation has no active block for this patient.', 'patientId');
+      }
+      ctx.access.record({ patientId: patient.id, caseId: null, categories: ['IDENTITY'], activity: 'CHANGE' });
+      return patient;
+    },
+  }),
+);
+
+const AccessExplanation = builder
+  .objectRef<{
+    field: string;
+    category: FieldCategory;
+    caseVisible: boolean;
+    rowRule: string;
+    allowed: boolean;
+    reason: 'NOT_SIGNED_IN' | 'NOT_GRANTED' | 'CONSENT_REQUIRED' | 'PATIENT_BLOCK' | null;
+    rule: string;
+    policyVersion: string;
+  }>('AccessExplanation')
+  .implement({
+    description: 'Which rule allowed or denied the caller a field of a case.',
+    fields: (t) => ({
+      field: t.exposeString('field'),
+      category: t.field({ type: FieldCategoryEnum, resolve: (e) => e.category }),
+      caseVisible: t.exposeBoolean('caseVisible', { description: 'Whether the row rule lets you see the case at all.' }),
+      rowRule: t.exposeString('rowRule'),
+      allowed: t.exposeBoolean('allowed', { description: 'Both the row rule and the field rule allow it.' }),
+      reason: t.field({ type: RedactionReason, nullable: true, resolve: (e) => e.reason }),
+      rule: t.exposeString('rule'),
+      policyVersion: t.exposeString('policyVersion'),
+    }),
+  });
+
+builder.queryField('whyAccess', (t) =>
+  t.field({
+    type: AccessExplanation,
+    description: 'For support: why you may, or may not, read a field of a case, e.g. field "Case.dischargeInformation".',
+    authScopes: { authenticated: true },
+    args: { caseId: t.arg.id(), field: t.arg.string() },
+    resolve: async (_root, args, ctx, info) => {
+      const [typeName, fieldName] = args.field.split('.');
+      const type = typeName ? info.schema.getType(typeName) : undefined;
+      const field = type && 'getFields' in type ? (type.getFields() as Record<string, { extensions?: { category?: string } }>)[fieldName ?? ''] : undefined;
+      const declared = field?.extensions?.category;
+      if (!declared) {
+        throw new BadInputError('UNKNOWN_FIELD', `${args.field} is not a field with patient data (write Type.field).`, 'field');
+      }
+      // A category that depends on the object (an event's payload) is explained at its strictest.
+      const category = (declared === 'BY_OBJECT' ? 'MEDICAL' : declared) as FieldCategory;
+      const caseId = decodeId(args.caseId, 'Case', 'caseId');
+      const row = await explainRowRule(ctx, caseId);
+      const facts = await ctx.facts.load(caseId);
+      const decision = decideField(ctx.principal, 'read', facts?.protectedIdentity && category === 'IDENTITY' ? 'PROTECTED_IDENTITY' : category, {
+        consentGiven: facts?.consentGiven ?? false,
+        blockedForCaller: facts !== null && ctx.actor !== null && blockedFor(facts, ctx.actor.organizationId),
+      });
+      return {
+        field: args.field,
+        category,
+        caseVisible: row.visible,
+        rowRule: row.rule,
+        allowed: row.visible && decision.allowed,
+        reason: decision.reason,
+        rule: decision.rule,
+        policyVersion: POLICY_VERSION,
+      };
+    },
+  }),
+);
+
+async function explainRowRule(ctx: Context, caseId: string): Promise<{ visible: boolean; rule: string }> {
+  const { actor, principal } = ctx;
+  if (!actor || !principal) return { visible: false, rule: 'no acting commission in a unit Brygga knows' };
+  const found = await ctx.prisma.case.findUnique({
+    where: { id: caseId },
+    select: {
+      parties: { where: { leftAt: null }, select: { unitId: true, unit: { select: { organizationId: true } } } },
+      emergencyAccesses: {
+        where: { userHsaId: principal.hsaId, unitId: actor.unitId, expiresAt: { gt: ctx.now() } },
+        select: { expiresAt: true },
+      },
+    },
+  });
+  if (!found) return { visible: false, rule: 'no such case' };
+  if (found.parties.some((p) => p.unitId === actor.unitId)) {
+    return { visible: true, rule: 'your acting unit takes part in the case' };
+  }
+  const orgWide = principal.roles.find((r) => ORGANISATION_WIDE_ROLES.includes(r));
+  if (orgWide && found.parties.some((p) => p.unit.organizationId === actor.organizationId)) {
+    return { visible: true, rule: `${orgWide} sees the cases of its organisation` };
+  }
+  const grant = found.emergencyAccesses[0];
+  if (grant) return { visible: true, rule: `emergency access until ${grant.expiresAt.toISOString()}` };
+  return { visible: false, rule: 'your acting unit does not take part in the case' };
+}
