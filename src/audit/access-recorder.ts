@@ -8,11 +8,23 @@ import type { FieldCategory } from '../authz/field-categories.js';
  */
 export type AccessActivity = 'READ' | 'CREATE' | 'CHANGE' | 'PRINT' | 'DELETE' | 'EMERGENCY_ACCESS';
 
+/** FAILED is the writer's own: it marks accesses of a request that ended without data. */
+export type AccessOutcome = 'SUCCESS' | 'DENIED';
+
 export interface AccessRecord {
   patientId: string;
   caseId: string | null;
   categories: readonly FieldCategory[];
   activity: AccessActivity;
+  /** DENIED when the authorization layer refused the access; SUCCESS when left out. */
+  outcome?: AccessOutcome;
+  /** True when the access rests on an emergency grant (nödöppning), not on the row rule. */
+  emergencyAccess?: boolean;
+  /**
+   * The patient's personnummer, for a patient whose row may be gone (the access log's own
+   * review after retention). Left out, the writer takes it from the patient table.
+   */
+  personalIdentityNumber?: string;
 }
 
 export interface AccessRecorder {

@@ -1,0 +1,90 @@
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import type { Context } from '../graphql/context.js';
+import type { Logger } from '../http/logger.js';
+import { RequestAccessLog } from './request-access-log.js';
+import { appendAccesses, type Queryable } from './writer.js';
+
+export const ACCESS_LOG_UNAVAILABLE = 'ACCESS_LOG_UNAVAILABLE';
+
+/**
+ * The access-log writer as an Apollo Server plugin. `willSendResponse` runs after
+ * execution and before the body is serialised, so every patient the resolvers recorded
+ * is known and nothing has left yet: the rows are committed here, and only then does the
+ * response go out. If the write fails the response is replaced by one error and no data
+ * (fail closed, ARCHITECTURE.md invariant 1). A request that touched no patient writes
+ * nothing and costs nothing.
+ */
+export function accessLogPlugin(deps: {
+  db: Queryable;
+  logger: Logger;
+  now?: () => Date;
+}): ApolloServerPlugin<Context> {
+  const now = deps.now ?? (() => new Date());
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(requestContext) {
+          await writeOrFailClosed(requestContext, deps.db, deps.logger, now);
+        },
+      };
+    },
+  };
+}
+
+async function writeOrFailClosed(
+  requestContext: GraphQLRequestContextWillSendResponse<Context>,
+  db: Queryable,
+  logger: Logger,
+  now: () => Date,
+): Promise<void> {
+  const { contextValue, response } = requestContext;
+  // Undefined when the context could not be built (a bad token): no resolver ran.
+  const log: unknown = contextValue?.access;
+  if (log === undefined) return;
+  const requestId = contextValue.requestId;
+  try {
+    if (!(log instanceof RequestAccessLog)) {
+      throw new Error('ctx.access is not the per-request access log; refusing to answer');
+    }
+    if (log.size === 0) return;
+    if (response.body.kind !== 'single') {
+      // Later increments could touch patients after this point: not allowed to start.
+      throw new Error('incremental delivery cannot be access-logged before data leaves');
+    }
+    const result = response.body.singleResult;
+    // A request that ended without any data returned nothing of the patients it touched.
+    const failed = (result.data === null || result.data === undefined) && !!result.errors?.length;
+    const accesses = log.collected().map((a) => ({
+      ...a,
+      outcome: failed && a.outcome === 'SUCCESS' ? ('FAILED' as const) : a.outcome,
+    }));
+    await appendAccesses(
+      db,
+      {
+        requestId,
+        operationName: requestContext.operationName ?? requestContext.request.operationName ?? null,
+        principal: contextValue.principal,
+      },
+      accesses,
+      now(),
+    );
+  } catch (error) {
+    logger.error('access log write failed; the response is withheld', {
+      requestId,
+      error: String((error as Error)?.stack ?? error),
+    });
+    response.http.status = 503;
+    response.body = {
+      kind: 'single',
+      singleResult: {
+        errors: [
+          {
+            message:
+              'The access log could not be written, so no patient data is returned. Try again shortly.',
+            extensions: { code: ACCESS_LOG_UNAVAILABLE, requestId },
+          },
+        ],
+      },
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import type { Context } from '../graphql/context.js';
+import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
+
+/**
+ * Who may review the access log, and whose log: a security officer
+ * (informationssäkerhet), for their own organisation only.
+ *
+ * "Organisation" is the care provider (vårdgivare, or the municipality as
+ * huvudman) of the officer's acting commission: each provider answers for its own log
+ * under PDL, and the provider is stored on every row at access time, so a unit moved
+ * between providers later does not move its history. An officer sees exactly the rows
+ * whose acting provider equals their commission's provider.
+ *
+ * Kept as one small function so the authorization module (src/authz) can take it over.
+ */
+export interface ReviewScope {
+  officerHsaId: string;
+  officerName: string;
+  providerHsaId: string;
+}
+
+export function requireSecurityOfficer(ctx: Pick<Context, 'principal'>): ReviewScope {
+  const principal = ctx.principal;
+  if (!principal) throw new UnauthenticatedError();
+  if (!principal.roles.includes('SECURITY_OFFICER')) {
+    throw new ForbiddenError('Only a security officer may review the access log.');
+  }
+  const commission = principal.actingCommission;
+  if (!commission) {
+    throw new ForbiddenError('Choose a commission first: the log review is per care provider.');
+  }
+  return {
+    officerHsaId: principal.hsaId,
+    officerName: principal.name,
+    providerHsaId: commission.providerHsaId,
+  };
+}

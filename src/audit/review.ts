@@ -1,0 +1,313 @@
+import { randomBytes } from 'node:crypto';
+import type { PrismaClient } from '../db/client.js';
+import { Prisma } from '../db/generated/prisma/client.js';
+import { addDays, stockholmInstant } from '../domain/payment/calendar.js';
+import type { AccessActivity } from './access-recorder.js';
+import type { ReviewScope } from './review-access.js';
+
+/**
+ * The log review's queries (logguppföljning), always within one organisation's rows
+ * (src/audit/review-access.ts). Raw SQL through Prisma's tagged templates: the filters
+ * (flags computed at review time, the seeded sample) are SQL expressions Prisma's query
+ * API cannot state, and the partition key `time` must reach the planner for pruning.
+ */
+
+/** More distinct patients than this for one user on one Stockholm day is flagged. */
+export const UNUSUAL_PATIENTS_PER_USER_AND_DAY = 50;
+/** The most rows one CSV export may hold; narrow the filter for more. */
+export const EXPORT_ROW_LIMIT = 50_000;
+/** The most rows one patient's log extract may hold. */
+export const EXTRACT_ROW_LIMIT = 10_000;
+
+export const ACCESS_FLAGS = [
+  'EMERGENCY_ACCESS',
+  'PROTECTED_IDENTITY',
+  'NOT_A_PARTY',
+  'OUT_OF_HOURS',
+  'UNUSUAL_VOLUME',
+] as const;
+export type AccessFlag = (typeof ACCESS_FLAGS)[number];
+export type AccessOutcomeName = 'SUCCESS' | 'DENIED' | 'FAILED';
+
+export interface AccessLogFilter {
+  patientId?: string | null;
+  personalIdentityNumber?: string | null;
+  userHsaId?: string | null;
+  unitHsaId?: string | null;
+  caseId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  activities?: readonly AccessActivity[] | null;
+  outcomes?: readonly AccessOutcomeName[] | null;
+  /** Rows carrying every one of these flags. */
+  flags?: readonly AccessFlag[] | null;
+}
+
+/** One access-log row as the review shows it, with the review-time volume count. */
+export interface AccessLogEntry {
+  id: string;
+  chainPosition: number;
+  time: Date;
+  activity: AccessActivity;
+  outcome: AccessOutcomeName;
+  userHsaId: string;
+  userName: string;
+  unitHsaId: string;
+  providerHsaId: string;
+  commissionHsaId: string | null;
+  purpose: string;
+  patientId: string;
+  personalIdentityNumber: string;
+  caseId: string | null;
+  categories: string[];
+  requestId: string;
+  operationName: string | null;
+  emergencyAccess: boolean;
+  protectedIdentity: boolean;
+  notAParty: boolean;
+  outOfHours: boolean;
+  prevHash: string;
+  hash: string;
+  /** Distinct patients this user touched in this organisation on the row's Stockholm day. */
+  userPatientsThatDay: number;
+}
+
+/** A seeded sample: rows of one Stockholm month whose seeded hash falls under percent. */
+export interface SampleDefinition {
+  monthStart: Date;
+  monthEnd: Date;
+  percent: number;
+  seed: string;
+}
+
+const STOCKHOLM_DAY_START = Prisma.sql`(date_trunc('day', l.time AT TIME ZONE 'Europe/Stockholm') AT TIME ZONE 'Europe/Stockholm')`;
+const STOCKHOLM_DAY_END = Prisma.sql`((date_trunc('day', l.time AT TIME ZONE 'Europe/Stockholm') + interval '1 day') AT TIME ZONE 'Europe/Stockholm')`;
+
+/** Distinct patients of the row's user, organisation and Stockholm day. */
+const USER_PATIENTS_THAT_DAY = Prisma.sql`(
+  SELECT count(DISTINCT o.patient_id)::int FROM access_log o
+  WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
+    AND o.time >= ${STOCKHOLM_DAY_START} AND o.time < ${STOCKHOLM_DAY_END})`;
+
+const COLUMNS = Prisma.sql`l.id::text AS "id", l.chain_position AS "chainPosition", l.time AS "time",
+  l.activity::text AS "activity", l.outcome::text AS "outcome", l.user_hsa_id::text AS "userHsaId",
+  l.user_name AS "userName", l.unit_hsa_id::text AS "unitHsaId",
+  l.provider_hsa_id::text AS "providerHsaId", l.commission_hsa_id AS "commissionHsaId",
+  l.purpose AS "purpose", l.patient_id::text AS "patientId",
+  l.personal_identity_number AS "personalIdentityNumber", l.case_id::text AS "caseId",
+  l.categories AS "categories", l.request_id AS "requestId", l.operation_name AS "operationName",
+  l.emergency_access AS "emergencyAccess", l.protected_identity AS "protectedIdentity",
+  l.not_a_party AS "notAParty", l.out_of_hours AS "outOfHours", l.prev_hash AS "prevHash",
+  l.hash AS "hash", ${USER_PATIENTS_THAT_DAY} AS "userPatientsThatDay"`;
+
+/**
+ * The seeded selection: the first 32 bits of sha256(seed:id) as a fraction of 2^32, under
+ * the percentage. Each row's fate depends only on the seed and its own id, so the same
+ * seed draws the same rows however often, and rows added later never change the others.
+ */
+function samplePredicate(sample: SampleDefinition): Prisma.Sql {
+  const threshold = Math.floor((sample.percent / 100) * 2 ** 32);
+  return Prisma.sql`l.time >= ${sample.monthStart} AND l.time < ${sample.monthEnd}
+    AND ('x' || left(encode(sha256(convert_to(${sample.seed} || ':' || l.id::text, 'UTF8')), 'hex'), 8))::bit(32)::bigint < ${threshold}::bigint`;
+}
+
+function where(scope: ReviewScope, filter: AccessLogFilter, sample?: SampleDefinition): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`l.provider_hsa_id = ${scope.providerHsaId}`];
+  if (filter.patientId) conditions.push(Prisma.sql`l.patient_id = ${filter.patientId}::uuid`);
+  if (filter.personalIdentityNumber)
+    conditions.push(Prisma.sql`l.personal_identity_number = ${filter.personalIdentityNumber}`);
+  if (filter.userHsaId) conditions.push(Prisma.sql`l.user_hsa_id = ${filter.userHsaId}`);
+  if (filter.unitHsaId) conditions.push(Prisma.sql`l.unit_hsa_id = ${filter.unitHsaId}`);
+  if (filter.caseId) conditions.push(Prisma.sql`l.case_id = ${filter.caseId}::uuid`);
+  if (filter.from) conditions.push(Prisma.sql`l.time >= ${filter.from}`);
+  if (filter.to) conditions.push(Prisma.sql`l.time < ${filter.to}`);
+  if (filter.activities?.length)
+    conditions.push(Prisma.sql`l.activity::text = ANY(${[...filter.activities]}::text[])`);
+  if (filter.outcomes?.length)
+    conditions.push(Prisma.sql`l.outcome::text = ANY(${[...filter.outcomes]}::text[])`);
+  for (const flag of new Set(filter.flags ?? [])) {
+    conditions.push(
+      {
+        EMERGENCY_ACCESS: Prisma.sql`l.emergency_access`,
+        PROTECTED_IDENTITY: Prisma.sql`l.protected_identity`,
+        NOT_A_PARTY: Prisma.sql`l.not_a_party`,
+        OUT_OF_HOURS: Prisma.sql`l.out_of_hours`,
+        UNUSUAL_VOLUME: Prisma.sql`${USER_PATIENTS_THAT_DAY} > ${UNUSUAL_PATIENTS_PER_USER_AND_DAY}`,
+      }[flag],
+    );
+  }
+  if (sample) conditions.push(samplePredicate(sample));
+  return Prisma.join(conditions, ' AND ');
+}
+
+export interface Page {
+  first: number;
+  after: { time: Date; id: string } | null;
+}
+
+/** Newest first; keyset pagination on (time, id). */
+export async function searchAccessLog(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  filter: AccessLogFilter,
+  page: Page,
+  sample?: SampleDefinition,
+): Promise<{ rows: AccessLogEntry[]; hasNextPage: boolean }> {
+  const seek = page.after
+    ? Prisma.sql`AND (l.time, l.id) < (${page.after.time}, ${page.after.id}::uuid)`
+    : Prisma.empty;
+  const rows = await prisma.$queryRaw<AccessLogEntry[]>`
+    SELECT ${COLUMNS} FROM access_log l
+    WHERE ${where(scope, filter, sample)} ${seek}
+    ORDER BY l.time DESC, l.id DESC
+    LIMIT ${page.first + 1}`;
+  return { rows: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
+}
+
+/** Oldest first, for a CSV export; null when more rows match than `limit`. */
+export async function exportAccessLog(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  filter: AccessLogFilter,
+  limit = EXPORT_ROW_LIMIT,
+): Promise<AccessLogEntry[] | null> {
+  const rows = await prisma.$queryRaw<AccessLogEntry[]>`
+    SELECT ${COLUMNS} FROM access_log l
+    WHERE ${where(scope, filter)}
+    ORDER BY l.time, l.id
+    LIMIT ${limit + 1}`;
+  return rows.length > limit ? null : rows;
+}
+
+/** The Stockholm calendar month 'YYYY-MM' as instants [start, end). */
+export function stockholmMonth(month: string): { monthStart: Date; monthEnd: Date } | null {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const m = Number(match[2]);
+  const next = m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`;
+  return { monthStart: stockholmInstant(`${month}-01`), monthEnd: stockholmInstant(next) };
+}
+
+export function newSeed(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Draws (and stores, with its seed) a sample of one month of the organisation's log. */
+export async function drawSample(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  input: { month: string; monthStart: Date; monthEnd: Date; percent: number; seed: string },
+) {
+  const definition: SampleDefinition = input;
+  const [counts] = await prisma.$queryRaw<{ population: number; size: number }[]>`
+    SELECT count(*)::int AS population,
+           (count(*) FILTER (WHERE ${samplePredicate(definition)}))::int AS size
+    FROM access_log l
+    WHERE l.provider_hsa_id = ${scope.providerHsaId}
+      AND l.time >= ${input.monthStart} AND l.time < ${input.monthEnd}`;
+  return prisma.accessReviewSample.create({
+    data: {
+      providerHsaId: scope.providerHsaId,
+      month: new Date(`${input.month}-01T00:00:00Z`),
+      percent: new Prisma.Decimal(input.percent.toFixed(2)),
+      seed: input.seed,
+      population: counts?.population ?? 0,
+      size: counts?.size ?? 0,
+      drawnByHsaId: scope.officerHsaId,
+      drawnByName: scope.officerName,
+    },
+  });
+}
+
+/** The definition a stored sample was drawn with, to list its rows again. */
+export function sampleDefinitionOf(sample: {
+  month: Date;
+  percent: { toString(): string };
+  seed: string;
+}): SampleDefinition {
+  const month = sample.month.toISOString().slice(0, 7);
+  const range = stockholmMonth(month);
+  if (!range) throw new Error(`stored sample month ${month} is not a month`);
+  return { ...range, percent: Number(sample.percent.toString()), seed: sample.seed };
+}
+
+export interface UnusualActivity {
+  userHsaId: string;
+  userName: string;
+  day: string;
+  patientCount: number;
+  unitHsaIds: string[];
+}
+
+/** Users who touched more distinct patients on one Stockholm day than the threshold. */
+export async function unusualActivity(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  day: string,
+  threshold = UNUSUAL_PATIENTS_PER_USER_AND_DAY,
+): Promise<UnusualActivity[]> {
+  const start = stockholmInstant(day);
+  const end = stockholmInstant(addDays(day, 1));
+  return prisma.$queryRaw<UnusualActivity[]>`
+    SELECT l.user_hsa_id::text AS "userHsaId", max(l.user_name) AS "userName",
+           ${day} AS "day", count(DISTINCT l.patient_id)::int AS "patientCount",
+           array_agg(DISTINCT l.unit_hsa_id::text ORDER BY l.unit_hsa_id::text) AS "unitHsaIds"
+    FROM access_log l
+    WHERE l.provider_hsa_id = ${scope.providerHsaId} AND l.time >= ${start} AND l.time < ${end}
+    GROUP BY l.user_hsa_id
+    HAVING count(DISTINCT l.patient_id) > ${threshold}
+    ORDER BY count(DISTINCT l.patient_id) DESC, l.user_hsa_id`;
+}
+
+export interface ExtractEntry {
+  time: Date;
+  activity: AccessActivity;
+  unitHsaId: string;
+  unitName: string | null;
+  providerHsaId: string;
+  providerName: string | null;
+  patientId: string;
+}
+
+/**
+ * The patient's log extract (loggutdrag): which units of this organisation accessed the
+ * patient's data, and when. Only accesses that happened (SUCCESS): a refused or failed
+ * access showed the user nothing. Unit and provider names are today's names, looked up
+ * by HSA-ID; the HSA-IDs themselves are the ones stored at access time.
+ */
+export async function patientExtract(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  personalIdentityNumber: string,
+  from: Date | null,
+  to: Date | null,
+): Promise<ExtractEntry[] | null> {
+  const rows = await prisma.$queryRaw<ExtractEntry[]>`
+    SELECT l.time AS "time", l.activity::text AS "activity", l.unit_hsa_id::text AS "unitHsaId",
+           u.name AS "unitName", l.provider_hsa_id::text AS "providerHsaId",
+           o.name AS "providerName", l.patient_id::text AS "patientId"
+    FROM access_log l
+    LEFT JOIN unit u ON u.hsa_id = l.unit_hsa_id
+    LEFT JOIN organization o ON o.hsa_id = l.provider_hsa_id
+    WHERE l.provider_hsa_id = ${scope.providerHsaId}
+      AND l.personal_identity_number = ${personalIdentityNumber}
+      AND l.outcome = 'SUCCESS'
+      ${from ? Prisma.sql`AND l.time >= ${from}` : Prisma.empty}
+      ${to ? Prisma.sql`AND l.time < ${to}` : Prisma.empty}
+    ORDER BY l.time, l.id
+    LIMIT ${EXTRACT_ROW_LIMIT + 1}`;
+  return rows.length > EXTRACT_ROW_LIMIT ? null : rows;
+}
+
+/** Ids among `ids` that are rows of this organisation's log. */
+export async function ownAccessLogIds(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT l.id::text AS id FROM access_log l
+    WHERE l.id = ANY(${[...ids]}::uuid[]) AND l.provider_hsa_id = ${scope.providerHsaId}`;
+  return new Set(rows.map((r) => r.id));
+}

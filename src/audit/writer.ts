@@ -1,0 +1,72 @@
+import type { Principal } from '../authz/principal.js';
+import { isOutOfHours } from './out-of-hours.js';
+import type { CollectedAccess } from './request-access-log.js';
+
+/** What the writer needs of a connection: a pg Pool or Client. */
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[] }>;
+}
+
+/** The request the accesses belong to. */
+export interface AccessRequest {
+  requestId: string;
+  operationName: string | null;
+  principal: Principal | null;
+}
+
+export type WrittenOutcome = 'SUCCESS' | 'DENIED' | 'FAILED';
+
+/** Raised when a request touched patients but cannot name who acted, from where. */
+export class AccessLogIncompleteError extends Error {}
+
+/**
+ * Appends one request's accesses to the access log: one round trip, one statement
+ * (access_log_append in the audit migration), committed when it returns. The database
+ * takes the month's chain lock, reads the chain's head, looks up the personnummer
+ * snapshot and the protected-identity and party flags, hashes and inserts every row in
+ * one INSERT ... SELECT. The time comes from this process's clock so the out-of-hours flag
+ * (Stockholm wall clock, src/audit/out-of-hours.ts) and the stored time agree.
+ */
+export async function appendAccesses(
+  db: Queryable,
+  request: AccessRequest,
+  accesses: readonly (Omit<CollectedAccess, 'outcome'> & { outcome: WrittenOutcome })[],
+  at: Date,
+): Promise<number> {
+  if (accesses.length === 0) return 0;
+  const principal = request.principal;
+  const commission = principal?.actingCommission;
+  if (!principal || !commission) {
+    // PDL wants who, from which unit and for what purpose: without them a row is no log.
+    throw new AccessLogIncompleteError(
+      'patient data was touched by a request without a principal acting in a commission',
+    );
+  }
+  const outOfHours = isOutOfHours(at);
+  const entries = accesses.map((a) => ({
+    activity: a.activity,
+    outcome: a.outcome,
+    user_hsa_id: principal.hsaId,
+    user_name: principal.name,
+    unit_hsa_id: commission.unitHsaId,
+    provider_hsa_id: commission.providerHsaId,
+    commission_hsa_id: commission.hsaId,
+    purpose: commission.purpose,
+    patient_id: a.patientId,
+    personal_identity_number: a.personalIdentityNumber,
+    case_id: a.caseId,
+    categories: a.categories,
+    request_id: request.requestId,
+    operation_name: request.operationName,
+    emergency_access: a.emergencyAccess,
+    out_of_hours: outOfHours,
+  }));
+  const { rows } = await db.query<{ written: number }>(
+    'SELECT access_log_append($1, $2::jsonb) AS written',
+    [at, JSON.stringify(entries)],
+  );
+  return rows[0]?.written ?? 0;
+}
