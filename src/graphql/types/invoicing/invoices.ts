@@ -130,7 +130,21 @@ function renderingQuery(name: string, description: string, render: typeof invoic
       resolve: async (_root, args, ctx) => {
         const actor = requireFinance(ctx);
         const invoiceId = idOf(args.invoiceId, 'Invoice', 'invoiceId');
-        return render(await loadRenderable(ctx.prisma, invoiceId, actor.organizationId));
+        const invoice = await loadRenderable(ctx.prisma, invoiceId, actor.organizationId);
+        // The rendering names patients (personnummer, name, days of care): an export
+        // (utskrift) in the PDL access log, one record per patient and case.
+        const seen = new Set<string>();
+        for (const line of invoice.lines) {
+          if (line.patientId === null || seen.has(`${line.patientId}:${line.caseId}`)) continue;
+          seen.add(`${line.patientId}:${line.caseId}`);
+          ctx.access.record({
+            patientId: line.patientId,
+            caseId: line.caseId,
+            categories: ['IDENTITY', 'FINANCIAL'],
+            activity: 'PRINT',
+          });
+        }
+        return render(invoice);
       },
     }),
   );

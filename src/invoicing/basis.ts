@@ -1,0 +1,175 @@
+/**
+ * The invoice basis (faktureringsunderlag) of one region and one municipality or district
+ * for one month, computed from the event lists and the agreements: a line per case and
+ * agreement price with the days charged in the month, the price and the amount, and the
+ * events behind the days; plus, under an average agreement, one line for the month's
+ * excess over the agreed average. Pure: loading and writing are the service's.
+ *
+ * Every problem is collected before anything is drafted (an event list out of order, an
+ * agreement missing or overlapping, a price missing for a year) and reported together, so
+ * one round of fixes is enough.
+ */
+import {
+  type AgreementParties,
+  agreementFor,
+  type PaymentAgreement,
+  validateAgreementSet,
+} from '../domain/payment/agreement.js';
+import { assessAverageModel, type ClosedStay, closedStay } from '../domain/payment/average.js';
+import {
+  addMonths,
+  firstDayOfMonth,
+  type IsoDate,
+  minDate,
+  monthOf,
+  type YearMonth,
+} from '../domain/payment/calendar.js';
+import type { PaymentError } from '../domain/payment/errors.js';
+import { paymentResponsibilityDays } from '../domain/payment/responsibility.js';
+import { InvoicingError } from './errors.js';
+import type { LoadedCase } from './load.js';
+import type { Ore } from './money.js';
+import { oreOf } from './money.js';
+
+export interface BasisLine {
+  caseId: string | null;
+  description: string;
+  days: number;
+  dates: IsoDate[];
+  pricePerDay: Ore;
+  amount: Ore;
+  eventIds: string[];
+}
+
+export interface BasisInput {
+  regionId: string;
+  municipalityId: string;
+  month: YearMonth;
+  /** First day not judged: the next month's first day, or tomorrow for a running month. */
+  until: IsoDate;
+  cases: readonly LoadedCase[];
+  agreements: readonly PaymentAgreement[];
+}
+
+export interface InvoiceBasis {
+  lines: BasisLine[];
+  /** The agreement valid on the month's first day, if any. */
+  agreementId: string | null;
+}
+
+function fail(problems: PaymentError[]): never {
+  const first = problems[0]!;
+  const message =
+    problems.length === 1
+      ? first.message
+      : `${problems.length} problems must be fixed before the invoice basis can be drafted:\n${problems
+          .map((p) => `- [${p.code}] ${p.message}`)
+          .join('\n')}`;
+  throw new InvoicingError(first.code, message);
+}
+
+function dateSpan(dates: readonly IsoDate[]): string {
+  const first = dates[0];
+  const last = dates.at(-1);
+  if (first === undefined || last === undefined) return '';
+  return first === last ? first : `${first}–${last}`;
+}
+
+/**
+ * The lines of the basis. Throws InvoicingError (code of the first problem) naming every
+ * case and agreement to fix.
+ */
+export function invoiceBasis(input: BasisInput): InvoiceBasis {
+  const monthStart = firstDayOfMonth(input.month);
+  const monthEnd = firstDayOfMonth(addMonths(input.month, 1));
+  const until = minDate(input.until, monthEnd);
+  const parties: AgreementParties = {
+    regionId: input.regionId,
+    municipalityId: input.municipalityId,
+  };
+  // Only the agreements that can judge this municipality: its own and the region-wide ones.
+  const agreements = input.agreements.filter(
+    (a) =>
+      a.regionId === input.regionId &&
+      (a.municipalityId === null || a.municipalityId === input.municipalityId),
+  );
+  const names = new Map(agreements.map((a) => [a.id, a.name]));
+  const problems: PaymentError[] = [];
+
+  const set = validateAgreementSet(agreements, { from: monthStart, until: monthEnd });
+  if (!set.ok) problems.push(set.error);
+
+  const cases = input.cases.filter(
+    (c) => c.regionId === input.regionId && c.municipalityId === input.municipalityId,
+  );
+  const lines: BasisLine[] = [];
+  const stays: ClosedStay[] = [];
+  for (const c of cases) {
+    const stay = closedStay(c);
+    if (stay.ok && stay.value !== null) stays.push(stay.value);
+    if (!set.ok) continue;
+    const result = paymentResponsibilityDays({ ...c, until }, agreements);
+    if (!result.ok) {
+      problems.push({
+        code: result.error.code,
+        message: `case ${c.reference}: ${result.error.message}`,
+      });
+      continue;
+    }
+    const groups = new Map<string, typeof result.value.days>();
+    for (const day of result.value.days) {
+      if (monthOf(day.date) !== input.month) continue;
+      const key = `${day.agreementId}|${day.pricePerDay}`;
+      groups.set(key, [...(groups.get(key) ?? []), day]);
+    }
+    for (const days of groups.values()) {
+      const first = days[0]!;
+      const price = oreOf(first.pricePerDay);
+      const dates = days.map((d) => d.date);
+      const eventIds = [...new Set(days.flatMap((d) => d.eventIds))];
+      lines.push({
+        caseId: c.caseId,
+        description:
+          `${c.reference} ${c.patientName}: ${days.length} day${days.length === 1 ? '' : 's'} ` +
+          `${dateSpan(dates)}, ${names.get(first.agreementId) ?? first.agreementId}; ` +
+          `from ${first.reason}`,
+        days: days.length,
+        dates,
+        pricePerDay: price,
+        amount: price * days.length,
+        eventIds,
+      });
+    }
+  }
+
+  // Average agreements: the month assessed this month, or last month's settled now.
+  if (set.ok) {
+    for (const assessed of [addMonths(input.month, -1), input.month]) {
+      const agreement = agreementFor(agreements, parties, firstDayOfMonth(assessed));
+      if (!agreement.ok || agreement.value.model !== 'AVERAGE') continue;
+      // A running month's average cannot be judged before the month ends.
+      if (assessed === input.month && until !== monthEnd) continue;
+      const assessment = assessAverageModel(agreement.value, assessed, stays);
+      if (!assessment.ok) {
+        problems.push(assessment.error);
+        continue;
+      }
+      const a = assessment.value;
+      if (a.settlementMonth !== input.month || !a.moneyMoves) continue;
+      const caseIds = new Set(a.caseIds);
+      lines.push({
+        caseId: null,
+        description: `Average model ${assessed}: ${a.reason}`,
+        days: 0,
+        dates: [],
+        pricePerDay: oreOf(a.pricePerDay),
+        amount: oreOf(a.amount),
+        eventIds: stays.filter((s) => caseIds.has(s.caseId)).flatMap((s) => [...s.eventIds]),
+      });
+    }
+  }
+
+  if (problems.length > 0) fail(problems);
+  const inForce = agreementFor(agreements, parties, monthStart);
+  return { lines, agreementId: inForce.ok ? inForce.value.id : null };
+}

@@ -1,0 +1,203 @@
+/**
+ * The invoice basis as finance hands it on: CSV (one row per line, semicolon-separated
+ * as Swedish spreadsheets expect, amounts with a decimal point) and a printable HTML page.
+ * Each line names the case, the patient, the days and the case events behind them.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { PrismaClient } from '../db/client.js';
+import { InvoicingError } from './errors.js';
+import { decimalOf, formatSek, oreOf } from './money.js';
+import { monthOfPeriod } from './month.js';
+
+export interface RenderedLine {
+  /** The patient and case behind the line, for the access log; not rendered. */
+  patientId: string | null;
+  caseId: string | null;
+  position: number;
+  kind: 'CHARGE' | 'CREDIT';
+  caseReference: string | null;
+  personalIdentityNumber: string | null;
+  patientName: string | null;
+  description: string;
+  days: number;
+  dates: string[];
+  pricePerDay: number;
+  amount: number;
+  correctsLinePosition: number | null;
+  eventIds: string[];
+}
+
+export interface RenderableInvoice {
+  id: string;
+  kind: 'PAYMENT_RESPONSIBILITY' | 'COST_SHARING';
+  status: string;
+  month: string;
+  debtor: { name: string; hsaId: string };
+  creditor: { name: string; hsaId: string };
+  total: number;
+  lines: RenderedLine[];
+}
+
+/** Loads an invoice of which the organisation is creditor or debtor, ready to render. */
+export async function loadRenderable(
+  prisma: PrismaClient,
+  invoiceId: string,
+  organizationId: string,
+): Promise<RenderableInvoice> {
+  const invoice = await prisma.invoice.findFirst({
+    where: { id: invoiceId, OR: [{ creditorId: organizationId }, { debtorId: organizationId }] },
+    include: {
+      debtor: { select: { name: true, hsaId: true } },
+      creditor: { select: { name: true, hsaId: true } },
+      lines: {
+        orderBy: { position: 'asc' },
+        include: {
+          case: {
+            select: {
+              id: true,
+              reference: true,
+              patientId: true,
+              patient: {
+                select: { personalIdentityNumber: true, givenName: true, familyName: true },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (invoice === null) {
+    throw new InvoicingError('INVOICE_NOT_FOUND', 'no invoice of your organisation has this id');
+  }
+  const corrected = invoice.lines.some(
+    (l) => l.correctsLineId !== null && !invoice.lines.some((o) => o.id === l.correctsLineId),
+  )
+    ? await prisma.invoiceLine.findMany({
+        where: { id: { in: invoice.lines.flatMap((l) => l.correctsLineId ?? []) } },
+        select: { id: true, position: true },
+      })
+    : invoice.lines;
+  const positions = new Map(corrected.map((l) => [l.id, l.position]));
+  return {
+    id: invoice.id,
+    kind: invoice.kind,
+    status: invoice.status,
+    month: monthOfPeriod(invoice.period),
+    debtor: invoice.debtor,
+    creditor: invoice.creditor,
+    total: oreOf(invoice.totalAmount),
+    lines: invoice.lines.map((l) => ({
+      patientId: l.case?.patientId ?? null,
+      caseId: l.case?.id ?? null,
+      position: l.position,
+      kind: l.kind,
+      caseReference: l.case?.reference ?? null,
+      personalIdentityNumber: l.case?.patient.personalIdentityNumber ?? null,
+      patientName: l.case ? `${l.case.patient.givenName} ${l.case.patient.familyName}` : null,
+      description: l.description,
+      days: l.days,
+      dates: l.dates.map((d) => d.toISOString().slice(0, 10)),
+      pricePerDay: oreOf(l.pricePerDay),
+      amount: oreOf(l.amount),
+      correctsLinePosition:
+        l.correctsLineId === null ? null : (positions.get(l.correctsLineId) ?? null),
+      eventIds: l.eventIds,
+    })),
+  };
+}
+
+export const INVOICE_CSV_COLUMNS = [
+  'position',
+  'kind',
+  'case',
+  'personal_identity_number',
+  'patient',
+  'days',
+  'first_date',
+  'last_date',
+  'dates',
+  'price_per_day',
+  'amount',
+  'corrects_line',
+  'event_ids',
+  'description',
+] as const;
+
+export function invoiceCsv(invoice: RenderableInvoice): string {
+  return stringify(
+    invoice.lines.map((l) => [
+      l.position,
+      l.kind,
+      l.caseReference ?? '',
+      l.personalIdentityNumber ?? '',
+      l.patientName ?? '',
+      l.days,
+      l.dates[0] ?? '',
+      l.dates.at(-1) ?? '',
+      l.dates.join(' '),
+      decimalOf(l.pricePerDay),
+      decimalOf(l.amount),
+      l.correctsLinePosition ?? '',
+      l.eventIds.join(' '),
+      l.description,
+    ]),
+    { header: true, columns: [...INVOICE_CSV_COLUMNS], delimiter: ';', record_delimiter: '\r\n' },
+  );
+}
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+const TITLES = {
+  PAYMENT_RESPONSIBILITY: 'Faktureringsunderlag – betalningsansvar',
+  COST_SHARING: 'Faktura – kostnadsfördelning',
+} as const;
+
+/** A self-contained page (no scripts, no external resources) for printing or PDF. */
+export function invoiceHtml(invoice: RenderableInvoice): string {
+  const e = escapeHtml;
+  const rows = invoice.lines
+    .map(
+      (l) => `<tr class="${l.kind.toLowerCase()}">
+<td>${l.position}</td><td>${l.kind === 'CREDIT' ? `Kredit av rad ${l.correctsLinePosition ?? '?'}` : 'Debitering'}</td>
+<td>${e(l.caseReference ?? '')}</td><td>${e(l.personalIdentityNumber ?? '')}</td><td>${e(l.patientName ?? '')}</td>
+<td class="n">${l.days}</td><td>${e(l.dates.length === 0 ? '' : `${l.dates[0]} – ${l.dates.at(-1)}`)}</td>
+<td class="n">${formatSek(l.pricePerDay)}</td><td class="n">${formatSek(l.amount)}</td>
+<td>${e(l.description)}</td></tr>`,
+    )
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8">
+<title>${e(TITLES[invoice.kind])} ${e(invoice.month)} – ${e(invoice.debtor.name)}</title>
+<style>
+body{font-family:sans-serif;font-size:10pt;margin:2em}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:3px 5px;vertical-align:top}
+th{background:#eee;text-align:left}td.n{text-align:right;white-space:nowrap}tr.credit td{color:#a00}
+tfoot td{font-weight:bold}@media print{body{margin:0}}
+</style></head><body>
+<h1>${e(TITLES[invoice.kind])}</h1>
+<dl>
+<dt>Period</dt><dd>${e(invoice.month)}</dd>
+<dt>Betalare</dt><dd>${e(invoice.debtor.name)} (${e(invoice.debtor.hsaId)})</dd>
+<dt>Fakturerande</dt><dd>${e(invoice.creditor.name)} (${e(invoice.creditor.hsaId)})</dd>
+<dt>Status</dt><dd>${e(invoice.status)}</dd>
+</dl>
+<table>
+<thead><tr><th>Rad</th><th>Typ</th><th>Ärende</th><th>Personnummer</th><th>Patient</th><th>Dagar</th><th>Datum</th><th>Pris per dygn</th><th>Belopp (SEK)</th><th>Underlag</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+<tfoot><tr><td colspan="8">Summa</td><td class="n">${formatSek(invoice.total)}</td><td></td></tr></tfoot>
+</table>
+</body></html>
+`;
+}

@@ -1,0 +1,117 @@
+/**
+ * The Postgres-backed scheduler: graphile-worker with a crontab and the task list of
+ * tasks.ts. Its queue lives in the schema `graphile_worker`, which graphile-worker
+ * creates and migrates itself at start, so the worker connects as the database owner
+ * (DATABASE_URL as given, no SET ROLE); the jobs themselves work through their own pool
+ * in the application role, like the API.
+ *
+ * Several instances are safe: each cron tick is enqueued once (graphile-worker's
+ * known_crontabs bookkeeping, plus a jobKey per month), a job is locked by one worker at
+ * a time, a failed job is retried with backoff, and a tick missed while no instance ran is
+ * backfilled on start (up to backfillPeriod).
+ */
+import { makeWorkerUtils, type Runner, run, runOnce, type TaskList } from 'graphile-worker';
+import type { Config } from '../config.js';
+import { connectDatabase, type Database } from '../db/client.js';
+import { previousMonth } from '../invoicing/month.js';
+import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
+
+/** 02:00 UTC on the 1st (03:00 or 04:00 in Stockholm): the month before is complete. */
+export const MONTHLY_INVOICING_CRON = '0 2 1 * *';
+const BACKFILL = '40d';
+
+export const CRONTAB = `${MONTHLY_INVOICING_CRON} monthly-invoicing ?fill=${BACKFILL}&max=5&jobKey=monthly-invoicing&jobKeyMode=preserve_run_at\n`;
+
+export interface SchedulerConfig extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL'> {
+  DATABASE_URL: string;
+  /** Jobs run at once by this instance (default 1). */
+  concurrency?: number;
+}
+
+export interface Scheduler {
+  runner: Runner;
+  stop(): Promise<void>;
+}
+
+function taskList(db: Database, now: () => Date, failures: unknown[] = []): TaskList {
+  const tasks: TaskList = {};
+  for (const name of Object.keys(JOBS) as JobName[]) {
+    tasks[name] = async (payload, helpers) => {
+      const body = (payload ?? {}) as MonthlyInvoicingPayload & { _cron?: { ts: string } };
+      // A cron run drafts the month before its own tick (also when backfilled late).
+      const month = body.month ?? (body._cron ? previousMonth(new Date(body._cron.ts)) : undefined);
+      const summary = await JOBS[name](
+        { prisma: db.prisma, now, startedBy: `scheduler:${helpers.job.id}` },
+        month === undefined ? {} : { month },
+      ).catch((error: unknown) => {
+        failures.push(error);
+        throw error;
+      });
+      helpers.logger.info(`${name} ${summary.month}: ${JSON.stringify(summary)}`);
+    };
+  }
+  return tasks;
+}
+
+/** Starts the scheduler in this process; stop() ends it and its pool. */
+export async function startScheduler(
+  config: SchedulerConfig,
+  now: () => Date = () => new Date(),
+): Promise<Scheduler> {
+  const db = connectDatabase(config.DATABASE_URL, {
+    appRole: config.DATABASE_APP_ROLE,
+    poolSize: 2,
+  });
+  const runner = await run({
+    connectionString: config.DATABASE_URL,
+    concurrency: config.concurrency ?? 1,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    taskList: taskList(db, now),
+    crontab: CRONTAB,
+  });
+  return {
+    runner,
+    async stop() {
+      await runner.stop();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * Enqueues one job and works the queue until it is empty, in this process: what the CLI
+ * and the tests use to run a job through the real queue. Throws the job's error.
+ */
+export async function runJobNow(
+  config: SchedulerConfig,
+  name: JobName,
+  payload: MonthlyInvoicingPayload,
+  now: () => Date = () => new Date(),
+): Promise<void> {
+  const db = connectDatabase(config.DATABASE_URL, {
+    appRole: config.DATABASE_APP_ROLE,
+    poolSize: 2,
+  });
+  try {
+    const utils = await makeWorkerUtils({ connectionString: config.DATABASE_URL });
+    try {
+      await utils.migrate();
+      await utils.addJob(name, payload, {
+        jobKey: `${name}:${payload.month ?? previousMonth(now())}`,
+        maxAttempts: 1,
+      });
+    } finally {
+      await utils.release();
+    }
+    const failures: unknown[] = [];
+    await runOnce({
+      connectionString: config.DATABASE_URL,
+      noHandleSignals: true,
+      taskList: taskList(db, now, failures),
+    });
+    if (failures.length > 0) throw failures[0];
+  } finally {
+    await db.close();
+  }
+}
