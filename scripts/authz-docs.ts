@@ -6,7 +6,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isObjectType } from 'graphql';
 import { FIELD_CATEGORIES } from '../src/authz/field-categories.js';
-import { EMERGENCY_ACCESS_MINUTES, EMERGENCY_ACCESS_ROLES, ORGANISATION_WIDE_ROLES, POLICY, POLICY_VERSION } from '../src/authz/policy.js';
+import {
+  EMERGENCY_ACCESS_MINUTES,
+  EMERGENCY_ACCESS_ROLES,
+  ORGANISATION_WIDE_ROLES,
+  POLICY,
+  POLICY_VERSION,
+} from '../src/authz/policy.js';
 import { ROLES } from '../src/authz/roles.js';
 import { schema } from '../src/graphql/schema.js';
 
@@ -14,11 +20,14 @@ const DOC = new URL('../docs/authorization.md', import.meta.url).pathname;
 
 function fieldCategories(): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const type of Object.values(schema.getTypeMap()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const type of Object.values(schema.getTypeMap()).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const [name, field] of Object.entries(type.getFields())) {
       const category = (field.extensions as { category?: string }).category;
-      if (category) (out[type.name] ??= {})[name] = category;
+      if (!category) continue;
+      out[type.name] = { ...out[type.name], [name]: category };
     }
   }
   return out;
@@ -51,12 +60,14 @@ function render(): string {
     const cells = FIELD_CATEGORIES.map((category) => {
       const grant = POLICY[role][category];
       if (!grant) return '–';
-      const actions = grant.actions.map((a) => ({ read: 'R', create: 'C', change: 'H' })[a]).join('');
+      const actions = grant.actions
+        .map((a) => ({ read: 'R', create: 'C', change: 'H' })[a])
+        .join('');
       return grant.condition ? `${actions} (consent)` : actions;
     });
     lines.push(`| ${role} | ${cells.join(' | ')} |`);
   }
-  lines.push('| (unmapped user) | ' + FIELD_CATEGORIES.map(() => '–').join(' | ') + ' |');
+  lines.push(`| (unmapped user) | ${FIELD_CATEGORIES.map(() => '–').join(' | ')} |`);
   lines.push('', 'R = read, C = create, H = change.', '', '### Why each grant', '');
   for (const role of ROLES) {
     for (const [category, grant] of Object.entries(POLICY[role])) {
@@ -67,7 +78,9 @@ function render(): string {
   for (const [type, fields] of Object.entries(fieldCategories())) {
     lines.push(`### ${type}`, '', '| field | category |', '|---|---|');
     for (const [field, category] of Object.entries(fields)) {
-      lines.push(`| ${field} | ${category === 'BY_OBJECT' ? 'MEDICAL for planning basis and discharge events, else PLANNING' : category} |`);
+      lines.push(
+        `| ${field} | ${category === 'BY_OBJECT' ? 'MEDICAL for planning basis and discharge events, else PLANNING' : category} |`,
+      );
     }
     lines.push('');
   }

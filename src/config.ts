@@ -34,6 +34,8 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Adds the SQL statement count of a request to the response's extensions (dev, tests, bench). */
   EXPOSE_SQL_COUNT: boolean.default(false),
+  /** Run the Postgres-backed scheduler (monthly invoicing, statistics) in this process. */
+  SCHEDULER_ENABLED: boolean.default(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Trusted documents: off, allow (documentId or a full query), enforce (documentId or a listed query only). */
   TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'enforce']).default('allow'),
@@ -72,7 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (config.NODE_ENV === 'production' && !config.IDENTITY_KEY_ENCRYPTION_KEY) {
-    throw new ConfigError('invalid configuration: IDENTITY_KEY_ENCRYPTION_KEY: required in production');
+    throw new ConfigError(
+      'invalid configuration: IDENTITY_KEY_ENCRYPTION_KEY: required in production',
+    );
   }
   return {
     ...config,

@@ -3,6 +3,7 @@ import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { seedDemoRegion } from './db/seed/demo-region.js';
 import { startServer } from './http/app.js';
+import { startScheduler } from './jobs/scheduler.js';
 
 /**
  * Starts Brygga. Without DATABASE_URL it runs an embedded PostgreSQL in EMBEDDED_PG_DIR,
@@ -36,10 +37,19 @@ async function main(): Promise<void> {
     if (seeded) process.stderr.write(`brygga: seeded the demo region (${seeded.cases} cases)\n`);
   }
 
+  // graphile-worker migrates its own schema, so it connects as the owner, not brygga_app.
+  const scheduler = config.SCHEDULER_ENABLED
+    ? await startScheduler({
+        DATABASE_URL: databaseUrl,
+        DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
+        LOG_LEVEL: config.LOG_LEVEL,
+      })
+    : null;
   const server = await startServer({ ...config, DATABASE_URL: databaseUrl });
   const stop = async (signal: string) => {
     server.logger.info('stopping', { signal });
     await server.close();
+    await scheduler?.stop();
     await embedded?.stop();
     process.exit(0);
   };

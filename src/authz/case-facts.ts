@@ -10,7 +10,8 @@ export interface CaseFacts {
   patientId: string;
   protectedIdentity: boolean;
   consentGiven: boolean;
-  /** Organisations taking part in the case now. */
+  /** Units and organisations taking part in the case now. */
+  partyUnitIds: string[];
   partyOrganizationIds: string[];
   /** Organisations whose information the patient has blocked (spärr). */
   blockedOrganizationIds: string[];
@@ -28,7 +29,7 @@ export function createCaseFactsLoader(prisma: PrismaClient): CaseFactsLoader {
         consent: true,
         parties: {
           where: { leftAt: null },
-          select: { unit: { select: { organizationId: true } } },
+          select: { unitId: true, unit: { select: { organizationId: true } } },
         },
         patient: {
           select: {
@@ -46,6 +47,7 @@ export function createCaseFactsLoader(prisma: PrismaClient): CaseFactsLoader {
           patientId: c.patientId,
           protectedIdentity: c.patient.protectedIdentity,
           consentGiven: c.consent === 'GIVEN',
+          partyUnitIds: c.parties.map((p) => p.unitId),
           partyOrganizationIds: [...new Set(c.parties.map((p) => p.unit.organizationId))],
           blockedOrganizationIds: c.patient.blocks.map((b) => b.blockedOrganizationId),
         },

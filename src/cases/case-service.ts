@@ -177,7 +177,7 @@ export class CaseService {
       const state = await loadCaseState(tx, caseId);
       // A case the actor takes no part in is reported as missing, not as forbidden:
       // its existence is itself information about a patient.
-      if (!state || !state.parties.some((p) => p.unitId === actor.unitId)) {
+      if (!state?.parties.some((p) => p.unitId === actor.unitId)) {
         throw new CommandError(
           'CASE_NOT_FOUND',
           'No such case among the cases of your unit.',
@@ -201,7 +201,7 @@ export class CaseService {
   /** Resolves a unit id the caller sent and checks it can hold `role`. */
   async requireUnit(unitId: string, role: PartyRole, field: string): Promise<UnitRef> {
     const unit = (await this.units.byIds([unitId])).get(unitId);
-    if (!unit || !unit.active)
+    if (!unit?.active)
       throw new CommandError('UNIT_NOT_FOUND', `No active unit with that id (${field}).`, field);
     if (!KINDS_FOR_ROLE[role].includes(unit.kind)) {
       throw new CommandError(

@@ -3,7 +3,12 @@ import { responsePathAsArray } from 'graphql';
 import { blockedFor } from '../authz/case-facts.js';
 import { decideField } from '../authz/decide.js';
 import type { FieldCategory } from '../authz/field-categories.js';
+import { ORGANISATION_WIDE_ROLES } from '../authz/policy.js';
 import type { Context } from './context.js';
+
+function onOrganisationLevel(ctx: Context): boolean {
+  return ctx.principal?.roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r)) ?? false;
+}
 
 /**
  * Field-level authorization, put in front of a field by spreading `guard(...)` into its
@@ -53,21 +58,37 @@ export function guard<Parent>(options: GuardOptions<Parent>) {
         paymentRelevant: options.paymentRelevant ?? false,
         blockedForCaller: blocked,
       });
+      const patientId = where.patientId ?? facts?.patientId ?? null;
       if (!decision.allowed) {
         ctx.redactions.push({
           path: responsePathAsArray(info.path),
           category,
           reason: decision.reason!,
         });
+        // Refusals are logged too: a pattern of denied attempts is what a review looks for.
+        if (patientId && decision.reason !== 'NOT_SIGNED_IN') {
+          ctx.access.record({
+            patientId,
+            caseId: where.caseId,
+            categories: [category],
+            activity: 'READ',
+            outcome: 'DENIED',
+          });
+        }
         return false;
       }
-      const patientId = where.patientId ?? facts?.patientId ?? null;
       if (patientId) {
         ctx.access.record({
           patientId,
           caseId: where.caseId,
           categories: [category],
           activity: 'READ',
+          // Seen without taking part, by an organisation-wide role or an emergency grant.
+          emergencyAccess:
+            facts !== null &&
+            ctx.actor !== null &&
+            !onOrganisationLevel(ctx) &&
+            !facts.partyUnitIds.includes(ctx.actor.unitId),
         });
       }
       return true;

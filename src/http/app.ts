@@ -5,7 +5,11 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { UnauthenticatedError } from '../graphql/errors.js';
-import { createIdentityRouter, createIdentityServices, type IdentityServices } from '../identity/index.js';
+import {
+  createIdentityRouter,
+  createIdentityServices,
+  type IdentityServices,
+} from '../identity/index.js';
 import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { createServices, type Services } from '../services.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
@@ -66,7 +70,8 @@ export async function startServer(
   app.use(createIdentityRouter(identity.router));
   // In `allow` mode a missing manifest only means no document ids are known yet.
   const manifest =
-    config.TRUSTED_DOCUMENTS === 'enforce' || (config.TRUSTED_DOCUMENTS === 'allow' && existsSync(config.TRUSTED_DOCUMENTS_FILE))
+    config.TRUSTED_DOCUMENTS === 'enforce' ||
+    (config.TRUSTED_DOCUMENTS === 'allow' && existsSync(config.TRUSTED_DOCUMENTS_FILE))
       ? loadManifest(config.TRUSTED_DOCUMENTS_FILE)
       : new Map<string, string>();
   app.use(

@@ -120,7 +120,7 @@ async function actorOf(principal: Principal, services: Services): Promise<Actor 
   const commission = principal.actingCommission;
   if (!commission) return null;
   const unit = await services.units.byHsaId(commission.unitHsaId);
-  if (!unit || !unit.active) return null;
+  if (!unit?.active) return null;
   return {
     hsaId: principal.hsaId,
     name: principal.name,

@@ -16,9 +16,11 @@ export function loadManifest(path: string): Map<string, string> {
   const manifest = new Map<string, string>();
   for (const [key, document] of Object.entries(parsed)) {
     const hash = key.replace(/^sha256:/, '');
-    if (typeof document !== 'string') throw new Error(`trusted documents: entry ${hash} is not a document`);
+    if (typeof document !== 'string')
+      throw new Error(`trusted documents: entry ${hash} is not a document`);
     const actual = createHash('sha256').update(document).digest('hex');
-    if (actual !== hash) throw new Error(`trusted documents: entry ${hash} does not match its document's hash`);
+    if (actual !== hash)
+      throw new Error(`trusted documents: entry ${hash} does not match its document's hash`);
     manifest.set(hash, document);
   }
   return manifest;
@@ -28,9 +30,18 @@ function reject(res: Parameters<RequestHandler>[1], code: string, message: strin
   res.status(400).json({ errors: [{ message, extensions: { code } }] });
 }
 
-export function trustedDocuments(mode: TrustedDocumentsMode, manifest: Map<string, string>): RequestHandler {
+export function trustedDocuments(
+  mode: TrustedDocumentsMode,
+  manifest: Map<string, string>,
+): RequestHandler {
   return (req, res, next) => {
-    if (mode === 'off' || req.method !== 'POST' || typeof req.body !== 'object' || req.body === null) return next();
+    if (
+      mode === 'off' ||
+      req.method !== 'POST' ||
+      typeof req.body !== 'object' ||
+      req.body === null
+    )
+      return next();
     const body = req.body as {
       query?: unknown;
       documentId?: unknown;
@@ -39,16 +50,26 @@ export function trustedDocuments(mode: TrustedDocumentsMode, manifest: Map<strin
     const id = body.documentId ?? body.extensions?.persistedQuery?.sha256Hash;
     if (typeof id === 'string') {
       const document = manifest.get(id.replace(/^sha256:/, ''));
-      if (!document) return reject(res, 'PERSISTED_QUERY_NOT_FOUND', 'Unknown document id: this operation is not a trusted document.');
+      if (!document)
+        return reject(
+          res,
+          'PERSISTED_QUERY_NOT_FOUND',
+          'Unknown document id: this operation is not a trusted document.',
+        );
       body.query = document;
       delete body.documentId;
       if (body.extensions) delete body.extensions.persistedQuery;
       return next();
     }
     if (mode === 'enforce') {
-      const hash = typeof body.query === 'string' ? createHash('sha256').update(body.query).digest('hex') : '';
+      const hash =
+        typeof body.query === 'string' ? createHash('sha256').update(body.query).digest('hex') : '';
       if (!manifest.has(hash)) {
-        return reject(res, 'TRUSTED_DOCUMENT_REQUIRED', 'Only trusted documents are executed here: send a documentId.');
+        return reject(
+          res,
+          'TRUSTED_DOCUMENT_REQUIRED',
+          'Only trusted documents are executed here: send a documentId.',
+        );
       }
     }
     return next();

@@ -142,7 +142,10 @@ describe('a case from admission notice to close', () => {
     // Social services may not write medical information at all (the policy); primary care
     // may, but the planning basis is the ward's to send (the process).
     const forbidden = await social.request(SendPlanningBasisDocument, { input });
-    expect(forbidden.sendPlanningBasis).toMatchObject({ __typename: 'CommandError', code: 'FORBIDDEN' });
+    expect(forbidden.sendPlanningBasis).toMatchObject({
+      __typename: 'CommandError',
+      code: 'FORBIDDEN',
+    });
     const refused = await primaryCare.request(SendPlanningBasisDocument, { input });
     expect(refused.sendPlanningBasis).toMatchObject({
       __typename: 'CommandError',

@@ -14,7 +14,10 @@ export interface TestServer extends RunningServer {
   /** A connection as the database owner, for arranging and inspecting rows. */
   owner: pg.Client;
   /** A GraphQL client acting as a demo staff member of the unit with this HSA-ID. */
-  clientFor(unitHsaId: string, options?: { roles?: Role[]; name?: string; hsaId?: string }): Promise<GraphQLClient>;
+  clientFor(
+    unitHsaId: string,
+    options?: { roles?: Role[]; name?: string; hsaId?: string },
+  ): Promise<GraphQLClient>;
   anonymousClient(): GraphQLClient;
   tokenFor(principal: Principal): Promise<string>;
 }
@@ -51,7 +54,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     anonymousClient: () => new GraphQLClient(endpoint),
     async clientFor(unitHsaId, options: { roles?: Role[]; name?: string; hsaId?: string } = {}) {
       const hsaId = options.hsaId ?? demoStaffHsaId(unitHsaId);
-      const principal = principalFor(unitHsaId, options.roles ?? ['WARD_STAFF'], options.name ?? `Test ${hsaId}`);
+      const principal = principalFor(
+        unitHsaId,
+        options.roles ?? ['WARD_STAFF'],
+        options.name ?? `Test ${hsaId}`,
+      );
       const token = await tokenFor({ ...principal, hsaId });
       return new GraphQLClient(endpoint, { headers: { authorization: `Bearer ${token}` } });
     },

@@ -4,8 +4,8 @@ import { type CaseCommand, CaseService } from '../../cases/case-service.js';
 import * as commands from '../../domain/case/commands.js';
 import type { Actor } from '../../domain/case/model.js';
 import { DatabasePopulationRegister } from '../../registers/population-register.js';
-import { UnitDirectory } from '../unit-directory.js';
 import { connectDatabase } from '../client.js';
+import { UnitDirectory } from '../unit-directory.js';
 import {
   demoResidents,
   HOME_AREAS,

@@ -27,8 +27,13 @@ export const RedactionReason = builder.enumType('RedactionReason', {
   values: {
     NOT_SIGNED_IN: {},
     NOT_GRANTED: { description: 'None of your roles is granted this kind of information.' },
-    CONSENT_REQUIRED: { description: 'Needs the patient’s consent (samtycke) to share between region and municipality.' },
-    PATIENT_BLOCK: { description: 'The patient has blocked (spärr) this information from your organisation.' },
+    CONSENT_REQUIRED: {
+      description:
+        'Needs the patient’s consent (samtycke) to share between region and municipality.',
+    },
+    PATIENT_BLOCK: {
+      description: 'The patient has blocked (spärr) this information from your organisation.',
+    },
   } as const,
 });
 
@@ -36,7 +41,10 @@ const commandResult = (name: string) => ({ types: [CommandError], dataField: { n
 
 function requireActor(ctx: Context) {
   if (!ctx.actor || !ctx.principal) {
-    throw new CommandError('NO_ACTING_UNIT', 'Choose a commission for a unit that takes part in discharge planning first.');
+    throw new CommandError(
+      'NO_ACTING_UNIT',
+      'Choose a commission for a unit that takes part in discharge planning first.',
+    );
   }
   return { actor: ctx.actor, principal: ctx.principal };
 }
@@ -44,7 +52,10 @@ function requireActor(ctx: Context) {
 const OpenEmergencyAccessInput = builder.inputType('OpenEmergencyAccessInput', {
   fields: (t) => ({
     personalIdentityNumber: t.string(),
-    reason: t.string({ description: 'Why the patient’s consent cannot be obtained and access cannot wait (at least 10 characters).' }),
+    reason: t.string({
+      description:
+        'Why the patient’s consent cannot be obtained and access cannot wait (at least 10 characters).',
+    }),
   }),
 });
 
@@ -62,17 +73,33 @@ builder.mutationField('openEmergencyAccess', (t) =>
       }
       const reason = input.reason.trim();
       if (reason.length < 10) {
-        throw new CommandError('INVALID_INPUT', 'Give the reason for emergency access in at least 10 characters.', 'reason');
+        throw new CommandError(
+          'INVALID_INPUT',
+          'Give the reason for emergency access in at least 10 characters.',
+          'reason',
+        );
       }
       const parsed = parsePersonalIdentityNumber(input.personalIdentityNumber);
       if (!parsed.ok) {
-        throw new CommandError('INVALID_PERSONAL_IDENTITY_NUMBER', parsed.error.message, 'personalIdentityNumber');
+        throw new CommandError(
+          'INVALID_PERSONAL_IDENTITY_NUMBER',
+          parsed.error.message,
+          'personalIdentityNumber',
+        );
       }
       const target = await ctx.prisma.case.findFirst({
-        where: { patient: { personalIdentityNumber: parsed.value.number }, status: { not: 'CLOSED' } },
+        where: {
+          patient: { personalIdentityNumber: parsed.value.number },
+          status: { not: 'CLOSED' },
+        },
         orderBy: { admittedAt: 'desc' },
       });
-      if (!target) throw new CommandError('CASE_NOT_FOUND', 'The patient has no open case.', 'personalIdentityNumber');
+      if (!target)
+        throw new CommandError(
+          'CASE_NOT_FOUND',
+          'The patient has no open case.',
+          'personalIdentityNumber',
+        );
       const now = ctx.now();
       await ctx.prisma.emergencyAccess.create({
         data: {
@@ -113,9 +140,17 @@ async function blockablePatient(ctx: Context, patientGlobalId: string | number) 
     throw new CommandError('INVALID_ID', 'patientId is not the id of a Patient.', 'patientId');
   }
   const patient = await ctx.prisma.patient.findFirst({
-    where: { id: patientId, cases: { some: { parties: { some: { unitId: actor.unitId, leftAt: null } } } } },
+    where: {
+      id: patientId,
+      cases: { some: { parties: { some: { unitId: actor.unitId, leftAt: null } } } },
+    },
   });
-  if (!patient) throw new CommandError('CASE_NOT_FOUND', 'No such patient among the cases of your unit.', 'patientId');
+  if (!patient)
+    throw new CommandError(
+      'CASE_NOT_FOUND',
+      'No such patient among the cases of your unit.',
+      'patientId',
+    );
   return { actor, principal, patient };
 }
 
@@ -130,7 +165,11 @@ builder.mutationField('registerPatientBlock', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { actor, principal, patient } = await blockablePatient(ctx, input.patientId);
       const existing = await ctx.prisma.patientBlock.findFirst({
-        where: { patientId: patient.id, blockedOrganizationId: actor.organizationId, liftedAt: null },
+        where: {
+          patientId: patient.id,
+          blockedOrganizationId: actor.organizationId,
+          liftedAt: null,
+        },
       });
       if (!existing) {
         await ctx.prisma.patientBlock.create({
@@ -142,7 +181,12 @@ builder.mutationField('registerPatientBlock', (t) =>
           },
         });
       }
-      ctx.access.record({ patientId: patient.id, caseId: null, categories: ['IDENTITY'], activity: 'CHANGE' });
+      ctx.access.record({
+        patientId: patient.id,
+        caseId: null,
+        categories: ['IDENTITY'],
+        activity: 'CHANGE',
+      });
       return patient;
     },
   }),
@@ -158,13 +202,26 @@ builder.mutationField('liftPatientBlock', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const { actor, principal, patient } = await blockablePatient(ctx, input.patientId);
       const lifted = await ctx.prisma.patientBlock.updateMany({
-        where: { patientId: patient.id, blockedOrganizationId: actor.organizationId, liftedAt: null },
+        where: {
+          patientId: patient.id,
+          blockedOrganizationId: actor.organizationId,
+          liftedAt: null,
+        },
         data: { liftedAt: ctx.now(), liftedByHsaId: principal.hsaId },
       });
       if (lifted.count === 0) {
-        throw new CommandError('INVALID_STATE', 'Your organisation has no active block for this patient.', 'patientId');
+        throw new CommandError(
+          'INVALID_STATE',
+          'Your organisation has no active block for this patient.',
+          'patientId',
+        );
       }
-      ctx.access.record({ patientId: patient.id, caseId: null, categories: ['IDENTITY'], activity: 'CHANGE' });
+      ctx.access.record({
+        patientId: patient.id,
+        caseId: null,
+        categories: ['IDENTITY'],
+        activity: 'CHANGE',
+      });
       return patient;
     },
   }),
@@ -186,9 +243,13 @@ const AccessExplanation = builder
     fields: (t) => ({
       field: t.exposeString('field'),
       category: t.field({ type: FieldCategoryEnum, resolve: (e) => e.category }),
-      caseVisible: t.exposeBoolean('caseVisible', { description: 'Whether the row rule lets you see the case at all.' }),
+      caseVisible: t.exposeBoolean('caseVisible', {
+        description: 'Whether the row rule lets you see the case at all.',
+      }),
       rowRule: t.exposeString('rowRule'),
-      allowed: t.exposeBoolean('allowed', { description: 'Both the row rule and the field rule allow it.' }),
+      allowed: t.exposeBoolean('allowed', {
+        description: 'Both the row rule and the field rule allow it.',
+      }),
       reason: t.field({ type: RedactionReason, nullable: true, resolve: (e) => e.reason }),
       rule: t.exposeString('rule'),
       policyVersion: t.exposeString('policyVersion'),
@@ -198,26 +259,42 @@ const AccessExplanation = builder
 builder.queryField('whyAccess', (t) =>
   t.field({
     type: AccessExplanation,
-    description: 'For support: why you may, or may not, read a field of a case, e.g. field "Case.dischargeInformation".',
+    description:
+      'For support: why you may, or may not, read a field of a case, e.g. field "Case.dischargeInformation".',
     authScopes: { authenticated: true },
     args: { caseId: t.arg.id(), field: t.arg.string() },
     resolve: async (_root, args, ctx, info) => {
       const [typeName, fieldName] = args.field.split('.');
       const type = typeName ? info.schema.getType(typeName) : undefined;
-      const field = type && 'getFields' in type ? (type.getFields() as Record<string, { extensions?: { category?: string } }>)[fieldName ?? ''] : undefined;
+      const field =
+        type && 'getFields' in type
+          ? (type.getFields() as Record<string, { extensions?: { category?: string } }>)[
+              fieldName ?? ''
+            ]
+          : undefined;
       const declared = field?.extensions?.category;
       if (!declared) {
-        throw new BadInputError('UNKNOWN_FIELD', `${args.field} is not a field with patient data (write Type.field).`, 'field');
+        throw new BadInputError(
+          'UNKNOWN_FIELD',
+          `${args.field} is not a field with patient data (write Type.field).`,
+          'field',
+        );
       }
       // A category that depends on the object (an event's payload) is explained at its strictest.
       const category = (declared === 'BY_OBJECT' ? 'MEDICAL' : declared) as FieldCategory;
       const caseId = decodeId(args.caseId, 'Case', 'caseId');
       const row = await explainRowRule(ctx, caseId);
       const facts = await ctx.facts.load(caseId);
-      const decision = decideField(ctx.principal, 'read', facts?.protectedIdentity && category === 'IDENTITY' ? 'PROTECTED_IDENTITY' : category, {
-        consentGiven: facts?.consentGiven ?? false,
-        blockedForCaller: facts !== null && ctx.actor !== null && blockedFor(facts, ctx.actor.organizationId),
-      });
+      const decision = decideField(
+        ctx.principal,
+        'read',
+        facts?.protectedIdentity && category === 'IDENTITY' ? 'PROTECTED_IDENTITY' : category,
+        {
+          consentGiven: facts?.consentGiven ?? false,
+          blockedForCaller:
+            facts !== null && ctx.actor !== null && blockedFor(facts, ctx.actor.organizationId),
+        },
+      );
       return {
         field: args.field,
         category,
@@ -232,13 +309,20 @@ builder.queryField('whyAccess', (t) =>
   }),
 );
 
-async function explainRowRule(ctx: Context, caseId: string): Promise<{ visible: boolean; rule: string }> {
+async function explainRowRule(
+  ctx: Context,
+  caseId: string,
+): Promise<{ visible: boolean; rule: string }> {
   const { actor, principal } = ctx;
-  if (!actor || !principal) return { visible: false, rule: 'no acting commission in a unit Brygga knows' };
+  if (!actor || !principal)
+    return { visible: false, rule: 'no acting commission in a unit Brygga knows' };
   const found = await ctx.prisma.case.findUnique({
     where: { id: caseId },
     select: {
-      parties: { where: { leftAt: null }, select: { unitId: true, unit: { select: { organizationId: true } } } },
+      parties: {
+        where: { leftAt: null },
+        select: { unitId: true, unit: { select: { organizationId: true } } },
+      },
       emergencyAccesses: {
         where: { userHsaId: principal.hsaId, unitId: actor.unitId, expiresAt: { gt: ctx.now() } },
         select: { expiresAt: true },
@@ -254,6 +338,7 @@ async function explainRowRule(ctx: Context, caseId: string): Promise<{ visible: 
     return { visible: true, rule: `${orgWide} sees the cases of its organisation` };
   }
   const grant = found.emergencyAccesses[0];
-  if (grant) return { visible: true, rule: `emergency access until ${grant.expiresAt.toISOString()}` };
+  if (grant)
+    return { visible: true, rule: `emergency access until ${grant.expiresAt.toISOString()}` };
   return { visible: false, rule: 'your acting unit does not take part in the case' };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { grantsFor } from '../../authz/decide.js';
 import type { FieldCategory } from '../../authz/field-categories.js';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { CaseCommand, UnitCheck } from '../../cases/case-service.js';
 import { COMMAND_ERROR_CODES, CommandError } from '../../cases/command-error.js';
 import * as commands from '../../domain/case/commands.js';

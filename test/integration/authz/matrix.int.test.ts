@@ -13,7 +13,15 @@ import { principalFor, startTestServer, type TestServer } from '../../support/se
  * the policy. The expected answer is computed from the same policy and the same field
  * categories that docs/authorization.md is generated from (scripts/authz-docs.ts --json).
  */
-const TYPES = ['Case', 'Patient', 'CarePlan', 'Note', 'CaseEvent', 'Invoice', 'InvoiceLine'] as const;
+const TYPES = [
+  'Case',
+  'Patient',
+  'CarePlan',
+  'Note',
+  'CaseEvent',
+  'Invoice',
+  'InvoiceLine',
+] as const;
 type TypeName = (typeof TYPES)[number];
 
 let server: TestServer;
@@ -28,7 +36,12 @@ interface Redaction {
   reason: string;
 }
 
-async function query(principalRoles: Role[], unitHsaId: string, document: string, variables: object) {
+async function query(
+  principalRoles: Role[],
+  unitHsaId: string,
+  document: string,
+  variables: object,
+) {
   const token = await server.tokenFor(principalFor(unitHsaId, principalRoles, 'Matrix'));
   const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',
@@ -50,10 +63,12 @@ function selection(type: TypeName): string {
 
 beforeAll(async () => {
   server = await startTestServer();
-  const docs = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/authz-docs.ts', '--json'], { encoding: 'utf8' });
+  const docs = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/authz-docs.ts', '--json'], {
+    encoding: 'utf8',
+  });
   categories = JSON.parse(docs.stdout).fields;
   // Which fields need a sub-selection: ask the schema (introspection is on outside production).
-  const introspection = await (
+  const introspection = (await (
     await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -61,14 +76,17 @@ beforeAll(async () => {
         query: `{ ${TYPES.map((t) => `${t}: __type(name: "${t}") { fields { name type { kind ofType { kind ofType { kind ofType { kind } } } } } }`).join(' ')} }`,
       }),
     })
-  ).json() as { data: Record<string, { fields: { name: string; type: unknown }[] }> };
+  ).json()) as { data: Record<string, { fields: { name: string; type: unknown }[] }> };
   const isObject = (t: unknown): boolean => {
     let cur = t as { kind: string; ofType?: unknown } | undefined;
     while (cur && (cur.kind === 'NON_NULL' || cur.kind === 'LIST')) cur = cur.ofType as typeof cur;
     return cur?.kind === 'OBJECT' || cur?.kind === 'INTERFACE' || cur?.kind === 'UNION';
   };
   objectFields = Object.fromEntries(
-    TYPES.map((t) => [t, new Set(introspection.data[t]!.fields.filter((f) => isObject(f.type)).map((f) => f.name))]),
+    TYPES.map((t) => [
+      t,
+      new Set(introspection.data[t]!.fields.filter((f) => isObject(f.type)).map((f) => f.name)),
+    ]),
   );
 
   // A case of the ward with a care plan, a note, events, consent NOT given; its patient
@@ -84,12 +102,24 @@ beforeAll(async () => {
   );
   const c = rows[0]!;
   await server.owner.query(`UPDATE "case" SET consent = 'NOT_ASKED' WHERE id = $1`, [c.id]);
-  const one = async (sql: string) => (await server.owner.query<{ id: string }>(sql, [c.id])).rows[0]!.id;
+  const one = async (sql: string) =>
+    (await server.owner.query<{ id: string }>(sql, [c.id])).rows[0]!.id;
   ids.Case = globalId('Case', c.id);
   ids.Patient = globalId('Patient', c.patient_id);
-  ids.CarePlan = globalId('CarePlan', await one('SELECT id FROM care_plan WHERE case_id = $1 LIMIT 1'));
-  ids.Note = globalId('Note', await one('SELECT id FROM note WHERE case_id = $1 AND NOT locked_to_organization LIMIT 1'));
-  ids.CaseEvent = globalId('CaseEvent', await one(`SELECT id FROM case_event WHERE case_id = $1 AND type = 'PLANNING_BASIS_SENT' LIMIT 1`));
+  ids.CarePlan = globalId(
+    'CarePlan',
+    await one('SELECT id FROM care_plan WHERE case_id = $1 LIMIT 1'),
+  );
+  ids.Note = globalId(
+    'Note',
+    await one('SELECT id FROM note WHERE case_id = $1 AND NOT locked_to_organization LIMIT 1'),
+  );
+  ids.CaseEvent = globalId(
+    'CaseEvent',
+    await one(
+      `SELECT id FROM case_event WHERE case_id = $1 AND type = 'PLANNING_BASIS_SENT' LIMIT 1`,
+    ),
+  );
   const invoice = await server.owner.query<{ id: string; line: string }>(
     `WITH d AS (SELECT id FROM organization WHERE hsa_id = 'SE2120001439-SDF1'),
           r AS (SELECT id FROM organization WHERE hsa_id = 'SE2321000016-0001'),
@@ -107,44 +137,84 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const CASES: { label: string; unit: string; protectedIdentity: boolean; consent: boolean }[] = [
-  { label: 'ward unit, no consent', unit: WARD_KAROLINSKA_GERIATRIK, protectedIdentity: false, consent: false },
-  { label: 'social services unit, no consent', unit: SOC_SODERMALM, protectedIdentity: false, consent: false },
-  { label: 'social services unit, consent given', unit: SOC_SODERMALM, protectedIdentity: false, consent: true },
-  { label: 'ward unit, protected identity', unit: WARD_KAROLINSKA_GERIATRIK, protectedIdentity: true, consent: false },
+  {
+    label: 'ward unit, no consent',
+    unit: WARD_KAROLINSKA_GERIATRIK,
+    protectedIdentity: false,
+    consent: false,
+  },
+  {
+    label: 'social services unit, no consent',
+    unit: SOC_SODERMALM,
+    protectedIdentity: false,
+    consent: false,
+  },
+  {
+    label: 'social services unit, consent given',
+    unit: SOC_SODERMALM,
+    protectedIdentity: false,
+    consent: true,
+  },
+  {
+    label: 'ward unit, protected identity',
+    unit: WARD_KAROLINSKA_GERIATRIK,
+    protectedIdentity: true,
+    consent: false,
+  },
 ];
 
-describe.each(CASES)('as each role acting in the $label', ({ unit, protectedIdentity, consent }) => {
-  beforeAll(async () => {
-    await server.owner.query(`UPDATE patient SET protected_identity = $1 WHERE id = $2`, [protectedIdentity, protectedPatientId]);
-    await server.owner.query(`UPDATE "case" SET consent = $1 WHERE id = $2`, [consent ? 'GIVEN' : 'NOT_ASKED', decodeGlobalID(ids.Case).id]);
-  });
+describe.each(CASES)(
+  'as each role acting in the $label',
+  ({ unit, protectedIdentity, consent }) => {
+    beforeAll(async () => {
+      await server.owner.query(`UPDATE patient SET protected_identity = $1 WHERE id = $2`, [
+        protectedIdentity,
+        protectedPatientId,
+      ]);
+      await server.owner.query(`UPDATE "case" SET consent = $1 WHERE id = $2`, [
+        consent ? 'GIVEN' : 'NOT_ASKED',
+        decodeGlobalID(ids.Case).id,
+      ]);
+    });
 
-  const roleSets: Role[][] = [...ROLES.map((r) => [r]), []];
-  it.each(TYPES.flatMap((type) => roleSets.map((roles) => ({ type, roles }))))(
-    '$type as [$roles]',
-    async ({ type, roles }) => {
-      const document = `query($id: ID!) { node(id: $id) { ... on ${type} { ${selection(type)} } } }`;
-      const result = await query(roles, unit, document, { id: ids[type] });
-      const visible = result.data.node !== null;
-      // Invoices are the organisation's, not the unit's: the debtor's finance sees them.
-      const principal = principalFor(unit, roles, 'Matrix');
-      const redacted = new Map((result.extensions?.redactions ?? []).map((r) => [r.path.slice(1).join('.'), r.reason]));
-      if (!visible) {
-        // Not visible at all: allowed only when no role of the set may read anything here.
-        expect(roles.includes('WARD_STAFF') && type !== 'Invoice' && type !== 'InvoiceLine' && unit === WARD_KAROLINSKA_GERIATRIK).toBe(false);
-        return;
-      }
-      for (const [field, declared] of Object.entries(categories[type]!)) {
-        let category = (declared === 'BY_OBJECT' ? 'MEDICAL' : declared) as FieldCategory;
-        if (category === 'IDENTITY' && protectedIdentity && type !== 'Invoice') category = 'PROTECTED_IDENTITY';
-        const decision = decideField(principal, 'read', category, {
-          consentGiven: consent,
-          paymentRelevant: type === 'Case' && (field === 'psychiatric' || field === 'compulsoryCare'),
-        });
-        const reason = redacted.get(field);
-        expect(reason ?? null, `${type}.${field} (${category})`).toBe(decision.allowed ? null : decision.reason);
-        if (!decision.allowed) expect(result.data.node![field], `${type}.${field}`).toBeNull();
-      }
-    },
-  );
-});
+    const roleSets: Role[][] = [...ROLES.map((r) => [r]), []];
+    it.each(TYPES.flatMap((type) => roleSets.map((roles) => ({ type, roles }))))(
+      '$type as [$roles]',
+      async ({ type, roles }) => {
+        const document = `query($id: ID!) { node(id: $id) { ... on ${type} { ${selection(type)} } } }`;
+        const result = await query(roles, unit, document, { id: ids[type] });
+        const visible = result.data.node !== null;
+        // Invoices are the organisation's, not the unit's: the debtor's finance sees them.
+        const principal = principalFor(unit, roles, 'Matrix');
+        const redacted = new Map(
+          (result.extensions?.redactions ?? []).map((r) => [r.path.slice(1).join('.'), r.reason]),
+        );
+        if (!visible) {
+          // Not visible at all: allowed only when no role of the set may read anything here.
+          expect(
+            roles.includes('WARD_STAFF') &&
+              type !== 'Invoice' &&
+              type !== 'InvoiceLine' &&
+              unit === WARD_KAROLINSKA_GERIATRIK,
+          ).toBe(false);
+          return;
+        }
+        for (const [field, declared] of Object.entries(categories[type]!)) {
+          let category = (declared === 'BY_OBJECT' ? 'MEDICAL' : declared) as FieldCategory;
+          if (category === 'IDENTITY' && protectedIdentity && type !== 'Invoice')
+            category = 'PROTECTED_IDENTITY';
+          const decision = decideField(principal, 'read', category, {
+            consentGiven: consent,
+            paymentRelevant:
+              type === 'Case' && (field === 'psychiatric' || field === 'compulsoryCare'),
+          });
+          const reason = redacted.get(field);
+          expect(reason ?? null, `${type}.${field} (${category})`).toBe(
+            decision.allowed ? null : decision.reason,
+          );
+          if (!decision.allowed) expect(result.data.node![field], `${type}.${field}`).toBeNull();
+        }
+      },
+    );
+  },
+);

@@ -75,11 +75,23 @@ describe('row rule', () => {
     expect((await outsider.request(CaseByIdDocument, { id: caseId })).case).toBeNull();
     expect((await outsider.request(NodeDocument, { id: caseId })).node).toBeNull();
     expect((await outsider.request(NodeDocument, { id: patientId })).node).toBeNull();
-    const listed = await outsider.request(CasesDocument, { first: 100, filter: { personalIdentityNumber: pnr } });
+    const listed = await outsider.request(CasesDocument, {
+      first: 100,
+      filter: { personalIdentityNumber: pnr },
+    });
     expect(listed.cases.edges).toEqual([]);
     // Its events and notes are not reachable by id either.
-    const { rows } = await server.owner.query<{ id: string }>('SELECT id FROM case_event WHERE case_id = $1 LIMIT 1', [decodeGlobalID(caseId).id]);
-    expect((await outsider.request(NodeDocument, { id: Buffer.from(`CaseEvent:${rows[0]!.id}`).toString('base64') })).node).toBeNull();
+    const { rows } = await server.owner.query<{ id: string }>(
+      'SELECT id FROM case_event WHERE case_id = $1 LIMIT 1',
+      [decodeGlobalID(caseId).id],
+    );
+    expect(
+      (
+        await outsider.request(NodeDocument, {
+          id: Buffer.from(`CaseEvent:${rows[0]!.id}`).toString('base64'),
+        })
+      ).node,
+    ).toBeNull();
     // And it cannot act on it.
     const act = await outsider.request(AddNoteDocument, { input: { caseId, text: 'hej' } });
     expect(act.addNote).toMatchObject({ code: 'CASE_NOT_FOUND' });
@@ -87,24 +99,43 @@ describe('row rule', () => {
 
   it('opens the case by emergency access with a reason, for a limited time, and flags it', async () => {
     const outsider = await server.clientFor(WARD_SODERSJUKHUSET_MEDICIN);
-    const short = await outsider.request(OpenEmergencyAccessDocument, { input: { personalIdentityNumber: pnr, reason: 'akut' } });
+    const short = await outsider.request(OpenEmergencyAccessDocument, {
+      input: { personalIdentityNumber: pnr, reason: 'akut' },
+    });
     expect(short.openEmergencyAccess).toMatchObject({ code: 'INVALID_INPUT', field: 'reason' });
     const finance = await server.clientFor(WARD_SODERSJUKHUSET_MEDICIN, { roles: ['FINANCE'] });
-    const refused = await finance.request(OpenEmergencyAccessDocument, { input: { personalIdentityNumber: pnr, reason: 'Medvetslös patient, behöver läkemedelslistan' } });
+    const refused = await finance.request(OpenEmergencyAccessDocument, {
+      input: {
+        personalIdentityNumber: pnr,
+        reason: 'Medvetslös patient, behöver läkemedelslistan',
+      },
+    });
     expect(refused.openEmergencyAccess).toMatchObject({ code: 'FORBIDDEN' });
 
     const opened = await outsider.request(OpenEmergencyAccessDocument, {
-      input: { personalIdentityNumber: pnr, reason: 'Medvetslös patient, behöver läkemedelslistan' },
+      input: {
+        personalIdentityNumber: pnr,
+        reason: 'Medvetslös patient, behöver läkemedelslistan',
+      },
     });
     expect(opened.openEmergencyAccess).toMatchObject({ __typename: 'OpenEmergencyAccessSuccess' });
     expect((await outsider.request(CaseByIdDocument, { id: caseId })).case?.id).toBe(caseId);
-    const why = await outsider.request(WhyAccessDocument, { caseId, field: 'Case.dischargeInformation' });
+    const why = await outsider.request(WhyAccessDocument, {
+      caseId,
+      field: 'Case.dischargeInformation',
+    });
     expect(why.whyAccess.rowRule).toMatch(/^emergency access until/);
 
     // An expired grant opens nothing (grants are append-only, so the expired one is
     // inserted for another person rather than moved into the past).
-    const other = await server.clientFor(WARD_SODERSJUKHUSET_MEDICIN, { name: 'Other', hsaId: 'SE2321000016-XXXX' });
-    const { rows } = await server.owner.query<{ id: string }>(`SELECT id FROM unit WHERE hsa_id = $1`, [WARD_SODERSJUKHUSET_MEDICIN]);
+    const other = await server.clientFor(WARD_SODERSJUKHUSET_MEDICIN, {
+      name: 'Other',
+      hsaId: 'SE2321000016-XXXX',
+    });
+    const { rows } = await server.owner.query<{ id: string }>(
+      `SELECT id FROM unit WHERE hsa_id = $1`,
+      [WARD_SODERSJUKHUSET_MEDICIN],
+    );
     await server.owner.query(
       `INSERT INTO emergency_access (case_id, user_hsa_id, user_name, unit_id, reason, granted_at, expires_at)
        VALUES ($1, 'SE2321000016-XXXX', 'Other', $2, 'Gammal nödöppning för test', now() - interval '3 hours', now() - interval '1 hour')`,
@@ -112,9 +143,9 @@ describe('row rule', () => {
     );
     expect((await other.request(CaseByIdDocument, { id: caseId })).case).toBeNull();
     // And a grant cannot be extended afterwards, not even by the database owner.
-    await expect(server.owner.query(`UPDATE emergency_access SET expires_at = now() + interval '1 day'`)).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(
+      server.owner.query(`UPDATE emergency_access SET expires_at = now() + interval '1 day'`),
+    ).rejects.toThrow(/append-only/);
   });
 });
 
@@ -124,23 +155,37 @@ describe('consent (samtycke)', () => {
       query: `query($id: ID!) { case(id: $id) { psychiatric dischargeInformation { summary } events(first: 50) { edges { node { type payload } } } } }`,
       variables: { id: caseId },
     });
-    const basis = before.body.data.case.events.edges.find((e: any) => e.node.type === 'PLANNING_BASIS_SENT');
+    const basis = before.body.data.case.events.edges.find(
+      (e: any) => e.node.type === 'PLANNING_BASIS_SENT',
+    );
     expect(basis.node.payload).toBeNull();
-    expect(before.body.extensions.redactions).toContainEqual(expect.objectContaining({ category: 'MEDICAL', reason: 'CONSENT_REQUIRED' }));
+    expect(before.body.extensions.redactions).toContainEqual(
+      expect.objectContaining({ category: 'MEDICAL', reason: 'CONSENT_REQUIRED' }),
+    );
     // psychiatric is needed for payment responsibility: shown without consent.
     expect(before.body.data.case.psychiatric).not.toBeNull();
 
     const why = await social.request(WhyAccessDocument, { caseId, field: 'CaseEvent.payload' });
-    expect(why.whyAccess).toMatchObject({ allowed: false, reason: 'CONSENT_REQUIRED', caseVisible: true });
+    expect(why.whyAccess).toMatchObject({
+      allowed: false,
+      reason: 'CONSENT_REQUIRED',
+      caseVisible: true,
+    });
 
-    await server.owner.query(`UPDATE "case" SET consent = 'GIVEN' WHERE id = $1`, [decodeGlobalID(caseId).id]);
+    await server.owner.query(`UPDATE "case" SET consent = 'GIVEN' WHERE id = $1`, [
+      decodeGlobalID(caseId).id,
+    ]);
     const after = await raw(await tokenHolder(SOC_SODERMALM, 'SOCIAL_SERVICES_STAFF'), {
       query: `query($id: ID!) { case(id: $id) { events(first: 50) { edges { node { type payload } } } } }`,
       variables: { id: caseId },
     });
-    const basisAfter = after.body.data.case.events.edges.find((e: any) => e.node.type === 'PLANNING_BASIS_SENT');
+    const basisAfter = after.body.data.case.events.edges.find(
+      (e: any) => e.node.type === 'PLANNING_BASIS_SENT',
+    );
     expect(basisAfter.node.payload).toMatchObject({ diagnosisSummary: expect.any(String) });
-    await server.owner.query(`UPDATE "case" SET consent = 'NOT_ASKED' WHERE id = $1`, [decodeGlobalID(caseId).id]);
+    await server.owner.query(`UPDATE "case" SET consent = 'NOT_ASKED' WHERE id = $1`, [
+      decodeGlobalID(caseId).id,
+    ]);
   });
 });
 
@@ -159,7 +204,10 @@ describe('block (spärr)', () => {
     expect(seenByWard.body.data.case.reference).not.toBeNull();
     expect(seenByWard.body.data.case.notes).toBeNull();
     expect(seenByWard.body.data.case.events).toBeNull();
-    expect(seenByWard.body.extensions.redactions.map((r: any) => r.reason)).toEqual(['PATIENT_BLOCK', 'PATIENT_BLOCK']);
+    expect(seenByWard.body.extensions.redactions.map((r: any) => r.reason)).toEqual([
+      'PATIENT_BLOCK',
+      'PATIENT_BLOCK',
+    ]);
     // The blocked organisation itself still sees its own case content.
     const seenBySocial = await social.request(CaseByIdDocument, { id: caseId });
     expect(seenBySocial.case?.notes).not.toBeNull();
@@ -175,24 +223,38 @@ describe('block (spärr)', () => {
 describe('writes follow the policy too', () => {
   it('refuses workflow commands to roles without the category', async () => {
     const finance = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, { roles: ['FINANCE'] });
-    const result = await finance.request(NotifyReadyForDischargeDocument, { input: { caseId, readyAt: new Date().toISOString() } });
+    const result = await finance.request(NotifyReadyForDischargeDocument, {
+      input: { caseId, readyAt: new Date().toISOString() },
+    });
     expect(result.notifyReadyForDischarge).toMatchObject({ code: 'FORBIDDEN' });
     const unmapped = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, { roles: [] });
-    expect((await unmapped.request(AddNoteDocument, { input: { caseId, text: 'x' } })).addNote).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      (await unmapped.request(AddNoteDocument, { input: { caseId, text: 'x' } })).addNote,
+    ).toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('refuses filtering by identity to a role that may not read it', async () => {
-    const officer = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, { roles: ['SECURITY_OFFICER'] });
-    expect(await code(officer.request(CasesDocument, { filter: { personalIdentityNumber: pnr } }))).toBe('FORBIDDEN');
-    const both = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, { roles: ['SECURITY_OFFICER', 'FINANCE'] });
-    expect((await both.request(CasesDocument, { filter: { personalIdentityNumber: pnr } })).cases.edges.length).toBe(1);
+    const officer = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, {
+      roles: ['SECURITY_OFFICER'],
+    });
+    expect(
+      await code(officer.request(CasesDocument, { filter: { personalIdentityNumber: pnr } })),
+    ).toBe('FORBIDDEN');
+    const both = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, {
+      roles: ['SECURITY_OFFICER', 'FINANCE'],
+    });
+    expect(
+      (await both.request(CasesDocument, { filter: { personalIdentityNumber: pnr } })).cases.edges
+        .length,
+    ).toBe(1);
   });
 });
 
 describe('API hardening', () => {
   it('refuses deep, alias-heavy and batched requests, and cross-site simple requests', async () => {
     const holder = await tokenHolder(WARD_KAROLINSKA_GERIATRIK, 'WARD_STAFF');
-    let deep = '{ cases { edges { node { patient { cases { edges { node { patient { cases { edges { node { id } } } } } } } } } } } }';
+    let deep =
+      '{ cases { edges { node { patient { cases { edges { node { patient { cases { edges { node { id } } } } } } } } } } } }';
     const tooDeep = await raw(holder, { query: deep });
     expect(tooDeep.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     deep = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: units { edges { cursor } }`).join(' ')} }`;
@@ -204,7 +266,9 @@ describe('API hardening', () => {
       body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
     });
     expect(batch.status).toBe(400);
-    const csrf = await fetch(`${server.url}/graphql?query=%7B__typename%7D`, { headers: { 'content-type': 'text/plain' } });
+    const csrf = await fetch(`${server.url}/graphql?query=%7B__typename%7D`, {
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(csrf.status).toBe(400);
   });
 
@@ -215,7 +279,9 @@ describe('API hardening', () => {
        FROM generate_series(1, 120) g, (SELECT organization_id FROM unit LIMIT 1) o`,
     );
     const holder = await tokenHolder(WARD_KAROLINSKA_GERIATRIK, 'WARD_STAFF');
-    const big = await raw(holder, { query: '{ units(first: 500) { edges { cursor } pageInfo { hasNextPage } } }' });
+    const big = await raw(holder, {
+      query: '{ units(first: 500) { edges { cursor } pageInfo { hasNextPage } } }',
+    });
     expect(big.body.errors, JSON.stringify(big.body)).toBeUndefined();
     expect(big.body.data.units.edges).toHaveLength(100);
     expect(big.body.data.units.pageInfo.hasNextPage).toBe(true);
@@ -226,4 +292,3 @@ async function tokenHolder(unit: string, role: 'WARD_STAFF' | 'SOCIAL_SERVICES_S
   const { principalFor } = await import('../../support/server.js');
   return { token: await server.tokenFor(principalFor(unit, [role], 'Test')) };
 }
-

@@ -63,7 +63,6 @@ async function gql(token: string | null, query: string, variables: Record<string
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as {
-    // biome-ignore lint/suspicious/noExplicitAny: tests read GraphQL responses by field path
     data?: Record<string, any>;
     errors?: { message: string; extensions: Record<string, unknown> }[];
   };

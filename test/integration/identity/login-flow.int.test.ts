@@ -37,7 +37,6 @@ async function graphql(
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as {
-    // biome-ignore lint/suspicious/noExplicitAny: tests read GraphQL responses by field path
     data?: Record<string, any>;
     errors?: { message: string; extensions: Record<string, unknown> }[];
   };
