@@ -25,6 +25,14 @@ export function connectDatabase(
     max: options.poolSize,
     options: `-c role=${options.appRole} -c timezone=UTC`,
   });
+  // An idle connection can be cut by the server (restart, failover, shutdown). Without a
+  // listener, pg turns that into an uncaught 'error' that would end the process; the pool
+  // drops the connection and opens a new one when next needed.
+  pool.on('error', (error) => {
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'warn', message: 'idle database connection lost', error: error.message })}\n`,
+    );
+  });
   instrumentPool(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {

@@ -11,6 +11,7 @@
  * backfilled on start (up to backfillPeriod).
  */
 import { makeWorkerUtils, type Runner, run, runOnce, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { previousMonth } from '../invoicing/month.js';
@@ -62,8 +63,12 @@ export async function startScheduler(
     appRole: config.DATABASE_APP_ROLE,
     poolSize: 2,
   });
+  // Our own pool, so a connection the server cuts (shutdown, failover) is an event we
+  // handle, not an uncaught error that ends the process.
+  const ownerPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
+  ownerPool.on('error', () => undefined);
   const runner = await run({
-    connectionString: config.DATABASE_URL,
+    pgPool: ownerPool,
     concurrency: config.concurrency ?? 1,
     noHandleSignals: true,
     pollInterval: 2000,
@@ -74,6 +79,7 @@ export async function startScheduler(
     runner,
     async stop() {
       await runner.stop();
+      await ownerPool.end();
       await db.close();
     },
   };
