@@ -27,7 +27,10 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     Date: { Input: Date; Output: Date | string };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
-    Decimal: { Input: string; Output: string | { toString(): string } };
+    Decimal: {
+      Input: string;
+      Output: string | { toFixed(digits: number): string } | { toString(): string };
+    };
   };
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: true;
@@ -73,7 +76,8 @@ builder.addScalarType('Date', DateResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);
 builder.scalarType('Decimal', {
   description: 'An exact decimal amount, serialised as a string (e.g. "9300.00").',
-  serialize: (value) => value.toString(),
+  serialize: (value) =>
+    typeof value === 'string' ? value : 'toFixed' in value ? value.toFixed(2) : value.toString(),
   parseValue: (value) => {
     if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) {
       throw new TypeError('Decimal must be a string of digits, e.g. "9300.00"');

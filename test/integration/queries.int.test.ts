@@ -248,15 +248,15 @@ describe('invoices and payment agreements', () => {
     expect(invoices.edges).toHaveLength(1);
     expect(invoices.edges[0]!.node).toMatchObject({
       period: '2026-10',
-      totalAmount: '18600',
+      totalAmount: '18600.00',
       debtor: { hsaId: SODERMALM },
       creditor: { hsaId: REGION },
       lines: [
         {
           days: 2,
           dates: ['2026-10-05', '2026-10-06'],
-          pricePerDay: '9300',
-          amount: '18600',
+          pricePerDay: '9300.00',
+          amount: '18600.00',
           case: { reference: cs[0]!.reference },
         },
       ],
@@ -273,7 +273,7 @@ describe('invoices and payment agreements', () => {
 
     const { paymentAgreements } = await regionFinance.request(PaymentAgreementsDocument, {});
     expect(paymentAgreements.map((a) => [a.model, a.prices])).toEqual([
-      ['STATUTORY_DEFAULT', [{ year: 2026, pricePerDay: '9300' }]],
+      ['STATUTORY_DEFAULT', [{ year: 2026, pricePerDay: '9300.00' }]],
     ]);
     expect(globalId('Invoice', inv[0]!.id)).toBe(invoices.edges[0]!.node.id);
   });
