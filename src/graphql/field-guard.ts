@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { responsePathAsArray } from 'graphql';
-import { blockedFor } from '../authz/case-facts.js';
-import { decideField } from '../authz/decide.js';
+import { blockedFor, type CaseFacts } from '../authz/case-facts.js';
+import { type AccessDecision, decideField } from '../authz/decide.js';
 import type { FieldCategory } from '../authz/field-categories.js';
 import { ORGANISATION_WIDE_ROLES } from '../authz/policy.js';
 import type { Context } from './context.js';
@@ -41,58 +41,110 @@ export function guard<Parent>(options: GuardOptions<Parent>) {
   return {
     nullable: true as const,
     extensions: { category: describe },
-    authScopes: async (parent: Parent, _args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
+    authScopes: (parent: Parent, _args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
       const where = options.locate(parent);
-      const facts = where.caseId ? await ctx.facts.load(where.caseId) : null;
-      let category =
-        typeof options.category === 'string' ? options.category : options.category(parent);
-      const protectedIdentity = where.protectedIdentity ?? facts?.protectedIdentity ?? false;
-      if (category === 'IDENTITY' && protectedIdentity) category = 'PROTECTED_IDENTITY';
-      const blocked =
-        facts !== null &&
-        ctx.actor !== null &&
-        (category === 'MEDICAL' || category === 'SOCIAL' || category === 'PLANNING') &&
-        blockedFor(facts, ctx.actor.organizationId);
-      const decision = decideField(ctx.principal, 'read', category, {
-        consentGiven: facts?.consentGiven ?? false,
-        paymentRelevant: options.paymentRelevant ?? false,
-        blockedForCaller: blocked,
-      });
-      const patientId = where.patientId ?? facts?.patientId ?? null;
-      if (!decision.allowed) {
-        ctx.redactions.push({
-          path: responsePathAsArray(info.path),
-          category,
-          reason: decision.reason!,
-        });
-        // Refusals are logged too: a pattern of denied attempts is what a review looks for.
-        if (patientId && decision.reason !== 'NOT_SIGNED_IN') {
-          ctx.access.record({
-            patientId,
-            caseId: where.caseId,
-            categories: [category],
-            activity: 'READ',
-            outcome: 'DENIED',
-          });
-        }
-        return false;
-      }
-      if (patientId) {
-        ctx.access.record({
-          patientId,
-          caseId: where.caseId,
-          categories: [category],
-          activity: 'READ',
-          // Seen without taking part, by an organisation-wide role or an emergency grant.
-          emergencyAccess:
-            facts !== null &&
-            ctx.actor !== null &&
-            !onOrganisationLevel(ctx) &&
-            !facts.partyUnitIds.includes(ctx.actor.unitId),
+      const memo = memoOf(ctx);
+      if (where.caseId && !memo.facts.has(where.caseId)) {
+        // First field of this case in the request: load its facts (batched with the rest).
+        const caseId = where.caseId;
+        return ctx.facts.load(caseId).then((facts) => {
+          memo.facts.set(caseId, facts);
+          return decideAndRecord(options, parent, where, facts, ctx, info);
         });
       }
-      return true;
+      return decideAndRecord(
+        options,
+        parent,
+        where,
+        where.caseId ? memo.facts.get(where.caseId)! : null,
+        ctx,
+        info,
+      );
     },
     unauthorizedResolver: () => null,
   };
+}
+
+/**
+ * Per-request memory: the facts of each case, and each (patient, case, category) decision.
+ * A 50-case list asks the same question for every field of every event; deciding and
+ * recording it once keeps the guard synchronous and cheap after the first answer.
+ */
+interface GuardMemo {
+  facts: Map<string, CaseFacts | null>;
+  decisions: Map<string, AccessDecision>;
+}
+const memos = new WeakMap<Context, GuardMemo>();
+
+function memoOf(ctx: Context): GuardMemo {
+  let memo = memos.get(ctx);
+  if (!memo) {
+    memo = { facts: new Map(), decisions: new Map() };
+    memos.set(ctx, memo);
+  }
+  return memo;
+}
+
+function decideAndRecord<Parent>(
+  options: GuardOptions<Parent>,
+  parent: Parent,
+  where: ReturnType<Locate<Parent>>,
+  facts: CaseFacts | null,
+  ctx: Context,
+  info: GraphQLResolveInfo,
+): boolean {
+  let category = typeof options.category === 'string' ? options.category : options.category(parent);
+  const protectedIdentity = where.protectedIdentity ?? facts?.protectedIdentity ?? false;
+  if (category === 'IDENTITY' && protectedIdentity) category = 'PROTECTED_IDENTITY';
+  const patientId = where.patientId ?? facts?.patientId ?? null;
+  const key = `${where.caseId}|${patientId}|${category}|${options.paymentRelevant ?? false}`;
+  const memo = memoOf(ctx);
+  let decision = memo.decisions.get(key);
+  const first = decision === undefined;
+  if (!decision) {
+    const blocked =
+      facts !== null &&
+      ctx.actor !== null &&
+      (category === 'MEDICAL' || category === 'SOCIAL' || category === 'PLANNING') &&
+      blockedFor(facts, ctx.actor.organizationId);
+    decision = decideField(ctx.principal, 'read', category, {
+      consentGiven: facts?.consentGiven ?? false,
+      paymentRelevant: options.paymentRelevant ?? false,
+      blockedForCaller: blocked,
+    });
+    memo.decisions.set(key, decision);
+  }
+  if (!decision.allowed) {
+    ctx.redactions.push({
+      path: responsePathAsArray(info.path),
+      category,
+      reason: decision.reason!,
+    });
+    // Refusals are logged too: a pattern of denied attempts is what a review looks for.
+    if (first && patientId && decision.reason !== 'NOT_SIGNED_IN') {
+      ctx.access.record({
+        patientId,
+        caseId: where.caseId,
+        categories: [category],
+        activity: 'READ',
+        outcome: 'DENIED',
+      });
+    }
+    return false;
+  }
+  if (first && patientId) {
+    ctx.access.record({
+      patientId,
+      caseId: where.caseId,
+      categories: [category],
+      activity: 'READ',
+      // Seen without taking part, by an organisation-wide role or an emergency grant.
+      emergencyAccess:
+        facts !== null &&
+        ctx.actor !== null &&
+        !onOrganisationLevel(ctx) &&
+        !facts.partyUnitIds.includes(ctx.actor.unitId),
+    });
+  }
+  return true;
 }

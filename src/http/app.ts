@@ -76,7 +76,7 @@ export async function startServer(
       : new Map<string, string>();
   app.use(
     '/graphql',
-    sqlCountScope,
+    ...(config.EXPOSE_SQL_COUNT ? [sqlCountScope] : []),
     express.json({ limit: '256kb' }),
     trustedDocuments(config.TRUSTED_DOCUMENTS, manifest),
     await createGraphQLServer({ config, db, services, httpServer, authenticate, logger }),
