@@ -116,7 +116,8 @@ async function listPartitions(db: Queryable): Promise<{ name: string; monthStart
   });
 }
 
-interface RawRow {
+/** An access_log row as PostgreSQL returns it. */
+export interface RawRow {
   id: string;
   chain_position: number;
   time: Date;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOutOfHours } from '../../../src/audit/out-of-hours.js';
 import { RequestAccessLog } from '../../../src/audit/request-access-log.js';
+import type { RawRow } from '../../../src/audit/verify.js';
 import { verifyAccessLog } from '../../../src/audit/verify.js';
 import { REGION, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
@@ -23,31 +24,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Row {
-  id: string;
-  chain_position: number;
-  time: Date;
-  activity: string;
-  outcome: string;
-  user_hsa_id: string;
-  user_name: string;
-  unit_hsa_id: string;
-  provider_hsa_id: string;
-  commission_hsa_id: string | null;
-  purpose: string;
-  patient_id: string;
-  personal_identity_number: string;
-  case_id: string | null;
-  categories: string[];
-  request_id: string;
-  operation_name: string | null;
-  emergency_access: boolean;
-  protected_identity: boolean;
-  not_a_party: boolean;
-  out_of_hours: boolean;
-  prev_hash: string;
-  hash: string;
-}
+type Row = RawRow;
 
 async function rowsOfRequest(requestId: string): Promise<Row[]> {
   const { rows } = await server.owner.query<Row>(
