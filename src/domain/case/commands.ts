@@ -881,6 +881,8 @@ export function addNote(
 export interface RecordConsentInput {
   consent: Exclude<ConsentStatus, 'NOT_ASKED'>;
   note?: string | null;
+  /** The patient declined (true) or again accepts (false) support after discharge. */
+  supportDeclined?: boolean | null;
 }
 
 const RECORDABLE_CONSENT: readonly ConsentStatus[] = ['GIVEN', 'DECLINED', 'CANNOT_BE_OBTAINED'];
@@ -904,6 +906,7 @@ export function recordConsent(
     consent: input.consent,
     previous: state.consent,
     note: optionalText(input.note),
+    ...(input.supportDeclined == null ? {} : { supportDeclined: input.supportDeclined }),
   });
   return ok(decide(state, event, { consent: input.consent }));
 }

@@ -99,6 +99,11 @@ export type ConsentRecordedPayload = {
   consent: ConsentStatus;
   previous: ConsentStatus;
   note: string | null;
+  /**
+   * Set when the patient declined (true) or again accepted (false) the support offered
+   * after discharge: an exclusion from payment responsibility in some agreements.
+   */
+  supportDeclined?: boolean;
 };
 
 export type CaseClosedPayload = { reason: CloseReason; fromStatus: CaseStatus };

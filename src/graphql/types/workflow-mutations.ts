@@ -613,7 +613,11 @@ const RecordableConsent = builder.enumType('RecordableConsent', {
 });
 
 caseCommandMutation<
-  { consent: commands.RecordConsentInput['consent']; note?: string | null },
+  {
+    consent: commands.RecordConsentInput['consent'];
+    note?: string | null;
+    supportDeclined?: boolean | null;
+  },
   commands.RecordConsentInput
 >('recordConsent', {
   description:
@@ -621,10 +625,19 @@ caseCommandMutation<
   fields: (t) => ({
     consent: t.field({ type: RecordableConsent, required: true }),
     note: t.string({ required: false }),
+    supportDeclined: t.boolean({
+      required: false,
+      description:
+        'The patient declined (true) or again accepts (false) the support offered after discharge.',
+    }),
   }),
   writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
   command: commands.recordConsent,
-  toInput: (input) => ({ consent: input.consent, note: input.note ?? null }),
+  toInput: (input) => ({
+    consent: input.consent,
+    note: input.note ?? null,
+    supportDeclined: input.supportDeclined ?? null,
+  }),
 });
 
 caseCommandMutation<{ reason: commands.CloseCaseInput['reason'] }, commands.CloseCaseInput>(

@@ -513,6 +513,26 @@ describe('addNote (tilläggsanteckning)', () => {
 });
 
 describe('recordConsent (samtycke)', () => {
+  it('records that the patient declined support, and later accepted it, for payment responsibility', () => {
+    const declining = expectDecision(
+      recordConsent(openCase(), ACTOR.ward, { consent: 'GIVEN', supportDeclined: true }, now),
+    );
+    expect(declining.events[0]?.payload).toMatchObject({ supportDeclined: true });
+    const declined = stored(declining);
+    const accepted = expectValidDecision(
+      declined,
+      recordConsent(
+        declined,
+        ACTOR.socialServices,
+        { consent: 'GIVEN', supportDeclined: false },
+        now,
+      ),
+    );
+    expect(accepted.events[0]?.payload).toMatchObject({ consent: 'GIVEN', supportDeclined: false });
+    const plain = expectDecision(recordConsent(openCase(), ACTOR.ward, { consent: 'GIVEN' }, now));
+    expect(plain.events[0]?.payload).not.toHaveProperty('supportDeclined');
+  });
+
   it('records consent with the earlier status in the event', () => {
     const state = openCase();
     const decision = expectValidDecision(
