@@ -26,7 +26,12 @@ import { dateColumn, periodDate } from './month.js';
 export interface CostSharingRequest {
   creditorId: string;
   month: YearMonth;
-  systemCost?: { amount: Ore; populationYear: number } | null;
+  /**
+   * `capPerDebtor`: the most one debtor pays for the period (Stockholm's seed agreement
+   * keeps each district under the procurement-law threshold); what a cap cuts off stays
+   * with the region.
+   */
+  systemCost?: { amount: Ore; populationYear: number; capPerDebtor?: Ore | null } | null;
   supportCost?: { amount: Ore; referenceDate: IsoDate } | null;
 }
 
@@ -107,7 +112,14 @@ export async function draftCostSharing(
     lines.set(debtorId, [...(lines.get(debtorId) ?? []), line]);
 
   if (request.systemCost) {
-    const { amount, populationYear } = request.systemCost;
+    const { amount, populationYear, capPerDebtor } = request.systemCost;
+    if (capPerDebtor != null && capPerDebtor <= 0) {
+      throw new InvoicingError(
+        'INVALID_INPUT',
+        'systemCost.capPerDebtor must be more than 0',
+        'systemCost.capPerDebtor',
+      );
+    }
     if (amount <= 0)
       throw new InvoicingError(
         'INVALID_INPUT',
@@ -140,10 +152,13 @@ export async function draftCostSharing(
     const total = figures.reduce((s, f) => s + f.population, 0);
     const shares = allocate(amount, new Map(figures.map((f) => [f.organizationId, f.population])));
     for (const f of figures) {
-      const share = shares.get(f.organizationId)!;
+      const fullShare = shares.get(f.organizationId)!;
+      const share = capPerDebtor != null && fullShare > capPerDebtor ? capPerDebtor : fullShare;
+      const capped =
+        share < fullShare ? `, capped at ${formatSek(share)} SEK (the region bears the rest)` : '';
       add(f.organizationId, {
         caseId: null,
-        description: `System cost ${populationYear} by population: ${f.population} of ${total} residents × ${formatSek(amount)} SEK = ${formatSek(share)} SEK`,
+        description: `System cost ${populationYear} by population: ${f.population} of ${total} residents × ${formatSek(amount)} SEK = ${formatSek(fullShare)} SEK${capped}`,
         days: 0,
         dates: [],
         pricePerDay: 0,

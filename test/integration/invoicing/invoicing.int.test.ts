@@ -511,6 +511,31 @@ describe('cost sharing', () => {
     expect(solna.kind).toBe('COST_SHARING');
   });
 
+  it('caps a debtor’s share of the system cost, leaving the rest with the region', async () => {
+    const result = await finance.request(DraftCostSharingInvoicesDocument, {
+      input: {
+        month: '2026-02',
+        systemCost: { amount: '615312.00', populationYear: 2026, capPerDebtor: '100000.00' },
+      },
+    });
+    if (result.draftCostSharingInvoices.__typename !== 'DraftCostSharingInvoicesSuccess') {
+      throw new Error(JSON.stringify(result.draftCostSharingInvoices));
+    }
+    const byDebtor = new Map(
+      result.draftCostSharingInvoices.data.map((i) => [i.debtor!.hsaId, i] as const),
+    );
+    // Södermalm 197 126, Huddinge 161 963 and Solna 119 683 SEK are over the cap.
+    for (const capped of [SODERMALM, HUDDINGE, SOLNA]) {
+      expect(Number(byDebtor.get(capped)!.totalAmount)).toBe(100_000);
+      expect(byDebtor.get(capped)!.lines![0]!.description).toContain('capped at 100');
+    }
+    expect(Number(byDebtor.get(VARMDO)!.totalAmount)).toBeCloseTo((615_312 * 47_000) / 437_000, 1);
+    expect(Number(byDebtor.get(RINKEBY_KISTA)!.totalAmount)).toBeCloseTo(
+      (615_312 * 50_000) / 437_000,
+      1,
+    );
+  });
+
   it('shares the support cost per user counted from login records at the reference date', async () => {
     const { rows: ruleSets } = await server.owner.query<{ id: string }>(
       `INSERT INTO identity_mapping_rule_set (name, current_version) VALUES ('test-costs', 1) RETURNING id`,

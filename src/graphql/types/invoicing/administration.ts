@@ -168,6 +168,12 @@ const SystemCostInput = builder.inputType('SystemCostInput', {
   fields: (t) => ({
     amount: t.field({ type: 'Decimal', description: 'The cost to share, SEK.' }),
     populationYear: t.int({ description: 'The year of the population table to share by.' }),
+    capPerDebtor: t.field({
+      type: 'Decimal',
+      required: false,
+      description:
+        'The most one municipality or district pays (e.g. under the procurement-law threshold); the region bears the rest.',
+    }),
   }),
 });
 
@@ -207,6 +213,9 @@ builder.mutationField('draftCostSharingInvoices', (t) =>
           ? {
               amount: oreOf(input.systemCost.amount),
               populationYear: input.systemCost.populationYear,
+              capPerDebtor: input.systemCost.capPerDebtor
+                ? oreOf(input.systemCost.capPerDebtor)
+                : null,
             }
           : null,
         supportCost: input.supportCost
