@@ -64,37 +64,6 @@ function published(keys: SigningKey[], now: Date): SigningKey[] {
   return keys.filter((k) => k.retiresAt === null || k.retiresAt > now);
 }
 
-/** Keys held in memory: for a single process and for unit tests. */
-export class MemoryKeyStore implements KeyStore {
-  private keys: SigningKey[] = [];
-  private jwks: ReturnType<typeof createLocalJWKSet> = createLocalJWKSet({ keys: [] });
-
-  static async create(now = new Date()): Promise<MemoryKeyStore> {
-    const store = new MemoryKeyStore();
-    store.add(await generateSigningKey(now));
-    return store;
-  }
-
-  add(key: SigningKey): void {
-    this.keys.push(key);
-    this.jwks = createLocalJWKSet({ keys: this.keys.map((k) => k.publicJwk) });
-  }
-
-  async refresh(): Promise<void> {}
-
-  async activeSigningKey(now: Date): Promise<SigningKey> {
-    return pickActive(this.keys, now);
-  }
-
-  verificationKeySet() {
-    return this.jwks;
-  }
-
-  publicJwks(now: Date): JSONWebKeySet {
-    return { keys: published(this.keys, now).map((k) => k.publicJwk) };
-  }
-}
-
 export interface RotationSettings {
   /** A new key is created when the newest is older than this. */
   rotationSeconds: number;
