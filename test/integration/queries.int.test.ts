@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CarePlansDocument,
   CaseByIdDocument,
+  CaseEventsDocument,
   CasesDocument,
   InvoicesDocument,
   LookupPatientDocument,
@@ -166,6 +167,26 @@ describe('cases', () => {
       expect((await otherWard.request(NodeDocument, { id: nodeId })).node).toBeNull();
     }
     expect((await otherWard.request(CarePlansDocument, { caseId: id })).carePlans).toEqual([]);
+  });
+
+  it('pages through a case’s event list, oldest first, only for those who see the case', async () => {
+    const { cases } = await ward.request(CasesDocument, {
+      first: 1,
+      filter: { statuses: ['CLOSED'] },
+    });
+    const caseId = cases.edges[0]!.node.id;
+    const first = await ward.request(CaseEventsDocument, { caseId, first: 3 });
+    const rest = await ward.request(CaseEventsDocument, {
+      caseId,
+      first: 50,
+      after: first.caseEvents.pageInfo.endCursor,
+    });
+    const sequences = [...first.caseEvents.edges, ...rest.caseEvents.edges].map(
+      (e) => e.node.sequence,
+    );
+    expect(sequences).toEqual(sequences.map((_, i) => i + 1));
+    expect(sequences.length).toBeGreaterThan(3);
+    expect((await otherWard.request(CaseEventsDocument, { caseId })).caseEvents.edges).toEqual([]);
   });
 
   it('refuses an id of the wrong type with INVALID_ID', async () => {

@@ -1,6 +1,8 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
 import { builder } from '../builder.js';
 import { guard } from '../field-guard.js';
+import { decodeId } from '../global-id.js';
+import { requireGrant } from '../require-grant.js';
 import { CaseEventType } from './enums.js';
 
 const ofEvent = (e: { caseId: string; type: string }) => ({ caseId: e.caseId });
@@ -64,3 +66,21 @@ builder.prismaNode('CaseEvent', {
     case: t.relation('case', { ...guard({ category: 'ADMINISTRATIVE', locate: ofEvent }) }),
   }),
 });
+
+builder.queryField('caseEvents', (t) =>
+  t.prismaConnection({
+    type: 'CaseEvent',
+    cursor: 'id',
+    description: 'Händelselistan of a case, oldest first (the same list as `Case.events`).',
+    authScopes: { actingUnit: true },
+    args: { caseId: t.arg.id() },
+    resolve: (query, _root, args, ctx) => {
+      requireGrant(ctx, 'PLANNING');
+      return ctx.prisma.caseEvent.findMany({
+        ...query,
+        where: { caseId: decodeId(args.caseId, 'Case', 'caseId'), case: visibleCaseWhere(ctx) },
+        orderBy: { sequence: 'asc' },
+      });
+    },
+  }),
+);
