@@ -1,4 +1,4 @@
-import { stockholmDate, stockholmSecondsOfDay } from '../domain/payment/calendar.js';
+import { stockholmDate, stockholmSecondsOfDay } from '../domain/calendar.js';
 
 /**
  * Office hours as the log review sees them, on the Stockholm wall clock: an access before

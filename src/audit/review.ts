@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
 import { Prisma } from '../db/generated/prisma/client.js';
-import { addDays, stockholmInstant } from '../domain/payment/calendar.js';
+import { addDays, stockholmInstant } from '../domain/calendar.js';
 import type { AccessActivity } from './access-recorder.js';
+import type { ChainedRow } from './hash-chain.js';
 import type { ReviewScope } from './review-access.js';
 
 /**
@@ -44,28 +45,9 @@ export interface AccessLogFilter {
 }
 
 /** One access-log row as the review shows it, with the review-time volume count. */
-export interface AccessLogEntry {
-  id: string;
-  chainPosition: number;
-  time: Date;
+export interface AccessLogEntry extends Omit<ChainedRow, 'activity' | 'outcome'> {
   activity: AccessActivity;
   outcome: AccessOutcomeName;
-  userHsaId: string;
-  userName: string;
-  unitHsaId: string;
-  providerHsaId: string;
-  commissionHsaId: string | null;
-  purpose: string;
-  patientId: string;
-  personalIdentityNumber: string;
-  caseId: string | null;
-  categories: string[];
-  requestId: string;
-  operationName: string | null;
-  emergencyAccess: boolean;
-  protectedIdentity: boolean;
-  notAParty: boolean;
-  outOfHours: boolean;
   prevHash: string;
   hash: string;
   /** Distinct patients this user touched in this organisation on the row's Stockholm day. */

@@ -1,4 +1,4 @@
-import { isIsoDate, stockholmDate } from './case/calendar.js';
+import { isIsoDate, stockholmDate } from './calendar.js';
 import type { Result } from './case/model.js';
 
 declare const personalIdentityNumberBrand: unique symbol;

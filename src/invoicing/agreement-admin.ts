@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
+import { addDays, compareDates } from '../domain/calendar.js';
 import {
   type PaymentAgreement,
   parseAgreement,
   validateAgreementSet,
 } from '../domain/payment/agreement.js';
-import { addDays, compareDates } from '../domain/payment/calendar.js';
 import { InvoicingError } from './errors.js';
 import { loadAgreements } from './load.js';
 import { dateColumn } from './month.js';

@@ -9,13 +9,7 @@
  * agreement missing or overlapping, a price missing for a year) and reported together, so
  * one round of fixes is enough.
  */
-import {
-  type AgreementParties,
-  agreementFor,
-  type PaymentAgreement,
-  validateAgreementSet,
-} from '../domain/payment/agreement.js';
-import { assessAverageModel, type ClosedStay, closedStay } from '../domain/payment/average.js';
+
 import {
   addMonths,
   firstDayOfMonth,
@@ -23,7 +17,14 @@ import {
   minDate,
   monthOf,
   type YearMonth,
-} from '../domain/payment/calendar.js';
+} from '../domain/calendar.js';
+import {
+  type AgreementParties,
+  agreementFor,
+  type PaymentAgreement,
+  validateAgreementSet,
+} from '../domain/payment/agreement.js';
+import { assessAverageModel, type ClosedStay, closedStay } from '../domain/payment/average.js';
 import type { PaymentError } from '../domain/payment/errors.js';
 import { paymentResponsibilityDays } from '../domain/payment/responsibility.js';
 import { InvoicingError } from './errors.js';

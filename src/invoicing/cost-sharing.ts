@@ -16,7 +16,7 @@ import {
   isIsoDate,
   startOfStockholmDay,
   type YearMonth,
-} from '../domain/payment/calendar.js';
+} from '../domain/calendar.js';
 import type { BasisLine } from './basis.js';
 import { InvoicingError } from './errors.js';
 import { type WriteOutcome, writeDraft } from './invoice-writer.js';

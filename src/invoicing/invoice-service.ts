@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from '../db/client.js';
 import type { InvoiceStatus } from '../db/generated/prisma/client.js';
-import { addMonths, type YearMonth } from '../domain/payment/calendar.js';
+import { addMonths, type YearMonth } from '../domain/calendar.js';
 import { invoiceBasis } from './basis.js';
 import { InvoicingError } from './errors.js';
 import {

@@ -4,14 +4,14 @@
  * a period. Nothing here decides anything.
  */
 import type { PrismaClient } from '../db/client.js';
-import { type PaymentAgreement, parseAgreement } from '../domain/payment/agreement.js';
 import {
   addMonths,
   firstDayOfMonth,
   type IsoDate,
   startOfStockholmDay,
   type YearMonth,
-} from '../domain/payment/calendar.js';
+} from '../domain/calendar.js';
+import { type PaymentAgreement, parseAgreement } from '../domain/payment/agreement.js';
 import type { CaseTimeline } from '../domain/payment/timeline.js';
 import { InvoicingError } from './errors.js';
 

@@ -8,7 +8,7 @@ import {
   minDate,
   stockholmDate,
   type YearMonth,
-} from '../domain/payment/calendar.js';
+} from '../domain/calendar.js';
 import { InvoicingError } from './errors.js';
 
 /** A month as the API takes it, 'YYYY-MM'. */

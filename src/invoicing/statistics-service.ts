@@ -4,12 +4,7 @@
  * the monthly run saw it.
  */
 import type { PrismaClient } from '../db/client.js';
-import {
-  addMonths,
-  compareDates,
-  firstDayOfMonth,
-  type YearMonth,
-} from '../domain/payment/calendar.js';
+import { addMonths, compareDates, firstDayOfMonth, type YearMonth } from '../domain/calendar.js';
 import { type PaymentStatistics, paymentStatistics } from '../domain/payment/statistics.js';
 import { InvoicingError } from './errors.js';
 import { loadAgreements, loadCases, lookBackFrom } from './load.js';

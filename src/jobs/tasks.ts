@@ -5,7 +5,7 @@
  * statistics snapshots are appended (the latest is current).
  */
 import type { PrismaClient } from '../db/client.js';
-import { isYearMonth, type YearMonth } from '../domain/payment/calendar.js';
+import { isYearMonth, type YearMonth } from '../domain/calendar.js';
 import { InvoiceService } from '../invoicing/invoice-service.js';
 import { previousMonth } from '../invoicing/month.js';
 import { computeStatistics, snapshotMonth } from '../invoicing/statistics-service.js';

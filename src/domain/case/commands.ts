@@ -6,8 +6,8 @@
  * change the state they are given.
  */
 
+import { daysBetween, stockholmDate } from '../calendar.js';
 import { parseHsaId } from '../hsa-id.js';
-import { calendarDaysBetween, stockholmDate } from './calendar.js';
 import {
   type CarePlanContentInput,
   checkCarePlanTransition,
@@ -471,7 +471,7 @@ function calledWithinThreeDaysOfReady(state: CaseState, now: Date): boolean | nu
     latestInForce(state.events, 'READY_FOR_DISCHARGE_NOTIFIED')?.occurredAt ??
     state.readyForDischargeAt;
   if (noticeAt === null) return null;
-  return calendarDaysBetween(stockholmDate(noticeAt), stockholmDate(now)) <= SIP_CALL_DEADLINE_DAYS;
+  return daysBetween(stockholmDate(noticeAt), stockholmDate(now)) <= SIP_CALL_DEADLINE_DAYS;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * length, caller-chosen UUIDs, calendar dates that exist and instants that are not in
  * the future. Each returns an INVALID_INPUT or TIME_ORDER refusal or `undefined`.
  */
-import { isIsoDate } from './calendar.js';
+import { isIsoDate } from '../calendar.js';
 import type { DomainError } from './model.js';
 import { refusal } from './result.js';
 

@@ -27,7 +27,7 @@ import {
   minDate,
   monthOf,
   yearOf,
-} from './calendar.js';
+} from '../calendar.js';
 import { fail, ok, type PaymentResult } from './errors.js';
 
 const isoDate = (field: string) =>

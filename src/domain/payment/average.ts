@@ -18,8 +18,7 @@
  *   the assessed month's stays are charged, so with a rolling window no stay is paid
  *   for twice. Days are rounded to hundredths and amounts to öre.
  */
-import type { AverageAgreement, AverageParameters } from './agreement.js';
-import { priceFor } from './agreement.js';
+
 import {
   addMonths,
   daysBetween,
@@ -28,7 +27,9 @@ import {
   monthRange,
   stockholmDate,
   type YearMonth,
-} from './calendar.js';
+} from '../calendar.js';
+import type { AverageAgreement, AverageParameters } from './agreement.js';
+import { priceFor } from './agreement.js';
 import { ok, type PaymentResult } from './errors.js';
 import { type CaseTimeline, readTimeline, type StayEvents } from './timeline.js';
 

@@ -24,13 +24,7 @@
  * The withdrawal day itself is not paid (the patient was not ready when the day ended),
  * and days are only judged before `until`, the end of the period being calculated.
  */
-import {
-  type AgreementParties,
-  agreementFor,
-  type PaymentAgreement,
-  priceFor,
-  STATUTORY_FIRST_PAID_DAY,
-} from './agreement.js';
+
 import {
   addDays,
   compareDates,
@@ -44,7 +38,14 @@ import {
   stockholmSecondsOfDay,
   stockholmTimeOfDay,
   yearOf,
-} from './calendar.js';
+} from '../calendar.js';
+import {
+  type AgreementParties,
+  agreementFor,
+  type PaymentAgreement,
+  priceFor,
+  STATUTORY_FIRST_PAID_DAY,
+} from './agreement.js';
 import { fail, ok, type PaymentError, type PaymentResult } from './errors.js';
 import {
   type CaseTimeline,

@@ -23,14 +23,7 @@
  * A case whose event list cannot be read, or whose payment cannot be calculated, is
  * reported in `problems`, and left out of the indicators it could not be counted in.
  */
-import { agreementFor, type PaymentAgreement } from './agreement.js';
-import {
-  assessAverageModel,
-  type ClosedStay,
-  closedStayOf,
-  monthlyReadyDays,
-  pooledAverage,
-} from './average.js';
+
 import {
   addMonths,
   daysBetween,
@@ -39,7 +32,15 @@ import {
   monthRange,
   stockholmDate,
   type YearMonth,
-} from './calendar.js';
+} from '../calendar.js';
+import { agreementFor, type PaymentAgreement } from './agreement.js';
+import {
+  assessAverageModel,
+  type ClosedStay,
+  closedStayOf,
+  monthlyReadyDays,
+  pooledAverage,
+} from './average.js';
 import type { PaymentError } from './errors.js';
 import { paymentResponsibilityDays } from './responsibility.js';
 import { type CaseTimeline, readTimeline, type StayEvents } from './timeline.js';

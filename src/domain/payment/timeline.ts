@@ -16,9 +16,10 @@
  *   patient may refuse that yet still want support, or the other way round. A
  *   CONSENT_RECORDED event without the flag says nothing about support.
  */
+
+import { stockholmDate, stockholmTimeOfDay } from '../calendar.js';
 import type { CaseEventType } from '../case/model.js';
 import type { MessageAnnulledPayload } from '../case/payloads.js';
-import { stockholmDate, stockholmTimeOfDay } from './calendar.js';
 import { fail, ok, type PaymentResult } from './errors.js';
 
 export const ANNULLED_EVENT_ID = 'eventId' satisfies keyof MessageAnnulledPayload;

@@ -10,7 +10,7 @@ import {
   stockholmDate,
   stockholmInstant,
   yearOf,
-} from '../../../src/domain/payment/calendar.js';
+} from '../../../src/domain/calendar.js';
 import { paymentResponsibilityDays } from '../../../src/domain/payment/responsibility.js';
 import { loadAgreements, loadCases } from '../../../src/invoicing/load.js';
 import { runJobNow, startScheduler } from '../../../src/jobs/scheduler.js';

@@ -3,6 +3,7 @@
  * the price is 9 300 SEK a day (2022).
  */
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../../src/domain/calendar.js';
 import type { AverageAgreement } from '../../../src/domain/payment/agreement.js';
 import {
   assessAverageModel,
@@ -12,7 +13,6 @@ import {
   rollingAverage,
   stayDays,
 } from '../../../src/domain/payment/average.js';
-import { addDays } from '../../../src/domain/payment/calendar.js';
 import { agreement, stayOf } from './fixtures.js';
 
 let next = 0;

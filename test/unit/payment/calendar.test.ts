@@ -20,7 +20,7 @@ import {
   stockholmInstant,
   stockholmOffsetMinutes,
   stockholmTimeOfDay,
-} from '../../../src/domain/payment/calendar.js';
+} from '../../../src/domain/calendar.js';
 
 describe('stockholmDate and stockholmTimeOfDay around the DST switches', () => {
   it.each([

@@ -3,9 +3,10 @@
  * the agreements of the worked examples. Times are Stockholm wall-clock times, as a ward
  * would read them.
  */
+
+import { stockholmInstant } from '../../../src/domain/calendar.js';
 import type { CaseEventType } from '../../../src/domain/case/model.js';
 import { type PaymentAgreement, parseAgreement } from '../../../src/domain/payment/agreement.js';
-import { stockholmInstant } from '../../../src/domain/payment/calendar.js';
 import {
   ANNULLED_EVENT_ID,
   type CaseTimeline,

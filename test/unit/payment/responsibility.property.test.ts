@@ -6,14 +6,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PaymentAgreement } from '../../../src/domain/payment/agreement.js';
 import {
   addDays,
   compareDates,
   dateRange,
   minDate,
   stockholmDate,
-} from '../../../src/domain/payment/calendar.js';
+} from '../../../src/domain/calendar.js';
+import type { PaymentAgreement } from '../../../src/domain/payment/agreement.js';
 import {
   type PaymentResponsibility,
   type PaymentResponsibilityInput,

@@ -1,9 +1,10 @@
 /**
- * Calendar days in Europe/Stockholm. Timestamps are stored in UTC, but every rule of
- * payment responsibility speaks of calendar days (kalenderdagar) and times of day as they
- * are on the ward's clock, so an instant is turned into a Stockholm date before any
- * counting. Dates are plain 'YYYY-MM-DD' strings: arithmetic on them never touches a
- * time zone, which is what makes the 23- and 25-hour days of the DST switches harmless.
+ * Calendar days in Europe/Stockholm, for the workflow (24 h after admission, 3 days after
+ * the ready notice) and for payment responsibility alike. Timestamps are stored in UTC,
+ * but the law speaks of calendar days (kalenderdagar) and times of day on the ward's
+ * clock, so an instant is turned into a Stockholm date before any counting. Dates are
+ * plain 'YYYY-MM-DD' strings: arithmetic on them never touches a time zone, which is what
+ * makes the 23- and 25-hour days of the DST switches harmless.
  *
  * Only `Intl.DateTimeFormat` is used; Node ships the full ICU time-zone data.
  */

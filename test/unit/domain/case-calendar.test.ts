@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  calendarDaysBetween,
-  isIsoDate,
-  stockholmDate,
-} from '../../../src/domain/case/calendar.js';
+import { daysBetween, isIsoDate, stockholmDate } from '../../../src/domain/calendar.js';
 
 describe('stockholmDate', () => {
   it.each([
@@ -31,12 +27,12 @@ describe('isIsoDate', () => {
   });
 });
 
-describe('calendarDaysBetween', () => {
+describe('daysBetween', () => {
   it('counts whole days across the switch to summer time', () => {
-    expect(calendarDaysBetween('2026-03-28', '2026-03-30')).toBe(2);
+    expect(daysBetween('2026-03-28', '2026-03-30')).toBe(2);
   });
 
   it('is negative when the second day is earlier', () => {
-    expect(calendarDaysBetween('2026-03-05', '2026-03-02')).toBe(-3);
+    expect(daysBetween('2026-03-05', '2026-03-02')).toBe(-3);
   });
 });
