@@ -1,9 +1,10 @@
+import { grantsFor } from '../authz/decide.js';
 import type { Context } from '../graphql/context.js';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
 
 /**
- * Who may review the access log, and whose log: a security officer
- * (informationssäkerhet), for their own organisation only.
+ * Who may review the access log, and whose log: a role the policy grants AUDIT
+ * information (the security officer, informationssäkerhet), for their own organisation only.
  *
  * "Organisation" is the care provider (vårdgivare, or the municipality as
  * huvudman) of the officer's acting commission: each provider answers for its own log
@@ -11,7 +12,7 @@ import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
  * between providers later does not move its history. An officer sees exactly the rows
  * whose acting provider equals their commission's provider.
  *
- * Kept as one small function so the authorization module (src/authz) can take it over.
+ * The role decision is the policy's (src/authz); the scope is the review's own.
  */
 export interface ReviewScope {
   officerHsaId: string;
@@ -22,7 +23,7 @@ export interface ReviewScope {
 export function requireSecurityOfficer(ctx: Pick<Context, 'principal'>): ReviewScope {
   const principal = ctx.principal;
   if (!principal) throw new UnauthenticatedError();
-  if (!principal.roles.includes('SECURITY_OFFICER')) {
+  if (grantsFor(principal.roles, 'AUDIT', 'read').length === 0) {
     throw new ForbiddenError('Only a security officer may review the access log.');
   }
   const commission = principal.actingCommission;

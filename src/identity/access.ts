@@ -1,17 +1,27 @@
+import { grantsFor } from '../authz/decide.js';
+import type { FieldCategory } from '../authz/field-categories.js';
+import type { Action } from '../authz/policy.js';
 import type { Principal } from '../authz/principal.js';
 
 /**
- * Who may do what in identity administration. Identity admins manage IdPs, mappings,
- * keys and sessions; security officers read identity events. Neither grants any patient
- * data: those decisions live in src/authz and do not know these roles as care roles.
+ * Who may do what in identity administration, decided by the policy (src/authz/policy.ts):
+ * administering needs FEDERATION change (identity admins: IdPs, mappings, keys, sessions);
+ * reading identity events needs FEDERATION or AUDIT read (identity admins and security
+ * officers). Neither category reaches any patient data.
  */
 export type IdentityPermission = 'ADMINISTER_IDENTITY' | 'REVIEW_IDENTITY_EVENTS';
 
-const GRANTS: Record<IdentityPermission, readonly string[]> = {
-  ADMINISTER_IDENTITY: ['IDENTITY_ADMIN'],
-  REVIEW_IDENTITY_EVENTS: ['SECURITY_OFFICER', 'IDENTITY_ADMIN'],
+const GRANTS: Record<IdentityPermission, readonly [FieldCategory, Action][]> = {
+  ADMINISTER_IDENTITY: [['FEDERATION', 'change']],
+  REVIEW_IDENTITY_EVENTS: [
+    ['FEDERATION', 'read'],
+    ['AUDIT', 'read'],
+  ],
 };
 
 export function mayIdentity(principal: Principal | null, permission: IdentityPermission): boolean {
-  return principal?.roles.some((role) => GRANTS[permission].includes(role)) ?? false;
+  if (!principal) return false;
+  return GRANTS[permission].some(
+    ([category, action]) => grantsFor(principal.roles, category, action).length > 0,
+  );
 }
