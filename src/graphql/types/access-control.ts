@@ -12,7 +12,7 @@ import { parsePersonalIdentityNumber } from '../../domain/personal-identity-numb
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
-import { decodeId } from '../global-id.js';
+import { decodeId, idOfType } from '../global-id.js';
 import { Case } from './case.js';
 import { Patient } from './patient.js';
 
@@ -133,10 +133,8 @@ async function blockablePatient(ctx: Context, patientGlobalId: string | number) 
   if (grantsFor(principal.roles, 'IDENTITY', 'change').length === 0) {
     throw new CommandError('FORBIDDEN', 'Your roles may not register blocks.');
   }
-  let patientId: string;
-  try {
-    patientId = decodeId(patientGlobalId, 'Patient', 'patientId');
-  } catch {
+  const patientId = idOfType(patientGlobalId, 'Patient');
+  if (patientId === null) {
     throw new CommandError('INVALID_ID', 'patientId is not the id of a Patient.', 'patientId');
   }
   const patient = await ctx.prisma.patient.findFirst({

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { grantsFor } from '../../authz/decide.js';
 import type { FieldCategory } from '../../authz/field-categories.js';
 import type { CaseCommand, UnitCheck } from '../../cases/case-service.js';
@@ -12,6 +11,7 @@ import {
 } from '../../domain/case/discharge-information.js';
 import type { Actor } from '../../domain/case/model.js';
 import { builder } from '../builder.js';
+import { idOfType } from '../global-id.js';
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
@@ -68,13 +68,10 @@ function actorOf(ctx: Context): Actor {
 }
 
 function id(globalId: string | number, typename: string, field: string): string {
-  try {
-    const decoded = decodeGlobalID(String(globalId));
-    if (decoded.typename === typename && /^[0-9a-f-]{36}$/i.test(decoded.id)) return decoded.id;
-  } catch {
-    // reported below
-  }
-  throw new CommandError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
+  const decoded = idOfType(globalId, typename);
+  if (decoded === null)
+    throw new CommandError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
+  return decoded;
 }
 
 function optionalId(globalId: string | number | null | undefined, typename: string, field: string) {

@@ -1,6 +1,6 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { INVOICING_ERROR_CODES, InvoicingError } from '../../../invoicing/errors.js';
 import { builder } from '../../builder.js';
+import { idOfType } from '../../global-id.js';
 
 export const InvoicingErrorCode = builder.enumType('InvoicingErrorCode', {
   description: 'Stable codes of InvoicingError; front-ends switch on these, never on messages.',
@@ -27,11 +27,8 @@ export const invoicingErrors = { types: [InvoicingError] };
 
 /** A Relay id of the expected type, or INVALID_ID naming the field. */
 export function idOf(globalId: string | number, typename: string, field: string): string {
-  try {
-    const decoded = decodeGlobalID(String(globalId));
-    if (decoded.typename === typename && /^[0-9a-f-]{36}$/i.test(decoded.id)) return decoded.id;
-  } catch {
-    // reported below
-  }
-  throw new InvoicingError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
+  const id = idOfType(globalId, typename);
+  if (id === null)
+    throw new InvoicingError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
+  return id;
 }
