@@ -1,8 +1,6 @@
 /** The page a person sees when a login fails: plain words and a reference, nothing else. */
 
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml } from '../domain/escape-html.js';
 
 export function loginFailedPage(message: string, reference: string): string {
   return `<!doctype html>

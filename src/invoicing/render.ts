@@ -5,6 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { PrismaClient } from '../db/client.js';
+import { escapeHtml } from '../domain/escape-html.js';
 import { InvoicingError } from './errors.js';
 import { decimalOf, formatSek, oreOf } from './money.js';
 import { monthOfPeriod } from './month.js';
@@ -143,18 +144,6 @@ export function invoiceCsv(invoice: RenderableInvoice): string {
     ]),
     { header: true, columns: [...INVOICE_CSV_COLUMNS], delimiter: ';', record_delimiter: '\r\n' },
   );
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 const TITLES = {

@@ -3,6 +3,7 @@
  * self-contained HTML document (inline styles, no scripts, no external resources), in
  * Swedish, with every value HTML-escaped. Pure: the same input gives the same document.
  */
+import { escapeHtml } from '../escape-html.js';
 import type {
   DischargeDestination,
   DischargeInformation,
@@ -105,15 +106,6 @@ export function renderDischargeInformation(
     '</html>',
     '',
   ].join('\n');
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }
 
 function definition(term: string, value: string): string {

@@ -2,6 +2,7 @@ import { generateServiceProviderMetadata } from '@node-saml/node-saml';
 import { signXmlMetadata } from '@node-saml/node-saml/lib/utility.js';
 import { getVerifiedXml } from '@node-saml/node-saml/lib/xml.js';
 import { DOMParser } from '@xmldom/xmldom';
+import { escapeHtml } from '../../domain/escape-html.js';
 import { parseCertificate, toPem } from '../certificates.js';
 import type { SpKeySet } from '../sp-keys.js';
 import type { SpEndpoints } from './service-provider.js';
@@ -181,7 +182,7 @@ export function spMetadataXml(endpoints: SpEndpoints, keys: SpKeySet): string {
   });
   const postSlo =
     /<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-POST"[^>]*\/>/;
-  const redirectSlo = `<SingleLogoutService Binding="${REDIRECT}" Location="${escapeAttribute(endpoints.sloUrl)}"/>`;
+  const redirectSlo = `<SingleLogoutService Binding="${REDIRECT}" Location="${escapeHtml(endpoints.sloUrl)}"/>`;
   const withRedirect = unsigned.replace(postSlo, (post) => `${redirectSlo}\n    ${post}`);
   if (withRedirect === unsigned)
     throw new Error('SP metadata template changed: no SingleLogoutService to extend');
@@ -190,8 +191,4 @@ export function spMetadataXml(endpoints: SpEndpoints, keys: SpKeySet): string {
     signatureAlgorithm: 'sha256',
     digestAlgorithm: 'sha256',
   });
-}
-
-function escapeAttribute(value: string): string {
-  return value.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

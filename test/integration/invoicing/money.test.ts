@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../../src/domain/escape-html.js';
 import { allocate, decimalOf, formatSek, oreOf } from '../../../src/invoicing/money.js';
-import { escapeHtml, invoiceHtml } from '../../../src/invoicing/render.js';
+import { invoiceHtml } from '../../../src/invoicing/render.js';
 
 describe('amounts in öre', () => {
   it('reads and writes decimal amounts exactly', () => {
