@@ -1,3 +1,4 @@
+import { ensureAccessLogPartitions } from './audit/partitions.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
@@ -37,15 +38,19 @@ async function main(): Promise<void> {
     if (seeded) process.stderr.write(`brygga: seeded the demo region (${seeded.cases} cases)\n`);
   }
 
+  const server = await startServer({ ...config, DATABASE_URL: databaseUrl });
   // graphile-worker migrates its own schema, so it connects as the owner, not brygga_app.
   const scheduler = config.SCHEDULER_ENABLED
     ? await startScheduler({
         DATABASE_URL: databaseUrl,
         DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
         LOG_LEVEL: config.LOG_LEVEL,
+        maintenance: async () => ({
+          identity: await server.identity.maintain(),
+          accessLogPartitions: await ensureAccessLogPartitions(server.db.pool),
+        }),
       })
     : null;
-  const server = await startServer({ ...config, DATABASE_URL: databaseUrl });
   const stop = async (signal: string) => {
     server.logger.info('stopping', { signal });
     await server.close();

@@ -23,10 +23,21 @@ const BACKFILL = '40d';
 
 export const CRONTAB = `${MONTHLY_INVOICING_CRON} monthly-invoicing ?fill=${BACKFILL}&max=5&jobKey=monthly-invoicing&jobKeyMode=preserve_run_at\n`;
 
+/**
+ * Every five minutes: the identity gateway's maintenance (signing-key rotation, due IdP
+ * metadata refresh, expired replay entries) and the access log's partitions ahead. One
+ * job key, so several instances queue it once; each step is itself safe to run twice.
+ */
+export const MAINTENANCE_CRON = '*/5 * * * *';
+const MAINTENANCE_CRONTAB = `${MAINTENANCE_CRON} maintenance ?max=1&jobKey=maintenance\n`;
+export const MAINTENANCE_TASK = 'maintenance';
+
 export interface SchedulerConfig extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL'> {
   DATABASE_URL: string;
   /** Jobs run at once by this instance (default 1). */
   concurrency?: number;
+  /** The maintenance run every five minutes; its result is logged. */
+  maintenance?: () => Promise<unknown>;
 }
 
 export interface Scheduler {
@@ -72,8 +83,8 @@ export async function startScheduler(
     concurrency: config.concurrency ?? 1,
     noHandleSignals: true,
     pollInterval: 2000,
-    taskList: taskList(db, now),
-    crontab: CRONTAB,
+    taskList: { ...taskList(db, now), ...maintenanceTask(config) },
+    crontab: config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB,
   });
   return {
     runner,
@@ -81,6 +92,16 @@ export async function startScheduler(
       await runner.stop();
       await ownerPool.end();
       await db.close();
+    },
+  };
+}
+
+function maintenanceTask(config: SchedulerConfig): TaskList {
+  const maintenance = config.maintenance;
+  if (!maintenance) return {};
+  return {
+    [MAINTENANCE_TASK]: async (_payload, helpers) => {
+      helpers.logger.info(`maintenance: ${JSON.stringify(await maintenance())}`);
     },
   };
 }
