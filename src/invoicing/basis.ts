@@ -130,8 +130,10 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
       const eventIds = [...new Set(days.flatMap((d) => d.eventIds))];
       lines.push({
         caseId: c.caseId,
+        // The stored line names the case, never the patient: lines are kept for accounting
+        // long after the case, and a protected identity must not end up in them.
         description:
-          `${c.reference} ${c.patientName}: ${days.length} day${days.length === 1 ? '' : 's'} ` +
+          `${c.reference}: ${days.length} day${days.length === 1 ? '' : 's'} ` +
           `${dateSpan(dates)}, ${names.get(first.agreementId) ?? first.agreementId}; ` +
           `from ${first.reason}`,
         days: days.length,

@@ -15,11 +15,9 @@ import { type PaymentAgreement, parseAgreement } from '../domain/payment/agreeme
 import type { CaseTimeline } from '../domain/payment/timeline.js';
 import { InvoicingError } from './errors.js';
 
-/** A timeline with what an invoice line shows about its case. */
+/** A timeline with the reference an invoice line names its case by. */
 export interface LoadedCase extends CaseTimeline {
   reference: string;
-  patientName: string;
-  personalIdentityNumber: string;
 }
 
 /** The longest average window (12 months) plus a month settled the month after. */
@@ -103,9 +101,6 @@ export async function loadCases(prisma: PrismaClient, scope: CaseScope): Promise
       dischargedAt: true,
       patient: {
         select: {
-          givenName: true,
-          familyName: true,
-          personalIdentityNumber: true,
           homeOrganizationId: true,
         },
       },
@@ -125,8 +120,6 @@ export async function loadCases(prisma: PrismaClient, scope: CaseScope): Promise
   return rows.map((row) => ({
     caseId: row.id,
     reference: row.reference,
-    patientName: `${row.patient.givenName} ${row.patient.familyName}`,
-    personalIdentityNumber: row.patient.personalIdentityNumber,
     regionId: row.parties[0]?.unit.organizationId ?? '',
     municipalityId: row.patient.homeOrganizationId,
     psychiatric: row.psychiatric,

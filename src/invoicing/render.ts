@@ -17,8 +17,11 @@ export interface RenderedLine {
   position: number;
   kind: 'CHARGE' | 'CREDIT';
   caseReference: string | null;
+  /** Null when the patient has protected identity and the reader may not see it. */
   personalIdentityNumber: string | null;
   patientName: string | null;
+  /** The patient has skyddade personuppgifter. */
+  protectedIdentity: boolean;
   description: string;
   days: number;
   dates: string[];
@@ -39,11 +42,17 @@ export interface RenderableInvoice {
   lines: RenderedLine[];
 }
 
-/** Loads an invoice of which the organisation is creditor or debtor, ready to render. */
+/**
+ * Loads an invoice of which the organisation is creditor or debtor, ready to render.
+ * A patient with protected identity is shown by case reference only unless the reader
+ * may see protected identities (the policy's PROTECTED_IDENTITY): an export must not
+ * print what the API itself would withhold.
+ */
 export async function loadRenderable(
   prisma: PrismaClient,
   invoiceId: string,
   organizationId: string,
+  options: { mayReadProtectedIdentity: boolean },
 ): Promise<RenderableInvoice> {
   const invoice = await prisma.invoice.findFirst({
     where: { id: invoiceId, OR: [{ creditorId: organizationId }, { debtorId: organizationId }] },
@@ -59,7 +68,12 @@ export async function loadRenderable(
               reference: true,
               patientId: true,
               patient: {
-                select: { personalIdentityNumber: true, givenName: true, familyName: true },
+                select: {
+                  personalIdentityNumber: true,
+                  givenName: true,
+                  familyName: true,
+                  protectedIdentity: true,
+                },
               },
             },
           },
@@ -87,25 +101,39 @@ export async function loadRenderable(
     debtor: invoice.debtor,
     creditor: invoice.creditor,
     total: oreOf(invoice.totalAmount),
-    lines: invoice.lines.map((l) => ({
-      patientId: l.case?.patientId ?? null,
-      caseId: l.case?.id ?? null,
-      position: l.position,
-      kind: l.kind,
-      caseReference: l.case?.reference ?? null,
-      personalIdentityNumber: l.case?.patient.personalIdentityNumber ?? null,
-      patientName: l.case ? `${l.case.patient.givenName} ${l.case.patient.familyName}` : null,
-      description: l.description,
-      days: l.days,
-      dates: l.dates.map((d) => d.toISOString().slice(0, 10)),
-      pricePerDay: oreOf(l.pricePerDay),
-      amount: oreOf(l.amount),
-      correctsLinePosition:
-        l.correctsLineId === null ? null : (positions.get(l.correctsLineId) ?? null),
-      eventIds: l.eventIds,
-    })),
+    lines: invoice.lines.map((l) => {
+      const patient = l.case?.patient ?? null;
+      const hidden =
+        patient !== null && patient.protectedIdentity && !options.mayReadProtectedIdentity;
+      return {
+        patientId: l.case?.patientId ?? null,
+        caseId: l.case?.id ?? null,
+        position: l.position,
+        kind: l.kind,
+        caseReference: l.case?.reference ?? null,
+        personalIdentityNumber: patient && !hidden ? patient.personalIdentityNumber : null,
+        patientName:
+          patient && !hidden
+            ? `${patient.givenName} ${patient.familyName}`
+            : hidden
+              ? PROTECTED
+              : null,
+        protectedIdentity: patient?.protectedIdentity ?? false,
+        description: l.description,
+        days: l.days,
+        dates: l.dates.map((d) => d.toISOString().slice(0, 10)),
+        pricePerDay: oreOf(l.pricePerDay),
+        amount: oreOf(l.amount),
+        correctsLinePosition:
+          l.correctsLineId === null ? null : (positions.get(l.correctsLineId) ?? null),
+        eventIds: l.eventIds,
+      };
+    }),
   };
 }
+
+/** What an export shows instead of a protected patient's name. */
+export const PROTECTED = 'Skyddade personuppgifter';
 
 export const INVOICE_CSV_COLUMNS = [
   'position',

@@ -409,6 +409,27 @@ describe('a worked example in a past month (lag 2017:612 default, Solna)', () =>
     expect(html.invoiceHtml.data).toContain('<h1>Faktureringsunderlag – betalningsansvar</h1>');
     expect(html.invoiceHtml.data).toContain('37\u00a0200,00');
     expect(html.invoiceHtml.data).not.toContain('<script');
+
+    // A patient with protected identity: finance may not see who it is (the policy grants
+    // it no PROTECTED_IDENTITY), so the export shows the case reference only.
+    const { rows: patient } = await server.owner.query<{ id: string; pnr: string; name: string }>(
+      `UPDATE patient SET protected_identity = true
+       WHERE id = (SELECT patient_id FROM "case" WHERE id = $1)
+       RETURNING id, personal_identity_number AS pnr, given_name || ' ' || family_name AS name`,
+      [caseId],
+    );
+    const hidden = await finance.request(InvoiceCsvDocument, { invoiceId });
+    if (hidden.invoiceCsv.__typename !== 'InvoiceCsvSuccess') throw new Error();
+    expect(hidden.invoiceCsv.data).toContain(';BR-TEST-000001;;Skyddade personuppgifter;');
+    expect(hidden.invoiceCsv.data).not.toContain(patient[0]!.pnr);
+    const hiddenHtml = await finance.request(InvoiceHtmlDocument, { invoiceId });
+    if (hiddenHtml.invoiceHtml.__typename !== 'InvoiceHtmlSuccess') throw new Error();
+    expect(hiddenHtml.invoiceHtml.data).not.toContain(patient[0]!.pnr);
+    expect(hiddenHtml.invoiceHtml.data).not.toContain(patient[0]!.name);
+    expect(hiddenHtml.invoiceHtml.data).toContain('Skyddade personuppgifter');
+    await server.owner.query('UPDATE patient SET protected_identity = false WHERE id = $1', [
+      patient[0]!.id,
+    ]);
   });
 
   it('moves draft → approved → sent, refusing every other step', async () => {

@@ -77,6 +77,7 @@ describe('the printable invoice', () => {
           caseReference: 'BR-1',
           personalIdentityNumber: '191212121212',
           patientName: '<img src=x onerror=alert(1)>',
+          protectedIdentity: false,
           description: 'd',
           days: -1,
           dates: ['2026-03-05'],

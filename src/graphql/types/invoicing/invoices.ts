@@ -1,3 +1,4 @@
+import { grantsFor } from '../../../authz/decide.js';
 import { requireFinance } from '../../../invoicing/access.js';
 import { InvoiceService } from '../../../invoicing/invoice-service.js';
 import { parseMonth } from '../../../invoicing/month.js';
@@ -130,7 +131,11 @@ function renderingQuery(name: string, description: string, render: typeof invoic
       resolve: async (_root, args, ctx) => {
         const actor = requireFinance(ctx);
         const invoiceId = idOf(args.invoiceId, 'Invoice', 'invoiceId');
-        const invoice = await loadRenderable(ctx.prisma, invoiceId, actor.organizationId);
+        const mayReadProtectedIdentity =
+          grantsFor(ctx.principal!.roles, 'PROTECTED_IDENTITY', 'read').length > 0;
+        const invoice = await loadRenderable(ctx.prisma, invoiceId, actor.organizationId, {
+          mayReadProtectedIdentity,
+        });
         // The rendering names patients (personnummer, name, days of care): an export
         // (utskrift) in the PDL access log, one record per patient and case.
         const seen = new Set<string>();
@@ -140,7 +145,14 @@ function renderingQuery(name: string, description: string, render: typeof invoic
           ctx.access.record({
             patientId: line.patientId,
             caseId: line.caseId,
-            categories: ['IDENTITY', 'FINANCIAL'],
+            categories: [
+              line.protectedIdentity
+                ? mayReadProtectedIdentity
+                  ? 'PROTECTED_IDENTITY'
+                  : 'ADMINISTRATIVE'
+                : 'IDENTITY',
+              'FINANCIAL',
+            ],
             activity: 'PRINT',
           });
         }
