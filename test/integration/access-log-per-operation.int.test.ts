@@ -8,12 +8,16 @@ import {
   AnnounceDischargeDocument,
   AppointFixedCareContactDocument,
   CallToSipDocument,
+  CarePlansDocument,
   CaseByIdDocument,
+  CaseEventsDocument,
   CaseListNestedDocument,
   CloseCaseDocument,
   CreateCarePlanDocument,
   DischargeDocument,
+  InvoicesDocument,
   LiftPatientBlockDocument,
+  LookupPatientDocument,
   NodeDocument,
   NotifyReadyForDischargeDocument,
   OpenEmergencyAccessDocument,
@@ -86,6 +90,7 @@ beforeAll(async () => {
     ['social', SOC_SOLNA, ['SOCIAL_SERVICES_STAFF']],
     ['primary', VC_SOLNA, ['PRIMARY_CARE_STAFF']],
     ['outsider', WARD_SODERSJUKHUSET_MEDICIN, ['WARD_STAFF']],
+    ['finance', 'SE2321000016-KS02', ['FINANCE']],
   ] as const) {
     tokens[name] = await server.tokenFor(principalFor(unit, [...roles], `Log ${name}`));
   }
@@ -178,6 +183,76 @@ describe('every operation leaves exactly its rows', () => {
     );
     expect(rows.every((r) => r.activity === 'READ' && r.outcome === 'SUCCESS')).toBe(true);
     expect(rows.length).toBe(patients.size);
+  });
+
+  it('caseEvents and carePlans by a party: one READ row each', async () => {
+    const events = await send('ward', CaseEventsDocument, { caseId, first: 5 });
+    expect(events.rows).toEqual([
+      expect.objectContaining({ activity: 'READ', case_id: uuidOf(caseId) }),
+    ]);
+    const plans = await send('ward', CarePlansDocument, { caseId });
+    expect(plans.rows).toEqual([
+      expect.objectContaining({
+        activity: 'READ',
+        case_id: uuidOf(caseId),
+        categories: ['PLANNING'],
+      }),
+    ]);
+  });
+
+  it('lookupPatient of a known patient: one READ row; of a protected one without the grant: the name withheld and a DENIED row', async () => {
+    const pnr = residentWithoutCase(7).personalIdentityNumber;
+    const known = await send('ward', LookupPatientDocument, { pnr });
+    expect(known.rows).toEqual([
+      expect.objectContaining({
+        activity: 'READ',
+        outcome: 'SUCCESS',
+        patient_id: uuidOf(patientId),
+        case_id: null,
+      }),
+    ]);
+    await server.owner.query(
+      'UPDATE population_register_entry SET protected_identity = true WHERE personal_identity_number = $1',
+      [pnr],
+    );
+    const finance = await send('finance', LookupPatientDocument, { pnr });
+    expect(finance.data.lookupPatient).toMatchObject({
+      givenName: null,
+      familyName: null,
+      protectedIdentity: true,
+    });
+    expect(finance.rows.map((r) => [r.outcome, r.categories]).sort()).toEqual([
+      ['DENIED', ['PROTECTED_IDENTITY']],
+      ['SUCCESS', ['IDENTITY']],
+    ]);
+    const ward = await send('ward', LookupPatientDocument, { pnr });
+    expect(ward.data.lookupPatient.givenName).not.toBeNull();
+    await server.owner.query(
+      'UPDATE population_register_entry SET protected_identity = false WHERE personal_identity_number = $1',
+      [pnr],
+    );
+  });
+
+  it('invoices read by finance: one FINANCIAL row per patient on the invoice lines', async () => {
+    await server.owner.query(
+      `WITH d AS (SELECT id FROM organization WHERE hsa_id = 'SE2120000183-0001'),
+            r AS (SELECT id FROM organization WHERE hsa_id = 'SE2321000016-0001'),
+            i AS (INSERT INTO invoice (kind, debtor_id, creditor_id, period, status, total_amount)
+                  SELECT 'PAYMENT_RESPONSIBILITY', d.id, r.id, DATE '2026-10-01', 'DRAFT', 9300 FROM d, r RETURNING id)
+       INSERT INTO invoice_line (invoice_id, position, kind, case_id, description, days, dates, price_per_day, amount, event_ids)
+       SELECT i.id, 1, 'CHARGE', $1, 'x', 1, ARRAY[DATE '2026-10-02'], 9300, 9300, '{}' FROM i`,
+      [uuidOf(caseId)],
+    );
+    const { data, rows } = await send('finance', InvoicesDocument, {});
+    expect(data.invoices.edges).toHaveLength(1);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        activity: 'READ',
+        patient_id: uuidOf(patientId),
+        case_id: uuidOf(caseId),
+      }),
+    ]);
+    expect(rows[0]!.categories).toEqual(expect.arrayContaining(['FINANCIAL', 'ADMINISTRATIVE']));
   });
 
   it('social services reading medical information without consent: a DENIED row beside the READ', async () => {

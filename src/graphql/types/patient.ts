@@ -1,4 +1,6 @@
+import { responsePathAsArray } from 'graphql';
 import { visibleCaseWhere } from '../../authz/case-access.js';
+import { decideField } from '../../authz/decide.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
@@ -69,8 +71,8 @@ const PatientRegisterRecord = builder
   .objectRef<{
     personalIdentityNumber: string;
     identityKind: 'PERSONNUMMER' | 'SAMORDNINGSNUMMER';
-    givenName: string;
-    familyName: string;
+    givenName: string | null;
+    familyName: string | null;
     protectedIdentity: boolean;
     municipalityCode: string;
     homeOrganizationHsaId: string;
@@ -81,8 +83,12 @@ const PatientRegisterRecord = builder
     fields: (t) => ({
       personalIdentityNumber: t.exposeString('personalIdentityNumber'),
       identityKind: t.field({ type: PatientIdentityKind, resolve: (r) => r.identityKind }),
-      givenName: t.exposeString('givenName'),
-      familyName: t.exposeString('familyName'),
+      givenName: t.exposeString('givenName', {
+        nullable: true,
+        description:
+          'Null for a protected identity the caller may not see (see extensions.redactions).',
+      }),
+      familyName: t.exposeString('familyName', { nullable: true }),
       protectedIdentity: t.exposeBoolean('protectedIdentity'),
       municipalityCode: t.exposeString('municipalityCode'),
       homeOrganization: t.prismaField({
@@ -114,7 +120,7 @@ builder.queryField('lookupPatient', (t) =>
       'Look a person up in the population register and the listing service by personnummer or samordningsnummer.',
     authScopes: { actingUnit: true },
     args: { personalIdentityNumber: t.arg.string() },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       requireGrant(ctx, 'IDENTITY');
       const parsed = parsePersonalIdentityNumber(args.personalIdentityNumber);
       if (!parsed.ok) {
@@ -130,8 +136,40 @@ builder.queryField('lookupPatient', (t) =>
         ctx.services.listing.listingOf(pnr),
       ]);
       if (!person) return null;
+      // A lookup of someone who already is a patient here is an access to that patient
+      // (logged); a person not yet a patient has no record in Brygga to log against.
+      const known = await ctx.prisma.patient.findUnique({
+        where: { personalIdentityNumber: pnr },
+        select: { id: true },
+      });
+      // Skyddade personuppgifter: the name only to roles granted protected identities.
+      const hidden =
+        person.protectedIdentity &&
+        decideField(ctx.principal, 'read', 'PROTECTED_IDENTITY', { consentGiven: false })
+          .allowed === false;
+      if (hidden) {
+        const path = responsePathAsArray(info.path);
+        for (const field of ['givenName', 'familyName']) {
+          ctx.redactions.push({
+            path: [...path, field],
+            category: 'PROTECTED_IDENTITY',
+            reason: 'NOT_GRANTED',
+          });
+        }
+      }
+      if (known) {
+        const access = { patientId: known.id, caseId: null, activity: 'READ' as const };
+        ctx.access.record({
+          ...access,
+          categories: [person.protectedIdentity && !hidden ? 'PROTECTED_IDENTITY' : 'IDENTITY'],
+        });
+        if (hidden)
+          ctx.access.record({ ...access, categories: ['PROTECTED_IDENTITY'], outcome: 'DENIED' });
+      }
       return {
         ...person,
+        givenName: hidden ? null : person.givenName,
+        familyName: hidden ? null : person.familyName,
         identityKind: parsed.value.kind,
         listedAtUnitHsaId: listing?.unitHsaId ?? null,
       };
