@@ -15,6 +15,7 @@ import { BadInputError } from '../errors.js';
 import { decodeId, idOfType } from '../global-id.js';
 import { Case } from './case.js';
 import { Patient } from './patient.js';
+import { actingIn } from './workflow-mutations.js';
 
 /**
  * Access control that people act on: emergency access (nödöppning), the patient's block
@@ -39,16 +40,6 @@ export const RedactionReason = builder.enumType('RedactionReason', {
 
 const commandResult = (name: string) => ({ types: [CommandError], dataField: { name } });
 
-function requireActor(ctx: Context) {
-  if (!ctx.actor || !ctx.principal) {
-    throw new CommandError(
-      'NO_ACTING_UNIT',
-      'Choose a commission for a unit that takes part in discharge planning first.',
-    );
-  }
-  return { actor: ctx.actor, principal: ctx.principal };
-}
-
 const OpenEmergencyAccessInput = builder.inputType('OpenEmergencyAccessInput', {
   fields: (t) => ({
     personalIdentityNumber: t.string(),
@@ -67,7 +58,7 @@ builder.mutationField('openEmergencyAccess', (t) =>
     errors: commandResult('case'),
     args: { input: t.arg({ type: OpenEmergencyAccessInput }) },
     resolve: async (_root, { input }, ctx) => {
-      const { actor, principal } = requireActor(ctx);
+      const { actor, principal } = actingIn(ctx);
       if (!principal.roles.some((r) => EMERGENCY_ACCESS_ROLES.includes(r))) {
         throw new CommandError('FORBIDDEN', 'Only care staff may open a case in an emergency.');
       }
@@ -129,7 +120,7 @@ const PatientBlockInput = builder.inputType('PatientBlockInput', {
 });
 
 async function blockablePatient(ctx: Context, patientGlobalId: string | number) {
-  const { actor, principal } = requireActor(ctx);
+  const { actor, principal } = actingIn(ctx);
   if (grantsFor(principal.roles, 'IDENTITY', 'change').length === 0) {
     throw new CommandError('FORBIDDEN', 'Your roles may not register blocks.');
   }

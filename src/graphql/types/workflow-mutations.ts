@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
 import { grantsFor } from '../../authz/decide.js';
 import type { FieldCategory } from '../../authz/field-categories.js';
+import type { Principal } from '../../authz/principal.js';
 import type { CaseCommand, UnitCheck } from '../../cases/case-service.js';
 import { COMMAND_ERROR_CODES, CommandError } from '../../cases/command-error.js';
 import * as commands from '../../domain/case/commands.js';
@@ -57,14 +58,15 @@ builder.objectType(CommandError, {
   }),
 });
 
-function actorOf(ctx: Context): Actor {
-  if (!ctx.actor) {
+/** The acting person and unit, or NO_ACTING_UNIT: every command acts in a unit. */
+export function actingIn(ctx: Context): { actor: Actor; principal: Principal } {
+  if (!ctx.actor || !ctx.principal) {
     throw new CommandError(
       'NO_ACTING_UNIT',
       'Choose a commission for a unit that takes part in discharge planning first.',
     );
   }
-  return ctx.actor;
+  return { actor: ctx.actor, principal: ctx.principal };
 }
 
 function id(globalId: string | number, typename: string, field: string): string {
@@ -144,7 +146,7 @@ function caseCommandMutation<Fields extends object, I>(
       errors: caseResult,
       args: { input: t.arg({ type: Input, required: true }) },
       resolve: async (_root, { input }, ctx) => {
-        const actor = actorOf(ctx);
+        const { actor } = actingIn(ctx);
         const raw = input as unknown as Fields & {
           caseId: string;
           expectedVersion?: number | null;
@@ -213,7 +215,7 @@ builder.mutationField('sendAdmissionNotice', (t) =>
     errors: caseResult,
     args: { input: t.arg({ type: SendAdmissionNoticeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const actor = actorOf(ctx);
+      const { actor } = actingIn(ctx);
       authorizeWrite(ctx, OPENS_CASE);
       if (
         input.caseId != null &&
