@@ -1,15 +1,18 @@
 import { ensureAccessLogPartitions } from './audit/partitions.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { seedDemoRegion } from './db/seed/demo-region.js';
-import { startServer } from './http/app.js';
-import { startScheduler } from './jobs/scheduler.js';
+import { type RunningServer, startServer } from './http/app.js';
+import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 
 /**
  * Starts Brygga. Without DATABASE_URL it runs an embedded PostgreSQL in EMBEDDED_PG_DIR,
  * migrates it and seeds the demo region on first start, so `npm start` needs no set-up.
  */
+/** Set once a signal asked us to stop; start-up steps cut short by it are not failures. */
+let stopping = false;
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -22,12 +25,49 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const embedded = config.DATABASE_URL
-    ? null
-    : await startEmbeddedPostgres({
-        dataDir: config.EMBEDDED_PG_DIR,
-        port: config.EMBEDDED_PG_PORT,
+  // What is running, so a signal at any moment of start-up stops exactly that, in order:
+  // requests and jobs first, the embedded database last.
+  let server: RunningServer | null = null;
+  let scheduler: Scheduler | null = null;
+  let embedded: EmbeddedDatabase | null = null;
+  const stop = async (signal: string) => {
+    process.stderr.write(`brygga: stopping (${signal})\n`);
+    const steps: [string, () => Promise<unknown>][] = [
+      ['server', async () => server?.close()],
+      ['scheduler', async () => scheduler?.stop()],
+      ['embedded database', async () => embedded?.stop()],
+    ];
+    let failed = false;
+    for (const [name, step] of steps) {
+      await step().catch((error: unknown) => {
+        failed = true;
+        process.stderr.write(`brygga: stopping the ${name} failed: ${String(error)}\n`);
       });
+    }
+    process.exit(failed ? 1 : 0);
+  };
+
+  if (!config.DATABASE_URL) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.EMBEDDED_PG_DIR,
+      port: config.EMBEDDED_PG_PORT,
+    });
+    // The embedded-postgres package stops its servers on SIGINT/SIGTERM by itself and then
+    // exits (async-exit-hook), pulling the database out from under requests still
+    // draining. Brygga takes that step itself, last, so those listeners go.
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+  }
+  // Listeners stay for the whole shutdown: a second signal arriving meanwhile (seen while
+  // the embedded database stops) must not cut the shutdown short with the default action.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop(signal);
+    });
+  }
+
   const databaseUrl = config.DATABASE_URL ?? embedded!.databaseUrl;
   const report = await migrate(databaseUrl);
   if (report.applied.length > 0)
@@ -38,48 +78,24 @@ async function main(): Promise<void> {
     if (seeded) process.stderr.write(`brygga: seeded the demo region (${seeded.cases} cases)\n`);
   }
 
-  const server = await startServer({ ...config, DATABASE_URL: databaseUrl });
+  const running = await startServer({ ...config, DATABASE_URL: databaseUrl });
+  server = running;
   // graphile-worker migrates its own schema, so it connects as the owner, not brygga_app.
-  const scheduler = config.SCHEDULER_ENABLED
-    ? await startScheduler({
-        DATABASE_URL: databaseUrl,
-        DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
-        LOG_LEVEL: config.LOG_LEVEL,
-        maintenance: async () => ({
-          identity: await server.identity.maintain(),
-          accessLogPartitions: await ensureAccessLogPartitions(server.db.pool),
-        }),
-      })
-    : null;
-  // Shut down in order: stop taking requests and jobs, then the embedded database. The
-  // embedded-postgres package stops its servers on SIGINT/SIGTERM by itself and then exits
-  // (async-exit-hook), which would pull the database out from under requests still
-  // draining; Brygga does that step itself, last, so those listeners are removed.
-  if (embedded) {
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
+  if (config.SCHEDULER_ENABLED) {
+    scheduler = await startScheduler({
+      DATABASE_URL: databaseUrl,
+      DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
+      LOG_LEVEL: config.LOG_LEVEL,
+      maintenance: async () => ({
+        identity: await running.identity.maintain(),
+        accessLogPartitions: await ensureAccessLogPartitions(running.db.pool),
+      }),
+    });
   }
-  const stop = async (signal: string) => {
-    server.logger.info('stopping', { signal });
-    const steps: [string, () => Promise<unknown>][] = [
-      ['server', () => server.close()],
-      ['scheduler', async () => scheduler?.stop()],
-      ['embedded database', async () => embedded?.stop()],
-    ];
-    let failed = false;
-    for (const [name, step] of steps) {
-      await step().catch((error: unknown) => {
-        failed = true;
-        server.logger.error(`stopping the ${name} failed`, { error: String(error) });
-      });
-    }
-    process.exit(failed ? 1 : 0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {
+  if (stopping) return; // the shutdown in progress decides the exit code
   process.stderr.write(
     `brygga: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );
