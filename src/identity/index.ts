@@ -110,14 +110,14 @@ export interface IdentityServices {
    */
   authenticate(authorizationHeader: string | undefined | null): Promise<Principal | null>;
   /**
-   * Scheduled maintenance, safe to run from several processes: token key rotation, due
-   * IdP metadata refresh, purge of expired replay entries. Run by the scheduler
+   * Scheduled maintenance, safe to run from several processes: token key rotation and due
+   * IdP metadata refresh. Expired replay entries are retention's (src/retention), which
+   * records their purge like any other. Run by the scheduler
    * (`npx tsx scripts/federation.ts maintain`) or on a timer in any process.
    */
   maintain(): Promise<{
     keyCreated: string | null;
     metadata: Awaited<ReturnType<IdentityProviders['refreshDueMetadata']>>;
-    purged: { requests: number; messages: number };
   }>;
 }
 
@@ -204,8 +204,7 @@ export async function createIdentityServices(input: {
       const at = now();
       const { created } = await keys.maintain(at);
       const metadata = await idps.refreshDueMetadata();
-      const purged = await replay.purge(at);
-      return { keyCreated: created, metadata, purged };
+      return { keyCreated: created, metadata };
     },
   };
 }

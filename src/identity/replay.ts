@@ -62,15 +62,4 @@ export class ReplayStore {
       ON CONFLICT (kind, message_id) DO NOTHING`;
     return inserted === 1;
   }
-
-  /** Deletes expired rows (part of `federation.ts maintain`). */
-  async purge(now: Date): Promise<{ requests: number; messages: number }> {
-    const requests = await this.prisma.identitySamlRequest.deleteMany({
-      where: { expiresAt: { lt: now } },
-    });
-    const messages = await this.prisma.identitySamlReplay.deleteMany({
-      where: { expiresAt: { lt: now } },
-    });
-    return { requests: requests.count, messages: messages.count };
-  }
 }

@@ -15,6 +15,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { previousMonth } from '../invoicing/month.js';
+import { RetentionError, runRetention } from '../retention/run.js';
 import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
 
 /** 02:00 UTC on the 1st (03:00 or 04:00 in Stockholm): the month before is complete. */
@@ -31,6 +32,15 @@ export const CRONTAB = `${MONTHLY_INVOICING_CRON} monthly-invoicing ?fill=${BACK
 export const MAINTENANCE_CRON = '*/5 * * * *';
 const MAINTENANCE_CRONTAB = `${MAINTENANCE_CRON} maintenance ?max=1&jobKey=maintenance\n`;
 export const MAINTENANCE_TASK = 'maintenance';
+
+/**
+ * Nightly at 01:00 UTC (02:00 or 03:00 in Stockholm): retention (gallring). One job key,
+ * so several instances queue it once; the run itself takes an advisory lock, so a CLI run
+ * at the same time is refused rather than doubled. A night missed is run on start.
+ */
+export const RETENTION_CRON = '0 1 * * *';
+export const RETENTION_TASK = 'retention';
+const RETENTION_CRONTAB = `${RETENTION_CRON} ${RETENTION_TASK} ?fill=1d&max=1&jobKey=${RETENTION_TASK}&jobKeyMode=preserve_run_at\n`;
 
 export interface SchedulerConfig extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL'> {
   DATABASE_URL: string;
@@ -78,17 +88,29 @@ export async function startScheduler(
   // handle, not an uncaught error that ends the process.
   const ownerPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
   ownerPool.on('error', () => undefined);
+  let stopping = false;
   const runner = await run({
     pgPool: ownerPool,
     concurrency: config.concurrency ?? 1,
     noHandleSignals: true,
     pollInterval: 2000,
-    taskList: { ...taskList(db, now), ...maintenanceTask(config) },
-    crontab: config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB,
+    taskList: {
+      ...taskList(db, now),
+      ...maintenanceTask(config),
+      ...retentionTask(ownerPool, now, () => stopping),
+    },
+    crontab: (config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB) + RETENTION_CRONTAB,
   });
+  // A retention run cut off by a crash or a stop is finished now, not tomorrow night.
+  const unfinished = await ownerPool.query(`SELECT 1 FROM retention_run WHERE status = 'RUNNING'`);
+  if (unfinished.rowCount) {
+    await runner.addJob(RETENTION_TASK, {}, { jobKey: RETENTION_TASK });
+  }
   return {
     runner,
     async stop() {
+      // A retention run in progress stops after its current batch and resumes on the next start.
+      stopping = true;
       await runner.stop();
       await ownerPool.end();
       await db.close();
@@ -102,6 +124,33 @@ function maintenanceTask(config: SchedulerConfig): TaskList {
   return {
     [MAINTENANCE_TASK]: async (_payload, helpers) => {
       helpers.logger.info(`maintenance: ${JSON.stringify(await maintenance())}`);
+    },
+  };
+}
+
+function retentionTask(pool: pg.Pool, now: () => Date, stopping: () => boolean): TaskList {
+  return {
+    [RETENTION_TASK]: async (_payload, helpers) => {
+      try {
+        const report = await runRetention(pool, {
+          mode: 'PURGE',
+          startedBy: `scheduler:${helpers.job.id}`,
+          now,
+          shouldStop: stopping,
+        });
+        const purged = report.items.reduce((sum, item) => sum + item.purged, 0);
+        helpers.logger.info(
+          `retention ${report.asOf}: ${report.status}, ${purged} purged, run ${report.runId}`,
+        );
+        if (report.status === 'FAILED') throw new Error(`retention failed: ${report.error}`);
+      } catch (error) {
+        // Another instance or an operator is running it: theirs is tonight's run.
+        if (error instanceof RetentionError && error.code === 'RETENTION_RUN_IN_PROGRESS') {
+          helpers.logger.info('retention: another run is in progress');
+          return;
+        }
+        throw error;
+      }
     },
   };
 }

@@ -1,0 +1,200 @@
+/**
+ * The access log: whole months at a time. A month partition holds every organisation's
+ * accesses, so it goes when the longest of their rules has run out (never under five
+ * years: the policy table refuses less), counted from the month's last day, and only if
+ * no held case, patient or organisation appears in it.
+ *
+ * Before a partition goes, its chain is verified and its final hash and row count are
+ * sealed in access_log_seal, in one transaction with the purge record; the verifier
+ * (npm run audit:verify) then vouches for the month from the seal. The partition is
+ * detached CONCURRENTLY, so the API's reads and appends never wait for it, then dropped.
+ * Each step can be repeated: a run resumed after a crash finds the seal and goes on.
+ */
+import pg from 'pg';
+import { monthKey } from '../../audit/hash-chain.js';
+import { listPartitions, verifyPartition } from '../../audit/verify.js';
+import { lastDayOfMonth, type YearMonth } from '../../domain/calendar.js';
+import { isDue } from '../../domain/retention/rules.js';
+import { checkpoint, type StepContext } from '../context.js';
+import { longestRule } from '../policies.js';
+import { addToRecord, setCensus } from '../record.js';
+
+export class ChainBrokenError extends Error {
+  readonly code = 'RETENTION_CHAIN_BROKEN';
+}
+
+export async function dropAccessLogMonths(context: StepContext): Promise<void> {
+  const partitions = await listPartitions(context.pool);
+  let held = 0;
+  let wouldDrop = 0;
+  let earliest: Date | null = null;
+  let latest: Date | null = null;
+  let policyId: string | null = null;
+  let decision = '';
+  let examined = 0;
+  let dropped = 0;
+  for (const partition of partitions) {
+    checkpoint(context);
+    examined += 1;
+    const month = monthKey(partition.monthStart) as YearMonth;
+    const policy = longestRule(context.book, 'ACCESS_LOG', lastDayOfMonth(month));
+    if (!policy || !isDue(lastDayOfMonth(month), policy, context.asOf)) continue;
+    policyId = policy.id;
+    decision = policy.decision;
+    const table = partition.name;
+    const rows = Number(
+      (await context.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ??
+        0,
+    );
+    if (await holdsReach(context.pool, table)) {
+      held += rows;
+      continue;
+    }
+    if (context.mode === 'DRY_RUN') {
+      wouldDrop += rows;
+      earliest ??= partition.monthStart;
+      latest = partition.monthStart;
+      continue;
+    }
+    await sealAndDrop(context, {
+      table,
+      month,
+      monthStart: partition.monthStart,
+      policyId,
+      decision,
+    });
+    dropped += 1;
+    context.progress({
+      recordClass: 'ACCESS_LOG',
+      examined,
+      total: partitions.length,
+      purged: dropped,
+    });
+  }
+  if (context.mode === 'PURGE') await dropSealedLeftovers(context.pool);
+  context.progress({
+    recordClass: 'ACCESS_LOG',
+    examined,
+    total: partitions.length,
+    purged: dropped,
+  });
+  if (policyId === null) return;
+  await setCensus(
+    context.pool,
+    { runId: context.runId, recordClass: 'ACCESS_LOG', policyId, decision },
+    context.mode === 'DRY_RUN'
+      ? { held, keptForResearch: 0, purged: wouldDrop, earliest, latest }
+      : { held, keptForResearch: 0 },
+  );
+}
+
+/** Does an active hold reach any row of this month? */
+async function holdsReach(db: pg.Pool, table: string): Promise<boolean> {
+  const { rows } = await db.query<{ reached: boolean }>(
+    `WITH hold AS (SELECT * FROM legal_hold WHERE released_at IS NULL)
+     SELECT EXISTS (SELECT 1 FROM ${table} l WHERE l.case_id IN (SELECT case_id FROM hold WHERE case_id IS NOT NULL))
+         OR EXISTS (SELECT 1 FROM ${table} l WHERE l.patient_id IN (SELECT patient_id FROM hold WHERE patient_id IS NOT NULL))
+         OR EXISTS (SELECT 1 FROM ${table} l WHERE l.provider_hsa_id IN (
+              SELECT o.hsa_id FROM organization o JOIN hold h ON h.organization_id IN (o.id, o.parent_id)))
+       AS reached`,
+  );
+  return rows[0]?.reached ?? true;
+}
+
+async function sealAndDrop(
+  context: StepContext,
+  target: { table: string; month: string; monthStart: Date; policyId: string; decision: string },
+): Promise<void> {
+  const client = await context.pool.connect();
+  try {
+    const detached = await isDetachPending(client, target.table);
+    if (!detached) {
+      // Verify before sealing: a broken chain is evidence, and evidence is not dropped.
+      const chain = await verifyPartition(client, target.table, target.monthStart);
+      if (chain.broken) {
+        throw new ChainBrokenError(
+          `access log ${target.month} does not verify (${chain.broken.problem} at position ${chain.broken.chainPosition}); it is kept`,
+        );
+      }
+      await client.query('BEGIN');
+      try {
+        const sealed = await client.query(
+          `INSERT INTO access_log_seal (month, last_hash, row_count) VALUES ($1::date, $2, $3)
+           ON CONFLICT (month) DO NOTHING`,
+          [`${target.month}-01`, chain.lastHash, chain.rows],
+        );
+        if (sealed.rowCount === 1) {
+          const monthEnd = new Date(
+            Date.UTC(target.monthStart.getUTCFullYear(), target.monthStart.getUTCMonth() + 1, 1) -
+              1,
+          );
+          await addToRecord(
+            client,
+            {
+              runId: context.runId,
+              recordClass: 'ACCESS_LOG',
+              policyId: target.policyId,
+              decision: target.decision,
+            },
+            {
+              purged: chain.rows,
+              rows: { access_log: chain.rows, access_log_partition: 1 },
+              earliest: target.monthStart,
+              latest: monthEnd,
+            },
+          );
+        } else {
+          // Sealed by an earlier attempt of this run: the seal must match what is there.
+          const { rows } = await client.query<{ last_hash: string; row_count: number }>(
+            'SELECT last_hash, row_count FROM access_log_seal WHERE month = $1::date',
+            [`${target.month}-01`],
+          );
+          if (rows[0]?.last_hash !== chain.lastHash || rows[0]?.row_count !== chain.rows) {
+            throw new ChainBrokenError(
+              `access log ${target.month} differs from its seal; it is kept`,
+            );
+          }
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      // Outside a transaction, as CONCURRENTLY requires: it takes no lock that stops the
+      // API's reads or appends, only waits for the transactions that might still see it.
+      await client.query(`ALTER TABLE access_log DETACH PARTITION ${target.table} CONCURRENTLY`);
+    } else {
+      await client.query(`ALTER TABLE access_log DETACH PARTITION ${target.table} FINALIZE`);
+    }
+    await client.query(`DROP TABLE ${target.table}`);
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * A partition detached but not yet dropped when a run was cut off: no longer part of the
+ * log, but sealed, so it goes now. A detached table without a seal is left for a human.
+ */
+async function dropSealedLeftovers(db: pg.Pool): Promise<void> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c
+     JOIN pg_namespace ns ON ns.oid = c.relnamespace
+     WHERE ns.nspname = 'access_log_partition' AND c.relkind = 'r'
+       AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+       AND EXISTS (SELECT 1 FROM access_log_seal s
+                   WHERE 'access_log_' || to_char(s.month, 'YYYY_MM') = c.relname)`,
+  );
+  for (const { name } of rows) {
+    await db.query(`DROP TABLE access_log_partition.${pg.escapeIdentifier(name)}`);
+  }
+}
+
+async function isDetachPending(client: pg.ClientBase, table: string): Promise<boolean> {
+  const { rows } = await client.query<{ pending: boolean }>(
+    `SELECT i.inhdetachpending AS pending FROM pg_inherits i
+     WHERE i.inhrelid = $1::regclass AND i.inhparent = 'public.access_log'::regclass`,
+    [table],
+  );
+  return rows[0]?.pending ?? false;
+}

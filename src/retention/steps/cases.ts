@@ -1,0 +1,295 @@
+/**
+ * Cases with their events, plans and notes, and the identities of patients nothing else
+ * refers to. A case is shared: it goes when the retention of every organisation that took
+ * part (as a party, or by writing in it) has run out, counted from its last entry, unless
+ * a legal hold or an owner's research exception keeps it.
+ *
+ * The pass walks closed cases in closing order (a case's last entry is never before its
+ * closing, so closed_at bounds the search) in pages. Each page is judged without locks;
+ * the due cases are then locked, judged again under the lock (a note written meanwhile
+ * counts), and purged in one short transaction that also counts them in the record.
+ */
+import type pg from 'pg';
+import { addDays, type IsoDate, startOfStockholmDay } from '../../domain/calendar.js';
+import { addMonthsToDate } from '../../domain/retention/rules.js';
+import { checkpoint, type StepContext } from '../context.js';
+import { ownerRules, policyById } from '../policies.js';
+import { inPurgeTransaction } from '../purge-transaction.js';
+import { addToRecord, setCensus } from '../record.js';
+
+interface Verdict {
+  id: string;
+  closed_at: Date;
+  last_entry_at: Date;
+  policy_id: string | null;
+  due: boolean | null;
+  research: boolean | null;
+  held: boolean;
+}
+
+/**
+ * The verdict on a set of cases: the binding (longest) policy among their owners, whether
+ * it has run out on `asOf` (Stockholm calendar days, as src/domain/retention/rules.ts
+ * counts them), and whether a hold or a research exception keeps the case.
+ */
+function verdictSql(selection: string): string {
+  return `
+WITH rule AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[])
+), candidate AS (
+  SELECT c.id, c.patient_id, c.closed_at, p.personal_identity_number AS pin,
+    greatest(c.updated_at, c.closed_at,
+      (SELECT max(e.occurred_at) FROM case_event e WHERE e.case_id = c.id),
+      (SELECT max(n.created_at) FROM note n WHERE n.case_id = c.id),
+      (SELECT max(v.created_at) FROM care_plan cp
+         JOIN care_plan_version v ON v.care_plan_id = cp.id WHERE cp.case_id = c.id)
+    ) AS last_entry_at
+  FROM "case" c JOIN patient p ON p.id = c.patient_id
+  ${selection}
+), owner AS (
+  SELECT k.id AS case_id, u.organization_id
+    FROM candidate k JOIN case_party cp ON cp.case_id = k.id JOIN unit u ON u.id = cp.unit_id
+  UNION
+  SELECT k.id, n.author_organization_id FROM candidate k JOIN note n ON n.case_id = k.id
+), owner_or_parent AS (
+  SELECT case_id, organization_id FROM owner
+  UNION
+  SELECT o.case_id, org.parent_id FROM owner o JOIN organization org ON org.id = o.organization_id
+  WHERE org.parent_id IS NOT NULL
+), judged AS (
+  SELECT k.id, k.patient_id, k.closed_at, k.last_entry_at,
+    (array_agg(r.policy_id ORDER BY kept.through DESC NULLS LAST, r.policy_id))[1] AS policy_id,
+    max(kept.through) < $2::date AS due,
+    bool_or((CASE WHEN substr(k.pin, 7, 2)::int > 60 THEN substr(k.pin, 7, 2)::int - 60
+                  ELSE substr(k.pin, 7, 2)::int END) = ANY (r.keep)) AS research
+  FROM candidate k
+  LEFT JOIN owner o ON o.case_id = k.id
+  LEFT JOIN rule r ON r.organization_id = o.organization_id
+  LEFT JOIN LATERAL (
+    SELECT ((k.last_entry_at AT TIME ZONE 'Europe/Stockholm')::date
+            + make_interval(months => r.months, days => r.days))::date AS through
+  ) kept ON r.policy_id IS NOT NULL
+  GROUP BY k.id, k.patient_id, k.closed_at, k.last_entry_at
+)
+SELECT j.id, j.closed_at, j.last_entry_at, j.policy_id,
+  -- A case any owner has no rule for is never due.
+  j.due AND NOT EXISTS (
+    SELECT 1 FROM owner o WHERE o.case_id = j.id
+      AND NOT EXISTS (SELECT 1 FROM rule r WHERE r.organization_id = o.organization_id)
+  ) AS due,
+  j.research,
+  EXISTS (
+    SELECT 1 FROM legal_hold h
+    WHERE h.released_at IS NULL AND (
+      h.case_id = j.id OR h.patient_id = j.patient_id
+      OR h.organization_id IN (SELECT op.organization_id FROM owner_or_parent op WHERE op.case_id = j.id))
+  ) AS held
+FROM judged j
+ORDER BY j.closed_at, j.id`;
+}
+
+const PAGE = verdictSql(`
+  WHERE c.closed_at IS NOT NULL AND c.closed_at < $3 AND (c.closed_at, c.id) > ($4, $5::uuid)
+  ORDER BY c.closed_at, c.id
+  LIMIT $6`);
+const LOCKED = verdictSql('WHERE c.id = ANY ($3::uuid[])');
+
+interface Tally {
+  held: number;
+  research: number;
+  due: number;
+  earliest: Date | null;
+  latest: Date | null;
+}
+
+export async function purgeCases(context: StepContext): Promise<void> {
+  const rules = ownerRules(context.book, 'CASE');
+  if (rules.length === 0) return;
+  const rulesJson = JSON.stringify(rules);
+  // Nothing closed on or after this instant can be due: the shortest rule has not run out.
+  const shortestMonths = Math.min(...rules.map((r) => r.months));
+  const shortestDays = Math.min(...rules.map((r) => r.days));
+  const bound = startOfStockholmDay(
+    addDays(addMonthsToDate(context.asOf, -shortestMonths), 2 - shortestDays) as IsoDate,
+  );
+  const total = Number(
+    (
+      await context.pool.query<{ n: string }>(
+        'SELECT count(*) AS n FROM "case" WHERE closed_at IS NOT NULL AND closed_at < $1',
+        [bound],
+      )
+    ).rows[0]?.n ?? 0,
+  );
+
+  const tallies = new Map<string, Tally>();
+  const tally = (policyId: string): Tally => {
+    let t = tallies.get(policyId);
+    if (!t) {
+      t = { held: 0, research: 0, due: 0, earliest: null, latest: null };
+      tallies.set(policyId, t);
+    }
+    return t;
+  };
+  let cursor: { closedAt: Date; id: string } = {
+    closedAt: new Date('1900-01-01T00:00:00Z'),
+    id: '00000000-0000-0000-0000-000000000000',
+  };
+  let examined = 0;
+  let purged = 0;
+  // A dry run's purgeable cases, to tell which patients would be left without any.
+  const wouldPurge: string[] = [];
+  for (;;) {
+    checkpoint(context);
+    const page = (
+      await context.pool.query<Verdict>(PAGE, [
+        rulesJson,
+        context.asOf,
+        bound,
+        cursor.closedAt,
+        cursor.id,
+        context.batchSize,
+      ])
+    ).rows;
+    if (page.length === 0) break;
+    const last = page[page.length - 1] as Verdict;
+    cursor = { closedAt: last.closed_at, id: last.id };
+    examined += page.length;
+
+    const purgeable: string[] = [];
+    for (const v of page) {
+      if (!v.due || v.policy_id === null) continue;
+      const t = tally(v.policy_id);
+      if (v.held) t.held += 1;
+      else if (v.research) t.research += 1;
+      else {
+        t.due += 1;
+        t.earliest = t.earliest && t.earliest < v.last_entry_at ? t.earliest : v.last_entry_at;
+        t.latest = t.latest && t.latest > v.last_entry_at ? t.latest : v.last_entry_at;
+        purgeable.push(v.id);
+      }
+    }
+    if (context.mode === 'PURGE' && purgeable.length > 0) {
+      purged += await purgeBatch(context, rulesJson, purgeable);
+    } else {
+      wouldPurge.push(...purgeable);
+    }
+    context.progress({ recordClass: 'CASE', examined, total, purged });
+  }
+
+  for (const [policyId, t] of tallies) {
+    const line = {
+      runId: context.runId,
+      recordClass: 'CASE' as const,
+      policyId,
+      decision: policyById(context.book, policyId).decision,
+    };
+    await setCensus(
+      context.pool,
+      line,
+      context.mode === 'DRY_RUN'
+        ? {
+            held: t.held,
+            keptForResearch: t.research,
+            purged: t.due,
+            earliest: t.earliest,
+            latest: t.latest,
+          }
+        : { held: t.held, keptForResearch: t.research },
+    );
+  }
+  if (context.mode === 'DRY_RUN') {
+    const { rows } = await context.pool.query<{ n: string }>(
+      `SELECT count(DISTINCT c.patient_id) AS n FROM "case" c
+       WHERE c.id = ANY ($1::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM "case" o WHERE o.patient_id = c.patient_id AND NOT (o.id = ANY ($1::uuid[])))`,
+      [wouldPurge],
+    );
+    await setCensus(
+      context.pool,
+      {
+        runId: context.runId,
+        recordClass: 'PATIENT_IDENTITY',
+        policyId: null,
+        decision: PATIENT_IDENTITY_DECISION,
+      },
+      { held: 0, keptForResearch: 0, purged: Number(rows[0]?.n ?? 0) },
+    );
+  }
+}
+
+/** Locks the due cases, judges them again under the lock, purges what is still due. */
+async function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Promise<number> {
+  return inPurgeTransaction(
+    context.pool,
+    context.stats,
+    async (client) =>
+      (
+        await client.query<{ id: string }>(
+          'SELECT id FROM "case" WHERE id = ANY ($1::uuid[]) FOR UPDATE SKIP LOCKED',
+          [ids],
+        )
+      ).rows.map((r) => r.id),
+    async (client, locked) => {
+      if (locked.length === 0) return 0;
+      const verdicts = (await client.query<Verdict>(LOCKED, [rulesJson, context.asOf, locked]))
+        .rows;
+      const byPolicy = new Map<string, Verdict[]>();
+      for (const v of verdicts) {
+        if (!v.due || v.held || v.research || v.policy_id === null) continue;
+        byPolicy.set(v.policy_id, [...(byPolicy.get(v.policy_id) ?? []), v]);
+      }
+      let purged = 0;
+      for (const [policyId, group] of byPolicy) {
+        purged += await purgeGroup(client, context, policyId, group);
+      }
+      return purged;
+    },
+  );
+}
+
+async function purgeGroup(
+  client: pg.ClientBase,
+  context: StepContext,
+  policyId: string,
+  group: Verdict[],
+): Promise<number> {
+  const { rows } = await client.query<{ counts: Record<string, number> }>(
+    'SELECT retention_purge_cases($1::uuid[]) AS counts',
+    [group.map((v) => v.id)],
+  );
+  const counts = rows[0]?.counts ?? {};
+  const { patient = 0, patient_block = 0, ...caseRows } = counts;
+  const times = group.map((v) => v.last_entry_at.getTime());
+  await addToRecord(
+    client,
+    {
+      runId: context.runId,
+      recordClass: 'CASE',
+      policyId,
+      decision: policyById(context.book, policyId).decision,
+    },
+    {
+      purged: counts.case ?? 0,
+      rows: caseRows,
+      earliest: new Date(Math.min(...times)),
+      latest: new Date(Math.max(...times)),
+    },
+  );
+  if (patient > 0 || patient_block > 0) {
+    await addToRecord(
+      client,
+      {
+        runId: context.runId,
+        recordClass: 'PATIENT_IDENTITY',
+        policyId: null,
+        decision: PATIENT_IDENTITY_DECISION,
+      },
+      { purged: patient, rows: { patient, patient_block } },
+    );
+  }
+  return counts.case ?? 0;
+}
+
+export const PATIENT_IDENTITY_DECISION =
+  'Follows the cases: a patient’s identity goes when no retained case refers to it any more';
