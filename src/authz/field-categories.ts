@@ -21,6 +21,8 @@ export const FIELD_CATEGORIES = [
   'AUDIT',
   /** IdPs, mapping rules, keys. */
   'FEDERATION',
+  /** Retention policies, legal holds and purge records (gallring): no patient data. */
+  'RETENTION',
 ] as const;
 
 export type FieldCategory = (typeof FIELD_CATEGORIES)[number];

@@ -9,7 +9,7 @@ import type { Role } from './roles.js';
  * (`npm run docs:authz`), and test/unit/authz/policy-matrix.test.ts enumerates it against
  * every field of the schema, so the documentation, the tests and the code cannot differ.
  */
-export const POLICY_VERSION = '2026-11-24.1';
+export const POLICY_VERSION = '2026-11-25.1';
 
 export type Action = 'read' | 'create' | 'change';
 
@@ -69,11 +69,20 @@ export const POLICY: Readonly<Record<Role, RolePolicy>> = {
   },
   SECURITY_OFFICER: {
     AUDIT: { actions: READ, need: 'reviews access to patient data of their own organisation' },
+    RETENTION: {
+      actions: READ,
+      need: 'checks that purges follow the decisions and that held information is kept',
+    },
   },
   IDENTITY_ADMIN: {
     FEDERATION: { actions: ALL, need: 'configures identity providers, mapping rules and keys' },
   },
-  INFORMATION_OWNER: {},
+  INFORMATION_OWNER: {
+    RETENTION: {
+      actions: ALL,
+      need: 'decides how long the organisation’s information is kept, and places legal holds',
+    },
+  },
 };
 
 /** Roles whose row rule is organisation-wide: any case a unit of their organisation takes part in. */

@@ -1,13 +1,13 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types.js';
 import { getDatamodel } from '../db/generated/pothos-types.js';
 import type { Context } from './context.js';
-import { ForbiddenError, UnauthenticatedError } from './errors.js';
+import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /**
  * The one Pothos builder. Plugin order matters: scope-auth wraps every resolver first,
@@ -59,6 +59,15 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // node(id:) with a well-formed id of a type that is no node (or no type at all) is bad
+    // input with a stable code, not a server error.
+    decodeGlobalID: (globalID) => {
+      const decoded = decodeGlobalID(globalID);
+      if (!isNodeType(decoded.typename)) {
+        throw new BadInputError('INVALID_ID', 'That is not the id of anything here.', 'id');
+      }
+      return decoded;
+    },
   },
   errors: {
     defaultTypes: [],
@@ -66,6 +75,21 @@ export const builder = new SchemaBuilder<{
     defaultUnionOptions: { name: ({ fieldName }) => `${upperFirst(fieldName)}Result` },
   },
 });
+
+/** A type `node(id:)` can load: one the relay or prisma plugin registered a loader for. */
+function isNodeType(typename: string): boolean {
+  try {
+    const options = builder.configStore.getTypeConfig(typename, 'Object').pothosOptions as Record<
+      string,
+      unknown
+    >;
+    return ['loadOne', 'loadMany', 'loadWithoutCache', 'loadManyWithoutCache'].some(
+      (key) => typeof options[key] === 'function',
+    );
+  } catch {
+    return false;
+  }
+}
 
 function upperFirst(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -14,3 +14,4 @@ import './access-control.js';
 import './invoicing/index.js';
 import './audit/index.js';
 import './identity/index.js';
+import './retention.js';

@@ -1,0 +1,436 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
+import { policyFor } from '../../domain/retention/policy-resolution.js';
+import { RECORD_CLASSES } from '../../domain/retention/rules.js';
+import { requireRetention } from '../../retention/access.js';
+import {
+  decidePolicy,
+  type HoldTarget,
+  placeHold,
+  releaseHold,
+} from '../../retention/decisions.js';
+import { RETENTION_ERROR_CODES, RetentionCommandError } from '../../retention/errors.js';
+import { builder } from '../builder.js';
+import { idOfType } from '../global-id.js';
+import { OrganizationKind } from './organization.js';
+
+/**
+ * Retention (gallring) for information owners, who decide policies and legal holds for
+ * their organisation, and for security officers, who check the purge records against
+ * them. Nothing here carries patient data: holds name cases and patients by id only, and
+ * purge records are counts.
+ */
+
+export const RetentionRecordClass = builder.enumType('RetentionRecordClass', {
+  values: {
+    CASE: { description: 'Cases with their events, care plans and notes.' },
+    INVOICE_BASIS: { description: 'Invoices and their lines (the accounting basis).' },
+    ACCESS_LOG: { description: 'The PDL access log, purged a month at a time.' },
+    IDENTITY_EVENT: { description: 'Login and identity-administration events.' },
+    REPLAY_CACHE: { description: 'SAML request and replay identifiers.' },
+    SESSION: { description: 'Login sessions after they ended.' },
+    PATIENT_IDENTITY: {
+      description: 'Patients’ identity data: no policy of its own, it follows the cases.',
+    },
+  } satisfies Record<(typeof RECORD_CLASSES)[number], unknown>,
+});
+const RunMode = builder.enumType('RetentionRunMode', { values: ['PURGE', 'DRY_RUN'] as const });
+const RunStatus = builder.enumType('RetentionRunStatus', {
+  values: ['RUNNING', 'SUCCEEDED', 'FAILED'] as const,
+});
+const HoldTargetEnum = builder.enumType('LegalHoldTarget', {
+  values: ['CASE', 'PATIENT', 'ORGANIZATION'] as const,
+});
+
+const RetentionErrorCode = builder.enumType('RetentionErrorCode', {
+  description: 'Stable codes of RetentionError; front-ends switch on these, never on messages.',
+  values: RETENTION_ERROR_CODES,
+});
+builder.objectType(RetentionCommandError, {
+  name: 'RetentionError',
+  description: 'Why a retention decision or hold was refused. A refused command writes nothing.',
+  isTypeOf: (value) => value instanceof RetentionCommandError,
+  fields: (t) => ({
+    code: t.field({ type: RetentionErrorCode, resolve: (e) => e.code }),
+    message: t.exposeString('message'),
+    field: t.string({ nullable: true, resolve: (e) => e.field }),
+  }),
+});
+const retentionErrors = { types: [RetentionCommandError] };
+
+function idOf(globalId: string | number, typename: string, field: string): string {
+  const id = idOfType(globalId, typename);
+  if (id === null) {
+    throw new RetentionCommandError(
+      'INVALID_ID',
+      `${field} is not the id of a ${typename}.`,
+      field,
+    );
+  }
+  return id;
+}
+
+// Plain objects, not Relay nodes: `node(id:)` would reach them without the checks below.
+export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {
+  description:
+    'A retention decision: how long one class of records is kept after its anchor (a case’s last entry, ' +
+    'the end of an invoice’s fiscal year, the end of an access-log month, the end of a session), for one ' +
+    'organisation, or as the default for a kind of organisation, or for all.',
+  fields: (t) => ({
+    id: t.id({ resolve: (p) => encodeGlobalID('RetentionPolicy', p.id) }),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    organization: t.relation('organization', { nullable: true }),
+    organizationKind: t.expose('organizationKind', { type: OrganizationKind, nullable: true }),
+    retainMonths: t.exposeInt('retainMonths'),
+    retainDays: t.exposeInt('retainDays'),
+    keepBirthDays: t.exposeIntList('keepBirthDays', {
+      description: 'Days of the month of birth whose records are kept for research.',
+    }),
+    decision: t.exposeString('decision', { description: 'The decision implemented.' }),
+    decidedByHsaId: t.exposeString('decidedByHsaId', { nullable: true }),
+    decidedByName: t.exposeString('decidedByName', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    supersededAt: t.expose('supersededAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const EffectiveRetention = builder.objectRef<{ recordClass: string; policyId: string | null }>(
+  'EffectiveRetention',
+);
+EffectiveRetention.implement({
+  description: 'The policy that governs a class of an organisation’s records today.',
+  fields: (t) => ({
+    recordClass: t.field({
+      type: RetentionRecordClass,
+      resolve: (e) => e.recordClass as (typeof RECORD_CLASSES)[number],
+    }),
+    policy: t.prismaField({
+      type: 'RetentionPolicy',
+      nullable: true,
+      resolve: (query, e, _args, ctx) =>
+        e.policyId === null
+          ? null
+          : ctx.prisma.retentionPolicy.findUnique({ ...query, where: { id: e.policyId } }),
+    }),
+  }),
+});
+
+builder.queryField('retentionPolicies', (t) =>
+  t.prismaField({
+    type: ['RetentionPolicy'],
+    description:
+      'The defaults and your organisation’s own decisions; superseded ones too when asked, oldest first.',
+    args: { includeSuperseded: t.arg.boolean({ defaultValue: false }) },
+    resolve: async (query, _root, args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      return ctx.prisma.retentionPolicy.findMany({
+        ...query,
+        where: {
+          OR: [{ organizationId: null }, { organizationId: { in: actor.scope } }],
+          ...(args.includeSuperseded ? {} : { supersededAt: null }),
+        },
+        orderBy: [{ recordClass: 'asc' }, { createdAt: 'asc' }],
+      });
+    },
+  }),
+);
+
+builder.queryField('effectiveRetention', (t) =>
+  t.field({
+    type: [EffectiveRetention],
+    description:
+      'For each record class, the policy that applies to your organisation (or one of its districts).',
+    args: { organizationId: t.arg.id({ required: false }) },
+    resolve: async (_root, args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      const organizationId =
+        args.organizationId == null
+          ? actor.organizationId
+          : idOfType(args.organizationId, 'Organization');
+      if (organizationId === null || !actor.scope.includes(organizationId)) {
+        throw new RetentionCommandError(
+          'NOT_YOUR_ORGANIZATION',
+          'Not an organisation of yours.',
+          'organizationId',
+        );
+      }
+      const organization = await ctx.prisma.organization.findUniqueOrThrow({
+        where: { id: organizationId },
+        select: { id: true, kind: true },
+      });
+      const policies = (
+        await ctx.prisma.retentionPolicy.findMany({ where: { supersededAt: null } })
+      ).map((p) => ({ ...p, months: p.retainMonths, days: p.retainDays }));
+      return RECORD_CLASSES.map((recordClass) => ({
+        recordClass,
+        policyId: policyFor(policies, recordClass, organization)?.id ?? null,
+      }));
+    },
+  }),
+);
+
+const DecideInput = builder.inputType('DecideRetentionPolicyInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: false, description: 'Default: your own organisation.' }),
+    recordClass: t.field({ type: RetentionRecordClass }),
+    retainMonths: t.int(),
+    retainDays: t.int({ defaultValue: 0 }),
+    keepBirthDays: t.intList({ defaultValue: [] }),
+    decision: t.string({ description: 'The decision: body, date and reference (diarienummer).' }),
+  }),
+});
+
+builder.mutationField('decideRetentionPolicy', (t) =>
+  t.prismaField({
+    type: 'RetentionPolicy',
+    description:
+      'Records your organisation’s retention decision for a class, superseding the previous one. ' +
+      'The law’s minimums hold: access logs five years, the invoice basis seven years after the fiscal year.',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: DecideInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const id = await decidePolicy(ctx.prisma, actor, {
+        organizationId:
+          input.organizationId == null
+            ? actor.organizationId
+            : idOf(input.organizationId, 'Organization', 'input.organizationId'),
+        recordClass: input.recordClass,
+        retainMonths: input.retainMonths,
+        retainDays: input.retainDays ?? 0,
+        keepBirthDays: input.keepBirthDays ?? [],
+        decision: input.decision,
+      });
+      return ctx.prisma.retentionPolicy.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+);
+
+builder.prismaObject('LegalHold', {
+  description: 'A legal hold: while active, nothing of its target is purged.',
+  fields: (t) => ({
+    id: t.id({ resolve: (h) => encodeGlobalID('LegalHold', h.id) }),
+    target: t.expose('target', { type: HoldTargetEnum }),
+    caseId: t.id({
+      nullable: true,
+      description: 'The held case (a Case id), for target CASE.',
+      resolve: (h) => (h.caseId ? encodeGlobalID('Case', h.caseId) : null),
+    }),
+    patientId: t.id({
+      nullable: true,
+      description: 'The held patient (a Patient id), for target PATIENT.',
+      resolve: (h) => (h.patientId ? encodeGlobalID('Patient', h.patientId) : null),
+    }),
+    organization: t.relation('organization', { nullable: true }),
+    placedFor: t.relation('placedForOrganization'),
+    reason: t.exposeString('reason'),
+    reference: t.exposeString('reference', { nullable: true }),
+    placedByHsaId: t.exposeString('placedByHsaId'),
+    placedByName: t.exposeString('placedByName'),
+    placedAt: t.expose('placedAt', { type: 'DateTime' }),
+    active: t.boolean({ resolve: (h) => h.releasedAt === null }),
+    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true }),
+    releasedByHsaId: t.exposeString('releasedByHsaId', { nullable: true }),
+    releasedReason: t.exposeString('releasedReason', { nullable: true }),
+  }),
+});
+
+builder.queryField('legalHolds', (t) =>
+  t.prismaField({
+    type: ['LegalHold'],
+    description: 'Holds placed for your organisation, newest first.',
+    args: {
+      active: t.arg.boolean({
+        required: false,
+        description: 'Only active (true) or released (false).',
+      }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      return ctx.prisma.legalHold.findMany({
+        ...query,
+        where: {
+          placedForOrganizationId: { in: actor.scope },
+          ...(args.active == null ? {} : { releasedAt: args.active ? null : { not: null } }),
+        },
+        orderBy: { placedAt: 'desc' },
+      });
+    },
+  }),
+);
+
+const PlaceHoldInput = builder.inputType('PlaceLegalHoldInput', {
+  description:
+    'Exactly one target: a case, a patient (by id or personnummer), or your organisation.',
+  fields: (t) => ({
+    caseId: t.id({ required: false }),
+    patientId: t.id({ required: false }),
+    personalIdentityNumber: t.string({ required: false }),
+    organizationId: t.id({ required: false }),
+    reason: t.string(),
+    reference: t.string({
+      required: false,
+      description: 'The decision or case number (diarienummer).',
+    }),
+  }),
+});
+
+builder.mutationField('placeLegalHold', (t) =>
+  t.prismaField({
+    type: 'LegalHold',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: PlaceHoldInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const given = [
+        input.caseId,
+        input.patientId,
+        input.personalIdentityNumber,
+        input.organizationId,
+      ].filter((v) => v != null);
+      if (given.length !== 1) {
+        throw new RetentionCommandError(
+          'ONE_TARGET_REQUIRED',
+          'Give exactly one of caseId, patientId, personalIdentityNumber, organizationId.',
+          'input',
+        );
+      }
+      let target: HoldTarget;
+      if (input.caseId != null)
+        target = { kind: 'CASE', caseId: idOf(input.caseId, 'Case', 'input.caseId') };
+      else if (input.patientId != null) {
+        target = {
+          kind: 'PATIENT',
+          patientId: idOf(input.patientId, 'Patient', 'input.patientId'),
+        };
+      } else if (input.organizationId != null) {
+        target = {
+          kind: 'ORGANIZATION',
+          organizationId: idOf(input.organizationId, 'Organization', 'input.organizationId'),
+        };
+      } else {
+        const parsed = parsePersonalIdentityNumber(input.personalIdentityNumber ?? '');
+        if (!parsed.ok) {
+          throw new RetentionCommandError(
+            'INVALID_PERSONAL_IDENTITY_NUMBER',
+            'Not a valid personnummer or samordningsnummer.',
+            'input.personalIdentityNumber',
+          );
+        }
+        target = { kind: 'PATIENT_BY_NUMBER', personalIdentityNumber: parsed.value.number };
+      }
+      const id = await placeHold(ctx.prisma, actor, {
+        target,
+        reason: input.reason,
+        reference: input.reference ?? null,
+      });
+      return ctx.prisma.legalHold.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+);
+
+const ReleaseHoldInput = builder.inputType('ReleaseLegalHoldInput', {
+  fields: (t) => ({ id: t.id(), reason: t.string() }),
+});
+
+builder.mutationField('releaseLegalHold', (t) =>
+  t.prismaField({
+    type: 'LegalHold',
+    description: 'Ends a hold; what it kept is purged by the next run if its time has run out.',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: ReleaseHoldInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const holdId = idOf(input.id, 'LegalHold', 'input.id');
+      await releaseHold(ctx.prisma, actor, { holdId, reason: input.reason });
+      return ctx.prisma.legalHold.findUniqueOrThrow({ ...query, where: { id: holdId } });
+    },
+  }),
+);
+
+const PurgeRecordItem = builder.prismaObject('RetentionRunItem', {
+  name: 'PurgeRecordItem',
+  description:
+    'One line of a purge record: counts for one class under one policy, never what was purged.',
+  fields: (t) => ({
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    policy: t.relation('policy', { nullable: true }),
+    decision: t.exposeString('decision'),
+    purged: t.float({
+      description: 'Records purged (a dry run: that would be purged).',
+      resolve: (i) => Number(i.purged),
+    }),
+    held: t.float({
+      description: 'Due, but kept by a legal hold.',
+      resolve: (i) => Number(i.held),
+    }),
+    keptForResearch: t.float({ resolve: (i) => Number(i.keptForResearch) }),
+    rows: t.field({
+      type: 'JSONObject',
+      description: 'Rows per table behind the count.',
+      resolve: (i) => i.rows as Record<string, unknown>,
+    }),
+    earliest: t.expose('earliest', { type: 'DateTime', nullable: true }),
+    latest: t.expose('latest', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.prismaObject('RetentionRun', {
+  name: 'PurgeRecord',
+  description:
+    'A gallringsprotokoll: one run of retention (or a dry run), with who or what started it and what it did.',
+  fields: (t) => ({
+    id: t.id({ resolve: (r) => encodeGlobalID('PurgeRecord', r.id) }),
+    mode: t.expose('mode', { type: RunMode }),
+    asOf: t.expose('asOf', {
+      type: 'Date',
+      description: 'The day (Europe/Stockholm) the rules were applied for.',
+    }),
+    status: t.expose('status', { type: RunStatus }),
+    startedBy: t.exposeString('startedBy'),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    resumed: t.exposeInt('resumed', {
+      description: 'How often the run was resumed after being cut off.',
+    }),
+    error: t.exposeString('error', { nullable: true }),
+    items: t.field({
+      type: [PurgeRecordItem],
+      description: 'Lines under the defaults and under your organisation’s own policies.',
+      resolve: async (run, _args, ctx) => {
+        const actor = await requireRetention(ctx, 'read');
+        return ctx.prisma.retentionRunItem.findMany({
+          where: {
+            runId: run.id,
+            OR: [
+              { policyId: null },
+              { policy: { organizationId: null } },
+              { policy: { organizationId: { in: actor.scope } } },
+            ],
+          },
+          orderBy: [{ recordClass: 'asc' }, { decision: 'asc' }],
+        });
+      },
+    }),
+  }),
+});
+
+builder.queryField('purgeRecords', (t) =>
+  t.prismaField({
+    type: ['RetentionRun'],
+    description: 'Purge records (gallringsprotokoll), newest first.',
+    args: {
+      limit: t.arg.int({ defaultValue: 20, description: 'At most 100.' }),
+      mode: t.arg({ type: RunMode, required: false }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      await requireRetention(ctx, 'read');
+      return ctx.prisma.retentionRun.findMany({
+        ...query,
+        where: args.mode == null ? {} : { mode: args.mode },
+        orderBy: { startedAt: 'desc' },
+        take: Math.min(Math.max(args.limit ?? 20, 1), 100),
+      });
+    },
+  }),
+);
