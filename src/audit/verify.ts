@@ -98,7 +98,8 @@ export async function verifyAccessLog(db: Queryable): Promise<VerifyReport> {
   return report;
 }
 
-async function listPartitions(db: Queryable): Promise<{ name: string; monthStart: Date }[]> {
+/** The month partitions of the access log, oldest first. */
+export async function listPartitions(db: Queryable): Promise<{ name: string; monthStart: Date }[]> {
   // The catalogue is readable by every role; the partitions' schema need not be.
   const { rows } = await db.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i
@@ -169,7 +170,8 @@ function toChained(r: RawRow): ChainedRow {
   };
 }
 
-async function verifyPartition(
+/** Recomputes one month's chain; retention seals a partition with its result. */
+export async function verifyPartition(
   db: Queryable,
   partition: string,
   monthStart: Date,
