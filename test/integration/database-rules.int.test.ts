@@ -117,6 +117,7 @@ describe('schema.prisma and the migrations agree', () => {
   const expectedTypes: Record<string, string[]> = {
     String: ['text', 'uuid', 'hsa_id'],
     Int: ['int4'],
+    BigInt: ['int8'],
     Boolean: ['bool'],
     DateTime: ['timestamptz', 'date'],
     Json: ['jsonb'],
