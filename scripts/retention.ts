@@ -12,7 +12,6 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
-import { loadConfig } from '../src/config.js';
 import type { Progress } from '../src/retention/context.js';
 import { RetentionError, runRetention } from '../src/retention/run.js';
 
@@ -46,12 +45,19 @@ try {
 const [command] = parsed.positionals;
 if (command !== 'run' && command !== 'records') usage();
 
-const config = loadConfig();
-if (!config.DATABASE_URL) {
-  process.stderr.write('retention.ts: set DATABASE_URL to the database to purge\n');
+// Only the database is needed: retention runs without the API's keys and settings.
+const databaseUrl = process.env.DATABASE_URL;
+if (
+  !databaseUrl ||
+  !URL.canParse(databaseUrl) ||
+  !/^postgres(ql)?:$/.test(new URL(databaseUrl).protocol)
+) {
+  process.stderr.write(
+    'retention.ts: set DATABASE_URL to the PostgreSQL database to purge (postgresql://…)\n',
+  );
   process.exit(78);
 }
-const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 3 });
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
 pool.on('error', () => undefined);
 
 if (command === 'records') {

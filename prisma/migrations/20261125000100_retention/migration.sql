@@ -189,28 +189,32 @@ DECLARE
   counts jsonb := '{}';
   n bigint;
   patients uuid[];
+  events uuid[];
+  plans uuid[];
+  versions uuid[];
 BEGIN
+  -- Ids first, then one index lookup per row (= ANY of an array): a join here would let
+  -- the planner hash a whole table for a few hundred rows.
   SELECT array_agg(DISTINCT patient_id) INTO patients FROM "case" WHERE id = ANY (case_ids);
-  DELETE FROM case_event_acknowledgement a USING case_event e
-    WHERE a.event_id = e.id AND e.case_id = ANY (case_ids);
+  SELECT coalesce(array_agg(id), '{}') INTO events FROM case_event WHERE case_id = ANY (case_ids);
+  SELECT coalesce(array_agg(id), '{}') INTO plans FROM care_plan WHERE case_id = ANY (case_ids);
+  SELECT coalesce(array_agg(id), '{}') INTO versions FROM care_plan_version WHERE care_plan_id = ANY (plans);
+
+  DELETE FROM case_event_acknowledgement WHERE event_id = ANY (events);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('case_event_acknowledgement', n);
-  DELETE FROM case_event_recipient r USING case_event e
-    WHERE r.event_id = e.id AND e.case_id = ANY (case_ids);
+  DELETE FROM case_event_recipient WHERE event_id = ANY (events);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('case_event_recipient', n);
   UPDATE invoice_line SET case_id = NULL, event_ids = '{}' WHERE case_id = ANY (case_ids);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('invoice_line_detached', n);
-  DELETE FROM case_event WHERE case_id = ANY (case_ids);
+  DELETE FROM case_event WHERE id = ANY (events);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('case_event', n);
-  DELETE FROM care_plan_item i USING care_plan_version v, care_plan p
-    WHERE i.version_id = v.id AND v.care_plan_id = p.id AND p.case_id = ANY (case_ids);
+  DELETE FROM care_plan_item WHERE version_id = ANY (versions);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('care_plan_item', n);
-  DELETE FROM care_plan_participant i USING care_plan_version v, care_plan p
-    WHERE i.version_id = v.id AND v.care_plan_id = p.id AND p.case_id = ANY (case_ids);
+  DELETE FROM care_plan_participant WHERE version_id = ANY (versions);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('care_plan_participant', n);
-  DELETE FROM care_plan_version v USING care_plan p
-    WHERE v.care_plan_id = p.id AND p.case_id = ANY (case_ids);
+  DELETE FROM care_plan_version WHERE id = ANY (versions);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('care_plan_version', n);
-  DELETE FROM care_plan WHERE case_id = ANY (case_ids);
+  DELETE FROM care_plan WHERE id = ANY (plans);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('care_plan', n);
   DELETE FROM note WHERE case_id = ANY (case_ids);
   GET DIAGNOSTICS n = ROW_COUNT; counts := counts || jsonb_build_object('note', n);
@@ -263,6 +267,8 @@ $$;
 -- was closed, so closed_at bounds the search).
 CREATE INDEX case_closed_at_idx ON "case" (closed_at, id) WHERE closed_at IS NOT NULL;
 CREATE INDEX invoice_period_idx ON invoice (period);
+-- Foreign-key checks when a patient goes (the block's unique index is partial).
+CREATE INDEX patient_block_patient_id_idx ON patient_block (patient_id);
 CREATE INDEX identity_session_expires_at_idx ON identity_session (expires_at);
 
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO brygga_retention;

@@ -48,10 +48,13 @@ WITH rule AS (
   FROM "case" c JOIN patient p ON p.id = c.patient_id
   ${selection}
 ), owner AS (
-  SELECT k.id AS case_id, u.organization_id
-    FROM candidate k JOIN case_party cp ON cp.case_id = k.id JOIN unit u ON u.id = cp.unit_id
-  UNION
-  SELECT k.id, n.author_organization_id FROM candidate k JOIN note n ON n.case_id = k.id
+  -- LATERAL: an index lookup per candidate, never a scan of every case's parties.
+  SELECT DISTINCT k.id AS case_id, o.organization_id
+  FROM candidate k CROSS JOIN LATERAL (
+    SELECT u.organization_id FROM case_party cp JOIN unit u ON u.id = cp.unit_id WHERE cp.case_id = k.id
+    UNION
+    SELECT n.author_organization_id FROM note n WHERE n.case_id = k.id
+  ) o
 ), owner_or_parent AS (
   SELECT case_id, organization_id FROM owner
   UNION

@@ -1,0 +1,240 @@
+/**
+ * Purges 1,000,000 expired cases with their events while the API serves reads, and
+ * reports the total time, the longest lock the purge held, and the API's latency before
+ * and during the purge (issue: retention). Creates its own database in the PostgreSQL of
+ * BENCH_DATABASE_URL (default: the machine's, 127.0.0.1:5432), seeds it, drops it after.
+ *
+ *   npx tsx scripts/bench-retention.ts [cases, default 1000000] [batch size, default 500]
+ *
+ * Writes docs/bench/retention.json and prints a markdown summary.
+ */
+process.env.NODE_ENV = 'production';
+
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import autocannon from 'autocannon';
+import cliProgress from 'cli-progress';
+import { print } from 'graphql';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { migrate } from '../src/db/migrate.js';
+import { seedDemoRegion } from '../src/db/seed/demo-region.js';
+import { startServer } from '../src/http/app.js';
+import type { RunReport } from '../src/retention/run.js';
+import { CaseListNestedDocument } from '../test/generated/graphql.js';
+import { openTestSession } from '../test/support/idp/test-sessions.js';
+import { insertClosedCasesBulk } from '../test/support/retention-fixtures.js';
+import { principalFor } from '../test/support/server.js';
+
+const cases = Number(process.argv[2] ?? 1_000_000);
+const batchSize = Number(process.argv[3] ?? 500);
+const READ_RATE = 20;
+const admin = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const name = `brygga_bench_retention_${process.pid}`;
+const url = new URL(admin);
+url.pathname = `/${name}`;
+const databaseUrl = url.toString();
+const SOCIAL_SOLNA = 'SE2120000183-SOC1';
+const SOCIAL_HUDDINGE = 'SE2120000175-SOC1';
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+await adminQuery(`CREATE DATABASE ${name}`);
+try {
+  await migrate(databaseUrl);
+  await seedDemoRegion(databaseUrl);
+  const owner = new pg.Client({ connectionString: databaseUrl });
+  owner.on('error', () => undefined);
+  await owner.connect();
+
+  const seedStarted = performance.now();
+  const bar = new cliProgress.SingleBar({
+    format: 'seeding [{bar}] {value}/{total} expired cases',
+  });
+  bar.start(cases, 0);
+  const CHUNK = 25_000;
+  for (let offset = 0; offset < cases; offset += CHUNK) {
+    await insertClosedCasesBulk(owner, {
+      count: Math.min(CHUNK, cases - offset),
+      offset,
+      unitHsaId: SOCIAL_HUDDINGE,
+      lastEntryAt: new Date('2019-06-01T10:00:00Z'),
+      events: 3,
+    });
+    bar.update(Math.min(offset + CHUNK, cases));
+  }
+  bar.stop();
+  await owner.query('VACUUM ANALYZE');
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const rowsBefore = (
+    await owner.query<{ cases: string; events: string }>(
+      `SELECT (SELECT count(*) FROM "case") AS cases, (SELECT count(*) FROM case_event) AS events`,
+    )
+  ).rows[0]!;
+
+  // The API, reading the demo cases of a unit in Solna (untouched by the purge).
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'error',
+    SCHEDULER_ENABLED: 'false',
+    IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    TRUSTED_DOCUMENTS: 'off',
+  });
+  const server = await startServer({ ...config, DATABASE_URL: databaseUrl });
+  const principal = {
+    ...principalFor(SOCIAL_SOLNA, ['SOCIAL_SERVICES_STAFF'], 'Bench'),
+    sessionId: randomUUID(),
+  };
+  await openTestSession(server.identity, server.db.prisma, principal);
+  const token = (await server.tokens.issueAccessToken({ ...principal })).token;
+  const reads = (duration: number) =>
+    autocannon({
+      url: `${server.url}/graphql`,
+      method: 'POST',
+      connections: 4,
+      overallRate: READ_RATE,
+      duration,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: print(CaseListNestedDocument), variables: { first: 20 } }),
+    });
+  const latency = (r: autocannon.Result) => ({
+    requests: r.requests.total,
+    p50ms: r.latency.p50,
+    p99ms: r.latency.p99,
+    maxMs: r.latency.max,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  });
+  await reads(5);
+  const baseline = latency(await reads(15));
+
+  // The purge, in its own process as an operator would start it, while the API reads.
+  // A watcher samples how long the purge's open transaction has been running.
+  let longestObservedMs = 0;
+  const watcher = new pg.Client({ connectionString: databaseUrl });
+  watcher.on('error', () => undefined);
+  await watcher.connect();
+  let watching = true;
+  const watch = (async () => {
+    while (watching) {
+      const { rows } = await watcher.query<{ ms: number | null }>(
+        `SELECT max(extract(epoch FROM clock_timestamp() - xact_start) * 1000)::float AS ms
+         FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'brygga-retention'
+           AND state <> 'idle' AND backend_xid IS NOT NULL`,
+      );
+      longestObservedMs = Math.max(longestObservedMs, rows[0]?.ms ?? 0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const purgeStarted = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/retention.ts',
+      'run',
+      '--batch-size',
+      String(batchSize),
+      '--started-by',
+      'bench',
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: `${databaseUrl}?application_name=brygga-retention`,
+        LOG_LEVEL: 'error',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const finished = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const duringResults: autocannon.Result[] = [];
+  let purging = true;
+  void finished.then(() => (purging = false));
+  while (purging) duringResults.push(await reads(10));
+  const exitCode = await finished;
+  const purgeSeconds = (performance.now() - purgeStarted) / 1000;
+  watching = false;
+  await watch;
+  await watcher.end();
+  if (exitCode !== 0) throw new Error(`retention exited ${exitCode}`);
+  const report = JSON.parse(stdout) as RunReport;
+
+  const all = duringResults.flatMap((r) => [r]);
+  const during = {
+    windows: all.length,
+    requests: all.reduce((s, r) => s + r.requests.total, 0),
+    p50msWorstWindow: Math.max(...all.map((r) => r.latency.p50)),
+    p99msWorstWindow: Math.max(...all.map((r) => r.latency.p99)),
+    p99msMedianWindow: all.map((r) => r.latency.p99).sort((a, b) => a - b)[
+      Math.floor(all.length / 2)
+    ],
+    maxMs: Math.max(...all.map((r) => r.latency.max)),
+    non2xx: all.reduce((s, r) => s + r.non2xx, 0),
+    errors: all.reduce((s, r) => s + r.errors, 0),
+  };
+  const rowsAfter = (
+    await owner.query<{ cases: string; events: string }>(
+      `SELECT (SELECT count(*) FROM "case") AS cases, (SELECT count(*) FROM case_event) AS events`,
+    )
+  ).rows[0]!;
+  await owner.end();
+  await server.close();
+
+  const caseLine = report.items.find((i) => i.recordClass === 'CASE' && i.purged > 0);
+  const result = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    expiredCases: cases,
+    eventsPerCase: 3,
+    batchSize,
+    seedSeconds: Math.round(seedSeconds),
+    before: rowsBefore,
+    after: rowsAfter,
+    purge: {
+      seconds: Math.round(purgeSeconds * 10) / 10,
+      casesPerSecond: Math.round((caseLine?.purged ?? 0) / purgeSeconds),
+      purged: caseLine?.purged ?? 0,
+      rows: caseLine?.rows ?? {},
+      batches: report.stats.batches,
+      longestPurgeTransactionMs: Math.round(report.stats.longestTransactionMs),
+      longestObservedTransactionMs: Math.round(longestObservedMs),
+      status: report.status,
+    },
+    api: { readRatePerSecond: READ_RATE, baseline, during },
+  };
+  await mkdir('docs/bench', { recursive: true });
+  await writeFile('docs/bench/retention.json', `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(
+    `\n## Retention purge: ${cases.toLocaleString('en')} expired cases, ${result.purge.rows.case_event ?? 0} events\n\n` +
+      `| measure | value |\n|---|---|\n` +
+      `| total purge time | ${result.purge.seconds} s (${result.purge.casesPerSecond} cases/s) |\n` +
+      `| batches (${batchSize} cases each) | ${result.purge.batches} |\n` +
+      `| longest purge transaction (row locks held) | ${result.purge.longestPurgeTransactionMs} ms |\n` +
+      `| longest retention transaction seen by pg_stat_activity | ${result.purge.longestObservedTransactionMs} ms |\n` +
+      `| API reads (${READ_RATE}/s) before: p50 / p99 | ${baseline.p50ms} / ${baseline.p99ms} ms |\n` +
+      `| API reads during, median window p99 / worst window p99 / max | ${during.p99msMedianWindow} / ${during.p99msWorstWindow} / ${during.maxMs} ms |\n` +
+      `| API errors / non-2xx during | ${during.errors} / ${during.non2xx} |\n`,
+  );
+} finally {
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
