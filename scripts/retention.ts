@@ -31,7 +31,7 @@ function parse() {
     options: {
       'dry-run': { type: 'boolean', default: false },
       'as-of': { type: 'string' },
-      'batch-size': { type: 'string', default: '500' },
+      'batch-size': { type: 'string', default: '1000' },
       'started-by': { type: 'string' },
       limit: { type: 'string', default: '10' },
     },

@@ -7,6 +7,8 @@ export interface PurgeStats {
   batches: number;
   /** The longest purge transaction, from BEGIN to COMMIT: the longest any row lock was held. */
   longestTransactionMs: number;
+  /** The last one, which sizes the next batch. */
+  lastTransactionMs: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function inPurgeTransaction<T, L>(
     const elapsed = performance.now() - started;
     stats.batches += 1;
     stats.longestTransactionMs = Math.max(stats.longestTransactionMs, elapsed);
+    stats.lastTransactionMs = elapsed;
     client.release();
   }
 }

@@ -35,6 +35,7 @@ export interface RunOptions {
   startedBy: string;
   /** The day to apply the rules for; default today in Stockholm. Ignored when resuming. */
   asOf?: IsoDate;
+  /** The most records one batch may take (cases are batched adaptively up to it). */
   batchSize?: number;
   now?: () => Date;
   progress?: (progress: Progress) => void;
@@ -109,14 +110,14 @@ export async function runRetention(pool: pg.Pool, options: RunOptions): Promise<
 
 async function runLocked(pool: pg.Pool, options: RunOptions, now: () => Date): Promise<RunReport> {
   const run = await startOrResume(pool, options, now);
-  const stats: PurgeStats = { batches: 0, longestTransactionMs: 0 };
+  const stats: PurgeStats = { batches: 0, longestTransactionMs: 0, lastTransactionMs: 0 };
   const context: StepContext = {
     pool,
     runId: run.id,
     mode: run.mode,
     asOf: run.asOf,
     book: await readPolicyBook(pool),
-    batchSize: options.batchSize ?? 500,
+    batchSize: options.batchSize ?? 1000,
     stats,
     progress: options.progress ?? (() => undefined),
     shouldStop: options.shouldStop ?? (() => false),

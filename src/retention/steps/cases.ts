@@ -98,6 +98,18 @@ const PAGE = verdictSql(`
   LIMIT $6`);
 const LOCKED = verdictSql('WHERE c.id = ANY ($3::uuid[])');
 
+/**
+ * What a purge transaction aims at, well under the 1 s any lock may be held: batches
+ * grow while they are faster and shrink when they are slower (a busy machine, cases with
+ * long event lists), up to the run's batch size.
+ */
+const TARGET_TRANSACTION_MS = 250;
+
+function nextSize(size: number, elapsedMs: number, most: number): number {
+  const factor = Math.min(2, Math.max(0.5, TARGET_TRANSACTION_MS / Math.max(elapsedMs, 1)));
+  return Math.max(10, Math.min(most, Math.round(size * factor)));
+}
+
 interface Tally {
   held: number;
   research: number;
@@ -140,6 +152,7 @@ export async function purgeCases(context: StepContext): Promise<void> {
   };
   let examined = 0;
   let purged = 0;
+  let size = Math.min(context.batchSize, 100);
   // A dry run's purgeable cases, to tell which patients would be left without any.
   const wouldPurge: string[] = [];
   for (;;) {
@@ -151,7 +164,7 @@ export async function purgeCases(context: StepContext): Promise<void> {
         bound,
         cursor.closedAt,
         cursor.id,
-        context.batchSize,
+        size,
       ])
     ).rows;
     if (page.length === 0) break;
@@ -174,6 +187,9 @@ export async function purgeCases(context: StepContext): Promise<void> {
     }
     if (context.mode === 'PURGE' && purgeable.length > 0) {
       purged += await purgeBatch(context, rulesJson, purgeable);
+      if (purgeable.length >= size / 2) {
+        size = nextSize(size, context.stats.lastTransactionMs, context.batchSize);
+      }
     } else {
       wouldPurge.push(...purgeable);
     }
