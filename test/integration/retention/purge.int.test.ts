@@ -6,8 +6,10 @@ import type { RunItem, RunReport } from '../../../src/retention/run.js';
 import {
   HUDDINGE,
   SOC_HUDDINGE,
+  SOC_SODERMALM,
   SOC_SOLNA,
   SOLNA,
+  STOCKHOLM_STAD,
   WARD_KAROLINSKA_GERIATRIK,
 } from '../../support/demo.js';
 import { runRetentionCli } from '../../support/retention-cli.js';
@@ -43,11 +45,14 @@ async function exists(table: string, id: string): Promise<boolean> {
   return rows.length === 1;
 }
 
-function item(report: RunReport, recordClass: string, decision?: RegExp): RunItem {
+/** The default case policy of each kind of organisation. */
+const casePolicy: Record<string, string> = {};
+
+function item(report: RunReport, recordClass: string, policyId?: string): RunItem {
   const found = report.items.filter(
-    (i) => i.recordClass === recordClass && (!decision || decision.test(i.decision)),
+    (i) => i.recordClass === recordClass && (!policyId || i.policyId === policyId),
   );
-  expect(found, `${recordClass} ${decision ?? ''}`).toHaveLength(1);
+  expect(found, `${recordClass} ${policyId ?? ''}`).toHaveLength(1);
   return found[0]!;
 }
 
@@ -67,6 +72,13 @@ beforeAll(async () => {
   owner = server.owner;
   // A session through the real token path, so the test IdP exists for session fixtures.
   await server.tokenFor(principalFor(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF'], 'Seed'));
+  for (const row of (
+    await owner.query(
+      `SELECT id, organization_kind FROM retention_policy WHERE record_class = 'CASE' AND organization_kind IS NOT NULL`,
+    )
+  ).rows) {
+    casePolicy[row.organization_kind] = row.id;
+  }
   untouchedCases = Number((await owner.query('SELECT count(*) AS n FROM "case"')).rows[0].n);
 
   const add = async (
@@ -96,6 +108,8 @@ beforeAll(async () => {
   await add('F', 16, { units: [SOC_SOLNA], lastEntryAt: at('2020-01-01') });
   await add('G', 16, { units: [SOC_SOLNA], lastEntryAt: at('2020-01-01') });
   await add('H', 16, { units: [SOC_HUDDINGE], lastEntryAt: at('2020-01-01') });
+  // A district's case, held by a hold on its municipality (Stockholms stad).
+  await add('L', 16, { units: [SOC_SODERMALM], lastEntryAt: at('2020-01-01') });
   // Closed long ago, but a note written later is its last entry.
   await add('I', 16, {
     units: [SOC_SOLNA],
@@ -121,10 +135,13 @@ beforeAll(async () => {
 
   await hold('case', cases.F!.caseId);
   await hold('patient', cases.G!.patientId);
-  await hold(
-    'organization',
-    (await owner.query('SELECT id FROM organization WHERE hsa_id = $1', [HUDDINGE])).rows[0].id,
-  );
+  for (const organization of [HUDDINGE, STOCKHOLM_STAD]) {
+    await hold(
+      'organization',
+      (await owner.query('SELECT id FROM organization WHERE hsa_id = $1', [organization])).rows[0]
+        .id,
+    );
+  }
 
   invoices = {
     // Still kept (2024), but charges for case A, which goes: the line keeps its amounts.
@@ -209,7 +226,7 @@ afterAll(async () => {
 describe('a purge run on 2026-11-20', () => {
   it('removes exactly the due cases with everything that hangs on them', async () => {
     const gone = ['A', 'C', 'J1', 'K'];
-    const kept = ['B', 'D', 'E', 'F', 'G', 'H', 'I', 'J2'];
+    const kept = ['B', 'D', 'E', 'F', 'G', 'H', 'I', 'J2', 'L'];
     for (const key of gone) expect(await exists('"case"', cases[key]!.caseId), key).toBe(false);
     for (const key of kept) expect(await exists('"case"', cases[key]!.caseId), key).toBe(true);
     const goneIds = gone.map((k) => cases[k]!.caseId);
@@ -291,9 +308,11 @@ describe('a purge run on 2026-11-20', () => {
 
   it('leaves a purge record of counts and decisions, the same in the dry run', () => {
     for (const report of [dryRun, purge]) {
-      const municipal = item(report, 'CASE', /social-services/);
+      const municipal = item(report, 'CASE', casePolicy.MUNICIPALITY);
       expect([municipal.purged, municipal.held, municipal.keptForResearch]).toEqual([3, 3, 1]);
-      const region = item(report, 'CASE', /ten years/);
+      const district = item(report, 'CASE', casePolicy.DISTRICT);
+      expect([district.purged, district.held]).toEqual([0, 1]);
+      const region = item(report, 'CASE', casePolicy.CARE_PROVIDER);
       expect([region.purged, region.held]).toEqual([1, 0]);
       expect(item(report, 'PATIENT_IDENTITY').purged).toBe(3);
       const invoice = item(report, 'INVOICE_BASIS');
@@ -307,13 +326,15 @@ describe('a purge run on 2026-11-20', () => {
     expect(dryRun.mode).toBe('DRY_RUN');
     expect(purge.mode).toBe('PURGE');
     expect(purge.status).toBe('SUCCEEDED');
-    expect(item(purge, 'CASE', /social-services/).rows).toMatchObject({
+    expect(item(purge, 'CASE', casePolicy.MUNICIPALITY).rows).toMatchObject({
       case: 3,
       case_event: 3,
       note: 0,
       care_plan: 3,
     });
-    expect(item(purge, 'CASE', /social-services/).earliest).toBe(at('2020-01-01').toISOString());
+    expect(item(purge, 'CASE', casePolicy.MUNICIPALITY).earliest).toBe(
+      at('2020-01-01').toISOString(),
+    );
   });
 
   it('keeps no personal data in the record', async () => {
@@ -333,7 +354,7 @@ describe('a purge run on 2026-11-20', () => {
     const again = await runRetentionCli(server.databaseUrl, ['run', '--as-of', AS_OF]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.report!.items.reduce((sum, i) => sum + i.purged, 0)).toBe(0);
-    expect(item(again.report!, 'CASE', /social-services/).held).toBe(3);
+    expect(item(again.report!, 'CASE', casePolicy.MUNICIPALITY).held).toBe(3);
   });
 
   it('purges what a released hold kept, on the next run', async () => {
