@@ -207,7 +207,7 @@ export async function insertClosedCasesBulk(
      pat AS (
        INSERT INTO patient (personal_identity_number, identity_kind, given_name, family_name,
          home_municipality_code, home_organization_id, created_at, updated_at)
-       SELECT (1950 + (g / 120000) % 50)::text || lpad(((g / 10000) % 12 + 1)::text, 2, '0') || '16'
+       SELECT (1900 + (g / 120000) % 30)::text || lpad(((g / 10000) % 12 + 1)::text, 2, '0') || '16'
                 || lpad((g % 10000)::text, 4, '0'),
               'PERSONNUMMER', 'Bulk', 'Testsson', '0184',
               (SELECT id FROM organization WHERE hsa_id = $6), $4, $4
