@@ -4,25 +4,33 @@
  * log on). Creates its own database in the PostgreSQL of BENCH_DATABASE_URL (default: the
  * machine's, 127.0.0.1:5432), migrates and seeds it, and drops it afterwards.
  *
- *   npx tsx scripts/bench-case-list.ts [seconds per run, default 15] [connections, default 8]
+ *   npx tsx scripts/bench-case-list.ts [seconds per run, default 15] [connections, default 8] [requests/s]
+ *
+ * With a request rate, autocannon offers that fixed rate (overallRate) instead of as many
+ * requests as the connections allow, so the latencies are those of a server under a known
+ * load rather than of a saturated one.
  */
 // graphql-js skips its development-only checks when NODE_ENV is production at load time.
+// Static imports are hoisted above any statement, so everything that loads graphql is
+// imported dynamically, after this line.
 process.env.NODE_ENV = 'production';
 
-import { randomUUID } from 'node:crypto';
-import autocannon from 'autocannon';
-import { print } from 'graphql';
-import pg from 'pg';
-import { loadConfig } from '../src/config.js';
-import { migrate } from '../src/db/migrate.js';
-import { seedDemoRegion } from '../src/db/seed/demo-region.js';
-import { startServer } from '../src/http/app.js';
-import { CaseListNestedDocument } from '../test/generated/graphql.js';
-import { openTestSession } from '../test/support/idp/test-sessions.js';
-import { principalFor } from '../test/support/server.js';
+const { randomUUID } = await import('node:crypto');
+const { default: autocannon } = await import('autocannon');
+const { print } = await import('graphql');
+const { default: pg } = await import('pg');
+const { readFileSync } = await import('node:fs');
+const { loadConfig } = await import('../src/config.js');
+const { migrate } = await import('../src/db/migrate.js');
+const { seedDemoRegion } = await import('../src/db/seed/demo-region.js');
+const { startServer } = await import('../src/http/app.js');
+const { CaseListNestedDocument } = await import('../test/generated/graphql.js');
+const { openTestSession } = await import('../test/support/idp/test-sessions.js');
+const { principalFor } = await import('../test/support/server.js');
 
 const seconds = Number(process.argv[2] ?? 15);
 const connections = Number(process.argv[3] ?? 8);
+const rate = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const admin = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const name = `brygga_bench_${process.pid}`;
 const url = new URL(admin);
@@ -78,15 +86,43 @@ try {
   const withoutPatient = withPatient.replace(/\n\s+patient \{[^}]*\}/, '');
   if (withoutPatient === withPatient) throw new Error('could not remove the patient selection');
 
+  // CPU time per request, this process (server and load generator) and the database's
+  // backends apart: on a shared machine a throughput figure moves with the neighbours'
+  // load, the CPU a request costs much less. The backends' time is read from /proc, so it
+  // is known only when PostgreSQL runs on this machine (null otherwise).
+  const postgresCpuMs = async (): Promise<number | null> => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    await client.end();
+    let ticks = 0;
+    for (const { pid } of rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        return null;
+      }
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  };
   const run = async (label: string, query: string) => {
+    const cpuBefore = process.cpuUsage();
+    const pgBefore = await postgresCpuMs();
     const result = await autocannon({
       url: `${server.url}/graphql`,
       method: 'POST',
       connections,
       duration: seconds,
+      ...(rate === undefined ? {} : { overallRate: rate }),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables: { first: 50 } }),
     });
+    const cpu = process.cpuUsage(cpuBefore);
+    const pgAfter = await postgresCpuMs();
+    const requests = Math.max(result.requests.total, 1);
     const line = {
       label,
       requestsPerSecond: result.requests.average,
@@ -94,6 +130,9 @@ try {
       p99ms: result.latency.p99,
       non2xx: result.non2xx,
       errors: result.errors,
+      nodeCpuMsPerRequest: Math.round((cpu.user + cpu.system) / 1000 / requests),
+      postgresCpuMsPerRequest:
+        pgBefore === null || pgAfter === null ? null : Math.round((pgAfter - pgBefore) / requests),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
     return line;
@@ -104,8 +143,8 @@ try {
   const b = await run('without patient fields', withoutPatient);
   process.stdout.write(
     `\n50-case nested list, ${connections} connections, ${seconds} s each:\n` +
-      `  with patient fields:    ${a.requestsPerSecond.toFixed(1)} req/s (p50 ${a.p50ms} ms, p99 ${a.p99ms} ms)\n` +
-      `  without patient fields: ${b.requestsPerSecond.toFixed(1)} req/s (p50 ${b.p50ms} ms, p99 ${b.p99ms} ms)\n`,
+      `  with patient fields:    ${a.requestsPerSecond.toFixed(1)} req/s (p50 ${a.p50ms} ms, p99 ${a.p99ms} ms; CPU per request: ${a.nodeCpuMsPerRequest} ms node, ${a.postgresCpuMsPerRequest} ms postgres)\n` +
+      `  without patient fields: ${b.requestsPerSecond.toFixed(1)} req/s (p50 ${b.p50ms} ms, p99 ${b.p99ms} ms; CPU per request: ${b.nodeCpuMsPerRequest} ms node, ${b.postgresCpuMsPerRequest} ms postgres)\n`,
   );
   const logRows = new pg.Client({ connectionString: databaseUrl });
   await logRows.connect();

@@ -24,11 +24,13 @@ export class AccessLogIncompleteError extends Error {}
 
 /**
  * Appends one request's accesses to the access log: one round trip, one statement
- * (access_log_append in the audit migration), committed when it returns. The database
- * takes the month's chain lock, reads the chain's head, looks up the personnummer
- * snapshot and the protected-identity and party flags, hashes and inserts every row in
- * one INSERT ... SELECT. The time comes from this process's clock so the out-of-hours flag
- * (Stockholm wall clock, src/audit/out-of-hours.ts) and the stored time agree.
+ * (access_log_append, as redefined in the performance migration), committed when it
+ * returns. The database first looks up the personnummer snapshot and the
+ * protected-identity and party flags and builds each row's canonical content; only then
+ * does it take the month's chain lock, read the chain's head, hash the rows in order and
+ * insert them, so appends from concurrent requests wait for each other as briefly as
+ * possible. The time comes from this process's clock so the out-of-hours flag (Stockholm
+ * wall clock, src/audit/out-of-hours.ts) and the stored time agree.
  */
 export async function appendAccesses(
   db: Queryable,

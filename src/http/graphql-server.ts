@@ -109,7 +109,7 @@ export async function createGraphQLServer(deps: {
         actor,
         services,
         now: () => new Date(),
-        facts: createCaseFactsLoader(db.prisma),
+        facts: createCaseFactsLoader(db.pool),
         redactions: [],
         // Audit hook: collects the patients this request touches (written by accessLogPlugin).
         access: new RequestAccessLog(),

@@ -32,6 +32,8 @@ builder.prismaObject('CaseEventAcknowledgement', {
 builder.prismaNode('CaseEvent', {
   id: { field: 'id' },
   description: 'One entry of a case’s event list (händelselista). Never changed once written.',
+  // Select mode: the JSON payload is loaded only when `payload` is asked for.
+  select: { id: true, caseId: true, type: true },
   // An event is reachable through node(id) only when its case is.
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,

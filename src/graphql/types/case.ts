@@ -33,6 +33,9 @@ export const CaseParty = builder.prismaObject('CaseParty', {
 export const Case = builder.prismaNode('Case', {
   id: { field: 'id' },
   description: 'Ärende: one inpatient stay of one patient, from admission notice to close.',
+  // Select mode: load only the columns a query's fields need (plus what the field guard
+  // locates by), not all 25 of every case of a page.
+  select: { id: true, patientId: true },
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
   findUnique: (id, ctx) => ({ id, AND: [visibleCaseWhere(ctx)] }),
