@@ -6,6 +6,9 @@
  *
  *   npx tsx scripts/bench-retention.ts [cases, default 1000000] [largest batch, default 1000]
  *
+ * BENCH_RETENTION_DATABASE=<name> reuses a database an earlier run left (it is then kept):
+ * expired cases are topped up to the number asked for, and an unfinished run is closed.
+ *
  * The batch size is the most a batch may take; the runner sizes batches to ~250 ms.
  * Writes docs/bench/retention.json and prints a markdown summary.
  */
@@ -33,7 +36,8 @@ const cases = Number(process.argv[2] ?? 1_000_000);
 const batchSize = Number(process.argv[3] ?? 1000);
 const READ_RATE = 20;
 const admin = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const name = `brygga_bench_retention_${process.pid}`;
+const reuse = process.env.BENCH_RETENTION_DATABASE;
+const name = reuse ?? `brygga_bench_retention_${process.pid}`;
 const url = new URL(admin);
 url.pathname = `/${name}`;
 const databaseUrl = url.toString();
@@ -47,25 +51,36 @@ async function adminQuery(sql: string): Promise<void> {
   await client.end();
 }
 
-await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-await adminQuery(`CREATE DATABASE ${name}`);
+if (!reuse) {
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await adminQuery(`CREATE DATABASE ${name}`);
+}
 try {
   await migrate(databaseUrl);
-  await seedDemoRegion(databaseUrl);
+  if (!reuse) await seedDemoRegion(databaseUrl);
   const owner = new pg.Client({ connectionString: databaseUrl });
   owner.on('error', () => undefined);
   await owner.connect();
+  // A run an earlier, interrupted benchmark left is closed, so this one starts afresh.
+  await owner.query(
+    `UPDATE retention_run SET status = 'FAILED', finished_at = now(), error = 'benchmark interrupted'
+     WHERE status = 'RUNNING'`,
+  );
+  const present = Number(
+    (await owner.query(`SELECT count(*) AS n FROM "case" WHERE reference LIKE 'BULK-%'`)).rows[0].n,
+  );
+  const firstOffset = reuse ? 2_000_000 : 0;
 
   const seedStarted = performance.now();
   const bar = new cliProgress.SingleBar({
     format: 'seeding [{bar}] {value}/{total} expired cases',
   });
-  bar.start(cases, 0);
+  bar.start(cases, present);
   const CHUNK = 25_000;
-  for (let offset = 0; offset < cases; offset += CHUNK) {
+  for (let offset = present; offset < cases; offset += CHUNK) {
     await insertClosedCasesBulk(owner, {
       count: Math.min(CHUNK, cases - offset),
-      offset,
+      offset: firstOffset + offset,
       unitHsaId: SOCIAL_HUDDINGE,
       lastEntryAt: new Date('2019-06-01T10:00:00Z'),
       events: 3,
@@ -237,5 +252,5 @@ try {
       `| API errors / non-2xx during | ${during.errors} / ${during.non2xx} |\n`,
   );
 } finally {
-  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  if (!reuse) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
