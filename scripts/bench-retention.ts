@@ -9,7 +9,7 @@
  * BENCH_RETENTION_DATABASE=<name> reuses a database an earlier run left (it is then kept):
  * expired cases are topped up to the number asked for, and an unfinished run is closed.
  *
- * The batch size is the most a batch may take; the runner sizes batches to ~250 ms.
+ * The batch size is the most a batch may take; the runner sizes batches to ~400 ms.
  * Writes docs/bench/retention.json and prints a markdown summary.
  */
 process.env.NODE_ENV = 'production';

@@ -103,7 +103,7 @@ const LOCKED = verdictSql('WHERE c.id = ANY ($3::uuid[])');
  * grow while they are faster and shrink when they are slower (a busy machine, cases with
  * long event lists), up to the run's batch size.
  */
-const TARGET_TRANSACTION_MS = 250;
+const TARGET_TRANSACTION_MS = 400;
 
 function nextSize(size: number, elapsedMs: number, most: number): number {
   const factor = Math.min(2, Math.max(0.5, TARGET_TRANSACTION_MS / Math.max(elapsedMs, 1)));
