@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -10,6 +11,8 @@ const boolean = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(0).max(65535); // 0: any free port (tests)
+
+const processes = z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -34,6 +37,12 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Adds the SQL statement count of a request to the response's extensions (dev, tests, bench). */
   EXPOSE_SQL_COUNT: boolean.default(false),
+  /**
+   * API processes (node:cluster workers), one per core at most: a number or `auto` (the
+   * cores available). WEB_CONCURRENCY, the platform convention, is read when it is unset.
+   */
+  API_PROCESSES: processes.optional(),
+  WEB_CONCURRENCY: processes.optional(),
   /** Run the Postgres-backed scheduler (monthly invoicing, statistics) in this process. */
   SCHEDULER_ENABLED: boolean.default(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -60,7 +69,11 @@ const schema = z.object({
   IDENTITY_METADATA_ALLOW_HTTP_LOOPBACK: boolean.default(false),
 });
 
-export type Config = z.infer<typeof schema> & { PUBLIC_URL: string };
+export type Config = Omit<z.infer<typeof schema>, 'API_PROCESSES' | 'WEB_CONCURRENCY'> & {
+  PUBLIC_URL: string;
+  /** Resolved: how many API processes to run (1: no cluster). */
+  API_PROCESSES: number;
+};
 
 export class ConfigError extends Error {}
 
@@ -78,8 +91,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: IDENTITY_KEY_ENCRYPTION_KEY: required in production',
     );
   }
+  const { WEB_CONCURRENCY, ...rest } = config;
+  const processCount = config.API_PROCESSES ?? WEB_CONCURRENCY ?? 1;
   return {
-    ...config,
+    ...rest,
+    API_PROCESSES: processCount === 'auto' ? availableParallelism() : processCount,
     PUBLIC_URL:
       config.PUBLIC_URL ??
       `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,

@@ -1,5 +1,6 @@
 import { ensureAccessLogPartitions } from './audit/partitions.js';
-import { ConfigError, loadConfig } from './config.js';
+import { isClusterWorker, startWorkers, type Workers, workerSlot } from './cluster.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { seedDemoRegion } from './db/seed/demo-region.js';
@@ -9,43 +10,88 @@ import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 /**
  * Starts Brygga. Without DATABASE_URL it runs an embedded PostgreSQL in EMBEDDED_PG_DIR,
  * migrates it and seeds the demo region on first start, so `npm start` needs no set-up.
+ * With API_PROCESSES > 1 this process becomes the cluster's primary (src/cluster.ts): it
+ * does the once-only steps and forks the API processes, which re-enter here as workers.
  */
 /** Set once a signal asked us to stop; start-up steps cut short by it are not failures. */
 let stopping = false;
 
+const say = (line: string) => process.stderr.write(`brygga: ${line}\n`);
+
+/**
+ * Installs the signal handlers at once and returns the ordered shutdown: each step runs
+ * even if an earlier one failed, and the exit code says whether all of them succeeded.
+ * Listeners stay for the whole shutdown: a second signal arriving meanwhile (seen while
+ * the embedded database stops) must not cut the shutdown short with the default action.
+ */
+function orderedShutdown(steps: [string, (signal: NodeJS.Signals) => Promise<unknown>][]) {
+  const stop = async (signal: NodeJS.Signals, failedAlready = false) => {
+    say(`stopping (${signal})`);
+    let failed = failedAlready;
+    for (const [name, step] of steps) {
+      await step(signal).then(
+        (result) => {
+          if (result === false) {
+            failed = true;
+            say(`stopping the ${name} failed`);
+          }
+        },
+        (error: unknown) => {
+          failed = true;
+          say(`stopping the ${name} failed: ${String(error)}`);
+        },
+      );
+    }
+    process.exit(failed ? 1 : 0);
+  };
+  const listen = () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      // embedded-postgres registers async-exit-hook when it is imported, which ends the
+      // process with 128 + signal as soon as its own (empty) hooks ran, in the middle of
+      // our shutdown. Whether or not the embedded database runs, the shutdown is ours.
+      process.removeAllListeners(signal);
+      process.on(signal, () => {
+        if (stopping) return;
+        stopping = true;
+        void stop(signal);
+      });
+    }
+  };
+  /** Stops because of a failure rather than a signal: same order, exit code 1. */
+  const fail = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(reason);
+    void stop('SIGTERM', true);
+  };
+  return { listen, fail };
+}
+
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`brygga: ${error.message}\n`);
+      say(error.message);
       process.exit(78); // EX_CONFIG
     }
     throw error;
   }
+  if (isClusterWorker()) return runWorker(config);
 
   // What is running, so a signal at any moment of start-up stops exactly that, in order:
   // requests and jobs first, the embedded database last.
+  let workers: Workers | null = null;
   let server: RunningServer | null = null;
   let scheduler: Scheduler | null = null;
   let embedded: EmbeddedDatabase | null = null;
-  const stop = async (signal: string) => {
-    process.stderr.write(`brygga: stopping (${signal})\n`);
-    const steps: [string, () => Promise<unknown>][] = [
-      ['server', async () => server?.close()],
-      ['scheduler', async () => scheduler?.stop()],
-      ['embedded database', async () => embedded?.stop()],
-    ];
-    let failed = false;
-    for (const [name, step] of steps) {
-      await step().catch((error: unknown) => {
-        failed = true;
-        process.stderr.write(`brygga: stopping the ${name} failed: ${String(error)}\n`);
-      });
-    }
-    process.exit(failed ? 1 : 0);
-  };
+  const shutdown = orderedShutdown([
+    ['API processes', async (signal) => workers?.stop(signal)],
+    ['server', async () => server?.close()],
+    ['scheduler', async () => scheduler?.stop()],
+    ['embedded database', async () => embedded?.stop()],
+  ]);
 
   if (!config.DATABASE_URL) {
     embedded = await startEmbeddedPostgres({
@@ -54,50 +100,66 @@ async function main(): Promise<void> {
     });
     // The embedded-postgres package stops its servers on SIGINT/SIGTERM by itself and then
     // exits (async-exit-hook), pulling the database out from under requests still
-    // draining. Brygga takes that step itself, last, so those listeners go.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
+    // draining. Brygga takes that step itself, last: listen() below replaces its listeners.
   }
-  // Listeners stay for the whole shutdown: a second signal arriving meanwhile (seen while
-  // the embedded database stops) must not cut the shutdown short with the default action.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      void stop(signal);
-    });
-  }
+  shutdown.listen();
 
   const databaseUrl = config.DATABASE_URL ?? embedded!.databaseUrl;
   const report = await migrate(databaseUrl);
-  if (report.applied.length > 0)
-    process.stderr.write(`brygga: applied migrations ${report.applied.join(', ')}\n`);
+  if (report.applied.length > 0) say(`applied migrations ${report.applied.join(', ')}`);
 
   if (config.SEED_DEMO ?? embedded !== null) {
     const seeded = await seedDemoRegion(databaseUrl, { onlyIfEmpty: true });
-    if (seeded) process.stderr.write(`brygga: seeded the demo region (${seeded.cases} cases)\n`);
+    if (seeded) say(`seeded the demo region (${seeded.cases} cases)`);
+  }
+
+  if (config.API_PROCESSES > 1) {
+    // The workers find the database the primary settled on, migrated and seeded.
+    workers = startWorkers(config.API_PROCESSES, { DATABASE_URL: databaseUrl }, say, (reason) =>
+      shutdown.fail(reason),
+    );
+    await workers.ready;
+    return;
   }
 
   const running = await startServer({ ...config, DATABASE_URL: databaseUrl });
   server = running;
-  // graphile-worker migrates its own schema, so it connects as the owner, not brygga_app.
-  if (config.SCHEDULER_ENABLED) {
-    scheduler = await startScheduler({
-      DATABASE_URL: databaseUrl,
-      DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
-      LOG_LEVEL: config.LOG_LEVEL,
-      maintenance: async () => ({
-        identity: await running.identity.maintain(),
-        accessLogPartitions: await ensureAccessLogPartitions(running.db.pool),
-      }),
-    });
+  if (config.SCHEDULER_ENABLED) scheduler = await startJobs(config, databaseUrl, running);
+}
+
+/** An API process of the cluster: the HTTP server, and the scheduler in slot 0 only. */
+async function runWorker(config: Config): Promise<void> {
+  let server: RunningServer | null = null;
+  let scheduler: Scheduler | null = null;
+  const shutdown = orderedShutdown([
+    ['server', async () => server?.close()],
+    ['scheduler', async () => scheduler?.stop()],
+  ]);
+  shutdown.listen();
+  const databaseUrl = config.DATABASE_URL!;
+  const running = await startServer({ ...config, DATABASE_URL: databaseUrl });
+  server = running;
+  if (config.SCHEDULER_ENABLED && workerSlot() === 0) {
+    scheduler = await startJobs(config, databaseUrl, running);
+    say(`API process ${process.pid} runs the scheduler`);
   }
+}
+
+/** graphile-worker migrates its own schema, so it connects as the owner, not brygga_app. */
+function startJobs(config: Config, databaseUrl: string, running: RunningServer) {
+  return startScheduler({
+    DATABASE_URL: databaseUrl,
+    DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
+    LOG_LEVEL: config.LOG_LEVEL,
+    maintenance: async () => ({
+      identity: await running.identity.maintain(),
+      accessLogPartitions: await ensureAccessLogPartitions(running.db.pool),
+    }),
+  });
 }
 
 main().catch((error: unknown) => {
   if (stopping) return; // the shutdown in progress decides the exit code
-  process.stderr.write(
-    `brygga: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  say(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,0 +1,273 @@
+/**
+ * Brygga at region scale, side by side with PostGraphile 5 over the same database (issue 7;
+ * docs/performance.md explains the method and shows the latest results).
+ *
+ *   npm run seed:scale                      # once: the region-year in brygga_scale
+ *   npm run bench -- [--duration 15] [--connections 8] [--rate 200] [--processes 1,2]
+ *                    [--ready 600] [--logins 500] [--skip-postgraphile] [--note "…"]
+ *                    [--only a,b,c,d,e,rate,postgraphile]   (a subset, e.g. while working on one)
+ *   npm run bench -- --render docs/bench/<date>.json    (docs/performance.md again from a stored run)
+ *
+ * DATABASE_URL selects the seeded database (default brygga_scale on 127.0.0.1:5432). Starts
+ * Brygga through its CLI (first with EXPOSE_SQL_COUNT to count SQL statements per request,
+ * then for the timed runs) and PostGraphile, runs (a) the 50-case nested list, (b) one case
+ * in full, (c) the ready notice, (d) a patient's accesses over twelve months in the log,
+ * (e) SAML login with token issue, (a) again at a fixed 200 requests/s, and (a) with two
+ * API processes; writes docs/bench/<date>.json and docs/performance.md.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { chooseFixtures, connectIdentity, prepareLogins, tokenFor } from './bench/fixtures.js';
+import { describeMachine } from './bench/machine.js';
+import { probeStatements } from './bench/probe.js';
+import { type ServerProcess, startBrygga, startPostGraphile } from './bench/processes.js';
+import { type BenchReport, renderReport } from './bench/report.js';
+import * as scenarios from './bench/scenarios.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '8' },
+    rate: { type: 'string', default: '200' },
+    processes: { type: 'string', default: '1,2' },
+    ready: { type: 'string', default: '600' },
+    logins: { type: 'string', default: '500' },
+    'skip-postgraphile': { type: 'boolean', default: false },
+    note: { type: 'string', default: '' },
+    only: { type: 'string', default: 'a,b,c,d,e,rate,postgraphile' },
+    render: { type: 'string' },
+  },
+});
+const only = new Set(flags.only.split(','));
+const settings = { duration: Number(flags.duration), connections: Number(flags.connections) };
+const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/brygga_scale';
+const POOL_SIZE = 10;
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+// One key and issuer for the API processes and for this process, which mints the tokens.
+const identityEnv = {
+  PUBLIC_URL: 'http://127.0.0.1:4999',
+  IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  IDENTITY_ACCESS_TOKEN_SECONDS: '3600',
+};
+const apiEnv = (extra: Record<string, string> = {}) => ({
+  ...identityEnv,
+  NODE_ENV: 'production',
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_SIZE: String(POOL_SIZE),
+  LOG_LEVEL: 'error',
+  SCHEDULER_ENABLED: 'false',
+  TRUSTED_DOCUMENTS: 'off',
+  SEED_DEMO: 'false',
+  ...extra,
+});
+
+async function withServer<T>(
+  start: () => Promise<ServerProcess>,
+  fn: (s: ServerProcess) => Promise<T>,
+) {
+  const server = await start();
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  if (flags.render) {
+    // Re-renders docs/performance.md from a stored run, e.g. after editing notes.md.
+    const report = JSON.parse(await readFile(flags.render, 'utf8')) as BenchReport;
+    await writeFile(
+      'docs/performance.md',
+      renderReport(report, flags.render.replace(/^docs\//, '')),
+    );
+    log(`rendered docs/performance.md from ${flags.render}`);
+    return;
+  }
+  const owner = new pg.Client({ connectionString: databaseUrl });
+  await owner.connect();
+  const machine = await describeMachine(owner);
+  const { rows: sizes } = await owner.query<{ cases: number; log_rows: string }>(
+    `SELECT (SELECT count(*)::int FROM "case") AS cases,
+            (SELECT sum(c.reltuples)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'access_log_partition' AND c.relkind = 'r') AS log_rows`,
+  );
+  const fixtures = await chooseFixtures(owner);
+  const readyCases = fixtures.planningCases.slice(0, Number(flags.ready));
+  log(
+    `${sizes[0]!.cases} cases, ~${sizes[0]!.log_rows} access-log rows; list unit ${fixtures.listUnit.hsaId}, ${readyCases.length} PLANNING cases for (c)`,
+  );
+
+  // SQL statements per request, on a server that counts them (a separate start: the
+  // counting itself is not part of the timed runs).
+  const statements = await withServer(
+    () => startBrygga(apiEnv({ EXPOSE_SQL_COUNT: 'true' }), 1),
+    async (server) => {
+      const services = await connectIdentity(databaseUrl, identityEnv);
+      try {
+        return await probeStatements(server.url, services, fixtures);
+      } finally {
+        await services.db.close();
+      }
+    },
+  );
+  log(`statements per request: ${JSON.stringify(statements)}`);
+
+  const brygga: BenchReport['brygga'] = {};
+  const scaling: BenchReport['scaling'] = [];
+  const processCounts = flags.processes.split(',').map(Number);
+  for (const processes of processCounts) {
+    await withServer(
+      () => startBrygga(apiEnv(), processes),
+      async (server) => {
+        const services = await connectIdentity(databaseUrl, identityEnv);
+        try {
+          const staff = await tokenFor(services, fixtures.listUnit.hsaId, [
+            'SOCIAL_SERVICES_STAFF',
+          ]);
+          log(`Brygga with ${processes} process(es) at ${server.url}`);
+          await scenarios.caseList(server.url, staff, { ...settings, duration: 5 }); // warm-up
+          const a = await scenarios.caseList(server.url, staff, settings);
+          scaling.push({ processes, caseList: a });
+          log(`(a) ${processes}p: ${a.requestsPerSecond} req/s, p99 ${a.latencyMs.p99} ms`);
+          if (processes !== 1) return;
+          brygga.caseList = a;
+          if (only.has('b')) {
+            await scenarios.caseDetail(server.url, staff, fixtures, { ...settings, duration: 5 });
+            brygga.caseDetail = await scenarios.caseDetail(server.url, staff, fixtures, settings);
+            log(`(b) ${brygga.caseDetail.requestsPerSecond} req/s`);
+          }
+
+          if (only.has('c')) {
+            const wardTokens = new Map<string, string>();
+            for (const c of readyCases) {
+              if (!wardTokens.has(c.wardHsaId)) {
+                wardTokens.set(c.wardHsaId, await tokenFor(services, c.wardHsaId, ['WARD_STAFF']));
+              }
+            }
+            const ready = scenarios.notifyReady(server.url, wardTokens, readyCases, settings);
+            const notified = await ready.run;
+            brygga.notifyReady = notified;
+            const restored = await scenarios.restoreReady(server.url, wardTokens, ready.used());
+            log(`(c) ${notified.requestsPerSecond} req/s; ${restored} cases back to PLANNING`);
+          }
+
+          if (only.has('d')) {
+            const officer = await tokenFor(services, fixtures.regionUnitHsaId, [
+              'SECURITY_OFFICER',
+            ]);
+            await scenarios.accessLog(server.url, officer, fixtures, { ...settings, duration: 5 });
+            brygga.accessLog = await scenarios.accessLog(server.url, officer, fixtures, settings);
+            log(
+              `(d) ${brygga.accessLog.requestsPerSecond} req/s, p95 ${brygga.accessLog.latencyMs.p95} ms`,
+            );
+          }
+
+          if (only.has('e')) {
+            const logins = await prepareLogins(
+              services,
+              identityEnv.PUBLIC_URL,
+              Number(flags.logins),
+            );
+            brygga.login = await scenarios.login(server.url, logins, settings);
+            log(`(e) ${brygga.login.requestsPerSecond / 2} logins/s`);
+          }
+
+          if (only.has('rate')) {
+            brygga.caseListAtRate = await scenarios.caseList(
+              server.url,
+              staff,
+              { ...settings, connections: Math.max(settings.connections, 32) },
+              Number(flags.rate),
+            );
+            log(`(a) at ${flags.rate} req/s: p99 ${brygga.caseListAtRate.latencyMs.p99} ms`);
+          }
+        } finally {
+          await services.db.close();
+        }
+      },
+    );
+  }
+
+  let postgraphile: BenchReport['postgraphile'] = null;
+  if (!flags['skip-postgraphile'] && only.has('postgraphile')) {
+    postgraphile = await withServer(
+      () => startPostGraphile(databaseUrl, POOL_SIZE),
+      async (server) => {
+        const count = async () =>
+          ((await (await fetch(`${server.url}/statements`)).json()) as { statements: number })
+            .statements;
+        await scenarios.pgCaseList(server.url, fixtures.listUnit.id, { ...settings, duration: 5 });
+        let before = await count();
+        const caseList = await scenarios.pgCaseList(server.url, fixtures.listUnit.id, settings);
+        const listStatements = (await count()) - before;
+        await scenarios.pgCaseDetail(server.url, fixtures, { ...settings, duration: 5 });
+        before = await count();
+        const caseDetail = await scenarios.pgCaseDetail(server.url, fixtures, settings);
+        const detailStatements = (await count()) - before;
+        log(
+          `PostGraphile (a) ${caseList.requestsPerSecond} req/s, (b) ${caseDetail.requestsPerSecond} req/s`,
+        );
+        return {
+          version: await postgraphileVersions(),
+          caseList,
+          caseDetail,
+          statements: {
+            caseList: round(listStatements / Math.max(1, caseList.requests)),
+            caseDetail: round(detailStatements / Math.max(1, caseDetail.requests)),
+          },
+        };
+      },
+    );
+  }
+  await owner.end();
+
+  const report: BenchReport = {
+    machine,
+    note: flags.note ?? '',
+    settings: { ...settings, rate: Number(flags.rate), poolSize: POOL_SIZE },
+    data: {
+      cases: sizes[0]!.cases,
+      accessLogRows: Number(sizes[0]!.log_rows),
+      readyCases: readyCases.length,
+      logins: Number(flags.logins),
+    },
+    statements,
+    brygga,
+    postgraphile,
+    scaling,
+  };
+  const stamp = machine.date.replace(/[:.]/g, '-');
+  await writeFile(`docs/bench/${stamp}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile('docs/performance.md', renderReport(report, `bench/${stamp}.json`));
+  log(`wrote docs/bench/${stamp}.json and docs/performance.md`);
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The versions actually installed (nested copies first: npm may place them there). */
+async function postgraphileVersions(): Promise<Record<string, string>> {
+  const versions: Record<string, string> = {};
+  for (const name of ['postgraphile', 'grafast', '@dataplan/pg', 'graphile-build-pg', 'grafserv']) {
+    for (const dir of [`node_modules/postgraphile/node_modules/${name}`, `node_modules/${name}`]) {
+      try {
+        versions[name] = (
+          JSON.parse(await readFile(`${dir}/package.json`, 'utf8')) as { version: string }
+        ).version;
+        break;
+      } catch {
+        // Not at this place: try the next.
+      }
+    }
+  }
+  return versions;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,221 @@
+import { print } from 'graphql';
+import {
+  AccessLogDocument,
+  CaseByIdDocument,
+  CaseListNestedDocument,
+  NotifyReadyForDischargeDocument,
+  WithdrawReadyForDischargeDocument,
+} from '../../test/generated/graphql.js';
+import { caseGlobalId, type Fixtures } from './fixtures.js';
+import { type LoadResult, load } from './load.js';
+import { PG_CASE_DETAIL, PG_CASE_LIST } from './postgraphile-queries.js';
+
+/**
+ * The five scenarios of issue 7, as requests for load.ts. Brygga's documents are the
+ * ones its own integration tests run (test/operations); PostGraphile's are in
+ * postgraphile-queries.ts.
+ */
+
+export const DOCUMENTS = {
+  caseList: print(CaseListNestedDocument),
+  caseDetail: print(CaseByIdDocument),
+  notifyReady: print(NotifyReadyForDischargeDocument),
+  withdrawReady: print(WithdrawReadyForDischargeDocument),
+  accessLog: print(AccessLogDocument),
+};
+
+export interface RunSettings {
+  connections: number;
+  duration: number;
+}
+
+const json = (query: string, variables: Record<string, unknown>) =>
+  JSON.stringify({ query, variables });
+
+/** Cycles through a list, one element per request, across all connections. */
+function cycle<T>(items: readonly T[]): () => T {
+  let i = 0;
+  return () => items[i++ % items.length]!;
+}
+
+export function caseList(url: string, token: string, s: RunSettings, overallRate?: number) {
+  const body = json(DOCUMENTS.caseList, { first: 50 });
+  return load({
+    url,
+    connections: s.connections,
+    duration: s.duration,
+    ...(overallRate ? { overallRate } : {}),
+    requests: [{ path: '/graphql', headers: authorized(token), next: () => ({ body }) }],
+  });
+}
+
+export function caseDetail(url: string, token: string, fixtures: Fixtures, s: RunSettings) {
+  const next = cycle(fixtures.detailCases);
+  return load({
+    url,
+    connections: s.connections,
+    duration: s.duration,
+    requests: [
+      {
+        path: '/graphql',
+        headers: authorized(token),
+        next: () => ({ body: json(DOCUMENTS.caseDetail, { id: caseGlobalId(next()) }) }),
+      },
+    ],
+  });
+}
+
+/**
+ * The ready notice (utskrivningsklar), each request on a different PLANNING case by a
+ * user of that case's ward, so every one is a valid command that writes an event. Runs
+ * for the set duration; should it use up the cases, the repeats are refused
+ * (INVALID_STATE) and count as failures. `used()` tells `restoreReady` which to put back.
+ */
+export function notifyReady(
+  url: string,
+  wardTokens: Map<string, string>,
+  cases: Fixtures['planningCases'],
+  s: RunSettings,
+) {
+  let i = 0;
+  const run = load({
+    url,
+    connections: s.connections,
+    duration: s.duration,
+    requests: [
+      {
+        path: '/graphql',
+        next: () => {
+          const c = cases[i++ % cases.length]!;
+          return {
+            body: json(DOCUMENTS.notifyReady, {
+              input: { caseId: caseGlobalId(c.id), readyAt: new Date().toISOString() },
+            }),
+            headers: authorized(wardTokens.get(c.wardHsaId)!),
+          };
+        },
+        isError: (_status, body) => body.includes('"errors"') || body.includes('"CommandError"'),
+      },
+    ],
+  });
+  return { run, used: () => cases.slice(0, Math.min(i, cases.length)) };
+}
+
+/** Withdraws the ready notices the scenario sent, so the next run finds PLANNING cases again. */
+export async function restoreReady(
+  url: string,
+  wardTokens: Map<string, string>,
+  cases: Fixtures['planningCases'],
+): Promise<number> {
+  let restored = 0;
+  const queue = [...cases];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: authorized(wardTokens.get(c.wardHsaId)!),
+        body: json(DOCUMENTS.withdrawReady, {
+          input: { caseId: caseGlobalId(c.id), reason: 'Återställt efter mätningen.' },
+        }),
+      });
+      if ((await response.text()).includes('WithdrawReadyForDischargeSuccess')) restored += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return restored;
+}
+
+/** The security officer's "every access to patient X over twelve months" (log review). */
+export function accessLog(url: string, token: string, fixtures: Fixtures, s: RunSettings) {
+  const next = cycle(fixtures.logPatients);
+  const to = new Date();
+  const from = new Date(to.getTime() - 365 * 86_400_000);
+  return load({
+    url,
+    connections: s.connections,
+    duration: s.duration,
+    requests: [
+      {
+        path: '/graphql',
+        headers: authorized(token),
+        next: () => ({
+          body: json(DOCUMENTS.accessLog, {
+            filter: { patientId: next(), from: from.toISOString(), to: to.toISOString() },
+            first: 100,
+          }),
+        }),
+      },
+    ],
+  });
+}
+
+/**
+ * A login: the IdP's signed response posted to the ACS (validated in every step, a
+ * session opened), then the access token fetched with the session cookie, on the same
+ * connection. Counts as two requests; logins per second is half the request rate.
+ */
+export function login(url: string, bodies: string[], s: RunSettings) {
+  let i = 0;
+  const SESSION = /(brygga_session=[^;]+)/;
+  return load({
+    url,
+    connections: s.connections,
+    // Exactly the prepared logins: each signed response is good for one login only.
+    amount: bodies.length * 2,
+    requests: [
+      {
+        path: '/auth/saml/bench/acs',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        next: () => ({ body: bodies[i++ % bodies.length]! }),
+        isError: (status, _body, headers, context) => {
+          // autocannon keeps the header names as sent (Express: Set-Cookie).
+          const name = Object.keys(headers).find((h) => h.toLowerCase() === 'set-cookie');
+          const cookie = [name ? (headers[name] ?? []) : []].flat().join(';');
+          context.cookie = SESSION.exec(cookie)?.[1];
+          return status !== 303 || !context.cookie;
+        },
+      },
+      {
+        path: '/auth/refresh',
+        next: (context) => ({
+          body: '{}',
+          headers: { 'content-type': 'application/json', cookie: String(context.cookie ?? '') },
+        }),
+        isError: (status, body) => status !== 200 || !body.includes('accessToken'),
+      },
+    ],
+  });
+}
+
+export function pgCaseList(url: string, unitId: string, s: RunSettings) {
+  const body = json(PG_CASE_LIST, { unitId, first: 50 });
+  return load({
+    url,
+    connections: s.connections,
+    duration: s.duration,
+    requests: [{ path: '/graphql', headers: plainJson, next: () => ({ body }) }],
+  });
+}
+
+export function pgCaseDetail(url: string, fixtures: Fixtures, s: RunSettings) {
+  const next = cycle(fixtures.detailCases);
+  return load({
+    url,
+    connections: s.connections,
+    duration: s.duration,
+    requests: [
+      {
+        path: '/graphql',
+        headers: plainJson,
+        next: () => ({ body: json(PG_CASE_DETAIL, { id: next() }) }),
+      },
+    ],
+  });
+}
+
+const plainJson = { 'content-type': 'application/json' };
+function authorized(token: string) {
+  return { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+}
+
+export type { LoadResult };
