@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import autocannon from 'autocannon';
 import cliProgress from 'cli-progress';
 import { print } from 'graphql';
@@ -27,7 +28,7 @@ import { migrate } from '../src/db/migrate.js';
 import { seedDemoRegion } from '../src/db/seed/demo-region.js';
 import { startServer } from '../src/http/app.js';
 import type { RunReport } from '../src/retention/run.js';
-import { CaseListNestedDocument } from '../test/generated/graphql.js';
+import { CaseByIdDocument } from '../test/generated/graphql.js';
 import { openTestSession } from '../test/support/idp/test-sessions.js';
 import { insertClosedCasesBulk } from '../test/support/retention-fixtures.js';
 import { principalFor } from '../test/support/server.js';
@@ -69,23 +70,28 @@ try {
   const present = Number(
     (await owner.query(`SELECT count(*) AS n FROM "case" WHERE reference LIKE 'BULK-%'`)).rows[0].n,
   );
-  const firstOffset = reuse ? 2_000_000 : 0;
-
   const seedStarted = performance.now();
+  // Numbers already used by an earlier run are skipped (the fixture ignores them).
+  let offset = reuse ? 1_200_000 + (Date.now() % 2_000_000) : 0;
   const bar = new cliProgress.SingleBar({
     format: 'seeding [{bar}] {value}/{total} expired cases',
   });
   bar.start(cases, present);
-  const CHUNK = 25_000;
-  for (let offset = present; offset < cases; offset += CHUNK) {
+  for (let have = present; have < cases; ) {
+    const count = Math.min(25_000, cases - have);
     await insertClosedCasesBulk(owner, {
-      count: Math.min(CHUNK, cases - offset),
-      offset: firstOffset + offset,
+      count,
+      offset,
       unitHsaId: SOCIAL_HUDDINGE,
       lastEntryAt: new Date('2019-06-01T10:00:00Z'),
       events: 3,
     });
-    bar.update(Math.min(offset + CHUNK, cases));
+    offset += count;
+    have = Number(
+      (await owner.query(`SELECT count(*) AS n FROM "case" WHERE reference LIKE 'BULK-%'`)).rows[0]
+        .n,
+    );
+    bar.update(have);
   }
   bar.stop();
   await owner.query('VACUUM ANALYZE');
@@ -96,7 +102,14 @@ try {
     )
   ).rows[0]!;
 
-  // The API, reading the demo cases of a unit in Solna (untouched by the purge).
+  // The API, reading a demo case of a unit in Solna in full (untouched by the purge).
+  const readCase = (
+    await owner.query<{ id: string }>(
+      `SELECT cp.case_id AS id FROM case_party cp JOIN unit u ON u.id = cp.unit_id
+       WHERE u.hsa_id = $1 AND cp.left_at IS NULL LIMIT 1`,
+      [SOCIAL_SOLNA],
+    )
+  ).rows[0]!.id;
   const config = loadConfig({
     NODE_ENV: 'production',
     PORT: '0',
@@ -121,7 +134,10 @@ try {
       overallRate: READ_RATE,
       duration,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: print(CaseListNestedDocument), variables: { first: 20 } }),
+      body: JSON.stringify({
+        query: print(CaseByIdDocument),
+        variables: { id: encodeGlobalID('Case', readCase) },
+      }),
     });
   const latency = (r: autocannon.Result) => ({
     requests: r.requests.total,

@@ -212,6 +212,7 @@ export async function insertClosedCasesBulk(
               'PERSONNUMMER', 'Bulk', 'Testsson', '0184',
               (SELECT id FROM organization WHERE hsa_id = $6), $4, $4
        FROM generate_series($1::int, $1::int + $2::int - 1) g
+       ON CONFLICT (personal_identity_number) DO NOTHING
        RETURNING id
      ), cas AS (
        INSERT INTO "case" (reference, patient_id, status, admitted_at, closed_at, close_reason, created_at, updated_at)
