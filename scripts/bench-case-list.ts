@@ -9,6 +9,10 @@
  * With a request rate, autocannon offers that fixed rate (overallRate) instead of as many
  * requests as the connections allow, so the latencies are those of a server under a known
  * load rather than of a saturated one.
+ *
+ * BENCH_EXTRA_CASES=200000 first bulk-inserts that many closed cases of another unit
+ * (social services of Huddinge), as a region's year of cases would be, so the run shows
+ * whether one page of the list costs the same however many cases the database holds.
  */
 // graphql-js skips its development-only checks when NODE_ENV is production at load time.
 // Static imports are hoisted above any statement, so everything that loads graphql is
@@ -26,11 +30,13 @@ const { seedDemoRegion } = await import('../src/db/seed/demo-region.js');
 const { startServer } = await import('../src/http/app.js');
 const { CaseListNestedDocument } = await import('../test/generated/graphql.js');
 const { openTestSession } = await import('../test/support/idp/test-sessions.js');
+const { insertClosedCasesBulk } = await import('../test/support/retention-fixtures.js');
 const { principalFor } = await import('../test/support/server.js');
 
 const seconds = Number(process.argv[2] ?? 15);
 const connections = Number(process.argv[3] ?? 8);
 const rate = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+const extraCases = Number(process.env.BENCH_EXTRA_CASES ?? 0);
 const admin = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const name = `brygga_bench_${process.pid}`;
 const url = new URL(admin);
@@ -38,6 +44,8 @@ url.pathname = `/${name}`;
 const databaseUrl = url.toString();
 
 const SOCIAL_SOLNA = 'SE2120000183-SOC1';
+const SOCIAL_HUDDINGE = 'SE2120000175-SOC1';
+const EXTRA_CASES_PER_STATEMENT = 25_000;
 
 async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: admin });
@@ -62,6 +70,22 @@ try {
     [SOCIAL_SOLNA],
   );
   await owner.query(`UPDATE "case" SET consent = 'GIVEN'`);
+  if (extraCases > 0) {
+    const started = Date.now();
+    for (let offset = 0; offset < extraCases; offset += EXTRA_CASES_PER_STATEMENT) {
+      await insertClosedCasesBulk(owner, {
+        count: Math.min(EXTRA_CASES_PER_STATEMENT, extraCases - offset),
+        offset,
+        unitHsaId: SOCIAL_HUDDINGE,
+        lastEntryAt: new Date('2025-06-01T10:00:00Z'),
+        events: 1,
+      });
+    }
+    await owner.query('VACUUM ANALYZE');
+    process.stdout.write(
+      `${extraCases} extra closed cases of ${SOCIAL_HUDDINGE} in ${Math.round((Date.now() - started) / 1000)} s\n`,
+    );
+  }
   await owner.end();
 
   const config = loadConfig({

@@ -1,3 +1,4 @@
+import type { PrismaClient } from '../db/client.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
 import type { Actor } from '../domain/case/model.js';
 import { ORGANISATION_WIDE_ROLES } from './policy.js';
@@ -18,22 +19,61 @@ export interface Viewer {
 
 const NOTHING = { id: { in: [] } };
 
-export function visibleCaseWhere(viewer: Viewer): Prisma.CaseWhereInput {
+/**
+ * The row rules as separate ways in, any of which makes a case visible: a current party
+ * of the acting unit; for an organisation-wide role, a current party of any unit of the
+ * actor's organisation; an unexpired emergency grant. Each is one semi-join that
+ * PostgreSQL can drive from its own index; a query that pages through many cases asks
+ * them one at a time (src/graphql/visible-case-page.ts), because an OR of them makes
+ * PostgreSQL test every case of the table in page order.
+ */
+function visibleCaseWays(viewer: Viewer, organisationUnitIds?: string[]): Prisma.CaseWhereInput[] {
   const { actor, principal } = viewer;
-  if (!actor || !principal) return NOTHING;
+  if (!actor || !principal) return [NOTHING];
   const ways: Prisma.CaseWhereInput[] = [
     { parties: { some: { unitId: actor.unitId, leftAt: null } } },
   ];
   if (principal.roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r))) {
-    ways.push({
-      parties: { some: { leftAt: null, unit: { organizationId: actor.organizationId } } },
-    });
+    const unit: Prisma.CasePartyWhereInput = organisationUnitIds
+      ? { unitId: { in: organisationUnitIds } }
+      : { unit: { organizationId: actor.organizationId } };
+    ways.push({ parties: { some: { leftAt: null, ...unit } } });
   }
   ways.push({
     emergencyAccesses: {
       some: { userHsaId: principal.hsaId, unitId: actor.unitId, expiresAt: { gt: viewer.now() } },
     },
   });
+  return ways;
+}
+
+/**
+ * visibleCaseWays for finding candidates: an organisation-wide way names the
+ * organisation's units, so PostgreSQL estimates it from case_party's statistics per unit
+ * (through the join to unit it takes every organisation for an average one and walks all
+ * cases when the organisation has few). Only for narrowing a search whose result is
+ * filtered by visibleCaseWhere again.
+ */
+export async function visibleCaseSearchWays(
+  viewer: Viewer,
+  prisma: PrismaClient,
+): Promise<Prisma.CaseWhereInput[]> {
+  const { actor, principal } = viewer;
+  if (!actor || !principal?.roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r))) {
+    return visibleCaseWays(viewer);
+  }
+  const units = await prisma.unit.findMany({
+    where: { organizationId: actor.organizationId },
+    select: { id: true },
+  });
+  return visibleCaseWays(
+    viewer,
+    units.map((u) => u.id),
+  );
+}
+
+export function visibleCaseWhere(viewer: Viewer): Prisma.CaseWhereInput {
+  const ways = visibleCaseWays(viewer);
   return ways.length === 1 ? ways[0]! : { OR: ways };
 }
 

@@ -23,7 +23,12 @@ function start(env: Record<string, string>): {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.DATABASE_URL;
   if (env.DATABASE_URL) childEnv.DATABASE_URL = env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: childEnv });
+  // As `npm start` runs it (package.json), young-generation flag included.
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'],
+    { env: { ...childEnv, NODE_OPTIONS: '' } },
+  );
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -63,6 +68,7 @@ describe('starting Brygga', () => {
         LOG_LEVEL: 'info',
       });
       await waitFor(() => /Brygga is listening/.test(run.output()), 100_000);
+      expect(run.output()).not.toMatch(/started without --max-semi-space-size/);
       const url = /"url":"(http:[^"]+)"/.exec(run.output())![1]!;
       const health = await fetch(url.replace('/graphql', '/healthz'));
       expect(await health.json()).toEqual({ status: 'ok' });

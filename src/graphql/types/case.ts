@@ -4,6 +4,7 @@ import { builder } from '../builder.js';
 import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
 import { requireFilterGrant, requireGrant } from '../require-grant.js';
+import { visibleCasePageWhere } from '../visible-case-page.js';
 import { CarePlan } from './care-plan.js';
 import { DischargeInformation } from './discharge-information.js';
 import {
@@ -257,7 +258,7 @@ builder.queryField('cases', (t) =>
     description: "Cases the caller's acting unit takes part in, newest first.",
     authScopes: { actingUnit: true },
     args: { filter: t.arg({ type: CaseFilter, required: false }) },
-    resolve: (query, _root, { filter }, ctx) => {
+    resolve: async (query, _root, { filter }, ctx) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
       // Filtering by a field the caller may not read would leak it through the result set.
       if (filter?.personalIdentityNumber != null || filter?.patientId != null) {
@@ -267,7 +268,7 @@ builder.queryField('cases', (t) =>
           filter.personalIdentityNumber != null ? 'personalIdentityNumber' : 'patientId',
         );
       }
-      const and: Prisma.CaseWhereInput[] = [visibleCaseWhere(ctx)];
+      const and: Prisma.CaseWhereInput[] = [];
       if (filter?.unitId != null) {
         and.push({
           parties: {
@@ -284,10 +285,11 @@ builder.queryField('cases', (t) =>
           patient: { personalIdentityNumber: filter.personalIdentityNumber.replace(/\D/g, '') },
         });
       }
+      const orderBy = { reference: 'desc' } as const;
       return ctx.prisma.case.findMany({
         ...query,
-        where: { AND: and },
-        orderBy: { reference: 'desc' },
+        where: await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy),
+        orderBy,
       });
     },
   }),
