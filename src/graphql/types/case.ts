@@ -74,11 +74,14 @@ export const Case = builder.prismaNode('Case', {
     ward: t.field({
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: Unit,
-      description: 'The ward currently responsible (slutenvården).',
+      nullable: true,
+      description:
+        'The ward currently responsible (slutenvården); null when no ward is a current party, ' +
+        'as for a case the municipality alone still holds.',
       select: (_args, _ctx, nested) => ({
         parties: { ...currentParties, include: { unit: nested(true) } },
       }),
-      resolve: (c) => c.parties.find((p) => p.role === 'WARD')!.unit,
+      resolve: (c) => c.parties.find((p) => p.role === 'WARD')?.unit ?? null,
     }),
     primaryCareUnit: t.field({
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),

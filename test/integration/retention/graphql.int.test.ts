@@ -373,3 +373,21 @@ describe('legal holds', () => {
     );
   });
 });
+
+describe('a case only the municipality still holds', () => {
+  it('lists with no ward rather than an error', async () => {
+    const old = await insertClosedCase(server.owner, {
+      pin: pinBornOn(16),
+      units: [SOC_SOLNA],
+      lastEntryAt: new Date('2025-02-01T10:00:00Z'),
+    });
+    const staff = await server.clientFor(SOC_SOLNA, { roles: ['SOCIAL_SERVICES_STAFF'] });
+    const response = await staff.rawRequest<{
+      case: { ward: unknown; municipalityUnits: unknown[] };
+    }>('query ($id: ID!) { case(id: $id) { ward { name } municipalityUnits { hsaId } } }', {
+      id: globalId('Case', old.caseId),
+    });
+    expect(response.errors).toBeUndefined();
+    expect(response.data.case).toEqual({ ward: null, municipalityUnits: [{ hsaId: SOC_SOLNA }] });
+  });
+});
