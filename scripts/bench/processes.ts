@@ -24,8 +24,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Both servers start as `npm start` starts Brygga: the same young-generation size (README). */
 function spawnTs(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script], {
+  return spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
