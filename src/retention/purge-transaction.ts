@@ -45,3 +45,48 @@ export async function inPurgeTransaction<T, L>(
     client.release();
   }
 }
+
+/**
+ * One batch of shared records (cases, invoices): lock the rows among `ids` (SKIP LOCKED:
+ * a row someone is writing to waits for the next run), judge them again under the lock,
+ * and purge those still purgeable, grouped by the policy that binds them, so that each
+ * group is counted under its own line of the purge record.
+ */
+export async function purgeLockedByPolicy<V extends { id: string; policy_id: string | null }>(
+  pool: pg.Pool,
+  stats: PurgeStats,
+  batch: {
+    table: string;
+    ids: string[];
+    judge: (client: pg.PoolClient, locked: string[]) => Promise<V[]>;
+    purgeable: (verdict: V) => boolean;
+    purgeGroup: (client: pg.PoolClient, policyId: string, group: V[]) => Promise<number>;
+  },
+): Promise<number> {
+  return inPurgeTransaction(
+    pool,
+    stats,
+    async (client) =>
+      (
+        await client.query<{ id: string }>(
+          `SELECT id FROM ${batch.table} WHERE id = ANY ($1::uuid[]) FOR UPDATE SKIP LOCKED`,
+          [batch.ids],
+        )
+      ).rows.map((r) => r.id),
+    async (client, locked) => {
+      if (locked.length === 0) return 0;
+      const byPolicy = new Map<string, V[]>();
+      for (const verdict of await batch.judge(client, locked)) {
+        if (verdict.policy_id === null || !batch.purgeable(verdict)) continue;
+        const group = byPolicy.get(verdict.policy_id);
+        if (group) group.push(verdict);
+        else byPolicy.set(verdict.policy_id, [verdict]);
+      }
+      let purged = 0;
+      for (const [policyId, group] of byPolicy) {
+        purged += await batch.purgeGroup(client, policyId, group);
+      }
+      return purged;
+    },
+  );
+}

@@ -14,7 +14,7 @@ import { addDays, type IsoDate, startOfStockholmDay } from '../../domain/calenda
 import { addMonthsToDate } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
-import { inPurgeTransaction } from '../purge-transaction.js';
+import { purgeLockedByPolicy } from '../purge-transaction.js';
 import { addToRecord, setCensus } from '../record.js';
 
 interface Verdict {
@@ -238,33 +238,15 @@ export async function purgeCases(context: StepContext): Promise<void> {
 }
 
 /** Locks the due cases, judges them again under the lock, purges what is still due. */
-async function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Promise<number> {
-  return inPurgeTransaction(
-    context.pool,
-    context.stats,
-    async (client) =>
-      (
-        await client.query<{ id: string }>(
-          'SELECT id FROM "case" WHERE id = ANY ($1::uuid[]) FOR UPDATE SKIP LOCKED',
-          [ids],
-        )
-      ).rows.map((r) => r.id),
-    async (client, locked) => {
-      if (locked.length === 0) return 0;
-      const verdicts = (await client.query<Verdict>(LOCKED, [rulesJson, context.asOf, locked]))
-        .rows;
-      const byPolicy = new Map<string, Verdict[]>();
-      for (const v of verdicts) {
-        if (!v.due || v.held || v.research || v.policy_id === null) continue;
-        byPolicy.set(v.policy_id, [...(byPolicy.get(v.policy_id) ?? []), v]);
-      }
-      let purged = 0;
-      for (const [policyId, group] of byPolicy) {
-        purged += await purgeGroup(client, context, policyId, group);
-      }
-      return purged;
-    },
-  );
+function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Promise<number> {
+  return purgeLockedByPolicy(context.pool, context.stats, {
+    table: '"case"',
+    ids,
+    judge: async (client, locked) =>
+      (await client.query<Verdict>(LOCKED, [rulesJson, context.asOf, locked])).rows,
+    purgeable: (v) => v.due === true && !v.held && !v.research,
+    purgeGroup: (client, policyId, group) => purgeGroup(client, context, policyId, group),
+  });
 }
 
 async function purgeGroup(

@@ -9,7 +9,7 @@ import { type IsoDate, startOfStockholmDay } from '../../domain/calendar.js';
 import { addMonthsToDate } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
-import { inPurgeTransaction } from '../purge-transaction.js';
+import { purgeLockedByPolicy } from '../purge-transaction.js';
 import { addToRecord, setCensus } from '../record.js';
 
 interface Verdict {
@@ -130,52 +130,36 @@ export async function purgeInvoices(context: StepContext): Promise<void> {
   }
 }
 
-async function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Promise<number> {
-  return inPurgeTransaction(
-    context.pool,
-    context.stats,
-    async (client) =>
-      (
-        await client.query<{ id: string }>(
-          'SELECT id FROM invoice WHERE id = ANY ($1::uuid[]) FOR UPDATE SKIP LOCKED',
-          [ids],
-        )
-      ).rows.map((r) => r.id),
-    async (client, locked) => {
-      if (locked.length === 0) return 0;
-      const verdicts = (await client.query<Verdict>(LOCKED, [rulesJson, context.asOf, locked]))
-        .rows;
-      const byPolicy = new Map<string, Verdict[]>();
-      for (const v of verdicts) {
-        if (v.held || v.kept_by_correction) continue;
-        byPolicy.set(v.policy_id, [...(byPolicy.get(v.policy_id) ?? []), v]);
-      }
-      let purged = 0;
-      for (const [policyId, group] of byPolicy) {
-        const { rows } = await client.query<{ counts: Record<string, number> }>(
-          'SELECT retention_purge_invoices($1::uuid[]) AS counts',
-          [group.map((v) => v.id)],
-        );
-        const counts = rows[0]?.counts ?? {};
-        const periods = group.map((v) => v.period.getTime());
-        await addToRecord(
-          client,
-          {
-            runId: context.runId,
-            recordClass: 'INVOICE_BASIS',
-            policyId,
-            decision: policyById(context.book, policyId).decision,
-          },
-          {
-            purged: counts.invoice ?? 0,
-            rows: counts,
-            earliest: new Date(Math.min(...periods)),
-            latest: new Date(Math.max(...periods)),
-          },
-        );
-        purged += counts.invoice ?? 0;
-      }
-      return purged;
+function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Promise<number> {
+  return purgeLockedByPolicy(context.pool, context.stats, {
+    table: 'invoice',
+    ids,
+    judge: async (client, locked) =>
+      (await client.query<Verdict>(LOCKED, [rulesJson, context.asOf, locked])).rows,
+    purgeable: (v) => !v.held && !v.kept_by_correction,
+    purgeGroup: async (client, policyId, group) => {
+      const { rows } = await client.query<{ counts: Record<string, number> }>(
+        'SELECT retention_purge_invoices($1::uuid[]) AS counts',
+        [group.map((v) => v.id)],
+      );
+      const counts = rows[0]?.counts ?? {};
+      const periods = group.map((v) => v.period.getTime());
+      await addToRecord(
+        client,
+        {
+          runId: context.runId,
+          recordClass: 'INVOICE_BASIS',
+          policyId,
+          decision: policyById(context.book, policyId).decision,
+        },
+        {
+          purged: counts.invoice ?? 0,
+          rows: counts,
+          earliest: new Date(Math.min(...periods)),
+          latest: new Date(Math.max(...periods)),
+        },
+      );
+      return counts.invoice ?? 0;
     },
-  );
+  });
 }
