@@ -14,6 +14,18 @@ export interface RecordLine {
   decision: string;
 }
 
+/**
+ * The line a policy's work in this run is counted on. Patient identities follow their
+ * cases and have no policy of their own: `{ id: null, decision }` names why they went.
+ */
+export function lineFor(
+  context: { runId: string },
+  recordClass: RecordClass,
+  policy: { id: string | null; decision: string },
+): RecordLine {
+  return { runId: context.runId, recordClass, policyId: policy.id, decision: policy.decision };
+}
+
 export async function addToRecord(
   client: pg.ClientBase,
   line: RecordLine,

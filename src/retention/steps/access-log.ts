@@ -14,10 +14,11 @@ import pg from 'pg';
 import { monthKey } from '../../audit/hash-chain.js';
 import { listPartitions, verifyPartition } from '../../audit/verify.js';
 import { lastDayOfMonth, type YearMonth } from '../../domain/calendar.js';
+import type { Policy } from '../../domain/retention/policy-resolution.js';
 import { isDue } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { longestRule } from '../policies.js';
-import { addToRecord, setCensus } from '../record.js';
+import { addToRecord, lineFor, setCensus } from '../record.js';
 
 export class ChainBrokenError extends Error {
   readonly code = 'RETENTION_CHAIN_BROKEN';
@@ -25,12 +26,9 @@ export class ChainBrokenError extends Error {
 
 export async function dropAccessLogMonths(context: StepContext): Promise<void> {
   const partitions = await listPartitions(context.pool);
-  let held = 0;
-  let wouldDrop = 0;
-  let earliest: Date | null = null;
-  let latest: Date | null = null;
-  let policyId: string | null = null;
-  let decision = '';
+  // Months can be bound by different policies (a decision that changed over the years),
+  // and each policy has its own line in the purge record.
+  const census = new Map<string, MonthCensus>();
   let examined = 0;
   let dropped = 0;
   for (const partition of partitions) {
@@ -39,30 +37,27 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
     const month = monthKey(partition.monthStart) as YearMonth;
     const policy = longestRule(context.book, 'ACCESS_LOG', lastDayOfMonth(month));
     if (!policy || !isDue(lastDayOfMonth(month), policy, context.asOf)) continue;
-    policyId = policy.id;
-    decision = policy.decision;
+    let tally = census.get(policy.id);
+    if (!tally) {
+      tally = { policy, held: 0, wouldDrop: 0, earliest: null, latest: null };
+      census.set(policy.id, tally);
+    }
     const table = partition.name;
     const rows = Number(
       (await context.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ??
         0,
     );
     if (await holdsReach(context.pool, table)) {
-      held += rows;
+      tally.held += rows;
       continue;
     }
     if (context.mode === 'DRY_RUN') {
-      wouldDrop += rows;
-      earliest ??= partition.monthStart;
-      latest = partition.monthStart;
+      tally.wouldDrop += rows;
+      tally.earliest ??= partition.monthStart;
+      tally.latest = partition.monthStart;
       continue;
     }
-    await sealAndDrop(context, {
-      table,
-      month,
-      monthStart: partition.monthStart,
-      policyId,
-      decision,
-    });
+    await sealAndDrop(context, { table, month, monthStart: partition.monthStart, policy });
     dropped += 1;
     context.progress({
       recordClass: 'ACCESS_LOG',
@@ -78,14 +73,23 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
     total: partitions.length,
     purged: dropped,
   });
-  if (policyId === null) return;
-  await setCensus(
-    context.pool,
-    { runId: context.runId, recordClass: 'ACCESS_LOG', policyId, decision },
-    context.mode === 'DRY_RUN'
-      ? { held, keptForResearch: 0, purged: wouldDrop, earliest, latest }
-      : { held, keptForResearch: 0 },
-  );
+  for (const { policy, held, wouldDrop, earliest, latest } of census.values()) {
+    await setCensus(
+      context.pool,
+      lineFor(context, 'ACCESS_LOG', policy),
+      context.mode === 'DRY_RUN'
+        ? { held, keptForResearch: 0, purged: wouldDrop, earliest, latest }
+        : { held, keptForResearch: 0 },
+    );
+  }
+}
+
+interface MonthCensus {
+  policy: Policy;
+  held: number;
+  wouldDrop: number;
+  earliest: Date | null;
+  latest: Date | null;
 }
 
 /** Does an active hold reach any row of this month? */
@@ -103,7 +107,7 @@ async function holdsReach(db: pg.Pool, table: string): Promise<boolean> {
 
 async function sealAndDrop(
   context: StepContext,
-  target: { table: string; month: string; monthStart: Date; policyId: string; decision: string },
+  target: { table: string; month: string; monthStart: Date; policy: Policy },
 ): Promise<void> {
   const client = await context.pool.connect();
   try {
@@ -128,21 +132,12 @@ async function sealAndDrop(
             Date.UTC(target.monthStart.getUTCFullYear(), target.monthStart.getUTCMonth() + 1, 1) -
               1,
           );
-          await addToRecord(
-            client,
-            {
-              runId: context.runId,
-              recordClass: 'ACCESS_LOG',
-              policyId: target.policyId,
-              decision: target.decision,
-            },
-            {
-              purged: chain.rows,
-              rows: { access_log: chain.rows, access_log_partition: 1 },
-              earliest: target.monthStart,
-              latest: monthEnd,
-            },
-          );
+          await addToRecord(client, lineFor(context, 'ACCESS_LOG', target.policy), {
+            purged: chain.rows,
+            rows: { access_log: chain.rows, access_log_partition: 1 },
+            earliest: target.monthStart,
+            latest: monthEnd,
+          });
         } else {
           // Sealed by an earlier attempt of this run: the seal must match what is there.
           const { rows } = await client.query<{ last_hash: string; row_count: number }>(

@@ -15,7 +15,7 @@ import { addMonthsToDate } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
 import { purgeLockedByPolicy } from '../purge-transaction.js';
-import { addToRecord, setCensus } from '../record.js';
+import { addToRecord, lineFor, setCensus } from '../record.js';
 
 interface Verdict {
   id: string;
@@ -197,15 +197,9 @@ export async function purgeCases(context: StepContext): Promise<void> {
   }
 
   for (const [policyId, t] of tallies) {
-    const line = {
-      runId: context.runId,
-      recordClass: 'CASE' as const,
-      policyId,
-      decision: policyById(context.book, policyId).decision,
-    };
     await setCensus(
       context.pool,
-      line,
+      lineFor(context, 'CASE', policyById(context.book, policyId)),
       context.mode === 'DRY_RUN'
         ? {
             held: t.held,
@@ -224,16 +218,11 @@ export async function purgeCases(context: StepContext): Promise<void> {
          AND NOT EXISTS (SELECT 1 FROM "case" o WHERE o.patient_id = c.patient_id AND NOT (o.id = ANY ($1::uuid[])))`,
       [wouldPurge],
     );
-    await setCensus(
-      context.pool,
-      {
-        runId: context.runId,
-        recordClass: 'PATIENT_IDENTITY',
-        policyId: null,
-        decision: PATIENT_IDENTITY_DECISION,
-      },
-      { held: 0, keptForResearch: 0, purged: Number(rows[0]?.n ?? 0) },
-    );
+    await setCensus(context.pool, lineFor(context, 'PATIENT_IDENTITY', FOLLOWS_THE_CASES), {
+      held: 0,
+      keptForResearch: 0,
+      purged: Number(rows[0]?.n ?? 0),
+    });
   }
 }
 
@@ -262,35 +251,24 @@ async function purgeGroup(
   const counts = rows[0]?.counts ?? {};
   const { patient = 0, patient_block = 0, ...caseRows } = counts;
   const times = group.map((v) => v.last_entry_at.getTime());
-  await addToRecord(
-    client,
-    {
-      runId: context.runId,
-      recordClass: 'CASE',
-      policyId,
-      decision: policyById(context.book, policyId).decision,
-    },
-    {
-      purged: counts.case ?? 0,
-      rows: caseRows,
-      earliest: new Date(Math.min(...times)),
-      latest: new Date(Math.max(...times)),
-    },
-  );
+  await addToRecord(client, lineFor(context, 'CASE', policyById(context.book, policyId)), {
+    purged: counts.case ?? 0,
+    rows: caseRows,
+    earliest: new Date(Math.min(...times)),
+    latest: new Date(Math.max(...times)),
+  });
   if (patient > 0 || patient_block > 0) {
-    await addToRecord(
-      client,
-      {
-        runId: context.runId,
-        recordClass: 'PATIENT_IDENTITY',
-        policyId: null,
-        decision: PATIENT_IDENTITY_DECISION,
-      },
-      { purged: patient, rows: { patient, patient_block } },
-    );
+    await addToRecord(client, lineFor(context, 'PATIENT_IDENTITY', FOLLOWS_THE_CASES), {
+      purged: patient,
+      rows: { patient, patient_block },
+    });
   }
   return counts.case ?? 0;
 }
 
-export const PATIENT_IDENTITY_DECISION =
-  'Follows the cases: a patient’s identity goes when no retained case refers to it any more';
+/** Patient identities have no policy of their own: they go with their last case. */
+const FOLLOWS_THE_CASES = {
+  id: null,
+  decision:
+    'Follows the cases: a patient’s identity goes when no retained case refers to it any more',
+};

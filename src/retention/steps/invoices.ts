@@ -10,7 +10,7 @@ import { addMonthsToDate } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
 import { purgeLockedByPolicy } from '../purge-transaction.js';
-import { addToRecord, setCensus } from '../record.js';
+import { addToRecord, lineFor, setCensus } from '../record.js';
 
 interface Verdict {
   id: string;
@@ -111,12 +111,7 @@ export async function purgeInvoices(context: StepContext): Promise<void> {
   for (const [policyId, c] of census) {
     await setCensus(
       context.pool,
-      {
-        runId: context.runId,
-        recordClass: 'INVOICE_BASIS',
-        policyId,
-        decision: policyById(context.book, policyId).decision,
-      },
+      lineFor(context, 'INVOICE_BASIS', policyById(context.book, policyId)),
       context.mode === 'DRY_RUN'
         ? {
             held: c.held,
@@ -146,12 +141,7 @@ function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Pro
       const periods = group.map((v) => v.period.getTime());
       await addToRecord(
         client,
-        {
-          runId: context.runId,
-          recordClass: 'INVOICE_BASIS',
-          policyId,
-          decision: policyById(context.book, policyId).decision,
-        },
+        lineFor(context, 'INVOICE_BASIS', policyById(context.book, policyId)),
         {
           purged: counts.invoice ?? 0,
           rows: counts,

@@ -8,7 +8,7 @@ import { systemPolicy } from '../../domain/retention/policy-resolution.js';
 import { addMonthsToDate, type RecordClass } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { inPurgeTransaction } from '../purge-transaction.js';
-import { addToRecord, setCensus } from '../record.js';
+import { addToRecord, lineFor, setCensus } from '../record.js';
 
 interface Source {
   table: string;
@@ -39,12 +39,7 @@ export async function purgeSystemRecords(
 ): Promise<void> {
   const policy = systemPolicy(context.book.policies, recordClass as RecordClass);
   if (!policy) return;
-  const line = {
-    runId: context.runId,
-    recordClass,
-    policyId: policy.id,
-    decision: policy.decision,
-  };
+  const line = lineFor(context, recordClass, policy);
   const bound = startOfStockholmDay(
     addDays(addMonthsToDate(context.asOf, -policy.months), 2 - policy.days) as IsoDate,
   );

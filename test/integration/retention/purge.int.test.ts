@@ -372,6 +372,52 @@ describe('a purge run on 2026-11-20', () => {
     expect(report.sealedAndDropped).toEqual(['2021-09', '2021-10']);
   });
 
+  it('records each access-log month on the line of the policy that binds it', async () => {
+    // Two owners' decisions where neither is always the longer: 61 months binds a month
+    // ending on 31 March (to 30 April 2026, against 29 April), 60 months and 29 days binds
+    // one ending on 31 January (to 1 March 2026, against 28 February, clamped).
+    const decide = async (organization: string, months: number, days: number) =>
+      (
+        await owner.query<{ id: string }>(
+          `INSERT INTO retention_policy (record_class, organization_id, retain_months, retain_days, decision)
+           SELECT 'ACCESS_LOG', o.id, $2, $3, 'Beslut om loggar, dnr 2026/17' FROM organization o WHERE o.hsa_id = $1
+           RETURNING id`,
+          [organization, months, days],
+        )
+      ).rows[0]!.id;
+    const months61 = await decide(SOLNA, 61, 0);
+    const months60days29 = await decide(STOCKHOLM_STAD, 60, 29);
+    const patient = { id: cases.B!.patientId, pin: pins.B!, caseId: cases.B!.caseId };
+    await appendAccessLog(owner, new Date('2021-01-15T08:00:00Z'), patient, 4);
+    await appendAccessLog(owner, new Date('2021-03-15T08:00:00Z'), patient, 5);
+    try {
+      const dry = await runRetentionCli(server.databaseUrl, ['run', '--dry-run', '--as-of', AS_OF]);
+      expect(dry.code, dry.stderr).toBe(0);
+      const january = item(dry.report!, 'ACCESS_LOG', months60days29);
+      expect([january.purged, january.earliest]).toEqual([4, '2021-01-01T00:00:00.000Z']);
+      const march = item(dry.report!, 'ACCESS_LOG', months61);
+      expect([march.purged, march.earliest]).toEqual([5, '2021-03-01T00:00:00.000Z']);
+      expect(march.decision).toBe('Beslut om loggar, dnr 2026/17');
+
+      const real = await runRetentionCli(server.databaseUrl, ['run', '--as-of', AS_OF]);
+      expect(real.code, real.stderr).toBe(0);
+      expect(item(real.report!, 'ACCESS_LOG', months60days29).purged).toBe(4);
+      expect(item(real.report!, 'ACCESS_LOG', months61).purged).toBe(5);
+      expect((await verifyAccessLog(owner)).sealedAndDropped).toEqual([
+        '2021-01',
+        '2021-03',
+        '2021-09',
+        '2021-10',
+      ]);
+    } finally {
+      // Superseded, not deleted: the purge record points at them.
+      await owner.query(
+        'UPDATE retention_policy SET superseded_at = now() WHERE id = ANY ($1::uuid[])',
+        [[months61, months60days29]],
+      );
+    }
+  });
+
   it('refuses a day in the future and bad arguments with a usage error', async () => {
     const future = await runRetentionCli(server.databaseUrl, ['run', '--as-of', '2999-01-01']);
     expect(future.code).toBe(64);
