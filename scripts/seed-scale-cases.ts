@@ -1,4 +1,8 @@
 import type { CaseCommand } from '../src/cases/case-service.js';
+import {
+  SAMPLE_DISCHARGE_INFORMATION,
+  SAMPLE_PLANNING_BASIS,
+} from '../src/db/seed/sample-content.js';
 import * as commands from '../src/domain/case/commands.js';
 import type { Actor, CaseState, Decision } from '../src/domain/case/model.js';
 import type { Prng } from './seed-scale-prng.js';
@@ -38,47 +42,6 @@ export interface CaseContext {
   /** No event happens at or after this instant: the end of the seeded year. */
   end: Date;
 }
-
-const PLANNING_BASIS: commands.SendPlanningBasisInput = {
-  diagnosisSummary: 'Höftfraktur, opererad. Stabil.',
-  functionalStatus: 'Går med rollator, behöver stöd vid förflyttning.',
-  adl: {
-    bathing: 'DEPENDENT',
-    dressing: 'PARTLY_DEPENDENT',
-    toileting: 'PARTLY_DEPENDENT',
-    transferring: 'PARTLY_DEPENDENT',
-    continence: 'INDEPENDENT',
-    feeding: 'INDEPENDENT',
-  },
-  livingSituation: 'Bor ensam i lägenhet med hiss.',
-  expectedNeeds: 'Hemtjänst morgon och kväll, trygghetslarm.',
-  assistiveAids: ['Rollator'],
-  estimatedReadyOn: null,
-};
-
-const DISCHARGE_INFORMATION: commands.DischargeInput['information'] = {
-  destination: 'HOME',
-  destinationDetail: null,
-  medicationChanges: [
-    {
-      medication: 'Alvedon 500 mg',
-      change: 'STARTED',
-      details: '2 tabletter vid behov, högst 8 per dygn',
-    },
-  ],
-  followUpContacts: [
-    {
-      unitName: 'Vårdcentralen',
-      contactName: null,
-      phone: '010-123 100 01',
-      when: 'Inom två veckor',
-    },
-  ],
-  homeCareStartsOn: null,
-  assistiveAids: ['Rollator'],
-  warningSigns: 'Sök vård vid feber över 38,5 eller ökande smärta.',
-  summary: 'Återhämtning går bra, hemgång med hemtjänst.',
-};
 
 class Refused extends Error {}
 
@@ -214,7 +177,12 @@ export function simulateCase(
   }
 
   if (
-    !run(prng.between(6, 48) * HOUR, wardActor(), commands.sendPlanningBasis, () => PLANNING_BASIS)
+    !run(
+      prng.between(6, 48) * HOUR,
+      wardActor(),
+      commands.sendPlanningBasis,
+      () => SAMPLE_PLANNING_BASIS,
+    )
   )
     return finish();
   const contactUnit = primaryCare ?? ward;
@@ -351,7 +319,7 @@ export function simulateCase(
   if (
     !run(Math.max(MINUTE, planned - clock), wardActor(), commands.discharge, (now) => ({
       dischargedAt: now,
-      information: DISCHARGE_INFORMATION,
+      information: SAMPLE_DISCHARGE_INFORMATION,
     }))
   )
     return finish();

@@ -1,4 +1,5 @@
 import { testPersonalIdentityNumber } from '../src/db/seed/demo-reference-data.js';
+import { FAMILY_NAMES, GIVEN_NAMES } from '../src/db/seed/sample-content.js';
 import type { Prng } from './seed-scale-prng.js';
 
 /**
@@ -145,64 +146,6 @@ const PLACES = [
   'Nästorp',
   'Skogsby',
   'Vreta',
-];
-const GIVEN = [
-  'Astrid',
-  'Gunnar',
-  'Ingrid',
-  'Sven',
-  'Margit',
-  'Olof',
-  'Birgitta',
-  'Karl',
-  'Elsa',
-  'Nils',
-  'Signe',
-  'Erik',
-  'Maj',
-  'Lennart',
-  'Gun',
-  'Bertil',
-  'Anna',
-  'Johan',
-  'Sara',
-  'Per',
-  'Eva',
-  'Mats',
-  'Lena',
-  'Karin',
-  'Ali',
-  'Fatima',
-  'Mohammed',
-  'Leila',
-  'Jonas',
-  'Maria',
-];
-const FAMILY = [
-  'Andersson',
-  'Johansson',
-  'Karlsson',
-  'Nilsson',
-  'Eriksson',
-  'Larsson',
-  'Olsson',
-  'Persson',
-  'Svensson',
-  'Gustafsson',
-  'Pettersson',
-  'Jonsson',
-  'Lindberg',
-  'Lindqvist',
-  'Berg',
-  'Holm',
-  'Sandberg',
-  'Ek',
-  'Lund',
-  'Strand',
-  'Hassan',
-  'Ahmed',
-  'Nord',
-  'Sjöberg',
 ];
 
 /** The city that is divided into districts (stadsdelsförvaltningar), like Stockholm. */
@@ -356,7 +299,7 @@ export function buildRegion(sizes: RegionSizes, prng: Prng): ScaleRegion {
       const index = staff.length;
       staff.push({
         hsaId: `${u.hsaId.slice(0, 12)}-P${String(index + 1).padStart(6, '0')}`,
-        name: `${prng.pick(GIVEN)} ${prng.pick(FAMILY)}`,
+        name: `${prng.pick(GIVEN_NAMES)} ${prng.pick(FAMILY_NAMES)}`,
         unit: u.index,
       });
       u.staff.push(index);
@@ -383,8 +326,8 @@ export function buildRegion(sizes: RegionSizes, prng: Prng): ScaleRegion {
         980 + Math.floor(i / birthDays),
       ),
       identityKind: coordination ? 'SAMORDNINGSNUMMER' : 'PERSONNUMMER',
-      givenName: prng.pick(GIVEN),
-      familyName: prng.pick(FAMILY),
+      givenName: prng.pick(GIVEN_NAMES),
+      familyName: prng.pick(FAMILY_NAMES),
       protectedIdentity: prng.chance(0.005),
       area,
       listedAt: prng.chance(0.92) ? prng.pick(home.primaryCare) : null,

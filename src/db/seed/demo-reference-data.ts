@@ -1,4 +1,5 @@
 import { luhnCheckDigit } from '../../domain/personal-identity-number.js';
+import { FAMILY_NAMES, GIVEN_NAMES } from './sample-content.js';
 
 /**
  * The demo region's organisations, units and residents: a Stockholm-like region with
@@ -358,43 +359,6 @@ export const HOME_AREAS = [
   },
 ] as const;
 
-const GIVEN = [
-  'Astrid',
-  'Gunnar',
-  'Ingrid',
-  'Sven',
-  'Margit',
-  'Olof',
-  'Birgitta',
-  'Karl',
-  'Elsa',
-  'Nils',
-  'Signe',
-  'Erik',
-  'Maj',
-  'Lennart',
-  'Gun',
-  'Bertil',
-];
-const FAMILY = [
-  'Andersson',
-  'Johansson',
-  'Karlsson',
-  'Nilsson',
-  'Eriksson',
-  'Larsson',
-  'Olsson',
-  'Persson',
-  'Svensson',
-  'Gustafsson',
-  'Pettersson',
-  'Jonsson',
-  'Lindberg',
-  'Lindqvist',
-  'Berg',
-  'Holm',
-];
-
 export interface DemoResident {
   personalIdentityNumber: string;
   givenName: string;
@@ -422,8 +386,8 @@ export function demoResidents(count: number): DemoResident[] {
     const birthDate = `${year}${month}${String(coordination ? day + 60 : day).padStart(2, '0')}`;
     return {
       personalIdentityNumber: testPersonalIdentityNumber(birthDate, 980 + (i % 20)),
-      givenName: GIVEN[i % GIVEN.length]!,
-      familyName: FAMILY[(i * 5) % FAMILY.length]!,
+      givenName: GIVEN_NAMES[i % GIVEN_NAMES.length]!,
+      familyName: FAMILY_NAMES[(i * 5) % FAMILY_NAMES.length]!,
       protectedIdentity: i % 17 === 3,
       municipalityCode: area.municipalityCode,
       homeOrganizationHsaId: area.home,

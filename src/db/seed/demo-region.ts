@@ -18,6 +18,7 @@ import {
   WARD_PSYKIATRI_SODRA,
   WARD_SODERSJUKHUSET_MEDICIN,
 } from './demo-reference-data.js';
+import { SAMPLE_DISCHARGE_INFORMATION, SAMPLE_PLANNING_BASIS } from './sample-content.js';
 
 /**
  * Seeds the demo region: reference data (organisations, units, the population register
@@ -224,22 +225,7 @@ async function advance(
   }
   if (stage === 0) return;
 
-  await run(cast.ward, commands.sendPlanningBasis, {
-    diagnosisSummary: 'Höftfraktur, opererad. Stabil.',
-    functionalStatus: 'Går med rollator, behöver stöd vid förflyttning.',
-    adl: {
-      bathing: 'DEPENDENT',
-      dressing: 'PARTLY_DEPENDENT',
-      toileting: 'PARTLY_DEPENDENT',
-      transferring: 'PARTLY_DEPENDENT',
-      continence: 'INDEPENDENT',
-      feeding: 'INDEPENDENT',
-    },
-    livingSituation: 'Bor ensam i lägenhet med hiss.',
-    expectedNeeds: 'Hemtjänst morgon och kväll, trygghetslarm.',
-    assistiveAids: ['Rollator'],
-    estimatedReadyOn: null,
-  } satisfies commands.SendPlanningBasisInput);
+  await run(cast.ward, commands.sendPlanningBasis, SAMPLE_PLANNING_BASIS);
   const contactUnit = cast.primaryCare ?? cast.ward;
   await run(contactUnit, commands.appointFixedCareContact, {
     name: cast.primaryCare ? 'Distriktssköterska Maria Lund' : 'Sjuksköterska Ali Khan',
@@ -326,29 +312,7 @@ async function advance(
 
   await run(cast.ward, commands.discharge, {
     dischargedAt: now(),
-    information: {
-      destination: 'HOME',
-      destinationDetail: null,
-      medicationChanges: [
-        {
-          medication: 'Alvedon 500 mg',
-          change: 'STARTED',
-          details: '2 tabletter vid behov, högst 8 per dygn',
-        },
-      ],
-      followUpContacts: [
-        {
-          unitName: 'Vårdcentralen',
-          contactName: null,
-          phone: '08-123 100 01',
-          when: 'Inom två veckor',
-        },
-      ],
-      homeCareStartsOn: null,
-      assistiveAids: ['Rollator'],
-      warningSigns: 'Sök vård vid feber över 38,5 eller ökande smärta.',
-      summary: 'Opererad för höftfraktur. Återhämtning går bra.',
-    },
+    information: SAMPLE_DISCHARGE_INFORMATION,
   } satisfies commands.DischargeInput);
   if (stage === 4) return;
 
