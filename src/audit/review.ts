@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
 import { Prisma } from '../db/generated/prisma/client.js';
-import { addDays, stockholmInstant } from '../domain/calendar.js';
+import {
+  addDays,
+  startOfStockholmDay,
+  stockholmDate,
+  stockholmInstant,
+} from '../domain/calendar.js';
 import type { AccessActivity } from './access-recorder.js';
 import type { ChainedRow } from './hash-chain.js';
 import type { ReviewScope } from './review-access.js';
@@ -65,11 +70,21 @@ export interface SampleDefinition {
 const STOCKHOLM_DAY_START = Prisma.sql`(date_trunc('day', l.time AT TIME ZONE 'Europe/Stockholm') AT TIME ZONE 'Europe/Stockholm')`;
 const STOCKHOLM_DAY_END = Prisma.sql`((date_trunc('day', l.time AT TIME ZONE 'Europe/Stockholm') + interval '1 day') AT TIME ZONE 'Europe/Stockholm')`;
 
-/** Distinct patients of the row's user, organisation and Stockholm day. */
-const USER_PATIENTS_THAT_DAY = Prisma.sql`(
-  SELECT count(DISTINCT o.patient_id)::int FROM access_log o
-  WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
-    AND o.time >= ${STOCKHOLM_DAY_START} AND o.time < ${STOCKHOLM_DAY_END})`;
+/**
+ * Distinct patients of the row's user, organisation and Stockholm day, for the
+ * UNUSUAL_VOLUME filter. The filter's period, widened to whole Stockholm days, bounds it
+ * by constants too, so the planner prunes the months outside it.
+ */
+function userPatientsThatDay(filter: AccessLogFilter): Prisma.Sql {
+  const from = filter.from ? startOfStockholmDay(stockholmDate(filter.from)) : null;
+  const to = filter.to ? startOfStockholmDay(addDays(stockholmDate(filter.to), 1)) : null;
+  return Prisma.sql`(
+    SELECT count(DISTINCT o.patient_id)::int FROM access_log o
+    WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
+      AND o.time >= ${STOCKHOLM_DAY_START} AND o.time < ${STOCKHOLM_DAY_END}
+      ${from ? Prisma.sql`AND o.time >= ${from}` : Prisma.empty}
+      ${to ? Prisma.sql`AND o.time < ${to}` : Prisma.empty})`;
+}
 
 const COLUMNS = Prisma.sql`l.id::text AS "id", l.chain_position AS "chainPosition", l.time AS "time",
   l.activity::text AS "activity", l.outcome::text AS "outcome", l.user_hsa_id::text AS "userHsaId",
@@ -80,7 +95,51 @@ const COLUMNS = Prisma.sql`l.id::text AS "id", l.chain_position AS "chainPositio
   l.categories AS "categories", l.request_id AS "requestId", l.operation_name AS "operationName",
   l.emergency_access AS "emergencyAccess", l.protected_identity AS "protectedIdentity",
   l.not_a_party AS "notAParty", l.out_of_hours AS "outOfHours", l.prev_hash AS "prevHash",
-  l.hash AS "hash", ${USER_PATIENTS_THAT_DAY} AS "userPatientsThatDay"`;
+  l.hash AS "hash"`;
+
+type StoredEntry = Omit<AccessLogEntry, 'userPatientsThatDay'>;
+
+/**
+ * Attaches each row's volume count (distinct patients of its user in this organisation on
+ * its Stockholm day), counted once per user and day of the page, after the page is chosen.
+ * In the select list, the count made the planner expand its subquery over every month
+ * partition for each partition of the search, which cost more than the search itself at
+ * ten million rows. Days are cut in SQL: the Stockholm calendar in JS costs about 40 µs a
+ * day boundary, which at 100 rows a page was more than the whole query.
+ */
+async function withVolumes(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  rows: StoredEntry[],
+): Promise<AccessLogEntry[]> {
+  if (rows.length === 0) return [];
+  const times = rows.map((r) => r.time);
+  // Constant bounds let the planner leave out the months the page has no day in; two days
+  // either side cover any Stockholm day of the page, even the 25-hour one in October.
+  const first = times.reduce((t, d) => Math.min(t, d.getTime()), Infinity);
+  const last = times.reduce((t, d) => Math.max(t, d.getTime()), -Infinity);
+  const counts = await prisma.$queryRaw<{ patients: number }[]>`
+    WITH page AS (
+      SELECT r.n, r.u, date_trunc('day', r.t AT TIME ZONE 'Europe/Stockholm') AS day
+      FROM unnest(${rows.map((r) => r.userHsaId)}::text[], ${times}::timestamptz[])
+        WITH ORDINALITY AS r(u, t, n)
+    ), volume AS (
+      SELECT k.u, k.day, count(DISTINCT o.patient_id)::int AS patients
+      FROM (SELECT DISTINCT u, day FROM page) k
+      JOIN access_log o ON o.user_hsa_id = k.u
+        AND o.time >= k.day AT TIME ZONE 'Europe/Stockholm'
+        AND o.time < (k.day + interval '1 day') AT TIME ZONE 'Europe/Stockholm'
+      WHERE o.provider_hsa_id = ${scope.providerHsaId}
+        AND o.time >= ${new Date(first - TWO_DAYS_MS)} AND o.time < ${new Date(last + TWO_DAYS_MS)}
+      GROUP BY k.u, k.day
+    )
+    SELECT coalesce(v.patients, 0) AS patients
+    FROM page p LEFT JOIN volume v ON v.u = p.u AND v.day = p.day
+    ORDER BY p.n`;
+  return rows.map((row, i) => ({ ...row, userPatientsThatDay: counts[i]?.patients ?? 0 }));
+}
+
+const TWO_DAYS_MS = 2 * 86_400_000;
 
 /**
  * The seeded selection: the first 32 bits of sha256(seed:id) as a fraction of 2^32, under
@@ -114,7 +173,7 @@ function where(scope: ReviewScope, filter: AccessLogFilter, sample?: SampleDefin
         PROTECTED_IDENTITY: Prisma.sql`l.protected_identity`,
         NOT_A_PARTY: Prisma.sql`l.not_a_party`,
         OUT_OF_HOURS: Prisma.sql`l.out_of_hours`,
-        UNUSUAL_VOLUME: Prisma.sql`${USER_PATIENTS_THAT_DAY} > ${UNUSUAL_PATIENTS_PER_USER_AND_DAY}`,
+        UNUSUAL_VOLUME: Prisma.sql`${userPatientsThatDay(filter)} > ${UNUSUAL_PATIENTS_PER_USER_AND_DAY}`,
       }[flag],
     );
   }
@@ -138,12 +197,15 @@ export async function searchAccessLog(
   const seek = page.after
     ? Prisma.sql`AND (l.time, l.id) < (${page.after.time}, ${page.after.id}::uuid)`
     : Prisma.empty;
-  const rows = await prisma.$queryRaw<AccessLogEntry[]>`
+  const rows = await prisma.$queryRaw<StoredEntry[]>`
     SELECT ${COLUMNS} FROM access_log l
     WHERE ${where(scope, filter, sample)} ${seek}
     ORDER BY l.time DESC, l.id DESC
     LIMIT ${page.first + 1}`;
-  return { rows: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
+  return {
+    rows: await withVolumes(prisma, scope, rows.slice(0, page.first)),
+    hasNextPage: rows.length > page.first,
+  };
 }
 
 /** Oldest first, for a CSV export; null when more rows match than `limit`. */
@@ -153,12 +215,12 @@ export async function exportAccessLog(
   filter: AccessLogFilter,
   limit = EXPORT_ROW_LIMIT,
 ): Promise<AccessLogEntry[] | null> {
-  const rows = await prisma.$queryRaw<AccessLogEntry[]>`
+  const rows = await prisma.$queryRaw<StoredEntry[]>`
     SELECT ${COLUMNS} FROM access_log l
     WHERE ${where(scope, filter)}
     ORDER BY l.time, l.id
     LIMIT ${limit + 1}`;
-  return rows.length > limit ? null : rows;
+  return rows.length > limit ? null : withVolumes(prisma, scope, rows);
 }
 
 /** The Stockholm calendar month 'YYYY-MM' as instants [start, end). */

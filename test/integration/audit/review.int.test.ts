@@ -226,6 +226,26 @@ describe('search', () => {
     expect(ordinary.some((r) => r.unusualVolume)).toBe(false);
   });
 
+  it('gives every row of a mixed page the volume of its own user and Stockholm day', async () => {
+    const entries = await all(regionOfficer, OCTOBER);
+    expect(new Set(entries.map((r) => r.userHsaId)).size).toBeGreaterThan(1);
+    // Counted here row by row, independently of the page's batched count.
+    const { rows } = await server.owner.query<{ id: string; patients: number }>(
+      `SELECT l.id::text, (
+         SELECT count(DISTINCT o.patient_id)::int FROM access_log o
+         WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
+           AND (o.time AT TIME ZONE 'Europe/Stockholm')::date = (l.time AT TIME ZONE 'Europe/Stockholm')::date
+       ) AS patients
+       FROM access_log l WHERE l.id = ANY ($1::uuid[])`,
+      [entries.map((r) => r.id)],
+    );
+    const expected = new Map(rows.map((r) => [r.id, r.patients]));
+    expect(entries.map((r) => [r.id, r.userPatientsThatDay])).toEqual(
+      entries.map((r) => [r.id, expected.get(r.id)]),
+    );
+    expect(new Set(entries.map((r) => r.userPatientsThatDay)).size).toBeGreaterThan(1);
+  });
+
   it('answers bad input with stable codes', async () => {
     expect(
       await code(
