@@ -14,7 +14,11 @@ import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { createServices, type Services } from '../services.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
+import { runningRequests } from './running-requests.js';
 import { loadManifest, trustedDocuments } from './trusted-documents.js';
+
+/** How long a stopping server waits for handlers whose clients have gone (Apollo's drain waits as long). */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface RunningServer {
   url: string;
@@ -57,6 +61,8 @@ export async function startServer(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const httpServer = http.createServer(app);
+  const requests = runningRequests();
+  app.use(requests.middleware);
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -96,6 +102,7 @@ export async function startServer(
     logger,
     async close() {
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await requests.settled(SHUTDOWN_GRACE_MS);
       await db.close();
     },
   };

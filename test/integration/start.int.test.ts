@@ -1,14 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateSelfSignedCertificate } from '../../src/identity/certificates.js';
+import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js';
 
 /**
  * The README's first command: `npm start` with no DATABASE_URL starts an embedded
- * PostgreSQL, migrates, seeds the demo region and serves GraphQL. And a bad setting stops
- * the process with one clear line.
+ * PostgreSQL, migrates, seeds the demo region and serves GraphQL. A bad setting stops
+ * the process with one clear line, and SIGTERM lets the requests in flight finish.
  */
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -42,6 +45,38 @@ async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
   while (!predicate()) {
     if (Date.now() > until) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Settings a production start needs; Apollo Server, too, acts on signals in production. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'http://127.0.0.1:4999',
+  IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+async function federation(env: Record<string, string>, args: string[]): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/federation.ts', ...args], {
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`federation ${args.join(' ')} exited ${code}: ${output}`);
+}
+
+/** Returns once a query of the server waits on the lock `locker` holds. */
+async function untilWaitingOnLock(locker: pg.Client): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await locker.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0]!.n > 0) return;
+    if (Date.now() > until) throw new Error('no request came to wait on the lock');
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -103,6 +138,95 @@ describe('starting Brygga', () => {
       expect(await run.exited, run.output()).toBe(0);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets the requests in flight finish when SIGTERM arrives, then exits 0', {
+    timeout: 60_000,
+  }, async () => {
+    const name = `brygga_t_drain_${randomBytes(4).toString('hex')}`;
+    const databaseUrl = await createDatabaseFromTemplate(name);
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      const run = start({
+        ...PRODUCTION,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        SCHEDULER_ENABLED: 'false',
+      });
+      await waitFor(() => /Brygga is listening/.test(run.output()), 50_000);
+      const base = /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
+      // The request waits on a table lock, so it is surely in flight when the signal comes.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE identity_provider IN ACCESS EXCLUSIVE MODE');
+      const inFlight = fetch(`${base}/auth/saml/nobody/metadata`);
+      await untilWaitingOnLock(locker);
+      run.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(run.child.exitCode, run.output()).toBeNull();
+      await locker.query('COMMIT');
+      const response = await inFlight;
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe('No such identity provider.');
+      expect(await run.exited, run.output()).toBe(0);
+      expect(run.output()).not.toMatch(/Cannot use a pool|"level":"error"/);
+    } finally {
+      await locker.end();
+      await dropDatabase(name);
+    }
+  });
+
+  it('finishes a request its client gave up on before closing the database', {
+    timeout: 90_000,
+  }, async () => {
+    const name = `brygga_t_abandon_${randomBytes(4).toString('hex')}`;
+    const databaseUrl = await createDatabaseFromTemplate(name);
+    const dir = await mkdtemp(join(tmpdir(), 'brygga-abandon-'));
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      // An IdP to start a login at: the login looks it up, then stores its request.
+      const { certificatePem } = await generateSelfSignedCertificate('abandoned');
+      await writeFile(join(dir, 'idp.pem'), certificatePem);
+      await writeFile(
+        join(dir, 'rules.json'),
+        JSON.stringify({ roleRules: [], commissions: { profile: 'INERA' } }),
+      );
+      const env = { ...PRODUCTION, DATABASE_URL: databaseUrl };
+      await federation(env, ['rules', 'create', 'plain', '--file', join(dir, 'rules.json')]);
+      await federation(env, [
+        ...['idp', 'create', '--slug', 'kommun', '--name', 'Kommunen'],
+        ...['--entity-id', 'urn:kommun:idp', '--sso-url', 'https://idp.invalid/sso'],
+        ...['--cert', join(dir, 'idp.pem'), '--rule-set', 'plain'],
+      ]);
+      const run = start({ ...env, PORT: '0', LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false' });
+      await waitFor(() => /Brygga is listening/.test(run.output()), 50_000);
+      const base = /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE identity_provider IN ACCESS EXCLUSIVE MODE');
+      const client = new AbortController();
+      const abandoned = fetch(`${base}/auth/saml/kommun/login`, {
+        signal: client.signal,
+        redirect: 'manual',
+      }).catch(() => 'gave up');
+      await untilWaitingOnLock(locker);
+      client.abort();
+      expect(await abandoned).toBe('gave up');
+      run.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(run.child.exitCode, run.output()).toBeNull();
+      await locker.query('COMMIT');
+      expect(await run.exited, run.output()).toBe(0);
+      expect(run.output()).not.toMatch(/Cannot use a pool|not written|"level":"error"/);
+      // The login it started was stored: the handler ran to its end.
+      const stored = await locker.query('SELECT count(*)::int AS n FROM identity_saml_request');
+      expect(stored.rows[0].n).toBe(1);
+    } finally {
+      await locker.end();
+      await dropDatabase(name);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
