@@ -103,8 +103,7 @@ export async function loadRenderable(
     total: oreOf(invoice.totalAmount),
     lines: invoice.lines.map((l) => {
       const patient = l.case?.patient ?? null;
-      const hidden =
-        patient !== null && patient.protectedIdentity && !options.mayReadProtectedIdentity;
+      const hidden = patient?.protectedIdentity === true && !options.mayReadProtectedIdentity;
       return {
         patientId: l.case?.patientId ?? null,
         caseId: l.case?.id ?? null,
