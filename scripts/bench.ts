@@ -166,12 +166,13 @@ async function main(): Promise<void> {
           }
 
           if (only.has('e')) {
+            const count = Number(flags.logins);
             const logins = await prepareLogins(
               services,
               identityEnv.PUBLIC_URL,
-              Number(flags.logins),
+              count + settings.connections * scenarios.LOGIN_SPARES_PER_CONNECTION,
             );
-            brygga.login = await scenarios.login(server.url, logins, settings);
+            brygga.login = await scenarios.login(server.url, logins, count, settings);
             log(`(e) ${brygga.login.requestsPerSecond / 2} logins/s`);
           }
 

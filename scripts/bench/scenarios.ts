@@ -153,20 +153,30 @@ export function accessLog(url: string, token: string, fixtures: Fixtures, s: Run
  * A login: the IdP's signed response posted to the ACS (validated in every step, a
  * session opened), then the access token fetched with the session cookie, on the same
  * connection. Counts as two requests; logins per second is half the request rate.
+ *
+ * `logins` are measured. Each signed response is good for one login only, and autocannon
+ * sends a few requests past the amount it counts (one per busy connection at the end), so
+ * `bodies` must hold spares: LOGIN_SPARES_PER_CONNECTION per connection. A response posted
+ * twice would be refused as a replay and counted as a failed login.
  */
-export function login(url: string, bodies: string[], s: RunSettings) {
+export const LOGIN_SPARES_PER_CONNECTION = 2;
+
+export function login(url: string, bodies: string[], logins: number, s: RunSettings) {
+  if (bodies.length < logins + s.connections * LOGIN_SPARES_PER_CONNECTION) {
+    throw new RangeError('login: prepare a spare signed response for every connection');
+  }
   let i = 0;
   const SESSION = /(brygga_session=[^;]+)/;
   return load({
     url,
     connections: s.connections,
-    // Exactly the prepared logins: each signed response is good for one login only.
-    amount: bodies.length * 2,
+    amount: logins * 2,
     requests: [
       {
         path: '/auth/saml/bench/acs',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        next: () => ({ body: bodies[i++ % bodies.length]! }),
+        // Never a response twice; past the spares an empty post fails visibly.
+        next: () => ({ body: bodies[i++] ?? '' }),
         isError: (status, _body, headers, context) => {
           // autocannon keeps the header names as sent (Express: Set-Cookie).
           const name = Object.keys(headers).find((h) => h.toLowerCase() === 'set-cookie');
