@@ -95,14 +95,16 @@ async function main(): Promise<void> {
 
   // What is running, so a signal at any moment of start-up stops exactly that, in order:
   // requests and jobs first, the embedded database last.
+  // The server and the scheduler are kept as their starts, so a signal that comes while
+  // one is still starting waits for it and then stops it, before the database goes.
   let workers: Workers | null = null;
-  let server: RunningServer | null = null;
-  let scheduler: Scheduler | null = null;
+  let server: Promise<RunningServer> | null = null;
+  let scheduler: Promise<Scheduler> | null = null;
   let embedded: EmbeddedDatabase | null = null;
   const shutdown = orderedShutdown([
     ['API processes', async (signal) => workers?.stop(signal)],
-    ['server', async () => server?.close()],
-    ['scheduler', async () => scheduler?.stop()],
+    ['server', async () => (await started(server))?.close()],
+    ['scheduler', async () => (await started(scheduler))?.stop()],
     ['embedded database', async () => embedded?.stop()],
   ]);
 
@@ -135,27 +137,36 @@ async function main(): Promise<void> {
     return;
   }
 
-  const running = await startServer({ ...config, DATABASE_URL: databaseUrl });
-  server = running;
-  if (config.SCHEDULER_ENABLED) scheduler = await startJobs(config, databaseUrl, running);
+  server = startServer({ ...config, DATABASE_URL: databaseUrl });
+  const running = await server;
+  if (config.SCHEDULER_ENABLED) {
+    scheduler = startJobs(config, databaseUrl, running);
+    await scheduler;
+  }
 }
 
 /** An API process of the cluster: the HTTP server, and the scheduler in slot 0 only. */
 async function runWorker(config: Config): Promise<void> {
-  let server: RunningServer | null = null;
-  let scheduler: Scheduler | null = null;
+  let server: Promise<RunningServer> | null = null;
+  let scheduler: Promise<Scheduler> | null = null;
   const shutdown = orderedShutdown([
-    ['server', async () => server?.close()],
-    ['scheduler', async () => scheduler?.stop()],
+    ['server', async () => (await started(server))?.close()],
+    ['scheduler', async () => (await started(scheduler))?.stop()],
   ]);
   shutdown.listen();
   const databaseUrl = config.DATABASE_URL!;
-  const running = await startServer({ ...config, DATABASE_URL: databaseUrl });
-  server = running;
+  server = startServer({ ...config, DATABASE_URL: databaseUrl });
+  const running = await server;
   if (config.SCHEDULER_ENABLED && workerSlot() === 0) {
-    scheduler = await startJobs(config, databaseUrl, running);
+    scheduler = startJobs(config, databaseUrl, running);
+    await scheduler;
     say(`API process ${process.pid} runs the scheduler`);
   }
+}
+
+/** What a start produced, once it has finished; null if it never began or failed. */
+async function started<T>(start: Promise<T> | null): Promise<T | null> {
+  return start ? start.catch(() => null) : null;
 }
 
 /** graphile-worker migrates its own schema, so it connects as the owner, not brygga_app. */

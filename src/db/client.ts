@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { endPool } from './end-pool.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { instrumentPool } from './sql-statement-counter.js';
 
@@ -40,7 +41,7 @@ export function connectDatabase(
     pool,
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      await endPool(pool);
     },
   };
 }

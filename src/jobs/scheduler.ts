@@ -14,6 +14,7 @@ import { makeWorkerUtils, type Runner, run, runOnce, type TaskList } from 'graph
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
+import { endPool } from '../db/end-pool.js';
 import { previousMonth } from '../invoicing/month.js';
 import { RetentionError, runRetention } from '../retention/run.js';
 import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
@@ -112,7 +113,7 @@ export async function startScheduler(
       // A retention run in progress stops after its current batch and resumes on the next start.
       stopping = true;
       await runner.stop();
-      await ownerPool.end();
+      await endPool(ownerPool);
       await db.close();
     },
   };
