@@ -229,4 +229,28 @@ describe('starting Brygga', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('stops a scheduler that is still starting when SIGTERM arrives, then exits 0', {
+    timeout: 120_000,
+  }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'brygga-early-'));
+    try {
+      // Embedded: its database stops last, so a scheduler left starting would find its
+      // connections cut under it.
+      const run = start({
+        EMBEDDED_PG_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(57_000 + (process.pid % 1000)),
+        PORT: '0',
+        LOG_LEVEL: 'info',
+      });
+      // The scheduler starts after the server listens, and on a new database it first
+      // installs its own schema: the signal comes in the middle of that.
+      await waitFor(() => /Brygga is listening/.test(run.output()), 100_000);
+      run.child.kill('SIGTERM');
+      expect(await run.exited, run.output()).toBe(0);
+      expect(run.output()).not.toMatch(/ERROR|failed|Node\.js v|"level":"error"/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });
