@@ -70,6 +70,8 @@ async function federation(env: Record<string, string>, args: string[]): Promise<
 async function untilWaitingOnLock(locker: pg.Client): Promise<void> {
   const until = Date.now() + 10_000;
   for (;;) {
+    // Inside the locker's transaction the activity view is a snapshot unless cleared.
+    await locker.query('SELECT pg_stat_clear_snapshot()');
     const { rows } = await locker.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity
        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
@@ -234,22 +236,35 @@ describe('starting Brygga', () => {
     timeout: 120_000,
   }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'brygga-early-'));
+    const pgPort = String(57_000 + (process.pid % 1000));
+    const locker = new pg.Client({
+      connectionString: `postgresql://brygga:brygga-embedded@127.0.0.1:${pgPort}/brygga`,
+    });
+    locker.on('error', () => undefined);
     try {
-      // Embedded: its database stops last, so a scheduler left starting would find its
+      // Embedded: its database stops last, so a scheduler left starting would have its
       // connections cut under it.
       const run = start({
         EMBEDDED_PG_DIR: dataDir,
-        EMBEDDED_PG_PORT: String(57_000 + (process.pid % 1000)),
+        EMBEDDED_PG_PORT: pgPort,
         PORT: '0',
         LOG_LEVEL: 'info',
       });
-      // The scheduler starts after the server listens, and on a new database it first
-      // installs its own schema: the signal comes in the middle of that.
+      // The scheduler starts after the server listens. On a new database it first installs
+      // its own schema, then looks for an unfinished retention run: the lock holds it there.
       await waitFor(() => /Brygga is listening/.test(run.output()), 100_000);
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE retention_run IN ACCESS EXCLUSIVE MODE');
+      await untilWaitingOnLock(locker);
       run.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      // Released only now: a shutdown that waits for the scheduler's start lets it finish.
+      await locker.query('COMMIT').catch(() => undefined);
       expect(await run.exited, run.output()).toBe(0);
       expect(run.output()).not.toMatch(/ERROR|failed|Node\.js v|"level":"error"/);
     } finally {
+      await locker.end().catch(() => undefined);
       await rm(dataDir, { recursive: true, force: true });
     }
   });
