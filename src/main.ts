@@ -94,9 +94,9 @@ async function main(): Promise<void> {
   }
 
   // What is running, so a signal at any moment of start-up stops exactly that, in order:
-  // requests and jobs first, the embedded database last.
-  // The server and the scheduler are kept as their starts, so a signal that comes while
-  // one is still starting waits for it and then stops it, before the database goes.
+  // requests and jobs first, the embedded database last. The server and the scheduler are
+  // kept as their starts: a signal that comes while one is still starting waits for it,
+  // then stops it, before the database goes.
   let workers: Workers | null = null;
   let server: Promise<RunningServer> | null = null;
   let scheduler: Promise<Scheduler> | null = null;
@@ -139,6 +139,8 @@ async function main(): Promise<void> {
 
   server = startServer({ ...config, DATABASE_URL: databaseUrl });
   const running = await server;
+  // A signal came during the server's start: start nothing more, the shutdown is under way.
+  if (stopping) return;
   if (config.SCHEDULER_ENABLED) {
     scheduler = startJobs(config, databaseUrl, running);
     await scheduler;
@@ -157,6 +159,7 @@ async function runWorker(config: Config): Promise<void> {
   const databaseUrl = config.DATABASE_URL!;
   server = startServer({ ...config, DATABASE_URL: databaseUrl });
   const running = await server;
+  if (stopping) return;
   if (config.SCHEDULER_ENABLED && workerSlot() === 0) {
     scheduler = startJobs(config, databaseUrl, running);
     await scheduler;
