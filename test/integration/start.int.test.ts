@@ -268,4 +268,35 @@ describe('starting Brygga', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it("starts nothing more once SIGTERM came during the server's start", {
+    timeout: 60_000,
+  }, async () => {
+    const name = `brygga_t_starting_${randomBytes(4).toString('hex')}`;
+    const databaseUrl = await createDatabaseFromTemplate(name);
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    try {
+      // The server's start checks its token keys: the lock holds it there.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE identity_signing_key IN ACCESS EXCLUSIVE MODE');
+      const run = start({
+        ...PRODUCTION,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        SCHEDULER_ENABLED: 'true',
+      });
+      await untilWaitingOnLock(locker);
+      run.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      await locker.query('COMMIT');
+      expect(await run.exited, run.output()).toBe(0);
+      expect(run.output()).toContain('stopping (SIGTERM)');
+      expect(run.output()).not.toMatch(/Worker connected|ERROR|failed|"level":"error"/);
+    } finally {
+      await locker.end();
+      await dropDatabase(name);
+    }
+  });
 });
