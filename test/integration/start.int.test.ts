@@ -11,7 +11,9 @@ import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js
 /**
  * The README's first command: `npm start` with no DATABASE_URL starts an embedded
  * PostgreSQL, migrates, seeds the demo region and serves GraphQL. A bad setting stops
- * the process with one clear line, and SIGTERM lets the requests in flight finish.
+ * the process with one clear line. SIGTERM lets the requests in flight finish, also those
+ * whose client has gone, and stops what is still starting before the database goes;
+ * table locks hold a request or a start in place so each case is met for certain.
  */
 const children: ChildProcess[] = [];
 afterAll(() => {
