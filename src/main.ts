@@ -29,7 +29,7 @@ const say = (line: string) => process.stderr.write(`brygga: ${line}\n`);
  * Listeners stay for the whole shutdown: a second signal arriving meanwhile (seen while
  * the embedded database stops) must not cut the shutdown short with the default action.
  */
-function orderedShutdown(steps: [string, (signal: NodeJS.Signals) => Promise<unknown>][]) {
+function orderedShutdown(steps: ShutdownStep[]) {
   const stop = async (signal: NodeJS.Signals, failedAlready = false) => {
     say(`stopping (${signal})`);
     let failed = failedAlready;
@@ -86,25 +86,21 @@ async function main(): Promise<void> {
   if (isClusterWorker()) return runWorker(config);
 
   if (!youngGenerationConfigured()) {
-    process.stderr.write(
-      `brygga: started without ${YOUNG_GENERATION_FLAG}; V8's default young generation costs ` +
+    say(
+      `started without ${YOUNG_GENERATION_FLAG}; V8's default young generation costs ` +
         `about a sixth more CPU per request (start with npm start, or set ` +
-        `NODE_OPTIONS=${YOUNG_GENERATION_FLAG}=${YOUNG_GENERATION_MIB})\n`,
+        `NODE_OPTIONS=${YOUNG_GENERATION_FLAG}=${YOUNG_GENERATION_MIB})`,
     );
   }
 
   // What is running, so a signal at any moment of start-up stops exactly that, in order:
-  // requests and jobs first, the embedded database last. The server and the scheduler are
-  // kept as their starts: a signal that comes while one is still starting waits for it,
-  // then stops it, before the database goes.
+  // requests and jobs first, the embedded database last.
   let workers: Workers | null = null;
-  let server: Promise<RunningServer> | null = null;
-  let scheduler: Promise<Scheduler> | null = null;
   let embedded: EmbeddedDatabase | null = null;
+  const api = apiProcess();
   const shutdown = orderedShutdown([
     ['API processes', async (signal) => workers?.stop(signal)],
-    ['server', async () => (await started(server))?.close()],
-    ['scheduler', async () => (await started(scheduler))?.stop()],
+    ...api.steps,
     ['embedded database', async () => embedded?.stop()],
   ]);
 
@@ -137,34 +133,48 @@ async function main(): Promise<void> {
     return;
   }
 
-  server = startServer({ ...config, DATABASE_URL: databaseUrl });
-  const running = await server;
-  // A signal came during the server's start: start nothing more, the shutdown is under way.
-  if (stopping) return;
-  if (config.SCHEDULER_ENABLED) {
-    scheduler = startJobs(config, databaseUrl, running);
-    await scheduler;
-  }
+  await api.start(config, databaseUrl, config.SCHEDULER_ENABLED);
 }
 
 /** An API process of the cluster: the HTTP server, and the scheduler in slot 0 only. */
 async function runWorker(config: Config): Promise<void> {
-  let server: Promise<RunningServer> | null = null;
-  let scheduler: Promise<Scheduler> | null = null;
-  const shutdown = orderedShutdown([
-    ['server', async () => (await started(server))?.close()],
-    ['scheduler', async () => (await started(scheduler))?.stop()],
-  ]);
-  shutdown.listen();
-  const databaseUrl = config.DATABASE_URL!;
-  server = startServer({ ...config, DATABASE_URL: databaseUrl });
-  const running = await server;
-  if (stopping) return;
-  if (config.SCHEDULER_ENABLED && workerSlot() === 0) {
-    scheduler = startJobs(config, databaseUrl, running);
-    await scheduler;
+  const api = apiProcess();
+  orderedShutdown(api.steps).listen();
+  const withScheduler = config.SCHEDULER_ENABLED && workerSlot() === 0;
+  if (await api.start(config, config.DATABASE_URL!, withScheduler)) {
     say(`API process ${process.pid} runs the scheduler`);
   }
+}
+
+type ShutdownStep = [string, (signal: NodeJS.Signals) => Promise<unknown>];
+
+/**
+ * The HTTP server and, where it runs, the scheduler: started in that order, stopped in
+ * that order. Both are kept as their starts, so a signal that comes while one is still
+ * starting waits for it and then stops it, before the database goes; once a signal has
+ * come, nothing more starts.
+ */
+function apiProcess() {
+  let server: Promise<RunningServer> | null = null;
+  let scheduler: Promise<Scheduler> | null = null;
+  const steps: ShutdownStep[] = [
+    ['server', async () => (await started(server))?.close()],
+    ['scheduler', async () => (await started(scheduler))?.stop()],
+  ];
+  /** Resolves true when it started the scheduler. */
+  const start = async (
+    config: Config,
+    databaseUrl: string,
+    withScheduler: boolean,
+  ): Promise<boolean> => {
+    server = startServer({ ...config, DATABASE_URL: databaseUrl });
+    const running = await server;
+    if (stopping || !withScheduler) return false;
+    scheduler = startJobs(config, databaseUrl, running);
+    await scheduler;
+    return true;
+  };
+  return { steps, start };
 }
 
 /** What a start produced, once it has finished; null if it never began or failed. */
