@@ -106,15 +106,32 @@ export async function placeHold(
       'input.reference',
     );
   }
+  const held = await heldTarget(prisma, actor, input.target);
+  const hold = await prisma.legalHold.create({
+    data: {
+      ...held,
+      reason,
+      reference: input.reference,
+      placedForOrganizationId: actor.organizationId,
+      placedByHsaId: actor.hsaId,
+      placedByName: actor.name,
+    },
+    select: { id: true },
+  });
+  return hold.id;
+}
+
+/** What a hold is placed on, once found among the owner's own information. */
+async function heldTarget(
+  prisma: PrismaClient,
+  actor: RetentionActor,
+  target: HoldTarget,
+): Promise<
+  | { target: 'CASE'; caseId: string }
+  | { target: 'PATIENT'; patientId: string }
+  | { target: 'ORGANIZATION'; organizationId: string }
+> {
   const ownCase = { parties: { some: { unit: { organizationId: { in: actor.scope } } } } };
-  const base = {
-    reason,
-    reference: input.reference,
-    placedForOrganizationId: actor.organizationId,
-    placedByHsaId: actor.hsaId,
-    placedByName: actor.name,
-  };
-  const target = input.target;
   switch (target.kind) {
     case 'CASE': {
       const found = await prisma.case.findFirst({
@@ -127,12 +144,7 @@ export async function placeHold(
           'No case of your organisation has that id.',
           'input.caseId',
         );
-      return (
-        await prisma.legalHold.create({
-          data: { ...base, target: 'CASE', caseId: found.id },
-          select: { id: true },
-        })
-      ).id;
+      return { target: 'CASE', caseId: found.id };
     }
     case 'PATIENT':
     case 'PATIENT_BY_NUMBER': {
@@ -152,12 +164,7 @@ export async function placeHold(
           target.kind === 'PATIENT' ? 'input.patientId' : 'input.personalIdentityNumber',
         );
       }
-      return (
-        await prisma.legalHold.create({
-          data: { ...base, target: 'PATIENT', patientId: found.id },
-          select: { id: true },
-        })
-      ).id;
+      return { target: 'PATIENT', patientId: found.id };
     }
     case 'ORGANIZATION': {
       if (!actor.scope.includes(target.organizationId)) {
@@ -167,12 +174,7 @@ export async function placeHold(
           'input.organizationId',
         );
       }
-      return (
-        await prisma.legalHold.create({
-          data: { ...base, target: 'ORGANIZATION', organizationId: target.organizationId },
-          select: { id: true },
-        })
-      ).id;
+      return { target: 'ORGANIZATION', organizationId: target.organizationId };
     }
   }
 }
