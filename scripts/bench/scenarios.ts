@@ -32,6 +32,26 @@ export interface RunSettings {
 const json = (query: string, variables: Record<string, unknown>) =>
   JSON.stringify({ query, variables });
 
+/**
+ * A GraphQL POST to /graphql for the set duration on every connection; `body` gives each
+ * request's body (a constant one, or the next of a cycle).
+ */
+function postGraphql(
+  url: string,
+  s: RunSettings,
+  headers: Record<string, string>,
+  body: () => string,
+  overallRate?: number,
+) {
+  return load({
+    url,
+    connections: s.connections,
+    duration: s.duration,
+    ...(overallRate ? { overallRate } : {}),
+    requests: [{ path: '/graphql', headers, next: () => ({ body: body() }) }],
+  });
+}
+
 /** Cycles through a list, one element per request, across all connections. */
 function cycle<T>(items: readonly T[]): () => T {
   let i = 0;
@@ -40,29 +60,14 @@ function cycle<T>(items: readonly T[]): () => T {
 
 export function caseList(url: string, token: string, s: RunSettings, overallRate?: number) {
   const body = json(DOCUMENTS.caseList, { first: 50 });
-  return load({
-    url,
-    connections: s.connections,
-    duration: s.duration,
-    ...(overallRate ? { overallRate } : {}),
-    requests: [{ path: '/graphql', headers: authorized(token), next: () => ({ body }) }],
-  });
+  return postGraphql(url, s, authorized(token), () => body, overallRate);
 }
 
 export function caseDetail(url: string, token: string, fixtures: Fixtures, s: RunSettings) {
   const next = cycle(fixtures.detailCases);
-  return load({
-    url,
-    connections: s.connections,
-    duration: s.duration,
-    requests: [
-      {
-        path: '/graphql',
-        headers: authorized(token),
-        next: () => ({ body: json(DOCUMENTS.caseDetail, { id: caseGlobalId(next()) }) }),
-      },
-    ],
-  });
+  return postGraphql(url, s, authorized(token), () =>
+    json(DOCUMENTS.caseDetail, { id: caseGlobalId(next()) }),
+  );
 }
 
 /**
@@ -130,23 +135,12 @@ export function accessLog(url: string, token: string, fixtures: Fixtures, s: Run
   const next = cycle(fixtures.logPatients);
   const to = new Date();
   const from = new Date(to.getTime() - 365 * 86_400_000);
-  return load({
-    url,
-    connections: s.connections,
-    duration: s.duration,
-    requests: [
-      {
-        path: '/graphql',
-        headers: authorized(token),
-        next: () => ({
-          body: json(DOCUMENTS.accessLog, {
-            filter: { patientId: next(), from: from.toISOString(), to: to.toISOString() },
-            first: 100,
-          }),
-        }),
-      },
-    ],
-  });
+  return postGraphql(url, s, authorized(token), () =>
+    json(DOCUMENTS.accessLog, {
+      filter: { patientId: next(), from: from.toISOString(), to: to.toISOString() },
+      first: 100,
+    }),
+  );
 }
 
 /**
@@ -199,28 +193,12 @@ export function login(url: string, bodies: string[], logins: number, s: RunSetti
 
 export function pgCaseList(url: string, unitId: string, s: RunSettings) {
   const body = json(PG_CASE_LIST, { unitId, first: 50 });
-  return load({
-    url,
-    connections: s.connections,
-    duration: s.duration,
-    requests: [{ path: '/graphql', headers: plainJson, next: () => ({ body }) }],
-  });
+  return postGraphql(url, s, plainJson, () => body);
 }
 
 export function pgCaseDetail(url: string, fixtures: Fixtures, s: RunSettings) {
   const next = cycle(fixtures.detailCases);
-  return load({
-    url,
-    connections: s.connections,
-    duration: s.duration,
-    requests: [
-      {
-        path: '/graphql',
-        headers: plainJson,
-        next: () => ({ body: json(PG_CASE_DETAIL, { id: next() }) }),
-      },
-    ],
-  });
+  return postGraphql(url, s, plainJson, () => json(PG_CASE_DETAIL, { id: next() }));
 }
 
 const plainJson = { 'content-type': 'application/json' };
