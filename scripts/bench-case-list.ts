@@ -19,19 +19,15 @@
 // imported dynamically, after this line.
 process.env.NODE_ENV = 'production';
 
-const { randomUUID } = await import('node:crypto');
 const { default: autocannon } = await import('autocannon');
 const { print } = await import('graphql');
 const { default: pg } = await import('pg');
 const { readFileSync } = await import('node:fs');
-const { loadConfig } = await import('../src/config.js');
 const { migrate } = await import('../src/db/migrate.js');
 const { seedDemoRegion } = await import('../src/db/seed/demo-region.js');
-const { startServer } = await import('../src/http/app.js');
 const { CaseListNestedDocument } = await import('../test/generated/graphql.js');
-const { openTestSession } = await import('../test/support/idp/test-sessions.js');
 const { insertClosedCasesBulk } = await import('../test/support/retention-fixtures.js');
-const { principalFor } = await import('../test/support/server.js');
+const { startInProcessApi } = await import('./bench/in-process-api.js');
 
 const seconds = Number(process.argv[2] ?? 15);
 const connections = Number(process.argv[3] ?? 8);
@@ -88,23 +84,10 @@ try {
   }
   await owner.end();
 
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'error',
-    SCHEDULER_ENABLED: 'false',
-    IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    TRUSTED_DOCUMENTS: 'off',
+  const { server, token: mint } = await startInProcessApi(databaseUrl, SOCIAL_SOLNA, {
     DATABASE_POOL_SIZE: '16',
   });
-  const server = await startServer({ ...config, DATABASE_URL: databaseUrl });
-  const principal = {
-    ...principalFor(SOCIAL_SOLNA, ['SOCIAL_SERVICES_STAFF'], 'Bench'),
-    sessionId: randomUUID(),
-  };
-  await openTestSession(server.identity, server.db.prisma, principal);
-  const token = (await server.tokens.issueAccessToken({ ...principal })).token;
+  const token = await mint();
 
   const withPatient = print(CaseListNestedDocument);
   const withoutPatient = withPatient.replace(/\n\s+patient \{[^}]*\}/, '');

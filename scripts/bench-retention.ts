@@ -15,7 +15,6 @@
 process.env.NODE_ENV = 'production';
 
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { encodeGlobalID } from '@pothos/plugin-relay';
@@ -23,15 +22,12 @@ import autocannon from 'autocannon';
 import cliProgress from 'cli-progress';
 import { print } from 'graphql';
 import pg from 'pg';
-import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { seedDemoRegion } from '../src/db/seed/demo-region.js';
-import { startServer } from '../src/http/app.js';
 import type { RunReport } from '../src/retention/run.js';
 import { CaseByIdDocument } from '../test/generated/graphql.js';
-import { openTestSession } from '../test/support/idp/test-sessions.js';
 import { insertClosedCasesBulk } from '../test/support/retention-fixtures.js';
-import { principalFor } from '../test/support/server.js';
+import { startInProcessApi } from './bench/in-process-api.js';
 
 const cases = Number(process.argv[2] ?? 1_000_000);
 const batchSize = Number(process.argv[3] ?? 1000);
@@ -110,24 +106,10 @@ try {
       [SOCIAL_SOLNA],
     )
   ).rows[0]!.id;
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'error',
-    SCHEDULER_ENABLED: 'false',
-    IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    TRUSTED_DOCUMENTS: 'off',
-  });
-  const server = await startServer({ ...config, DATABASE_URL: databaseUrl });
-  const principal = {
-    ...principalFor(SOCIAL_SOLNA, ['SOCIAL_SERVICES_STAFF'], 'Bench'),
-    sessionId: randomUUID(),
-  };
-  await openTestSession(server.identity, server.db.prisma, principal);
+  const { server, token: freshToken } = await startInProcessApi(databaseUrl, SOCIAL_SOLNA);
   // A fresh access token per window: a purge outlasts a token's lifetime.
   const reads = async (duration: number) => {
-    const token = (await server.tokens.issueAccessToken({ ...principal })).token;
+    const token = await freshToken();
     return autocannon({
       url: `${server.url}/graphql`,
       method: 'POST',
