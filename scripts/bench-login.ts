@@ -13,13 +13,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { connectDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import { generateSelfSignedCertificate } from '../src/identity/certificates.js';
 import { createIdentityServices } from '../src/identity/index.js';
-import { spMetadataXml } from '../src/identity/saml/metadata.js';
-import { spEndpoints } from '../src/identity/saml/service-provider.js';
-import { INERA_RULES } from '../test/support/idp/harness.js';
-import { SamlifyIdp } from '../test/support/idp/samlify-idp.js';
-import { ineraNurse } from '../test/support/idp/users.js';
+import { signedLoginResponses } from './bench/fixtures.js';
 
 const { values } = parseArgs({ options: { logins: { type: 'string', default: '100' } } });
 const logins = Number(values.logins);
@@ -58,44 +53,8 @@ async function main(): Promise<void> {
       config: { NODE_ENV: 'test', PUBLIC_URL: publicUrl },
       log: () => undefined,
     });
-    const keys = await generateSelfSignedCertificate('bench IdP');
-    const idp = new SamlifyIdp(
-      'https://idp.bench/saml',
-      'https://idp.bench/sso',
-      keys.certificatePem,
-      keys.privateKeyPem,
-    );
-    const rules = await identity.ruleSets.create(
-      { name: 'bench', definition: INERA_RULES },
-      'bench',
-    );
-    await identity.idps.create(
-      {
-        slug: 'bench',
-        displayName: 'Bench IdP',
-        entityId: idp.entityId,
-        ssoUrl: idp.ssoUrl,
-        signingCertificates: [keys.certificatePem],
-        ruleSetId: rules.id,
-      },
-      'bench',
-    );
-    const endpoints = spEndpoints(publicUrl, 'bench');
-    const spMetadata = spMetadataXml(endpoints, await identity.spKeys.current(new Date()));
-
-    // Prepare every login first: our signed AuthnRequest and the IdP's signed response.
-    const prepared = [];
-    for (let i = 0; i < logins + 5; i++) {
-      const authorizeUrl = await identity.gateway.startLogin('bench', '/', null);
-      prepared.push(
-        await idp.respond({
-          authorizeUrl,
-          spMetadata,
-          acsUrl: endpoints.acsUrl,
-          user: ineraNurse(),
-        }),
-      );
-    }
+    // Every login prepared first: our signed AuthnRequest and the IdP's signed response.
+    const prepared = await signedLoginResponses(identity, db.prisma, publicUrl, logins + 5);
 
     const acs: number[] = [];
     const token: number[] = [];
@@ -104,7 +63,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const login = await identity.gateway.completeLogin(
         'bench',
-        { SAMLResponse: response.SAMLResponse, RelayState: '/' },
+        { SAMLResponse: response, RelayState: '/' },
         null,
       );
       const t1 = performance.now();

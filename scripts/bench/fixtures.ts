@@ -115,8 +115,7 @@ export async function tokenFor(
 }
 
 /**
- * Signed SAML responses, one per login, each answering an AuthnRequest the gateway
- * started (so InResponseTo, replay and request bookkeeping are all exercised), from a
+ * Login bodies for the ACS (SAMLResponse and RelayState, form-encoded), one per login, for a
  * bench IdP registered with the Inera rules. Responses are prepared before the run:
  * signing them is the IdP's work, not ours.
  */
@@ -125,7 +124,28 @@ export async function prepareLogins(
   publicUrl: string,
   count: number,
 ): Promise<string[]> {
-  const { identity } = services;
+  const responses = await signedLoginResponses(
+    services.identity,
+    services.db.prisma,
+    publicUrl,
+    count,
+  );
+  return responses.map((SAMLResponse) =>
+    new URLSearchParams({ SAMLResponse, RelayState: '/' }).toString(),
+  );
+}
+
+/**
+ * `count` SAML responses signed by a samlify IdP registered (or re-keyed) as the "bench"
+ * IdP with the Inera rules, for a nurse. Each answers an AuthnRequest the gateway started,
+ * so InResponseTo, replay and request bookkeeping are all exercised.
+ */
+export async function signedLoginResponses(
+  identity: IdentityServices,
+  prisma: Database['prisma'],
+  publicUrl: string,
+  count: number,
+): Promise<string[]> {
   const keys = await generateSelfSignedCertificate('bench IdP');
   const idp = new SamlifyIdp(
     'https://idp.bench/saml',
@@ -136,7 +156,7 @@ export async function prepareLogins(
   const slug = 'bench';
   const existing = await identity.idps.bySlug(slug);
   if (existing) {
-    await services.db.prisma.identityProvider.update({
+    await prisma.identityProvider.update({
       where: { id: existing.id },
       data: { signingCertificates: [keys.certificatePem] },
     });
@@ -158,7 +178,7 @@ export async function prepareLogins(
   }
   const endpoints = spEndpoints(publicUrl, slug);
   const spMetadata = spMetadataXml(endpoints, await identity.spKeys.current(new Date()));
-  const bodies: string[] = [];
+  const responses: string[] = [];
   for (let i = 0; i < count; i++) {
     const authorizeUrl = await identity.gateway.startLogin(slug, '/', null);
     const response = await idp.respond({
@@ -167,9 +187,7 @@ export async function prepareLogins(
       acsUrl: endpoints.acsUrl,
       user: ineraNurse(),
     });
-    bodies.push(
-      new URLSearchParams({ SAMLResponse: response.SAMLResponse, RelayState: '/' }).toString(),
-    );
+    responses.push(response.SAMLResponse);
   }
-  return bodies;
+  return responses;
 }
