@@ -50,6 +50,23 @@ async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
   }
 }
 
+/** Waits until the server listens and returns its base URL. */
+async function listening(run: ReturnType<typeof start>, ms = 50_000): Promise<string> {
+  await waitFor(() => /Brygga is listening/.test(run.output()), ms);
+  return /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
+}
+
+/** A data directory and a port of its own for an embedded PostgreSQL, and its owner's URL. */
+async function embeddedDatabase(name: string, portBase: number) {
+  const dataDir = await mkdtemp(join(tmpdir(), `brygga-${name}-`));
+  const pgPort = String(portBase + (process.pid % 1000));
+  return {
+    dataDir,
+    env: { EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: pgPort, PORT: '0', LOG_LEVEL: 'info' },
+    ownerUrl: `postgresql://brygga:brygga-embedded@127.0.0.1:${pgPort}/brygga`,
+  };
+}
+
 /** Settings a production start needs; Apollo Server, too, acts on signals in production. */
 const PRODUCTION = {
   NODE_ENV: 'production',
@@ -97,21 +114,14 @@ describe('starting Brygga', () => {
   it('runs on an embedded PostgreSQL with the demo region when DATABASE_URL is unset', {
     timeout: 120_000,
   }, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'brygga-embedded-'));
-    const pgPort = String(56_000 + (process.pid % 1000));
+    const embedded = await embeddedDatabase('embedded', 56_000);
     try {
-      const run = start({
-        EMBEDDED_PG_DIR: dataDir,
-        EMBEDDED_PG_PORT: pgPort,
-        PORT: '0',
-        LOG_LEVEL: 'info',
-      });
-      await waitFor(() => /Brygga is listening/.test(run.output()), 100_000);
+      const run = start(embedded.env);
+      const base = await listening(run, 100_000);
       expect(run.output()).not.toMatch(/started without --max-semi-space-size/);
-      const url = /"url":"(http:[^"]+)"/.exec(run.output())![1]!;
-      const health = await fetch(url.replace('/graphql', '/healthz'));
+      const health = await fetch(`${base}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok' });
-      const anonymous = await fetch(url, {
+      const anonymous = await fetch(`${base}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ cases { edges { node { id } } } }' }),
@@ -121,9 +131,7 @@ describe('starting Brygga', () => {
           .extensions.code,
       ).toBe('UNAUTHENTICATED');
 
-      const db = new pg.Client({
-        connectionString: `postgresql://brygga:brygga-embedded@127.0.0.1:${pgPort}/brygga`,
-      });
+      const db = new pg.Client({ connectionString: embedded.ownerUrl });
       await db.connect();
       const { rows } = await db.query<{ status: string; n: number }>(
         'SELECT status, count(*)::int AS n FROM "case" GROUP BY 1',
@@ -141,7 +149,7 @@ describe('starting Brygga', () => {
       run.child.kill('SIGTERM');
       expect(await run.exited, run.output()).toBe(0);
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(embedded.dataDir, { recursive: true, force: true });
     }
   });
 
@@ -160,8 +168,7 @@ describe('starting Brygga', () => {
         LOG_LEVEL: 'info',
         SCHEDULER_ENABLED: 'false',
       });
-      await waitFor(() => /Brygga is listening/.test(run.output()), 50_000);
-      const base = /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
+      const base = await listening(run);
       // The request waits on a table lock, so it is surely in flight when the signal comes.
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE identity_provider IN ACCESS EXCLUSIVE MODE');
@@ -206,8 +213,7 @@ describe('starting Brygga', () => {
         ...['--cert', join(dir, 'idp.pem'), '--rule-set', 'plain'],
       ]);
       const run = start({ ...env, PORT: '0', LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false' });
-      await waitFor(() => /Brygga is listening/.test(run.output()), 50_000);
-      const base = /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
+      const base = await listening(run);
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE identity_provider IN ACCESS EXCLUSIVE MODE');
       const client = new AbortController();
@@ -237,24 +243,16 @@ describe('starting Brygga', () => {
   it('stops a scheduler that is still starting when SIGTERM arrives, then exits 0', {
     timeout: 120_000,
   }, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'brygga-early-'));
-    const pgPort = String(57_000 + (process.pid % 1000));
-    const locker = new pg.Client({
-      connectionString: `postgresql://brygga:brygga-embedded@127.0.0.1:${pgPort}/brygga`,
-    });
+    const embedded = await embeddedDatabase('early', 57_000);
+    const locker = new pg.Client({ connectionString: embedded.ownerUrl });
     locker.on('error', () => undefined);
     try {
       // Embedded: its database stops last, so a scheduler left starting would have its
       // connections cut under it.
-      const run = start({
-        EMBEDDED_PG_DIR: dataDir,
-        EMBEDDED_PG_PORT: pgPort,
-        PORT: '0',
-        LOG_LEVEL: 'info',
-      });
+      const run = start(embedded.env);
       // The scheduler starts after the server listens. On a new database it first installs
       // its own schema, then looks for an unfinished retention run: the lock holds it there.
-      await waitFor(() => /Brygga is listening/.test(run.output()), 100_000);
+      await listening(run, 100_000);
       await locker.connect();
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE retention_run IN ACCESS EXCLUSIVE MODE');
@@ -267,7 +265,7 @@ describe('starting Brygga', () => {
       expect(run.output()).not.toMatch(/ERROR|failed|Node\.js v|"level":"error"/);
     } finally {
       await locker.end().catch(() => undefined);
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(embedded.dataDir, { recursive: true, force: true });
     }
   });
 
