@@ -14,11 +14,11 @@ export interface CasePageWindow {
  * cases in the database.
  *
  * The row rules are an OR of semi-joins (a current party of the acting unit or, for an
- * organisation-wide role, of its organisation; an emergency grant). PostgreSQL
- * cannot drive an OR of EXISTS from either index: it walks every case in page order and
- * tests each, so one page of a unit's list read the whole table (about 0.9 s of SQL at
- * 200,000 cases; now under a millisecond per way). Asked one way at a time, each semi-join is planned from its own index. So the
- * page is found in two steps:
+ * organisation-wide role, of its organisation; an emergency grant). PostgreSQL cannot
+ * drive an OR of EXISTS from either index: it walks every case in page order and tests
+ * each, so one page of a unit's list read the whole table (about 0.9 s of SQL at 200,000
+ * cases; now under a millisecond per way). Asked one way at a time, each semi-join is
+ * planned from its own index. So the page is found in two steps:
  *
  * 1. For each way in, the ids of its first `skip + |take|` cases in the page's order, from
  *    the page's cursor, with the caller's filters: at most that many rows each.
