@@ -11,7 +11,12 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
+          // test/browser: Chromium against the real server (test/support/browser.ts).
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/security/**/*.test.ts',
+            'test/browser/**/*.browser.test.ts',
+          ],
           // Each file gets its own database cloned from a template built once here, so files
           // run in parallel; two workers match this machine's two cores.
           globalSetup: ['test/support/global-setup.ts'],

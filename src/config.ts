@@ -45,6 +45,8 @@ const schema = z.object({
   WEB_CONCURRENCY: processes.optional(),
   /** Run the Postgres-backed scheduler (monthly invoicing, statistics) in this process. */
   SCHEDULER_ENABLED: boolean.default(true),
+  /** Serve the GraphQL IDE (/ide, and /graphql for browsers). Default: on except in production. */
+  GRAPHQL_IDE: boolean.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Trusted documents: off, allow (documentId or a full query), enforce (documentId or a listed query only). */
   TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'enforce']).default('allow'),

@@ -12,6 +12,7 @@ import {
 } from '../identity/index.js';
 import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { createServices, type Services } from '../services.js';
+import { createWebRoutes } from '../web/index.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { runningRequests } from './running-requests.js';
@@ -30,7 +31,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Composes the HTTP service: health, the identity gateway, GraphQL. */
+/** Composes the HTTP service: health, the pages for browsers, the identity gateway, GraphQL. */
 export async function startServer(
   config: Config & { DATABASE_URL: string },
 ): Promise<RunningServer> {
@@ -72,7 +73,8 @@ export async function startServer(
       res.status(503).json({ status: 'database unavailable' });
     }
   });
-  app.get('/', (_req, res) => res.redirect('/graphql'));
+  const web = createWebRoutes({ config, signInChoices: () => identity.idps.signInChoices() });
+  app.use(web.router);
   app.use(createIdentityRouter(identity.router));
   // In `allow` mode a missing manifest only means no document ids are known yet.
   const manifest =
@@ -82,6 +84,7 @@ export async function startServer(
       : new Map<string, string>();
   app.use(
     '/graphql',
+    web.graphqlPage,
     ...(config.EXPOSE_SQL_COUNT ? [sqlCountScope] : []),
     express.json({ limit: '256kb' }),
     trustedDocuments(config.TRUSTED_DOCUMENTS, manifest),

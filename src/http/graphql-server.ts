@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { RequestHandler } from 'express';
@@ -62,9 +61,9 @@ export async function createGraphQLServer(deps: {
     ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
     // We set no cache hints; the plugin would still wrap every field resolver.
     ApolloServerPluginCacheControlDisabled(),
-    production
-      ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-      : ApolloServerPluginLandingPageLocalDefault({ footer: false, embed: true }),
+    // Apollo's landing pages load Apollo Sandbox from a CDN; browsers get our own IDE,
+    // served from this process (src/web), before a request reaches Apollo.
+    ApolloServerPluginLandingPageDisabled(),
   ];
   // Audit hook: commits the request's access-log rows before any response leaves, or
   // replaces the response with ACCESS_LOG_UNAVAILABLE (fail closed).

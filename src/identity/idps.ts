@@ -88,6 +88,15 @@ export class IdentityProviders {
     private readonly fetchPolicy: MetadataFetchPolicy,
   ) {}
 
+  /** The enabled IdPs a person can sign in with, by name (the start page's buttons). */
+  async signInChoices(): Promise<{ slug: string; displayName: string; sloUrl: string | null }[]> {
+    return this.prisma.identityProvider.findMany({
+      where: { enabled: true },
+      select: { slug: true, displayName: true, sloUrl: true },
+      orderBy: { displayName: 'asc' },
+    });
+  }
+
   async bySlug(slug: string): Promise<IdentityProvider | null> {
     if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(slug)) return null;
     return this.prisma.identityProvider.findUnique({ where: { slug } });
