@@ -27,6 +27,11 @@ const schema = z.object({
     .optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_PG_PORT: port.default(54329),
+  /**
+   * The demo IdP (src/identity/demo-idp): on by default with the embedded database outside
+   * production; never in production.
+   */
+  DEMO_IDP: boolean.optional(),
   /** Seed the demo region when the database has no organisations yet. */
   SEED_DEMO: boolean.optional(),
   /** Role the API switches to on every connection; it may only do what migrations grant. */
@@ -71,8 +76,13 @@ const schema = z.object({
   IDENTITY_METADATA_ALLOW_HTTP_LOOPBACK: boolean.default(false),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'API_PROCESSES' | 'WEB_CONCURRENCY'> & {
+export type Config = Omit<
+  z.infer<typeof schema>,
+  'API_PROCESSES' | 'WEB_CONCURRENCY' | 'DEMO_IDP'
+> & {
   PUBLIC_URL: string;
+  /** Resolved: whether this process serves and federates the demo IdP. */
+  DEMO_IDP: boolean;
   /** Resolved: how many API processes to run (1: no cluster). */
   API_PROCESSES: number;
 };
@@ -93,13 +103,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: IDENTITY_KEY_ENCRYPTION_KEY: required in production',
     );
   }
+  const publicUrl =
+    config.PUBLIC_URL ??
+    `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+  checkPublicUrl(publicUrl, config.NODE_ENV);
+  const demoIdp = config.DEMO_IDP ?? (!config.DATABASE_URL && config.NODE_ENV !== 'production');
+  if (demoIdp && config.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'invalid configuration: DEMO_IDP: the demo IdP signs in anyone; it never runs with NODE_ENV=production',
+    );
+  }
   const { WEB_CONCURRENCY, ...rest } = config;
   const processCount = config.API_PROCESSES ?? WEB_CONCURRENCY ?? 1;
   return {
     ...rest,
     API_PROCESSES: processCount === 'auto' ? availableParallelism() : processCount,
-    PUBLIC_URL:
-      config.PUBLIC_URL ??
-      `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
+    PUBLIC_URL: publicUrl,
+    DEMO_IDP: demoIdp,
   };
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * The session cookie is Secure whenever PUBLIC_URL is https (src/identity/routes.ts). Plain
+ * http would send it in clear text, so it is allowed only on loopback outside production.
+ */
+function checkPublicUrl(publicUrl: string, nodeEnv: string): void {
+  const url = new URL(publicUrl);
+  if (url.protocol === 'https:') return;
+  if (url.protocol !== 'http:') {
+    throw new ConfigError('invalid configuration: PUBLIC_URL: must be an http(s) URL');
+  }
+  if (nodeEnv === 'production') {
+    throw new ConfigError('invalid configuration: PUBLIC_URL: must be https in production');
+  }
+  if (!LOOPBACK.test(url.hostname)) {
+    throw new ConfigError(
+      `invalid configuration: PUBLIC_URL: plain http only on loopback (127.0.0.1, localhost, [::1]); use https for ${url.hostname}`,
+    );
+  }
 }

@@ -125,9 +125,13 @@ async function main(): Promise<void> {
   }
 
   if (config.API_PROCESSES > 1) {
-    // The workers find the database the primary settled on, migrated and seeded.
-    workers = startWorkers(config.API_PROCESSES, { DATABASE_URL: databaseUrl }, say, (reason) =>
-      shutdown.fail(reason),
+    // The workers find the database the primary settled on, migrated and seeded; with
+    // DATABASE_URL set they would turn the demo IdP off, so its setting goes with it.
+    workers = startWorkers(
+      config.API_PROCESSES,
+      { DATABASE_URL: databaseUrl, DEMO_IDP: String(config.DEMO_IDP) },
+      say,
+      (reason) => shutdown.fail(reason),
     );
     await workers.ready;
     return;

@@ -5,6 +5,7 @@ import express from 'express';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { UnauthenticatedError } from '../graphql/errors.js';
+import { createDemoIdp } from '../identity/demo-idp/index.js';
 import {
   createIdentityRouter,
   createIdentityServices,
@@ -76,6 +77,7 @@ export async function startServer(
   const web = createWebRoutes({ config, signInChoices: () => identity.idps.signInChoices() });
   app.use(web.router);
   app.use(createIdentityRouter(identity.router));
+  if (config.DEMO_IDP) app.use(await createDemoIdp({ identity, prisma: db.prisma }));
   // In `allow` mode a missing manifest only means no document ids are known yet.
   const manifest =
     config.TRUSTED_DOCUMENTS === 'enforce' ||

@@ -188,7 +188,14 @@ export async function createIdentityServices(input: {
     events,
     replay,
     gateway,
-    router: { gateway, keys, sessionSeconds: settings.sessionSeconds, now, log },
+    router: {
+      gateway,
+      keys,
+      sessionSeconds: settings.sessionSeconds,
+      secureCookies: new URL(settings.publicUrl).protocol === 'https:',
+      now,
+      log,
+    },
     async authenticate(header) {
       if (header === undefined || header === null || header === '') return null;
       const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header);

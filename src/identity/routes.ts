@@ -22,12 +22,14 @@ export interface IdentityRouterDeps {
   gateway: Gateway;
   keys: KeyStore;
   sessionSeconds: number;
+  /** Secure cookies: PUBLIC_URL is https (plain http only on loopback in development, config.ts). */
+  secureCookies: boolean;
   now: () => Date;
   log: (entry: Record<string, unknown>) => void;
 }
 
-const cookieOptions = (maxAgeMs: number) =>
-  ({ httpOnly: true, secure: true, sameSite: 'strict', path: '/auth', maxAge: maxAgeMs }) as const;
+const cookieOptions = (secure: boolean, maxAgeMs: number) =>
+  ({ httpOnly: true, secure, sameSite: 'strict', path: '/auth', maxAge: maxAgeMs }) as const;
 
 function requestIdOf(req: Request): string {
   const header = req.get('x-request-id');
@@ -104,7 +106,11 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
         const body = (req.body ?? {}) as Record<string, unknown>;
         const result = await deps.gateway.completeLogin(req.params.idpId, body, requestId);
         res
-          .cookie(SESSION_COOKIE, result.cookie, cookieOptions(deps.sessionSeconds * 1000))
+          .cookie(
+            SESSION_COOKIE,
+            result.cookie,
+            cookieOptions(deps.secureCookies, deps.sessionSeconds * 1000),
+          )
           .set('Cache-Control', 'no-store')
           .redirect(303, result.redirectTo);
       } catch (error) {
@@ -179,15 +185,20 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
     }
     try {
       const issued = await deps.gateway.refresh(req.cookies?.[SESSION_COOKIE], requestIdOf(req));
-      res.cookie(SESSION_COOKIE, issued.cookie, cookieOptions(deps.sessionSeconds * 1000)).json({
-        accessToken: issued.accessToken,
-        tokenType: 'Bearer',
-        expiresAt: issued.expiresAt.toISOString(),
-        name: issued.principal.name,
-        roles: issued.principal.roles,
-        commissions: issued.principal.commissions,
-        actingCommission: issued.principal.actingCommission,
-      });
+      res
+        .cookie(
+          SESSION_COOKIE,
+          issued.cookie,
+          cookieOptions(deps.secureCookies, deps.sessionSeconds * 1000),
+        )
+        .json({
+          accessToken: issued.accessToken,
+          tokenType: 'Bearer',
+          expiresAt: issued.expiresAt.toISOString(),
+          roles: issued.principal.roles,
+          commissions: issued.principal.commissions,
+          actingCommission: issued.principal.actingCommission,
+        });
     } catch (error) {
       if (error instanceof RefreshRejected || error instanceof CommissionChoiceError) {
         res
