@@ -195,6 +195,7 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
           accessToken: issued.accessToken,
           tokenType: 'Bearer',
           expiresAt: issued.expiresAt.toISOString(),
+          name: issued.principal.name,
           roles: issued.principal.roles,
           commissions: issued.principal.commissions,
           actingCommission: issued.principal.actingCommission,
