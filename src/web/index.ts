@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type RequestHandler, Router } from 'express';
 import type { Config } from '../config.js';
+import { DEMO_IDP_SLUG } from '../identity/demo-idp/register.js';
 import { ideHandlers, wantsPage } from './ide.js';
 import { setPageSecurityHeaders } from './security-headers.js';
 import { startPage } from './start-page.js';
@@ -19,9 +20,6 @@ export interface WebDeps {
   distDir?: string;
   schemaFile?: string;
 }
-
-/** The demo IdP (development only) comes first on the start page. */
-export const DEMO_IDP_SLUG = 'demo';
 
 const fromRoot = (relative: string) => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
@@ -50,6 +48,7 @@ export function createWebRoutes(deps: WebDeps): WebRoutes {
   router.get('/', async (_req, res, next) => {
     try {
       const idps = await deps.signInChoices();
+      // The demo IdP (development only) comes first.
       const ordered = production
         ? idps
         : [

@@ -16,5 +16,12 @@ export default defineConfig({
     // No source maps in the served bundle: it stays small and the build fast.
     sourcemap: false,
     chunkSizeWarningLimit: 4096,
+    rolldownOptions: {
+      // React libraries mark modules "use client" for server components; a plain browser
+      // bundle has no use for the directive, and the warning would bury real ones.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
 });

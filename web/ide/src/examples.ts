@@ -29,6 +29,32 @@ query IdentityProviders {
   }
 }`;
 
+// The planning basis (planeringsunderlag) is medical information: without the patient's
+// consent a social worker sees that it was sent, not what it says.
+const EVENT_PAYLOADS = `# Each case's events with their content. Medical
+# content without the patient's consent is withheld:
+# see Redactions, beside the result.
+query CaseEventPayloads {
+  cases(first: 10) {
+    edges {
+      node {
+        reference
+        status
+        consent
+        events(first: 10) {
+          edges {
+            node {
+              type
+              occurredAt
+              payload
+            }
+          }
+        }
+      }
+    }
+  }
+}`;
+
 const thisMonth = () => new Date().toISOString().slice(0, 7);
 const yearAgo = () => {
   const date = new Date();
@@ -47,8 +73,8 @@ const BY_ROLE: Record<string, Example[]> = {
   WARD_STAFF: CARE,
   PRIMARY_CARE_STAFF: CARE,
   MUNICIPAL_HEALTH_CARE_STAFF: CARE,
-  // Medical fields of a case without consent come back null, listed under Redactions.
   SOCIAL_SERVICES_STAFF: [
+    { operation: 'CaseEventPayloads', document: EVENT_PAYLOADS },
     { operation: 'CaseListNested', variables: { first: 5 } },
     { operation: 'Cases', variables: { first: 10 } },
     { operation: 'SearchUnits', variables: { search: { text: 'Solna' }, first: 10 } },

@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * The front door in Chromium, against the real server with the demo IdP: the start page,
+ * a sign-in through the demo IdP's persona page (real SAML, through the ACS), a query in
+ * the IDE with its redactions, and sign-out. Every test asserts that no request left
+ * loopback and that no Content-Security-Policy violation was reported. The screenshots in
+ * docs/screenshots are taken here (1280×800).
+ */
+
+const SHOTS = 'docs/screenshots';
+const DEMO_BUTTON = 'Sign in with Demo IdP (development)';
+const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
+
+describe('the front door in a browser, offline', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  const bearerRequests: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTestServer({ DEMO_IDP: 'true' });
+    browser = await openBrowser();
+    browser.page.on('request', (request) => {
+      if (request.url().endsWith('/graphql') && request.method() === 'POST')
+        bearerRequests.push(request.headers().authorization ?? '');
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(() => {
+    expect(browser.nonLoopbackRequests).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
+  });
+
+  it('shows the start page with the sign-in buttons, the demo IdP first', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/`);
+    expect(await page.title()).toBe('Brygga');
+    const buttons = page.locator('main ul.sign-in a');
+    expect(await buttons.first().textContent()).toBe(DEMO_BUTTON);
+    for (const name of ['GraphQL IDE', 'The schema', 'Token signing keys'])
+      expect(await page.getByRole('link', { name }).count()).toBe(1);
+    // Keyboard: the first Tab reaches the skip link, the next ones the sign-in buttons.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Skip to content',
+    );
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(DEMO_BUTTON);
+    await page.screenshot({ path: `${SHOTS}/start-page.png` });
+  });
+
+  it('signs in as a social worker through the demo IdP and lands in the IDE', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: DEMO_BUTTON }).click();
+    await page.waitForURL(/\/demo-idp\//);
+    const persona = page.getByRole('button', { name: 'Social worker, Solna' });
+    await persona.waitFor();
+    await page.screenshot({ path: `${SHOTS}/demo-idp-personas.png` });
+    await persona.click();
+    await page.waitForURL(`${server.url}/ide`);
+    await page.getByTestId('signed-in-name').waitFor();
+    expect(await page.getByTestId('signed-in-roles').textContent()).toBe('SOCIAL_SERVICES_STAFF');
+    expect(await page.getByTestId('signed-in-unit').textContent()).toMatch(/SE\d{10}-/);
+    // The token lives in memory only.
+    const stored = await page.evaluate(() =>
+      JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]),
+    );
+    expect(stored).not.toMatch(JWT);
+  });
+
+  it('runs the example query and lists the withheld medical content with its reason', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
+    const panel = page.getByRole('complementary', { name: /Redactions/ });
+    await panel.locator('tbody tr').first().waitFor();
+    const rows = await panel.locator('tbody tr').allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => /payload/.test(row))).toBe(true);
+    expect(rows.some((row) => /MEDICAL.*CONSENT_REQUIRED/.test(row))).toBe(true);
+    const result = await page.locator('.graphiql-response').textContent();
+    expect(result).toContain('"reference"');
+    expect(bearerRequests.length).toBeGreaterThan(0);
+    expect(bearerRequests.every((header) => /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(header))).toBe(
+      true,
+    );
+    await page.screenshot({ path: `${SHOTS}/ide-result.png` });
+  });
+
+  it('signs out: the session ends and the IDE shows signed-out', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.pathname !== '/ide');
+    const refresh = await page.evaluate(async () => {
+      const response = await fetch('/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      return response.status;
+    });
+    expect(refresh).toBe(401);
+    await page.goto(`${server.url}/ide`);
+    await page.getByTestId('signed-out').waitFor();
+    expect(await page.getByTestId('signed-in-name').count()).toBe(0);
+    // The sign-in link returns here.
+    expect(await page.getByRole('link', { name: DEMO_BUTTON }).getAttribute('href')).toBe(
+      '/auth/saml/demo/login?returnTo=%2Fide',
+    );
+  });
+});
