@@ -47,7 +47,7 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 // One key and issuer for the API processes and for this process, which mints the tokens.
 const identityEnv = {
-  PUBLIC_URL: 'http://127.0.0.1:4999',
+  PUBLIC_URL: 'https://127.0.0.1:4999',
   IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   IDENTITY_ACCESS_TOKEN_SECONDS: '3600',
 };

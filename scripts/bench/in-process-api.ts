@@ -16,6 +16,7 @@ export async function startInProcessApi(
 ): Promise<{ server: RunningServer; token: () => Promise<string> }> {
   const config = loadConfig({
     NODE_ENV: 'production',
+    PUBLIC_URL: 'https://brygga.bench.example',
     PORT: '0',
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'error',

@@ -68,6 +68,11 @@ export class LoginFailure extends Error {
     readonly plainMessage: string,
     readonly reference: string,
     options?: { cause?: unknown },
+    /**
+     * Shown to the person for NO_ACCESS only: what their directory entry lacked, so the
+     * identity admin learns it from them (their own attributes and the rules they missed).
+     */
+    readonly explanation: readonly string[] = [],
   ) {
     super(`login failed: ${code}`, options);
   }
@@ -181,6 +186,7 @@ export class Gateway {
         throw new SamlRejection(
           'NO_ACCESS',
           `rule set version ${version}: ${outcome.mapping.denialReasons.join('; ')}`,
+          { explanation: outcome.mapping.denialReasons },
         );
       }
       const hsaId = outcome.principal.hsaId;
@@ -289,7 +295,13 @@ export class Gateway {
       .catch((auditError: unknown) =>
         this.deps.log({ msg: 'identity event not written', error: String(auditError) }),
       );
-    return new LoginFailure(rejection.code, PLAIN[rejection.code], reference, { cause: rejection });
+    return new LoginFailure(
+      rejection.code,
+      PLAIN[rejection.code],
+      reference,
+      { cause: rejection },
+      rejection.code === 'NO_ACCESS' ? rejection.explanation : [],
+    );
   }
 
   /** A principal and access token for a live session, with roles derived afresh. */

@@ -57,7 +57,7 @@ function sendLoginFailure(
     .status(status)
     .type('html')
     .set('Cache-Control', 'no-store')
-    .send(loginFailedPage(failure.plainMessage, failure.reference));
+    .send(loginFailedPage(failure.plainMessage, failure.reference, failure.explanation));
 }
 
 export function createIdentityRouter(deps: IdentityRouterDeps): Router {

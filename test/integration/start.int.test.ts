@@ -70,7 +70,7 @@ async function embeddedDatabase(name: string, portBase: number) {
 /** Settings a production start needs; Apollo Server, too, acts on signals in production. */
 const PRODUCTION = {
   NODE_ENV: 'production',
-  PUBLIC_URL: 'http://127.0.0.1:4999',
+  PUBLIC_URL: 'https://127.0.0.1:4999',
   IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
@@ -111,6 +111,23 @@ describe('starting Brygga', () => {
     ]);
   });
 
+  it('refuses, in one line, to run the demo IdP or plain http in production', async () => {
+    const production = {
+      ...PRODUCTION,
+      DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+    };
+    const demo = start({ ...production, DEMO_IDP: 'true' });
+    expect(await demo.exited).toBe(78);
+    expect(demo.output().trim().split('\n')).toEqual([
+      'brygga: invalid configuration: DEMO_IDP: the demo IdP signs in anyone; it never runs with NODE_ENV=production',
+    ]);
+    const http = start({ ...production, PUBLIC_URL: 'http://brygga.example' });
+    expect(await http.exited).toBe(78);
+    expect(http.output().trim().split('\n')).toEqual([
+      'brygga: invalid configuration: PUBLIC_URL: must be https in production',
+    ]);
+  });
+
   it('runs on an embedded PostgreSQL with the demo region when DATABASE_URL is unset', {
     timeout: 120_000,
   }, async () => {
@@ -145,6 +162,10 @@ describe('starting Brygga', () => {
         'READY_FOR_DISCHARGE',
       ]);
       expect(rows.reduce((sum, r) => sum + r.n, 0)).toBe(60);
+      // The demo IdP comes with the embedded default.
+      const metadata = await fetch(`${base}/demo-idp/metadata`);
+      expect(metadata.status).toBe(200);
+      expect(await metadata.text()).toContain('IDPSSODescriptor');
 
       run.child.kill('SIGTERM');
       expect(await run.exited, run.output()).toBe(0);

@@ -63,14 +63,18 @@ export interface DemoLoginSteps {
 export async function demoResponseFor(
   baseUrl: string,
   persona: PersonaKey,
-  returnTo = '/graphql',
+  options: { returnTo?: string; publicUrl?: string } = {},
 ): Promise<DemoLoginSteps> {
   const login = await fetch(
-    `${baseUrl}/auth/saml/demo/login?returnTo=${encodeURIComponent(returnTo)}`,
+    `${baseUrl}/auth/saml/demo/login?returnTo=${encodeURIComponent(options.returnTo ?? '/graphql')}`,
     { redirect: 'manual' },
   );
   if (login.status !== 302) throw new Error(`login answered ${login.status}`);
-  const idpPage = await fetch(login.headers.get('location')!);
+  // Behind a proxy the redirect names PUBLIC_URL; the test reaches the same server directly.
+  const location = login.headers.get('location')!;
+  const idpPage = await fetch(
+    options.publicUrl ? location.replace(options.publicUrl, baseUrl) : location,
+  );
   const personaPage = await idpPage.text();
   if (idpPage.status !== 200)
     throw new Error(`demo IdP answered ${idpPage.status}: ${personaPage}`);
@@ -84,6 +88,8 @@ export async function demoResponseFor(
   if (chosen.status !== 200) throw new Error(`persona POST answered ${chosen.status}: ${html}`);
   const responseForm = formsOf(html)[0];
   if (!responseForm) throw new Error('no response form');
+  if (options.publicUrl)
+    responseForm.action = responseForm.action.replace(options.publicUrl, baseUrl);
   return { personaPage, responseForm };
 }
 

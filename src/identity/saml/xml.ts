@@ -38,12 +38,16 @@ export type RejectionCode =
   | 'NO_ACCESS';
 
 export class SamlRejection extends Error {
+  /** For NO_ACCESS: what the rules missed, in plain words the person can pass on. */
+  readonly explanation: readonly string[];
+
   constructor(
     readonly code: RejectionCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; explanation?: readonly string[] },
   ) {
     super(message, options);
+    this.explanation = options?.explanation ?? [];
   }
 }
 

@@ -15,6 +15,7 @@ let manifest: Record<string, string>;
 beforeAll(async () => {
   server = await startTestServer({
     NODE_ENV: 'production',
+    PUBLIC_URL: 'https://brygga.test',
     IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     TRUSTED_DOCUMENTS: 'enforce',
     TRUSTED_DOCUMENTS_FILE: 'test/generated/persisted-documents.json',
@@ -62,6 +63,7 @@ describe('in production, whatever the document', () => {
   beforeAll(async () => {
     open = await startTestServer({
       NODE_ENV: 'production',
+      PUBLIC_URL: 'https://brygga.test',
       IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 4).toString('base64'),
       TRUSTED_DOCUMENTS: 'off',
     });

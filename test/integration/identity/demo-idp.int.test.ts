@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { startServer } from '../../../src/http/app.js';
 import { PERSONA_KEYS, PERSONAS } from '../../../src/identity/demo-idp/personas.js';
 import { SOC_SOLNA, SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
 import {
@@ -8,6 +10,7 @@ import {
   freePort,
   graphql,
   postToAcs,
+  sessionCookieOf,
 } from '../../support/demo-login.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
@@ -196,5 +199,68 @@ describe('the demo IdP', () => {
       `${baseUrl}/demo-idp/sso?SAMLRequest=${encodeURIComponent(url.searchParams.get('SAMLRequest')!)}`,
     );
     expect(unsigned.status).toBe(400);
+  });
+});
+
+describe('the session cookie', () => {
+  it('is not Secure on plain http at loopback, in development', async () => {
+    const { responseForm } = await demoResponseFor(baseUrl, 'ward-nurse');
+    const acs = await postToAcs(responseForm);
+    const cookie = acs.headers.getSetCookie().find((c) => c.startsWith('brygga_session='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\/auth/);
+    expect(cookie).not.toMatch(/Secure/);
+  });
+
+  it('is Secure, at the ACS and at every refresh, when PUBLIC_URL is https', async () => {
+    const publicUrl = 'https://brygga.test';
+    const https = await startTestServer({ DEMO_IDP: 'true', PUBLIC_URL: publicUrl });
+    try {
+      const { responseForm } = await demoResponseFor(https.url, 'ward-nurse', { publicUrl });
+      const acs = await postToAcs(responseForm);
+      expect(acs.status).toBe(303);
+      const cookie = acs.headers.getSetCookie().find((c) => c.startsWith('brygga_session='))!;
+      expect(cookie).toMatch(/; Secure/);
+      const refresh = await fetch(`${https.url}/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: sessionCookieOf(acs)! },
+        body: '{}',
+      });
+      expect(refresh.status).toBe(200);
+      expect(refresh.headers.getSetCookie()[0]).toMatch(/; Secure/);
+    } finally {
+      await https.close();
+    }
+  });
+});
+
+describe('a restart', () => {
+  it('keeps the demo IdP’s key and registration: nothing is re-imported', async () => {
+    const before = await server.owner.query(
+      `SELECT (SELECT public_key FROM identity_signing_key WHERE purpose = 'DEMO_IDP') AS cert,
+              (SELECT count(*)::int FROM identity_event WHERE actor = 'system:demo-idp') AS events`,
+    );
+    const again = await startServer({
+      ...loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        PUBLIC_URL: baseUrl,
+        DATABASE_URL: server.databaseUrl,
+        DEMO_IDP: 'true',
+        LOG_LEVEL: 'error',
+      }),
+      DATABASE_URL: server.databaseUrl,
+    });
+    try {
+      const after = await server.owner.query(
+        `SELECT (SELECT public_key FROM identity_signing_key WHERE purpose = 'DEMO_IDP') AS cert,
+                (SELECT count(*)::int FROM identity_event WHERE actor = 'system:demo-idp') AS events`,
+      );
+      expect(after.rows[0]).toEqual(before.rows[0]);
+      expect(before.rows[0].events).toBe(3);
+    } finally {
+      await again.close();
+    }
   });
 });
