@@ -142,6 +142,7 @@ describe('in development', () => {
 describe('in production', () => {
   const production = {
     NODE_ENV: 'production',
+    PUBLIC_URL: 'https://brygga.example',
     IDENTITY_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
 

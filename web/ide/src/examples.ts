@@ -31,11 +31,12 @@ query IdentityProviders {
 
 // The planning basis (planeringsunderlag) is medical information: without the patient's
 // consent a social worker sees that it was sent, not what it says.
-const EVENT_PAYLOADS = `# Each case's events with their content. Medical
-# content without the patient's consent is withheld:
-# see Redactions, beside the result.
-query CaseEventPayloads {
-  cases(first: 10) {
+const EVENT_PAYLOADS = `# Cases being planned and their
+# events. Medical content without
+# the patient's consent is withheld:
+# see Redactions, on the right.
+query CaseEventPayloads($statuses: [CaseStatus!]) {
+  cases(first: 10, filter: { statuses: $statuses }) {
     edges {
       node {
         reference
@@ -74,7 +75,11 @@ const BY_ROLE: Record<string, Example[]> = {
   PRIMARY_CARE_STAFF: CARE,
   MUNICIPAL_HEALTH_CARE_STAFF: CARE,
   SOCIAL_SERVICES_STAFF: [
-    { operation: 'CaseEventPayloads', document: EVENT_PAYLOADS },
+    {
+      operation: 'CaseEventPayloads',
+      document: EVENT_PAYLOADS,
+      variables: { statuses: ['PLANNING'] },
+    },
     { operation: 'CaseListNested', variables: { first: 5 } },
     { operation: 'Cases', variables: { first: 10 } },
     { operation: 'SearchUnits', variables: { search: { text: 'Solna' }, first: 10 } },
@@ -100,9 +105,10 @@ const BY_ROLE: Record<string, Example[]> = {
   ],
 };
 
-const SIGNED_OUT = `# Sign in (top right) to run operations
-# as a person of the demo region. Until
-# then, explore the schema (Docs, left).
+const SIGNED_OUT = `# Sign in (top right) to run
+# operations as a person of the
+# demo region. Until then, explore
+# the schema (Docs, on the left).
 query SearchUnits {
   units(search: { text: "Solna" }, first: 5) {
     edges {
@@ -116,10 +122,11 @@ query SearchUnits {
 }`;
 
 // A person the rules give no roles still gets a tab: running it shows the refusal.
-const NO_ROLES = `# You are signed in, but your identity
-# provider's rules gave you no roles, so
-# operations on patient data are refused.
-# Run this to see the answer.
+const NO_ROLES = `# You are signed in, but your
+# identity provider's rules gave
+# you no roles, so operations on
+# patient data are refused. Run
+# this to see the answer.
 query Cases {
   cases(first: 5) {
     edges {

@@ -43,7 +43,7 @@ function Ide() {
 
   if (state.kind === 'checking' || schema === undefined)
     return <p className="brygga-loading">Loading…</p>;
-  const roles = state.kind === 'signed-in' ? state.person.roles : null;
+  const tabs = examplesFor(state.kind === 'signed-in' ? state.person.roles : null);
   return (
     <div className="brygga-ide">
       <SessionBar
@@ -58,7 +58,9 @@ function Ide() {
             fetcher={fetcher}
             schema={schema}
             storage={storage}
-            defaultTabs={examplesFor(roles)}
+            defaultTabs={tabs}
+            // GraphiQL 4 opens the first tab with the `variables` prop, not the tab's own.
+            variables={tabs[0]?.variables}
             defaultEditorToolsVisibility="variables"
             isHeadersEditorEnabled={false}
           />

@@ -24,33 +24,27 @@ export function RedactionsPanel({ redactions }: { redactions: Redaction[] | null
       ) : redactions.length === 0 ? (
         <p>Nothing was withheld from the last result.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Category</th>
-              <th scope="col">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {redactions.map((redaction) => {
-              const path = redaction.path.join('.');
-              return (
-                <tr key={path}>
-                  <td>
+        <ul>
+          {redactions.map((redaction) => {
+            const path = redaction.path.join('.');
+            return (
+              <li key={path}>
+                <dl>
+                  <dt>Field</dt>
+                  <dd>
                     <code>{path}</code>
-                  </td>
-                  <td>{redaction.category}</td>
-                  <td>
-                    <code>{redaction.reason}</code>
-                    <br />
-                    {REASONS[redaction.reason] ?? ''}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                  </dd>
+                  <dt>Category</dt>
+                  <dd>{redaction.category}</dd>
+                  <dt>Reason</dt>
+                  <dd>
+                    <code>{redaction.reason}</code>: {REASONS[redaction.reason] ?? 'withheld'}
+                  </dd>
+                </dl>
+              </li>
+            );
+          })}
+        </ul>
       )}
     </aside>
   );
