@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { freePort } from '../support/demo-login.js';
@@ -16,6 +17,15 @@ const SHOTS = 'docs/screenshots';
 const DEMO_BUTTON = 'Sign in with Demo IdP (development)';
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
 
+/**
+ * Runs the open tab. GraphiQL loads its editor (CodeMirror) after the page renders, and a
+ * click before the editor holds the query runs nothing: wait for the query text first.
+ */
+async function runOpenTab(page: Page): Promise<void> {
+  await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'query' }).waitFor();
+  await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
+}
+
 describe('the front door in a browser, offline', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -29,6 +39,8 @@ describe('the front door in a browser, offline', () => {
       DEMO_IDP: 'true',
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // The shortest lifetime allowed, so the IDE's own refresh shows within the test.
+      IDENTITY_ACCESS_TOKEN_SECONDS: '30',
     });
     browser = await openBrowser();
     browser.page.on('request', (request) => {
@@ -82,7 +94,7 @@ describe('the front door in a browser, offline', () => {
 
   it('runs the example query and lists the withheld medical content with its reason', async () => {
     const { page } = browser;
-    await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
+    await runOpenTab(page);
     const panel = page.getByRole('complementary', { name: /Redactions/ });
     await panel.getByRole('listitem').first().waitFor();
     const rows = await panel.getByRole('listitem').allTextContents();
@@ -96,6 +108,25 @@ describe('the front door in a browser, offline', () => {
       true,
     );
     await page.screenshot({ path: `${SHOTS}/ide-result.png` });
+  });
+
+  it('refreshes the access token on its own before it expires, and sends the new one', async () => {
+    const { page } = browser;
+    const previous = bearerRequests.at(-1)!;
+    // Tokens live 30 s here; the IDE refreshes without any action on the page.
+    const refreshed = await page.waitForResponse((response) =>
+      response.url().endsWith('/auth/refresh'),
+    );
+    expect(refreshed.status()).toBe(200);
+    await runOpenTab(page);
+    await expect.poll(() => bearerRequests.at(-1)).not.toBe(previous);
+    await page
+      .getByRole('complementary', { name: /Redactions/ })
+      .getByRole('listitem')
+      .first()
+      .waitFor();
+    expect(await page.locator('.graphiql-response').textContent()).not.toContain('UNAUTHENTICATED');
+    expect(await page.getByTestId('signed-in-name').textContent()).toBe('Eva Strand');
   });
 
   it('signs out: the session ends and the IDE shows signed-out', async () => {
