@@ -7,7 +7,7 @@ import type { TestUser } from './users.js';
 
 /**
  * pysaml2 (Debian's python3-pysaml2, signing with xmlsec1) as a second, independent IdP,
- * driven through test/support/idp/pysaml2_idp.py. Install with test/support/idp/install.sh.
+ * driven through test/support/idp/pysaml2_idp.py. `npm test` installs it (scripts/test-prerequisites.sh).
  */
 
 const SCRIPT = new URL('./pysaml2_idp.py', import.meta.url).pathname;
