@@ -130,8 +130,10 @@ describe('in development', () => {
   });
 
   it('refuses an asset that is not in the build', async () => {
+    // A path that climbs out of the build directory is refused, never answered with the file.
     const response = await fetch(`${server.url}/ide/assets/..%2F..%2Fpackage.json`);
-    expect(response.status).toBe(404);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(await response.text()).not.toContain('"name": "brygga"');
     const unknown = await fetch(
       `${server.url}/ide/assets/nothing-${randomBytes(4).toString('hex')}.js`,
     );
