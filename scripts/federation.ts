@@ -3,6 +3,10 @@
  *
  *   npx tsx scripts/federation.ts <command> [options]
  *
+ *   bootstrap --metadata FILE|URL --admin-hsa-id HSA-ID --rules inera|municipality
+ *             [--slug S] [--name N] [--federation-cert FILE]
+ *             the first IdP of a deployment, with an example rule set (docs/federation) and a
+ *             rule that makes HSA-ID identity admin; everything after is done signed in
  *   idp list
  *   idp create --slug S --name N --entity-id E --sso-url U [--slo-url U] --cert FILE [--cert FILE]
  *              --rule-set NAME [--loa 3] [--skew 60] [--idp-initiated] [--metadata-url U]
@@ -31,6 +35,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/client.js';
+import { BootstrapError, bootstrapFederation } from '../src/identity/bootstrap.js';
 import { createIdentityServices, type IdentityConfig } from '../src/identity/index.js';
 import { evaluateMapping } from '../src/identity/mapping/evaluate.js';
 import { attributesForDryRun } from '../src/identity/saml/acs.js';
@@ -67,6 +72,8 @@ const { positionals, values } = parseArgs({
     since: { type: 'string' },
     type: { type: 'string' },
     limit: { type: 'string' },
+    metadata: { type: 'string' },
+    'admin-hsa-id': { type: 'string' },
   },
 });
 
@@ -102,6 +109,33 @@ async function main(): Promise<void> {
   const [area, command, subject] = positionals;
   try {
     switch (`${area} ${command ?? ''}`.trim()) {
+      case 'bootstrap': {
+        const metadata = need(values.metadata, '--metadata FILE|URL');
+        const result = await bootstrapFederation(
+          identity,
+          {
+            metadata: /^https?:\/\//.test(metadata)
+              ? { url: metadata }
+              : { xml: await readFile(metadata, 'utf8') },
+            adminHsaId: need(values['admin-hsa-id'], '--admin-hsa-id'),
+            rules: need(values.rules, '--rules inera|municipality'),
+            slug: values.slug,
+            displayName: values.name,
+            federationCertificates: await Promise.all(
+              (values['federation-cert'] ?? []).map((f) => readFile(f, 'utf8')),
+            ),
+          },
+          actor,
+        );
+        print({
+          idp: result.idp.slug,
+          entityId: result.idp.entityId,
+          ruleSet: result.ruleSet,
+          spMetadataUrl: result.spMetadataUrl,
+          loginUrl: result.loginUrl,
+        });
+        break;
+      }
       case 'idp list':
         print(
           (await db.prisma.identityProvider.findMany({ orderBy: { slug: 'asc' } })).map((i) => ({
@@ -303,6 +337,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`federation: ${(error as Error).message}\n`);
-  process.exit(error instanceof UsageError ? 2 : 1);
+  // One line, whatever the message (an XML parser's errors span several).
+  process.stderr.write(`federation: ${(error as Error).message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(error instanceof UsageError || error instanceof BootstrapError ? 2 : 1);
 });

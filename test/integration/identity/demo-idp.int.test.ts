@@ -125,6 +125,28 @@ describe('the demo IdP', () => {
     expect(cases.data?.cases.edges ?? []).toEqual([]);
   });
 
+  it('gives every care persona seeded cases of their own unit to work on', async () => {
+    for (const key of [
+      'ward-physician',
+      'primary-care-physician',
+      'social-worker-stockholm',
+      'municipal-nurse',
+    ] as const) {
+      const persona = PERSONAS.find((p) => p.key === key)!;
+      const login = await demoLogin(baseUrl, key);
+      expect(login.actingCommission?.unitHsaId, key).toBe(persona.commission.unitHsaId);
+      const result = await graphql(baseUrl, login.accessToken, CASES);
+      const cases = result.data.cases.edges.map((e: any) => e.node);
+      expect(cases.length, key).toBeGreaterThan(0);
+      for (const c of cases) {
+        expect(
+          c.parties.map((p: any) => p.unit.hsaId),
+          key,
+        ).toContain(persona.commission.unitHsaId);
+      }
+    }
+  });
+
   it('signs in the identity admin, who sees the demo logins among the identity events', async () => {
     const nurse = PERSONAS.find((p) => p.key === 'ward-nurse')!;
     await demoLogin(baseUrl, 'ward-nurse');
