@@ -166,7 +166,7 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
         days: 0,
         dates: [],
         pricePerDay: oreOf(a.pricePerDay),
-        amount: oreOf(a.amount),
+        amount: a.amountInOre,
         eventIds: stays.filter((s) => caseIds.has(s.caseId)).flatMap((s) => [...s.eventIds]),
       });
     }

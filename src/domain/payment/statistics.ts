@@ -221,10 +221,7 @@ function municipalitySeries(
         continue;
       }
       counters.paymentDays.add(assessment.value.settlementMonth, assessment.value.excessDays);
-      counters.paymentOre.add(
-        assessment.value.settlementMonth,
-        Math.round(assessment.value.amount * 100),
-      );
+      counters.paymentOre.add(assessment.value.settlementMonth, assessment.value.amountInOre);
     }
   }
 
