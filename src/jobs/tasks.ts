@@ -74,7 +74,11 @@ export async function monthlyInvoicing(
   const runId = await startRun(context.prisma, 'monthly-invoicing', month, context.startedBy);
   try {
     const report = await new InvoiceService(context.prisma, context.now).draftMonth(month);
-    const statistics = await computeStatistics(context.prisma, { from: month, to: month });
+    const statistics = await computeStatistics(context.prisma, {
+      from: month,
+      to: month,
+      asOf: context.now(),
+    });
     const snapshots = await snapshotMonth(context.prisma, month, statistics, runId);
     const service = new InvoiceService(context.prisma, context.now);
     const regions = [

@@ -22,6 +22,7 @@ import {
 } from '../../generated/graphql.js';
 import {
   globalId,
+  HUDDINGE,
   RINKEBY_KISTA,
   SOC_SODERMALM,
   SODERMALM,
@@ -393,5 +394,32 @@ describe('the monthly job', () => {
     expect(rows[0]!.warnings).toEqual([
       expect.stringContaining('2026-03 invoice basis for Solna stad differs from the event list'),
     ]);
+  });
+});
+
+describe('the share of admission notices within 24 h', () => {
+  it('counts a case without a notice as late, and says so in the indicator', async () => {
+    // Huddinge, May 2026: one notice after 2 h, one case never notified: 1 of 2 in time.
+    await insertCase(server.owner, {
+      homeOrganizationId: org.get(HUDDINGE)!,
+      reference: 'BR-NOTICE-1',
+      admittedAt: at('2026-05-04', '08:00'),
+      events: [{ type: 'ADMISSION_NOTICE_SENT', at: at('2026-05-04', '10:00') }],
+    });
+    await insertCase(server.owner, {
+      homeOrganizationId: org.get(HUDDINGE)!,
+      reference: 'BR-NOTICE-2',
+      admittedAt: at('2026-05-05', '08:00'),
+      events: [{ type: 'READY_FOR_DISCHARGE_NOTIFIED', at: at('2026-05-07', '10:00') }],
+    });
+    const stats = await finance.request(PaymentStatisticsDocument, {
+      input: { from: '2026-05', to: '2026-05', municipalityId: orgId(HUDDINGE) },
+    });
+    if (stats.paymentStatistics.__typename !== 'PaymentStatisticsSuccess') throw new Error();
+    const series = stats.paymentStatistics.data.series.find(
+      (s) => s.indicator === 'admissionNoticeWithin24hShare',
+    )!;
+    expect(series.points[0]!.value).toBe(0.5);
+    expect(series.label).toContain('cases without a notice count as late');
   });
 });
