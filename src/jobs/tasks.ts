@@ -87,12 +87,20 @@ export async function monthlyInvoicing(
       ),
     ];
     const stale: StaleInvoice[] = [];
+    // A sent month whose basis cannot be computed now cannot be checked either: say so.
+    const unchecked: string[] = [];
     for (const regionId of regions) {
       const found = await service.staleInvoices(regionId, {
         from: addMonths(month, -LOOK_BACK_MONTHS),
         to: month,
       });
       stale.push(...found.stale);
+      unchecked.push(
+        ...found.failed.map(
+          (f) =>
+            `a sent invoice basis for ${f.municipalityId} could not be checked against the event list: [${f.code}] ${f.message}`,
+        ),
+      );
     }
     const names = new Map(
       (
@@ -120,9 +128,10 @@ export async function monthlyInvoicing(
         difference: decimalOf(s.supportedAmount - s.invoicedAmount),
       })),
     };
-    const warnings = stale.map((s) =>
-      staleWarning(s, names.get(s.municipalityId) ?? s.municipalityId),
-    );
+    const warnings = [
+      ...stale.map((s) => staleWarning(s, names.get(s.municipalityId) ?? s.municipalityId)),
+      ...unchecked,
+    ];
     await finishRun(context.prisma, runId, { summary: { ...summary }, warnings });
     return { summary, warnings };
   } catch (error) {

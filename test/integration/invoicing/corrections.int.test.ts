@@ -397,6 +397,36 @@ describe('the monthly job', () => {
   });
 });
 
+describe('the monthly job, when a sent month cannot be computed now', () => {
+  it('warns that the month could not be checked instead of calling it current', async () => {
+    // A Solna case of March whose ready notice is before its admission: March's basis
+    // cannot be computed, so the sent March cannot be compared with the event list.
+    await insertCase(server.owner, {
+      homeOrganizationId: org.get(SOLNA)!,
+      reference: 'BR-CORR-BROKEN',
+      admittedAt: at('2026-03-12', '08:00'),
+      events: [
+        { type: 'ADMISSION_NOTICE_SENT', at: at('2026-03-12', '09:00') },
+        { type: 'READY_FOR_DISCHARGE_NOTIFIED', at: at('2026-03-11', '10:00') },
+      ],
+    });
+    await runJobNow(
+      { DATABASE_URL: server.databaseUrl, DATABASE_APP_ROLE: 'brygga_app', LOG_LEVEL: 'error' },
+      'monthly-invoicing',
+      { month: '2026-05' },
+    );
+    const { rows } = await server.owner.query<{ status: string; warnings: string[] }>(
+      `SELECT status, warnings FROM job_run WHERE job = 'monthly-invoicing' AND run_key = '2026-05'`,
+    );
+    expect(rows[0]!.status).toBe('SUCCEEDED');
+    expect(rows[0]!.warnings).toEqual([
+      expect.stringMatching(
+        /could not be checked against the event list: \[EVENTS_OUT_OF_ORDER\] .*BR-CORR-BROKEN/,
+      ),
+    ]);
+  });
+});
+
 describe('the share of admission notices within 24 h', () => {
   it('counts a case without a notice as late, and says so in the indicator', async () => {
     // Huddinge, May 2026: one notice after 2 h, one case never notified: 1 of 2 in time.
