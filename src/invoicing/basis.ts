@@ -26,7 +26,11 @@ import {
 } from '../domain/payment/agreement.js';
 import { assessAverageModel, type ClosedStay, closedStay } from '../domain/payment/average.js';
 import type { PaymentError } from '../domain/payment/errors.js';
-import { paymentResponsibilityDays } from '../domain/payment/responsibility.js';
+import {
+  type PaymentDay,
+  paymentResponsibilityDays,
+  type UnpaidDay,
+} from '../domain/payment/responsibility.js';
 import { InvoicingError } from './errors.js';
 import type { LoadedCase } from './load.js';
 import type { Ore } from './money.js';
@@ -52,8 +56,19 @@ export interface BasisInput {
   agreements: readonly PaymentAgreement[];
 }
 
+/** What the event list supports for one case in the month, day by day. */
+export interface CaseMonth {
+  case: LoadedCase;
+  /** The paid days in the month, in date order. */
+  days: PaymentDay[];
+  /** The days of the stay in the month that are not paid, and why. */
+  unpaidDays: UnpaidDay[];
+}
+
 export interface InvoiceBasis {
   lines: BasisLine[];
+  /** Per case, the days behind the lines (corrections compare these day by day). */
+  cases: CaseMonth[];
   /** The agreement valid on the month's first day, if any. */
   agreementId: string | null;
 }
@@ -69,7 +84,7 @@ function fail(problems: PaymentError[]): never {
   throw new InvoicingError(first.code, message);
 }
 
-function dateSpan(dates: readonly IsoDate[]): string {
+export function dateSpan(dates: readonly IsoDate[]): string {
   const first = dates[0];
   const last = dates.at(-1);
   if (first === undefined || last === undefined) return '';
@@ -104,6 +119,7 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
     (c) => c.regionId === input.regionId && c.municipalityId === input.municipalityId,
   );
   const lines: BasisLine[] = [];
+  const caseMonths: CaseMonth[] = [];
   const stays: ClosedStay[] = [];
   for (const c of cases) {
     const stay = closedStay(c);
@@ -117,32 +133,23 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
       });
       continue;
     }
-    const groups = new Map<string, typeof result.value.days>();
-    for (const day of result.value.days) {
-      if (monthOf(day.date) !== input.month) continue;
-      const key = `${day.agreementId}|${day.pricePerDay}`;
-      groups.set(key, [...(groups.get(key) ?? []), day]);
-    }
-    for (const days of groups.values()) {
-      const first = days[0]!;
-      const price = oreOf(first.pricePerDay);
-      const dates = days.map((d) => d.date);
-      const eventIds = [...new Set(days.flatMap((d) => d.eventIds))];
-      lines.push({
-        caseId: c.caseId,
-        // The stored line names the case, never the patient: lines are kept for accounting
-        // long after the case, and a protected identity must not end up in them.
-        description:
-          `${c.reference}: ${days.length} day${days.length === 1 ? '' : 's'} ` +
-          `${dateSpan(dates)}, ${names.get(first.agreementId) ?? first.agreementId}; ` +
-          `from ${first.reason}`,
-        days: days.length,
-        dates,
-        pricePerDay: price,
-        amount: price * days.length,
-        eventIds,
-      });
-    }
+    const days = result.value.days.filter((day) => monthOf(day.date) === input.month);
+    caseMonths.push({
+      case: c,
+      days,
+      unpaidDays: result.value.unpaidDays.filter((day) => monthOf(day.date) === input.month),
+    });
+    lines.push(
+      ...caseLines(
+        c.caseId,
+        days,
+        (first, count, dates) =>
+          // The stored line names the case, never the patient: lines are kept for accounting
+          // long after the case, and a protected identity must not end up in them.
+          `${c.reference}: ${daysText(count)} ${dateSpan(dates)}, ` +
+          `${names.get(first.agreementId) ?? first.agreementId}; from ${first.reason}`,
+      ),
+    );
   }
 
   // Average agreements: the month assessed this month, or last month's settled now.
@@ -166,7 +173,7 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
         days: 0,
         dates: [],
         pricePerDay: oreOf(a.pricePerDay),
-        amount: oreOf(a.amount),
+        amount: a.amountInOre,
         eventIds: stays.filter((s) => caseIds.has(s.caseId)).flatMap((s) => [...s.eventIds]),
       });
     }
@@ -174,5 +181,39 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
 
   if (problems.length > 0) fail(problems);
   const inForce = agreementFor(agreements, parties, monthStart);
-  return { lines, agreementId: inForce.ok ? inForce.value.id : null };
+  return { lines, cases: caseMonths, agreementId: inForce.ok ? inForce.value.id : null };
+}
+
+export function daysText(count: number): string {
+  return `${count} day${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Charge lines of one case: its days grouped by agreement and price (a price change at New
+ * Year, or a new agreement mid-month, makes two lines), in date order.
+ */
+export function caseLines(
+  caseId: string,
+  days: readonly PaymentDay[],
+  describe: (first: PaymentDay, count: number, dates: IsoDate[]) => string,
+): BasisLine[] {
+  const groups = new Map<string, PaymentDay[]>();
+  for (const day of days) {
+    const key = `${day.agreementId}|${day.pricePerDay}`;
+    groups.set(key, [...(groups.get(key) ?? []), day]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    const price = oreOf(first.pricePerDay);
+    const dates = group.map((d) => d.date);
+    return {
+      caseId,
+      description: describe(first, group.length, dates),
+      days: group.length,
+      dates,
+      pricePerDay: price,
+      amount: price * group.length,
+      eventIds: [...new Set(group.flatMap((d) => d.eventIds))],
+    };
+  });
 }

@@ -7,7 +7,14 @@
 import type { PrismaClient } from '../db/client.js';
 import type { InvoiceStatus } from '../db/generated/prisma/client.js';
 import { addMonths, type YearMonth } from '../domain/calendar.js';
-import { invoiceBasis } from './basis.js';
+import { type InvoiceBasis, invoiceBasis } from './basis.js';
+import type { CorrectionLine } from './correction.js';
+import {
+  type CorrectionOutcome,
+  loadMonthLedger,
+  pendingCorrection,
+  writeCorrection,
+} from './correction-writer.js';
 import { InvoicingError } from './errors.js';
 import {
   appendCredit,
@@ -26,6 +33,23 @@ export interface DraftRequest {
   regionId: string;
   municipalityId: string;
   month: YearMonth;
+}
+
+/** A sent month whose invoices no longer agree with the event list. */
+export interface StaleInvoice {
+  regionId: string;
+  municipalityId: string;
+  month: YearMonth;
+  /** The month's last invoice that is not a draft (the original or a correction). */
+  invoiceId: string;
+  /** A correction of the month still in draft, if one has been started. */
+  draftCorrectionId: string | null;
+  /** Öre: what the month's approved and sent invoices charge net … */
+  invoicedAmount: number;
+  /** … and what the event list supports now. */
+  supportedAmount: number;
+  /** The lines a correction invoice would carry. */
+  lines: CorrectionLine[];
 }
 
 export interface MonthlyDraftReport {
@@ -77,15 +101,7 @@ export class InvoiceService {
    */
   async draft(request: DraftRequest): Promise<WriteOutcome> {
     await this.checkParties(request.regionId, request.municipalityId);
-    const until = untilFor(request.month, this.now());
-    const agreements = await loadAgreements(this.prisma, [request.regionId]);
-    const cases = await loadCases(this.prisma, {
-      municipalityIds: [request.municipalityId],
-      regionId: request.regionId,
-      from: lookBackFrom(request.month),
-      until,
-    });
-    const basis = invoiceBasis({ ...request, until, cases, agreements });
+    const basis = await this.basis(request);
     return this.prisma.$transaction((tx) =>
       writeDraft(
         tx,
@@ -100,6 +116,107 @@ export class InvoiceService {
         'the days changed when the basis was drafted again',
       ),
     );
+  }
+
+  /** What the event list supports for the month now, line by line and day by day. */
+  private async basis(request: DraftRequest): Promise<InvoiceBasis> {
+    const until = untilFor(request.month, this.now());
+    const agreements = await loadAgreements(this.prisma, [request.regionId]);
+    const cases = await loadCases(this.prisma, {
+      municipalityIds: [request.municipalityId],
+      regionId: request.regionId,
+      from: lookBackFrom(request.month),
+      until,
+    });
+    return invoiceBasis({ ...request, until, cases, agreements });
+  }
+
+  /**
+   * Drafts the correction invoice of a sent month: the difference, day by day, between what
+   * the month's invoices charged and what the event list supports now (correction-writer.ts).
+   */
+  async draftCorrection(request: DraftRequest): Promise<CorrectionOutcome> {
+    await this.checkParties(request.regionId, request.municipalityId);
+    const basis = await this.basis(request);
+    return this.prisma.$transaction((tx) =>
+      writeCorrection(tx, this.key(request), basis.agreementId, {
+        cases: basis.cases,
+        caselessLines: basis.lines.filter((l) => l.caseId === null),
+      }),
+    );
+  }
+
+  private key(request: DraftRequest) {
+    return {
+      kind: 'PAYMENT_RESPONSIBILITY' as const,
+      debtorId: request.municipalityId,
+      creditorId: request.regionId,
+      period: periodDate(request.month),
+    };
+  }
+
+  /**
+   * The months of the region, from `from` to `to`, whose approved or sent invoices no
+   * longer agree with the event list, with the difference per line. A month whose basis
+   * cannot be computed now (a missing price, an event list out of order) is reported in
+   * `failed`, not as stale.
+   */
+  async staleInvoices(
+    regionId: string,
+    range: { from: YearMonth; to: YearMonth },
+  ): Promise<{ stale: StaleInvoice[]; failed: MonthlyDraftReport['failed'] }> {
+    const invoiced = await this.prisma.invoice.findMany({
+      where: {
+        kind: 'PAYMENT_RESPONSIBILITY',
+        creditorId: regionId,
+        correction: 0,
+        status: { not: 'DRAFT' },
+        period: { gte: periodDate(range.from), lte: periodDate(range.to) },
+      },
+      select: { debtorId: true, period: true },
+      orderBy: [{ period: 'asc' }, { debtorId: 'asc' }],
+    });
+    const stale: StaleInvoice[] = [];
+    const failed: MonthlyDraftReport['failed'] = [];
+    for (const { debtorId, period } of invoiced) {
+      const request = { regionId, municipalityId: debtorId, month: monthOfPeriod(period) };
+      let basis: InvoiceBasis;
+      try {
+        basis = await this.basis(request);
+      } catch (error) {
+        if (!(error instanceof InvoicingError)) throw error;
+        failed.push({
+          regionId,
+          municipalityId: debtorId,
+          code: error.code,
+          message: error.message,
+        });
+        continue;
+      }
+      const key = this.key(request);
+      const [sent, drafts] = await this.prisma.$transaction(async (tx) => [
+        await loadMonthLedger(tx, key, { includeDrafts: false }),
+        await tx.invoice.findMany({
+          where: { ...key, status: 'DRAFT', correction: { gt: 0 } },
+          select: { id: true },
+        }),
+      ]);
+      const lines = pendingCorrection(request.month, sent, {
+        cases: basis.cases,
+        caselessLines: basis.lines.filter((l) => l.caseId === null),
+      });
+      if (lines.length === 0) continue;
+      const invoicedAmount = sent.ledger.reduce((sum, l) => sum + l.amount, 0);
+      stale.push({
+        ...request,
+        invoiceId: sent.chain.at(-1)!.id,
+        draftCorrectionId: drafts[0]?.id ?? null,
+        invoicedAmount,
+        supportedAmount: basis.lines.reduce((sum, l) => sum + l.amount, 0),
+        lines,
+      });
+    }
+    return { stale, failed };
   }
 
   /**
@@ -238,7 +355,7 @@ export class InvoiceService {
       if (!inForce.some((l) => l.id === line.id)) {
         throw new InvoicingError(
           'ALREADY_CREDITED',
-          `line ${line.position} of the invoice for ${monthOfPeriod(invoice.period)} is already credited`,
+          `line ${line.position} of the invoice for ${monthOfPeriod(invoice.period)} is already credited, in whole or in part (by a correction invoice)`,
           'lineId',
         );
       }
@@ -278,7 +395,7 @@ export class InvoiceService {
         period: periodDate(month),
       };
       const existing = await tx.invoice.findUnique({
-        where: { kind_debtorId_creditorId_period: key },
+        where: { kind_debtorId_creditorId_period_correction: { ...key, correction: 0 } },
         select: { status: true },
       });
       if (existing === null || existing.status === 'DRAFT') {

@@ -81,13 +81,37 @@ export async function chargesInForce(tx: Tx, invoiceId: string): Promise<StoredL
   return lines.filter((l) => !creditedIds.has(l.id));
 }
 
-async function nextPosition(tx: Tx, invoiceId: string): Promise<number> {
+export async function nextPosition(tx: Tx, invoiceId: string): Promise<number> {
   const last = await tx.invoiceLine.findFirst({
     where: { invoiceId },
     orderBy: { position: 'desc' },
     select: { position: true },
   });
   return (last?.position ?? 0) + 1;
+}
+
+/** Writes a line at the position given; lines are only ever appended. */
+export async function appendLine(
+  tx: Tx,
+  invoiceId: string,
+  position: number,
+  line: BasisLine & { kind: 'CHARGE' | 'CREDIT'; correctsLineId: string | null },
+): Promise<void> {
+  await tx.invoiceLine.create({
+    data: {
+      invoiceId,
+      position,
+      kind: line.kind,
+      caseId: line.caseId,
+      description: line.description,
+      days: line.days,
+      dates: line.dates.map(dateColumn),
+      pricePerDay: decimalOf(line.pricePerDay),
+      amount: decimalOf(line.amount),
+      eventIds: line.eventIds,
+      correctsLineId: line.correctsLineId,
+    },
+  });
 }
 
 export async function appendCredit(
@@ -129,7 +153,7 @@ export async function draftInvoice(
   agreementId: string | null,
 ): Promise<string> {
   const existing = await tx.invoice.findUnique({
-    where: { kind_debtorId_creditorId_period: key },
+    where: { kind_debtorId_creditorId_period_correction: { ...key, correction: 0 } },
     select: { id: true, status: true },
   });
   if (existing === null) {
@@ -143,7 +167,7 @@ export async function draftInvoice(
     throw new InvoicingError(
       'INVOICE_NOT_DRAFT',
       `the ${key.kind === 'COST_SHARING' ? 'cost-sharing invoice' : 'invoice basis'} for ${monthOfPeriod(key.period)} is already ${existing.status}; ` +
-        'it can no longer be drafted again: correct it with credit lines (creditInvoiceLine)',
+        'it can no longer be drafted again: draft a correction invoice (draftCorrectionInvoice) once it is sent',
     );
   }
   await tx.invoice.update({ where: { id: existing.id }, data: { agreementId } });
@@ -186,20 +210,7 @@ export async function writeDraft(
     credited += 1;
   }
   for (const line of toCharge) {
-    await tx.invoiceLine.create({
-      data: {
-        invoiceId,
-        position,
-        kind: 'CHARGE',
-        caseId: line.caseId,
-        description: line.description,
-        days: line.days,
-        dates: line.dates.map(dateColumn),
-        pricePerDay: decimalOf(line.pricePerDay),
-        amount: decimalOf(line.amount),
-        eventIds: line.eventIds,
-      },
-    });
+    await appendLine(tx, invoiceId, position, { ...line, kind: 'CHARGE', correctsLineId: null });
     position += 1;
   }
   await refreshTotal(tx, invoiceId);

@@ -17,6 +17,8 @@ export interface StatisticsScope {
   municipalityIds?: readonly string[];
   from: YearMonth;
   to: YearMonth;
+  /** When the figures are taken (a case admitted within 24 h may still send its notice). */
+  asOf: Date;
 }
 
 export const MAX_STATISTICS_MONTHS = 36;
@@ -52,7 +54,13 @@ export async function computeStatistics(
   });
   const regionIds = [...new Set(cases.map((c) => c.regionId))];
   const agreements = await loadAgreements(prisma, regionIds);
-  return paymentStatistics({ timelines: cases, agreements, from: scope.from, to: scope.to });
+  return paymentStatistics({
+    timelines: cases,
+    agreements,
+    from: scope.from,
+    to: scope.to,
+    asOf: scope.asOf,
+  });
 }
 
 /** Stores the month's indicators of every municipality in the statistics, one row each. */

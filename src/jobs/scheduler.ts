@@ -63,7 +63,7 @@ function taskList(db: Database, now: () => Date, failures: unknown[] = []): Task
       const body = (payload ?? {}) as MonthlyInvoicingPayload & { _cron?: { ts: string } };
       // A cron run drafts the month before its own tick (also when backfilled late).
       const month = body.month ?? (body._cron ? previousMonth(new Date(body._cron.ts)) : undefined);
-      const summary = await JOBS[name](
+      const { summary, warnings } = await JOBS[name](
         { prisma: db.prisma, now, startedBy: `scheduler:${helpers.job.id}` },
         month === undefined ? {} : { month },
       ).catch((error: unknown) => {
@@ -71,6 +71,7 @@ function taskList(db: Database, now: () => Date, failures: unknown[] = []): Task
         throw error;
       });
       helpers.logger.info(`${name} ${summary.month}: ${JSON.stringify(summary)}`);
+      for (const warning of warnings) helpers.logger.warn(`${name} ${summary.month}: ${warning}`);
     };
   }
   return tasks;

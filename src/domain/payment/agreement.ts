@@ -169,7 +169,11 @@ const averageParameters = z.strictObject(
      */
     allowedAverageDays: z
       .number({ error: 'allowedAverageDays must be a number of days' })
-      .min(0, { error: 'allowedAverageDays must not be negative' }),
+      .min(0, { error: 'allowedAverageDays must not be negative' })
+      .max(365, { error: 'allowedAverageDays must be at most 365 days' })
+      .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6, {
+        error: 'allowedAverageDays must have at most two decimals',
+      }),
     /**
      * COUNTED_AS_DAY_0: a discharge on the day of the ready notice is a stay of 0 days in the
      * average (Stockholm). EXCLUDED: only stays of at least one day count (the national

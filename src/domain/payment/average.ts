@@ -16,7 +16,8 @@
  * - The amount: the days by which the average exceeds the agreed level, times the stays
  *   of the assessed month, times the price per day of the assessed month's year. Only
  *   the assessed month's stays are charged, so with a rolling window no stay is paid
- *   for twice. Days are rounded to hundredths and amounts to öre.
+ *   for twice. Days stay exact rationals (16 days / 3 stays is 16/3) until priced, and the
+ *   amount is rounded once, to öre (exact.ts): (16/3 − 2) × 9 300 is 31 000.00 SEK.
  */
 
 import {
@@ -31,6 +32,7 @@ import {
 import type { AverageAgreement, AverageParameters } from './agreement.js';
 import { priceFor } from './agreement.js';
 import { ok, type PaymentResult } from './errors.js';
+import { describeDays, exactDecimal, Fraction, oreOfPrice, roundOre } from './exact.js';
 import { type CaseTimeline, readTimeline, type StayEvents } from './timeline.js';
 
 export type SameDayDischarge = AverageParameters['sameDayDischarge'];
@@ -64,8 +66,13 @@ export interface AverageModelAssessment {
   staysInMonth: number;
   /** Days over the agreed level times the month's stays; 0 when the level is kept. */
   excessDays: number;
+  /** The same, exactly: a fraction such as "10/3". */
+  excessDaysExact: string;
   pricePerDay: number;
+  /** SEK, exactly amountInOre / 100. */
   amount: number;
+  /** excessDays × price, rounded once to whole öre. */
+  amountInOre: number;
   /** The month in which the money moves. */
   settlementMonth: YearMonth;
   moneyMoves: boolean;
@@ -73,8 +80,6 @@ export interface AverageModelAssessment {
   /** The cases of the month behind the amount. */
   caseIds: string[];
 }
-
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Calendar days from ready notice to discharge: 0 when discharged the same day. */
 export function stayDays(stay: ClosedStay): number {
@@ -129,11 +134,16 @@ export function monthlyReadyDays(
   };
 }
 
-/** The pooled average of several months: all their days over all their stays. */
-export function pooledAverage(months: readonly MonthlyReadyDays[]): number | null {
+/** The pooled average of several months, exactly: all their days over all their stays. */
+export function exactPooledAverage(months: readonly MonthlyReadyDays[]): Fraction | null {
   const stays = months.reduce((sum, m) => sum + m.stays, 0);
   const days = months.reduce((sum, m) => sum + m.totalDays, 0);
-  return stays === 0 ? null : days / stays;
+  return stays === 0 ? null : new Fraction(days, stays);
+}
+
+/** The pooled average of several months: all their days over all their stays. */
+export function pooledAverage(months: readonly MonthlyReadyDays[]): number | null {
+  return exactPooledAverage(months)?.valueOf() ?? null;
 }
 
 /** The rolling average ending with `month` over `windowMonths` months. */
@@ -150,7 +160,8 @@ export function rollingAverage(
 }
 
 const formatDays = (n: number): string => n.toFixed(2);
-const formatSek = (n: number): string => `${n} SEK`;
+const formatOre = (ore: number): string =>
+  `${ore < 0 ? '-' : ''}${Math.floor(Math.abs(ore) / 100)}.${String(Math.abs(ore) % 100).padStart(2, '0')} SEK`;
 
 /**
  * Judges one month of a municipality under an average agreement. `stays` are the
@@ -167,15 +178,21 @@ export function assessAverageModel(
   const window = monthRange(addMonths(month, -(p.windowMonths - 1)), month).map((m) =>
     monthlyReadyDays(m, stays, p.sameDayDischarge),
   );
-  const windowAverageDays = pooledAverage(window);
+  const exactAverage = exactPooledAverage(window);
+  const windowAverageDays = exactAverage?.valueOf() ?? null;
   const monthStays = counted(stays, month, p.sameDayDischarge);
   const price = priceFor(agreement, Number(month.slice(0, 4)));
   if (!price.ok) return price;
 
+  // Exact until priced: the excess stays a fraction, the amount is rounded once.
+  const allowed = exactDecimal(p.allowedAverageDays);
   const over =
-    windowAverageDays === null ? 0 : Math.max(0, windowAverageDays - p.allowedAverageDays);
-  const excessDays = round2(over * monthStays.length);
-  const amount = round2(excessDays * price.value);
+    exactAverage === null || exactAverage.compare(allowed) <= 0
+      ? new Fraction(0)
+      : exactAverage.sub(allowed);
+  const excess = over.mul(monthStays.length);
+  const priceInOre = oreOfPrice(price.value);
+  const amountInOre = roundOre(excess.mul(priceInOre));
   const settlementMonth = p.settlement === 'NEXT_MONTH' ? addMonths(month, 1) : month;
   const span = p.windowMonths === 1 ? month : `${window[0]?.month}–${month}`;
   const windowText =
@@ -185,8 +202,8 @@ export function assessAverageModel(
       ? `no stays counted in ${span}`
       : `${windowText} ${formatDays(windowAverageDays)} days (${window.reduce((s, m) => s + m.totalDays, 0)} days / ${window.reduce((s, m) => s + m.stays, 0)} stays)`;
   const reason =
-    excessDays > 0
-      ? `${basis} exceeds the agreed ${p.allowedAverageDays} days by ${formatDays(over)} days × ${monthStays.length} stays in ${month} = ${excessDays} days × ${formatSek(price.value)} = ${formatSek(amount)}, settled in ${settlementMonth} (agreement ${agreement.name})`
+    excess.compare(0) > 0
+      ? `${basis} exceeds the agreed ${p.allowedAverageDays} days by ${describeDays(over)} days × ${monthStays.length} stays in ${month} = ${describeDays(excess)} days × ${formatOre(priceInOre)} = ${formatOre(amountInOre)}, rounded once to öre, settled in ${settlementMonth} (agreement ${agreement.name})`
       : `${basis} is within the agreed ${p.allowedAverageDays} days: no payment (agreement ${agreement.name})`;
 
   return ok({
@@ -196,11 +213,13 @@ export function assessAverageModel(
     windowAverageDays,
     allowedAverageDays: p.allowedAverageDays,
     staysInMonth: monthStays.length,
-    excessDays,
+    excessDays: excess.valueOf(),
+    excessDaysExact: excess.toFraction(),
     pricePerDay: price.value,
-    amount,
+    amount: amountInOre / 100,
+    amountInOre,
     settlementMonth,
-    moneyMoves: amount > 0,
+    moneyMoves: amountInOre > 0,
     reason,
     caseIds: monthStays.map((stay) => stay.caseId),
   });

@@ -15,8 +15,12 @@
  * - paymentDays / paymentAmount: days charged per patient in the month
  *   (paymentResponsibilityDays), plus, for months under an average agreement, the excess
  *   days and amount settled in the month (assessAverageModel).
- * - admissionNoticeWithin24hShare: of the cases admitted in the month that have an
- *   admission notice, the share sent within 24 hours of admission.
+ * - admissionNoticeWithin24hShare: of the cases admitted in the month, the share whose
+ *   admission notice was sent within 24 hours of admission. A case with no admission
+ *   notice counts as late: the law asks for the notice within 24 h, and leaving the cases
+ *   without one out of the denominator would reward not sending it at all. Only a case
+ *   admitted less than 24 h before `asOf` without a notice yet is left out: it can still
+ *   be in time.
  * - sipCallWithin3DaysShare: of the cases first notified ready in the month that have a
  *   call to coordinated planning (SIP), the share called at most 3 calendar days after
  *   the ready notice (a call before the notice counts as in time).
@@ -69,7 +73,8 @@ export const INDICATORS = {
   paymentDays: { label: 'Days with payment responsibility', unit: 'days' },
   paymentAmount: { label: 'Amount for payment responsibility', unit: 'SEK' },
   admissionNoticeWithin24hShare: {
-    label: 'Share of admission notices sent within 24 h of admission',
+    label:
+      'Share of admitted cases whose admission notice was sent within 24 h (cases without a notice count as late)',
     unit: 'share',
   },
   sipCallWithin3DaysShare: {
@@ -107,6 +112,11 @@ export interface StatisticsInput {
   /** First and last month, both included. */
   from: YearMonth;
   to: YearMonth;
+  /**
+   * When the figures are taken: a case admitted less than 24 h before it and without an
+   * admission notice yet is not (yet) late. Absent: every case without a notice is late.
+   */
+  asOf?: Date;
 }
 
 export interface PaymentStatistics {
@@ -174,6 +184,12 @@ function municipalitySeries(
       counters.admissionNotices.add(admittedMonth);
       const delay = stay.admissionNotice.occurredAt.getTime() - timeline.admittedAt.getTime();
       if (delay <= DAY_MS) counters.admissionNoticesInTime.add(admittedMonth);
+    } else if (
+      input.asOf === undefined ||
+      input.asOf.getTime() - timeline.admittedAt.getTime() > DAY_MS
+    ) {
+      // No notice, and the 24 h have passed: late (see the definition above).
+      counters.admissionNotices.add(admittedMonth);
     }
 
     const firstReady = stay.readyPeriods[0];
@@ -221,10 +237,7 @@ function municipalitySeries(
         continue;
       }
       counters.paymentDays.add(assessment.value.settlementMonth, assessment.value.excessDays);
-      counters.paymentOre.add(
-        assessment.value.settlementMonth,
-        Math.round(assessment.value.amount * 100),
-      );
+      counters.paymentOre.add(assessment.value.settlementMonth, assessment.value.amountInOre);
     }
   }
 

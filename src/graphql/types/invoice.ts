@@ -133,6 +133,20 @@ export const Invoice = builder.prismaNode('Invoice', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       query: { orderBy: { position: 'asc' } },
     }),
+    correction: t.exposeInt('correction', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      description:
+        '0 for the month’s original invoice; 1, 2 … for its correction invoices (draftCorrectionInvoice).',
+    }),
+    correctsInvoice: t.relation('correctsInvoice', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      nullable: true,
+      description: 'For a correction invoice: the invoice of the month it follows.',
+    }),
+    correctedBy: t.relation('correctedBy', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      description: 'The correction invoice that follows this one, if the month was corrected.',
+    }),
   }),
 });
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ClientError, type GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -38,6 +37,7 @@ import {
   VARMDO,
   WARD_KAROLINSKA_GERIATRIK,
 } from '../../support/demo.js';
+import { insertCase as insertCaseRows } from '../../support/invoicing-cases.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
 let server: TestServer;
@@ -90,51 +90,14 @@ async function createAgreement(input: Record<string, unknown>) {
 }
 
 /** A case of a past month written straight into the tables, as the workflow would have. */
-async function insertCase(options: {
+function insertCase(options: {
   home: string;
   reference: string;
   events: { type: string; at: Date; payload?: object }[];
   admittedAt: Date;
 }): Promise<{ caseId: string; eventIds: string[] }> {
-  const { rows: patients } = await server.owner.query<{ id: string }>(
-    'SELECT id FROM patient WHERE home_organization_id = $1 ORDER BY id LIMIT 1',
-    [org.get(options.home)],
-  );
-  const { rows: units } = await server.owner.query<{ id: string }>(
-    'SELECT id FROM unit WHERE hsa_id = $1',
-    [WARD_KAROLINSKA_GERIATRIK],
-  );
-  const caseId = randomUUID();
-  const notice = options.events.find((e) => e.type === 'ADMISSION_NOTICE_SENT')?.at ?? null;
-  const discharged = options.events.find((e) => e.type === 'DISCHARGED')?.at ?? null;
-  await server.owner.query(
-    `INSERT INTO "case" (id, reference, patient_id, status, admitted_at, admission_notice_at, discharged_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      caseId,
-      options.reference,
-      patients[0]!.id,
-      discharged ? 'DISCHARGED' : 'READY_FOR_DISCHARGE',
-      options.admittedAt,
-      notice,
-      discharged,
-    ],
-  );
-  await server.owner.query(
-    `INSERT INTO case_party (case_id, unit_id, role, joined_at) VALUES ($1, $2, 'WARD', $3)`,
-    [caseId, units[0]!.id, options.admittedAt],
-  );
-  const eventIds: string[] = [];
-  for (const [i, e] of options.events.entries()) {
-    const id = randomUUID();
-    eventIds.push(id);
-    await server.owner.query(
-      `INSERT INTO case_event (id, case_id, sequence, type, author_hsa_id, author_name, author_unit_id, occurred_at, payload)
-       VALUES ($1, $2, $3, $4, 'SE2321000016-X1', 'Test', $5, $6, $7)`,
-      [id, caseId, i + 1, e.type, units[0]!.id, e.at, JSON.stringify(e.payload ?? {})],
-    );
-  }
-  return { caseId, eventIds };
+  const { home, ...rest } = options;
+  return insertCaseRows(server.owner, { ...rest, homeOrganizationId: org.get(home)! });
 }
 
 async function invoiceCount(): Promise<number> {

@@ -113,7 +113,7 @@ describe('assessAverageModel: worked examples', () => {
       moneyMoves: true,
     });
     expect(result.value.reason).toBe(
-      'average in 2022-03 2.14 days (15 days / 7 stays) exceeds the agreed 1.5 days by 0.64 days × 7 stays in 2022-03 = 4.5 days × 9300 SEK = 41850 SEK, settled in 2022-03 (agreement Average test)',
+      'average in 2022-03 2.14 days (15 days / 7 stays) exceeds the agreed 1.5 days by 9/14 (≈ 0.64) days × 7 stays in 2022-03 = 9/2 (≈ 4.50) days × 9300.00 SEK = 41850.00 SEK, rounded once to öre, settled in 2022-03 (agreement Average test)',
     );
   });
 
@@ -206,5 +206,63 @@ describe('closedStay', () => {
     const open = stayOf(['admitted 2022-03-01 10:00', 'ready 2022-03-03 10:00']);
     expect(closedStay(withdrawn)).toEqual({ ok: true, value: null });
     expect(closedStay(open)).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('assessAverageModel: days stay exact until priced', () => {
+  it('(16/3 − 2) × 9 300 = 31 000.00 SEK, not 3.33 × 9 300 = 30 969.00', () => {
+    // Window Jan–Mar: 5 + 5 + 6 = 16 days over 3 stays; March has 1 stay.
+    // Excess 16/3 − 2 = 10/3 days × 1 stay; 10/3 × 930 000 öre = 3 100 000 öre exactly.
+    const stays = [
+      ...staysOf('2022-01-20', [5]),
+      ...staysOf('2022-02-15', [5]),
+      ...staysOf('2022-03-10', [6]),
+    ];
+    const threeMonths = averageAgreement({
+      allowedAverageDays: 2,
+      sameDayDischarge: 'EXCLUDED',
+      windowMonths: 3,
+      settlement: 'SAME_MONTH',
+    });
+    const result = assessAverageModel(threeMonths, '2022-03', stays);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value).toMatchObject({
+      excessDaysExact: '10/3',
+      amountInOre: 3_100_000,
+      amount: 31_000,
+      staysInMonth: 1,
+    });
+    expect(result.value.reason).toContain('10/3 (≈ 3.33) days × 9300.00 SEK = 31000.00 SEK');
+  });
+
+  it('rounds once at the end, half-up: ½ öre goes up, ¼ öre goes down', () => {
+    // 3 stays of 1 + 1 + 2 days average 4/3; allowed 1: 1/3 over × 3 stays = exactly 1 day
+    // (rounding 0.33 first would give 0.99) × 0.05 SEK = 5 öre.
+    const cheap = (price: number, allowedAverageDays: number) =>
+      agreement({
+        id: 'cheap',
+        name: 'Cheap',
+        model: 'AVERAGE',
+        validFrom: '2020-01-01',
+        prices: [{ year: 2022, pricePerDay: price }],
+        parameters: {
+          allowedAverageDays,
+          sameDayDischarge: 'EXCLUDED',
+          windowMonths: 1,
+          settlement: 'SAME_MONTH',
+        },
+      }) as AverageAgreement;
+    const march = staysOf('2022-03-20', [1, 1, 2]);
+    const third = assessAverageModel(cheap(0.05, 1), '2022-03', march);
+    if (!third.ok) throw new Error(third.error.message);
+    expect([third.value.excessDaysExact, third.value.amountInOre]).toEqual(['1', 5]);
+    // Average 4/3 − 1.25 = 1/12 × 3 stays = 1/4 day × 0.02 SEK = 0.5 öre → 1 öre (half-up).
+    const half = assessAverageModel(cheap(0.02, 1.25), '2022-03', march);
+    if (!half.ok) throw new Error(half.error.message);
+    expect([half.value.excessDaysExact, half.value.amountInOre]).toEqual(['1/4', 1]);
+    // 1/4 day × 0.01 SEK = 0.25 öre → 0: no money moves.
+    const quarter = assessAverageModel(cheap(0.01, 1.25), '2022-03', march);
+    if (!quarter.ok) throw new Error(quarter.error.message);
+    expect([quarter.value.amountInOre, quarter.value.moneyMoves]).toEqual([0, false]);
   });
 });

@@ -150,3 +150,39 @@ describe('paymentStatistics', () => {
     ]);
   });
 });
+
+describe('the share of admission notices within 24 h', () => {
+  // March 2022, Solna: n1 notice after 2 h (in time), n2 after 30 h (late), n3 never sent
+  // (late: counted in the denominator), n4 admitted 31 March 20:00 without a notice yet.
+  const cases = [
+    solna('n1', ['admitted 2022-03-02 08:00', 'notice 2022-03-02 10:00']),
+    solna('n2', ['admitted 2022-03-03 08:00', 'notice 2022-03-04 14:00']),
+    solna('n3', ['admitted 2022-03-05 08:00', 'ready 2022-03-07 10:00']),
+    solna('n4', ['admitted 2022-03-31 20:00']),
+  ];
+  const share = (asOf?: Date) =>
+    paymentStatistics({
+      timelines: cases,
+      agreements: [statutoryDefault],
+      from: '2022-03',
+      to: '2022-03',
+      ...(asOf ? { asOf } : {}),
+    }).series.find((s) => s.indicator === 'admissionNoticeWithin24hShare')!.points[0]!.value;
+
+  it('counts a case without a notice as late once 24 h have passed', () => {
+    // 1 in time of n1, n2, n3, n4: 1/4.
+    expect(share()).toBe(1 / 4);
+    expect(share(new Date('2022-04-10T00:00:00Z'))).toBe(1 / 4);
+  });
+
+  it('leaves out a case admitted less than 24 h ago that can still send its notice', () => {
+    // On 1 April 08:00 n4 was admitted 12 h ago: 1 in time of n1, n2, n3: 1/3.
+    expect(share(new Date('2022-04-01T06:00:00Z'))).toBe(1 / 3);
+  });
+
+  it('names the choice in the indicator’s description', () => {
+    expect(INDICATORS.admissionNoticeWithin24hShare.label).toContain(
+      'cases without a notice count as late',
+    );
+  });
+});

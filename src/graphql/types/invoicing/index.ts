@@ -3,3 +3,4 @@ import './errors.js';
 import './invoices.js';
 import './statistics.js';
 import './administration.js';
+import './stale.js';

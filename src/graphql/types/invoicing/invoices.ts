@@ -68,6 +68,30 @@ builder.mutationField('draftInvoiceBasis', (t) =>
   }),
 );
 
+builder.mutationField('draftCorrectionInvoice', (t) =>
+  t.field({
+    type: InvoiceDraft,
+    description:
+      'Drafts, or brings up to date, the correction invoice of a month whose invoice basis is sent: what the ' +
+      'event list supports now, day by day, less what the month’s invoices charged, as credit lines against the ' +
+      'lines that charged days no longer supported and charge lines for days now supported, each naming the ' +
+      'events behind it. The sent invoice is never changed. Approve and send it like any invoice; a sent ' +
+      'correction can be corrected again.',
+    errors: invoicingErrors,
+    args: { input: t.arg({ type: DraftInvoiceBasisInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = requireFinance(ctx);
+      const municipalityId = idOf(input.municipalityId, 'Organization', 'municipalityId');
+      const month = parseMonth(input.month);
+      return service(ctx).draftCorrection({
+        regionId: actor.organizationId,
+        municipalityId,
+        month,
+      });
+    },
+  }),
+);
+
 const InvoiceIdInput = builder.inputType('InvoiceIdInput', {
   fields: (t) => ({ invoiceId: t.id() }),
 });

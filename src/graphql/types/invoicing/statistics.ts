@@ -140,6 +140,7 @@ async function statisticsFor(
           ...(only ? { municipalityIds: [only] } : {}),
           from,
           to,
+          asOf: ctx.now(),
         })
       : await computeStatistics(ctx.prisma, {
           municipalityIds: [actor.organizationId, ...own.children.map((c) => c.id)].filter(
@@ -147,6 +148,7 @@ async function statisticsFor(
           ),
           from,
           to,
+          asOf: ctx.now(),
         });
   const orgs = await ctx.prisma.organization.findMany({
     where: { id: { in: [...new Set(stats.series.map((s) => s.municipalityId))] } },

@@ -1,0 +1,154 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { addMonths, compareDates, firstDayOfMonth } from '../../../domain/calendar.js';
+import { requireFinance } from '../../../invoicing/access.js';
+import type { CorrectionLine } from '../../../invoicing/correction.js';
+import { InvoicingError } from '../../../invoicing/errors.js';
+import { InvoiceService, type StaleInvoice } from '../../../invoicing/invoice-service.js';
+import { decimalOf } from '../../../invoicing/money.js';
+import { parseMonth } from '../../../invoicing/month.js';
+import { builder } from '../../builder.js';
+import { guard } from '../../field-guard.js';
+import { InvoiceLineKind } from '../invoice.js';
+import { invoicingErrors } from './errors.js';
+
+/**
+ * Sent invoices that no longer agree with the event list (an annulment, a corrected
+ * discharge after sending), with the difference per line: what a correction invoice
+ * (draftCorrectionInvoice) would carry. The monthly job reports the same finding.
+ */
+
+const MAX_MONTHS = 36;
+
+interface StaleView extends StaleInvoice {
+  debtorName: string;
+  debtorHsaId: string;
+}
+
+/** Each field of a previewed line is financial information about its case (PDL access log). */
+const onCase = () =>
+  guard<CorrectionLine>({ category: 'FINANCIAL', locate: (l) => ({ caseId: l.caseId }) });
+
+const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLinePreview').implement({
+  description: 'A line a correction invoice would carry: a credit of charged days or a new charge.',
+  fields: (t) => ({
+    kind: t.field({ ...onCase(), type: InvoiceLineKind, resolve: (l) => l.kind }),
+    caseId: t.id({
+      ...onCase(),
+      resolve: (l) => (l.caseId === null ? null : encodeGlobalID('Case', l.caseId)),
+    }),
+    description: t.exposeString('description', { ...onCase() }),
+    days: t.exposeInt('days', { ...onCase(), description: 'Negative for a credit.' }),
+    dates: t.stringList({ ...onCase(), description: 'YYYY-MM-DD.', resolve: (l) => [...l.dates] }),
+    pricePerDay: t.field({
+      ...onCase(),
+      type: 'Decimal',
+      resolve: (l) => decimalOf(l.pricePerDay),
+    }),
+    amount: t.field({ ...onCase(), type: 'Decimal', resolve: (l) => decimalOf(l.amount) }),
+    eventIds: t.stringList({
+      ...onCase(),
+      description: 'The case events behind the change (ids of CaseEvent rows).',
+      resolve: (l) => [...l.eventIds],
+    }),
+    correctsLineId: t.string({
+      ...onCase(),
+      description: 'For a credit: the charge line (InvoiceLine id) whose days it takes back.',
+      resolve: (l) => l.correctsLineId,
+    }),
+  }),
+});
+
+const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
+  description:
+    'A month whose approved or sent invoices differ from what the event list supports now.',
+  fields: (t) => ({
+    month: t.exposeString('month', { description: 'YYYY-MM.' }),
+    debtorId: t.id({ resolve: (s) => encodeGlobalID('Organization', s.municipalityId) }),
+    debtorName: t.exposeString('debtorName'),
+    debtorHsaId: t.exposeString('debtorHsaId'),
+    invoice: t.prismaField({
+      type: 'Invoice',
+      description: 'The month’s last approved or sent invoice (the original or a correction).',
+      resolve: (query, s, _args, ctx) =>
+        ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: s.invoiceId } }),
+    }),
+    draftCorrection: t.prismaField({
+      type: 'Invoice',
+      nullable: true,
+      description: 'A correction of the month already started and still in draft.',
+      resolve: (query, s, _args, ctx) =>
+        s.draftCorrectionId === null
+          ? null
+          : ctx.prisma.invoice.findUnique({ ...query, where: { id: s.draftCorrectionId } }),
+    }),
+    invoicedAmount: t.field({
+      type: 'Decimal',
+      description: 'What the month’s approved and sent invoices charge, net of credits.',
+      resolve: (s) => decimalOf(s.invoicedAmount),
+    }),
+    supportedAmount: t.field({
+      type: 'Decimal',
+      description: 'What the event list supports for the month now.',
+      resolve: (s) => decimalOf(s.supportedAmount),
+    }),
+    difference: t.field({
+      type: 'Decimal',
+      description: 'supportedAmount − invoicedAmount: what a correction invoice nets to.',
+      resolve: (s) => decimalOf(s.supportedAmount - s.invoicedAmount),
+    }),
+    lines: t.field({ type: [CorrectionLinePreview], resolve: (s) => s.lines }),
+  }),
+});
+
+const StaleInvoicesInput = builder.inputType('StaleInvoicesInput', {
+  fields: (t) => ({
+    from: t.string({ description: 'First month, YYYY-MM.' }),
+    to: t.string({ description: `Last month, YYYY-MM (at most ${MAX_MONTHS} months).` }),
+  }),
+});
+
+builder.queryField('staleInvoices', (t) =>
+  t.field({
+    type: [StaleInvoiceRef],
+    description:
+      'The months, per municipality or district, whose approved or sent invoice basis no longer agrees with the ' +
+      'event list, with the difference per line. Months whose basis cannot be computed now are refused with the ' +
+      'error that names what to fix.',
+    errors: invoicingErrors,
+    args: { input: t.arg({ type: StaleInvoicesInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = requireFinance(ctx);
+      const from = parseMonth(input.from, 'from');
+      const to = parseMonth(input.to, 'to');
+      if (compareDates(firstDayOfMonth(to), firstDayOfMonth(from)) < 0) {
+        throw new InvoicingError('INVALID_MONTH', `to (${to}) is before from (${from})`, 'to');
+      }
+      if (compareDates(firstDayOfMonth(to), firstDayOfMonth(addMonths(from, MAX_MONTHS - 1))) > 0) {
+        throw new InvoicingError(
+          'INVALID_MONTH',
+          `ask for at most ${MAX_MONTHS} months at a time`,
+          'to',
+        );
+      }
+      const service = new InvoiceService(ctx.prisma, ctx.now);
+      const { stale, failed } = await service.staleInvoices(actor.organizationId, { from, to });
+      const first = failed[0];
+      if (first !== undefined) {
+        throw new InvoicingError(
+          first.code as InvoicingError['code'],
+          failed.map((f) => f.message).join('\n'),
+        );
+      }
+      const orgs = await ctx.prisma.organization.findMany({
+        where: { id: { in: stale.map((s) => s.municipalityId) } },
+        select: { id: true, name: true, hsaId: true },
+      });
+      const byId = new Map(orgs.map((o) => [o.id, o]));
+      return stale.map((s) => ({
+        ...s,
+        debtorName: byId.get(s.municipalityId)?.name ?? '',
+        debtorHsaId: byId.get(s.municipalityId)?.hsaId ?? '',
+      }));
+    },
+  }),
+);
