@@ -30,6 +30,30 @@ export class RequestAccessLog implements AccessRecorder {
     string,
     CollectedAccess & { categorySet: Set<FieldCategory> }
   >();
+  /** Rows a command of this request committed in its own transaction (command-log.ts). */
+  private readonly writtenByCommands: CollectedAccess[] = [];
+  private commandLogFailed = false;
+
+  /** Folds records as one request would: the rows a command writes for itself. */
+  static fold(records: readonly AccessRecord[]): CollectedAccess[] {
+    const log = new RequestAccessLog();
+    for (const record of records) log.record(record);
+    return log.collected();
+  }
+
+  /** A command of this request committed these rows with its transaction. */
+  committedByCommand(rows: readonly CollectedAccess[]): void {
+    this.writtenByCommands.push(...rows);
+  }
+
+  /** A command could not write its rows and was rolled back: the request must fail closed. */
+  commandLogUnavailable(): void {
+    this.commandLogFailed = true;
+  }
+
+  get failedClosed(): boolean {
+    return this.commandLogFailed;
+  }
 
   record(access: AccessRecord): void {
     const outcome = access.outcome ?? 'SUCCESS';
@@ -62,6 +86,32 @@ export class RequestAccessLog implements AccessRecorder {
    * a row of its own only when the request touched the patient outside any case.
    */
   collected(): CollectedAccess[] {
+    return this.folded().flatMap((row) => this.beyondCommands(row));
+  }
+
+  /**
+   * A successful read of a patient a command of this request already logged (the
+   * command's answer, read by the same user in the same request) is covered by the
+   * command's row as far as that row names its categories: only the categories it does
+   * not name are left, as a READ row; none left, no row. A caseless read (the Patient's
+   * own fields) is covered by the command's row of any case of that patient. Refusals are
+   * never covered: a DENIED row is always written.
+   */
+  private beyondCommands(row: CollectedAccess): CollectedAccess[] {
+    if (row.outcome !== 'SUCCESS') return [row];
+    const covering = this.writtenByCommands.filter(
+      (c) =>
+        c.outcome === 'SUCCESS' &&
+        c.patientId === row.patientId &&
+        (row.caseId === null || c.caseId === row.caseId),
+    );
+    if (covering.length === 0) return [row];
+    const named = new Set(covering.flatMap((c) => c.categories));
+    const left = row.categories.filter((c) => !named.has(c));
+    return left.length === 0 ? [] : [{ ...row, categories: left }];
+  }
+
+  private folded(): CollectedAccess[] {
     const rows: (CollectedAccess & { categorySet: Set<FieldCategory> })[] = [];
     const withCase = new Map<string, CollectedAccess & { categorySet: Set<FieldCategory> }>();
     for (const access of this.accesses.values()) {
@@ -89,6 +139,7 @@ export class RequestAccessLog implements AccessRecorder {
     }));
   }
 
+  /** Records still to be written at the response (a command's own rows are written). */
   get size(): number {
     return this.accesses.size;
   }
