@@ -1,4 +1,4 @@
-import type { FieldCategory } from '../authz/field-categories.js';
+import type { LoggedCategory } from '../authz/decide.js';
 
 /**
  * The PDL access log's view of one request: every patient whose data a resolver is about
@@ -14,7 +14,8 @@ export type AccessOutcome = 'SUCCESS' | 'DENIED';
 export interface AccessRecord {
   patientId: string;
   caseId: string | null;
-  categories: readonly FieldCategory[];
+  /** What was read, written or refused (src/audit/README.md, "Categories"). */
+  categories: readonly LoggedCategory[];
   activity: AccessActivity;
   /** DENIED when the authorization layer refused the access; SUCCESS when left out. */
   outcome?: AccessOutcome;

@@ -1,4 +1,4 @@
-import type { FieldCategory } from '../authz/field-categories.js';
+import type { LoggedCategory } from '../authz/decide.js';
 import type {
   AccessActivity,
   AccessOutcome,
@@ -11,7 +11,7 @@ import { strongerActivity } from './activity.js';
 export interface CollectedAccess {
   patientId: string;
   caseId: string | null;
-  categories: FieldCategory[];
+  categories: LoggedCategory[];
   activity: AccessActivity;
   outcome: AccessOutcome;
   emergencyAccess: boolean;
@@ -28,7 +28,7 @@ export interface CollectedAccess {
 export class RequestAccessLog implements AccessRecorder {
   private readonly accesses = new Map<
     string,
-    CollectedAccess & { categorySet: Set<FieldCategory> }
+    CollectedAccess & { categorySet: Set<LoggedCategory> }
   >();
   /** Rows a command of this request committed in its own transaction (command-log.ts). */
   private readonly writtenByCommands: CollectedAccess[] = [];
@@ -112,8 +112,8 @@ export class RequestAccessLog implements AccessRecorder {
   }
 
   private folded(): CollectedAccess[] {
-    const rows: (CollectedAccess & { categorySet: Set<FieldCategory> })[] = [];
-    const withCase = new Map<string, CollectedAccess & { categorySet: Set<FieldCategory> }>();
+    const rows: (CollectedAccess & { categorySet: Set<LoggedCategory> })[] = [];
+    const withCase = new Map<string, CollectedAccess & { categorySet: Set<LoggedCategory> }>();
     for (const access of this.accesses.values()) {
       if (access.caseId === null) continue;
       const copy = { ...access, categorySet: new Set(access.categorySet) };
