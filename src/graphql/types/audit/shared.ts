@@ -80,6 +80,11 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
     requestId: t.exposeString('requestId'),
     operationName: t.exposeString('operationName', { nullable: true }),
     emergencyAccess: t.exposeBoolean('emergencyAccess'),
+    emergencyReason: t.exposeString('emergencyReason', {
+      nullable: true,
+      description:
+        'The reason given when the emergency access (nödöppning) this row rests on was opened; null for other rows.',
+    }),
     protectedIdentity: t.exposeBoolean('protectedIdentity'),
     notAParty: t.exposeBoolean('notAParty'),
     outOfHours: t.exposeBoolean('outOfHours'),
