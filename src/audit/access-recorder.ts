@@ -11,8 +11,22 @@ export type AccessActivity = 'READ' | 'CREATE' | 'CHANGE' | 'PRINT' | 'DELETE' |
 /** FAILED is the writer's own: it marks accesses of a request that ended without data. */
 export type AccessOutcome = 'SUCCESS' | 'DENIED';
 
-export interface AccessRecord {
-  patientId: string;
+/**
+ * Whose data: a patient of Brygga, or a person who is not a patient here (a register
+ * look-up), named by personnummer alone.
+ */
+export type AccessedPerson =
+  | {
+      patientId: string;
+      /**
+       * For a patient whose row may be gone (the access log's own review after
+       * retention). Left out, the writer takes it from the patient table.
+       */
+      personalIdentityNumber?: string;
+    }
+  | { patientId: null; personalIdentityNumber: string };
+
+export type AccessRecord = AccessedPerson & {
   caseId: string | null;
   /** What was read, written or refused (src/audit/README.md, "Categories"). */
   categories: readonly LoggedCategory[];
@@ -21,12 +35,7 @@ export interface AccessRecord {
   outcome?: AccessOutcome;
   /** True when the access rests on an emergency grant (nödöppning), not on the row rule. */
   emergencyAccess?: boolean;
-  /**
-   * The patient's personnummer, for a patient whose row may be gone (the access log's own
-   * review after retention). Left out, the writer takes it from the patient table.
-   */
-  personalIdentityNumber?: string;
-}
+};
 
 export interface AccessRecorder {
   record(access: AccessRecord): void;

@@ -9,13 +9,22 @@ import { strongerActivity } from './activity.js';
 
 /** One patient (and case) of one request, as the access log will write it. */
 export interface CollectedAccess {
-  patientId: string;
+  /** Null for a person who is not a patient here, named by `personalIdentityNumber`. */
+  patientId: string | null;
   caseId: string | null;
   categories: LoggedCategory[];
   activity: AccessActivity;
   outcome: AccessOutcome;
   emergencyAccess: boolean;
   personalIdentityNumber: string | null;
+}
+
+/** One person: the patient id, or the personnummer of a person who is not a patient here. */
+function personKey(access: {
+  patientId: string | null;
+  personalIdentityNumber?: string | null;
+}): string {
+  return access.patientId ?? `pnr:${access.personalIdentityNumber}`;
 }
 
 /**
@@ -57,7 +66,7 @@ export class RequestAccessLog implements AccessRecorder {
 
   record(access: AccessRecord): void {
     const outcome = access.outcome ?? 'SUCCESS';
-    const key = `${access.patientId}\u0000${access.caseId ?? ''}\u0000${outcome}`;
+    const key = `${personKey(access)}\u0000${access.caseId ?? ''}\u0000${outcome}`;
     const emergency = access.emergencyAccess === true || access.activity === 'EMERGENCY_ACCESS';
     const known = this.accesses.get(key);
     if (!known) {
@@ -102,7 +111,7 @@ export class RequestAccessLog implements AccessRecorder {
     const covering = this.writtenByCommands.filter(
       (c) =>
         c.outcome === 'SUCCESS' &&
-        c.patientId === row.patientId &&
+        personKey(c) === personKey(row) &&
         (row.caseId === null || c.caseId === row.caseId),
     );
     if (covering.length === 0) return [row];
@@ -118,12 +127,12 @@ export class RequestAccessLog implements AccessRecorder {
       if (access.caseId === null) continue;
       const copy = { ...access, categorySet: new Set(access.categorySet) };
       rows.push(copy);
-      const key = `${access.patientId}\u0000${access.outcome}`;
+      const key = `${personKey(access)}\u0000${access.outcome}`;
       if (!withCase.has(key)) withCase.set(key, copy);
     }
     for (const access of this.accesses.values()) {
       if (access.caseId !== null) continue;
-      const target = withCase.get(`${access.patientId}\u0000${access.outcome}`);
+      const target = withCase.get(`${personKey(access)}\u0000${access.outcome}`);
       if (!target) {
         rows.push({ ...access, categorySet: new Set(access.categorySet) });
         continue;

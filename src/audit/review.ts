@@ -324,7 +324,7 @@ export interface ExtractEntry {
   unitName: string | null;
   providerHsaId: string;
   providerName: string | null;
-  patientId: string;
+  patientId: string | null;
 }
 
 /**

@@ -10,7 +10,12 @@ import type { Role } from './roles.js';
  */
 
 /** Stable reasons a field is withheld; part of the GraphQL contract (RedactionReason). */
-export type DenialReason = 'NOT_SIGNED_IN' | 'NOT_GRANTED' | 'CONSENT_REQUIRED' | 'PATIENT_BLOCK';
+export type DenialReason =
+  | 'NOT_SIGNED_IN'
+  | 'NOT_GRANTED'
+  | 'CONSENT_REQUIRED'
+  | 'PATIENT_BLOCK'
+  | 'NO_CASE_WITH_PERSON';
 
 /** What the decision needs to know of the data itself. */
 export interface Subject {
@@ -32,13 +37,13 @@ export interface AccessDecision {
   policyVersion: string;
 }
 
-const allow = (rule: string): AccessDecision => ({
+export const allow = (rule: string): AccessDecision => ({
   allowed: true,
   reason: null,
   rule,
   policyVersion: POLICY_VERSION,
 });
-const deny = (reason: DenialReason, rule: string): AccessDecision => ({
+export const deny = (reason: DenialReason, rule: string): AccessDecision => ({
   allowed: false,
   reason,
   rule,

@@ -1,5 +1,5 @@
 import { blockedFor } from '../../authz/case-facts.js';
-import { decideField, grantsFor } from '../../authz/decide.js';
+import { type DenialReason, decideField, grantsFor } from '../../authz/decide.js';
 import { FIELD_CATEGORIES, type FieldCategory } from '../../authz/field-categories.js';
 import {
   EMERGENCY_ACCESS_MINUTES,
@@ -35,6 +35,10 @@ export const RedactionReason = builder.enumType('RedactionReason', {
     },
     PATIENT_BLOCK: {
       description: 'The patient has blocked (spärr) this information from your organisation.',
+    },
+    NO_CASE_WITH_PERSON: {
+      description:
+        'Protected identity (skyddade personuppgifter): the name goes only to a unit that has a case with the person.',
     },
   } as const,
 });
@@ -237,7 +241,7 @@ const AccessExplanation = builder
     caseVisible: boolean;
     rowRule: string;
     allowed: boolean;
-    reason: 'NOT_SIGNED_IN' | 'NOT_GRANTED' | 'CONSENT_REQUIRED' | 'PATIENT_BLOCK' | null;
+    reason: DenialReason | null;
     rule: string;
     policyVersion: string;
   }>('AccessExplanation')
