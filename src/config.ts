@@ -40,6 +40,11 @@ const schema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain PostgreSQL role name')
     .default('brygga_app'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * How long an access-log write may wait for the month's chain lock (or a lock on its
+   * partition) before the request fails closed with ACCESS_LOG_UNAVAILABLE.
+   */
+  ACCESS_LOG_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
   /** Adds the SQL statement count of a request to the response's extensions (dev, tests, bench). */
   EXPOSE_SQL_COUNT: boolean.default(false),
   /**

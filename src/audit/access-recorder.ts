@@ -1,4 +1,4 @@
-import type { FieldCategory } from '../authz/field-categories.js';
+import type { LoggedCategory } from '../authz/decide.js';
 
 /**
  * The PDL access log's view of one request: every patient whose data a resolver is about
@@ -11,21 +11,31 @@ export type AccessActivity = 'READ' | 'CREATE' | 'CHANGE' | 'PRINT' | 'DELETE' |
 /** FAILED is the writer's own: it marks accesses of a request that ended without data. */
 export type AccessOutcome = 'SUCCESS' | 'DENIED';
 
-export interface AccessRecord {
-  patientId: string;
+/**
+ * Whose data: a patient of Brygga, or a person who is not a patient here (a register
+ * look-up), named by personnummer alone.
+ */
+export type AccessedPerson =
+  | {
+      patientId: string;
+      /**
+       * For a patient whose row may be gone (the access log's own review after
+       * retention). Left out, the writer takes it from the patient table.
+       */
+      personalIdentityNumber?: string;
+    }
+  | { patientId: null; personalIdentityNumber: string };
+
+export type AccessRecord = AccessedPerson & {
   caseId: string | null;
-  categories: readonly FieldCategory[];
+  /** What was read, written or refused (src/audit/README.md, "Categories"). */
+  categories: readonly LoggedCategory[];
   activity: AccessActivity;
   /** DENIED when the authorization layer refused the access; SUCCESS when left out. */
   outcome?: AccessOutcome;
   /** True when the access rests on an emergency grant (nödöppning), not on the row rule. */
   emergencyAccess?: boolean;
-  /**
-   * The patient's personnummer, for a patient whose row may be gone (the access log's own
-   * review after retention). Left out, the writer takes it from the patient table.
-   */
-  personalIdentityNumber?: string;
-}
+};
 
 export interface AccessRecorder {
   record(access: AccessRecord): void;

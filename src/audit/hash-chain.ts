@@ -22,7 +22,8 @@ export interface ChainedRow {
   providerHsaId: string;
   commissionHsaId: string | null;
   purpose: string;
-  patientId: string;
+  /** Null for a person looked up who is not a patient here. */
+  patientId: string | null;
   personalIdentityNumber: string;
   caseId: string | null;
   categories: string[];

@@ -13,18 +13,31 @@ export const ACCESS_LOG_UNAVAILABLE = 'ACCESS_LOG_UNAVAILABLE';
  * response go out. If the write fails the response is replaced by one error and no data
  * (fail closed, ARCHITECTURE.md invariant 1). A request that touched no patient writes
  * nothing and costs nothing.
+ *
+ * A command's own rows are not written here: they commit with the command, in its
+ * transaction (command-log.ts). What is left here are the reads, including the reads of
+ * a command's answer beyond what its row names; a command whose rows failed makes the
+ * whole request fail closed.
  */
 export function accessLogPlugin(deps: {
   db: Queryable;
   logger: Logger;
   now?: () => Date;
+  /** Bound on the wait for the chain lock; null: none (tests of the plugin alone). */
+  lockWaitMs?: number | null;
 }): ApolloServerPlugin<Context> {
   const now = deps.now ?? (() => new Date());
   return {
     async requestDidStart() {
       return {
         async willSendResponse(requestContext) {
-          await writeOrFailClosed(requestContext, deps.db, deps.logger, now);
+          await writeOrFailClosed(
+            requestContext,
+            deps.db,
+            deps.logger,
+            now,
+            deps.lockWaitMs ?? null,
+          );
         },
       };
     },
@@ -36,6 +49,7 @@ async function writeOrFailClosed(
   db: Queryable,
   logger: Logger,
   now: () => Date,
+  lockWaitMs: number | null,
 ): Promise<void> {
   const { contextValue, response } = requestContext;
   // Undefined when the context could not be built (a bad token): no resolver ran.
@@ -45,6 +59,10 @@ async function writeOrFailClosed(
   try {
     if (!(log instanceof RequestAccessLog)) {
       throw new Error('ctx.access is not the per-request access log; refusing to answer');
+    }
+    if (log.failedClosed) {
+      // A command's own rows failed and its transaction rolled back (command-log.ts).
+      throw new Error('a command could not write its access-log rows; it was rolled back');
     }
     if (log.size === 0) return;
     if (response.body.kind !== 'single') {
@@ -67,6 +85,7 @@ async function writeOrFailClosed(
       },
       accesses,
       now(),
+      lockWaitMs,
     );
   } catch (error) {
     logger.error('access log write failed; the response is withheld', {

@@ -1,4 +1,4 @@
-import type { FieldCategory } from '../authz/field-categories.js';
+import type { LoggedCategory } from '../authz/decide.js';
 import type {
   AccessActivity,
   AccessOutcome,
@@ -9,13 +9,22 @@ import { strongerActivity } from './activity.js';
 
 /** One patient (and case) of one request, as the access log will write it. */
 export interface CollectedAccess {
-  patientId: string;
+  /** Null for a person who is not a patient here, named by `personalIdentityNumber`. */
+  patientId: string | null;
   caseId: string | null;
-  categories: FieldCategory[];
+  categories: LoggedCategory[];
   activity: AccessActivity;
   outcome: AccessOutcome;
   emergencyAccess: boolean;
   personalIdentityNumber: string | null;
+}
+
+/** One person: the patient id, or the personnummer of a person who is not a patient here. */
+function personKey(access: {
+  patientId: string | null;
+  personalIdentityNumber?: string | null;
+}): string {
+  return access.patientId ?? `pnr:${access.personalIdentityNumber}`;
 }
 
 /**
@@ -28,12 +37,36 @@ export interface CollectedAccess {
 export class RequestAccessLog implements AccessRecorder {
   private readonly accesses = new Map<
     string,
-    CollectedAccess & { categorySet: Set<FieldCategory> }
+    CollectedAccess & { categorySet: Set<LoggedCategory> }
   >();
+  /** Rows a command of this request committed in its own transaction (command-log.ts). */
+  private readonly writtenByCommands: CollectedAccess[] = [];
+  private commandLogFailed = false;
+
+  /** Folds records as one request would: the rows a command writes for itself. */
+  static fold(records: readonly AccessRecord[]): CollectedAccess[] {
+    const log = new RequestAccessLog();
+    for (const record of records) log.record(record);
+    return log.collected();
+  }
+
+  /** A command of this request committed these rows with its transaction. */
+  committedByCommand(rows: readonly CollectedAccess[]): void {
+    this.writtenByCommands.push(...rows);
+  }
+
+  /** A command could not write its rows and was rolled back: the request must fail closed. */
+  commandLogUnavailable(): void {
+    this.commandLogFailed = true;
+  }
+
+  get failedClosed(): boolean {
+    return this.commandLogFailed;
+  }
 
   record(access: AccessRecord): void {
     const outcome = access.outcome ?? 'SUCCESS';
-    const key = `${access.patientId}\u0000${access.caseId ?? ''}\u0000${outcome}`;
+    const key = `${personKey(access)}\u0000${access.caseId ?? ''}\u0000${outcome}`;
     const emergency = access.emergencyAccess === true || access.activity === 'EMERGENCY_ACCESS';
     const known = this.accesses.get(key);
     if (!known) {
@@ -62,18 +95,44 @@ export class RequestAccessLog implements AccessRecorder {
    * a row of its own only when the request touched the patient outside any case.
    */
   collected(): CollectedAccess[] {
-    const rows: (CollectedAccess & { categorySet: Set<FieldCategory> })[] = [];
-    const withCase = new Map<string, CollectedAccess & { categorySet: Set<FieldCategory> }>();
+    return this.folded().flatMap((row) => this.beyondCommands(row));
+  }
+
+  /**
+   * A successful read of a patient a command of this request already logged (the
+   * command's answer, read by the same user in the same request) is covered by the
+   * command's row as far as that row names its categories: only the categories it does
+   * not name are left, as a READ row; none left, no row. A caseless read (the Patient's
+   * own fields) is covered by the command's row of any case of that patient. Refusals are
+   * never covered: a DENIED row is always written.
+   */
+  private beyondCommands(row: CollectedAccess): CollectedAccess[] {
+    if (row.outcome !== 'SUCCESS') return [row];
+    const covering = this.writtenByCommands.filter(
+      (c) =>
+        c.outcome === 'SUCCESS' &&
+        personKey(c) === personKey(row) &&
+        (row.caseId === null || c.caseId === row.caseId),
+    );
+    if (covering.length === 0) return [row];
+    const named = new Set(covering.flatMap((c) => c.categories));
+    const left = row.categories.filter((c) => !named.has(c));
+    return left.length === 0 ? [] : [{ ...row, categories: left }];
+  }
+
+  private folded(): CollectedAccess[] {
+    const rows: (CollectedAccess & { categorySet: Set<LoggedCategory> })[] = [];
+    const withCase = new Map<string, CollectedAccess & { categorySet: Set<LoggedCategory> }>();
     for (const access of this.accesses.values()) {
       if (access.caseId === null) continue;
       const copy = { ...access, categorySet: new Set(access.categorySet) };
       rows.push(copy);
-      const key = `${access.patientId}\u0000${access.outcome}`;
+      const key = `${personKey(access)}\u0000${access.outcome}`;
       if (!withCase.has(key)) withCase.set(key, copy);
     }
     for (const access of this.accesses.values()) {
       if (access.caseId !== null) continue;
-      const target = withCase.get(`${access.patientId}\u0000${access.outcome}`);
+      const target = withCase.get(`${personKey(access)}\u0000${access.outcome}`);
       if (!target) {
         rows.push({ ...access, categorySet: new Set(access.categorySet) });
         continue;
@@ -89,6 +148,7 @@ export class RequestAccessLog implements AccessRecorder {
     }));
   }
 
+  /** Records still to be written at the response (a command's own rows are written). */
   get size(): number {
     return this.accesses.size;
   }

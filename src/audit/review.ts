@@ -55,6 +55,8 @@ export interface AccessLogEntry extends Omit<ChainedRow, 'activity' | 'outcome'>
   outcome: AccessOutcomeName;
   prevHash: string;
   hash: string;
+  /** Why the emergency access was opened, for a row that rests on one (null otherwise). */
+  emergencyReason: string | null;
   /** Distinct patients this user touched in this organisation on the row's Stockholm day. */
   userPatientsThatDay: number;
 }
@@ -86,6 +88,17 @@ function userPatientsThatDay(filter: AccessLogFilter): Prisma.Sql {
       ${to ? Prisma.sql`AND o.time < ${to}` : Prisma.empty})`;
 }
 
+/**
+ * The reason of the emergency grant (nödöppning) a row rests on: the grant of the row's
+ * case to its user in its unit that was in force at the row's time. Joined, not stored in
+ * the row, so the hash chain's canonical row and every existing chain stay as they are
+ * (README, "Emergency-access reason").
+ */
+const EMERGENCY_REASON = Prisma.sql`(SELECT e.reason FROM emergency_access e JOIN unit eu ON eu.id = e.unit_id
+  WHERE l.emergency_access AND e.case_id = l.case_id AND e.user_hsa_id = l.user_hsa_id
+    AND eu.hsa_id = l.unit_hsa_id AND e.granted_at <= l.time AND l.time <= e.expires_at
+  ORDER BY e.granted_at DESC LIMIT 1)`;
+
 const COLUMNS = Prisma.sql`l.id::text AS "id", l.chain_position AS "chainPosition", l.time AS "time",
   l.activity::text AS "activity", l.outcome::text AS "outcome", l.user_hsa_id::text AS "userHsaId",
   l.user_name AS "userName", l.unit_hsa_id::text AS "unitHsaId",
@@ -95,7 +108,7 @@ const COLUMNS = Prisma.sql`l.id::text AS "id", l.chain_position AS "chainPositio
   l.categories AS "categories", l.request_id AS "requestId", l.operation_name AS "operationName",
   l.emergency_access AS "emergencyAccess", l.protected_identity AS "protectedIdentity",
   l.not_a_party AS "notAParty", l.out_of_hours AS "outOfHours", l.prev_hash AS "prevHash",
-  l.hash AS "hash"`;
+  l.hash AS "hash", ${EMERGENCY_REASON} AS "emergencyReason"`;
 
 type StoredEntry = Omit<AccessLogEntry, 'userPatientsThatDay'>;
 
@@ -311,7 +324,7 @@ export interface ExtractEntry {
   unitName: string | null;
   providerHsaId: string;
   providerName: string | null;
-  patientId: string;
+  patientId: string | null;
 }
 
 /**

@@ -130,7 +130,7 @@ export interface RawRow {
   provider_hsa_id: string;
   commission_hsa_id: string | null;
   purpose: string;
-  patient_id: string;
+  patient_id: string | null;
   personal_identity_number: string;
   case_id: string | null;
   categories: string[];

@@ -31,12 +31,20 @@ export class AccessLogIncompleteError extends Error {}
  * insert them, so appends from concurrent requests wait for each other as briefly as
  * possible. The time comes from this process's clock so the out-of-hours flag (Stockholm
  * wall clock, src/audit/out-of-hours.ts) and the stored time agree.
+ *
+ * `lockWaitMs` bounds the wait for the chain lock (and for a lock on the month's
+ * partition): past it the call fails (lock_not_available) and the caller fails closed,
+ * instead of the request hanging behind whoever holds the lock.
+ *
+ * `db` is a pool (a read's rows, committed when the call returns) or a command's
+ * transaction (its rows commit with it, src/audit/command-log.ts).
  */
 export async function appendAccesses(
   db: Queryable,
   request: AccessRequest,
   accesses: readonly (Omit<CollectedAccess, 'outcome'> & { outcome: WrittenOutcome })[],
   at: Date,
+  lockWaitMs: number | null = null,
 ): Promise<number> {
   if (accesses.length === 0) return 0;
   const principal = request.principal;
@@ -67,8 +75,8 @@ export async function appendAccesses(
     out_of_hours: outOfHours,
   }));
   const { rows } = await db.query<{ written: number }>(
-    'SELECT access_log_append($1, $2::jsonb) AS written',
-    [at, JSON.stringify(entries)],
+    'SELECT access_log_append($1, $2::jsonb, $3::integer) AS written',
+    [at, JSON.stringify(entries), lockWaitMs],
   );
   return rows[0]?.written ?? 0;
 }

@@ -10,7 +10,12 @@ import type { Role } from './roles.js';
  */
 
 /** Stable reasons a field is withheld; part of the GraphQL contract (RedactionReason). */
-export type DenialReason = 'NOT_SIGNED_IN' | 'NOT_GRANTED' | 'CONSENT_REQUIRED' | 'PATIENT_BLOCK';
+export type DenialReason =
+  | 'NOT_SIGNED_IN'
+  | 'NOT_GRANTED'
+  | 'CONSENT_REQUIRED'
+  | 'PATIENT_BLOCK'
+  | 'NO_CASE_WITH_PERSON';
 
 /** What the decision needs to know of the data itself. */
 export interface Subject {
@@ -25,18 +30,20 @@ export interface Subject {
 export interface AccessDecision {
   allowed: boolean;
   reason: DenialReason | null;
+  /** Allowed only because payment responsibility needs the field (no consent). */
+  paymentExemption?: true;
   /** The role and grant that allowed it, or the rule that denied it. */
   rule: string;
   policyVersion: string;
 }
 
-const allow = (rule: string): AccessDecision => ({
+export const allow = (rule: string): AccessDecision => ({
   allowed: true,
   reason: null,
   rule,
   policyVersion: POLICY_VERSION,
 });
-const deny = (reason: DenialReason, rule: string): AccessDecision => ({
+export const deny = (reason: DenialReason, rule: string): AccessDecision => ({
   allowed: false,
   reason,
   rule,
@@ -80,8 +87,12 @@ export function decideField(
   const [role, grant] = grants[0]!;
   if (subject.consentGiven)
     return allow(`${role} may ${action} ${category} with the patient’s consent`);
-  if (subject.paymentRelevant)
-    return allow(`${role} may ${action} ${category} needed for payment responsibility`);
+  if (subject.paymentRelevant) {
+    return {
+      ...allow(`${role} may ${action} ${category} needed for payment responsibility`),
+      paymentExemption: true,
+    };
+  }
   return deny(
     'CONSENT_REQUIRED',
     `${role} may ${action} ${category} only ${describeCondition(grant)}`,
@@ -92,4 +103,16 @@ function describeCondition(grant: Grant): string {
   return grant.condition === 'CONSENT_OR_PAYMENT'
     ? 'with the patient’s consent (samtycke) or where payment responsibility needs it'
     : 'under its condition';
+}
+
+/**
+ * How an allowed read is named in the access log. A read that only the payment
+ * exemption allowed is `<CATEGORY>:PAYMENT_RESPONSIBILITY`: the caller read the part of
+ * the category that payment responsibility needs, not the category. A reviewer then never
+ * sees MEDICAL on a SUCCESS row beside a DENIED MEDICAL row of the same request.
+ */
+export type LoggedCategory = FieldCategory | `${FieldCategory}:PAYMENT_RESPONSIBILITY`;
+
+export function loggedCategory(category: FieldCategory, decision: AccessDecision): LoggedCategory {
+  return decision.paymentExemption ? `${category}:PAYMENT_RESPONSIBILITY` : category;
 }

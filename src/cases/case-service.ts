@@ -21,6 +21,7 @@ import type {
 import { parsePersonalIdentityNumber } from '../domain/personal-identity-number.js';
 import type { PopulationRegister } from '../registers/population-register.js';
 import { CommandError } from './command-error.js';
+import { type IdempotencyClaim, rememberKey, replayedCaseId } from './idempotency.js';
 
 /** A workflow command of src/domain/case, decided on the case as it stands. */
 export type CaseCommand<I> = (
@@ -32,6 +33,25 @@ export type CaseCommand<I> = (
 
 /** Checks a command needs beyond the domain's: that units exist and are of the right kind. */
 export type UnitCheck = (units: UnitDirectory) => Promise<void>;
+
+/** How a command runs beyond its input. */
+export interface CommandOptions {
+  checkUnits?: UnitCheck;
+  /** The client's key: a retry of a committed command answers its result, not a second act. */
+  idempotency?: IdempotencyClaim | null;
+  /**
+   * The transaction's last statements: the command's access-log rows (src/audit). If they
+   * fail, the transaction rolls back and nothing of the command is written. Last, so the
+   * log's chain lock is held only until the commit right after it.
+   */
+  writeAccessLog?: (tx: Tx, caseId: string) => Promise<void>;
+}
+
+/** What a command did: `replayed` when a retry was answered by the first attempt's result. */
+export interface CommandOutcome {
+  caseId: string;
+  replayed: boolean;
+}
 
 export interface OpenCaseRequest {
   caseId?: string;
@@ -70,7 +90,11 @@ export class CaseService {
   ) {}
 
   /** Inskrivningsmeddelande: opens a case for a patient looked up in the population register. */
-  async openCase(actor: Actor, request: OpenCaseRequest): Promise<string> {
+  async openCase(
+    actor: Actor,
+    request: OpenCaseRequest,
+    options: CommandOptions = {},
+  ): Promise<CommandOutcome> {
     const parsed = parsePersonalIdentityNumber(request.personalIdentityNumber);
     if (!parsed.ok) {
       throw new CommandError(
@@ -123,6 +147,8 @@ export class CaseService {
     if (!decided.ok) throw CommandError.fromDomain(decided.error);
 
     return this.transaction(async (tx) => {
+      const replayed = options.idempotency && (await replayedCaseId(tx, options.idempotency));
+      if (replayed) return { caseId: replayed, replayed: true };
       const existing = await tx.case.findUnique({
         where: { id: input.caseId },
         select: { id: true },
@@ -156,7 +182,8 @@ export class CaseService {
       >`SELECT nextval('case_reference_seq') AS next`;
       const reference = `BR-${now.getUTCFullYear()}-${String(next).padStart(6, '0')}`;
       await insertOpenedCase(tx, decided.value, patient.id, reference);
-      return input.caseId;
+      await this.finish(tx, input.caseId, options, now);
+      return { caseId: input.caseId, replayed: false };
     });
   }
 
@@ -170,10 +197,13 @@ export class CaseService {
     expectedVersion: number | null | undefined,
     command: CaseCommand<I>,
     input: I,
-    checkUnits?: UnitCheck,
-  ): Promise<{ caseId: string; eventIds: string[] }> {
-    if (checkUnits) await checkUnits(this.units);
+    options: CommandOptions = {},
+  ): Promise<CommandOutcome & { eventIds: string[] }> {
+    if (options.checkUnits) await options.checkUnits(this.units);
     return this.transaction(async (tx) => {
+      // A retry is answered before the version check: the first attempt moved the version on.
+      const replayed = options.idempotency && (await replayedCaseId(tx, options.idempotency));
+      if (replayed) return { caseId: replayed, eventIds: [], replayed: true };
       const state = await loadCaseState(tx, caseId);
       // A case the actor takes no part in is reported as missing, not as forbidden:
       // its existence is itself information about a patient.
@@ -193,9 +223,17 @@ export class CaseService {
       }
       const decided = command(state, actor, input, this.now());
       if (!decided.ok) throw CommandError.fromDomain(decided.error);
-      const eventIds = await saveDecision(tx, state, decided.value, this.now());
-      return { caseId, eventIds };
+      const now = this.now();
+      const eventIds = await saveDecision(tx, state, decided.value, now);
+      await this.finish(tx, caseId, options, now);
+      return { caseId, eventIds, replayed: false };
     });
+  }
+
+  /** The key and the access-log rows, the access log last (see CommandOptions). */
+  private async finish(tx: Tx, caseId: string, options: CommandOptions, now: Date) {
+    if (options.idempotency) await rememberKey(tx, options.idempotency, caseId, now);
+    if (options.writeAccessLog) await options.writeAccessLog(tx, caseId);
   }
 
   /** Resolves a unit id the caller sent and checks it can hold `role`. */

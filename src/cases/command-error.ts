@@ -30,6 +30,7 @@ export const COMMAND_ERROR_CODES = [
   'INVALID_HSA_ID',
   'INVALID_ID',
   'CONCURRENT_MODIFICATION',
+  'IDEMPOTENCY_CONFLICT',
 ] as const;
 
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];

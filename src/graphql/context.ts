@@ -25,4 +25,6 @@ export interface Context {
   redactions: Redaction[];
   /** Patients whose data this request returns or writes (the PDL access log). */
   access: AccessRecorder;
+  /** How long an access-log write may wait for the chain lock before failing closed. */
+  accessLogLockWaitMs: number;
 }

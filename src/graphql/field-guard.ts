@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { responsePathAsArray } from 'graphql';
 import { blockedFor, type CaseFacts } from '../authz/case-facts.js';
-import { type AccessDecision, decideField } from '../authz/decide.js';
+import { type AccessDecision, decideField, loggedCategory } from '../authz/decide.js';
 import type { FieldCategory } from '../authz/field-categories.js';
 import { ORGANISATION_WIDE_ROLES } from '../authz/policy.js';
 import type { Context } from './context.js';
@@ -136,7 +136,7 @@ function decideAndRecord<Parent>(
     ctx.access.record({
       patientId,
       caseId: where.caseId,
-      categories: [category],
+      categories: [loggedCategory(category, decision)],
       activity: 'READ',
       // Seen without taking part, by an organisation-wide role or an emergency grant.
       emergencyAccess:

@@ -67,7 +67,9 @@ export async function createGraphQLServer(deps: {
   ];
   // Audit hook: commits the request's access-log rows before any response leaves, or
   // replaces the response with ACCESS_LOG_UNAVAILABLE (fail closed).
-  plugins.push(accessLogPlugin({ db: db.pool, logger }));
+  plugins.push(
+    accessLogPlugin({ db: db.pool, logger, lockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS }),
+  );
   plugins.push(redactionsPlugin());
   if (config.EXPOSE_SQL_COUNT) plugins.push(sqlCountPlugin());
 
@@ -112,6 +114,7 @@ export async function createGraphQLServer(deps: {
         redactions: [],
         // Audit hook: collects the patients this request touches (written by accessLogPlugin).
         access: new RequestAccessLog(),
+        accessLogLockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS,
       };
     },
   });

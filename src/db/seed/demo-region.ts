@@ -108,7 +108,7 @@ export async function seedDemoRegion(
           role: 'MUNICIPAL_HEALTH_CARE',
         });
       }
-      const caseId = await cases.openCase(ward, {
+      const { caseId } = await cases.openCase(ward, {
         personalIdentityNumber: resident.personalIdentityNumber,
         admittedAt: new Date(clock.getTime() - (2 + (i % 20)) * HOUR),
         psychiatric,

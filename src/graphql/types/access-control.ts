@@ -1,5 +1,5 @@
 import { blockedFor } from '../../authz/case-facts.js';
-import { decideField, grantsFor } from '../../authz/decide.js';
+import { type DenialReason, decideField, grantsFor } from '../../authz/decide.js';
 import { FIELD_CATEGORIES, type FieldCategory } from '../../authz/field-categories.js';
 import {
   EMERGENCY_ACCESS_MINUTES,
@@ -10,6 +10,7 @@ import {
 import { CommandError } from '../../cases/command-error.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
+import { commandAccessLog, queryableOf } from '../command-access.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
 import { decodeId, idOfType } from '../global-id.js';
@@ -35,6 +36,10 @@ export const RedactionReason = builder.enumType('RedactionReason', {
     PATIENT_BLOCK: {
       description: 'The patient has blocked (spärr) this information from your organisation.',
     },
+    NO_CASE_WITH_PERSON: {
+      description:
+        'Protected identity (skyddade personuppgifter): the name goes only to a unit that has a case with the person.',
+    },
   } as const,
 });
 
@@ -57,7 +62,7 @@ builder.mutationField('openEmergencyAccess', (t) =>
     authScopes: { authenticated: true },
     errors: commandResult('case'),
     args: { input: t.arg({ type: OpenEmergencyAccessInput }) },
-    resolve: async (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx, info) => {
       const { actor, principal } = actingIn(ctx);
       if (!principal.roles.some((r) => EMERGENCY_ACCESS_ROLES.includes(r))) {
         throw new CommandError('FORBIDDEN', 'Only care staff may open a case in an emergency.');
@@ -92,24 +97,31 @@ builder.mutationField('openEmergencyAccess', (t) =>
           'personalIdentityNumber',
         );
       const now = ctx.now();
-      await ctx.prisma.emergencyAccess.create({
-        data: {
-          caseId: target.id,
-          userHsaId: principal.hsaId,
-          userName: principal.name,
-          unitId: actor.unitId,
-          reason,
-          grantedAt: now,
-          expiresAt: new Date(now.getTime() + EMERGENCY_ACCESS_MINUTES * 60_000),
-        },
+      const accessLog = commandAccessLog(ctx, info);
+      await ctx.prisma.$transaction(async (tx) => {
+        await tx.emergencyAccess.create({
+          data: {
+            caseId: target.id,
+            userHsaId: principal.hsaId,
+            userName: principal.name,
+            unitId: actor.unitId,
+            reason,
+            grantedAt: now,
+            expiresAt: new Date(now.getTime() + EMERGENCY_ACCESS_MINUTES * 60_000),
+          },
+        });
+        // The grant and its log row commit together: no emergency access without its row.
+        await accessLog.append(queryableOf(tx), [
+          {
+            patientId: target.patientId,
+            caseId: target.id,
+            categories: ['IDENTITY'],
+            activity: 'EMERGENCY_ACCESS',
+            emergencyAccess: true,
+          },
+        ]);
       });
-      ctx.access.record({
-        patientId: target.patientId,
-        caseId: target.id,
-        categories: ['IDENTITY'],
-        activity: 'EMERGENCY_ACCESS',
-        emergencyAccess: true,
-      });
+      accessLog.committed();
       return target;
     },
   }),
@@ -143,6 +155,14 @@ async function blockablePatient(ctx: Context, patientGlobalId: string | number) 
   return { actor, principal, patient };
 }
 
+/** A block or its lifting changes what the patient's record shows, outside any one case. */
+const blockChange = (patientId: string) => ({
+  patientId,
+  caseId: null,
+  categories: ['IDENTITY' as const],
+  activity: 'CHANGE' as const,
+});
+
 builder.mutationField('registerPatientBlock', (t) =>
   t.field({
     type: Patient,
@@ -151,31 +171,30 @@ builder.mutationField('registerPatientBlock', (t) =>
     authScopes: { authenticated: true },
     errors: commandResult('patient'),
     args: { input: t.arg({ type: PatientBlockInput }) },
-    resolve: async (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx, info) => {
       const { actor, principal, patient } = await blockablePatient(ctx, input.patientId);
-      const existing = await ctx.prisma.patientBlock.findFirst({
-        where: {
-          patientId: patient.id,
-          blockedOrganizationId: actor.organizationId,
-          liftedAt: null,
-        },
-      });
-      if (!existing) {
-        await ctx.prisma.patientBlock.create({
-          data: {
+      const accessLog = commandAccessLog(ctx, info);
+      await ctx.prisma.$transaction(async (tx) => {
+        const existing = await tx.patientBlock.findFirst({
+          where: {
             patientId: patient.id,
             blockedOrganizationId: actor.organizationId,
-            registeredByHsaId: principal.hsaId,
-            registeredAt: ctx.now(),
+            liftedAt: null,
           },
         });
-      }
-      ctx.access.record({
-        patientId: patient.id,
-        caseId: null,
-        categories: ['IDENTITY'],
-        activity: 'CHANGE',
+        if (!existing) {
+          await tx.patientBlock.create({
+            data: {
+              patientId: patient.id,
+              blockedOrganizationId: actor.organizationId,
+              registeredByHsaId: principal.hsaId,
+              registeredAt: ctx.now(),
+            },
+          });
+        }
+        await accessLog.append(queryableOf(tx), [blockChange(patient.id)]);
       });
+      accessLog.committed();
       return patient;
     },
   }),
@@ -188,29 +207,28 @@ builder.mutationField('liftPatientBlock', (t) =>
     authScopes: { authenticated: true },
     errors: commandResult('patient'),
     args: { input: t.arg({ type: PatientBlockInput }) },
-    resolve: async (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx, info) => {
       const { actor, principal, patient } = await blockablePatient(ctx, input.patientId);
-      const lifted = await ctx.prisma.patientBlock.updateMany({
-        where: {
-          patientId: patient.id,
-          blockedOrganizationId: actor.organizationId,
-          liftedAt: null,
-        },
-        data: { liftedAt: ctx.now(), liftedByHsaId: principal.hsaId },
+      const accessLog = commandAccessLog(ctx, info);
+      await ctx.prisma.$transaction(async (tx) => {
+        const lifted = await tx.patientBlock.updateMany({
+          where: {
+            patientId: patient.id,
+            blockedOrganizationId: actor.organizationId,
+            liftedAt: null,
+          },
+          data: { liftedAt: ctx.now(), liftedByHsaId: principal.hsaId },
+        });
+        if (lifted.count === 0) {
+          throw new CommandError(
+            'INVALID_STATE',
+            'Your organisation has no active block for this patient.',
+            'patientId',
+          );
+        }
+        await accessLog.append(queryableOf(tx), [blockChange(patient.id)]);
       });
-      if (lifted.count === 0) {
-        throw new CommandError(
-          'INVALID_STATE',
-          'Your organisation has no active block for this patient.',
-          'patientId',
-        );
-      }
-      ctx.access.record({
-        patientId: patient.id,
-        caseId: null,
-        categories: ['IDENTITY'],
-        activity: 'CHANGE',
-      });
+      accessLog.committed();
       return patient;
     },
   }),
@@ -223,7 +241,7 @@ const AccessExplanation = builder
     caseVisible: boolean;
     rowRule: string;
     allowed: boolean;
-    reason: 'NOT_SIGNED_IN' | 'NOT_GRANTED' | 'CONSENT_REQUIRED' | 'PATIENT_BLOCK' | null;
+    reason: DenialReason | null;
     rule: string;
     policyVersion: string;
   }>('AccessExplanation')

@@ -1,6 +1,6 @@
 import { responsePathAsArray } from 'graphql';
 import { visibleCaseWhere } from '../../authz/case-access.js';
-import { decideField } from '../../authz/decide.js';
+import { decideRegisterName } from '../../authz/register-identity.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
@@ -136,35 +136,43 @@ builder.queryField('lookupPatient', (t) =>
         ctx.services.listing.listingOf(pnr),
       ]);
       if (!person) return null;
-      // A lookup of someone who already is a patient here is an access to that patient
-      // (logged); a person not yet a patient has no record in Brygga to log against.
+      // Every look-up is an access to the person: to the patient when Brygga has a record,
+      // otherwise to the person named by personnummer (the log can name a non-patient).
       const known = await ctx.prisma.patient.findUnique({
         where: { personalIdentityNumber: pnr },
         select: { id: true },
       });
-      // Skyddade personuppgifter: the name only to roles granted protected identities.
-      const hidden =
-        person.protectedIdentity &&
-        decideField(ctx.principal, 'read', 'PROTECTED_IDENTITY', { consentGiven: false })
-          .allowed === false;
+      const actingUnitHasCase =
+        known !== null &&
+        ctx.actor !== null &&
+        (await ctx.prisma.caseParty.count({
+          where: { unitId: ctx.actor.unitId, leftAt: null, case: { patientId: known.id } },
+        })) > 0;
+      const decision = decideRegisterName(ctx.principal, {
+        protectedIdentity: person.protectedIdentity,
+        actingUnitHasCase,
+      });
+      const hidden = !decision.allowed;
       if (hidden) {
         const path = responsePathAsArray(info.path);
         for (const field of ['givenName', 'familyName']) {
           ctx.redactions.push({
             path: [...path, field],
             category: 'PROTECTED_IDENTITY',
-            reason: 'NOT_GRANTED',
+            reason: decision.reason!,
           });
         }
       }
-      if (known) {
-        const access = { patientId: known.id, caseId: null, activity: 'READ' as const };
-        ctx.access.record({
-          ...access,
-          categories: [person.protectedIdentity && !hidden ? 'PROTECTED_IDENTITY' : 'IDENTITY'],
-        });
-        if (hidden)
-          ctx.access.record({ ...access, categories: ['PROTECTED_IDENTITY'], outcome: 'DENIED' });
+      const subject = known
+        ? { patientId: known.id }
+        : { patientId: null, personalIdentityNumber: pnr };
+      const access = { ...subject, caseId: null, activity: 'READ' as const };
+      ctx.access.record({
+        ...access,
+        categories: [person.protectedIdentity && !hidden ? 'PROTECTED_IDENTITY' : 'IDENTITY'],
+      });
+      if (hidden) {
+        ctx.access.record({ ...access, categories: ['PROTECTED_IDENTITY'], outcome: 'DENIED' });
       }
       return {
         ...person,

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import { grantsFor } from '../../authz/decide.js';
 import type { FieldCategory } from '../../authz/field-categories.js';
 import type { Principal } from '../../authz/principal.js';
-import type { CaseCommand, UnitCheck } from '../../cases/case-service.js';
+import type {
+  CaseCommand,
+  CommandOptions,
+  CommandOutcome,
+  UnitCheck,
+} from '../../cases/case-service.js';
 import { COMMAND_ERROR_CODES, CommandError } from '../../cases/command-error.js';
+import { idempotencyClaim } from '../../cases/idempotency.js';
 import * as commands from '../../domain/case/commands.js';
 import {
   DISCHARGE_DESTINATIONS,
@@ -12,6 +19,7 @@ import {
 } from '../../domain/case/discharge-information.js';
 import type { Actor } from '../../domain/case/model.js';
 import { builder } from '../builder.js';
+import { commandAccessLog, queryableOf } from '../command-access.js';
 import { idOfType } from '../global-id.js';
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
@@ -32,9 +40,16 @@ import {
  * the case as it stands afterwards or a CommandError with a stable code.
  */
 
+const ERROR_CODE_DESCRIPTIONS: Partial<Record<(typeof COMMAND_ERROR_CODES)[number], string>> = {
+  IDEMPOTENCY_CONFLICT:
+    'The idempotency key (or the client-chosen id) was already used by you for a command with another input; nothing was done. Use a new key for a new command.',
+};
+
 export const ErrorCode = builder.enumType('ErrorCode', {
   description: 'Stable codes of CommandError; front-ends switch on these, never on messages.',
-  values: COMMAND_ERROR_CODES,
+  values: Object.fromEntries(
+    COMMAND_ERROR_CODES.map((code) => [code, { description: ERROR_CODE_DESCRIPTIONS[code] }]),
+  ) as Record<(typeof COMMAND_ERROR_CODES)[number], { description?: string }>,
 });
 
 const ErrorInterface = builder.interfaceRef<Error & { code: string }>('Error').implement({
@@ -100,17 +115,52 @@ function authorizeWrite(ctx: Context, writes: Writes): void {
   }
 }
 
-/** The case after a successful command, with the write recorded for the access log. */
-async function caseAfterWriting(ctx: Context, caseId: string, writes: Writes) {
-  const row = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
-  ctx.access.record({
-    patientId: row.patientId,
-    caseId,
-    categories: [writes.category],
-    activity: writes.activity,
+/**
+ * Runs a command with its access-log row as the last statement of its transaction and
+ * answers the case as the command left it. A retry answered by idempotency wrote
+ * nothing, so it has no row of its own: its answer is logged as a read.
+ */
+async function runLogged(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  writes: Writes,
+  run: (options: Pick<CommandOptions, 'writeAccessLog'>) => Promise<CommandOutcome>,
+) {
+  const accessLog = commandAccessLog(ctx, info);
+  let written: Awaited<ReturnType<Context['prisma']['case']['findUniqueOrThrow']>> | null = null;
+  const outcome = await run({
+    writeAccessLog: async (tx, caseId) => {
+      const row = await tx.case.findUniqueOrThrow({ where: { id: caseId } });
+      await accessLog.append(queryableOf(tx), [
+        {
+          patientId: row.patientId,
+          caseId,
+          categories: [writes.category],
+          activity: writes.activity,
+        },
+      ]);
+      written = row;
+    },
   });
-  return row;
+  accessLog.committed();
+  return written ?? ctx.prisma.case.findUniqueOrThrow({ where: { id: outcome.caseId } });
 }
+
+/** The claim of a retried command: the client's key, else the new id it chose, else none. */
+function claimOf<Input extends { idempotencyKey?: string | null }>(
+  actor: Actor,
+  operation: string,
+  input: Input,
+  naturalKey?: string | null,
+) {
+  const key = input.idempotencyKey ?? naturalKey ?? null;
+  if (key === null) return null;
+  const { idempotencyKey: _key, ...rest } = input;
+  return idempotencyClaim(actor, operation, key, rest);
+}
+
+const IDEMPOTENCY_KEY_DESCRIPTION =
+  'A key the client chose for this command (1–200 characters). A retry with the same key and input answers the first result without acting again; the same key with another input fails with IDEMPOTENCY_CONFLICT.';
 
 /** Declares a mutation that runs one command on an existing case. */
 function caseCommandMutation<Fields extends object, I>(
@@ -123,6 +173,8 @@ function caseCommandMutation<Fields extends object, I>(
     checkUnits?: (input: Fields, ctx: Context) => UnitCheck;
     /** What the command writes, for the policy and the access log. Default: changes planning. */
     writes?: Writes;
+    /** The id the client chose for what the command creates, a key when none is given. */
+    naturalKey?: (input: Fields) => string | null | undefined;
   },
 ) {
   const writes = options.writes ?? CHANGES_PLANNING;
@@ -135,6 +187,7 @@ function caseCommandMutation<Fields extends object, I>(
         description:
           'The case version the user acted on; a newer one makes the command fail with CONCURRENT_MODIFICATION.',
       }),
+      idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
       ...options.fields(t),
     }),
   });
@@ -145,23 +198,26 @@ function caseCommandMutation<Fields extends object, I>(
       authScopes: { authenticated: true },
       errors: caseResult,
       args: { input: t.arg({ type: Input, required: true }) },
-      resolve: async (_root, { input }, ctx) => {
+      resolve: async (_root, { input }, ctx, info) => {
         const { actor } = actingIn(ctx);
         const raw = input as unknown as Fields & {
           caseId: string;
           expectedVersion?: number | null;
+          idempotencyKey?: string | null;
         };
         authorizeWrite(ctx, writes);
         const caseId = id(raw.caseId, 'Case', 'caseId');
-        await ctx.services.cases.execute(
-          caseId,
-          actor,
-          raw.expectedVersion,
-          options.command,
-          options.toInput(raw, ctx),
-          options.checkUnits?.(raw, ctx),
+        const idempotency = claimOf(actor, name, raw, options.naturalKey?.(raw));
+        return runLogged(ctx, info, writes, (logging) =>
+          ctx.services.cases.execute(
+            caseId,
+            actor,
+            raw.expectedVersion,
+            options.command,
+            options.toInput(raw, ctx),
+            { checkUnits: options.checkUnits?.(raw, ctx), idempotency, ...logging },
+          ),
         );
-        return caseAfterWriting(ctx, caseId, writes);
       },
     }),
   );
@@ -188,8 +244,9 @@ const SendAdmissionNoticeInput = builder.inputType('SendAdmissionNoticeInput', {
     caseId: t.id({
       required: false,
       description:
-        'A new case id (UUID) chosen by the client so a retried request cannot open a second case.',
+        'A new case id (UUID) chosen by the client so a retried request cannot open a second case: a retry with the same input answers the first result; another input, IDEMPOTENCY_CONFLICT.',
     }),
+    idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
     personalIdentityNumber: t.string({ required: true }),
     admittedAt: t.field({ type: 'DateTime', required: true }),
     psychiatric: t.boolean({
@@ -214,7 +271,7 @@ builder.mutationField('sendAdmissionNotice', (t) =>
     authScopes: { authenticated: true },
     errors: caseResult,
     args: { input: t.arg({ type: SendAdmissionNoticeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx, info) => {
       const { actor } = actingIn(ctx);
       authorizeWrite(ctx, OPENS_CASE);
       if (
@@ -225,8 +282,15 @@ builder.mutationField('sendAdmissionNotice', (t) =>
       ) {
         throw new CommandError('INVALID_ID', 'caseId must be a UUID.', 'caseId');
       }
-      const caseId = await ctx.services.cases.openCase(actor, {
-        caseId: input.caseId == null ? randomUUID() : String(input.caseId).toLowerCase(),
+      const chosenId = input.caseId == null ? null : String(input.caseId).toLowerCase();
+      const idempotency = claimOf(
+        actor,
+        'sendAdmissionNotice',
+        { ...input, caseId: chosenId },
+        chosenId,
+      );
+      const request = {
+        caseId: chosenId ?? randomUUID(),
         personalIdentityNumber: input.personalIdentityNumber,
         admittedAt: input.admittedAt,
         psychiatric: input.psychiatric,
@@ -240,8 +304,10 @@ builder.mutationField('sendAdmissionNotice', (t) =>
             ? undefined
             : optionalId(input.primaryCareUnitId, 'Unit', 'primaryCareUnitId'),
         expectedNeeds: input.expectedNeeds,
-      });
-      return caseAfterWriting(ctx, caseId, OPENS_CASE);
+      };
+      return runLogged(ctx, info, OPENS_CASE, (logging) =>
+        ctx.services.cases.openCase(actor, request, { idempotency, ...logging }),
+      );
     },
   }),
 );
@@ -418,6 +484,7 @@ caseCommandMutation<
     status: t.field({ type: CarePlanStatus, required: true }),
   }),
   writes: { category: 'PLANNING', activity: 'CREATE' },
+  naturalKey: (input) => input.carePlanId,
   command: commands.createCarePlan,
   toInput: (input) => ({
     carePlanId: input.carePlanId ? String(input.carePlanId).toLowerCase() : randomUUID(),
@@ -599,6 +666,7 @@ caseCommandMutation<
     lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
   }),
   writes: { category: 'PLANNING', activity: 'CREATE' },
+  naturalKey: (input) => input.noteId,
   command: commands.addNote,
   toInput: (input) => ({
     noteId: input.noteId ? String(input.noteId).toLowerCase() : randomUUID(),

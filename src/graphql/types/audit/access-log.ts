@@ -61,6 +61,7 @@ const CSV_COLUMNS = [
   'requestId',
   'operationName',
   'emergencyAccess',
+  'emergencyReason',
   'protectedIdentity',
   'notAParty',
   'outOfHours',

@@ -71,7 +71,11 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
     providerHsaId: t.exposeString('providerHsaId', { description: 'The acting care provider.' }),
     commissionHsaId: t.exposeString('commissionHsaId', { nullable: true }),
     purpose: t.exposeString('purpose', { description: 'The commission’s purpose.' }),
-    patientId: t.exposeID('patientId', { description: 'The patient’s database id (a UUID).' }),
+    patientId: t.exposeID('patientId', {
+      nullable: true,
+      description:
+        'The patient’s database id (a UUID); null for a register look-up of a person who is not a patient here.',
+    }),
     personalIdentityNumber: t.exposeString('personalIdentityNumber', {
       description: 'As it was at access time; kept when the patient is purged.',
     }),
@@ -80,6 +84,11 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
     requestId: t.exposeString('requestId'),
     operationName: t.exposeString('operationName', { nullable: true }),
     emergencyAccess: t.exposeBoolean('emergencyAccess'),
+    emergencyReason: t.exposeString('emergencyReason', {
+      nullable: true,
+      description:
+        'The reason given when the emergency access (nödöppning) this row rests on was opened; null for other rows.',
+    }),
     protectedIdentity: t.exposeBoolean('protectedIdentity'),
     notAParty: t.exposeBoolean('notAParty'),
     outOfHours: t.exposeBoolean('outOfHours'),
@@ -229,17 +238,21 @@ export function connectionOf(rows: AccessLogEntry[], hasNextPage: boolean, after
  */
 export function recordLogAccess(
   ctx: Context,
-  rows: readonly { patientId: string; personalIdentityNumber?: string; caseId?: string | null }[],
+  rows: readonly {
+    patientId: string | null;
+    personalIdentityNumber?: string;
+    caseId?: string | null;
+  }[],
   activity: AccessActivity,
   personalIdentityNumber?: string,
 ): void {
   for (const row of rows) {
-    ctx.access.record({
-      patientId: row.patientId,
-      caseId: null,
-      categories: ['AUDIT'],
-      activity,
-      personalIdentityNumber: row.personalIdentityNumber ?? personalIdentityNumber,
-    });
+    const pnr = row.personalIdentityNumber ?? personalIdentityNumber;
+    // A row of a person who is not a patient here names them by personnummer alone.
+    const person =
+      row.patientId !== null
+        ? { patientId: row.patientId, personalIdentityNumber: pnr }
+        : { patientId: null, personalIdentityNumber: pnr ?? '' };
+    ctx.access.record({ ...person, caseId: null, categories: ['AUDIT'], activity });
   }
 }

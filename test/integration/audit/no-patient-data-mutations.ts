@@ -1,0 +1,33 @@
+/**
+ * Mutations of the schema that write no patient data, each with the reason. The
+ * fault-injection test (command-log-fault.int.test.ts) fails for any mutation that is
+ * neither here nor among its examples, and checks these succeed with the access log
+ * refused and leave no access-log row.
+ */
+export const NO_PATIENT_DATA: Record<string, string> = {
+  chooseCommission: 'identity: picks the acting commission of the caller’s own session',
+  revokeSession: 'identity: ends a login session; sessions name staff, not patients',
+  rotateTokenSigningKey: 'identity: creates a signing key',
+  createMappingRuleSet: 'identity: directory-attribute mapping rules',
+  updateMappingRuleSet: 'identity: directory-attribute mapping rules',
+  createIdentityProvider: 'identity: federation configuration',
+  updateIdentityProvider: 'identity: federation configuration',
+  disableIdentityProvider: 'identity: federation configuration',
+  importIdentityProviderMetadata: 'identity: federation metadata',
+  createPaymentAgreement: 'invoicing: an agreement between organisations and its prices',
+  setPopulationFigures: 'invoicing: residents per municipality, no person named',
+  draftInvoiceBasis:
+    'invoicing: computes days from case events but answers no patient; the patients on its lines are logged when the lines are read or rendered (invoiceCsv/invoiceHtml: PRINT)',
+  approveInvoice: 'invoicing: changes the status of an invoice',
+  markInvoiceSent: 'invoicing: changes the status of an invoice',
+  creditInvoiceLine:
+    'invoicing: adds a credit line copying a line; patients on lines are logged when read or rendered',
+  draftCostSharingInvoices: 'invoicing: the system’s cost shared by population, no person named',
+  decideRetentionPolicy: 'retention: a policy of a record class and organisation',
+  placeLegalHold:
+    'retention: a hold names a case, patient or organisation by id; its answer’s patient fields are not patient data of the record (ids only)',
+  releaseLegalHold: 'retention: ends a hold',
+  drawAccessLogSample:
+    'audit: stores a sample’s seed and counts; its rows are read (and logged as AUDIT reads) through accessLogSample',
+  recordAccessReview: 'audit: stores the reviewer’s conclusion about log rows, by row id',
+};
