@@ -16,8 +16,9 @@ import type { RetentionErrorCode } from '../retention/errors.js';
  *   variables): `status` under `Accept: application/graphql-response+json`, 200 under
  *   `application/json` (the spec's SHOULDs for each media type).
  * - `field`: raised while executing, next to whatever data could be answered: 200.
+ * - `response`: the executed response is withheld as a whole: always `status`.
  */
-export type ErrorPhase = 'http' | 'request' | 'field';
+export type ErrorPhase = 'http' | 'request' | 'field' | 'response';
 
 export interface ErrorCodeSpec {
   phase: ErrorPhase;
@@ -60,7 +61,7 @@ export const REQUEST_ERROR_CODES = {
     meaning: 'The documentId (or persisted-query hash) is not a trusted document.',
   },
   ACCESS_LOG_UNAVAILABLE: {
-    phase: 'http',
+    phase: 'response',
     status: 503,
     meaning:
       'The access log could not be written, so the response is withheld (fail closed). Try again shortly.',
@@ -98,7 +99,7 @@ export const REQUEST_ERROR_CODES = {
     phase: 'request',
     status: 400,
     meaning:
-      'A connection’s `first`/`last` negative or above its cap (100 unless its description says otherwise), both given, or a cursor paired with the other direction; checked on every connection of the operation before anything runs.',
+      'A connection’s `first`/`last` negative or above its cap (100; the access log’s, 200), both given, or a cursor paired with the other direction; checked on every connection of the operation before anything runs.',
   },
   INVALID_CURSOR: {
     phase: 'request',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
-import { isRequestErrorCode } from '../graphql/error-codes.js';
+import { isRequestErrorCode, type RequestErrorCode } from '../graphql/error-codes.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -35,7 +35,7 @@ export function maskError(
   return {
     message: `Something went wrong on our side. Reference: ${reference}`,
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
+    extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies RequestErrorCode, reference },
   };
 }
 

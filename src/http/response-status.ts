@@ -1,7 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import Negotiator from 'negotiator';
-import { isRequestErrorCode, REQUEST_ERROR_CODES } from '../graphql/error-codes.js';
+import {
+  isRequestErrorCode,
+  REQUEST_ERROR_CODES,
+  type RequestErrorCode,
+} from '../graphql/error-codes.js';
 
 export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 const MEDIA_TYPES = ['application/json', GRAPHQL_RESPONSE_JSON];
@@ -36,7 +40,7 @@ export function statusOf(
   const codes = (result.errors ?? []).map((e) => e.extensions?.code);
   if (codes.length === 0) return undefined;
   if (result.data !== undefined) {
-    if (result.data === null && codes.includes('UNAUTHENTICATED'))
+    if (result.data === null && codes.includes('UNAUTHENTICATED' satisfies RequestErrorCode))
       return { status: 401, headers: [['www-authenticate', 'Bearer']] };
     return { status: 200 };
   }
