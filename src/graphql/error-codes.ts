@@ -16,7 +16,9 @@ import type { RetentionErrorCode } from '../retention/errors.js';
  *   variables): `status` under `Accept: application/graphql-response+json`, 200 under
  *   `application/json` (the spec's SHOULDs for each media type).
  * - `field`: raised while executing, next to whatever data could be answered: 200.
- * - `response`: the executed response is withheld as a whole: always `status`.
+ * - `response`: nothing of the executed request is answered (`data` null or withheld):
+ *   always `status`. A fault that makes the whole request fail (the access log, the
+ *   database) is of this phase.
  */
 export type ErrorPhase = 'http' | 'request' | 'field' | 'response';
 

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import Negotiator from 'negotiator';
 import {
+  type ErrorCodeSpec,
   isRequestErrorCode,
   REQUEST_ERROR_CODES,
   type RequestErrorCode,
@@ -26,9 +27,10 @@ export interface DecidedStatus {
 
 /**
  * The HTTP status of a GraphQL response, from the phases of src/graphql/error-codes.ts:
- * - executed (the result has `data`): 200, as both media types ask; except 401 with
- *   RFC 6750's `WWW-Authenticate: Bearer` when nothing could be answered for want of a
- *   token (the spec's MUST of a 2xx applies only to non-null data);
+ * - executed (the result has `data`): 200, as both media types ask; except when nothing
+ *   could be answered (`data: null`) because of a code of phase `response` (its status,
+ *   e.g. 503) or for want of a token (401 with RFC 6750's `WWW-Authenticate: Bearer`). The
+ *   spec's MUST of a 2xx applies to non-null data, which always answers 200;
  * - not executed because of the document or its variables: 400 under
  *   application/graphql-response+json, 200 under application/json;
  * - anything else keeps the status whoever raised it set (413, 401, 405, 406, 503 …).
@@ -37,16 +39,19 @@ export function statusOf(
   result: FormattedExecutionResult,
   mediaType: string | null,
 ): DecidedStatus | undefined {
-  const codes = (result.errors ?? []).map((e) => e.extensions?.code);
-  if (codes.length === 0) return undefined;
+  const codes = (result.errors ?? []).map((e) => e.extensions?.code).filter(isRequestErrorCode);
+  if (!result.errors?.length) return undefined;
   if (result.data !== undefined) {
-    if (result.data === null && codes.includes('UNAUTHENTICATED' satisfies RequestErrorCode))
+    if (result.data !== null) return { status: 200 };
+    const withheld = codes.find((code) => REQUEST_ERROR_CODES[code].phase === 'response');
+    if (withheld) return { status: REQUEST_ERROR_CODES[withheld].status };
+    if (codes.includes('UNAUTHENTICATED' satisfies RequestErrorCode))
       return { status: 401, headers: [['www-authenticate', 'Bearer']] };
     return { status: 200 };
   }
-  const first = codes[0];
+  const first = result.errors[0]?.extensions?.code;
   if (!isRequestErrorCode(first)) return undefined;
-  const spec = REQUEST_ERROR_CODES[first];
+  const spec: ErrorCodeSpec = REQUEST_ERROR_CODES[first];
   if (spec.phase !== 'request') return undefined;
   return { status: mediaType === GRAPHQL_RESPONSE_JSON ? spec.status : 200 };
 }
