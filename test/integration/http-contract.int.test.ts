@@ -334,4 +334,19 @@ describe('item 13: alias and cost limits count every field', () => {
     expect(fifteen.body.errors).toBeUndefined();
     expect(Object.keys(fifteen.body.data as object)).toHaveLength(15);
   });
+
+  it('counts __typename in the cost limit, fragments at every use', async () => {
+    // 100 × 100 × n fields of nothing but __typename, in a few hundred tokens.
+    const document = (spreads: number) =>
+      `{ ${'...Hundreds '.repeat(spreads)}}
+       fragment Hundreds on Query { ${'...Hundred '.repeat(100)}}
+       fragment Hundred on Query { ${'__typename '.repeat(100)}}`;
+    const refused = await post({ query: document(10) }, { accept: GRAPHQL_RESPONSE });
+    expect(refused.status).toBe(400);
+    expect(codeOf(refused)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(refused.body.errors?.[0]?.message).toMatch(/Cost limit of 60000/i);
+    const within = await post({ query: document(1) });
+    expect(within.body.errors).toBeUndefined();
+    expect(within.body.data).toEqual({ __typename: 'Query' });
+  });
 });
