@@ -46,6 +46,6 @@ export class CommandError extends Error {
   }
 
   static fromDomain(error: DomainError): CommandError {
-    return new CommandError(error.code, error.message);
+    return new CommandError(error.code, error.message, error.field ?? null);
   }
 }

@@ -6,6 +6,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types.js';
 import { getDatamodel } from '../db/generated/pothos-types.js';
+import { MAX_PAGE_SIZE } from './connection-arguments.js';
 import type { Context } from './context.js';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
 
@@ -54,16 +55,16 @@ export const builder = new SchemaBuilder<{
     filterConnectionTotalCount: true,
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
     defaultConnectionSize: 20,
-    maxConnectionSize: 100,
+    maxConnectionSize: MAX_PAGE_SIZE,
   },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    // node(id:) with a well-formed id of a type that is no node (or no type at all) is bad
-    // input with a stable code, not a server error.
+    // An id that does not decode, or names a type that is no node (or no type at all), is
+    // bad input with a stable code, not a server error.
     decodeGlobalID: (globalID) => {
-      const decoded = decodeGlobalID(globalID);
-      if (!isNodeType(decoded.typename)) {
+      const decoded = decodeNodeId(globalID);
+      if (!decoded || !isNodeType(decoded.typename)) {
         throw new BadInputError('INVALID_ID', 'That is not the id of anything here.', 'id');
       }
       return decoded;
@@ -75,6 +76,14 @@ export const builder = new SchemaBuilder<{
     defaultUnionOptions: { name: ({ fieldName }) => `${upperFirst(fieldName)}Result` },
   },
 });
+
+function decodeNodeId(globalID: string): { typename: string; id: string } | null {
+  try {
+    return decodeGlobalID(globalID);
+  } catch {
+    return null;
+  }
+}
 
 /** A type `node(id:)` can load: one the relay or prisma plugin registered a loader for. */
 function isNodeType(typename: string): boolean {

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
-import { UnauthenticatedError } from '../graphql/errors.js';
 import { createDemoIdp } from '../identity/demo-idp/index.js';
+import { RejectedTokenError } from '../graphql/errors.js';
 import {
   createIdentityRouter,
   createIdentityServices,
@@ -16,6 +16,7 @@ import { createServices, type Services } from '../services.js';
 import { createWebRoutes } from '../web/index.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
+import { BODY_LIMIT, requestErrorHandler } from './request-errors.js';
 import { runningRequests } from './running-requests.js';
 import { loadManifest, trustedDocuments } from './trusted-documents.js';
 
@@ -53,8 +54,7 @@ export async function startServer(
     try {
       return await identity.authenticate(authorization);
     } catch (error) {
-      if (error instanceof InvalidTokenError)
-        throw new UnauthenticatedError(`The access token is not valid (${error.reason}).`);
+      if (error instanceof InvalidTokenError) throw new RejectedTokenError(error.reason);
       throw error;
     }
   };
@@ -88,10 +88,11 @@ export async function startServer(
     '/graphql',
     web.graphqlPage,
     ...(config.EXPOSE_SQL_COUNT ? [sqlCountScope] : []),
-    express.json({ limit: '256kb' }),
+    express.json({ limit: BODY_LIMIT }),
     trustedDocuments(config.TRUSTED_DOCUMENTS, manifest),
     await createGraphQLServer({ config, db, services, httpServer, authenticate, logger }),
   );
+  app.use(requestErrorHandler(logger));
 
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const address = httpServer.address() as AddressInfo;

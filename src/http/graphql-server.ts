@@ -9,7 +9,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { RequestHandler } from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 // Audit hook: the per-request access log and its writer (src/audit).
 import { accessLogPlugin } from '../audit/plugin.js';
 import { RequestAccessLog } from '../audit/request-access-log.js';
@@ -19,33 +18,19 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { countSqlStatements, currentSqlStatementCount } from '../db/sql-statement-counter.js';
 import type { Actor } from '../domain/case/model.js';
+import { connectionArgumentsPlugin } from '../graphql/connection-arguments.js';
 import type { Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema.js';
 import type { Services } from '../services.js';
 import type { Logger } from './logger.js';
+import { maskError } from './mask-error.js';
+import { responseStatusPlugin } from './response-status.js';
 
 /** Turns the Authorization header into a principal; throws GraphQLError for a bad token. */
 export type Authenticate = (authorization: string | undefined) => Promise<Principal | null>;
 
-/** Codes we chose on purpose; any other error is an internal one and is masked. */
-const STABLE_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'INVALID_ID',
-  'INVALID_PERIOD',
-  'INVALID_PERSONAL_IDENTITY_NUMBER',
-  'INVALID_HSA_ID',
-  'FORBIDDEN_FILTER',
-  'UNKNOWN_FIELD',
-  'TRUSTED_DOCUMENT_REQUIRED',
-  'BAD_USER_INPUT',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+/** Tokens in one document (GRAPHQL_PARSE_FAILED beyond). */
+const MAX_TOKENS = 2000;
 
 export async function createGraphQLServer(deps: {
   config: Config;
@@ -71,25 +56,32 @@ export async function createGraphQLServer(deps: {
     accessLogPlugin({ db: db.pool, logger, lockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS }),
   );
   plugins.push(redactionsPlugin());
+  plugins.push(connectionArgumentsPlugin<Context>());
   if (config.EXPOSE_SQL_COUNT) plugins.push(sqlCountPlugin());
 
-  // Limits as graphql-armor suggests, a little stricter: depth 10, 15 aliases, 2000 tokens
-  // (our largest operation, the case detail, is about 400), a cost limit, and no field
-  // suggestions in production (they leak the schema).
+  // Limits as graphql-armor suggests, a little stricter: depth 10, 15 aliases, a cost limit,
+  // and no field suggestions in production (they leak the schema). Every alias counts,
+  // `__typename` too (armor lets that one through by default). The token limit is
+  // graphql-js's own parse option: armor's parses the document again in a plugin hook,
+  // where any syntax error became a 500.
   const armor = new ApolloArmor({
     maxDepth: { n: 10 },
-    maxAliases: { n: 15 },
-    maxTokens: { n: 2000 },
+    maxAliases: { n: 15, allowList: [] },
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
     costLimit: { maxCost: 60_000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
     blockFieldSuggestion: { enabled: production },
   }).protect();
   plugins.push(...(armor.plugins as ApolloServerPlugin<Context>[]));
+  // Last, with no I/O of its own: the status follows from the final body (src/http/response-status.ts).
+  plugins.push(responseStatusPlugin<Context>());
 
   const server = new ApolloServer<Context>({
     schema,
     plugins,
     validationRules: armor.validationRules,
+    // 2,000 tokens: our largest operation, the case detail, is about 400.
+    parseOptions: { maxTokens: MAX_TOKENS },
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
@@ -131,33 +123,6 @@ async function actorOf(principal: Principal, services: Services): Promise<Actor 
     name: principal.name,
     unitId: unit.id,
     organizationId: unit.organizationId,
-  };
-}
-
-function maskError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  logger: Logger,
-): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (typeof code === 'string' && STABLE_CODES.has(code)) {
-    return {
-      message: formatted.message,
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { ...formatted.extensions, code },
-    };
-  }
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  const reference = randomUUID();
-  logger.error('unexpected error in a GraphQL request', {
-    reference,
-    error: String((original as Error)?.stack ?? original),
-  });
-  return {
-    message: `Something went wrong on our side. Reference: ${reference}`,
-    path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', reference },
   };
 }
 

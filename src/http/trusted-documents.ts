@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
+import { sendRequestError } from './request-errors.js';
 
 /**
  * Trusted documents (persisted operations as an allow-list, not a cache): the operations
@@ -26,10 +27,6 @@ export function loadManifest(path: string): Map<string, string> {
   return manifest;
 }
 
-function reject(res: Parameters<RequestHandler>[1], code: string, message: string): void {
-  res.status(400).json({ errors: [{ message, extensions: { code } }] });
-}
-
 export function trustedDocuments(
   mode: TrustedDocumentsMode,
   manifest: Map<string, string>,
@@ -51,7 +48,7 @@ export function trustedDocuments(
     if (typeof id === 'string') {
       const document = manifest.get(id.replace(/^sha256:/, ''));
       if (!document)
-        return reject(
+        return sendRequestError(
           res,
           'PERSISTED_QUERY_NOT_FOUND',
           'Unknown document id: this operation is not a trusted document.',
@@ -65,7 +62,7 @@ export function trustedDocuments(
       const hash =
         typeof body.query === 'string' ? createHash('sha256').update(body.query).digest('hex') : '';
       if (!manifest.has(hash)) {
-        return reject(
+        return sendRequestError(
           res,
           'TRUSTED_DOCUMENT_REQUIRED',
           'Only trusted documents are executed here: send a documentId.',

@@ -6,6 +6,7 @@ import {
   CaseByIdDocument,
   CreateCarePlanDocument,
   NotifyReadyForDischargeDocument,
+  ReviseCarePlanDocument,
   SendAdmissionNoticeDocument,
   type SendAdmissionNoticeMutationVariables,
 } from '../generated/graphql.js';
@@ -177,6 +178,36 @@ describe('commands on an existing case', () => {
       code: 'CONCURRENT_MODIFICATION',
       field: 'expectedVersion',
     });
+  });
+
+  it('refuses a stale expectedPlanVersion with CONCURRENT_MODIFICATION and writes nothing', async () => {
+    const c = await openCase(9);
+    const plan = {
+      summary: 'Plan',
+      items: [{ responsibleUnitId: socialSolna, action: 'Hemtjänst' }],
+      participants: [{ name: 'Anna', role: 'Patient' }],
+      status: 'DRAFT' as const,
+    };
+    const { createCarePlan } = await ward.request(CreateCarePlanDocument, {
+      input: { caseId: c.id, kind: 'CARE_PLAN', ...plan },
+    });
+    expect(createCarePlan.__typename).toBe('CreateCarePlanSuccess');
+    const carePlanId = (await ward.request(CaseByIdDocument, { id: c.id })).case?.carePlans?.[0]
+      ?.id;
+    if (!carePlanId) throw new Error('the new care plan is not listed');
+    const revise = (expectedPlanVersion: number) =>
+      ward.request(ReviseCarePlanDocument, {
+        input: { caseId: c.id, carePlanId, expectedPlanVersion, ...plan, summary: 'Reviderad' },
+      });
+    expect((await revise(1)).reviseCarePlan.__typename).toBe('ReviseCarePlanSuccess');
+    const before = await counts();
+    // Someone else's revision made version 2; this author still edits version 1.
+    expect((await revise(1)).reviseCarePlan).toMatchObject({
+      __typename: 'CommandError',
+      code: 'CONCURRENT_MODIFICATION',
+      field: 'expectedPlanVersion',
+    });
+    expect(await counts()).toEqual(before);
   });
 
   it('lets exactly one of two simultaneous ready notices through', async () => {

@@ -251,7 +251,8 @@ describe('a case from admission notice to close', () => {
     });
     expect(stale.reviseCarePlan).toMatchObject({
       __typename: 'CommandError',
-      code: 'INVALID_STATE',
+      code: 'CONCURRENT_MODIFICATION',
+      field: 'expectedPlanVersion',
     });
 
     const plans = (await ward.request(CaseByIdDocument, { id: caseId })).case!.carePlans;

@@ -556,8 +556,9 @@ export function reviseCarePlan(
     input.expectedVersion === plan.latestVersion
       ? undefined
       : refusal(
-          'INVALID_STATE',
+          'CONCURRENT_MODIFICATION',
           `care plan ${plan.id} is at version ${plan.latestVersion}, not ${input.expectedVersion}: reload it and revise the latest version`,
+          'expectedPlanVersion',
         );
   const conflict = stale ?? checkCarePlanTransition(plan.id, plan.status, input.status);
   if (conflict) return fail(conflict);

@@ -180,11 +180,14 @@ export type DomainErrorCode =
   | 'ALREADY_ANNULLED'
   | 'CARE_PLAN_NOT_FOUND'
   | 'INVALID_INPUT'
-  | 'TIME_ORDER';
+  | 'TIME_ORDER'
+  | 'CONCURRENT_MODIFICATION';
 
 export interface DomainError {
   code: DomainErrorCode;
   message: string;
+  /** The input field at fault, when one is. */
+  field?: string;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };

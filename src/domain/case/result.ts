@@ -8,6 +8,6 @@ export function fail<T>(error: DomainError): Result<T> {
   return { ok: false, error };
 }
 
-export function refusal(code: DomainErrorCode, message: string): DomainError {
-  return { code, message };
+export function refusal(code: DomainErrorCode, message: string, field?: string): DomainError {
+  return field === undefined ? { code, message } : { code, message, field };
 }

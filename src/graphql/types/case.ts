@@ -1,6 +1,8 @@
 import { visibleCaseWhere, visibleNoteWhere } from '../../authz/case-access.js';
 import type { Prisma } from '../../db/generated/prisma/client.js';
+import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
+import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
 import { requireFilterGrant, requireGrant } from '../require-grant.js';
@@ -283,10 +285,17 @@ builder.queryField('cases', (t) =>
       if (filter?.readySince) and.push({ readyForDischargeAt: { gte: filter.readySince } });
       if (filter?.patientId != null)
         and.push({ patientId: decodeId(filter.patientId, 'Patient', 'filter.patientId') });
-      if (filter?.personalIdentityNumber) {
-        and.push({
-          patient: { personalIdentityNumber: filter.personalIdentityNumber.replace(/\D/g, '') },
-        });
+      if (filter?.personalIdentityNumber != null) {
+        // A malformed number is an error, not an empty list that reads as "no cases".
+        const parsed = parsePersonalIdentityNumber(filter.personalIdentityNumber);
+        if (!parsed.ok) {
+          throw new BadInputError(
+            'INVALID_PERSONAL_IDENTITY_NUMBER',
+            parsed.error.message,
+            'filter.personalIdentityNumber',
+          );
+        }
+        and.push({ patient: { personalIdentityNumber: parsed.value.number } });
       }
       const orderBy = { reference: 'desc' } as const;
       return ctx.prisma.case.findMany({

@@ -263,10 +263,10 @@ describe('search', () => {
       await code(regionOfficer.request(AccessLogDocument, { filter: { userHsaId: 'nope' } })),
     ).toBe('INVALID_HSA_ID');
     expect(await code(regionOfficer.request(AccessLogDocument, { after: 'garbage' }))).toBe(
-      'BAD_USER_INPUT',
+      'INVALID_CURSOR',
     );
     expect(await code(regionOfficer.request(AccessLogDocument, { first: 1000 }))).toBe(
-      'BAD_USER_INPUT',
+      'INVALID_ARGUMENT',
     );
   });
 

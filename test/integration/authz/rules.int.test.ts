@@ -272,7 +272,7 @@ describe('API hardening', () => {
     expect(csrf.status).toBe(400);
   });
 
-  it('caps `first` on connections', async () => {
+  it('caps `first` on connections: 100 served, more refused rather than cut', async () => {
     await server.owner.query(
       `INSERT INTO unit (hsa_id, name, kind, organization_id, municipality_code)
        SELECT 'SE2321000016-Z' || g, 'Extra ' || g, 'PRIMARY_CARE', organization_id, '0180'
@@ -282,9 +282,14 @@ describe('API hardening', () => {
     const big = await raw(holder, {
       query: '{ units(first: 500) { edges { cursor } pageInfo { hasNextPage } } }',
     });
-    expect(big.body.errors, JSON.stringify(big.body)).toBeUndefined();
-    expect(big.body.data.units.edges).toHaveLength(100);
-    expect(big.body.data.units.pageInfo.hasNextPage).toBe(true);
+    expect(big.body.errors?.[0]?.extensions?.code).toBe('INVALID_ARGUMENT');
+    expect(big.body.data).toBeUndefined();
+    const full = await raw(holder, {
+      query: '{ units(first: 100) { edges { cursor } pageInfo { hasNextPage } } }',
+    });
+    expect(full.body.errors, JSON.stringify(full.body)).toBeUndefined();
+    expect(full.body.data.units.edges).toHaveLength(100);
+    expect(full.body.data.units.pageInfo.hasNextPage).toBe(true);
   });
 });
 

@@ -271,13 +271,13 @@ describe('reviseCarePlan', () => {
     }
   });
 
-  it('refuses a revision of a stale version (INVALID_STATE)', () => {
+  it('refuses a revision of a stale version (CONCURRENT_MODIFICATION)', () => {
     const state = withPlanIn('AGREED');
     const message = expectRefusal(
       decideOn(state, (s) =>
         reviseCarePlan(s, ACTOR.ward, revision(s, 'AGREED', { expectedVersion: 1 }), now),
       ),
-      'INVALID_STATE',
+      'CONCURRENT_MODIFICATION',
     );
     expect(message).toContain('version 2');
   });

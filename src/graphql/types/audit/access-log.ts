@@ -12,6 +12,7 @@ import { requireSecurityOfficer } from '../../../audit/review-access.js';
 import { builder } from '../../builder.js';
 import { BadInputError } from '../../errors.js';
 import {
+  ACCESS_LOG_MAX_PAGE,
   AccessLogEntryRef,
   AccessLogFilterInput,
   connectionOf,
@@ -26,6 +27,7 @@ builder.queryField('accessLog', (t) =>
     description:
       'Search the access log of your own organisation (security officers), newest first.',
     authScopes: { authenticated: true },
+    extensions: { maxPageSize: ACCESS_LOG_MAX_PAGE, ownCursors: true },
     args: { filter: t.arg({ type: AccessLogFilterInput, required: false }) },
     resolve: async (_root, args, ctx) => {
       const scope = requireSecurityOfficer(ctx);

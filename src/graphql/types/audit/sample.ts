@@ -9,6 +9,7 @@ import { requireSecurityOfficer } from '../../../audit/review-access.js';
 import { builder } from '../../builder.js';
 import { BadInputError } from '../../errors.js';
 import {
+  ACCESS_LOG_MAX_PAGE,
   AccessLogEntryRef,
   connectionOf,
   parsePage,
@@ -35,6 +36,7 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
     entries: t.connection({
       type: AccessLogEntryRef,
       description: 'The selected rows, newest first.',
+      extensions: { maxPageSize: ACCESS_LOG_MAX_PAGE, ownCursors: true },
       resolve: async (sample, args, ctx) => {
         const scope = requireSecurityOfficer(ctx);
         const page = parsePage(args);

@@ -187,7 +187,8 @@ export function parseFilter(input: FilterInput | null | undefined): AccessLogFil
 }
 
 const DEFAULT_PAGE = 50;
-const MAX_PAGE = 200;
+/** The access log's own page cap, above the API's usual 100 (reviewers read long lists). */
+export const ACCESS_LOG_MAX_PAGE = 200;
 
 export function parsePage(args: {
   first?: number | null;
@@ -197,19 +198,19 @@ export function parsePage(args: {
 }): Page {
   if (args.last != null || args.before != null) {
     throw new BadInputError(
-      'BAD_USER_INPUT',
+      'INVALID_ARGUMENT',
       'The access log pages forward only: use first/after.',
     );
   }
   const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
-    throw new BadInputError('BAD_USER_INPUT', `first must be 1–${MAX_PAGE}.`, 'first');
+  if (!Number.isInteger(first) || first < 1 || first > ACCESS_LOG_MAX_PAGE) {
+    throw new BadInputError('INVALID_ARGUMENT', `first must be 1–${ACCESS_LOG_MAX_PAGE}.`, 'first');
   }
   if (!args.after) return { first, after: null };
   const [time, id] = Buffer.from(args.after, 'base64url').toString('utf8').split('|');
   const at = new Date(time ?? '');
   if (!id || !UUID.test(id) || Number.isNaN(at.getTime())) {
-    throw new BadInputError('BAD_USER_INPUT', 'after is not a cursor of this connection.', 'after');
+    throw new BadInputError('INVALID_CURSOR', 'after is not a cursor of this connection.', 'after');
   }
   return { first, after: { time: at, id } };
 }

@@ -8,6 +8,7 @@ import { RuleSetNotFoundError, StaleRuleSetError } from '../../../identity/rule-
 import { MetadataError } from '../../../identity/saml/metadata.js';
 import { SamlRejection } from '../../../identity/saml/xml.js';
 import type { Context } from '../../context.js';
+import type { RequestErrorCode } from '../../error-codes.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 
 /**
@@ -16,7 +17,13 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../error
  */
 export class IdentityInputError extends GraphQLError {
   constructor(reason: string, message: string, field?: string) {
-    super(message, { extensions: { code: 'BAD_USER_INPUT', reason, ...(field ? { field } : {}) } });
+    super(message, {
+      extensions: {
+        code: 'BAD_USER_INPUT' satisfies RequestErrorCode,
+        reason,
+        ...(field ? { field } : {}),
+      },
+    });
   }
 }
 
