@@ -12,8 +12,10 @@ import {
 } from '../identity/index.js';
 import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { createServices, type Services } from '../services.js';
+import { databaseUnavailableHandler } from './database-unavailable.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
+import { readinessCheck } from './readiness.js';
 import { runningRequests } from './running-requests.js';
 import { loadManifest, trustedDocuments } from './trusted-documents.js';
 
@@ -38,6 +40,7 @@ export async function startServer(
   const db = connectDatabase(config.DATABASE_URL, {
     appRole: config.DATABASE_APP_ROLE,
     poolSize: config.DATABASE_POOL_SIZE,
+    log: logger,
   });
   const identity = await createIdentityServices({
     prisma: db.prisma,
@@ -64,14 +67,12 @@ export async function startServer(
   const requests = runningRequests();
   app.use(requests.middleware);
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await db.pool.query('SELECT 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unavailable' });
-    }
+  // Live while the process serves; whether it should get traffic is /readyz.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
   });
+  let stopping = false;
+  app.get('/readyz', await readinessCheck({ db, identity, stopping: () => stopping }));
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.use(createIdentityRouter(identity.router));
   // In `allow` mode a missing manifest only means no document ids are known yet.
@@ -87,6 +88,7 @@ export async function startServer(
     trustedDocuments(config.TRUSTED_DOCUMENTS, manifest),
     await createGraphQLServer({ config, db, services, httpServer, authenticate, logger }),
   );
+  app.use(databaseUnavailableHandler(db.availability));
 
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const address = httpServer.address() as AddressInfo;
@@ -101,6 +103,7 @@ export async function startServer(
     identity,
     logger,
     async close() {
+      stopping = true;
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await requests.settled(SHUTDOWN_GRACE_MS);
       await db.close();

@@ -23,6 +23,11 @@ import type { Actor } from '../domain/case/model.js';
 import type { Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema.js';
 import type { Services } from '../services.js';
+import {
+  DATABASE_UNAVAILABLE,
+  databaseUnavailableContext,
+  databaseUnavailablePlugin,
+} from './database-unavailable.js';
 import type { Logger } from './logger.js';
 
 /** Turns the Authorization header into a principal; throws GraphQLError for a bad token. */
@@ -46,6 +51,7 @@ const STABLE_CODES = new Set([
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE',
+  DATABASE_UNAVAILABLE,
 ]);
 
 export async function createGraphQLServer(deps: {
@@ -59,6 +65,8 @@ export async function createGraphQLServer(deps: {
   const { config, db, services, logger } = deps;
   const production = config.NODE_ENV === 'production';
   const plugins: ApolloServerPlugin<Context>[] = [
+    // First, so the access log below sees a response whose database went away without data.
+    databaseUnavailablePlugin(db.availability),
     ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
     // We set no cache hints; the plugin would still wrap every field resolver.
     ApolloServerPluginCacheControlDisabled(),
@@ -99,7 +107,7 @@ export async function createGraphQLServer(deps: {
   await server.start();
 
   return expressMiddleware(server, {
-    context: async ({ req }) => {
+    context: databaseUnavailableContext(db.availability, async ({ req }) => {
       const principal = await deps.authenticate(req.headers.authorization);
       const actor = principal ? await actorOf(principal, services) : null;
       return {
@@ -114,7 +122,7 @@ export async function createGraphQLServer(deps: {
         // Audit hook: collects the patients this request touches (written by accessLogPlugin).
         access: new RequestAccessLog(),
       };
-    },
+    }),
   });
 }
 
