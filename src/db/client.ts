@@ -40,6 +40,10 @@ export function connectDatabase(
     // A connection to a server that went away without closing it (a failover to another
     // host) is found dead by the kernel's keepalive rather than never.
     keepAlive: true,
+    // A server that does not answer at all (an address that moved) fails a connect after
+    // this long instead of the operating system's minutes; so does waiting for a free
+    // connection in a full pool. Either is answered as DATABASE_UNAVAILABLE.
+    connectionTimeoutMillis: 10_000,
   });
   const availability = new DatabaseAvailability(
     () => pool.query('SELECT 1'),

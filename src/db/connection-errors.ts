@@ -30,10 +30,18 @@ const SOCKET_CODES = new Set([
 
 /**
  * Prisma's codes for the same: P1001 can't reach the server, P1002 timed out reaching it,
- * P1008 operation timed out, P1017 server closed the connection, P2024 timed out waiting
- * for a connection from the pool.
+ * P1008 operation timed out, P1017 server closed the connection.
  */
-const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017']);
+
+/**
+ * No connection could be had in time, although the database may be up: P2024 (Prisma's
+ * pool), P2028 (a transaction that could not start within maxWait, or that Prisma closed
+ * for running past its timeout: rolled back either way), and node-postgres' pool wait.
+ * Seen while a pool refills after its connections were cut. Retryable, but not a loss.
+ */
+const BUSY_CODES = new Set(['P2024', 'P2028']);
+const BUSY_MESSAGES = [/^timeout exceeded when trying to connect/];
 
 /** The driver adapter's kinds (@prisma/adapter-pg's convertDriverError). */
 const ADAPTER_KINDS = new Set([
@@ -48,12 +56,27 @@ const PG_MESSAGES = [
   /^Connection terminated/,
   /^Client has encountered a connection error and is not queryable/,
   /^Client was closed and is not queryable/,
-  /^timeout exceeded when trying to connect/,
+  /^Connection terminated due to connection timeout/,
   /^Query read timeout/,
 ];
 
 export function isConnectionError(error: unknown): boolean {
   return connectionFailureOf(error) !== undefined;
+}
+
+/**
+ * The request could not get the database: its connection failed, or none could be had
+ * in time. Either way nothing of it was committed by the failed statement, and the same
+ * request may succeed shortly: answered as DATABASE_UNAVAILABLE.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return causes(error).some((e) => isConnectionFailure(e) || isBusy(e));
+}
+
+function isBusy(error: object): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && BUSY_CODES.has(code)) return true;
+  return typeof message === 'string' && BUSY_MESSAGES.some((pattern) => pattern.test(message));
 }
 
 /** The error in the chain that says the connection failed, if one does. */

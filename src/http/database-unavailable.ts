@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { ErrorRequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import type { DatabaseAvailability } from '../db/availability.js';
-import { isConnectionError } from '../db/connection-errors.js';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 
 /**
  * Requests that lose the database on the way: one retryable answer, HTTP 503 with
@@ -40,7 +40,7 @@ export function databaseUnavailablePlugin<C extends BaseContext & { requestId?: 
     async requestDidStart() {
       return {
         async willSendResponse({ errors, response, contextValue }) {
-          const lost = errors?.find(isConnectionError);
+          const lost = errors?.find(isDatabaseUnavailable);
           if (!lost) return;
           availability.report(lost, 'request');
           response.http.status = 503;
@@ -71,7 +71,7 @@ export function databaseUnavailableContext<A extends unknown[], C>(
     try {
       return await context(...args);
     } catch (error) {
-      if (!isConnectionError(error)) throw error;
+      if (!isDatabaseUnavailable(error)) throw error;
       availability.report(error, 'request');
       throw unavailableError();
     }
@@ -83,7 +83,7 @@ export function databaseUnavailableHandler(
   availability: DatabaseAvailability,
 ): ErrorRequestHandler {
   return (error, _req, res, next) => {
-    if (!isConnectionError(error) || res.headersSent) return next(error);
+    if (!isDatabaseUnavailable(error) || res.headersSent) return next(error);
     availability.report(error, 'request');
     res
       .status(503)

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/client.js';
-import { isConnectionError } from '../db/connection-errors.js';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { readMigrations } from '../db/migrate.js';
 import type { IdentityServices } from '../identity/index.js';
 
@@ -27,7 +27,7 @@ export async function readinessCheck(deps: {
       const pending = known.filter((name) => !applied.has(name));
       if (pending.length > 0) return [`migrations not applied: ${pending.join(', ')}`];
     } catch (error) {
-      if (!isConnectionError(error)) return ['migration state unreadable'];
+      if (!isDatabaseUnavailable(error)) return ['migration state unreadable'];
       deps.db.availability.report(error, 'readiness');
       return ['database unreachable'];
     }
