@@ -23,7 +23,7 @@ afterAll(killStarted);
 
 describe('the database stopped and started again under load', () => {
   it('the process stays up, says not ready, and recovers by itself', {
-    timeout: 240_000,
+    timeout: 300_000,
   }, async () => {
     const embedded = await embeddedDatabase('restart', 57_000);
     let database: EmbeddedDatabase | null = await startEmbeddedPostgres({
