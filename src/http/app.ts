@@ -12,7 +12,6 @@ import {
 } from '../identity/index.js';
 import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { createServices, type Services } from '../services.js';
-import { databaseUnavailableHandler } from './database-unavailable.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { readinessCheck } from './readiness.js';
@@ -88,7 +87,6 @@ export async function startServer(
     trustedDocuments(config.TRUSTED_DOCUMENTS, manifest),
     await createGraphQLServer({ config, db, services, httpServer, authenticate, logger }),
   );
-  app.use(databaseUnavailableHandler(db.availability));
 
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const address = httpServer.address() as AddressInfo;

@@ -1,5 +1,4 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { ErrorRequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import type { DatabaseAvailability } from '../db/availability.js';
 import { isDatabaseUnavailable } from '../db/connection-errors.js';
@@ -75,20 +74,6 @@ export function databaseUnavailableContext<A extends unknown[], C>(
       availability.report(error, 'request');
       throw unavailableError();
     }
-  };
-}
-
-/** The same answer for the routes outside GraphQL (identity gateway, JWKS). */
-export function databaseUnavailableHandler(
-  availability: DatabaseAvailability,
-): ErrorRequestHandler {
-  return (error, _req, res, next) => {
-    if (!isDatabaseUnavailable(error) || res.headersSent) return next(error);
-    availability.report(error, 'request');
-    res
-      .status(503)
-      .set('retry-after', String(RETRY_AFTER_SECONDS))
-      .json({ errors: [{ message: MESSAGE, extensions: { code: DATABASE_UNAVAILABLE } }] });
   };
 }
 
