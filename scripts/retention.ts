@@ -12,6 +12,8 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
+import { DatabaseAvailability } from '../src/db/availability.js';
+import { createLogger } from '../src/http/logger.js';
 import type { Progress } from '../src/retention/context.js';
 import { RetentionError, runRetention } from '../src/retention/run.js';
 
@@ -57,8 +59,16 @@ if (
   );
   process.exit(78);
 }
-const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
-pool.on('error', () => undefined);
+const pool = new pg.Pool({
+  connectionString: databaseUrl,
+  max: 3,
+  application_name: 'brygga-retention',
+});
+// A connection the server cuts fails the run's current statement (the run resumes next
+// time) instead of ending the process from an 'error' event nobody listens to.
+new DatabaseAvailability(() => pool.query('SELECT 1'), createLogger('warn'), 'retention').guard(
+  pool,
+);
 
 if (command === 'records') {
   const limit = Number(parsed.values.limit);

@@ -1,5 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { createLogger } from '../http/logger.js';
+import { type AvailabilityLog, DatabaseAvailability } from './availability.js';
 import { endPool } from './end-pool.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { instrumentPool } from './sql-statement-counter.js';
@@ -9,6 +11,8 @@ export type { PrismaClient } from './generated/prisma/client.js';
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
+  /** Whether the database is reachable, as its connections report (availability.ts). */
+  availability: DatabaseAvailability;
   close(): Promise<void>;
 }
 
@@ -19,27 +23,47 @@ export interface Database {
  */
 export function connectDatabase(
   databaseUrl: string,
-  options: { appRole: string; poolSize: number },
+  options: {
+    appRole: string;
+    poolSize: number;
+    log?: AvailabilityLog;
+    /** What the connections are for: the log's `pool` and application_name `brygga-<name>`. */
+    name?: string;
+  },
 ): Database {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.poolSize,
     options: `-c role=${options.appRole} -c timezone=UTC`,
+    // Names the connections in pg_stat_activity, so an operator sees whose they are.
+    application_name: `brygga-${options.name ?? 'api'}`,
+    // A connection to a server that went away without closing it (a failover to another
+    // host) is found dead by the kernel's keepalive rather than never.
+    keepAlive: true,
+    // A server that does not answer at all (an address that moved) fails a connect after
+    // this long instead of the operating system's minutes; so does waiting for a free
+    // connection in a full pool. Either is answered as DATABASE_UNAVAILABLE.
+    connectionTimeoutMillis: 10_000,
   });
-  // An idle connection can be cut by the server (restart, failover, shutdown). Without a
-  // listener, pg turns that into an uncaught 'error' that would end the process; the pool
-  // drops the connection and opens a new one when next needed.
-  pool.on('error', (error) => {
-    process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: 'warn', message: 'idle database connection lost', error: error.message })}\n`,
-    );
-  });
+  const availability = new DatabaseAvailability(
+    () => pool.query('SELECT 1'),
+    options.log ?? createLogger('info'),
+    options.name ?? 'api',
+  );
+  // Idle connections, checked-out connections and the adapter's transaction connections:
+  // a connection the server cuts is reported, never an uncaught 'error' ending the process.
+  availability.guard(pool);
   instrumentPool(pool);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const report = (error: Error) => availability.report(error);
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { onPoolError: report, onConnectionError: report }),
+  });
   return {
     prisma,
     pool,
+    availability,
     async close() {
+      availability.close();
       await prisma.$disconnect();
       await endPool(pool);
     },

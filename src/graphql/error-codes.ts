@@ -68,6 +68,12 @@ export const REQUEST_ERROR_CODES = {
     meaning:
       'The access log could not be written, so the response is withheld (fail closed). Try again shortly.',
   },
+  DATABASE_UNAVAILABLE: {
+    phase: 'response',
+    status: 503,
+    meaning:
+      'The database was lost during the request: nothing was returned and a command committed nothing. Retry after the `Retry-After` seconds.',
+  },
   INTERNAL_SERVER_ERROR: {
     phase: 'http',
     status: 500,
@@ -210,4 +216,8 @@ export const RESULT_ERROR_MEANINGS = {
   REASON_REQUIRED: 'A reason is required.',
   HOLD_NOT_FOUND: 'No such legal hold.',
   HOLD_ALREADY_RELEASED: 'The legal hold is already released.',
+  IDEMPOTENCY_CONFLICT:
+    'The idempotency key (or client-chosen id) was already used for a command with other input.',
+  INVOICE_NOT_SENT: 'Only a sent month can be corrected; this one is not sent yet.',
+  NOTHING_TO_CORRECT: 'The sent invoices already match what the event list supports.',
 } as const satisfies Record<CommandErrorCode | InvoicingErrorCode | RetentionErrorCode, string>;

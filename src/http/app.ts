@@ -16,6 +16,7 @@ import { createServices, type Services } from '../services.js';
 import { createWebRoutes } from '../web/index.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
+import { readinessCheck } from './readiness.js';
 import { BODY_LIMIT, requestErrorHandler } from './request-errors.js';
 import { runningRequests } from './running-requests.js';
 import { loadManifest, trustedDocuments } from './trusted-documents.js';
@@ -41,6 +42,7 @@ export async function startServer(
   const db = connectDatabase(config.DATABASE_URL, {
     appRole: config.DATABASE_APP_ROLE,
     poolSize: config.DATABASE_POOL_SIZE,
+    log: logger,
   });
   const identity = await createIdentityServices({
     prisma: db.prisma,
@@ -66,14 +68,12 @@ export async function startServer(
   const requests = runningRequests();
   app.use(requests.middleware);
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await db.pool.query('SELECT 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unavailable' });
-    }
+  // Live while the process serves; whether it should get traffic is /readyz.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
   });
+  let stopping = false;
+  app.get('/readyz', await readinessCheck({ db, identity, stopping: () => stopping }));
   const web = createWebRoutes({ config, signInChoices: () => identity.idps.signInChoices() });
   app.use(web.router);
   app.use(createIdentityRouter(identity.router));
@@ -107,6 +107,7 @@ export async function startServer(
     identity,
     logger,
     async close() {
+      stopping = true;
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await requests.settled(SHUTDOWN_GRACE_MS);
       await db.close();

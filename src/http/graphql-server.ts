@@ -22,6 +22,11 @@ import { connectionArgumentsPlugin } from '../graphql/connection-arguments.js';
 import type { Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema.js';
 import type { Services } from '../services.js';
+import {
+  DATABASE_UNAVAILABLE,
+  databaseUnavailableContext,
+  databaseUnavailablePlugin,
+} from './database-unavailable.js';
 import type { Logger } from './logger.js';
 import { maskError } from './mask-error.js';
 import { responseStatusPlugin } from './response-status.js';
@@ -43,6 +48,8 @@ export async function createGraphQLServer(deps: {
   const { config, db, services, logger } = deps;
   const production = config.NODE_ENV === 'production';
   const plugins: ApolloServerPlugin<Context>[] = [
+    // First, so the access log below sees a response whose database went away without data.
+    databaseUnavailablePlugin(db.availability),
     ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
     // We set no cache hints; the plugin would still wrap every field resolver.
     ApolloServerPluginCacheControlDisabled(),
@@ -92,7 +99,7 @@ export async function createGraphQLServer(deps: {
   await server.start();
 
   return expressMiddleware(server, {
-    context: async ({ req }) => {
+    context: databaseUnavailableContext(db.availability, async ({ req }) => {
       const principal = await deps.authenticate(req.headers.authorization);
       const actor = principal ? await actorOf(principal, services) : null;
       return {
@@ -108,7 +115,7 @@ export async function createGraphQLServer(deps: {
         access: new RequestAccessLog(),
         accessLogLockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS,
       };
-    },
+    }),
   });
 }
 

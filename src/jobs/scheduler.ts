@@ -10,11 +10,21 @@
  * a time, a failed job is retried with backoff, and a tick missed while no instance ran is
  * backfilled on start (up to backfillPeriod).
  */
-import { makeWorkerUtils, type Runner, run, runOnce, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import {
+  makeWorkerUtils,
+  type Runner,
+  run,
+  runOnce,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { DatabaseAvailability } from '../db/availability.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { endPool } from '../db/end-pool.js';
+import { createLogger } from '../http/logger.js';
 import { previousMonth } from '../invoicing/month.js';
 import { RetentionError, runRetention } from '../retention/run.js';
 import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
@@ -82,17 +92,34 @@ export async function startScheduler(
   config: SchedulerConfig,
   now: () => Date = () => new Date(),
 ): Promise<Scheduler> {
+  const logger = createLogger(config.LOG_LEVEL);
   const db = connectDatabase(config.DATABASE_URL, {
     appRole: config.DATABASE_APP_ROLE,
     poolSize: 2,
+    log: logger,
+    name: 'scheduler-jobs',
   });
   // Our own pool, so a connection the server cuts (shutdown, failover) is an event we
-  // handle, not an uncaught error that ends the process.
-  const ownerPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
-  ownerPool.on('error', () => undefined);
+  // handle, not an uncaught error that ends the process. graphile-worker polls again after
+  // a failed poll and reconnects its LISTEN connection with backoff by itself.
+  const ownerPool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: 4,
+    keepAlive: true,
+    application_name: 'brygga-scheduler',
+  });
+  const ownerAvailability = new DatabaseAvailability(
+    () => ownerPool.query('SELECT 1'),
+    logger,
+    'scheduler',
+  );
+  ownerAvailability.guard(ownerPool);
+  const events = new EventEmitter() as WorkerEvents;
+  events.on('pool:listen:error', ({ error }) => ownerAvailability.report(error, 'listen'));
   let stopping = false;
   const runner = await run({
     pgPool: ownerPool,
+    events,
     concurrency: config.concurrency ?? 1,
     noHandleSignals: true,
     pollInterval: 2000,
@@ -113,6 +140,7 @@ export async function startScheduler(
     async stop() {
       // A retention run in progress stops after its current batch and resumes on the next start.
       stopping = true;
+      ownerAvailability.close();
       await runner.stop();
       await endPool(ownerPool);
       await db.close();

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSelfSignedCertificate } from '../../src/identity/certificates.js';
+import { embeddedDatabase, killStarted, listening, start } from '../support/api-process.js';
 import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js';
 
 /**
@@ -15,57 +16,7 @@ import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js
  * whose client has gone, and stops what is still starting before the database goes;
  * table locks hold a request or a start in place so each case is met for certain.
  */
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-function start(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv.DATABASE_URL;
-  if (env.DATABASE_URL) childEnv.DATABASE_URL = env.DATABASE_URL;
-  // As `npm start` runs it (package.json), young-generation flag included.
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'],
-    { env: { ...childEnv, NODE_OPTIONS: '' } },
-  );
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Waits until the server listens and returns its base URL. */
-async function listening(run: ReturnType<typeof start>, ms = 50_000): Promise<string> {
-  await waitFor(() => /Brygga is listening/.test(run.output()), ms);
-  return /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
-}
-
-/** A data directory and a port of its own for an embedded PostgreSQL, and its owner's URL. */
-async function embeddedDatabase(name: string, portBase: number) {
-  const dataDir = await mkdtemp(join(tmpdir(), `brygga-${name}-`));
-  const pgPort = String(portBase + (process.pid % 1000));
-  return {
-    dataDir,
-    env: { EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: pgPort, PORT: '0', LOG_LEVEL: 'info' },
-    ownerUrl: `postgresql://brygga:brygga-embedded@127.0.0.1:${pgPort}/brygga`,
-  };
-}
+afterAll(killStarted);
 
 /** Settings a production start needs; Apollo Server, too, acts on signals in production. */
 const PRODUCTION = {

@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A Brygga process started as `npm start` starts it, with its output kept. */
+export interface ApiProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Every process started here; a test file's afterAll kills what is left (killStarted). */
+const started: ChildProcess[] = [];
+
+export function killStarted(): void {
+  for (const child of started) child.kill('SIGKILL');
+}
+
+export function start(env: Record<string, string>): ApiProcess {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.DATABASE_URL;
+  if (env.DATABASE_URL) childEnv.DATABASE_URL = env.DATABASE_URL;
+  // As `npm start` runs it (package.json), young-generation flag included.
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'],
+    { env: { ...childEnv, NODE_OPTIONS: '' } },
+  );
+  started.push(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+export async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the server listens and returns its base URL. */
+export async function listening(run: ApiProcess, ms = 50_000): Promise<string> {
+  await waitFor(() => /Brygga is listening/.test(run.output()), ms);
+  return /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
+}
+
+/** A data directory and a port of its own for an embedded PostgreSQL, and its owner's URL. */
+export async function embeddedDatabase(name: string, portBase: number) {
+  const dataDir = await mkdtemp(join(tmpdir(), `brygga-${name}-`));
+  const pgPort = String(portBase + (process.pid % 1000));
+  return {
+    dataDir,
+    port: Number(pgPort),
+    env: { EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: pgPort, PORT: '0', LOG_LEVEL: 'info' },
+    ownerUrl: `postgresql://brygga:brygga-embedded@127.0.0.1:${pgPort}/brygga`,
+  };
+}
