@@ -35,7 +35,10 @@ export type RejectionCode =
   | 'REPLAY'
   | 'STATUS'
   | 'LEVEL_OF_ASSURANCE'
-  | 'NO_ACCESS';
+  | 'NO_ACCESS'
+  | 'AMBIGUOUS_ATTRIBUTE'
+  | 'SUBJECT_MISMATCH'
+  | 'COMMISSION_PROVIDER_MISMATCH';
 
 export class SamlRejection extends Error {
   constructor(
