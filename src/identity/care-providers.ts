@@ -32,11 +32,11 @@ export class DatabaseCareProviderDirectory implements CareProviderDirectory {
     if (wanted.length === 0) return new Map();
     const rows = await this.prisma.$queryRaw<{ unit_hsa_id: string; organizations: string[] }[]>`
       WITH RECURSIVE chain AS (
-        SELECT u.hsa_id AS unit_hsa_id, o.hsa_id, o.parent_id, 0 AS depth
+        SELECT u.hsa_id::text AS unit_hsa_id, o.hsa_id::text AS hsa_id, o.parent_id, 0 AS depth
         FROM unit u JOIN organization o ON o.id = u.organization_id
         WHERE u.hsa_id = ANY(${wanted}::text[])
         UNION ALL
-        SELECT c.unit_hsa_id, p.hsa_id, p.parent_id, c.depth + 1
+        SELECT c.unit_hsa_id, p.hsa_id::text, p.parent_id, c.depth + 1
         FROM chain c JOIN organization p ON p.id = c.parent_id
         WHERE c.depth < ${MAX_DEPTH}
       )
