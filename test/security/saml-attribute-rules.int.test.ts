@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as attack from '../support/idp/attacks.js';
 import { expectLoginRefused } from '../support/idp/expect.js';
@@ -27,6 +28,18 @@ const post = (slug: string, samlResponse: string) =>
   h.postAcs(slug, { SAMLResponse: samlResponse, RelayState: '/' });
 const signed = async (user: TestUser, slug: 'inera' | 'kommun' = 'inera') =>
   (await h.signedResponse(slug, user)).SAMLResponse;
+
+/** `npm run federation -- …` against the harness's database. */
+async function federation(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/federation.ts', ...args], {
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: h.databaseUrl, LOG_LEVEL: 'silent' },
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, output };
+}
 
 async function lastLoginDetails() {
   const { rows } = await h.owner.query<{
@@ -183,6 +196,33 @@ describe('ambiguous attributes are refused (AMBIGUOUS_ATTRIBUTE), never "first v
     await expectLoginRefused(h, res, ['UNSAFE_XML'], before);
   });
 
+  test('the mapping dry-run names the ambiguous attribute (an attribute given twice)', async () => {
+    const admin = await h.login('inera', identityAdmin());
+    const res = await fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.accessToken}` },
+      body: JSON.stringify({
+        query:
+          'query ($a: [SamlAttributeInput!]) { mappingDryRun(idpSlug: "inera", attributes: $a) { grantsAccess ambiguousAttributes { attribute reason } } }',
+        variables: {
+          a: [
+            ...Object.entries(nurse().attributes).map(([name, values]) => ({ name, values })),
+            { name: `${INERA}employeeHsaId`, values: ['SE2321000016-N999'] },
+          ],
+        },
+      }),
+    });
+    const body = (await res.json()) as { data: { mappingDryRun: any } };
+    expect(body.data.mappingDryRun).toEqual({
+      grantsAccess: false,
+      ambiguousAttributes: [
+        {
+          attribute: `${INERA}employeeHsaId`,
+          reason: 'employeeHsaId must have one value, the assertion has 2 different',
+        },
+      ],
+    });
+  });
   test('an identical repeat counts once (one commission, not two)', async () => {
     const user = withSecondStatement([
       [`${INERA}healthCareUnitHsaId`, ['SE2321000016-W012']],
@@ -272,7 +312,9 @@ describe('NameID and the person’s identifier', () => {
     await expectLoginRefused(h, res, ['UNSAFE_XML'], before);
   });
 
-  test('a municipal IdP (CUSTOM) keeps today’s behaviour until configured; then pysaml2’s mismatch is refused, at login and at refresh', async () => {
+  test('a municipal IdP (CUSTOM) keeps today’s behaviour until configured; then pysaml2’s mismatch is refused, at login and at refresh', {
+    timeout: 120_000,
+  }, async () => {
     const admin = await h.login('inera', identityAdmin());
     const gql = async (query: string, variables: Record<string, unknown> = {}) =>
       (await (
@@ -354,6 +396,42 @@ describe('NameID and the person’s identifier', () => {
     expect(
       (await principalAfter(await post('kommun', await signed(agreeing, 'kommun')))).hsaId,
     ).toBe('SE2120001234-K042');
+  });
+
+  test('the federation CLI sets the subject rule as a new version, and refuses a bad one', {
+    timeout: 120_000,
+  }, async () => {
+    const subjectOf = async () =>
+      (await h.services.ruleSets.current(h.kommunRuleSetId)).definition.subject;
+    const versionOf = async () => (await h.services.ruleSets.current(h.kommunRuleSetId)).version;
+    const start = await versionOf();
+
+    expect((await federation(['rules', 'subject', 'Kommunen'])).code).toBe(2);
+    const conflicting = await federation([
+      ...['rules', 'subject', 'Kommunen', '--name-id-must-match'],
+      ...['--identifier-attribute', 'urn:kommun:other'],
+    ]);
+    expect(conflicting.code).toBe(1);
+    expect(conflicting.output).toMatch(/identifier is named twice/);
+    expect(await versionOf()).toBe(start);
+
+    const mayDiffer = await federation(['rules', 'subject', 'Kommunen', '--name-id-may-differ']);
+    expect(mayDiffer.code, mayDiffer.output).toBe(0);
+    expect(await versionOf()).toBe(start + 1);
+    expect(await subjectOf()).toEqual({ nameIdMustMatch: false });
+    // Her e-mail NameID is accepted again (pysaml2).
+    expect(
+      (await principalAfter(await post('kommun', await signed(municipalOfficer(), 'kommun'))))
+        .hsaId,
+    ).toBe('SE2120001234-K042');
+    const { rows } = await h.owner.query<{ actor: string; details: { version: number } }>(
+      `SELECT actor, details FROM identity_event WHERE type = 'MAPPING_CHANGED'
+       ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+    );
+    expect(rows[0]).toMatchObject({
+      actor: expect.stringMatching(/^cli:/),
+      details: { version: start + 1 },
+    });
   });
 
   test('a rule set version stored before the setting existed does not compare the NameID', async () => {

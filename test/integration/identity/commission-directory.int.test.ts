@@ -157,7 +157,9 @@ describe('the commission’s care provider against the directory', () => {
 });
 
 describe('the access log takes the provider from the directory (pysaml2, a municipal IdP)', () => {
-  test('a default provider that is not the unit’s is refused; the district’s is logged as the city’s', async () => {
+  test('a default provider that is not the unit’s is refused; the district’s is logged as the city’s', {
+    timeout: 120_000,
+  }, async () => {
     const officer = municipalOfficer({
       'urn:kommun:hsaid': ['SE2120001439-K042'],
       'urn:kommun:enhet': [SOC_SODERMALM],
