@@ -31,6 +31,8 @@ import {
  *  6. checkReplay: Response and Assertion IDs are new (database, shared by all processes).
  *  7. checkSolicitation: the InResponseTo is a request we issued to this IdP and not yet
  *     consumed, or the IdP may start logins itself.
+ * What the assertion says is checked next, in principal-builder.ts (ambiguous attributes,
+ * NameID against the person's identifier, care providers against the directory).
  */
 
 export interface ValidatedAssertion {
