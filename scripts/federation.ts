@@ -17,6 +17,8 @@
  *   rules list | rules show NAME
  *   rules create NAME --file rules.json [--comment C]
  *   rules update NAME --file rules.json [--comment C] [--expected-version N]
+ *   rules subject NAME (--name-id-must-match | --name-id-may-differ) [--identifier-attribute A]
+ *                 [--comment C]   a new version with the person's identifier and NameID check
  *   rules dry-run (--idp SLUG | --rules NAME) (--attributes attrs.json | --assertion response.xml)
  *   sessions revoke SESSION_ID --reason R
  *   keys rotate                       publish a new token key (signs after the publish lead)
@@ -37,7 +39,7 @@ import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/db/client.js';
 import { BootstrapError, bootstrapFederation } from '../src/identity/bootstrap.js';
 import { createIdentityServices, type IdentityConfig } from '../src/identity/index.js';
-import { evaluateMapping } from '../src/identity/mapping/evaluate.js';
+import { type Attributes, evaluateMapping } from '../src/identity/mapping/evaluate.js';
 import { attributesForDryRun } from '../src/identity/saml/acs.js';
 
 const { positionals, values } = parseArgs({
@@ -61,6 +63,9 @@ const { positionals, values } = parseArgs({
     new: { type: 'boolean' },
     comment: { type: 'string' },
     'expected-version': { type: 'string' },
+    'name-id-must-match': { type: 'boolean' },
+    'name-id-may-differ': { type: 'boolean' },
+    'identifier-attribute': { type: 'string' },
     idp: { type: 'string' },
     rules: { type: 'string' },
     attributes: { type: 'string' },
@@ -238,20 +243,52 @@ async function main(): Promise<void> {
         );
         break;
       }
+      case 'rules subject': {
+        const mustMatch = values['name-id-must-match'] === true;
+        if (mustMatch === (values['name-id-may-differ'] === true)) {
+          throw new UsageError('give one of --name-id-must-match and --name-id-may-differ');
+        }
+        const id = await ruleSetId(need(subject, 'NAME'));
+        const { definition, version } = await identity.ruleSets.current(id);
+        const identifierAttribute = values['identifier-attribute'];
+        print(
+          await identity.ruleSets.update(
+            {
+              ruleSetId: id,
+              definition: {
+                ...definition,
+                subject: {
+                  nameIdMustMatch: mustMatch,
+                  ...(identifierAttribute ? { identifierAttribute } : {}),
+                },
+              },
+              comment:
+                values.comment ?? `subject rule: NameID ${mustMatch ? 'must match' : 'may differ'}`,
+              expectedVersion: version,
+            },
+            actor,
+          ),
+        );
+        break;
+      }
       case 'rules dry-run': {
         const id = values.rules
           ? await ruleSetId(values.rules)
           : (await identity.idps.require(need(values.idp, '--idp or --rules'))).ruleSetId;
         const { definition, version } = await identity.ruleSets.current(id);
-        const attributes = values.assertion
+        const { attributes, repeated } = values.assertion
           ? attributesForDryRun(await readFile(values.assertion, 'utf8'))
-          : JSON.parse(
-              await readFile(need(values.attributes, '--attributes or --assertion'), 'utf8'),
-            );
+          : {
+              attributes: JSON.parse(
+                await readFile(need(values.attributes, '--attributes or --assertion'), 'utf8'),
+              ) as Attributes,
+              repeated: [],
+            };
         print({
           ruleSetVersion: version,
           ...evaluateMapping(definition, attributes, {
             acceptedPurposes: identity.settings.acceptedPurposes,
+            repeatedAttributes: repeated,
           }),
         });
         break;

@@ -1,10 +1,11 @@
 import { inflateRawSync } from 'node:zlib';
 import type { Commission, Principal } from '../authz/principal.js';
 import type { IdentityProvider, IdentitySession } from '../db/generated/prisma/client.js';
+import type { CareProviderDirectory } from './care-providers.js';
 import type { IdentityEvents } from './events.js';
 import type { IdentityProviders } from './idps.js';
 import { type Attributes, storableAttributes } from './mapping/evaluate.js';
-import { buildPrincipal, loaLevel } from './principal-builder.js';
+import { buildPrincipal, loaLevel, type PrincipalRefusal } from './principal-builder.js';
 import type { ReplayStore } from './replay.js';
 import type { RuleSets } from './rule-sets.js';
 import { validateSamlResponse } from './saml/acs.js';
@@ -34,6 +35,12 @@ const PLAIN: Record<RejectionCode, string> = {
     'Your login was not strong enough for Brygga. Log in with your e-service card (SITHS) or another strong login method.',
   NO_ACCESS:
     'You are logged in, but your directory entry gives you no access to Brygga. Ask your identity administrator, and tell them the reference below.',
+  AMBIGUOUS_ATTRIBUTE:
+    'The login service sent contradictory information about you (for example two different units or identities), so Brygga cannot tell who you are or where you work. Ask your identity administrator, and tell them the reference below.',
+  SUBJECT_MISMATCH:
+    'The login service named two different people in one login. Brygga refused it. Ask your identity administrator, and tell them the reference below.',
+  COMMISSION_PROVIDER_MISMATCH:
+    'Your commission names a care provider that the unit does not belong to. Ask your identity administrator to correct your commission, and tell them the reference below.',
   STATUS: 'The login service could not log you in. Try again.',
   TIME_WINDOW: 'This login has expired or was already used. Start again from Brygga’s login page.',
   REPLAY: 'This login has expired or was already used. Start again from Brygga’s login page.',
@@ -78,6 +85,18 @@ export class LoginFailure extends Error {
   }
 }
 
+/** A signed, valid assertion whose content the principal builder refused, with audit details. */
+class PrincipalRejection extends SamlRejection {
+  constructor(
+    code: PrincipalRefusal,
+    message: string,
+    readonly details: Record<string, unknown>,
+    explanation: readonly string[] = [],
+  ) {
+    super(code, message, { explanation });
+  }
+}
+
 export class CommissionChoiceError extends Error {
   constructor(
     readonly code: 'SESSION_NOT_ACTIVE' | 'NO_SUCH_COMMISSION' | 'NO_ACCESS',
@@ -103,6 +122,7 @@ export class Gateway {
       spKeys: SpKeyStore;
       tokens: TokenService;
       events: IdentityEvents;
+      careProviders: CareProviderDirectory;
       settings: GatewaySettings;
       now: () => Date;
       log: (entry: Record<string, unknown>) => void;
@@ -164,10 +184,13 @@ export class Gateway {
       subject = assertion.nameId;
       const { definition, version } = await this.deps.ruleSets.current(idp.ruleSetId);
       const attributes = storableAttributes(assertion.attributes);
-      const outcome = buildPrincipal({
+      const outcome = await buildPrincipal({
         definition,
         attributes,
+        repeatedAttributes: assertion.repeatedAttributes,
+        nameId: assertion.nameId,
         acceptedPurposes: this.deps.settings.acceptedPurposes,
+        directory: this.deps.careProviders,
         sessionId: '00000000-0000-0000-0000-000000000000',
         idpSlug: idp.slug,
         levelOfAssurance: null,
@@ -183,10 +206,11 @@ export class Gateway {
       }
       if (!outcome.ok) {
         subject = outcome.mapping.hsaId ?? subject;
-        throw new SamlRejection(
-          'NO_ACCESS',
-          `rule set version ${version}: ${outcome.mapping.denialReasons.join('; ')}`,
-          { explanation: outcome.mapping.denialReasons },
+        throw new PrincipalRejection(
+          outcome.refusal,
+          `rule set version ${version}: ${outcome.reasons.join('; ')}`,
+          { ruleSetVersion: version, ...outcome.details },
+          outcome.reasons,
         );
       }
       const hsaId = outcome.principal.hsaId;
@@ -290,6 +314,7 @@ export class Gateway {
           stage: context.stage,
           idp: context.slug,
           detail: rejection.message.slice(0, 1000),
+          ...(rejection instanceof PrincipalRejection ? rejection.details : {}),
         },
       })
       .catch((auditError: unknown) =>
@@ -308,10 +333,12 @@ export class Gateway {
   async issueForSession(session: IdentitySession, now: Date): Promise<IssuedToken> {
     const idp = await this.deps.idps.require(session.idpId);
     const { definition } = await this.deps.ruleSets.current(idp.ruleSetId);
-    const outcome = buildPrincipal({
+    const outcome = await buildPrincipal({
       definition,
       attributes: session.attributes as Attributes,
+      nameId: session.nameId,
       acceptedPurposes: this.deps.settings.acceptedPurposes,
+      directory: this.deps.careProviders,
       sessionId: session.id,
       idpSlug: idp.slug,
       levelOfAssurance: session.levelOfAssurance,
@@ -320,7 +347,7 @@ export class Gateway {
     if (!outcome.ok || !idp.enabled) {
       throw new CommissionChoiceError(
         'NO_ACCESS',
-        outcome.ok ? 'the IdP is disabled' : outcome.mapping.denialReasons.join('; '),
+        outcome.ok ? 'the IdP is disabled' : `${outcome.refusal}: ${outcome.reasons.join('; ')}`,
       );
     }
     const { token, expiresAt } = await this.deps.tokens.issueAccessToken(outcome.principal, now);

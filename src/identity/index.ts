@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Principal } from '../authz/principal.js';
 import type { PrismaClient } from '../db/client.js';
+import { DatabaseCareProviderDirectory } from './care-providers.js';
 import { IdentityEvents } from './events.js';
 import { Gateway } from './gateway.js';
 import { IdentityProviders } from './idps.js';
@@ -165,6 +166,7 @@ export async function createIdentityServices(input: {
     spKeys,
     tokens,
     events,
+    careProviders: new DatabaseCareProviderDirectory(prisma),
     settings: {
       publicUrl: settings.publicUrl,
       acceptedPurposes: settings.acceptedPurposes,

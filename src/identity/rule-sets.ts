@@ -1,11 +1,16 @@
 import type { PrismaClient } from '../db/client.js';
 import type { IdentityEvents } from './events.js';
-import { parseRuleSetDefinition, type RuleSetDefinition } from './mapping/rules.js';
+import {
+  defaultSubjectRule,
+  parseRuleSetDefinition,
+  type RuleSetDefinition,
+} from './mapping/rules.js';
 
 /**
  * Mapping rule sets, versioned: every change is a new version (append-only) and the set's
  * current_version moves to it. Logins read the current version each time, so a change
- * applies to the next login and the next token refresh.
+ * applies to the next login and the next token refresh. Every version written from now on
+ * states its subject rule (mapping/rules.ts `defaultSubjectRule` for a new set).
  */
 export class RuleSets {
   constructor(
@@ -15,7 +20,11 @@ export class RuleSets {
   ) {}
 
   async create(input: { name: string; definition: unknown; comment?: string }, actor: string) {
-    const definition = parseRuleSetDefinition(input.definition);
+    const parsed = parseRuleSetDefinition(input.definition);
+    const definition: RuleSetDefinition = {
+      ...parsed,
+      subject: parsed.subject ?? defaultSubjectRule(parsed),
+    };
     const now = this.now();
     return this.prisma.$transaction(async (tx) => {
       const set = await tx.identityMappingRuleSet.create({
@@ -52,7 +61,7 @@ export class RuleSets {
     input: { ruleSetId: string; definition: unknown; comment?: string; expectedVersion?: number },
     actor: string,
   ) {
-    const definition = parseRuleSetDefinition(input.definition);
+    const parsed = parseRuleSetDefinition(input.definition);
     const now = this.now();
     return this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<{ current_version: number }[]>`
@@ -62,6 +71,20 @@ export class RuleSets {
         throw new StaleRuleSetError(locked.current_version);
       }
       const version = locked.current_version + 1;
+      // A version that leaves `subject` out keeps the current one: an edit of the role
+      // rules must not switch the NameID check off by omission.
+      const current = parsed.subject
+        ? null
+        : await tx.identityMappingRuleSetVersion.findUniqueOrThrow({
+            where: {
+              ruleSetId_version: {
+                ruleSetId: input.ruleSetId,
+                version: locked.current_version,
+              },
+            },
+          });
+      const subject = parsed.subject ?? parseRuleSetDefinition(current!.definition).subject;
+      const definition: RuleSetDefinition = subject ? { ...parsed, subject } : parsed;
       await tx.identityMappingRuleSetVersion.create({
         data: {
           ruleSetId: input.ruleSetId,

@@ -1,8 +1,10 @@
 import type { Commission } from '../../authz/principal.js';
 import type { Role } from '../../authz/roles.js';
+import { type AmbiguousAttribute, ambiguousAttributes } from './ambiguity.js';
 import { attributeNamesFor, PERSONAL_IDENTITY_NUMBER_ATTRIBUTES } from './profiles.js';
 import {
   type AttributeMatch,
+  type AttributeNames,
   compilePattern,
   MAX_MATCHED_VALUE_LENGTH,
   type RuleSetDefinition,
@@ -15,6 +17,35 @@ import {
  */
 
 export type Attributes = Record<string, string[]>;
+
+/** An assertion's attributes and the names it sent more than once with different values. */
+export interface AssertionAttributes {
+  attributes: Attributes;
+  repeated: string[];
+}
+
+/**
+ * Attribute elements (name and values, in document order) → name → values. A name that
+ * occurs again with the same values counts once; with different values its values are
+ * joined and the name is listed in `repeated`, so that the mapping can refuse it where it
+ * reads the attribute as one value or as a positional list (ambiguity.ts).
+ */
+export function collectAttributes(
+  occurrences: Iterable<{ name: string; values: readonly string[] }>,
+): AssertionAttributes {
+  const attributes: Attributes = {};
+  const repeated = new Set<string>();
+  for (const { name, values } of occurrences) {
+    const earlier = attributes[name];
+    if (earlier === undefined) {
+      attributes[name] = [...values];
+    } else if (earlier.length !== values.length || earlier.some((v, i) => v !== values[i])) {
+      repeated.add(name);
+      attributes[name] = [...earlier, ...values];
+    }
+  }
+  return { attributes, repeated: [...repeated] };
+}
 
 export interface RuleOutcome {
   name: string;
@@ -35,12 +66,16 @@ export interface MappingResult {
   refusedCommissions: { commission: Partial<Commission>; reason: string }[];
   levelOfAssurance: string | null;
   rules: RuleOutcome[];
+  /** Mapped attributes whose value is ambiguous; any of them refuses the login. */
+  ambiguousAttributes: AmbiguousAttribute[];
   /** Why the login gives no access; empty when it does. */
   denialReasons: string[];
 }
 
 export interface MappingOptions {
   acceptedPurposes: readonly string[];
+  /** Names the assertion sent more than once with different values (readAttributes). */
+  repeatedAttributes?: readonly string[];
 }
 
 export function evaluateMapping(
@@ -48,10 +83,7 @@ export function evaluateMapping(
   attributes: Attributes,
   options: MappingOptions,
 ): MappingResult {
-  const names = attributeNamesFor(
-    definition.commissions.profile,
-    definition.commissions.attributes,
-  );
+  const names = mappedAttributeNames(definition);
   const first = (name: string | undefined) => (name ? attributes[name]?.[0]?.trim() || null : null);
   const all = (name: string | undefined) =>
     name ? (attributes[name] ?? []).map((v) => v.trim()) : [];
@@ -122,7 +154,10 @@ export function evaluateMapping(
     });
   });
 
-  const denialReasons: string[] = [];
+  const ambiguous = ambiguousAttributes(names, attributes, options.repeatedAttributes ?? []);
+  const denialReasons: string[] = ambiguous.map(
+    (a) => `attribute ${a.attribute} is ambiguous: ${a.reason}`,
+  );
   if (!hsaId)
     denialReasons.push(`the assertion has no employee HSA-ID (attribute ${names.employeeHsaId})`);
   if (roles.length === 0) {
@@ -148,8 +183,18 @@ export function evaluateMapping(
     refusedCommissions,
     levelOfAssurance: first(names.levelOfAssurance),
     rules,
+    ambiguousAttributes: ambiguous,
     denialReasons,
   };
+}
+
+/** The attribute names a rule set reads, the person's identifier included. */
+export function mappedAttributeNames(definition: RuleSetDefinition): AttributeNames {
+  const identifier = definition.subject?.identifierAttribute;
+  return attributeNamesFor(definition.commissions.profile, {
+    ...(definition.commissions.attributes ?? {}),
+    ...(identifier ? { employeeHsaId: identifier } : {}),
+  });
 }
 
 function evaluateRule(rule: RuleSetDefinition['roleRules'][number], values: string[]): RuleOutcome {

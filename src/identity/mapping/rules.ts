@@ -60,9 +60,23 @@ const hsaId = z
   .regex(/^SE[0-9]{10}-[A-Za-z0-9]+$/, 'must be an HSA-ID such as SE2321000016-7P4K')
   .max(31);
 
+/**
+ * Who the person is. `identifierAttribute` is the attribute whose value becomes the
+ * principal's HSA-ID (default: the profile's employeeHsaId attribute). With
+ * `nameIdMustMatch`, a login whose NameID is not exactly that value is refused
+ * (SUBJECT_MISMATCH): the IdP would be naming two people in one assertion.
+ */
+export const subjectRuleSchema = z.object({
+  identifierAttribute: attributeName.optional(),
+  nameIdMustMatch: z.boolean(),
+});
+export type SubjectRule = z.infer<typeof subjectRuleSchema>;
+
 export const ruleSetDefinitionSchema = z
   .object({
     roleRules: z.array(roleRuleSchema).max(200),
+    /** Absent in versions stored before it existed: the NameID is then not compared. */
+    subject: subjectRuleSchema.optional(),
     commissions: z.object({
       profile: z.enum(COMMISSION_PROFILES),
       /** Required for CUSTOM; for INERA and SAMBI_LEGACY it overrides single names. */
@@ -95,13 +109,26 @@ export const ruleSetDefinitionSchema = z
       }
       names.add(rule.name);
     });
+    const identifier = definition.subject?.identifierAttribute;
+    const employeeHsaId = definition.commissions.attributes?.employeeHsaId;
+    if (identifier && employeeHsaId && identifier !== employeeHsaId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subject', 'identifierAttribute'],
+        message: `the person's identifier is named twice, differently (${identifier} and commissions.attributes.employeeHsaId ${employeeHsaId})`,
+      });
+    }
     if (definition.commissions.profile === 'CUSTOM') {
-      const parsed = attributeNamesSchema.safeParse(definition.commissions.attributes ?? {});
+      const parsed = attributeNamesSchema.safeParse({
+        ...(identifier ? { employeeHsaId: identifier } : {}),
+        ...(definition.commissions.attributes ?? {}),
+      });
       if (!parsed.success) {
         ctx.addIssue({
           code: 'custom',
           path: ['commissions', 'attributes'],
-          message: 'a CUSTOM profile names at least the employeeHsaId and unitHsaId attributes',
+          message:
+            'a CUSTOM profile names at least the unitHsaId attribute and the employeeHsaId attribute (or subject.identifierAttribute)',
         });
       }
     }
@@ -112,6 +139,17 @@ export class InvalidRuleSetError extends Error {
   constructor(readonly problems: { path: string; message: string }[]) {
     super(`invalid mapping rules: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   }
+}
+
+/**
+ * The subject rule a new rule set gets when its definition leaves it out. The Inera-style
+ * profiles (INERA, SAMBI_LEGACY) come from the federation's IdPs, which put the person's
+ * HSA-ID in the NameID: requiring agreement costs nothing there and refuses an assertion
+ * that names two people. A CUSTOM (municipal) IdP often sends an e-mail address or an
+ * opaque persistent NameID, so it is not compared unless the admin says so.
+ */
+export function defaultSubjectRule(definition: RuleSetDefinition): SubjectRule {
+  return { nameIdMustMatch: definition.commissions.profile !== 'CUSTOM' };
 }
 
 export function parseRuleSetDefinition(input: unknown): RuleSetDefinition {

@@ -1,5 +1,9 @@
 import type { IdentityProvider } from '../../db/generated/prisma/client.js';
-import type { Attributes } from '../mapping/evaluate.js';
+import {
+  type AssertionAttributes,
+  type Attributes,
+  collectAttributes,
+} from '../mapping/evaluate.js';
 import type { ReplayStore } from '../replay.js';
 import type { SpKeySet } from '../sp-keys.js';
 import { type SpEndpoints, samlFor } from './service-provider.js';
@@ -27,6 +31,8 @@ import {
  *  6. checkReplay: Response and Assertion IDs are new (database, shared by all processes).
  *  7. checkSolicitation: the InResponseTo is a request we issued to this IdP and not yet
  *     consumed, or the IdP may start logins itself.
+ * What the assertion says is checked next, in principal-builder.ts (ambiguous attributes,
+ * NameID against the person's identifier, care providers against the directory).
  */
 
 export interface ValidatedAssertion {
@@ -40,6 +46,8 @@ export interface ValidatedAssertion {
   authnContextClassRef: string | null;
   notOnOrAfter: Date;
   attributes: Attributes;
+  /** Attribute names sent more than once with different values (see readAttributes). */
+  repeatedAttributes: string[];
 }
 
 export interface AcsInput {
@@ -231,7 +239,7 @@ export function readSignedAssertion(
     ? textOf(optionalChild(authnContext, NS.assertion, 'AuthnContextClassRef', 'AuthnContext'))
     : null;
 
-  const attributes = readAttributes(assertion);
+  const { attributes, repeated } = readAttributes(assertion);
 
   const notOnOrAfter = new Date(
     Math.max(
@@ -249,30 +257,31 @@ export function readSignedAssertion(
     authnContextClassRef: classRef,
     notOnOrAfter,
     attributes,
+    repeatedAttributes: repeated,
   };
 }
 
-/** Attribute name → values, from an Assertion's AttributeStatements. */
-export function readAttributes(assertion: Element): Attributes {
-  const attributes: Attributes = {};
-  for (const statement of childElements(assertion, NS.assertion, 'AttributeStatement')) {
-    for (const attribute of childElements(statement, NS.assertion, 'Attribute')) {
-      const name = attribute.getAttribute('Name');
-      if (!name) continue;
-      const values = childElements(attribute, NS.assertion, 'AttributeValue').map(
-        (v) => v.textContent ?? '',
-      );
-      attributes[name] = [...(attributes[name] ?? []), ...values];
-    }
-  }
-  return attributes;
+/** An Assertion's attributes from all its AttributeStatements (see collectAttributes). */
+export function readAttributes(assertion: Element): AssertionAttributes {
+  const occurrences = childElements(assertion, NS.assertion, 'AttributeStatement').flatMap(
+    (statement) =>
+      childElements(statement, NS.assertion, 'Attribute').flatMap((attribute) => {
+        const name = attribute.getAttribute('Name');
+        if (!name) return [];
+        const values = childElements(attribute, NS.assertion, 'AttributeValue').map(
+          (v) => v.textContent ?? '',
+        );
+        return [{ name, values }];
+      }),
+  );
+  return collectAttributes(occurrences);
 }
 
 /**
  * The attributes of a pasted Response or Assertion, for the mapping dry-run only: nothing
  * is verified and nothing is granted from it.
  */
-export function attributesForDryRun(xml: string): Attributes {
+export function attributesForDryRun(xml: string): AssertionAttributes {
   const root = parseStrictXml(xml).documentElement;
   const assertion =
     root.namespaceURI === NS.assertion && root.localName === 'Assertion'

@@ -35,7 +35,10 @@ export type RejectionCode =
   | 'REPLAY'
   | 'STATUS'
   | 'LEVEL_OF_ASSURANCE'
-  | 'NO_ACCESS';
+  | 'NO_ACCESS'
+  | 'AMBIGUOUS_ATTRIBUTE'
+  | 'SUBJECT_MISMATCH'
+  | 'COMMISSION_PROVIDER_MISMATCH';
 
 export class SamlRejection extends Error {
   /** For NO_ACCESS: what the rules missed, in plain words the person can pass on. */

@@ -176,9 +176,14 @@ export function commentInNameId(b64: string): string {
   return encode(xml.replace(/(<(?:\w+:)?NameID\b[^>]*>)([^<]{3})/, '$1$2<!---->'));
 }
 
-export function commentInAttributeValue(b64: string, attributeName: string): string {
+export function commentInAttributeValue(
+  b64: string,
+  attributeName: string,
+  occurrence: 'first' | 'last' = 'first',
+): string {
   const xml = decode(b64);
-  const at = xml.indexOf(`Name="${attributeName}"`);
+  const needle = `Name="${attributeName}"`;
+  const at = occurrence === 'first' ? xml.indexOf(needle) : xml.lastIndexOf(needle);
   if (at < 0) throw new Error(`no attribute ${attributeName}`);
   const valueStart = xml.indexOf('AttributeValue', at);
   const textStart = xml.indexOf('>', valueStart) + 1;

@@ -80,6 +80,8 @@ export const KOMMUN_RULES = {
 
 export interface Harness {
   url: string;
+  /** The test database's URL (for the command-line tools). */
+  databaseUrl: string;
   db: Database;
   owner: pg.Client;
   services: IdentityServices;
@@ -259,6 +261,7 @@ export async function startHarness(options: { idpBaseUrl?: string } = {}): Promi
 
   const harness: Harness = {
     url,
+    databaseUrl,
     db,
     owner,
     services,

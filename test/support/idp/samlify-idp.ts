@@ -33,8 +33,13 @@ function escapeXml(value: string): string {
   );
 }
 
-function attributeStatement(attributes: Record<string, string[]>): string {
-  const items = Object.entries(attributes)
+function attributeStatements(user: TestUser): string {
+  const statements = user.attributeStatements ?? [Object.entries(user.attributes)];
+  return statements.map(attributeStatement).join('');
+}
+
+function attributeStatement(attributes: [string, string[]][]): string {
+  const items = attributes
     .map(
       ([name, values]) =>
         `<saml:Attribute Name="${escapeXml(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">${values
@@ -156,7 +161,7 @@ export class SamlifyIdp {
     const filled = TEMPLATE.replace(/\{(\w+)\}/g, (_m, key: string) => {
       if (key === 'InResponseToAttr')
         return inResponseTo ? ` InResponseTo="${escapeXml(inResponseTo)}"` : '';
-      if (key === 'AttributeStatement') return attributeStatement(input.user.attributes);
+      if (key === 'AttributeStatement') return attributeStatements(input.user);
       const value = values[key];
       if (value === undefined) throw new Error(`template value ${key} missing`);
       return key === 'NameID' ? value : escapeXml(value);

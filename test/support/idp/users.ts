@@ -8,6 +8,12 @@ export interface TestUser {
   nameId: string;
   attributes: Record<string, string[]>;
   authnContextClassRef?: string;
+  /**
+   * The AttributeStatements exactly as an IdP (or an attribute aggregator) might send them:
+   * each a list of Attribute elements, names may repeat. samlify only; when set, the
+   * assertion carries these instead of `attributes`.
+   */
+  attributeStatements?: [name: string, values: string[]][][];
 }
 
 /** A ward nurse at a region's hospital, as Inera's IdP sends her (current names). */

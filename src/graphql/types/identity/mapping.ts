@@ -1,10 +1,37 @@
 import type { IdentityMappingRuleSet } from '../../../db/generated/prisma/client.js';
-import type { Attributes, MappingResult } from '../../../identity/mapping/evaluate.js';
-import { evaluateMapping } from '../../../identity/mapping/evaluate.js';
-import { parseRuleSetDefinition } from '../../../identity/mapping/rules.js';
+import type { MappingResult } from '../../../identity/mapping/evaluate.js';
+import {
+  collectAttributes,
+  evaluateMapping,
+  mappedAttributeNames,
+} from '../../../identity/mapping/evaluate.js';
+import { parseRuleSetDefinition, type RuleSetDefinition } from '../../../identity/mapping/rules.js';
 import { attributesForDryRun } from '../../../identity/saml/acs.js';
 import { builder } from '../../builder.js';
 import { actorOf, asGraphQL, IdentityInputError, identityOf, requireIdentity } from './common.js';
+
+const SubjectRuleRef = builder
+  .objectRef<{ identifierAttribute: string; nameIdMustMatch: boolean }>('MappingSubjectRule')
+  .implement({
+    description:
+      "The person's identifier and the NameID check of a rule set version (definition.subject).",
+    fields: (t) => ({
+      identifierAttribute: t.exposeString('identifierAttribute', {
+        description: "The attribute whose value is the person's HSA-ID (the principal's).",
+      }),
+      nameIdMustMatch: t.exposeBoolean('nameIdMustMatch', {
+        description:
+          'When true, a login whose NameID is not exactly that value is refused (SUBJECT_MISMATCH) and audited.',
+      }),
+    }),
+  });
+
+function subjectRuleOf(definition: RuleSetDefinition) {
+  return {
+    identifierAttribute: mappedAttributeNames(definition).employeeHsaId,
+    nameIdMustMatch: definition.subject?.nameIdMustMatch ?? false,
+  };
+}
 
 const RuleSetVersion = builder
   .objectRef<{
@@ -21,6 +48,12 @@ const RuleSetVersion = builder
         type: 'JSONObject',
         resolve: (v) => v.definition as Record<string, unknown>,
       }),
+      subject: t.field({
+        type: SubjectRuleRef,
+        description:
+          "Who the person is and whether the NameID must agree. Versions stored before this setting existed answer { identifierAttribute: the profile's employeeHsaId, nameIdMustMatch: false }.",
+        resolve: (v) => subjectRuleOf(parseRuleSetDefinition(v.definition)),
+      }),
       comment: t.exposeString('comment'),
       createdBy: t.exposeString('createdBy'),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -31,7 +64,7 @@ export const MappingRuleSet = builder
   .objectRef<IdentityMappingRuleSet>('MappingRuleSet')
   .implement({
     description:
-      'How IdP attributes become roles and commissions. Definition: { roleRules: [{ name, attribute, match: { kind: exact|oneOf|regex, value|values|pattern }, roles }], commissions: { profile: INERA|SAMBI_LEGACY|CUSTOM, attributes?, defaultProviderHsaId?, defaultPurpose? } }.',
+      'How IdP attributes become roles and commissions. Definition: { roleRules: [{ name, attribute, match: { kind: exact|oneOf|regex, value|values|pattern }, roles }], subject?: { identifierAttribute?, nameIdMustMatch }, commissions: { profile: INERA|SAMBI_LEGACY|CUSTOM, attributes?, defaultProviderHsaId?, defaultPurpose? } }. A new rule set without `subject` gets nameIdMustMatch true for INERA and SAMBI_LEGACY, false for CUSTOM; a new version without `subject` keeps the current one.',
     fields: (t) => ({
       id: t.exposeID('id'),
       name: t.exposeString('name'),
@@ -160,6 +193,15 @@ const RefusedCommission = builder
     }),
   });
 
+const AmbiguousAttributeRef = builder
+  .objectRef<MappingResult['ambiguousAttributes'][number]>('AmbiguousAttribute')
+  .implement({
+    fields: (t) => ({
+      attribute: t.exposeString('attribute'),
+      reason: t.exposeString('reason'),
+    }),
+  });
+
 const DryRunResult = builder
   .objectRef<MappingResult & { ruleSetVersion: number }>('MappingDryRunResult')
   .implement({
@@ -176,6 +218,12 @@ const DryRunResult = builder
       }),
       levelOfAssurance: t.exposeString('levelOfAssurance', { nullable: true }),
       rules: t.field({ type: [RuleOutcome], resolve: (r) => r.rules }),
+      ambiguousAttributes: t.field({
+        type: [AmbiguousAttributeRef],
+        description:
+          'Mapped attributes without a single reading (two units, two identifiers …); any of them refuses the login with AMBIGUOUS_ATTRIBUTE.',
+        resolve: (r) => r.ambiguousAttributes,
+      }),
       denialReasons: t.exposeStringList('denialReasons', {
         description: 'Empty when the login gives access.',
       }),
@@ -219,11 +267,12 @@ builder.queryField('mappingDryRun', (t) =>
           definition = current.definition;
           version = current.version;
         }
-        const attributes: Attributes = args.assertionXml
+        const { attributes, repeated } = args.assertionXml
           ? attributesForDryRun(args.assertionXml)
-          : Object.fromEntries((args.attributes ?? []).map((a) => [a.name, a.values]));
+          : collectAttributes(args.attributes ?? []);
         const result = evaluateMapping(definition, attributes, {
           acceptedPurposes: identity.settings.acceptedPurposes,
+          repeatedAttributes: repeated,
         });
         return { ...result, ruleSetVersion: version };
       });
