@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
+import { apiDatabaseUrl, assertApiLoginConfined } from '../db/login-roles.js';
 import { UnauthenticatedError } from '../graphql/errors.js';
 import {
   createIdentityRouter,
@@ -35,9 +36,13 @@ export async function startServer(
   config: Config & { DATABASE_URL: string },
 ): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = connectDatabase(config.DATABASE_URL, {
+  const db = connectDatabase(apiDatabaseUrl(config), {
     appRole: config.DATABASE_APP_ROLE,
     poolSize: config.DATABASE_POOL_SIZE,
+  });
+  await assertApiLoginConfined(db.pool, config.DATABASE_APP_ROLE).catch(async (error) => {
+    await db.close();
+    throw error;
   });
   const identity = await createIdentityServices({
     prisma: db.prisma,
