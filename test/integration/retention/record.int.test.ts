@@ -138,7 +138,9 @@ describe('npm run retention -- verify', () => {
     });
   });
 
-  it('finds a count changed after the seal, and a run whose ending was removed', async () => {
+  it('finds a count changed after the seal, and a run whose ending was removed', {
+    timeout: 120_000,
+  }, async () => {
     const { rows } = await server.owner.query<{ run: string }>(
       `SELECT run_id AS run FROM retention_run_event WHERE kind <> 'RESUMED' ORDER BY id LIMIT 1`,
     );
