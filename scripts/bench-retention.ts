@@ -60,8 +60,9 @@ try {
   await owner.connect();
   // A run an earlier, interrupted benchmark left is closed, so this one starts afresh.
   await owner.query(
-    `UPDATE retention_run SET status = 'FAILED', finished_at = now(), error = 'benchmark interrupted'
-     WHERE status = 'RUNNING'`,
+    `INSERT INTO retention_run_event (run_id, kind, actor, login, error)
+     SELECT id, 'FAILED', 'bench-retention', session_user, 'benchmark interrupted'
+     FROM retention_run_record WHERE status = 'RUNNING'`,
   );
   const present = Number(
     (await owner.query(`SELECT count(*) AS n FROM "case" WHERE reference LIKE 'BULK-%'`)).rows[0].n,

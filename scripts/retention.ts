@@ -3,9 +3,11 @@
  *
  *   npm run retention -- run [--dry-run] [--as-of YYYY-MM-DD] [--batch-size N] [--started-by NAME]
  *   npm run retention -- records [--limit N]
+ *   npm run retention -- verify
  *
  * `run` shows a progress bar per record class on a terminal (a line per class otherwise),
- * then prints the purge record as JSON. A run cut off (Ctrl-C, kill) resumes on the next
+ * then prints the purge record as JSON. `verify` checks the purge record's chain of seals
+ * (src/retention/verify-record.ts), prints the result as JSON and exits 1 on a problem. A run cut off (Ctrl-C, kill) resumes on the next
  * `run`. Exit codes: 0 done, 1 failed, 64 usage, 75 another run is in progress or a cut-off
  * purge must be finished first, 78 configuration. Needs DATABASE_URL (the owner connection).
  */
@@ -16,9 +18,11 @@ import { DatabaseAvailability } from '../src/db/availability.js';
 import { createLogger } from '../src/http/logger.js';
 import type { Progress } from '../src/retention/context.js';
 import { RetentionError, runRetention } from '../src/retention/run.js';
+import { verifyPurgeRecord } from '../src/retention/verify-record.js';
 
 const USAGE = `usage: retention.ts run [--dry-run] [--as-of YYYY-MM-DD] [--batch-size N] [--started-by NAME]
-       retention.ts records [--limit N]\n`;
+       retention.ts records [--limit N]
+       retention.ts verify\n`;
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`retention.ts: ${message}\n`);
@@ -45,7 +49,7 @@ try {
   usage((error as Error).message);
 }
 const [command] = parsed.positionals;
-if (command !== 'run' && command !== 'records') usage();
+if (command !== 'run' && command !== 'records' && command !== 'verify') usage();
 
 // Only the database is needed: retention runs without the API's keys and settings.
 const databaseUrl = process.env.DATABASE_URL;
@@ -70,17 +74,24 @@ new DatabaseAvailability(() => pool.query('SELECT 1'), createLogger('warn'), 're
   pool,
 );
 
+if (command === 'verify') {
+  const verification = await verifyPurgeRecord(pool);
+  process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
+  await pool.end();
+  process.exit(verification.ok ? 0 : 1);
+}
+
 if (command === 'records') {
   const limit = Number(parsed.values.limit);
   if (!Number.isInteger(limit) || limit < 1) usage('--limit must be a positive whole number');
   const { rows } = await pool.query(
     `SELECT r.id, r.mode, to_char(r.as_of, 'YYYY-MM-DD') AS as_of, r.status, r.started_by,
-            r.started_at, r.finished_at, r.resumed, r.error,
-            coalesce(jsonb_agg(jsonb_build_object('recordClass', i.record_class, 'decision', i.decision,
-              'purged', i.purged, 'held', i.held, 'keptForResearch', i.kept_for_research, 'rows', i.rows)
-              ORDER BY i.record_class) FILTER (WHERE i.id IS NOT NULL), '[]') AS items
-     FROM retention_run r LEFT JOIN retention_run_item i ON i.run_id = r.id
-     GROUP BY r.id ORDER BY r.started_at DESC LIMIT $1`,
+            r.started_by_login, r.started_at, r.finished_at, r.resumed, r.resumed_by, r.error, r.seal,
+            (SELECT coalesce(jsonb_agg(jsonb_build_object('recordClass', i.record_class, 'decision', i.decision,
+               'purged', i.purged, 'held', i.held, 'keptForResearch', i.kept_for_research, 'rows', i.rows)
+               ORDER BY i.record_class), '[]')
+             FROM retention_run_item_record i WHERE i.run_id = r.id) AS items
+     FROM retention_run_record r ORDER BY r.started_at DESC LIMIT $1`,
     [limit],
   );
   process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -27,6 +27,9 @@ try {
         (report.sealedAndDropped.length
           ? `; sealed and dropped: ${report.sealedAndDropped.join(', ')}`
           : '') +
+        (report.detachPending.length
+          ? `; sealed, detach pending (a cut-off retention run; the next run drops them): ${report.detachPending.join(', ')}`
+          : '') +
         '\n',
     );
     for (const p of report.partitions) {

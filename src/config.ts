@@ -25,6 +25,14 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .optional(),
+  /**
+   * The API's own login (brygga_api), which cannot become the owner or the purge role.
+   * Unset: DATABASE_URL's server and database as brygga_api without a password (src/db/login-roles.ts).
+   */
+  DATABASE_API_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_PG_PORT: port.default(54329),
   /**

@@ -118,6 +118,9 @@ async function main(): Promise<void> {
   const databaseUrl = config.DATABASE_URL ?? embedded!.databaseUrl;
   const report = await migrate(databaseUrl);
   if (report.applied.length > 0) say(`applied migrations ${report.applied.join(', ')}`);
+  // The migrations create the API's login; the embedded database gives it its password.
+  const apiUrl = embedded ? await embedded.enableApiLogin() : config.DATABASE_API_URL;
+  const apiConfig = { ...config, ...(apiUrl === undefined ? {} : { DATABASE_API_URL: apiUrl }) };
 
   if (config.SEED_DEMO ?? embedded !== null) {
     const seeded = await seedDemoRegion(databaseUrl, { onlyIfEmpty: true });
@@ -127,17 +130,17 @@ async function main(): Promise<void> {
   if (config.API_PROCESSES > 1) {
     // The workers find the database the primary settled on, migrated and seeded; with
     // DATABASE_URL set they would turn the demo IdP off, so its setting goes with it.
-    workers = startWorkers(
-      config.API_PROCESSES,
-      { DATABASE_URL: databaseUrl, DEMO_IDP: String(config.DEMO_IDP) },
-      say,
-      (reason) => shutdown.fail(reason),
-    );
+    const env = {
+      DATABASE_URL: databaseUrl,
+      DEMO_IDP: String(config.DEMO_IDP),
+      ...(apiUrl ? { DATABASE_API_URL: apiUrl } : {}),
+    };
+    workers = startWorkers(config.API_PROCESSES, env, say, (reason) => shutdown.fail(reason));
     await workers.ready;
     return;
   }
 
-  await api.start(config, databaseUrl, config.SCHEDULER_ENABLED);
+  await api.start(apiConfig, databaseUrl, config.SCHEDULER_ENABLED);
 }
 
 /** An API process of the cluster: the HTTP server, and the scheduler in slot 0 only. */

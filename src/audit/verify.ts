@@ -7,7 +7,16 @@ export interface BrokenLink {
   month: string;
   rowId: string | null;
   chainPosition: number;
-  problem: 'HASH_MISMATCH' | 'PREV_HASH_MISMATCH' | 'POSITION_GAP' | 'SEAL_MISMATCH';
+  /**
+   * DETACH_PENDING: a month being detached (a retention run cut off during DETACH …
+   * CONCURRENTLY) that has no seal; with a seal it is not a problem (`detachPending`).
+   */
+  problem:
+    | 'HASH_MISMATCH'
+    | 'PREV_HASH_MISMATCH'
+    | 'POSITION_GAP'
+    | 'SEAL_MISMATCH'
+    | 'DETACH_PENDING';
   expected: string;
   found: string;
 }
@@ -25,6 +34,11 @@ export interface VerifyReport {
   partitions: PartitionReport[];
   /** Sealed months whose partition retention has already dropped. */
   sealedAndDropped: string[];
+  /**
+   * Sealed months a cut-off retention run left half-detached: no longer readable through
+   * the log, vouched for by their seal, dropped by the next run. Not tampering.
+   */
+  detachPending: string[];
   rows: number;
   broken: BrokenLink | null;
 }
@@ -59,13 +73,33 @@ export async function verifyAccessLog(db: Queryable): Promise<VerifyReport> {
     ok: true,
     partitions: [],
     sealedAndDropped: [],
+    detachPending: [],
     rows: 0,
     broken: null,
   };
   for (const partition of partitions) {
-    const result = await verifyPartition(db, partition.name, partition.monthStart);
     const month = monthKey(partition.monthStart);
     const seal = seals.get(month);
+    if (partition.detachPending) {
+      // Reads through the log no longer see it, so its chain cannot be walked from here;
+      // the runner sealed it before detaching, and the seal is what vouches for it.
+      if (seal) {
+        report.detachPending.push(month);
+        continue;
+      }
+      report.ok = false;
+      report.broken = {
+        partition: partition.name,
+        month,
+        rowId: null,
+        chainPosition: 0,
+        problem: 'DETACH_PENDING',
+        expected: 'a seal for a month being detached',
+        found: 'no seal',
+      };
+      return report;
+    }
+    const result = await verifyPartition(db, partition.name, partition.monthStart);
     if (result.broken === null && seal) {
       if (seal.lastHash !== result.lastHash || seal.rowCount !== result.rows) {
         result.broken = {
@@ -94,15 +128,20 @@ export async function verifyAccessLog(db: Queryable): Promise<VerifyReport> {
     }
   }
   const present = new Set(report.partitions.map((p) => p.month));
-  report.sealedAndDropped = [...seals.keys()].filter((m) => !present.has(m)).sort();
+  const pending = new Set(report.detachPending);
+  report.sealedAndDropped = [...seals.keys()]
+    .filter((m) => !present.has(m) && !pending.has(m))
+    .sort();
   return report;
 }
 
 /** The month partitions of the access log, oldest first. */
-export async function listPartitions(db: Queryable): Promise<{ name: string; monthStart: Date }[]> {
+export async function listPartitions(
+  db: Queryable,
+): Promise<{ name: string; monthStart: Date; detachPending: boolean }[]> {
   // The catalogue is readable by every role; the partitions' schema need not be.
-  const { rows } = await db.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i
+  const { rows } = await db.query<{ name: string; detach_pending: boolean }>(
+    `SELECT c.relname AS name, i.inhdetachpending AS detach_pending FROM pg_inherits i
      JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = 'public.access_log'::regclass
      ORDER BY c.relname`,
@@ -113,6 +152,7 @@ export async function listPartitions(db: Queryable): Promise<{ name: string; mon
     return {
       name: `access_log_partition.${r.name}`,
       monthStart: new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)),
+      detachPending: r.detach_pending,
     };
   });
 }

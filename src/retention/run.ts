@@ -31,7 +31,10 @@ export class RetentionError extends Error {
 
 export interface RunOptions {
   mode: RunMode;
-  /** Who or what started the run: 'scheduler:<job id>', 'cli:<user>'. */
+  /**
+   * Who or what starts (or resumes) the run: 'scheduler:<job id>', 'cli:<user>'. The record
+   * also names the PostgreSQL login, which the database sets, not the caller.
+   */
   startedBy: string;
   /** The day to apply the rules for; default today in Stockholm. Ignored when resuming. */
   asOf?: IsoDate;
@@ -126,20 +129,14 @@ async function runLocked(pool: pg.Pool, options: RunOptions, now: () => Date): P
   let error: string | undefined;
   try {
     for (const step of STEPS) await step.run(context);
-    await pool.query(
-      `UPDATE retention_run SET status = 'SUCCEEDED', finished_at = now() WHERE id = $1`,
-      [run.id],
-    );
+    await endRun(pool, run.id, 'SUCCEEDED', options.startedBy);
   } catch (caught) {
     if (caught instanceof RunInterrupted) {
       status = 'INTERRUPTED';
     } else {
       status = 'FAILED';
       error = caught instanceof Error ? caught.message : String(caught);
-      await pool.query(
-        `UPDATE retention_run SET status = 'FAILED', finished_at = now(), error = $2 WHERE id = $1`,
-        [run.id, error],
-      );
+      await endRun(pool, run.id, 'FAILED', options.startedBy, error);
     }
   }
   return {
@@ -161,16 +158,35 @@ interface RunRow {
   resumed: number;
 }
 
+/**
+ * Appends a run's ending to the record; the database seals it onto the chain of endings
+ * (migration 20261203126200) and refuses anything appended to the run afterwards.
+ */
+async function endRun(
+  pool: pg.Pool,
+  runId: string,
+  kind: 'SUCCEEDED' | 'FAILED' | 'ABANDONED',
+  actor: string,
+  error?: string,
+): Promise<void> {
+  await pool.query(
+    'INSERT INTO retention_run_event (run_id, kind, actor, login, error) VALUES ($1, $2, $3, session_user, $4)',
+    [runId, kind, actor, error ?? null],
+  );
+}
+
 async function startOrResume(pool: pg.Pool, options: RunOptions, now: () => Date): Promise<RunRow> {
   const { rows } = await pool.query<{ id: string; mode: RunMode; as_of: string; resumed: number }>(
-    `SELECT id, mode, to_char(as_of, 'YYYY-MM-DD') AS as_of, resumed FROM retention_run WHERE status = 'RUNNING'`,
+    `SELECT id, mode, to_char(as_of, 'YYYY-MM-DD') AS as_of, resumed FROM retention_run_record WHERE status = 'RUNNING'`,
   );
   const unfinished = rows[0];
   if (unfinished) {
     if (unfinished.mode === options.mode) {
-      await pool.query('UPDATE retention_run SET resumed = resumed + 1 WHERE id = $1', [
-        unfinished.id,
-      ]);
+      // Every resumer is named: as it calls itself and as the login the database saw.
+      await pool.query(
+        `INSERT INTO retention_run_event (run_id, kind, actor, login) VALUES ($1, 'RESUMED', $2, session_user)`,
+        [unfinished.id, options.startedBy],
+      );
       return {
         id: unfinished.id,
         mode: unfinished.mode,
@@ -185,14 +201,17 @@ async function startOrResume(pool: pg.Pool, options: RunOptions, now: () => Date
       );
     }
     // A dry run cut off has nothing to finish: it is closed and a new run starts.
-    await pool.query(
-      `UPDATE retention_run SET status = 'FAILED', finished_at = now(), error = 'abandoned: a purge run started' WHERE id = $1`,
-      [unfinished.id],
+    await endRun(
+      pool,
+      unfinished.id,
+      'ABANDONED',
+      options.startedBy,
+      'abandoned: a purge run started',
     );
   }
   const asOf = options.asOf ?? stockholmDate(now());
   const inserted = await pool.query<{ id: string }>(
-    `INSERT INTO retention_run (mode, as_of, status, started_by) VALUES ($1, $2::date, 'RUNNING', $3) RETURNING id`,
+    `INSERT INTO retention_run (mode, as_of, started_by, started_by_login) VALUES ($1, $2::date, $3, session_user) RETURNING id`,
     [options.mode, asOf, options.startedBy],
   );
   return { id: inserted.rows[0]?.id as string, mode: options.mode, asOf, resumed: 0 };
@@ -211,7 +230,7 @@ export async function readItems(db: pg.Pool | pg.ClientBase, runId: string): Pro
     latest: Date | null;
   }>(
     `SELECT record_class, policy_id, decision, purged, held, kept_for_research, rows, earliest, latest
-     FROM retention_run_item WHERE run_id = $1 ORDER BY record_class, decision`,
+     FROM retention_run_item_record WHERE run_id = $1 ORDER BY record_class, decision`,
     [runId],
   );
   return rows.map((r) => ({

@@ -81,6 +81,38 @@ export function isDue(
   return compareDates(keptThrough(anchor, rule), asOf) < 0;
 }
 
+/**
+ * The latest anchor day that is due on `asOf` under `rule`: every record anchored on or
+ * before it is due, none after (isDue only grows as the anchor goes back). Months clamp to
+ * the month's end (31 Jan + 1 month = 28 Feb), so taking the months off `asOf` does not
+ * undo adding them: from that estimate this steps to the exact day, a few steps at most.
+ */
+export function latestDueAnchor(
+  asOf: IsoDate,
+  rule: Pick<RetentionRule, 'months' | 'days'>,
+): IsoDate {
+  let anchor = addMonthsToDate(addDays(asOf, -rule.days - 1), -rule.months);
+  while (!isDue(anchor, rule, asOf)) anchor = addDays(anchor, -1);
+  while (isDue(addDays(anchor, 1), rule, asOf)) anchor = addDays(anchor, 1);
+  return anchor;
+}
+
+/**
+ * Where a candidate search may stop: no record anchored on or after this day is due on
+ * `asOf` under any of `rules`. The shortest months and the shortest days together bound
+ * every rule, since a record is due sooner under fewer months or fewer days.
+ */
+export function firstDayNotDue(
+  asOf: IsoDate,
+  rules: readonly Pick<RetentionRule, 'months' | 'days'>[],
+): IsoDate {
+  const shortest = {
+    months: Math.min(...rules.map((r) => r.months)),
+    days: Math.min(...rules.map((r) => r.days)),
+  };
+  return addDays(latestDueAnchor(asOf, shortest), 1);
+}
+
 /** The anchor of accounting records: the last day of the invoice period's fiscal (calendar) year. */
 export function fiscalYearEnd(period: IsoDate): IsoDate {
   return `${yearOf(period)}-12-31`;

@@ -387,13 +387,28 @@ builder.prismaObject('RetentionRun', {
       description: 'The day (Europe/Stockholm) the rules were applied for.',
     }),
     status: t.expose('status', { type: RunStatus }),
-    startedBy: t.exposeString('startedBy'),
+    startedBy: t.exposeString('startedBy', {
+      description:
+        "Who or what started the run, as it named itself: 'scheduler:<job id>', 'cli:<user>'.",
+    }),
+    startedByLogin: t.exposeString('startedByLogin', {
+      description: 'The database login that started the run, as the database authenticated it.',
+    }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    finishedBy: t.exposeString('finishedBy', { nullable: true }),
     resumed: t.exposeInt('resumed', {
       description: 'How often the run was resumed after being cut off.',
     }),
+    resumedBy: t.exposeStringList('resumedBy', {
+      description: 'Each resume in order: who resumed, the database login, when.',
+    }),
     error: t.exposeString('error', { nullable: true }),
+    seal: t.exposeString('seal', {
+      nullable: true,
+      description:
+        'SHA-256 sealing the finished run onto the chain of earlier runs (`npm run retention -- verify`).',
+    }),
     items: t.field({
       type: [PurgeRecordItem],
       description: 'Lines under the defaults and under your organisation’s own policies.',

@@ -25,7 +25,11 @@ export class ChainBrokenError extends Error {
 }
 
 export async function dropAccessLogMonths(context: StepContext): Promise<void> {
-  const partitions = await listPartitions(context.pool);
+  // A month a cut-off run left half-detached goes first: PostgreSQL detaches no other
+  // partition CONCURRENTLY while one is pending.
+  const partitions = (await listPartitions(context.pool)).sort(
+    (a, b) => Number(b.detachPending) - Number(a.detachPending),
+  );
   // Months can be bound by different policies (a decision that changed over the years),
   // and each policy has its own line in the purge record.
   const census = new Map<string, MonthCensus>();
@@ -52,6 +56,16 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
       continue;
     }
     if (context.mode === 'DRY_RUN') {
+      // The same verification as a purge makes, so a dry run never promises a month the
+      // purge would refuse (a month half-detached by a cut-off run is sealed already).
+      const client = await context.pool.connect();
+      try {
+        if (!(await isDetachPending(client, table))) {
+          await verifyBeforeSealing(client, { table, month, monthStart: partition.monthStart });
+        }
+      } finally {
+        client.release();
+      }
       tally.wouldDrop += rows;
       tally.earliest ??= partition.monthStart;
       tally.latest = partition.monthStart;
@@ -113,13 +127,7 @@ async function sealAndDrop(
   try {
     const detached = await isDetachPending(client, target.table);
     if (!detached) {
-      // Verify before sealing: a broken chain is evidence, and evidence is not dropped.
-      const chain = await verifyPartition(client, target.table, target.monthStart);
-      if (chain.broken) {
-        throw new ChainBrokenError(
-          `access log ${target.month} does not verify (${chain.broken.problem} at position ${chain.broken.chainPosition}); it is kept`,
-        );
-      }
+      const chain = await verifyBeforeSealing(client, target);
       await client.query('BEGIN');
       try {
         const sealed = await client.query(
@@ -165,6 +173,20 @@ async function sealAndDrop(
   } finally {
     client.release();
   }
+}
+
+/** Verify before sealing: a broken chain is evidence, and evidence is not dropped. */
+async function verifyBeforeSealing(
+  client: pg.ClientBase,
+  target: { table: string; month: string; monthStart: Date },
+): Promise<{ rows: number; lastHash: string }> {
+  const chain = await verifyPartition(client, target.table, target.monthStart);
+  if (chain.broken) {
+    throw new ChainBrokenError(
+      `access log ${target.month} does not verify (${chain.broken.problem} at position ${chain.broken.chainPosition}); it is kept`,
+    );
+  }
+  return chain;
 }
 
 /**

@@ -10,8 +10,8 @@
  * counts), and purged in one short transaction that also counts them in the record.
  */
 import type pg from 'pg';
-import { addDays, type IsoDate, startOfStockholmDay } from '../../domain/calendar.js';
-import { addMonthsToDate } from '../../domain/retention/rules.js';
+import { startOfStockholmDay } from '../../domain/calendar.js';
+import { firstDayNotDue } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
 import { purgeLockedByPolicy } from '../purge-transaction.js';
@@ -122,12 +122,9 @@ export async function purgeCases(context: StepContext): Promise<void> {
   const rules = ownerRules(context.book, 'CASE');
   if (rules.length === 0) return;
   const rulesJson = JSON.stringify(rules);
-  // Nothing closed on or after this instant can be due: the shortest rule has not run out.
-  const shortestMonths = Math.min(...rules.map((r) => r.months));
-  const shortestDays = Math.min(...rules.map((r) => r.days));
-  const bound = startOfStockholmDay(
-    addDays(addMonthsToDate(context.asOf, -shortestMonths), 2 - shortestDays) as IsoDate,
-  );
+  // Nothing closed on or after this instant can be due (a case's last entry is never
+  // before its closing): no rule has run out for it.
+  const bound = startOfStockholmDay(firstDayNotDue(context.asOf, rules));
   const total = Number(
     (
       await context.pool.query<{ n: string }>(

@@ -3,9 +3,9 @@
  * (logins, administration), login sessions after they ended, and the SAML replay and
  * request caches after they expired. Each is deleted oldest first in short batches.
  */
-import { addDays, type IsoDate, startOfStockholmDay } from '../../domain/calendar.js';
+import { startOfStockholmDay } from '../../domain/calendar.js';
 import { systemPolicy } from '../../domain/retention/policy-resolution.js';
-import { addMonthsToDate, type RecordClass } from '../../domain/retention/rules.js';
+import { firstDayNotDue, type RecordClass } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { inPurgeTransaction } from '../purge-transaction.js';
 import { addToRecord, lineFor, setCensus } from '../record.js';
@@ -40,9 +40,7 @@ export async function purgeSystemRecords(
   const policy = systemPolicy(context.book.policies, recordClass as RecordClass);
   if (!policy) return;
   const line = lineFor(context, recordClass, policy);
-  const bound = startOfStockholmDay(
-    addDays(addMonthsToDate(context.asOf, -policy.months), 2 - policy.days) as IsoDate,
-  );
+  const bound = startOfStockholmDay(firstDayNotDue(context.asOf, [policy]));
   const params = [bound, policy.months, policy.days, context.asOf];
   const due = (source: Source) => `
     ${source.anchor} < $1

@@ -37,11 +37,17 @@ const casePurged = async (runId: string) =>
   );
 
 async function killMidRun(): Promise<string> {
-  const { child, done } = spawnRetention(server.databaseUrl, ['run', '--batch-size', '15']);
+  const { child, done } = spawnRetention(server.databaseUrl, [
+    'run',
+    '--batch-size',
+    '15',
+    '--started-by',
+    'test',
+  ]);
   for (let i = 0; i < 600; i += 1) {
     const purged = await sql<{ n: string }>(
       `SELECT coalesce(sum(purged), 0) AS n FROM retention_run_item WHERE record_class = 'CASE'
-         AND run_id IN (SELECT id FROM retention_run WHERE status = 'RUNNING')`,
+         AND run_id IN (SELECT id FROM retention_run_record WHERE status = 'RUNNING')`,
     );
     if (Number(purged[0]!.n) >= 150) break;
     await new Promise((r) => setTimeout(r, 50));
@@ -49,7 +55,7 @@ async function killMidRun(): Promise<string> {
   child.kill('SIGKILL');
   await done;
   const running = await sql<{ id: string }>(
-    `SELECT id FROM retention_run WHERE status = 'RUNNING'`,
+    `SELECT id FROM retention_run_record WHERE status = 'RUNNING'`,
   );
   expect(running).toHaveLength(1);
   return running[0]!.id;
@@ -123,7 +129,7 @@ describe('a retention run killed mid-way', () => {
     try {
       for (let i = 0; i < 300; i += 1) {
         const [run] = await sql<{ status: string }>(
-          'SELECT status FROM retention_run WHERE id = $1',
+          'SELECT status FROM retention_run_record WHERE id = $1',
           [killed],
         );
         if (run?.status !== 'RUNNING') break;
@@ -132,11 +138,26 @@ describe('a retention run killed mid-way', () => {
     } finally {
       await scheduler.stop();
     }
-    const [run] = await sql<{ status: string; resumed: number; started_by: string }>(
-      'SELECT status, resumed, started_by FROM retention_run WHERE id = $1',
+    const [run] = await sql<{
+      status: string;
+      resumed: number;
+      started_by: string;
+      started_by_login: string;
+      resumed_by: string[];
+      finished_by: string;
+    }>(
+      `SELECT status, resumed, started_by, started_by_login, resumed_by, finished_by
+       FROM retention_run_record WHERE id = $1`,
       [killed],
     );
-    expect(run).toMatchObject({ status: 'SUCCEEDED', resumed: 1 });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', resumed: 1, started_by: 'cli:test' });
+    // The starter and the resumer, each as it named itself and as the login the database saw.
+    const login = new URL(server.databaseUrl).username;
+    expect(run!.started_by_login).toBe(login);
+    expect(run!.resumed_by).toEqual([
+      expect.stringMatching(new RegExp(`^scheduler:\\d+ \\(login ${login}, `)),
+    ]);
+    expect(run!.finished_by).toMatch(/^scheduler:/);
     expect(await remainingDue()).toBe(0);
     expect(await casePurged(killed)).toBe(DUE);
   });
