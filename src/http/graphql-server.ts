@@ -23,7 +23,6 @@ import type { Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema.js';
 import type { Services } from '../services.js';
 import {
-  DATABASE_UNAVAILABLE,
   databaseUnavailableContext,
   databaseUnavailablePlugin,
 } from './database-unavailable.js';
