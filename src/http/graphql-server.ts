@@ -22,10 +22,7 @@ import { connectionArgumentsPlugin } from '../graphql/connection-arguments.js';
 import type { Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema.js';
 import type { Services } from '../services.js';
-import {
-  databaseUnavailableContext,
-  databaseUnavailablePlugin,
-} from './database-unavailable.js';
+import { databaseUnavailableContext, databaseUnavailablePlugin } from './database-unavailable.js';
 import type { Logger } from './logger.js';
 import { maskError } from './mask-error.js';
 import { responseStatusPlugin } from './response-status.js';
