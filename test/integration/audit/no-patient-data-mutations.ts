@@ -22,6 +22,8 @@ export const NO_PATIENT_DATA: Record<string, string> = {
   markInvoiceSent: 'invoicing: changes the status of an invoice',
   creditInvoiceLine:
     'invoicing: adds a credit line copying a line; patients on lines are logged when read or rendered',
+  draftCorrectionInvoice:
+    'invoicing: drafts credit and charge lines from case events, like draftInvoiceBasis; the patients on its lines are logged when the lines are read or rendered',
   draftCostSharingInvoices: 'invoicing: the system’s cost shared by population, no person named',
   decideRetentionPolicy: 'retention: a policy of a record class and organisation',
   placeLegalHold:
