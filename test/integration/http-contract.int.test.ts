@@ -273,6 +273,8 @@ describe('item 11: faults before GraphQL get JSON bodies in every mode', () => {
     const other = await startTestServer({
       NODE_ENV: mode,
       IDENTITY_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+      // Production refuses a plain-http PUBLIC_URL.
+      PUBLIC_URL: 'https://brygga.test',
     });
     try {
       await checkFaults(`${other.url}/graphql`);
