@@ -38,9 +38,12 @@ export function ideHandlers(deps: IdeDeps): { page: RequestHandler; assets: Rout
       immutable: true,
       maxAge: '365d',
       index: false,
-      fallthrough: false,
     }),
   );
+  // A file that is not in this build (an old hash after a deploy): a plain 404, not an error.
+  assets.use((_req, res) => {
+    res.status(404).type('text').send('Not found.');
+  });
 
   const page: RequestHandler = async (_req, res, next) => {
     try {
