@@ -11,10 +11,22 @@ import type pg from 'pg';
 /** The API's login, created by the migration 20261203126100_api_login_role. */
 export const API_LOGIN = 'brygga_api';
 
+export class ApiLoginUrlMissingError extends Error {
+  constructor() {
+    super(
+      `DATABASE_URL logs in with a password, so the API's login ${API_LOGIN} needs one too: ` +
+        `set its password and DATABASE_API_URL (README "Database roles")`,
+    );
+    this.name = 'ApiLoginUrlMissingError';
+  }
+}
+
 /**
  * The API's connection string: DATABASE_API_URL when given; otherwise DATABASE_URL's
  * server and database with the user brygga_api and no password, which serves a PostgreSQL
- * that trusts local logins (tests, development). Anywhere else, set DATABASE_API_URL.
+ * that trusts local logins (tests, development). A DATABASE_URL with a password says the
+ * server does not trust them: that start is refused by name rather than failing later in
+ * the driver's SCRAM exchange.
  */
 export function apiDatabaseUrl(config: {
   DATABASE_URL: string;
@@ -22,6 +34,7 @@ export function apiDatabaseUrl(config: {
 }): string {
   if (config.DATABASE_API_URL) return config.DATABASE_API_URL;
   const url = new URL(config.DATABASE_URL);
+  if (url.password !== '') throw new ApiLoginUrlMissingError();
   url.username = API_LOGIN;
   url.password = '';
   return url.toString();

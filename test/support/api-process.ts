@@ -45,7 +45,18 @@ export async function waitFor(predicate: () => boolean, ms: number): Promise<voi
 
 /** Waits until the server listens and returns its base URL. */
 export async function listening(run: ApiProcess, ms = 50_000): Promise<string> {
-  await waitFor(() => /Brygga is listening/.test(run.output()), ms);
+  // Stops waiting as soon as the process has exited, and says what it printed.
+  await waitFor(
+    () => /Brygga is listening/.test(run.output()) || run.child.exitCode !== null,
+    ms,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; the process printed:\n${run.output().slice(-4000)}`);
+  });
+  if (!/Brygga is listening/.test(run.output())) {
+    throw new Error(
+      `exited with ${run.child.exitCode} before listening:\n${run.output().slice(-4000)}`,
+    );
+  }
   return /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
 }
 

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../../src/db/embedded-postgres.js';
+import { migrate } from '../../../src/db/migrate.js';
 import { embeddedDatabase, killStarted, listening, start } from '../../support/api-process.js';
 import { recordUncaught, until } from '../../support/database-faults.js';
 import {
@@ -33,8 +34,12 @@ describe('the database stopped and started again under load', () => {
     const uncaught = recordUncaught();
     const owner = () => new pg.Client({ connectionString: embedded.ownerUrl });
     try {
+      // As an operator runs Brygga on a database that wants passwords: migrated, and the
+      // API's own login (created by the migrations) given its password and DATABASE_API_URL.
+      await migrate(database.databaseUrl);
       const env = {
         DATABASE_URL: database.databaseUrl,
+        DATABASE_API_URL: await database.enableApiLogin(),
         SEED_DEMO: 'true',
         PORT: '0',
         PUBLIC_URL: 'http://127.0.0.1:4997',
