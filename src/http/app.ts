@@ -97,7 +97,7 @@ export async function startServer(
     trustedDocuments(config.TRUSTED_DOCUMENTS, manifest),
     await createGraphQLServer({ config, db, services, httpServer, authenticate, logger }),
   );
-  app.use(requestErrorHandler(logger));
+  app.use(requestErrorHandler(logger, db.availability));
 
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const address = httpServer.address() as AddressInfo;

@@ -13,10 +13,11 @@ export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 /** A failover or restart usually takes seconds; terminated connections are replaced at once. */
 export const RETRY_AFTER_SECONDS = 3;
 
-const MESSAGE = 'The database is not reachable at the moment. Try again shortly.';
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'The database is not reachable at the moment. Try again shortly.';
 
 function unavailableError(requestId?: string): GraphQLError {
-  return new GraphQLError(MESSAGE, {
+  return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
     extensions: {
       code: DATABASE_UNAVAILABLE,
       ...(requestId ? { requestId } : {}),

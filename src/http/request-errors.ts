@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { DatabaseAvailability } from '../db/availability.js';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { REQUEST_ERROR_CODES, type RequestErrorCode } from '../graphql/error-codes.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from './database-unavailable.js';
 import type { Logger } from './logger.js';
 import { GRAPHQL_RESPONSE_JSON, responseMediaType } from './response-status.js';
 
@@ -51,10 +54,39 @@ const BODY_ERRORS: Record<string, { code: RequestErrorCode; message: string }> =
   'request.aborted': { code: 'BAD_REQUEST', message: 'The request body was cut off.' },
 };
 
-/** Express's last error handler: known request faults by their code, anything else masked. */
-export function requestErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, next) => {
+/**
+ * A route outside GraphQL (the identity gateway, the pages, the token keys) that lost the
+ * database: 503 with Retry-After, as GraphQL answers it, never a 500. A browser gets a
+ * short page; anything else the JSON error body.
+ */
+function sendDatabaseUnavailable(req: Request, res: Response): void {
+  res.set('Retry-After', String(RETRY_AFTER_SECONDS)).set('Cache-Control', 'no-store');
+  if (req.accepts(['application/json', 'text/html']) === 'text/html') {
+    res
+      .status(503)
+      .type('html')
+      .send(
+        `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Unavailable – Brygga</title></head>\n<body><main><h1>Brygga is unavailable for a moment</h1><p>${DATABASE_UNAVAILABLE_MESSAGE}</p></main></body></html>\n`,
+      );
+    return;
+  }
+  sendRequestError(res, 'DATABASE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, 503);
+}
+
+/**
+ * Express's last error handler: known request faults by their code, a lost database as
+ * DATABASE_UNAVAILABLE, anything else masked.
+ */
+export function requestErrorHandler(
+  logger: Logger,
+  availability: DatabaseAvailability,
+): ErrorRequestHandler {
+  return (error, req, res, next) => {
     if (res.headersSent) return next(error);
+    if (isDatabaseUnavailable(error)) {
+      availability.report(error, 'request');
+      return sendDatabaseUnavailable(req, res);
+    }
     const type = (error as { type?: unknown })?.type;
     const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
     if (known) {

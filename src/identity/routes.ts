@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
-import express, { type Request, type Response, Router } from 'express';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { CommissionChoiceError, type Gateway, LoginFailure } from './gateway.js';
 import type { KeyStore } from './key-store.js';
 import { loginFailedPage } from './login-page.js';
@@ -60,6 +61,17 @@ function sendLoginFailure(
     .send(loginFailedPage(failure.plainMessage, failure.reference, failure.explanation));
 }
 
+/**
+ * A lost database is no login failure and no ended session: it goes to the server's error
+ * handler, which answers 503 DATABASE_UNAVAILABLE with Retry-After (src/http/request-errors.ts)
+ * and leaves the session cookie as it is, so the same step can be tried again.
+ */
+function passOnDatabaseUnavailable(error: unknown, next: NextFunction): boolean {
+  if (!isDatabaseUnavailable(error)) return false;
+  next(error);
+  return true;
+}
+
 export function createIdentityRouter(deps: IdentityRouterDeps): Router {
   const router = Router();
   const form = express.urlencoded({
@@ -69,12 +81,13 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
   });
   const cookies = cookieParser();
 
-  router.get('/auth/saml/:idpId/login', async (req, res) => {
+  router.get('/auth/saml/:idpId/login', async (req, res, next) => {
     const requestId = requestIdOf(req);
     try {
       const url = await deps.gateway.startLogin(req.params.idpId, req.query.returnTo, requestId);
       res.set('Cache-Control', 'no-store').redirect(302, url);
     } catch (error) {
+      if (passOnDatabaseUnavailable(error, next)) return;
       sendLoginFailure(res, error, deps.log, requestId);
     }
   });
@@ -89,18 +102,24 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
         }
         const requestId = requestIdOf(req);
         const tooLarge = (error as { type?: string }).type === 'entity.too.large';
-        const failure = await deps.gateway.refuse(
-          req.params.idpId as string,
-          tooLarge ? 'TOO_LARGE' : 'MALFORMED',
-          tooLarge
-            ? 'request body over the size limit'
-            : `request body not readable: ${(error as Error).message}`,
-          requestId,
-        );
-        sendLoginFailure(res, failure, deps.log, requestId);
+        // A callback, not a route: a rejection here (the refusal's identity event could not
+        // be written) would be unhandled and end the process, so it goes to next().
+        try {
+          const failure = await deps.gateway.refuse(
+            req.params.idpId as string,
+            tooLarge ? 'TOO_LARGE' : 'MALFORMED',
+            tooLarge
+              ? 'request body over the size limit'
+              : `request body not readable: ${(error as Error).message}`,
+            requestId,
+          );
+          sendLoginFailure(res, failure, deps.log, requestId);
+        } catch (refusalError) {
+          next(refusalError);
+        }
       });
     },
-    async (req, res) => {
+    async (req, res, next) => {
       const requestId = requestIdOf(req);
       try {
         const body = (req.body ?? {}) as Record<string, unknown>;
@@ -114,16 +133,18 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
           .set('Cache-Control', 'no-store')
           .redirect(303, result.redirectTo);
       } catch (error) {
+        if (passOnDatabaseUnavailable(error, next)) return;
         sendLoginFailure(res, error, deps.log, requestId);
       }
     },
   );
 
-  router.get('/auth/saml/:idpId/metadata', async (req, res) => {
+  router.get('/auth/saml/:idpId/metadata', async (req, res, next) => {
     try {
       const xml = await deps.gateway.spMetadata(req.params.idpId);
       res.type('application/samlmetadata+xml').set('Cache-Control', 'max-age=300').send(xml);
     } catch (error) {
+      if (passOnDatabaseUnavailable(error, next)) return;
       if (
         error instanceof SamlRejection &&
         (error.code === 'UNKNOWN_IDP' || error.code === 'IDP_DISABLED')
@@ -136,7 +157,7 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
     }
   });
 
-  const slo = async (req: Request, res: Response) => {
+  const slo = async (req: Request, res: Response, next: NextFunction) => {
     const requestId = requestIdOf(req);
     try {
       const originalQuery = req.originalUrl.includes('?')
@@ -153,6 +174,7 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
       );
       res.clearCookie(SESSION_COOKIE, { path: '/auth' }).redirect(303, result.redirectTo);
     } catch (error) {
+      if (passOnDatabaseUnavailable(error, next)) return;
       deps.log({
         msg: 'single logout refused',
         idp: req.params.idpId,
@@ -175,7 +197,7 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
 
   // Refresh requires a JSON request: a cross-site form cannot send one (CSRF), and the
   // cookie is SameSite=Strict on top.
-  router.post('/auth/refresh', cookies, async (req, res) => {
+  router.post('/auth/refresh', cookies, async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
     if (!req.is('application/json')) {
       res
@@ -208,12 +230,13 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
           .json({ error: 'SESSION_ENDED', message: 'Log in again.' });
         return;
       }
+      if (passOnDatabaseUnavailable(error, next)) return;
       deps.log({ msg: 'refresh failed', error: String((error as Error)?.stack ?? error) });
       res.status(500).json({ error: 'INTERNAL', message: 'Try again.' });
     }
   });
 
-  router.post('/auth/logout', cookies, async (req, res) => {
+  router.post('/auth/logout', cookies, async (req, res, next) => {
     try {
       const result = await deps.gateway.logout(req.cookies?.[SESSION_COOKIE], requestIdOf(req));
       res
@@ -221,6 +244,8 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
         .set('Cache-Control', 'no-store')
         .redirect(303, result.redirectTo);
     } catch (error) {
+      // Not signed out while the session could not be ended: the cookie stays for a retry.
+      if (passOnDatabaseUnavailable(error, next)) return;
       deps.log({ msg: 'logout failed', error: String((error as Error)?.stack ?? error) });
       res.clearCookie(SESSION_COOKIE, { path: '/auth' }).redirect(303, '/');
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,7 @@ describe('the database stopped and started again under load', () => {
         DATABASE_URL: database.databaseUrl,
         DATABASE_API_URL: await database.enableApiLogin(),
         SEED_DEMO: 'true',
+        DEMO_IDP: 'true',
         PORT: '0',
         PUBLIC_URL: 'http://127.0.0.1:4997',
         LOG_LEVEL: 'info',
@@ -52,6 +54,8 @@ describe('the database stopped and started again under load', () => {
       const token = await mintWardToken(database.databaseUrl, env);
       const load = await startLoad({ url, token, concurrency: 32, maxRequests: 6_000 });
       let measured: Record<string, unknown>;
+      // Well-formed (session id and secret), so checking it needs the database.
+      const sessionCookie = `${randomUUID()}.${'a'.repeat(43)}`;
       try {
         await until('the load is served', () => load.deliveredSince(0) >= 20);
         const stoppedAt = Date.now();
@@ -67,11 +71,43 @@ describe('the database stopped and started again under load', () => {
         await until('requests are told to come back', () =>
           load.outcomes.some((o) => o.at > stoppedAt && o.codes[0] === 'DATABASE_UNAVAILABLE'),
         );
+        // The identity gateway's routes answer the same way, not with a 500 or a login
+        // failure, and leave the session cookie alone.
+        const refresh = await fetch(`${url}/auth/refresh`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            cookie: `brygga_session=${sessionCookie}`,
+          },
+          body: '{}',
+        });
+        expect(refresh.status).toBe(503);
+        expect(refresh.headers.get('retry-after')).toBe('3');
+        expect(refresh.headers.get('set-cookie')).toBeNull();
+        expect(await refresh.json()).toMatchObject({
+          errors: [{ extensions: { code: 'DATABASE_UNAVAILABLE' } }],
+        });
+        const login = await fetch(`${url}/auth/saml/demo/login`, {
+          headers: { accept: 'text/html' },
+        });
+        expect(login.status).toBe(503);
+        expect(login.headers.get('retry-after')).toBe('3');
+        expect(await login.text()).toContain('The database is not reachable at the moment.');
         const startedAt = Date.now();
         database = await startEmbeddedPostgres({ dataDir: embedded.dataDir, port: embedded.port });
         await until('ready again', ready);
         const msToReady = Date.now() - startedAt;
         await until('answers with data again', () => load.deliveredSince(startedAt) >= 5);
+        // With the database back, the same cookie is simply not a session.
+        const refreshedAgain = await fetch(`${url}/auth/refresh`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            cookie: `brygga_session=${sessionCookie}`,
+          },
+          body: '{}',
+        });
+        expect(refreshedAgain.status).toBe(401);
         const firstDelivery = load.outcomes.find((o) => o.at > startedAt && o.status === 200)?.at;
         measured = {
           msDown: startedAt - stoppedAt,
