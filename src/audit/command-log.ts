@@ -40,7 +40,7 @@ export class CommandAccessLog {
     try {
       await appendAccesses(tx, this.request, rows, this.now(), this.lockWaitMs);
     } catch (error) {
-      log.commandLogUnavailable();
+      log.commandLogUnavailable(error);
       throw new AccessLogUnavailableError(error);
     }
     this.pending = rows;

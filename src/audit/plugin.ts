@@ -5,6 +5,11 @@ import { RequestAccessLog } from './request-access-log.js';
 import { appendAccesses, type Queryable } from './writer.js';
 
 export const ACCESS_LOG_UNAVAILABLE = 'ACCESS_LOG_UNAVAILABLE';
+/**
+ * What a client is told to wait before trying again: a log that could not be written is a
+ * lock held past ACCESS_LOG_LOCK_TIMEOUT_MS or a database that went away, both short.
+ */
+export const ACCESS_LOG_RETRY_AFTER_SECONDS = 3;
 
 /**
  * The access-log writer as an Apollo Server plugin. `willSendResponse` runs after
@@ -61,8 +66,13 @@ async function writeOrFailClosed(
       throw new Error('ctx.access is not the per-request access log; refusing to answer');
     }
     if (log.failedClosed) {
-      // A command's own rows failed and its transaction rolled back (command-log.ts).
-      throw new Error('a command could not write its access-log rows; it was rolled back');
+      // A command's own rows failed and its transaction rolled back (command-log.ts): the
+      // line names the database's reason, not this function's stack.
+      logger.error('a command could not write its access-log rows; it was rolled back', {
+        requestId,
+        error: String(log.failureCause),
+      });
+      return withhold(response, requestId);
     }
     if (log.size === 0) return;
     if (response.body.kind !== 'single') {
@@ -92,18 +102,27 @@ async function writeOrFailClosed(
       requestId,
       error: String((error as Error)?.stack ?? error),
     });
-    response.http.status = 503;
-    response.body = {
-      kind: 'single',
-      singleResult: {
-        errors: [
-          {
-            message:
-              'The access log could not be written, so no patient data is returned. Try again shortly.',
-            extensions: { code: ACCESS_LOG_UNAVAILABLE, requestId },
-          },
-        ],
-      },
-    };
+    withhold(response, requestId);
   }
+}
+
+/** The fail-closed answer: 503 ACCESS_LOG_UNAVAILABLE with Retry-After, no data. */
+function withhold(
+  response: GraphQLRequestContextWillSendResponse<Context>['response'],
+  requestId: string,
+): void {
+  response.http.status = 503;
+  response.http.headers.set('retry-after', String(ACCESS_LOG_RETRY_AFTER_SECONDS));
+  response.body = {
+    kind: 'single',
+    singleResult: {
+      errors: [
+        {
+          message:
+            'The access log could not be written, so no patient data is returned. Try again shortly.',
+          extensions: { code: ACCESS_LOG_UNAVAILABLE, requestId },
+        },
+      ],
+    },
+  };
 }

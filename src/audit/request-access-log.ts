@@ -41,7 +41,8 @@ export class RequestAccessLog implements AccessRecorder {
   >();
   /** Rows a command of this request committed in its own transaction (command-log.ts). */
   private readonly writtenByCommands: CollectedAccess[] = [];
-  private commandLogFailed = false;
+  /** Why a command of this request could not write its rows; undefined: none failed. */
+  private commandLogFailure: { cause: unknown } | undefined;
 
   /** Folds records as one request would: the rows a command writes for itself. */
   static fold(records: readonly AccessRecord[]): CollectedAccess[] {
@@ -56,12 +57,17 @@ export class RequestAccessLog implements AccessRecorder {
   }
 
   /** A command could not write its rows and was rolled back: the request must fail closed. */
-  commandLogUnavailable(): void {
-    this.commandLogFailed = true;
+  commandLogUnavailable(cause: unknown): void {
+    this.commandLogFailure ??= { cause };
   }
 
   get failedClosed(): boolean {
-    return this.commandLogFailed;
+    return this.commandLogFailure !== undefined;
+  }
+
+  /** The database's reason the first failed command gave, for the operator's log line. */
+  get failureCause(): unknown {
+    return this.commandLogFailure?.cause;
   }
 
   record(access: AccessRecord): void {

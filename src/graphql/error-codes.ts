@@ -66,7 +66,7 @@ export const REQUEST_ERROR_CODES = {
     phase: 'response',
     status: 503,
     meaning:
-      'The access log could not be written, so the response is withheld (fail closed). Try again shortly.',
+      'The access log could not be written, so the response is withheld (fail closed); a command was rolled back. `Retry-After: 3`: try again shortly (a command with the same idempotency key).',
   },
   DATABASE_UNAVAILABLE: {
     phase: 'response',

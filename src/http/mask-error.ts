@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
+import { AccessLogUnavailableError } from '../audit/command-log.js';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { isRequestErrorCode, type RequestErrorCode } from '../graphql/error-codes.js';
 import type { Logger } from './logger.js';
 
@@ -27,6 +29,16 @@ export function maskError(
     };
   }
   const original = originalOf(error);
+  if (original instanceof AccessLogUnavailableError || isDatabaseUnavailable(original)) {
+    // Expected failures with their own answer: the access-log and database plugins replace
+    // the whole response (503 ACCESS_LOG_UNAVAILABLE or DATABASE_UNAVAILABLE) and log it
+    // once; logging it here too would report a known fault as an unexpected one.
+    return {
+      message: 'The request could not be completed. Try again shortly.',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies RequestErrorCode },
+    };
+  }
   const reference = randomUUID();
   logger.error('unexpected error in a GraphQL request', {
     reference,

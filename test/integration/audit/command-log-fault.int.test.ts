@@ -72,7 +72,12 @@ async function send(call: Call) {
     data?: Record<string, any> | null;
     errors?: { extensions?: { code?: string } }[];
   };
-  return { status: response.status, body, requestId };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body,
+    requestId,
+  };
 }
 
 /** Every table a command of the workflow, emergency access or a block writes, in one row. */
@@ -378,6 +383,7 @@ describe('with the access log refused, a command writes nothing; restored, it su
       await server.owner.query('GRANT INSERT ON access_log TO brygga_app');
     }
     expect(refused.status).toBe(503);
+    expect(refused.retryAfter).toBe('3');
     expect(refused.body.data ?? null).toBeNull();
     expect(refused.body.errors?.map((e) => e.extensions?.code)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
     expect(await snapshot()).toEqual(before);
