@@ -66,6 +66,20 @@ const schema = z.object({
   /** Serve the GraphQL IDE (/ide, and /graphql for browsers). Default: on except in production. */
   GRAPHQL_IDE: boolean.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * Serve Prometheus metrics at /metrics on this port (src/metrics/server.ts); unset: no
+   * metrics listener. Never the public PORT: the metrics name IdPs, operations and volumes.
+   */
+  METRICS_PORT: port.optional(),
+  /** Where the metrics listener binds: loopback unless a scraper elsewhere needs it. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * OpenTelemetry traces (src/tracing.ts) are exported over OTLP/HTTP to this collector
+   * when set, and not started at all otherwise. The SDK reads its other OTEL_* variables.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** The service.name of the traces. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('brygga'),
   /** Trusted documents: off, allow (documentId or a full query), enforce (documentId or a listed query only). */
   TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'enforce']).default('allow'),
   /** The manifest of trusted documents ({ sha256: document }), from graphql-codegen. */
@@ -124,6 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoIdp && config.NODE_ENV === 'production') {
     throw new ConfigError(
       'invalid configuration: DEMO_IDP: the demo IdP signs in anyone; it never runs with NODE_ENV=production',
+    );
+  }
+  if (
+    config.METRICS_PORT !== undefined &&
+    config.METRICS_PORT !== 0 &&
+    config.METRICS_PORT === config.PORT
+  ) {
+    throw new ConfigError(
+      'invalid configuration: METRICS_PORT: must not be PORT (the metrics are not for the public port)',
     );
   }
   const { WEB_CONCURRENCY, ...rest } = config;
