@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { PERSONNUMMER_REPLACEMENT, PERSONNUMMER_SHAPE } from '../../../src/http/logger.js';
 import { createDatabaseFromTemplate, dropDatabase } from '../../support/database.js';
 import {
@@ -33,6 +34,7 @@ let output = '';
 let baseUrl = '';
 let metricsUrl = '';
 let databaseName = '';
+let databaseUrl = '';
 let owner: pg.Client;
 let token = '';
 let exitCode: number | null = null;
@@ -68,7 +70,7 @@ beforeAll(async () => {
   expect(existsSync(join(dist, 'src/main.js'))).toBe(true);
 
   databaseName = `brygga_t_${randomBytes(6).toString('hex')}`;
-  const databaseUrl = await createDatabaseFromTemplate(databaseName);
+  databaseUrl = await createDatabaseFromTemplate(databaseName);
   owner = new pg.Client({ connectionString: databaseUrl });
   await owner.connect();
   const port = await freePort();
@@ -223,6 +225,35 @@ describe('the compiled server (dist/)', () => {
     expect(viaGet.headers.get('x-request-id')).toBe('get-1');
   });
 
+  it('runs the scheduler as a process of its own (dist/scripts/scheduler.js), stopped by SIGTERM', async () => {
+    const scheduler = spawn(process.execPath, ['scripts/scheduler.js'], {
+      cwd: dist,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        DATABASE_URL: databaseUrl,
+        METRICS_PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+    });
+    let printed = '';
+    scheduler.stdout!.on('data', (d) => (printed += d));
+    scheduler.stderr!.on('data', (d) => (printed += d));
+    const exited = new Promise<number | null>((resolve) => scheduler.on('exit', resolve));
+    try {
+      await waitFor(() => /brygga scheduler: running/.test(printed), 60_000, 'scheduler running');
+      const url = /metrics at (http:\S+)/.exec(printed)![1]!;
+      const text = await (await fetch(url)).text();
+      expect(sample(text, 'brygga_db_pool_max_connections{pool="scheduler"}')).toBe(4);
+      expect(sample(text, 'brygga_idp_certificate_expiry_days{idp="demo"}')).toBeGreaterThan(30);
+      expect(printed).toMatch(/"message":"Worker connected/);
+    } finally {
+      scheduler.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    output += printed;
+  });
+
   it('stops on SIGTERM, and no line it logged names a patient or carries a personnummer', async () => {
     child.kill('SIGTERM');
     await waitFor(() => exitCode !== null, 30_000, 'exit');
@@ -274,5 +305,42 @@ describe('the compiled server (dist/)', () => {
       hsaId: WARD_NURSE_HSA_ID,
       status: 200,
     });
+  });
+});
+
+/** The image and the compose example run what the build made (Docker itself is not here). */
+describe('the Dockerfile and deploy/compose.yaml', () => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const compose = parse(readFileSync(join(root, 'deploy/compose.yaml'), 'utf8'), {
+    merge: true,
+  }) as {
+    services: Record<string, Record<string, any>>;
+  };
+  /** A command's script, relative to the image's WORKDIR /app/dist. */
+  const scriptOf = (command: string[]) => command.find((part) => part.endsWith('.js'))!;
+
+  it('builds in stages and runs dist/src/main.js as an unprivileged user, with a healthcheck', () => {
+    expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(3);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
+    expect(dockerfile).toMatch(/^WORKDIR \/app\/dist$/m);
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(existsSync(join(dist, scriptOf(cmd)))).toBe(true);
+  });
+
+  it('runs two API replicas without the scheduler and the scheduler as its own process', () => {
+    const { api, scheduler, migrate, db } = compose.services;
+    expect(db!.image).toMatch(/^postgres:/);
+    expect(api!.deploy.replicas).toBe(2);
+    expect(api!.environment.SCHEDULER_ENABLED).toBe('false');
+    expect(api!.read_only).toBe(true);
+    expect(scheduler!.read_only).toBe(true);
+    for (const service of [scheduler!, migrate!]) {
+      expect(existsSync(join(dist, scriptOf(service.command)))).toBe(true);
+    }
+    expect(scriptOf(scheduler!.command)).toBe('scripts/scheduler.js');
+    // Metrics on the compose network, never published to the host.
+    expect(JSON.stringify(api!.ports)).not.toContain('9464');
   });
 });
