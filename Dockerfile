@@ -48,4 +48,5 @@ EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM
-CMD ["node", "--enable-source-maps", "src/main.js"]
+# Traces: the preload starts OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set, else nothing.
+CMD ["node", "--enable-source-maps", "--import", "./src/tracing/instrumentation.js", "src/main.js"]

@@ -13,7 +13,13 @@ if (!databaseUrl) throw new Error('bench-startup: set DATABASE_URL (migrated and
 
 const starts = {
   'npm start (tsx)': ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'],
-  'start:prod (dist)': ['--max-semi-space-size=64', '--enable-source-maps', 'dist/src/main.js'],
+  'start:prod (dist)': [
+    '--max-semi-space-size=64',
+    '--enable-source-maps',
+    '--import',
+    './dist/src/tracing/instrumentation.js',
+    'dist/src/main.js',
+  ],
 };
 
 async function once(args: string[]): Promise<number> {

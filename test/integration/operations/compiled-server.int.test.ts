@@ -85,7 +85,12 @@ beforeAll(async () => {
     // Every line there is, so the log check below reads the most the process can say.
     LOG_LEVEL: 'debug',
   };
-  child = spawn(process.execPath, ['--max-semi-space-size=64', 'src/main.js'], { cwd: dist, env });
+  // As the Dockerfile's CMD: the tracing preload (idle without OTEL_EXPORTER_OTLP_ENDPOINT).
+  child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=64', '--import', './src/tracing/instrumentation.js', 'src/main.js'],
+    { cwd: dist, env },
+  );
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   child.on('exit', (code) => (exitCode = code));
@@ -226,16 +231,20 @@ describe('the compiled server (dist/)', () => {
   });
 
   it('runs the scheduler as a process of its own (dist/scripts/scheduler.js), stopped by SIGTERM', async () => {
-    const scheduler = spawn(process.execPath, ['scripts/scheduler.js'], {
-      cwd: dist,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        DATABASE_URL: databaseUrl,
-        METRICS_PORT: '0',
-        LOG_LEVEL: 'info',
+    const scheduler = spawn(
+      process.execPath,
+      ['--import', './src/tracing/instrumentation.js', 'scripts/scheduler.js'],
+      {
+        cwd: dist,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          DATABASE_URL: databaseUrl,
+          METRICS_PORT: '0',
+          LOG_LEVEL: 'info',
+        },
       },
-    });
+    );
     let printed = '';
     scheduler.stdout!.on('data', (d) => (printed += d));
     scheduler.stderr!.on('data', (d) => (printed += d));
@@ -317,7 +326,7 @@ describe('the Dockerfile and deploy/compose.yaml', () => {
     services: Record<string, Record<string, any>>;
   };
   /** A command's script, relative to the image's WORKDIR /app/dist. */
-  const scriptOf = (command: string[]) => command.find((part) => part.endsWith('.js'))!;
+  const scriptOf = (command: string[]) => command.findLast((part) => part.endsWith('.js'))!;
 
   it('builds in stages and runs dist/src/main.js as an unprivileged user, with a healthcheck', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(3);
@@ -326,7 +335,10 @@ describe('the Dockerfile and deploy/compose.yaml', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
     expect(dockerfile).toMatch(/^WORKDIR \/app\/dist$/m);
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
-    expect(existsSync(join(dist, scriptOf(cmd)))).toBe(true);
+    for (const script of cmd.filter((part) => part.endsWith('.js'))) {
+      expect(existsSync(join(dist, script))).toBe(true);
+    }
+    expect(scriptOf(cmd)).toBe('src/main.js');
   });
 
   it('runs two API replicas without the scheduler and the scheduler as its own process', () => {
