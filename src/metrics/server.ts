@@ -20,6 +20,8 @@ export interface MetricsServer {
 
 /** In a cluster worker: answer the primary's requests for this process's registry. */
 export function shareMetricsWithPrimary(): void {
+  // Constructing one is what makes prom-client answer the primary's requests in a worker.
+  new client.AggregatorRegistry();
   client.AggregatorRegistry.setRegistries([registry]);
 }
 
@@ -41,7 +43,8 @@ export async function startMetricsServer(options: {
       (text) => {
         res.writeHead(200, { 'content-type': registry.contentType }).end(text);
       },
-      () => {
+      (error: unknown) => {
+        process.stderr.write(`brygga: metrics unavailable: ${String(error)}\n`);
         res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
       },
     );
