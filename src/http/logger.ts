@@ -75,11 +75,12 @@ export function pinoOptions(level: Level): pino.LoggerOptions {
 }
 
 /**
- * A logger at `level` writing to stderr (synchronously, so a line is out before an exit
- * and in order with the process's other stderr lines), or to `destination` (tests).
+ * A logger at `level` writing to process.stderr, as Brygga always did (synchronous for
+ * files, pipes and terminals on Linux, so a line is out before an exit and in order with
+ * the process's other stderr lines), or to `destination` (tests).
  */
 export function createLogger(level: Level, destination?: pino.DestinationStream): Logger {
-  const log = pino(pinoOptions(level), destination ?? pino.destination({ fd: 2, sync: true }));
+  const log = pino(pinoOptions(level), destination ?? process.stderr);
   const at =
     (name: Exclude<Level, 'silent'>) => (message: string, fields?: Record<string, unknown>) =>
       fields ? log[name](fields, message) : log[name](message);
