@@ -14,9 +14,12 @@ const port = z.coerce.number().int().min(0).max(65535); // 0: any free port (tes
 
 const processes = z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]);
 
-const schema = z.object({
+export const configSchema = z.object({
+  /** `production` turns off introspection, the IDE and field suggestions, and requires https and the key encryption key. */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** The address the API listens on (`0.0.0.0` in a container). */
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** The API's port (0: any free port). */
   PORT: port.default(4000),
   /** The address people and IdPs reach us at; SAML ACS URLs and token issuer derive from it. */
   PUBLIC_URL: z.url().optional(),
@@ -33,7 +36,9 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .optional(),
+  /** The embedded PostgreSQL's data directory (only without DATABASE_URL). */
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+  /** The embedded PostgreSQL's port (only without DATABASE_URL). */
   EMBEDDED_PG_PORT: port.default(54329),
   /**
    * The demo IdP (src/identity/demo-idp): on by default with the embedded database outside
@@ -47,6 +52,7 @@ const schema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain PostgreSQL role name')
     .default('brygga_app'),
+  /** Database connections per API process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
    * How long an access-log write may wait for the month's chain lock (or a lock on its
@@ -60,12 +66,28 @@ const schema = z.object({
    * cores available). WEB_CONCURRENCY, the platform convention, is read when it is unset.
    */
   API_PROCESSES: processes.optional(),
+  /** The platform convention for API_PROCESSES, read when that is unset. */
   WEB_CONCURRENCY: processes.optional(),
   /** Run the Postgres-backed scheduler (monthly invoicing, statistics) in this process. */
   SCHEDULER_ENABLED: boolean.default(true),
   /** Serve the GraphQL IDE (/ide, and /graphql for browsers). Default: on except in production. */
   GRAPHQL_IDE: boolean.optional(),
+  /** The least severe log lines written (JSON on stderr, src/http/logger.ts); `debug` adds the probes' request lines. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /**
+   * Serve Prometheus metrics at /metrics on this port (src/metrics/server.ts); unset: no
+   * metrics listener. Never the public PORT: the metrics name IdPs, operations and volumes.
+   */
+  METRICS_PORT: port.optional(),
+  /** Where the metrics listener binds: loopback unless a scraper elsewhere needs it. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * OpenTelemetry traces (src/tracing.ts) are exported over OTLP/HTTP to this collector
+   * when set, and not started at all otherwise. The SDK reads its other OTEL_* variables.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** The service.name of the traces. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('brygga'),
   /** Trusted documents: off, allow (documentId or a full query), enforce (documentId or a listed query only). */
   TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'enforce']).default('allow'),
   /** The manifest of trusted documents ({ sha256: document }), from graphql-codegen. */
@@ -76,21 +98,30 @@ const schema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64')
     .optional(),
+  /** The access tokens' `iss`; default PUBLIC_URL. */
   IDENTITY_TOKEN_ISSUER: z.url().optional(),
+  /** The access tokens' `aud`; default PUBLIC_URL/graphql. */
   IDENTITY_TOKEN_AUDIENCE: z.url().optional(),
+  /** Access-token lifetime. */
   IDENTITY_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Session (refresh cookie) lifetime. */
   IDENTITY_SESSION_SECONDS: z.coerce.number().int().min(300).max(86_400).default(28_800),
+  /** How long a process trusts its "session still live?" answer (0: ask every time). */
   IDENTITY_SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
   /** Commission purposes (medarbetaruppdrag) this service serves, comma-separated. */
   IDENTITY_ACCEPTED_PURPOSES: z.string().min(1).default('Vård och behandling'),
+  /** Token signing key age that makes the maintenance job rotate it. */
   IDENTITY_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A new token key is in the JWKS this long before it signs (more than the JWKS max-age of 300 s). */
   IDENTITY_KEY_PUBLISH_LEAD_SECONDS: z.coerce.number().int().min(311).default(900),
+  /** How long an AuthnRequest ID may be answered. */
   IDENTITY_AUTHN_REQUEST_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
+  /** Allow http://127.0.0.1 metadata URLs (tests only). */
   IDENTITY_METADATA_ALLOW_HTTP_LOOPBACK: boolean.default(false),
 });
 
 export type Config = Omit<
-  z.infer<typeof schema>,
+  z.infer<typeof configSchema>,
   'API_PROCESSES' | 'WEB_CONCURRENCY' | 'DEMO_IDP'
 > & {
   PUBLIC_URL: string;
@@ -104,7 +135,7 @@ export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = issue.path.join('.') || 'environment';
@@ -124,6 +155,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (demoIdp && config.NODE_ENV === 'production') {
     throw new ConfigError(
       'invalid configuration: DEMO_IDP: the demo IdP signs in anyone; it never runs with NODE_ENV=production',
+    );
+  }
+  if (
+    config.METRICS_PORT !== undefined &&
+    config.METRICS_PORT !== 0 &&
+    config.METRICS_PORT === config.PORT
+  ) {
+    throw new ConfigError(
+      'invalid configuration: METRICS_PORT: must not be PORT (the metrics are not for the public port)',
     );
   }
   const { WEB_CONCURRENCY, ...rest } = config;

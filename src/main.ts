@@ -7,6 +7,11 @@ import { seedDemoRegion } from './db/seed/demo-region.js';
 import { type RunningServer, startServer } from './http/app.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import {
+  type MetricsServer,
+  shareMetricsWithPrimary,
+  startMetricsServer,
+} from './metrics/server.js';
+import {
   YOUNG_GENERATION_FLAG,
   YOUNG_GENERATION_MIB,
   youngGenerationConfigured,
@@ -97,12 +102,23 @@ async function main(): Promise<void> {
   // requests and jobs first, the embedded database last.
   let workers: Workers | null = null;
   let embedded: EmbeddedDatabase | null = null;
+  let metrics: MetricsServer | null = null;
   const api = apiProcess();
   const shutdown = orderedShutdown([
     ['API processes', async (signal) => workers?.stop(signal)],
     ...api.steps,
+    ['metrics listener', async () => metrics?.close()],
     ['embedded database', async () => embedded?.stop()],
   ]);
+  if (config.METRICS_PORT !== undefined) {
+    // Under node:cluster the primary serves the sum of the workers' metrics.
+    metrics = await startMetricsServer({
+      host: config.METRICS_HOST,
+      port: config.METRICS_PORT,
+      cluster: config.API_PROCESSES > 1,
+    });
+    say(`metrics at ${metrics.url}`);
+  }
 
   if (!config.DATABASE_URL) {
     embedded = await startEmbeddedPostgres({
@@ -147,6 +163,7 @@ async function main(): Promise<void> {
 async function runWorker(config: Config): Promise<void> {
   const api = apiProcess();
   orderedShutdown(api.steps).listen();
+  if (config.METRICS_PORT !== undefined) shareMetricsWithPrimary();
   const withScheduler = config.SCHEDULER_ENABLED && workerSlot() === 0;
   if (await api.start(config, config.DATABASE_URL!, withScheduler)) {
     say(`API process ${process.pid} runs the scheduler`);

@@ -1,4 +1,5 @@
 import type { Principal } from '../authz/principal.js';
+import { accessLogAppendDuration, accessLogAppendFailures } from '../metrics/registry.js';
 import { isOutOfHours } from './out-of-hours.js';
 import type { CollectedAccess } from './request-access-log.js';
 
@@ -74,9 +75,17 @@ export async function appendAccesses(
     emergency_access: a.emergencyAccess,
     out_of_hours: outOfHours,
   }));
-  const { rows } = await db.query<{ written: number }>(
-    'SELECT access_log_append($1, $2::jsonb, $3::integer) AS written',
-    [at, JSON.stringify(entries), lockWaitMs],
-  );
-  return rows[0]?.written ?? 0;
+  const end = accessLogAppendDuration.startTimer();
+  try {
+    const { rows } = await db.query<{ written: number }>(
+      'SELECT access_log_append($1, $2::jsonb, $3::integer) AS written',
+      [at, JSON.stringify(entries), lockWaitMs],
+    );
+    end({ outcome: 'ok' });
+    return rows[0]?.written ?? 0;
+  } catch (error) {
+    end({ outcome: 'failed' });
+    accessLogAppendFailures.inc();
+    throw error;
+  }
 }

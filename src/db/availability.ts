@@ -1,4 +1,9 @@
 import type pg from 'pg';
+import {
+  databaseAvailable,
+  databaseConnectionLost,
+  databaseConnectionRestored,
+} from '../metrics/registry.js';
 import { connectionFailureOf, isConnectionError } from './connection-errors.js';
 
 /** What availability logs through (src/http/logger.ts fits). */
@@ -42,7 +47,9 @@ export class DatabaseAvailability {
     private readonly probe: () => Promise<unknown>,
     private readonly log: AvailabilityLog,
     private readonly name: string,
-  ) {}
+  ) {
+    databaseAvailable.set({ pool: name }, 1);
+  }
 
   /** False from a lost connection until a probe reached the database again. */
   get available(): boolean {
@@ -71,6 +78,8 @@ export class DatabaseAvailability {
     this.lostAt = Date.now();
     this.attempts = 0;
     this.counts.lost += 1;
+    databaseConnectionLost.inc({ pool: this.name });
+    databaseAvailable.set({ pool: this.name }, 0);
     this.log.warn('database connection lost', {
       pool: this.name,
       where,
@@ -107,6 +116,8 @@ export class DatabaseAvailability {
     const unavailableMs = Date.now() - this.lostAt;
     this.lostAt = null;
     this.counts.restored += 1;
+    databaseConnectionRestored.inc({ pool: this.name });
+    databaseAvailable.set({ pool: this.name }, 1);
     this.log.info('database connection restored', {
       pool: this.name,
       unavailableMs,

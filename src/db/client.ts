@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { createLogger } from '../http/logger.js';
+import { watchPool } from '../metrics/pools.js';
 import { type AvailabilityLog, DatabaseAvailability } from './availability.js';
 import { endPool } from './end-pool.js';
 import { PrismaClient } from './generated/prisma/client.js';
@@ -54,6 +55,7 @@ export function connectDatabase(
   // a connection the server cuts is reported, never an uncaught 'error' ending the process.
   availability.guard(pool);
   instrumentPool(pool);
+  const unwatch = watchPool(options.name ?? 'api', pool);
   const report = (error: Error) => availability.report(error);
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool, { onPoolError: report, onConnectionError: report }),
@@ -64,6 +66,7 @@ export function connectDatabase(
     availability,
     async close() {
       availability.close();
+      unwatch();
       await prisma.$disconnect();
       await endPool(pool);
     },

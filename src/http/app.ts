@@ -13,12 +13,15 @@ import {
   type IdentityServices,
 } from '../identity/index.js';
 import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
+import { watchIdentityProviders } from '../metrics/identity-providers.js';
 import { createServices, type Services } from '../services.js';
 import { createWebRoutes } from '../web/index.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { readinessCheck } from './readiness.js';
+import { requestContext } from './request-context.js';
 import { BODY_LIMIT, requestErrorHandler } from './request-errors.js';
+import { requestLog } from './request-log.js';
 import { runningRequests } from './running-requests.js';
 import { loadManifest, trustedDocuments } from './trusted-documents.js';
 
@@ -56,6 +59,7 @@ export async function startServer(
     log: (entry) => logger.warn('identity', entry),
   });
   const services = createServices(db, identity);
+  const unwatchIdps = watchIdentityProviders(db.pool);
   const tokens = identity.tokens;
   const authenticate: Authenticate = async (authorization) => {
     try {
@@ -71,6 +75,8 @@ export async function startServer(
   app.set('trust proxy', false);
   const httpServer = http.createServer(app);
   const requests = runningRequests();
+  // First: every later line of the request carries its id, operation and principal.
+  app.use(requestContext, requestLog(logger));
   app.use(requests.middleware);
 
   // Live while the process serves; whether it should get traffic is /readyz.
@@ -115,6 +121,7 @@ export async function startServer(
       stopping = true;
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await requests.settled(SHUTDOWN_GRACE_MS);
+      unwatchIdps();
       await db.close();
     },
   };

@@ -25,6 +25,8 @@ import type { Services } from '../services.js';
 import { databaseUnavailableContext, databaseUnavailablePlugin } from './database-unavailable.js';
 import type { Logger } from './logger.js';
 import { maskError } from './mask-error.js';
+import { currentRequest } from './request-context.js';
+import { requestStatePlugin } from './request-state-plugin.js';
 import { responseStatusPlugin } from './response-status.js';
 
 /** Turns the Authorization header into a principal; throws GraphQLError for a bad token. */
@@ -59,6 +61,7 @@ export async function createGraphQLServer(deps: {
     accessLogPlugin({ db: db.pool, logger, lockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS }),
   );
   plugins.push(redactionsPlugin());
+  plugins.push(requestStatePlugin<Context>());
   plugins.push(connectionArgumentsPlugin<Context>());
   if (config.EXPOSE_SQL_COUNT) plugins.push(sqlCountPlugin());
 
@@ -97,9 +100,13 @@ export async function createGraphQLServer(deps: {
   return expressMiddleware(server, {
     context: databaseUnavailableContext(db.availability, async ({ req }) => {
       const principal = await deps.authenticate(req.headers.authorization);
+      const request = currentRequest();
+      // Staff, never a patient: who acted is on every log line of the request.
+      if (request && principal) request.hsaId = principal.hsaId;
       const actor = principal ? await actorOf(principal, services) : null;
       return {
-        requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+        // Given by requestContext (src/http/request-context.ts), the first middleware.
+        requestId: request?.requestId ?? randomUUID(),
         prisma: db.prisma,
         principal,
         actor,

@@ -1,6 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import type { Commission, Principal } from '../authz/principal.js';
 import type { IdentityProvider, IdentitySession } from '../db/generated/prisma/client.js';
+import { samlLogins } from '../metrics/registry.js';
 import type { CareProviderDirectory } from './care-providers.js';
 import type { IdentityEvents } from './events.js';
 import type { IdentityProviders } from './idps.js';
@@ -245,19 +246,23 @@ export class Gateway {
           assertionId: assertion.assertionId,
         },
       });
+      samlLogins.inc({ idp: idp.slug, outcome: 'success' });
       return {
         cookie,
         redirectTo: safeReturnPath(assertion.relayState ?? body.RelayState),
         principal: { ...outcome.principal, sessionId: session.id, levelOfAssurance: loa },
       };
     } catch (error) {
-      throw await this.fail(error, {
+      const failure = await this.fail(error, {
         slug,
         idpId: idp?.id ?? null,
         subject,
         requestId,
         stage: 'acs',
       });
+      // The slug of a registered IdP only: the URL's is whatever a client sent.
+      samlLogins.inc({ idp: idp?.slug ?? 'unknown', outcome: failure.code });
+      throw failure;
     }
   }
 
@@ -269,12 +274,14 @@ export class Gateway {
     requestId: string | null,
   ): Promise<LoginFailure> {
     const idp = await this.deps.idps.bySlug(slug).catch(() => null);
-    return this.fail(new SamlRejection(code, detail), {
+    const failure = await this.fail(new SamlRejection(code, detail), {
       slug,
       idpId: idp?.id ?? null,
       requestId,
       stage: 'acs',
     });
+    samlLogins.inc({ idp: idp?.slug ?? 'unknown', outcome: failure.code });
+    return failure;
   }
 
   private async fail(

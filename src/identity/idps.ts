@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../db/client.js';
 import type { IdentityProvider } from '../db/generated/prisma/client.js';
+import { metadataRefreshFailures } from '../metrics/registry.js';
 import { parseCertificate, toPem } from './certificates.js';
 import type { IdentityEvents } from './events.js';
 import {
@@ -318,6 +319,7 @@ export class IdentityProviders {
       } catch (error) {
         const reason = (error as Error).message;
         failed.push({ slug: row.slug, reason });
+        metadataRefreshFailures.inc({ idp: row.slug });
         await this.events.record({
           type: 'METADATA_REFRESH_FAILED',
           outcome: 'FAILURE',

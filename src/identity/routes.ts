@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { isDatabaseUnavailable } from '../db/connection-errors.js';
+import { currentRequest } from '../http/request-context.js';
 import { CommissionChoiceError, type Gateway, LoginFailure } from './gateway.js';
 import type { KeyStore } from './key-store.js';
 import { loginFailedPage } from './login-page.js';
@@ -33,6 +34,9 @@ const cookieOptions = (secure: boolean, maxAgeMs: number) =>
   ({ httpOnly: true, secure, sameSite: 'strict', path: '/auth', maxAge: maxAgeMs }) as const;
 
 function requestIdOf(req: Request): string {
+  // The id the request context gave it (src/http/request-context.ts), as its log lines have.
+  const given = currentRequest()?.requestId;
+  if (given) return given;
   const header = req.get('x-request-id');
   return header && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
 }
@@ -124,6 +128,8 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
       try {
         const body = (req.body ?? {}) as Record<string, unknown>;
         const result = await deps.gateway.completeLogin(req.params.idpId, body, requestId);
+        const state = currentRequest();
+        if (state) state.hsaId = result.principal.hsaId;
         res
           .cookie(
             SESSION_COOKIE,
@@ -207,6 +213,8 @@ export function createIdentityRouter(deps: IdentityRouterDeps): Router {
     }
     try {
       const issued = await deps.gateway.refresh(req.cookies?.[SESSION_COOKIE], requestIdOf(req));
+      const state = currentRequest();
+      if (state) state.hsaId = issued.principal.hsaId;
       res
         .cookie(
           SESSION_COOKIE,

@@ -26,8 +26,11 @@ import { connectDatabase, type Database } from '../db/client.js';
 import { endPool } from '../db/end-pool.js';
 import { createLogger } from '../http/logger.js';
 import { previousMonth } from '../invoicing/month.js';
+import { watchPool } from '../metrics/pools.js';
+import { countedJob } from '../metrics/registry.js';
 import { RetentionError, runRetention } from '../retention/run.js';
 import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
+import { workerLogger } from './worker-logger.js';
 
 /** 02:00 UTC on the 1st (03:00 or 04:00 in Stockholm): the month before is complete. */
 export const MONTHLY_INVOICING_CRON = '0 2 1 * *';
@@ -69,20 +72,22 @@ export interface Scheduler {
 function taskList(db: Database, now: () => Date, failures: unknown[] = []): TaskList {
   const tasks: TaskList = {};
   for (const name of Object.keys(JOBS) as JobName[]) {
-    tasks[name] = async (payload, helpers) => {
-      const body = (payload ?? {}) as MonthlyInvoicingPayload & { _cron?: { ts: string } };
-      // A cron run drafts the month before its own tick (also when backfilled late).
-      const month = body.month ?? (body._cron ? previousMonth(new Date(body._cron.ts)) : undefined);
-      const { summary, warnings } = await JOBS[name](
-        { prisma: db.prisma, now, startedBy: `scheduler:${helpers.job.id}` },
-        month === undefined ? {} : { month },
-      ).catch((error: unknown) => {
-        failures.push(error);
-        throw error;
+    tasks[name] = (payload, helpers) =>
+      countedJob(name, async () => {
+        const body = (payload ?? {}) as MonthlyInvoicingPayload & { _cron?: { ts: string } };
+        // A cron run drafts the month before its own tick (also when backfilled late).
+        const month =
+          body.month ?? (body._cron ? previousMonth(new Date(body._cron.ts)) : undefined);
+        const { summary, warnings } = await JOBS[name](
+          { prisma: db.prisma, now, startedBy: `scheduler:${helpers.job.id}` },
+          month === undefined ? {} : { month },
+        ).catch((error: unknown) => {
+          failures.push(error);
+          throw error;
+        });
+        helpers.logger.info(`${name} ${summary.month}: ${JSON.stringify(summary)}`);
+        for (const warning of warnings) helpers.logger.warn(`${name} ${summary.month}: ${warning}`);
       });
-      helpers.logger.info(`${name} ${summary.month}: ${JSON.stringify(summary)}`);
-      for (const warning of warnings) helpers.logger.warn(`${name} ${summary.month}: ${warning}`);
-    };
   }
   return tasks;
 }
@@ -114,11 +119,13 @@ export async function startScheduler(
     'scheduler',
   );
   ownerAvailability.guard(ownerPool);
+  const unwatch = watchPool('scheduler', ownerPool);
   const events = new EventEmitter() as WorkerEvents;
   events.on('pool:listen:error', ({ error }) => ownerAvailability.report(error, 'listen'));
   let stopping = false;
   const runner = await run({
     pgPool: ownerPool,
+    logger: workerLogger(logger),
     events,
     concurrency: config.concurrency ?? 1,
     noHandleSignals: true,
@@ -143,6 +150,7 @@ export async function startScheduler(
       // A retention run in progress stops after its current batch and resumes on the next start.
       stopping = true;
       ownerAvailability.close();
+      unwatch();
       await runner.stop();
       await endPool(ownerPool);
       await db.close();
@@ -154,36 +162,38 @@ function maintenanceTask(config: SchedulerConfig): TaskList {
   const maintenance = config.maintenance;
   if (!maintenance) return {};
   return {
-    [MAINTENANCE_TASK]: async (_payload, helpers) => {
-      helpers.logger.info(`maintenance: ${JSON.stringify(await maintenance())}`);
-    },
+    [MAINTENANCE_TASK]: (_payload, helpers) =>
+      countedJob(MAINTENANCE_TASK, async () => {
+        helpers.logger.info(`maintenance: ${JSON.stringify(await maintenance())}`);
+      }),
   };
 }
 
 function retentionTask(pool: pg.Pool, now: () => Date, stopping: () => boolean): TaskList {
   return {
-    [RETENTION_TASK]: async (_payload, helpers) => {
-      try {
-        const report = await runRetention(pool, {
-          mode: 'PURGE',
-          startedBy: `scheduler:${helpers.job.id}`,
-          now,
-          shouldStop: stopping,
-        });
-        const purged = report.items.reduce((sum, item) => sum + item.purged, 0);
-        helpers.logger.info(
-          `retention ${report.asOf}: ${report.status}, ${purged} purged, run ${report.runId}`,
-        );
-        if (report.status === 'FAILED') throw new Error(`retention failed: ${report.error}`);
-      } catch (error) {
-        // Another instance or an operator is running it: theirs is tonight's run.
-        if (error instanceof RetentionError && error.code === 'RETENTION_RUN_IN_PROGRESS') {
-          helpers.logger.info('retention: another run is in progress');
-          return;
+    [RETENTION_TASK]: (_payload, helpers) =>
+      countedJob(RETENTION_TASK, async () => {
+        try {
+          const report = await runRetention(pool, {
+            mode: 'PURGE',
+            startedBy: `scheduler:${helpers.job.id}`,
+            now,
+            shouldStop: stopping,
+          });
+          const purged = report.items.reduce((sum, item) => sum + item.purged, 0);
+          helpers.logger.info(
+            `retention ${report.asOf}: ${report.status}, ${purged} purged, run ${report.runId}`,
+          );
+          if (report.status === 'FAILED') throw new Error(`retention failed: ${report.error}`);
+        } catch (error) {
+          // Another instance or an operator is running it: theirs is tonight's run.
+          if (error instanceof RetentionError && error.code === 'RETENTION_RUN_IN_PROGRESS') {
+            helpers.logger.info('retention: another run is in progress');
+            return;
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
+      }),
   };
 }
 
@@ -215,6 +225,7 @@ export async function runJobNow(
     const failures: unknown[] = [];
     await runOnce({
       connectionString: config.DATABASE_URL,
+      logger: workerLogger(createLogger(config.LOG_LEVEL)),
       noHandleSignals: true,
       taskList: taskList(db, now, failures),
     });

@@ -41,6 +41,7 @@ describe('cluster mode', () => {
         PORT: '0',
         LOG_LEVEL: 'info',
         SCHEDULER_ENABLED: 'true',
+        METRICS_PORT: '0',
       },
     });
     children.push(child);
@@ -74,6 +75,13 @@ describe('cluster mode', () => {
       expect(after[1]! - before[1]!, 'second API process served').toBeGreaterThan(1000);
     }
     expect(output.match(/runs the scheduler/g)).toHaveLength(1);
+    // The primary serves the sum of both API processes' metrics.
+    const metricsUrl = /metrics at (http:\S+)/.exec(output)![1]!;
+    const metrics = await (await fetch(metricsUrl)).text();
+    expect(metrics).toContain(
+      'brygga_http_requests_total{operation="GET /healthz",outcome="ok"} 20',
+    );
+    expect(metrics).toContain('brygga_db_pool_max_connections{pool="api"} 20');
 
     child.kill('SIGTERM');
     expect(await exited, output).toBe(0);

@@ -6,8 +6,15 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSelfSignedCertificate } from '../../src/identity/certificates.js';
-import { embeddedDatabase, killStarted, listening, start } from '../support/api-process.js';
+import {
+  embeddedDatabase,
+  killStarted,
+  listening,
+  start,
+  startedOutput,
+} from '../support/api-process.js';
 import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js';
+import { patientDataIn } from '../support/patient-data-in-logs.js';
 
 /**
  * The README's first command: `npm start` with no DATABASE_URL starts an embedded
@@ -16,7 +23,11 @@ import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js
  * whose client has gone, and stops what is still starting before the database goes;
  * table locks hold a request or a start in place so each case is met for certain.
  */
-afterAll(killStarted);
+afterAll(() => {
+  killStarted();
+  // No line any of these processes logged names a patient or carries a personnummer.
+  expect(patientDataIn(startedOutput())).toEqual([]);
+});
 
 /** Settings a production start needs; Apollo Server, too, acts on signals in production. */
 const PRODUCTION = {

@@ -12,6 +12,13 @@ export interface ApiProcess {
 
 /** Every process started here; a test file's afterAll kills what is left (killStarted). */
 const started: ChildProcess[] = [];
+/** What each of them printed, for the check that no log line carries patient data. */
+const outputs: (() => string)[] = [];
+
+/** Everything the processes started by this test file printed. */
+export function startedOutput(): string {
+  return outputs.map((output) => output()).join('\n');
+}
 
 export function killStarted(): void {
   for (const child of started) child.kill('SIGKILL');
@@ -31,6 +38,7 @@ export function start(env: Record<string, string>): ApiProcess {
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  outputs.push(() => output);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }

@@ -4,7 +4,13 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../../src/db/embedded-postgres.js';
 import { migrate } from '../../../src/db/migrate.js';
-import { embeddedDatabase, killStarted, listening, start } from '../../support/api-process.js';
+import {
+  embeddedDatabase,
+  killStarted,
+  listening,
+  start,
+  startedOutput,
+} from '../../support/api-process.js';
 import { recordUncaught, until } from '../../support/database-faults.js';
 import {
   expectOnlyDataOrRetryable,
@@ -12,6 +18,7 @@ import {
   startLoad,
   tally,
 } from '../../support/fault-load.js';
+import { patientDataIn } from '../../support/patient-data-in-logs.js';
 
 /**
  * A database restart under load: a PostgreSQL cluster of its own (embedded-postgres, own
@@ -21,7 +28,11 @@ import {
  * and its scheduler runs a job queued after the restart. The numbers are printed, not
  * asserted.
  */
-afterAll(killStarted);
+afterAll(() => {
+  killStarted();
+  // No line any of these processes logged names a patient or carries a personnummer.
+  expect(patientDataIn(startedOutput())).toEqual([]);
+});
 
 describe('the database stopped and started again under load', () => {
   it('the process stays up, says not ready, and recovers by itself', {
