@@ -103,11 +103,13 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
     regionId: input.regionId,
     municipalityId: input.municipalityId,
   };
-  // Only the agreements that can judge this municipality: its own and the region-wide ones.
+  // Only the agreements that can judge this municipality: its own, the region-wide ones
+  // and the law's default for the whole country.
   const agreements = input.agreements.filter(
     (a) =>
-      a.regionId === input.regionId &&
-      (a.municipalityId === null || a.municipalityId === input.municipalityId),
+      a.regionId === null ||
+      (a.regionId === input.regionId &&
+        (a.municipalityId === null || a.municipalityId === input.municipalityId)),
   );
   const names = new Map(agreements.map((a) => [a.id, a.name]));
   const problems: PaymentError[] = [];

@@ -187,9 +187,28 @@ builder.queryField('invoices', (t) =>
   }),
 );
 
+export const AgreementCareType = builder.enumType('AgreementCareType', {
+  description: 'The care a price is for.',
+  values: {
+    SOMATIC: { description: 'Somatic inpatient care.' },
+    PSYCHIATRIC: { description: 'Psychiatric 24-hour care.' },
+    COMPULSORY_CARE: {
+      description:
+        'Psychiatric care of a patient bound for compulsory outpatient care (ÖPT/ÖRV, LPT/LRV); without a price of its own, the psychiatric one.',
+    },
+  } as const,
+});
+
 builder.prismaObject('PaymentAgreementPrice', {
   fields: (t) => ({
     year: t.exposeInt('year'),
+    careType: t.field({
+      type: AgreementCareType,
+      nullable: true,
+      description: 'null: the price of every care type without a price of its own that year.',
+      select: { careType: true },
+      resolve: (p) => (p.careType === 'ALL' ? null : p.careType),
+    }),
     pricePerDay: t.expose('pricePerDay', { type: 'Decimal' }),
   }),
 });
@@ -208,7 +227,15 @@ builder.prismaNode('PaymentAgreement', {
       resolve: (a) => a.parameters as Record<string, unknown>,
     }),
     decision: t.exposeString('decision', { description: 'The decision the agreement rests on.' }),
-    prices: t.relation('prices', { query: { orderBy: { year: 'asc' } } }),
+    nationalDefault: t.boolean({
+      description:
+        'True for a version of the law’s default for the whole country: it applies where neither the municipality nor the region has an agreement of its own.',
+      select: { regionId: true },
+      resolve: (a) => a.regionId === null,
+    }),
+    prices: t.relation('prices', {
+      query: { orderBy: [{ year: 'asc' }, { careType: 'asc' }] },
+    }),
   }),
 });
 
@@ -224,6 +251,7 @@ builder.queryField('paymentAgreements', (t) =>
           OR: [
             { regionId: ctx.actor!.organizationId },
             { municipalityId: ctx.actor!.organizationId },
+            { regionId: null },
           ],
         },
         orderBy: { validFrom: 'asc' },

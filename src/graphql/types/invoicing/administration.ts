@@ -5,7 +5,7 @@ import { InvoicingError } from '../../../invoicing/errors.js';
 import { oreOf } from '../../../invoicing/money.js';
 import { parseMonth } from '../../../invoicing/month.js';
 import { builder } from '../../builder.js';
-import { Invoice, PaymentModel } from '../invoice.js';
+import { AgreementCareType, Invoice, PaymentModel } from '../invoice.js';
 import { idOf, invoicingErrors } from './errors.js';
 
 /** Payment agreement versions, population figures and cost-sharing invoices. */
@@ -13,6 +13,11 @@ import { idOf, invoicingErrors } from './errors.js';
 const PriceInput = builder.inputType('PaymentAgreementPriceInput', {
   fields: (t) => ({
     year: t.int(),
+    careType: t.field({
+      type: AgreementCareType,
+      required: false,
+      description: 'Absent: the price of every care type without a price of its own that year.',
+    }),
     pricePerDay: t.field({ type: 'Decimal', description: 'SEK per day, e.g. "9300.00".' }),
   }),
 });
@@ -65,7 +70,11 @@ builder.mutationField('createPaymentAgreement', (t) =>
         validFrom: dateText(input.validFrom),
         validTo: input.validTo == null ? null : dateText(input.validTo),
         parameters: input.parameters ?? null,
-        prices: input.prices.map((p) => ({ year: p.year, pricePerDay: Number(p.pricePerDay) })),
+        prices: input.prices.map((p) => ({
+          year: p.year,
+          careType: p.careType ?? null,
+          pricePerDay: Number(p.pricePerDay),
+        })),
         decision: input.decision,
         replacesAgreementId:
           input.replacesAgreementId == null
