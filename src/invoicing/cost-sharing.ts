@@ -164,6 +164,7 @@ export async function draftCostSharing(
         pricePerDay: 0,
         amount: share,
         eventIds: [],
+        dayDetails: [],
       });
     }
   }
@@ -203,6 +204,7 @@ export async function draftCostSharing(
         pricePerDay: 0,
         amount: share,
         eventIds: [],
+        dayDetails: [],
       });
     }
   }

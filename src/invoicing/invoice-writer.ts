@@ -8,6 +8,7 @@
 import type { InvoiceKind, Prisma } from '../db/generated/prisma/client.js';
 import type { BasisLine } from './basis.js';
 import { InvoicingError } from './errors.js';
+import { storeLineDays } from './line-days.js';
 import { decimalOf, oreOf } from './money.js';
 import { dateColumn, monthOfPeriod } from './month.js';
 
@@ -44,6 +45,7 @@ interface StoredLine {
   pricePerDay: { toString(): string };
   amount: { toString(): string };
   eventIds: string[];
+  dayDetails: unknown;
   correctsLineId: string | null;
 }
 
@@ -109,6 +111,7 @@ export async function appendLine(
       pricePerDay: decimalOf(line.pricePerDay),
       amount: decimalOf(line.amount),
       eventIds: line.eventIds,
+      dayDetails: storeLineDays(line.dayDetails, line.eventIds) as object[],
       correctsLineId: line.correctsLineId,
     },
   });
@@ -134,6 +137,8 @@ export async function appendCredit(
       pricePerDay: line.pricePerDay.toString(),
       amount: decimalOf(-oreOf(line.amount)),
       eventIds: line.eventIds,
+      // The credited days as the charge stated them, with the events in the same positions.
+      dayDetails: line.dayDetails ?? [],
       correctsLineId: line.id,
     },
   });

@@ -71,6 +71,13 @@ export interface PaymentDay {
   reason: string;
   /** The events that produced the day: the admission notice and the ready notice. */
   eventIds: string[];
+  /**
+   * The ready notice (utskrivningsklar) whose count made the day payable: after a
+   * withdrawal, the later notice that restarted the count, not the first of the stay.
+   */
+  readyNoticeId: string;
+  /** What the count ran from, for descriptions: "ready notice 2026-03-14". */
+  countedFrom: string;
   pricePerDay: number;
 }
 
@@ -348,6 +355,8 @@ function judgeDay(date: IsoDate, agreement: PaymentAgreement, context: DayContex
       agreementId: agreement.id,
       reason: `day ${dayIndex} after ${anchor}${cutoffNote}${freeNote} (${rules.label})`,
       eventIds: sources.map((e) => e.id),
+      readyNoticeId: period.notice.id,
+      countedFrom: `${anchor}${cutoffNote}`,
       pricePerDay: price.value,
     },
   };

@@ -1,4 +1,6 @@
 import type { Prisma } from '../../db/generated/prisma/client.js';
+import type { LineDay } from '../../invoicing/basis.js';
+import { readLineDays } from '../../invoicing/line-days.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
@@ -42,6 +44,27 @@ function visibleInvoiceWhere(ctx: Context): Prisma.InvoiceWhereInput {
   return { OR: [{ debtorId: org }, { creditorId: org }] };
 }
 
+const InvoiceLineDay = builder.objectRef<LineDay>('InvoiceLineDay').implement({
+  description:
+    'One day of an invoice line: why it is charged (or, on a credit line, credited) and the case events behind it.',
+  fields: (t) => ({
+    date: t.field({ type: 'Date', resolve: (d) => new Date(`${d.date}T00:00:00Z`) }),
+    reason: t.exposeString('reason', {
+      description:
+        'e.g. "day 3 after ready notice 2026-03-14 (lag 2017:612 default)": the rule and the notice the count ran from.',
+    }),
+    eventIds: t.exposeStringList('eventIds', {
+      description:
+        'The case events that make the day payable (the admission and the ready notice), or that stopped it on a credit; empty once the case is purged.',
+    }),
+    readyNoticeId: t.exposeString('readyNoticeId', {
+      nullable: true,
+      description:
+        'The ready notice whose count made the day payable: after a withdrawal, the later notice that restarted the count.',
+    }),
+  }),
+});
+
 builder.prismaNode('InvoiceLine', {
   id: { field: 'id' },
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
@@ -74,6 +97,14 @@ builder.prismaNode('InvoiceLine', {
     eventIds: t.exposeStringList('eventIds', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
       description: 'The case events behind these days (ids of CaseEvent rows).',
+    }),
+    payableDays: t.field({
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: [InvoiceLineDay],
+      description:
+        'Each day of the line with its reason and events, in date order; empty on a line without days (an average-model excess, a cost share) and on lines written before days were kept.',
+      select: { dayDetails: true, eventIds: true },
+      resolve: (line) => readLineDays(line.dayDetails, line.eventIds),
     }),
     case: t.relation('case', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofLine }),

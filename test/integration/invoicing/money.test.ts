@@ -85,11 +85,21 @@ describe('the printable invoice', () => {
           amount: -930_000,
           correctsLinePosition: 1,
           eventIds: [],
+          payableDays: [
+            {
+              date: '2026-03-05',
+              reason: 'no longer supported: <b>after the discharge</b>',
+              eventIds: [],
+              readyNoticeId: null,
+            },
+          ],
         },
       ],
     });
     expect(html).toContain('Solna &lt;stad&gt;');
     expect(html).not.toContain('<img');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('&lt;b&gt;after the discharge&lt;/b&gt;');
     expect(html).toContain('Kredit av rad 1');
     expect(html).toContain('−9\u00a0300,00');
   });

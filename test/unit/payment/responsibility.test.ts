@@ -391,6 +391,8 @@ describe('paymentResponsibilityDays: worked examples', () => {
         agreementId: 'lag-2017-612',
         reason: 'day 3 after ready notice 2022-03-07 (lag 2017:612 default)',
         eventIds: ['e1', 'e2'],
+        readyNoticeId: 'e2',
+        countedFrom: 'ready notice 2022-03-07',
         pricePerDay: 9300,
       },
     ]);
