@@ -56,6 +56,8 @@ export interface BasisLine {
   eventIds: string[];
   /** Per date of `dates`, in the same order; empty on a line without days. */
   dayDetails: LineDay[];
+  /** A cost-sharing line counted against a contract's cap. */
+  costSharingContractId?: string | null;
 }
 
 export interface BasisInput {

@@ -46,6 +46,7 @@ interface StoredLine {
   amount: { toString(): string };
   eventIds: string[];
   dayDetails: unknown;
+  costSharingContractId: string | null;
   correctsLineId: string | null;
 }
 
@@ -112,6 +113,7 @@ export async function appendLine(
       amount: decimalOf(line.amount),
       eventIds: line.eventIds,
       dayDetails: storeLineDays(line.dayDetails, line.eventIds) as object[],
+      costSharingContractId: line.costSharingContractId ?? null,
       correctsLineId: line.correctsLineId,
     },
   });
@@ -139,6 +141,8 @@ export async function appendCredit(
       eventIds: line.eventIds,
       // The credited days as the charge stated them, with the events in the same positions.
       dayDetails: line.dayDetails ?? [],
+      // A credit gives back what the charge counted against its contract's cap.
+      costSharingContractId: line.costSharingContractId,
       correctsLineId: line.id,
     },
   });
