@@ -108,6 +108,16 @@ export function allocateByHsaId(
 
 const halfUp = roundOre;
 
+/** "3000" or, with residents without a district, "3000 + 750 of … (how) = 3750". */
+function residentsText(
+  d: PopulationEntry & { spread: number; note: string },
+  write: (n: number) => string,
+): string {
+  return d.note === ''
+    ? write(d.population)
+    : `${write(d.population)}${d.note} = ${write(d.population + d.spread)}`;
+}
+
 const group = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
 
 /** The debtors' populations with residents without a district spread over the districts. */
@@ -222,7 +232,7 @@ export function shareSystemCost(
       full.set(d.organizationId, byRate.parts.get(d.organizationId)!);
       basis.set(
         d.organizationId,
-        `System cost ${rule.populationYear}: ${group(residents(d))} residents${d.note} × ${byRate.rate.div(100).valueOf().toFixed(4)} SEK per resident (≈) (${byRate.why}), rounded once, half-up, to the öre`,
+        `System cost ${rule.populationYear}: ${residentsText(d, group)} residents × ${byRate.rate.div(100).valueOf().toFixed(4)} SEK per resident (≈) (${byRate.why}), rounded once, half-up, to the öre`,
       );
     }
   } else {
@@ -235,7 +245,7 @@ export function shareSystemCost(
       full.set(d.organizationId, share);
       basis.set(
         d.organizationId,
-        `System cost ${rule.populationYear} by population: ${residents(d)} of ${total} residents${d.note} × ${formatSek(rule.amount)} SEK = ${formatSek(share)} SEK (${TIE_RULE}; ${allocation.roundedUp.has(d.organizationId) ? 'this share got 1 öre' : 'no öre added to this share'})`,
+        `System cost ${rule.populationYear} by population: ${residentsText(d, String)} of ${total} residents × ${formatSek(rule.amount)} SEK = ${formatSek(share)} SEK (${TIE_RULE}; ${allocation.roundedUp.has(d.organizationId) ? 'this share got 1 öre' : 'no öre added to this share'})`,
       );
     }
   }

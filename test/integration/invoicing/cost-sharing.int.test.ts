@@ -113,7 +113,7 @@ describe('residents without a district', () => {
     expect(byDebtor.get(RINKEBY_KISTA)!.total).toBe('12500.00');
     expect(byDebtor.get(SOLNA)!.total).toBe('20000.00');
     expect(byDebtor.get(SODERMALM)!.description).toContain(
-      '3750 of 7000 residents + 750 of Stockholms stad’s 1\u00a0000 residents without a district (spread in proportion to the districts’ residents',
+      'by population: 3000 + 750 of Stockholms stad’s 1\u00a0000 residents without a district (spread in proportion to the districts’ residents; whole residents, residents left after rounding down go to the largest remainders, equal remainders to the lowest HSA-ID) = 3750 of 7000 residents × 70\u00a0000,01 SEK = 37\u00a0500,01 SEK',
     );
     expect(byDebtor.get(SODERMALM)!.description).toContain('this share got 1 öre');
   });
