@@ -84,6 +84,16 @@ export async function createCostSharingContract(
   }
   if (input.validTo <= input.validFrom) refuse('validTo', 'validTo must be after validFrom');
   if (input.capPerDebtor <= 0) refuse('capPerDebtor', 'capPerDebtor must be more than 0');
+  const region = await prisma.organization.findUnique({
+    where: { id: input.regionId },
+    select: { kind: true },
+  });
+  if (region?.kind !== 'CARE_PROVIDER') {
+    throw new InvoicingError(
+      'NOT_A_CREDITOR',
+      'a cost-sharing contract belongs to the region (care provider) that invoices the cost',
+    );
+  }
   const created = await prisma.costSharingContract.create({
     data: {
       regionId: input.regionId,

@@ -12,6 +12,7 @@
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CostSharingContractsDocument,
   CreateCostSharingContractDocument,
   DraftCostSharingInvoicesDocument,
   SetPopulationFiguresDocument,
@@ -19,6 +20,7 @@ import {
 import {
   globalId,
   RINKEBY_KISTA,
+  SOC_SOLNA,
   SODERMALM,
   SOLNA,
   STOCKHOLM_STAD,
@@ -158,6 +160,20 @@ describe('a contract cap over eight years (615 312 SEK, seed 002)', () => {
       code: 'INVALID_INPUT',
       field: 'validFrom',
     });
+    const municipality = await server.clientFor(SOC_SOLNA, { roles: ['FINANCE'] });
+    const notRegion = await municipality.request(CreateCostSharingContractDocument, {
+      input: {
+        name: 'Solnas eget tak',
+        validFrom: '2020-01-01',
+        validTo: '2027-12-31',
+        capPerDebtor: '1.00',
+        decision: 'KS 2020/1',
+      },
+    });
+    expect(notRegion.createCostSharingContract).toMatchObject({
+      __typename: 'InvoicingError',
+      code: 'NOT_A_CREDITOR',
+    });
     const created = await finance.request(CreateCostSharingContractDocument, {
       input: {
         name: 'Systemavtal 2020–2027',
@@ -171,6 +187,16 @@ describe('a contract cap over eight years (615 312 SEK, seed 002)', () => {
       throw new Error(JSON.stringify(created.createCostSharingContract));
     }
     contractId = created.createCostSharingContract.data.id;
+    const { costSharingContracts } = await finance.request(CostSharingContractsDocument);
+    expect(costSharingContracts).toEqual([
+      {
+        id: contractId,
+        name: 'Systemavtal 2020–2027',
+        validFrom: '2020-01-01',
+        validTo: '2027-12-31',
+        capPerDebtor: '615312.00',
+      },
+    ]);
   });
 
   it('derives the rate per resident from the cap for the largest district', async () => {

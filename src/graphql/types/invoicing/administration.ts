@@ -244,6 +244,21 @@ builder.prismaNode('CostSharingContract', {
   }),
 });
 
+builder.queryField('costSharingContracts', (t) =>
+  t.prismaField({
+    type: ['CostSharingContract'],
+    description: 'Your region’s cost-sharing contracts, oldest first.',
+    resolve: (query, _root, _args, ctx) => {
+      const actor = requireFinance(ctx);
+      return ctx.prisma.costSharingContract.findMany({
+        ...query,
+        where: { regionId: actor.organizationId },
+        orderBy: [{ validFrom: 'asc' }, { createdAt: 'asc' }],
+      });
+    },
+  }),
+);
+
 builder.mutationField('createCostSharingContract', (t) =>
   t.prismaField({
     type: 'CostSharingContract',
