@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
 import { addDays, compareDates } from '../domain/calendar.js';
 import {
+  type CareType,
   type PaymentAgreement,
   parseAgreement,
   validateAgreementSet,
@@ -24,7 +25,7 @@ export interface AgreementVersionInput {
   validFrom: string;
   validTo: string | null;
   parameters: Record<string, unknown> | null;
-  prices: { year: number; pricePerDay: number }[];
+  prices: { year: number; careType: CareType | null; pricePerDay: number }[];
   /** The decision the agreement rests on (beslut, diarienummer). */
   decision: string;
   /** An agreement of the same scope to end the day before this one starts. */
@@ -117,7 +118,7 @@ export async function createAgreementVersion(
       data: {
         id,
         name: agreement.name,
-        regionId: agreement.regionId,
+        regionId: input.regionId,
         municipalityId: agreement.municipalityId,
         model: agreement.model,
         validFrom: dateColumn(agreement.validFrom),
@@ -127,6 +128,7 @@ export async function createAgreementVersion(
         prices: {
           create: agreement.prices.map((p) => ({
             year: p.year,
+            careType: p.careType ?? 'ALL',
             pricePerDay: p.pricePerDay.toFixed(2),
           })),
         },

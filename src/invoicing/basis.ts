@@ -36,6 +36,16 @@ import type { LoadedCase } from './load.js';
 import type { Ore } from './money.js';
 import { oreOf } from './money.js';
 
+/** One day of a line: why it is charged (or credited) and the events that say so. */
+export interface LineDay {
+  date: IsoDate;
+  reason: string;
+  /** A subset of the line's eventIds. */
+  eventIds: string[];
+  /** The ready notice whose count made the day payable; null on a day it does not apply to. */
+  readyNoticeId: string | null;
+}
+
 export interface BasisLine {
   caseId: string | null;
   description: string;
@@ -44,6 +54,10 @@ export interface BasisLine {
   pricePerDay: Ore;
   amount: Ore;
   eventIds: string[];
+  /** Per date of `dates`, in the same order; empty on a line without days. */
+  dayDetails: LineDay[];
+  /** A cost-sharing line counted against a contract's cap. */
+  costSharingContractId?: string | null;
 }
 
 export interface BasisInput {
@@ -103,11 +117,13 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
     regionId: input.regionId,
     municipalityId: input.municipalityId,
   };
-  // Only the agreements that can judge this municipality: its own and the region-wide ones.
+  // Only the agreements that can judge this municipality: its own, the region-wide ones
+  // and the law's default for the whole country.
   const agreements = input.agreements.filter(
     (a) =>
-      a.regionId === input.regionId &&
-      (a.municipalityId === null || a.municipalityId === input.municipalityId),
+      a.regionId === null ||
+      (a.regionId === input.regionId &&
+        (a.municipalityId === null || a.municipalityId === input.municipalityId)),
   );
   const names = new Map(agreements.map((a) => [a.id, a.name]));
   const problems: PaymentError[] = [];
@@ -143,11 +159,11 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
       ...caseLines(
         c.caseId,
         days,
-        (first, count, dates) =>
+        (group, dates) =>
           // The stored line names the case, never the patient: lines are kept for accounting
           // long after the case, and a protected identity must not end up in them.
-          `${c.reference}: ${daysText(count)} ${dateSpan(dates)}, ` +
-          `${names.get(first.agreementId) ?? first.agreementId}; from ${first.reason}`,
+          `${c.reference}: ${daysText(group.length)} ${dateSpan(dates)}, ` +
+          `${names.get(group[0]!.agreementId) ?? group[0]!.agreementId}; ${countedFromText(group)}`,
       ),
     );
   }
@@ -175,6 +191,7 @@ export function invoiceBasis(input: BasisInput): InvoiceBasis {
         pricePerDay: oreOf(a.pricePerDay),
         amount: a.amountInOre,
         eventIds: stays.filter((s) => caseIds.has(s.caseId)).flatMap((s) => [...s.eventIds]),
+        dayDetails: [],
       });
     }
   }
@@ -189,13 +206,43 @@ export function daysText(count: number): string {
 }
 
 /**
+ * What the count of a line's days ran from, naming every ready notice that started it: a
+ * line can hold days before a withdrawal (avbrott) and after the new notice that restarted
+ * the count, and naming only the first notice would misstate the later days.
+ */
+export function countedFromText(days: readonly PaymentDay[]): string {
+  const runs: PaymentDay[][] = [];
+  for (const day of days) {
+    const run = runs.at(-1);
+    if (run !== undefined && run[0]!.countedFrom === day.countedFrom) run.push(day);
+    else runs.push([day]);
+  }
+  if (runs.length <= 1) return `from ${days[0]?.reason ?? ''}`;
+  return runs
+    .map((run, index) => {
+      const span = dateSpan(run.map((d) => d.date));
+      return `${index === 0 ? 'from' : 'count restarted: from'} ${run[0]!.reason} for ${span}`;
+    })
+    .join('; ');
+}
+
+export function lineDayOf(day: PaymentDay): LineDay {
+  return {
+    date: day.date,
+    reason: day.reason,
+    eventIds: [...day.eventIds],
+    readyNoticeId: day.readyNoticeId,
+  };
+}
+
+/**
  * Charge lines of one case: its days grouped by agreement and price (a price change at New
  * Year, or a new agreement mid-month, makes two lines), in date order.
  */
 export function caseLines(
   caseId: string,
   days: readonly PaymentDay[],
-  describe: (first: PaymentDay, count: number, dates: IsoDate[]) => string,
+  describe: (group: readonly PaymentDay[], dates: IsoDate[]) => string,
 ): BasisLine[] {
   const groups = new Map<string, PaymentDay[]>();
   for (const day of days) {
@@ -208,12 +255,13 @@ export function caseLines(
     const dates = group.map((d) => d.date);
     return {
       caseId,
-      description: describe(first, group.length, dates),
+      description: describe(group, dates),
       days: group.length,
       dates,
       pricePerDay: price,
       amount: price * group.length,
       eventIds: [...new Set(group.flatMap((d) => d.eventIds))],
+      dayDetails: group.map(lineDayOf),
     };
   });
 }

@@ -13,7 +13,14 @@
 import { compareDates, type IsoDate, stockholmDate } from '../domain/calendar.js';
 import type { PaymentDay } from '../domain/payment/responsibility.js';
 import { describeInstant, readTimeline } from '../domain/payment/timeline.js';
-import { type BasisLine, type CaseMonth, caseLines, dateSpan, daysText } from './basis.js';
+import {
+  type BasisLine,
+  type CaseMonth,
+  caseLines,
+  countedFromText,
+  dateSpan,
+  daysText,
+} from './basis.js';
 import type { Ore } from './money.js';
 import { oreOf } from './money.js';
 
@@ -184,14 +191,20 @@ export function correctionLines(input: CorrectionInput): CorrectionLine[] {
         pricePerDay: line.pricePerDay,
         amount: -line.pricePerDay * credited.length,
         eventIds: unique([...perDate.flatMap((p) => p.eventIds), ...changed]),
+        dayDetails: credited.map((date, index) => ({
+          date,
+          reason: `no longer supported: ${perDate[index]!.reason}`,
+          eventIds: unique([...perDate[index]!.eventIds, ...changed]),
+          readyNoticeId: null,
+        })),
       });
     }
     const toCharge: PaymentDay[] = (month?.days ?? []).filter((d) => !matched.has(d.date));
     for (const line of caseLines(
       caseId,
       toCharge,
-      (first, count, chargeDates) =>
-        `${reference}: correction: ${daysText(count)} ${dateSpan(chargeDates)} now supported by the event list; from ${first.reason}`,
+      (group, chargeDates) =>
+        `${reference}: correction: ${daysText(group.length)} ${dateSpan(chargeDates)} now supported by the event list; ${countedFromText(group)}`,
     )) {
       lines.push({
         ...line,
@@ -226,6 +239,7 @@ export function correctionLines(input: CorrectionInput): CorrectionLine[] {
       pricePerDay: line.pricePerDay,
       amount: -line.amount,
       eventIds: [...line.eventIds],
+      dayDetails: [],
     });
   }
   for (const line of toCharge) {

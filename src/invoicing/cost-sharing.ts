@@ -14,13 +14,21 @@ import {
   addDays,
   type IsoDate,
   isIsoDate,
+  monthRange,
   startOfStockholmDay,
   type YearMonth,
 } from '../domain/calendar.js';
 import type { BasisLine } from './basis.js';
+import {
+  allocateByHsaId,
+  type CostContract,
+  shareSystemCost,
+  TIE_RULE,
+  type UnassignedRule,
+} from './cost-shares.js';
 import { InvoicingError } from './errors.js';
 import { type WriteOutcome, writeDraft } from './invoice-writer.js';
-import { allocate, decimalOf, formatSek, type Ore } from './money.js';
+import { decimalOf, formatSek, type Ore, oreOf } from './money.js';
 import { dateColumn, periodDate } from './month.js';
 
 export interface CostSharingRequest {
@@ -31,8 +39,112 @@ export interface CostSharingRequest {
    * keeps each district under the procurement-law threshold); what a cap cuts off stays
    * with the region.
    */
-  systemCost?: { amount: Ore; populationYear: number; capPerDebtor?: Ore | null } | null;
+  systemCost?: {
+    amount: Ore;
+    populationYear: number;
+    capPerDebtor?: Ore | null;
+    /** A cost-sharing contract whose cap over its whole period is carried across runs. */
+    contractId?: string | null;
+    /** Months of the contract this run covers: the rate per resident is derived from the cap. */
+    rateFromCapMonths?: number | null;
+    /** How a municipality's own figure (residents without a district) is spread. */
+    unassignedResidents?: UnassignedRule | null;
+  } | null;
   supportCost?: { amount: Ore; referenceDate: IsoDate } | null;
+  /** The same amount for each debtor named, e.g. an appendix's amount per district. */
+  fixedAmount?: { amount: Ore; organizationIds: string[]; basis: string } | null;
+}
+
+export interface CostSharingContractInput {
+  regionId: string;
+  name: string;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  capPerDebtor: Ore;
+  decision: string;
+}
+
+/** Validates and records a cost-sharing contract; refused input writes nothing. */
+export async function createCostSharingContract(
+  prisma: PrismaClient,
+  input: CostSharingContractInput,
+): Promise<string> {
+  const refuse = (field: string, message: string): never => {
+    throw new InvoicingError('INVALID_INPUT', message, field);
+  };
+  if (input.name.trim() === '') refuse('name', 'name must not be empty');
+  if (input.decision.trim() === '') {
+    refuse('decision', 'decision must name the decision the contract rests on');
+  }
+  if (!input.validFrom.endsWith('-01')) {
+    refuse('validFrom', `a contract starts on the first day of a month, not ${input.validFrom}`);
+  }
+  if (addDays(input.validTo, 1).slice(8) !== '01') {
+    refuse('validTo', `a contract ends on the last day of a month, not ${input.validTo}`);
+  }
+  if (input.validTo <= input.validFrom) refuse('validTo', 'validTo must be after validFrom');
+  if (input.capPerDebtor <= 0) refuse('capPerDebtor', 'capPerDebtor must be more than 0');
+  const region = await prisma.organization.findUnique({
+    where: { id: input.regionId },
+    select: { kind: true },
+  });
+  if (region?.kind !== 'CARE_PROVIDER') {
+    throw new InvoicingError(
+      'NOT_A_CREDITOR',
+      'a cost-sharing contract belongs to the region (care provider) that invoices the cost',
+    );
+  }
+  const created = await prisma.costSharingContract.create({
+    data: {
+      regionId: input.regionId,
+      name: input.name.trim(),
+      validFrom: dateColumn(input.validFrom),
+      validTo: dateColumn(input.validTo),
+      capPerDebtor: decimalOf(input.capPerDebtor),
+      decision: input.decision.trim(),
+    },
+    select: { id: true },
+  });
+  return created.id;
+}
+
+/** The contract of the creditor, valid in the month, with what each debtor was invoiced under it in other months. */
+async function loadContract(
+  prisma: PrismaClient,
+  request: CostSharingRequest,
+  contractId: string,
+): Promise<CostContract> {
+  const contract = await prisma.costSharingContract.findFirst({
+    where: { id: contractId, regionId: request.creditorId },
+  });
+  if (contract === null) {
+    throw new InvoicingError(
+      'AGREEMENT_NOT_FOUND',
+      'systemCost.contractId must name a cost-sharing contract of your region',
+      'systemCost.contractId',
+    );
+  }
+  const from = contract.validFrom.toISOString().slice(0, 7);
+  const to = contract.validTo.toISOString().slice(0, 7);
+  if (request.month < from || request.month > to) {
+    throw new InvoicingError(
+      'INVALID_INPUT',
+      `${request.month} is outside the contract ${contract.name} (${from} – ${to})`,
+      'month',
+    );
+  }
+  const rows = await prisma.$queryRaw<{ debtorId: string; ore: string }[]>`
+    SELECT i.debtor_id::text AS "debtorId", sum(l.amount * 100)::bigint::text AS ore
+    FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+    WHERE l.cost_sharing_contract_id = ${contract.id}::uuid
+      AND i.kind = 'COST_SHARING' AND i.period <> ${periodDate(request.month)}
+    GROUP BY 1`;
+  return {
+    name: contract.name,
+    cap: oreOf(contract.capPerDebtor),
+    months: monthRange(from, to).length,
+    invoicedBefore: new Map(rows.map((r) => [r.debtorId, Number(r.ore)])),
+  };
 }
 
 export interface UserCountRow {
@@ -100,11 +212,15 @@ export async function draftCostSharing(
       'only a region (care provider) invoices cost sharing',
     );
   }
-  if (!request.systemCost && !request.supportCost) {
-    throw new InvoicingError('INVALID_INPUT', 'give systemCost, supportCost or both', 'systemCost');
+  if (!request.systemCost && !request.supportCost && !request.fixedAmount) {
+    throw new InvoicingError(
+      'INVALID_INPUT',
+      'give systemCost, supportCost, fixedAmount or several of them',
+      'systemCost',
+    );
   }
   const orgs = await prisma.organization.findMany({
-    select: { id: true, kind: true, name: true, parentId: true },
+    select: { id: true, kind: true, name: true, parentId: true, hsaId: true },
   });
   const byId = new Map(orgs.map((o) => [o.id, o]));
   const lines = new Map<string, BasisLine[]>();
@@ -126,6 +242,18 @@ export async function draftCostSharing(
         'systemCost.amount must be more than 0',
         'systemCost.amount',
       );
+    const rateMonths = request.systemCost.rateFromCapMonths ?? null;
+    if (rateMonths !== null && (!Number.isInteger(rateMonths) || rateMonths < 1)) {
+      throw new InvoicingError(
+        'INVALID_INPUT',
+        'systemCost.rateFromCapMonths must be a whole number of months, at least 1',
+        'systemCost.rateFromCapMonths',
+      );
+    }
+    const contract =
+      request.systemCost.contractId == null
+        ? null
+        : await loadContract(prisma, request, request.systemCost.contractId);
     const figures = await prisma.populationFigure.findMany({
       where: { year: populationYear },
       orderBy: { organizationId: 'asc' },
@@ -137,33 +265,88 @@ export async function draftCostSharing(
         'systemCost.populationYear',
       );
     }
-    const counted = new Set(figures.map((f) => f.organizationId));
-    const doubled = figures.filter((f) => {
-      const parent = byId.get(f.organizationId)?.parentId;
-      return parent != null && counted.has(parent);
-    });
-    if (doubled.length > 0) {
+    const shares = shareSystemCost(
+      {
+        amount,
+        populationYear,
+        capPerDebtor: capPerDebtor ?? null,
+        contract,
+        rateFromCapMonths: rateMonths,
+        unassigned: request.systemCost.unassignedResidents ?? null,
+      },
+      figures.map((f) => {
+        const o = byId.get(f.organizationId);
+        return {
+          organizationId: f.organizationId,
+          hsaId: o?.hsaId ?? f.organizationId,
+          name: o?.name ?? f.organizationId,
+          parentId: o?.parentId ?? null,
+          population: f.population,
+        };
+      }),
+    );
+    if (!shares.ok) {
       throw new InvoicingError(
-        'DOUBLE_COUNTED_POPULATION',
-        `${doubled.map((f) => byId.get(f.organizationId)?.name).join(', ')} and the municipality they belong to both have a population for ${populationYear}; keep either the districts or the municipality`,
-        'systemCost.populationYear',
+        shares.code,
+        shares.message,
+        shares.code === 'DOUBLE_COUNTED_POPULATION'
+          ? 'systemCost.unassignedResidents'
+          : 'systemCost.contractId',
       );
     }
-    const total = figures.reduce((s, f) => s + f.population, 0);
-    const shares = allocate(amount, new Map(figures.map((f) => [f.organizationId, f.population])));
-    for (const f of figures) {
-      const fullShare = shares.get(f.organizationId)!;
-      const share = capPerDebtor != null && fullShare > capPerDebtor ? capPerDebtor : fullShare;
-      const capped =
-        share < fullShare ? `, capped at ${formatSek(share)} SEK (the region bears the rest)` : '';
-      add(f.organizationId, {
+    for (const share of shares.lines) {
+      add(share.organizationId, {
         caseId: null,
-        description: `System cost ${populationYear} by population: ${f.population} of ${total} residents × ${formatSek(amount)} SEK = ${formatSek(fullShare)} SEK${capped}`,
+        description: share.description,
         days: 0,
         dates: [],
         pricePerDay: 0,
-        amount: share,
+        amount: share.amount,
         eventIds: [],
+        dayDetails: [],
+        costSharingContractId: request.systemCost.contractId ?? null,
+      });
+    }
+  }
+
+  if (request.fixedAmount) {
+    const { amount, organizationIds, basis } = request.fixedAmount;
+    if (amount <= 0) {
+      throw new InvoicingError(
+        'INVALID_INPUT',
+        'fixedAmount.amount must be more than 0',
+        'fixedAmount.amount',
+      );
+    }
+    if (basis.trim() === '') {
+      throw new InvoicingError(
+        'INVALID_INPUT',
+        'fixedAmount.basis must name what the amount rests on (e.g. the agreement’s appendix)',
+        'fixedAmount.basis',
+      );
+    }
+    const debtors = [...new Set(organizationIds)];
+    if (
+      debtors.length === 0 ||
+      debtors.length !== organizationIds.length ||
+      debtors.some((id) => !['MUNICIPALITY', 'DISTRICT'].includes(byId.get(id)?.kind ?? ''))
+    ) {
+      throw new InvoicingError(
+        'ORGANIZATION_NOT_FOUND',
+        'fixedAmount.organizationIds must name different municipalities or districts, at least one',
+        'fixedAmount.organizationIds',
+      );
+    }
+    for (const debtorId of debtors) {
+      add(debtorId, {
+        caseId: null,
+        description: `Fixed amount per ${byId.get(debtorId)?.kind === 'DISTRICT' ? 'district' : 'municipality'}: ${formatSek(amount)} SEK (${basis.trim()})`,
+        days: 0,
+        dates: [],
+        pricePerDay: 0,
+        amount,
+        eventIds: [],
+        dayDetails: [],
       });
     }
   }
@@ -191,18 +374,26 @@ export async function draftCostSharing(
         'supportCost.referenceDate',
       );
     }
-    const shares = allocate(amount, new Map(counts.map((c) => [c.organizationId, c.users])));
+    const shares = allocateByHsaId(
+      amount,
+      counts.map((c) => ({
+        key: c.organizationId,
+        hsaId: byId.get(c.organizationId)?.hsaId ?? c.organizationId,
+        weight: c.users,
+      })),
+    );
     for (const c of counts) {
       if (byId.get(c.organizationId)?.kind === 'CARE_PROVIDER') continue;
-      const share = shares.get(c.organizationId)!;
+      const share = shares.parts.get(c.organizationId)!;
       add(c.organizationId, {
         caseId: null,
-        description: `Support cost: ${c.users} of ${total} users on ${referenceDate} × ${formatSek(amount)} SEK = ${formatSek(share)} SEK (${decimalOf(Math.round(amount / total))} SEK per user)`,
+        description: `Support cost: ${c.users} of ${total} users on ${referenceDate} × ${formatSek(amount)} SEK = ${formatSek(share)} SEK (${decimalOf(Math.round(amount / total))} SEK per user; ${TIE_RULE}; ${shares.roundedUp.has(c.organizationId) ? 'this share got 1 öre' : 'no öre added to this share'})`,
         days: 0,
         dates: [],
         pricePerDay: 0,
         amount: share,
         eventIds: [],
+        dayDetails: [],
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { PaymentError } from '../domain/payment/errors.js';
+import type { FieldIssue, PaymentError } from '../domain/payment/errors.js';
 
 /**
  * The one error an invoicing command can end with. GraphQL exposes it as the
@@ -47,12 +47,20 @@ export class InvoicingError extends Error {
     readonly code: InvoicingErrorCode,
     message: string,
     readonly field: string | null = null,
+    /** Every input field at fault (an agreement's validation), for a form to mark each. */
+    readonly fieldErrors: readonly FieldIssue[] = [],
   ) {
     super(message);
     this.name = 'InvoicingError';
   }
 
   static fromPayment(error: PaymentError, field: string | null = null): InvoicingError {
-    return new InvoicingError(error.code, error.message, field);
+    const issues = error.issues ?? [];
+    return new InvoicingError(
+      error.code,
+      error.message,
+      field ?? (issues.length === 1 ? issues[0]!.field || null : null),
+      issues,
+    );
   }
 }

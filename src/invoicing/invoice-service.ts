@@ -227,12 +227,16 @@ export class InvoiceService {
   async draftMonth(month: YearMonth): Promise<MonthlyDraftReport> {
     const report: MonthlyDraftReport = { month, drafted: [], skipped: [], failed: [] };
     const until = untilFor(month, this.now());
+    // Regions that have written an agreement of their own (even one restating the law's
+    // default); the national default alone drafts nothing on its own initiative.
     const regions = await this.prisma.paymentAgreement.findMany({
+      where: { regionId: { not: null } },
       distinct: ['regionId'],
       select: { regionId: true },
       orderBy: { regionId: 'asc' },
     });
     for (const { regionId } of regions) {
+      if (regionId === null) continue;
       const cases = await loadCases(this.prisma, { regionId, from: lookBackFrom(month), until });
       const municipalities = [...new Set(cases.map((c) => c.municipalityId))].sort();
       for (const municipalityId of municipalities) {

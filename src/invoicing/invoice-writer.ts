@@ -8,6 +8,7 @@
 import type { InvoiceKind, Prisma } from '../db/generated/prisma/client.js';
 import type { BasisLine } from './basis.js';
 import { InvoicingError } from './errors.js';
+import { storeLineDays } from './line-days.js';
 import { decimalOf, oreOf } from './money.js';
 import { dateColumn, monthOfPeriod } from './month.js';
 
@@ -44,6 +45,8 @@ interface StoredLine {
   pricePerDay: { toString(): string };
   amount: { toString(): string };
   eventIds: string[];
+  dayDetails: unknown;
+  costSharingContractId: string | null;
   correctsLineId: string | null;
 }
 
@@ -109,6 +112,8 @@ export async function appendLine(
       pricePerDay: decimalOf(line.pricePerDay),
       amount: decimalOf(line.amount),
       eventIds: line.eventIds,
+      dayDetails: storeLineDays(line.dayDetails, line.eventIds) as object[],
+      costSharingContractId: line.costSharingContractId ?? null,
       correctsLineId: line.correctsLineId,
     },
   });
@@ -134,6 +139,10 @@ export async function appendCredit(
       pricePerDay: line.pricePerDay.toString(),
       amount: decimalOf(-oreOf(line.amount)),
       eventIds: line.eventIds,
+      // The credited days as the charge stated them, with the events in the same positions.
+      dayDetails: line.dayDetails ?? [],
+      // A credit gives back what the charge counted against its contract's cap.
+      costSharingContractId: line.costSharingContractId,
       correctsLineId: line.id,
     },
   });

@@ -33,7 +33,8 @@ export async function loadAgreements(
   regionIds?: readonly string[],
 ): Promise<PaymentAgreement[]> {
   const rows = await prisma.paymentAgreement.findMany({
-    where: regionIds ? { regionId: { in: [...regionIds] } } : {},
+    // The law's default for the whole country (no region) is part of every region's set.
+    where: regionIds ? { OR: [{ regionId: { in: [...regionIds] } }, { regionId: null }] } : {},
     include: { prices: { orderBy: { year: 'asc' } } },
     orderBy: [{ validFrom: 'asc' }, { id: 'asc' }],
   });
@@ -50,7 +51,11 @@ export async function loadAgreements(
       model: row.model,
       validFrom: dateText(row.validFrom),
       validTo: row.validTo === null ? null : dateText(row.validTo),
-      prices: row.prices.map((p) => ({ year: p.year, pricePerDay: Number(p.pricePerDay) })),
+      prices: row.prices.map((p) => ({
+        year: p.year,
+        careType: p.careType === 'ALL' ? null : p.careType,
+        pricePerDay: Number(p.pricePerDay),
+      })),
       ...(row.model === 'STATUTORY_DEFAULT' ? {} : { parameters }),
     });
     if (parsed.ok) agreements.push(parsed.value);
@@ -96,6 +101,7 @@ export async function loadCases(prisma: PrismaClient, scope: CaseScope): Promise
       id: true,
       reference: true,
       psychiatric: true,
+      compulsoryCare: true,
       admittedAt: true,
       admissionNoticeAt: true,
       dischargedAt: true,
@@ -123,6 +129,7 @@ export async function loadCases(prisma: PrismaClient, scope: CaseScope): Promise
     regionId: row.parties[0]?.unit.organizationId ?? '',
     municipalityId: row.patient.homeOrganizationId,
     psychiatric: row.psychiatric,
+    compulsoryCare: row.compulsoryCare !== 'NONE',
     admittedAt: row.admittedAt,
     admissionNoticeAt: row.admissionNoticeAt,
     dischargedAt: row.dischargedAt,

@@ -24,25 +24,3 @@ export function formatSek(ore: Ore): string {
   const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
   return `${ore < 0 ? '−' : ''}${grouped},${fraction}`;
 }
-
-/**
- * Splits `total` öre in proportion to `weights` so that the parts add up to the total
- * exactly: each part is rounded down and the öre left over go to the largest remainders
- * (ties: the earlier key). Weights must be non-negative with a positive sum.
- */
-export function allocate<K>(total: Ore, weights: ReadonlyMap<K, number>): Map<K, Ore> {
-  const sum = [...weights.values()].reduce((a, b) => a + b, 0);
-  if (sum <= 0) throw new RangeError('allocate needs weights with a positive sum');
-  const parts = [...weights].map(([key, weight], index) => {
-    const exact = (total * weight) / sum;
-    return { key, index, floor: Math.floor(exact), remainder: exact - Math.floor(exact) };
-  });
-  let left = total - parts.reduce((a, p) => a + p.floor, 0);
-  const byRemainder = [...parts].sort((a, b) => b.remainder - a.remainder || a.index - b.index);
-  for (const part of byRemainder) {
-    if (left <= 0) break;
-    part.floor += 1;
-    left -= 1;
-  }
-  return new Map(parts.map((p) => [p.key, p.floor]));
-}

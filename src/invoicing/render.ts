@@ -6,7 +6,9 @@
 import { stringify } from 'csv-stringify/sync';
 import type { PrismaClient } from '../db/client.js';
 import { escapeHtml } from '../domain/escape-html.js';
+import type { LineDay } from './basis.js';
 import { InvoicingError } from './errors.js';
+import { readLineDays } from './line-days.js';
 import { decimalOf, formatSek, oreOf } from './money.js';
 import { monthOfPeriod } from './month.js';
 
@@ -29,6 +31,8 @@ export interface RenderedLine {
   amount: number;
   correctsLinePosition: number | null;
   eventIds: string[];
+  /** Each day with its reason and events (src/invoicing/line-days.ts). */
+  payableDays: LineDay[];
 }
 
 export interface RenderableInvoice {
@@ -126,6 +130,7 @@ export async function loadRenderable(
         correctsLinePosition:
           l.correctsLineId === null ? null : (positions.get(l.correctsLineId) ?? null),
         eventIds: l.eventIds,
+        payableDays: readLineDays(l.dayDetails, l.eventIds),
       };
     }),
   };
@@ -178,6 +183,23 @@ const TITLES = {
   COST_SHARING: 'Faktura – kostnadsfördelning',
 } as const;
 
+/**
+ * One day of a line under it: the date, why it is charged (or credited), and the events
+ * behind it, the ready notice whose count made it payable first. A person checking the
+ * invoice by hand sees every day, not only the line's first and last.
+ */
+function dayRow(line: RenderedLine, day: LineDay): string {
+  const e = escapeHtml;
+  const others = day.eventIds.filter((id) => id !== day.readyNoticeId);
+  const events = [
+    ...(day.readyNoticeId === null ? [] : [`utskrivningsklar ${day.readyNoticeId}`]),
+    ...others,
+  ];
+  return `
+<tr class="day ${line.kind.toLowerCase()}"><td colspan="5"></td><td class="n">${line.kind === 'CREDIT' ? '−1' : '1'}</td><td>${e(day.date)}</td><td colspan="2"></td>
+<td>${e(day.reason)}${events.length === 0 ? '' : `<br><span class="ev">Händelser: ${e(events.join(', '))}</span>`}</td></tr>`;
+}
+
 /** A self-contained page (no scripts, no external resources) for printing or PDF. */
 export function invoiceHtml(invoice: RenderableInvoice): string {
   const e = escapeHtml;
@@ -188,7 +210,7 @@ export function invoiceHtml(invoice: RenderableInvoice): string {
 <td>${e(l.caseReference ?? '')}</td><td>${e(l.personalIdentityNumber ?? '')}</td><td>${e(l.patientName ?? '')}</td>
 <td class="n">${l.days}</td><td>${e(l.dates.length === 0 ? '' : `${l.dates[0]} – ${l.dates.at(-1)}`)}</td>
 <td class="n">${formatSek(l.pricePerDay)}</td><td class="n">${formatSek(l.amount)}</td>
-<td>${e(l.description)}</td></tr>`,
+<td>${e(l.description)}</td></tr>${l.payableDays.map((d) => dayRow(l, d)).join('')}`,
     )
     .join('\n');
   return `<!DOCTYPE html>
@@ -198,6 +220,7 @@ export function invoiceHtml(invoice: RenderableInvoice): string {
 body{font-family:sans-serif;font-size:10pt;margin:2em}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:3px 5px;vertical-align:top}
 th{background:#eee;text-align:left}td.n{text-align:right;white-space:nowrap}tr.credit td{color:#a00}
+tr.day td{border-top:none;font-size:9pt;color:#333}tr.day.credit td{color:#a00}.ev{font-size:8pt;color:#666}
 tfoot td{font-weight:bold}@media print{body{margin:0}}
 </style></head><body>
 <h1>${e(TITLES[invoice.kind])}</h1>

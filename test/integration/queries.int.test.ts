@@ -369,8 +369,18 @@ describe('invoices and payment agreements', () => {
     ).toBe('INVALID_PERIOD');
 
     const { paymentAgreements } = await regionFinance.request(PaymentAgreementsDocument, {});
-    expect(paymentAgreements.map((a) => [a.model, a.prices])).toEqual([
-      ['STATUTORY_DEFAULT', [{ year: 2026, pricePerDay: '9300.00' }]],
+    // The region's own version, and the law's default for the whole country (migration
+    // 20261204100000: Socialstyrelsen's 7 800 for 2019 and 9 300 for 2022).
+    expect(paymentAgreements.map((a) => [a.model, a.nationalDefault, a.prices])).toEqual([
+      [
+        'STATUTORY_DEFAULT',
+        true,
+        [
+          { year: 2019, careType: null, pricePerDay: '7800.00' },
+          { year: 2022, careType: null, pricePerDay: '9300.00' },
+        ],
+      ],
+      ['STATUTORY_DEFAULT', false, [{ year: 2026, careType: null, pricePerDay: '9300.00' }]],
     ]);
     expect(globalId('Invoice', inv[0]!.id)).toBe(invoices.edges[0]!.node.id);
   });

@@ -21,6 +21,8 @@ export async function insertCase(
     reference: string;
     events: CaseEventInput[];
     admittedAt: Date;
+    /** Psychiatric 24-hour care; OPT/ORV: bound for compulsory outpatient care (implies psychiatric). */
+    care?: 'SOMATIC' | 'PSYCHIATRIC' | 'OPT' | 'ORV';
   },
 ): Promise<{ caseId: string; eventIds: string[] }> {
   const { rows: patients } = await owner.query<{ id: string }>(
@@ -35,8 +37,8 @@ export async function insertCase(
   const notice = options.events.find((e) => e.type === 'ADMISSION_NOTICE_SENT')?.at ?? null;
   const discharged = options.events.find((e) => e.type === 'DISCHARGED')?.at ?? null;
   await owner.query(
-    `INSERT INTO "case" (id, reference, patient_id, status, admitted_at, admission_notice_at, discharged_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `INSERT INTO "case" (id, reference, patient_id, status, admitted_at, admission_notice_at, discharged_at, psychiatric, compulsory_care)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       caseId,
       options.reference,
@@ -45,6 +47,8 @@ export async function insertCase(
       options.admittedAt,
       notice,
       discharged,
+      (options.care ?? 'SOMATIC') !== 'SOMATIC',
+      options.care === 'OPT' || options.care === 'ORV' ? options.care : 'NONE',
     ],
   );
   await owner.query(

@@ -28,7 +28,7 @@ import {
   monthOf,
   yearOf,
 } from '../calendar.js';
-import { fail, ok, type PaymentResult } from './errors.js';
+import { type FieldIssue, fail, ok, type PaymentResult } from './errors.js';
 
 const isoDate = (field: string) =>
   z
@@ -63,8 +63,21 @@ const wholeDays = (field: string) =>
     .min(0, { error: `${field} must not be negative` })
     .max(365, { error: `${field} must be at most 365 days` });
 
+/**
+ * The care a price or a free-day rule is for. COMPULSORY_CARE is psychiatric care of a
+ * patient under LPT/LRV going to compulsory outpatient care (ÖPT/ÖRV); it is psychiatric
+ * care too, so without a price of its own it takes the psychiatric one.
+ */
+export const CARE_TYPES = ['SOMATIC', 'PSYCHIATRIC', 'COMPULSORY_CARE'] as const;
+export type CareType = (typeof CARE_TYPES)[number];
+
 const priceSchema = z.strictObject(
   {
+    /** Absent: the price of every care type without a price of its own that year. */
+    careType: z
+      .enum(CARE_TYPES, { error: 'careType must be SOMATIC, PSYCHIATRIC or COMPULSORY_CARE' })
+      .nullable()
+      .default(null),
     year: z
       .number({ error: 'year must be a number' })
       .int({ error: 'year must be a whole year, e.g. 2022' })
@@ -84,7 +97,11 @@ const agreementBase = {
   id: nonEmpty('id'),
   /** Shown in reasons and on the invoice basis, e.g. "Region Stockholm – länets kommuner 2019". */
   name: nonEmpty('name'),
-  regionId: nonEmpty('regionId'),
+  /**
+   * null only for the law's default itself (a STATUTORY_DEFAULT version valid for the whole
+   * country), which applies wherever neither a municipality nor its region has an agreement.
+   */
+  regionId: nonEmpty('regionId').nullable(),
   /** null: the agreement covers every municipality of the region that has none of its own. */
   municipalityId: nonEmpty('municipalityId').nullable(),
   validFrom: isoDate('validFrom'),
@@ -110,6 +127,18 @@ const individualParameters = z.strictObject(
       },
       { error: objectError('freeDays { somatic, psychiatric }') },
     ),
+    /**
+     * CALENDAR_DAYS: every day counts as a free day. WORKING_DAYS: only Monday–Friday that
+     * are not Swedish public holidays or midsommar-, jul- or nyårsafton count
+     * (src/domain/swedish-holidays.ts); the weekends and holidays among or before the free
+     * days are free as well, and every day after the last free day is paid. Absent:
+     * CALENDAR_DAYS, as every agreement before working days could be expressed.
+     */
+    freeDayCounting: z
+      .enum(['CALENDAR_DAYS', 'WORKING_DAYS'], {
+        error: 'freeDayCounting must be CALENDAR_DAYS or WORKING_DAYS',
+      })
+      .default('CALENDAR_DAYS'),
     /**
      * Whether day 0 is one of the free days. With true (Stockholm) a notice on Monday and
      * 2 free days make Wednesday the first paid day; with false counting starts on Tuesday
@@ -156,7 +185,7 @@ const individualParameters = z.strictObject(
   },
   {
     error: objectError(
-      'the INDIVIDUAL parameters { freeDays, dayZeroCounts, noticeCutoff, dischargeDayCounts, exclusions }',
+      'the INDIVIDUAL parameters { freeDays, freeDayCounting, dayZeroCounts, noticeCutoff, dischargeDayCounts, exclusions }',
     ),
   },
 );
@@ -238,17 +267,47 @@ export const paymentAgreementSchema = z
         message: `validTo ${agreement.validTo} is before validFrom ${agreement.validFrom}`,
       });
     }
-    const seen = new Set<number>();
+    if (agreement.regionId === null) {
+      if (agreement.model !== 'STATUTORY_DEFAULT') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regionId'],
+          message: 'only the law’s default (STATUTORY_DEFAULT) applies without a region',
+        });
+      }
+      if (agreement.municipalityId !== null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['municipalityId'],
+          message: 'the law’s default for the whole country names no municipality',
+        });
+      }
+    }
+    const seen = new Set<string>();
     agreement.prices.forEach((price, index) => {
-      if (seen.has(price.year)) {
+      const key = `${price.year}/${price.careType ?? 'ALL'}`;
+      if (seen.has(key)) {
         ctx.addIssue({
           code: 'custom',
           path: ['prices', index, 'year'],
-          message: `the price for ${price.year} is given twice; keep one`,
+          message: `the price for ${price.year}${price.careType === null ? '' : ` (${price.careType})`} is given twice; keep one`,
         });
       }
-      seen.add(price.year);
+      seen.add(key);
     });
+    if (agreement.model === 'AVERAGE') {
+      // The average's excess is priced for the municipality as a whole, not per case.
+      agreement.prices.forEach((price, index) => {
+        if (price.careType !== null) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['prices', index, 'careType'],
+            message:
+              'an AVERAGE agreement prices the month’s excess days, not a care type; leave careType out',
+          });
+        }
+      });
+    }
     // The average is a monthly figure: an agreement starting or ending mid-month would
     // leave the month's stays without one model to judge them by.
     if (agreement.model === 'AVERAGE') {
@@ -305,12 +364,13 @@ function issuePath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issuePath(issue.path);
-      return path === '' ? issue.message : `${path}: ${issue.message}`;
-    })
+function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: issuePath(issue.path), message: issue.message }));
+}
+
+function describeIssues(issues: readonly FieldIssue[]): string {
+  return issues
+    .map((issue) => (issue.field === '' ? issue.message : `${issue.field}: ${issue.message}`))
     .join('; ');
 }
 
@@ -326,7 +386,12 @@ function labelOf(input: unknown): string {
 export function parseAgreement(input: unknown): PaymentResult<PaymentAgreement> {
   const parsed = paymentAgreementSchema.safeParse(input);
   if (parsed.success) return ok(parsed.data);
-  return fail('INVALID_AGREEMENT', `${labelOf(input)} is invalid: ${describeIssues(parsed.error)}`);
+  const issues = fieldIssues(parsed.error);
+  return fail(
+    'INVALID_AGREEMENT',
+    `${labelOf(input)} is invalid: ${describeIssues(issues)}`,
+    issues,
+  );
 }
 
 /** Validates each agreement and then the set as a whole (see validateAgreementSet). */
@@ -350,7 +415,8 @@ export function describeValidity(agreement: PaymentAgreement): string {
   return `${agreement.validFrom}–${agreement.validTo ?? 'open end'}`;
 }
 
-function describeScope(regionId: string, municipalityId: string | null): string {
+function describeScope(regionId: string | null, municipalityId: string | null): string {
+  if (regionId === null) return 'the whole country (the law’s default)';
   return municipalityId === null
     ? `region ${regionId}, all municipalities without an agreement of their own`
     : `region ${regionId}, municipality ${municipalityId}`;
@@ -418,7 +484,9 @@ export function validateAgreementSet(
   if (invoicePeriod !== undefined) {
     const missing: string[] = [];
     const lastDay = addDays(invoicePeriod.until, -1);
-    for (const agreement of agreements) {
+    // The law's default for the whole country applies only to days no agreement of the
+    // region covers; a missing price of it is reported for such a day (priceFor).
+    for (const agreement of agreements.filter((a) => a.regionId !== null)) {
       const from = maxDate(agreement.validFrom, invoicePeriod.from);
       const to = agreement.validTo === null ? lastDay : minDate(agreement.validTo, lastDay);
       if (compareDates(from, to) > 0) continue;
@@ -438,24 +506,30 @@ export function validateAgreementSet(
 
 /**
  * The agreement that judges a day for a municipality: its own agreement valid on that
- * day, else the region-wide one. Errors name the day and the parties so that whoever
- * maintains the agreements knows what to add or end.
+ * day, else the region-wide one, else the law's default for the whole country. Errors
+ * name the day and the parties so that whoever maintains the agreements knows what to add
+ * or end.
  */
 export function agreementFor(
   agreements: readonly PaymentAgreement[],
   parties: AgreementParties,
   date: IsoDate,
 ): PaymentResult<PaymentAgreement> {
-  for (const scope of [parties.municipalityId, null]) {
+  const scopes: [string | null, string | null][] = [
+    [parties.regionId, parties.municipalityId],
+    [parties.regionId, null],
+    [null, null],
+  ];
+  for (const [region, scope] of scopes) {
     const valid = agreements.filter(
-      (a) => a.regionId === parties.regionId && a.municipalityId === scope && isValidOn(a, date),
+      (a) => a.regionId === region && a.municipalityId === scope && isValidOn(a, date),
     );
     const [first, second] = valid;
     if (first !== undefined && second !== undefined) {
       return fail(
         'OVERLAPPING_AGREEMENTS',
         `agreements ${describe(first)} and ${describe(second)} are both valid on ${date} for ` +
-          `${describeScope(parties.regionId, scope)}; end one (validTo) before the other starts`,
+          `${describeScope(region, scope)}; end one (validTo) before the other starts`,
       );
     }
     if (first !== undefined) return ok(first);
@@ -463,15 +537,41 @@ export function agreementFor(
   return fail(
     'NO_AGREEMENT',
     `no payment agreement is valid on ${date} for region ${parties.regionId} and municipality ` +
-      `${parties.municipalityId}; add one (a STATUTORY_DEFAULT agreement when nothing is agreed)`,
+      `${parties.municipalityId}, and no version of the law's default (STATUTORY_DEFAULT for the ` +
+      `whole country) is valid then either; add one`,
   );
 }
 
-export function priceFor(agreement: PaymentAgreement, year: number): PaymentResult<number> {
-  const price = agreement.prices.find((p) => p.year === year);
-  if (price !== undefined) return ok(price.pricePerDay);
+/** The prices that apply to a care type, most specific first. */
+const PRICE_ORDER: Readonly<Record<CareType, readonly (CareType | null)[]>> = {
+  SOMATIC: ['SOMATIC', null],
+  PSYCHIATRIC: ['PSYCHIATRIC', null],
+  COMPULSORY_CARE: ['COMPULSORY_CARE', 'PSYCHIATRIC', null],
+};
+
+/**
+ * The price per day of a year for a care type: the price given for that care type, else
+ * (compulsory care) the psychiatric one, else the price without a care type. `careType`
+ * null asks for the price without a care type only (the average model's excess).
+ */
+export function priceFor(
+  agreement: PaymentAgreement,
+  year: number,
+  careType: CareType | null = null,
+): PaymentResult<number> {
+  for (const type of careType === null ? [null] : PRICE_ORDER[careType]) {
+    const price = agreement.prices.find((p) => p.year === year && p.careType === type);
+    if (price !== undefined) return ok(price.pricePerDay);
+  }
+  const what = careType === null ? '' : ` of ${careType} care`;
   return fail(
     'MISSING_PRICE',
-    `agreement ${describe(agreement)} has no price per day for ${year}; add the price for ${year}`,
+    `agreement ${describe(agreement)} has no price per day${what} for ${year}; add the price for ${year}`,
   );
+}
+
+/** The care type of a case: compulsory care (ÖPT/ÖRV) before psychiatric before somatic. */
+export function careTypeOf(timeline: { psychiatric: boolean; compulsoryCare?: boolean }): CareType {
+  if (timeline.compulsoryCare === true) return 'COMPULSORY_CARE';
+  return timeline.psychiatric ? 'PSYCHIATRIC' : 'SOMATIC';
 }

@@ -18,9 +18,17 @@ export type PaymentErrorCode =
   /** An agreement's configuration does not pass validation. */
   | 'INVALID_AGREEMENT';
 
+/** One problem of an input, at a path such as `parameters.freeDays.somatic` or `prices[1].year`. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
 export interface PaymentError {
   code: PaymentErrorCode;
   message: string;
+  /** For INVALID_AGREEMENT: every field at fault, so a form can mark each one. */
+  issues?: FieldIssue[];
 }
 
 export type PaymentResult<T> = { ok: true; value: T } | { ok: false; error: PaymentError };
@@ -29,6 +37,10 @@ export function ok<T>(value: T): PaymentResult<T> {
   return { ok: true, value };
 }
 
-export function fail<T>(code: PaymentErrorCode, message: string): PaymentResult<T> {
-  return { ok: false, error: { code, message } };
+export function fail<T>(
+  code: PaymentErrorCode,
+  message: string,
+  issues?: FieldIssue[],
+): PaymentResult<T> {
+  return { ok: false, error: issues === undefined ? { code, message } : { code, message, issues } };
 }

@@ -39,9 +39,11 @@ import {
   stockholmTimeOfDay,
   yearOf,
 } from '../calendar.js';
+import { isSwedishWorkingDay, nonWorkingReason } from '../swedish-holidays.js';
 import {
   type AgreementParties,
   agreementFor,
+  careTypeOf,
   type PaymentAgreement,
   priceFor,
   STATUTORY_FIRST_PAID_DAY,
@@ -69,6 +71,13 @@ export interface PaymentDay {
   reason: string;
   /** The events that produced the day: the admission notice and the ready notice. */
   eventIds: string[];
+  /**
+   * The ready notice (utskrivningsklar) whose count made the day payable: after a
+   * withdrawal, the later notice that restarted the count, not the first of the stay.
+   */
+  readyNoticeId: string;
+  /** What the count ran from, for descriptions: "ready notice 2026-03-14". */
+  countedFrom: string;
   pricePerDay: number;
 }
 
@@ -94,6 +103,8 @@ interface DayRules {
   label: string;
   /** Day index (day 0 = notice day) of the first paid day. */
   firstPaidDay: number;
+  /** Free days counted in working days (weekends and Swedish holidays left out). */
+  workingDays: { freeDays: number; dayZeroCounts: boolean } | null;
   freeDaysText: string;
   noticeCutoff: string | null;
   dischargeDayCounts: boolean;
@@ -110,6 +121,7 @@ function dayRules(
     return {
       label: 'lag 2017:612 default',
       firstPaidDay: STATUTORY_FIRST_PAID_DAY,
+      workingDays: null,
       freeDaysText: 'paid from day 3',
       noticeCutoff: null,
       dischargeDayCounts: false,
@@ -124,13 +136,49 @@ function dayRules(
   return {
     label: `agreement ${agreement.name}`,
     firstPaidDay: p.dayZeroCounts ? freeDays : freeDays + 1,
-    freeDaysText: `${freeDays} free days ${p.dayZeroCounts ? 'including' : 'after'} day 0, ${care} care`,
+    workingDays:
+      p.freeDayCounting === 'WORKING_DAYS' ? { freeDays, dayZeroCounts: p.dayZeroCounts } : null,
+    freeDaysText: `${freeDays} free ${p.freeDayCounting === 'WORKING_DAYS' ? 'working ' : ''}days ${p.dayZeroCounts ? 'including' : 'after'} day 0, ${care} care`,
     noticeCutoff: p.noticeCutoff,
     dischargeDayCounts: p.dischargeDayCounts,
     maxHoursToAdmissionNotice: p.exclusions.lateAdmissionNotice?.maxHoursAfterAdmission ?? null,
     withdrawnExcluded: p.exclusions.readyWithdrawn,
     supportDeclinedExcluded: p.exclusions.supportDeclined,
   };
+}
+
+/** The free working days from day 0 and the first paid day after them. */
+interface WorkingFreeDays {
+  counted: IsoDate[];
+  firstPaidDate: IsoDate;
+}
+
+/**
+ * Free days counted in working days: from day 0 (when it is among the free days) or the
+ * day after, each working day counts until `freeDays` have been counted; the days in
+ * between that are not working days are free as well, and the day after the last counted
+ * one is the first paid day, whatever kind of day it is.
+ */
+function workingFreeDays(
+  dayZero: IsoDate,
+  freeDays: number,
+  dayZeroCounts: boolean,
+): WorkingFreeDays {
+  const counted: IsoDate[] = [];
+  let day = dayZeroCounts ? dayZero : addDays(dayZero, 1);
+  while (counted.length < freeDays) {
+    if (isSwedishWorkingDay(day)) counted.push(day);
+    day = addDays(day, 1);
+  }
+  const firstPaidDate = counted.length === 0 ? day : addDays(counted[counted.length - 1]!, 1);
+  return { counted, firstPaidDate };
+}
+
+function describeFreeDay(date: IsoDate, schedule: WorkingFreeDays): string {
+  const index = schedule.counted.indexOf(date);
+  if (index >= 0) return `working day ${index + 1} of ${schedule.counted.length}`;
+  const reason = nonWorkingReason(date);
+  return reason === null ? 'before the free working days' : `${reason}, not a working day`;
 }
 
 /** The period's first day and last day that the stay covers (the discharge day included). */
@@ -261,14 +309,26 @@ function judgeDay(date: IsoDate, agreement: PaymentAgreement, context: DayContex
     return unpaid(date, agreement.id, `${anchor}${cutoffNote} (${rules.label})`, sources);
   }
   const dayIndex = daysBetween(dayZero, date);
-  if (dayIndex < rules.firstPaidDay) {
+  const schedule =
+    rules.workingDays === null
+      ? null
+      : workingFreeDays(dayZero, rules.workingDays.freeDays, rules.workingDays.dayZeroCounts);
+  const free =
+    schedule === null
+      ? dayIndex < rules.firstPaidDay
+      : compareDates(date, schedule.firstPaidDate) < 0;
+  if (free) {
     return unpaid(
       date,
       agreement.id,
-      `day ${dayIndex} after ${anchor}${cutoffNote}: free day, ${rules.freeDaysText} (${rules.label})`,
+      `day ${dayIndex} after ${anchor}${cutoffNote}: free day, ${rules.freeDaysText}${schedule === null ? '' : `, ${describeFreeDay(date, schedule)}`} (${rules.label})`,
       sources,
     );
   }
+  const freeNote =
+    schedule === null || schedule.counted.length === 0
+      ? ''
+      : `, after the free working days ${schedule.counted.join(', ')}`;
 
   if (rules.supportDeclinedExcluded) {
     const span = stay.supportDeclined.find(
@@ -286,15 +346,17 @@ function judgeDay(date: IsoDate, agreement: PaymentAgreement, context: DayContex
     }
   }
 
-  const price = priceFor(agreement, yearOf(date));
+  const price = priceFor(agreement, yearOf(date), careTypeOf(input));
   if (!price.ok) return { error: price.error };
   return {
     paid: true,
     day: {
       date,
       agreementId: agreement.id,
-      reason: `day ${dayIndex} after ${anchor}${cutoffNote} (${rules.label})`,
+      reason: `day ${dayIndex} after ${anchor}${cutoffNote}${freeNote} (${rules.label})`,
       eventIds: sources.map((e) => e.id),
+      readyNoticeId: period.notice.id,
+      countedFrom: `${anchor}${cutoffNote}`,
       pricePerDay: price.value,
     },
   };

@@ -41,6 +41,11 @@ export interface CaseTimeline {
   municipalityId: string;
   /** Psychiatric 24-hour care, which has its own free days in individual agreements. */
   psychiatric: boolean;
+  /**
+   * Bound for compulsory outpatient care (ÖPT/ÖRV under LPT/LRV), which an agreement may
+   * price on its own. Absent: no.
+   */
+  compulsoryCare?: boolean;
   admittedAt: Date;
   /** Must agree with the first non-annulled ADMISSION_NOTICE_SENT event. */
   admissionNoticeAt: Date | null;

@@ -1,4 +1,6 @@
 import type { Prisma } from '../../db/generated/prisma/client.js';
+import type { LineDay } from '../../invoicing/basis.js';
+import { readLineDays } from '../../invoicing/line-days.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
@@ -42,6 +44,27 @@ function visibleInvoiceWhere(ctx: Context): Prisma.InvoiceWhereInput {
   return { OR: [{ debtorId: org }, { creditorId: org }] };
 }
 
+const InvoiceLineDay = builder.objectRef<LineDay>('InvoiceLineDay').implement({
+  description:
+    'One day of an invoice line: why it is charged (or, on a credit line, credited) and the case events behind it.',
+  fields: (t) => ({
+    date: t.field({ type: 'Date', resolve: (d) => new Date(`${d.date}T00:00:00Z`) }),
+    reason: t.exposeString('reason', {
+      description:
+        'e.g. "day 3 after ready notice 2026-03-14 (lag 2017:612 default)": the rule and the notice the count ran from.',
+    }),
+    eventIds: t.exposeStringList('eventIds', {
+      description:
+        'The case events that make the day payable (the admission and the ready notice), or that stopped it on a credit; empty once the case is purged.',
+    }),
+    readyNoticeId: t.exposeString('readyNoticeId', {
+      nullable: true,
+      description:
+        'The ready notice whose count made the day payable: after a withdrawal, the later notice that restarted the count.',
+    }),
+  }),
+});
+
 builder.prismaNode('InvoiceLine', {
   id: { field: 'id' },
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
@@ -74,6 +97,14 @@ builder.prismaNode('InvoiceLine', {
     eventIds: t.exposeStringList('eventIds', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
       description: 'The case events behind these days (ids of CaseEvent rows).',
+    }),
+    payableDays: t.field({
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: [InvoiceLineDay],
+      description:
+        'Each day of the line with its reason and events, in date order; empty on a line without days (an average-model excess, a cost share) and on lines written before days were kept.',
+      select: { dayDetails: true, eventIds: true },
+      resolve: (line) => readLineDays(line.dayDetails, line.eventIds),
     }),
     case: t.relation('case', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofLine }),
@@ -187,9 +218,28 @@ builder.queryField('invoices', (t) =>
   }),
 );
 
+export const AgreementCareType = builder.enumType('AgreementCareType', {
+  description: 'The care a price is for.',
+  values: {
+    SOMATIC: { description: 'Somatic inpatient care.' },
+    PSYCHIATRIC: { description: 'Psychiatric 24-hour care.' },
+    COMPULSORY_CARE: {
+      description:
+        'Psychiatric care of a patient bound for compulsory outpatient care (ÖPT/ÖRV, LPT/LRV); without a price of its own, the psychiatric one.',
+    },
+  } as const,
+});
+
 builder.prismaObject('PaymentAgreementPrice', {
   fields: (t) => ({
     year: t.exposeInt('year'),
+    careType: t.field({
+      type: AgreementCareType,
+      nullable: true,
+      description: 'null: the price of every care type without a price of its own that year.',
+      select: { careType: true },
+      resolve: (p) => (p.careType === 'ALL' ? null : p.careType),
+    }),
     pricePerDay: t.expose('pricePerDay', { type: 'Decimal' }),
   }),
 });
@@ -208,7 +258,15 @@ builder.prismaNode('PaymentAgreement', {
       resolve: (a) => a.parameters as Record<string, unknown>,
     }),
     decision: t.exposeString('decision', { description: 'The decision the agreement rests on.' }),
-    prices: t.relation('prices', { query: { orderBy: { year: 'asc' } } }),
+    nationalDefault: t.boolean({
+      description:
+        'True for a version of the law’s default for the whole country: it applies where neither the municipality nor the region has an agreement of its own.',
+      select: { regionId: true },
+      resolve: (a) => a.regionId === null,
+    }),
+    prices: t.relation('prices', {
+      query: { orderBy: [{ year: 'asc' }, { careType: 'asc' }] },
+    }),
   }),
 });
 
@@ -224,6 +282,7 @@ builder.queryField('paymentAgreements', (t) =>
           OR: [
             { regionId: ctx.actor!.organizationId },
             { municipalityId: ctx.actor!.organizationId },
+            { regionId: null },
           ],
         },
         orderBy: { validFrom: 'asc' },

@@ -25,6 +25,8 @@ export const NO_PATIENT_DATA: Record<string, string> = {
   draftCorrectionInvoice:
     'invoicing: drafts credit and charge lines from case events, like draftInvoiceBasis; the patients on its lines are logged when the lines are read or rendered',
   draftCostSharingInvoices: 'invoicing: the system’s cost shared by population, no person named',
+  createCostSharingContract:
+    'invoicing: a cap on a municipality’s share of the system’s cost over a contract period',
   decideRetentionPolicy: 'retention: a policy of a record class and organisation',
   placeLegalHold:
     'retention: a hold names a case, patient or organisation by id; its answer’s patient fields are not patient data of the record (ids only)',

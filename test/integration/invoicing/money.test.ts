@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../../src/domain/escape-html.js';
-import { allocate, decimalOf, formatSek, oreOf } from '../../../src/invoicing/money.js';
+import { allocateByHsaId } from '../../../src/invoicing/cost-shares.js';
+import { decimalOf, formatSek, oreOf } from '../../../src/invoicing/money.js';
 import { invoiceHtml } from '../../../src/invoicing/render.js';
 
 describe('amounts in öre', () => {
@@ -15,43 +16,36 @@ describe('amounts in öre', () => {
     expect(() => oreOf('12,50')).toThrow(RangeError);
   });
 
-  it('splits a total by weights so the parts add up to the öre', () => {
+  it('splits a total by weights so the parts add up to the öre, ties to the lowest HSA-ID', () => {
     // Stockholm 2020: 615 312 SEK over three districts' residents.
-    const parts = allocate(
-      61_531_200,
-      new Map([
-        ['a', 1_000_001],
-        ['b', 1_000_001],
-        ['c', 344_122],
-      ]),
-    );
+    const parts = allocateByHsaId(61_531_200, [
+      { key: 'a', hsaId: 'SE2120001439-SDF1', weight: 1_000_001 },
+      { key: 'b', hsaId: 'SE2120001439-SDF2', weight: 1_000_001 },
+      { key: 'c', hsaId: 'SE2120001439-SDF3', weight: 344_122 },
+    ]).parts;
     expect([...parts.values()].reduce((s, p) => s + p, 0)).toBe(61_531_200);
     expect(Math.abs(parts.get('a')! - (61_531_200 * 1_000_001) / 2_344_124)).toBeLessThan(1);
     // Support cost 2019: 3 250 000 SEK for 13 000 users = 250 SEK a user; 1 700 municipal.
-    const support = allocate(
-      325_000_000,
+    const support = allocateByHsaId(325_000_000, [
+      { key: 'region', hsaId: 'SE2321000016-0001', weight: 11_300 },
+      { key: 'municipalities', hsaId: 'SE2120000183-0001', weight: 1_700 },
+    ]);
+    expect(support.parts.get('municipalities')).toBe(42_500_000);
+    // 100 öre in three equal shares: 33 each and 1 öre left, to the lowest HSA-ID ('y'),
+    // whatever order the keys come in.
+    const tie = allocateByHsaId(100, [
+      { key: 'x', hsaId: 'SE2120000183-0003', weight: 1 },
+      { key: 'y', hsaId: 'SE2120000183-0001', weight: 1 },
+      { key: 'z', hsaId: 'SE2120000183-0002', weight: 1 },
+    ]);
+    expect(tie.parts).toEqual(
       new Map([
-        ['region', 11_300],
-        ['municipalities', 1_700],
-      ]),
-    );
-    expect(support.get('municipalities')).toBe(42_500_000);
-    expect(
-      allocate(
-        100,
-        new Map([
-          ['x', 1],
-          ['y', 1],
-          ['z', 1],
-        ]),
-      ),
-    ).toEqual(
-      new Map([
-        ['x', 34],
-        ['y', 33],
+        ['x', 33],
+        ['y', 34],
         ['z', 33],
       ]),
     );
+    expect([...tie.roundedUp]).toEqual(['y']);
   });
 });
 
@@ -85,11 +79,21 @@ describe('the printable invoice', () => {
           amount: -930_000,
           correctsLinePosition: 1,
           eventIds: [],
+          payableDays: [
+            {
+              date: '2026-03-05',
+              reason: 'no longer supported: <b>after the discharge</b>',
+              eventIds: [],
+              readyNoticeId: null,
+            },
+          ],
         },
       ],
     });
     expect(html).toContain('Solna &lt;stad&gt;');
     expect(html).not.toContain('<img');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('&lt;b&gt;after the discharge&lt;/b&gt;');
     expect(html).toContain('Kredit av rad 1');
     expect(html).toContain('−9\u00a0300,00');
   });

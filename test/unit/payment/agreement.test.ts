@@ -226,3 +226,74 @@ describe('validateAgreementSet', () => {
     });
   });
 });
+
+describe('agreements as data (issue 15)', () => {
+  const national = agreement({
+    id: 'national-v1',
+    name: 'Lag (2017:612) 5 kap. version 1',
+    regionId: null,
+    model: 'STATUTORY_DEFAULT',
+  });
+
+  it('falls back on the law’s default for the whole country when nothing else is valid', () => {
+    const regionWide = agreement({
+      id: 'region-2022',
+      name: 'Region 2022',
+      model: 'STATUTORY_DEFAULT',
+      validFrom: '2022-01-01',
+      validTo: '2022-12-31',
+    });
+    const set = [national, regionWide];
+    const parties = { regionId: REGION, municipalityId: MUNICIPALITY };
+    const inside = agreementFor(set, parties, '2022-06-01');
+    expect(inside.ok ? inside.value.id : inside.error.code).toBe('region-2022');
+    const outside = agreementFor(set, parties, '2023-01-01');
+    expect(outside.ok ? outside.value.id : outside.error.code).toBe('national-v1');
+    const beforeTheLaw = agreementFor(set, parties, '2017-12-31');
+    expect(beforeTheLaw.ok ? beforeTheLaw.value.id : beforeTheLaw.error.code).toBe('NO_AGREEMENT');
+  });
+
+  it('lets only the law’s default be without a region, and then without a municipality', () => {
+    const individual = parseAgreement({
+      ...base,
+      regionId: null,
+      municipalityId: 'kommun-x',
+      model: 'INDIVIDUAL',
+      parameters: stockholmParameters,
+    });
+    expect(individual.ok ? [] : individual.error.issues?.map((i) => i.field)).toEqual([
+      'regionId',
+      'municipalityId',
+    ]);
+  });
+
+  it('prices a care type by its own price, compulsory care by the psychiatric one, else the common one', () => {
+    const priced = agreement({
+      id: 'priced',
+      name: 'Priced by care',
+      model: 'STATUTORY_DEFAULT',
+      prices: [
+        { year: 2026, pricePerDay: 9300 },
+        { year: 2026, careType: 'PSYCHIATRIC', pricePerDay: 11000 },
+        { year: 2027, careType: 'SOMATIC', pricePerDay: 9600 },
+      ],
+    });
+    const price = (year: number, care: 'SOMATIC' | 'PSYCHIATRIC' | 'COMPULSORY_CARE' | null) => {
+      const result = priceFor(priced, year, care);
+      return result.ok ? result.value : result.error.code;
+    };
+    expect(price(2026, 'SOMATIC')).toBe(9300);
+    expect(price(2026, 'PSYCHIATRIC')).toBe(11000);
+    expect(price(2026, 'COMPULSORY_CARE')).toBe(11000);
+    expect(price(2026, null)).toBe(9300);
+    expect(price(2027, 'SOMATIC')).toBe(9600);
+    expect(price(2027, 'PSYCHIATRIC')).toBe('MISSING_PRICE');
+    expect(price(2027, null)).toBe('MISSING_PRICE');
+  });
+
+  it('reads an agreement written before working days as counting calendar days', () => {
+    expect(
+      stockholmIndividual.model === 'INDIVIDUAL' && stockholmIndividual.parameters.freeDayCounting,
+    ).toBe('CALENDAR_DAYS');
+  });
+});

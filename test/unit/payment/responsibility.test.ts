@@ -391,6 +391,8 @@ describe('paymentResponsibilityDays: worked examples', () => {
         agreementId: 'lag-2017-612',
         reason: 'day 3 after ready notice 2022-03-07 (lag 2017:612 default)',
         eventIds: ['e1', 'e2'],
+        readyNoticeId: 'e2',
+        countedFrom: 'ready notice 2022-03-07',
         pricePerDay: 9300,
       },
     ]);
@@ -640,5 +642,83 @@ describe('paymentResponsibilityDays: refusals name what to fix', () => {
       '2022-03-09',
       '2022-03-10',
     ]);
+  });
+});
+
+describe('free days counted in working days (Easter 2026: Fri 3 – Mon 6 April)', () => {
+  const workingDays = (freeDays: number, dayZeroCounts: boolean) =>
+    agreement({
+      id: `working-${freeDays}-${dayZeroCounts}`,
+      name: 'Working days',
+      model: 'INDIVIDUAL',
+      prices: [{ year: 2026, pricePerDay: 9300 }],
+      parameters: {
+        ...stockholmParameters,
+        freeDays: { somatic: freeDays, psychiatric: freeDays },
+        freeDayCounting: 'WORKING_DAYS',
+        dayZeroCounts,
+        noticeCutoff: null,
+      },
+    });
+  const stay = stayOf([
+    'admitted 2026-03-30 08:00',
+    'notice 2026-03-30 09:00',
+    'ready 2026-04-02 10:00',
+    'discharged 2026-04-10 10:00',
+  ]);
+  const paidDates = (a: PaymentAgreement) => {
+    const result = paymentResponsibilityDays({ ...stay, until: '2026-05-01' }, [a]);
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value.days.map((d) => d.date);
+  };
+
+  it.each([
+    // Day 0 Thu 2 counts: 1 free working day is Thu 2 itself; paid from Fri 3 (a holiday).
+    [
+      1,
+      true,
+      [
+        '2026-04-03',
+        '2026-04-04',
+        '2026-04-05',
+        '2026-04-06',
+        '2026-04-07',
+        '2026-04-08',
+        '2026-04-09',
+      ],
+    ],
+    // Thu 2, Tue 7 → paid from Wed 8.
+    [2, true, ['2026-04-08', '2026-04-09']],
+    // Day 0 not counted: Tue 7, Wed 8 → paid from Thu 9.
+    [2, false, ['2026-04-09']],
+    // No free days, day 0 not among them: paid from the day after day 0, Fri 3.
+    [
+      0,
+      false,
+      [
+        '2026-04-03',
+        '2026-04-04',
+        '2026-04-05',
+        '2026-04-06',
+        '2026-04-07',
+        '2026-04-08',
+        '2026-04-09',
+      ],
+    ],
+  ])('%i free working days (day 0 counted: %s)', (freeDays, dayZeroCounts, expected) => {
+    expect(paidDates(workingDays(freeDays, dayZeroCounts))).toEqual(expected);
+  });
+
+  it('says why a free day is free and which working days were counted', () => {
+    const result = paymentResponsibilityDays({ ...stay, until: '2026-05-01' }, [
+      workingDays(3, true),
+    ]);
+    if (!result.ok) throw new Error(result.error.message);
+    const reason = (date: string) => result.value.unpaidDays.find((d) => d.date === date)?.reason;
+    expect(reason('2026-04-03')).toContain('långfredagen, not a working day');
+    expect(reason('2026-04-07')).toContain('working day 2 of 3');
+    expect(result.value.days[0]?.reason).toContain(
+      'after the free working days 2026-04-02, 2026-04-07, 2026-04-08',
+    );
   });
 });

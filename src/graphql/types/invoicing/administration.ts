@@ -1,11 +1,11 @@
 import { requireFinance } from '../../../invoicing/access.js';
 import { createAgreementVersion } from '../../../invoicing/agreement-admin.js';
-import { draftCostSharing } from '../../../invoicing/cost-sharing.js';
+import { createCostSharingContract, draftCostSharing } from '../../../invoicing/cost-sharing.js';
 import { InvoicingError } from '../../../invoicing/errors.js';
 import { oreOf } from '../../../invoicing/money.js';
 import { parseMonth } from '../../../invoicing/month.js';
 import { builder } from '../../builder.js';
-import { Invoice, PaymentModel } from '../invoice.js';
+import { AgreementCareType, Invoice, PaymentModel } from '../invoice.js';
 import { idOf, invoicingErrors } from './errors.js';
 
 /** Payment agreement versions, population figures and cost-sharing invoices. */
@@ -13,6 +13,11 @@ import { idOf, invoicingErrors } from './errors.js';
 const PriceInput = builder.inputType('PaymentAgreementPriceInput', {
   fields: (t) => ({
     year: t.int(),
+    careType: t.field({
+      type: AgreementCareType,
+      required: false,
+      description: 'Absent: the price of every care type without a price of its own that year.',
+    }),
     pricePerDay: t.field({ type: 'Decimal', description: 'SEK per day, e.g. "9300.00".' }),
   }),
 });
@@ -65,7 +70,11 @@ builder.mutationField('createPaymentAgreement', (t) =>
         validFrom: dateText(input.validFrom),
         validTo: input.validTo == null ? null : dateText(input.validTo),
         parameters: input.parameters ?? null,
-        prices: input.prices.map((p) => ({ year: p.year, pricePerDay: Number(p.pricePerDay) })),
+        prices: input.prices.map((p) => ({
+          year: p.year,
+          careType: p.careType ?? null,
+          pricePerDay: Number(p.pricePerDay),
+        })),
         decision: input.decision,
         replacesAgreementId:
           input.replacesAgreementId == null
@@ -164,6 +173,15 @@ builder.mutationField('setPopulationFigures', (t) =>
   }),
 );
 
+const UnassignedResidents = builder.enumType('UnassignedResidents', {
+  description:
+    'How residents without a district (a municipality’s own figure beside its districts’) are spread over its districts.',
+  values: {
+    PROPORTIONAL: { description: 'In proportion to the districts’ residents.' },
+    EQUAL: { description: 'Equally over the districts.' },
+  } as const,
+});
+
 const SystemCostInput = builder.inputType('SystemCostInput', {
   fields: (t) => ({
     amount: t.field({ type: 'Decimal', description: 'The cost to share, SEK.' }),
@@ -172,10 +190,95 @@ const SystemCostInput = builder.inputType('SystemCostInput', {
       type: 'Decimal',
       required: false,
       description:
-        'The most one municipality or district pays (e.g. under the procurement-law threshold); the region bears the rest.',
+        'The most one municipality or district pays in this run (e.g. under the procurement-law threshold); the region bears the rest.',
+    }),
+    contractId: t.id({
+      required: false,
+      description:
+        'A cost-sharing contract: no debtor pays more than its cap over the whole contract period, counting what earlier runs invoiced under it.',
+    }),
+    rateFromCapMonths: t.int({
+      required: false,
+      description:
+        'Months of the contract period this run covers: the price per resident is then derived from the contract cap (cap × months / contract months over the largest debtor’s residents) when that is below the amount over all residents.',
+    }),
+    unassignedResidents: t.field({
+      type: UnassignedResidents,
+      required: false,
+      description:
+        'Read a municipality’s own figure beside its districts’ as residents without a district, spread by this rule.',
     }),
   }),
 });
+
+const FixedAmountInput = builder.inputType('FixedAmountInput', {
+  fields: (t) => ({
+    amount: t.field({ type: 'Decimal', description: 'SEK each named debtor pays.' }),
+    organizationIds: t.idList({ description: 'The municipalities or districts that pay it.' }),
+    basis: t.string({ description: 'What the amount rests on, e.g. "avtalets bilaga 2".' }),
+  }),
+});
+
+const CreateCostSharingContractInput = builder.inputType('CreateCostSharingContractInput', {
+  fields: (t) => ({
+    name: t.string(),
+    validFrom: t.field({ type: 'Date', description: 'The first day of a month.' }),
+    validTo: t.field({ type: 'Date', description: 'The last day of a month.' }),
+    capPerDebtor: t.field({
+      type: 'Decimal',
+      description: 'The most one municipality or district pays over the whole period, SEK.',
+    }),
+    decision: t.string({ description: 'The decision the contract rests on.' }),
+  }),
+});
+
+builder.prismaNode('CostSharingContract', {
+  id: { field: 'id' },
+  description: 'A cap on what one debtor pays for the system’s cost over a contract period.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    validFrom: t.expose('validFrom', { type: 'Date' }),
+    validTo: t.expose('validTo', { type: 'Date' }),
+    capPerDebtor: t.expose('capPerDebtor', { type: 'Decimal' }),
+    decision: t.exposeString('decision'),
+  }),
+});
+
+builder.queryField('costSharingContracts', (t) =>
+  t.prismaField({
+    type: ['CostSharingContract'],
+    description: 'Your region’s cost-sharing contracts, oldest first.',
+    resolve: (query, _root, _args, ctx) => {
+      const actor = requireFinance(ctx);
+      return ctx.prisma.costSharingContract.findMany({
+        ...query,
+        where: { regionId: actor.organizationId },
+        orderBy: [{ validFrom: 'asc' }, { createdAt: 'asc' }],
+      });
+    },
+  }),
+);
+
+builder.mutationField('createCostSharingContract', (t) =>
+  t.prismaField({
+    type: 'CostSharingContract',
+    description: 'Records a cost-sharing contract of your region (written once, never changed).',
+    errors: invoicingErrors,
+    args: { input: t.arg({ type: CreateCostSharingContractInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = requireFinance(ctx);
+      const id = await createCostSharingContract(ctx.prisma, {
+        regionId: actor.organizationId,
+        name: input.name,
+        validFrom: dateText(input.validFrom),
+        validTo: dateText(input.validTo),
+        capPerDebtor: oreOf(input.capPerDebtor),
+        decision: input.decision,
+      });
+      return ctx.prisma.costSharingContract.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+);
 
 const SupportCostInput = builder.inputType('SupportCostInput', {
   fields: (t) => ({
@@ -193,6 +296,7 @@ const DraftCostSharingInput = builder.inputType('DraftCostSharingInput', {
     month: t.string({ description: 'The invoice period, YYYY-MM.' }),
     systemCost: t.field({ type: SystemCostInput, required: false }),
     supportCost: t.field({ type: SupportCostInput, required: false }),
+    fixedAmount: t.field({ type: FixedAmountInput, required: false }),
   }),
 });
 
@@ -216,6 +320,25 @@ builder.mutationField('draftCostSharingInvoices', (t) =>
               capPerDebtor: input.systemCost.capPerDebtor
                 ? oreOf(input.systemCost.capPerDebtor)
                 : null,
+              contractId:
+                input.systemCost.contractId == null
+                  ? null
+                  : idOf(
+                      input.systemCost.contractId,
+                      'CostSharingContract',
+                      'systemCost.contractId',
+                    ),
+              rateFromCapMonths: input.systemCost.rateFromCapMonths ?? null,
+              unassignedResidents: input.systemCost.unassignedResidents ?? null,
+            }
+          : null,
+        fixedAmount: input.fixedAmount
+          ? {
+              amount: oreOf(input.fixedAmount.amount),
+              organizationIds: input.fixedAmount.organizationIds.map((id, i) =>
+                idOf(id, 'Organization', `fixedAmount.organizationIds[${i}]`),
+              ),
+              basis: input.fixedAmount.basis,
             }
           : null,
         supportCost: input.supportCost

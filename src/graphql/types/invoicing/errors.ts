@@ -7,6 +7,19 @@ export const InvoicingErrorCode = builder.enumType('InvoicingErrorCode', {
   values: INVOICING_ERROR_CODES,
 });
 
+const InvoicingFieldError = builder
+  .objectRef<{ field: string; message: string }>('InvoicingFieldError')
+  .implement({
+    description: 'One input field at fault and what is wrong with it.',
+    fields: (t) => ({
+      field: t.exposeString('field', {
+        description:
+          'A dotted path into the input, e.g. "parameters.freeDays.somatic" or "prices[1].year"; empty for the input as a whole.',
+      }),
+      message: t.exposeString('message'),
+    }),
+  });
+
 builder.objectType(InvoicingError, {
   name: 'InvoicingError',
   description:
@@ -19,6 +32,12 @@ builder.objectType(InvoicingError, {
       nullable: true,
       description: 'The input field at fault, as a dotted path, when one is.',
       resolve: (e) => e.field,
+    }),
+    fieldErrors: t.field({
+      type: [InvoicingFieldError],
+      description:
+        'Every input field at fault, when the input was validated as a whole (an agreement); empty otherwise.',
+      resolve: (e) => [...e.fieldErrors],
     }),
   }),
 });
