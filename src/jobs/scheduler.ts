@@ -27,6 +27,7 @@ import { endPool } from '../db/end-pool.js';
 import { createLogger } from '../http/logger.js';
 import { previousMonth } from '../invoicing/month.js';
 import { RetentionError, runRetention } from '../retention/run.js';
+import { recordSkippedRun } from '../retention/warnings.js';
 import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
 
 /** 02:00 UTC on the 1st (03:00 or 04:00 in Stockholm): the month before is complete. */
@@ -176,9 +177,11 @@ function retentionTask(pool: pg.Pool, now: () => Date, stopping: () => boolean):
         );
         if (report.status === 'FAILED') throw new Error(`retention failed: ${report.error}`);
       } catch (error) {
-        // Another instance or an operator is running it: theirs is tonight's run.
+        // Another instance or an operator is running it: theirs is tonight's run. That run
+        // may be a dry run or be stopped, so the owners see a warning, not just a log line.
         if (error instanceof RetentionError && error.code === 'RETENTION_RUN_IN_PROGRESS') {
-          helpers.logger.info('retention: another run is in progress');
+          const warning = await recordSkippedRun(pool, `scheduler:${helpers.job.id}`);
+          helpers.logger.warn(`retention: ${warning}`);
           return;
         }
         throw error;

@@ -375,6 +375,28 @@ const PurgeRecordItem = builder.prismaObject('RetentionRunItem', {
   }),
 });
 
+const OrganizationLine = builder.prismaObject('RetentionRunOrganizationLine', {
+  name: 'PurgeRecordOrganizationLine',
+  description:
+    'One organisation’s counts on a line of a purge record. A shared record (a case with ' +
+    'several parties, an invoice, an access-log month) counts for each organisation it ' +
+    'belongs to, so these add up to more than the line’s own counts.',
+  fields: (t) => ({
+    organization: t.relation('organization'),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    policy: t.relation('policy', { nullable: true }),
+    purged: t.float({
+      description:
+        'Records of this organisation purged (a dry run: that would be purged); access-log rows for ACCESS_LOG.',
+      resolve: (i) => Number(i.purged),
+    }),
+    held: t.float({ resolve: (i) => Number(i.held) }),
+    keptForResearch: t.float({ resolve: (i) => Number(i.keptForResearch) }),
+    earliest: t.expose('earliest', { type: 'DateTime', nullable: true }),
+    latest: t.expose('latest', { type: 'DateTime', nullable: true }),
+  }),
+});
+
 builder.prismaObject('RetentionRun', {
   name: 'PurgeRecord',
   description:
@@ -427,6 +449,18 @@ builder.prismaObject('RetentionRun', {
         });
       },
     }),
+    organizationCounts: t.field({
+      type: [OrganizationLine],
+      description:
+        'Your organisation’s (and its districts’) own counts in this run, also under policies shared with others.',
+      resolve: async (run, _args, ctx) => {
+        const actor = await requireRetention(ctx, 'read');
+        return ctx.prisma.retentionRunOrganizationLine.findMany({
+          where: { runId: run.id, organizationId: { in: actor.scope } },
+          orderBy: [{ organizationId: 'asc' }, { recordClass: 'asc' }],
+        });
+      },
+    }),
   }),
 });
 
@@ -444,6 +478,50 @@ builder.queryField('purgeRecords', (t) =>
         ...query,
         where: args.mode == null ? {} : { mode: args.mode },
         orderBy: { startedAt: 'desc' },
+        take: Math.min(Math.max(args.limit ?? 20, 1), 100),
+      });
+    },
+  }),
+);
+
+const WarningKind = builder.enumType('RetentionWarningKind', {
+  values: {
+    RUN_SKIPPED: {
+      description: 'A scheduled run yielded because another run held the runner’s lock.',
+    },
+  },
+});
+
+builder.prismaObject('RetentionWarning', {
+  description:
+    'Something about retention a person must look at, recorded by the runner (never changed).',
+  fields: (t) => ({
+    id: t.id({ resolve: (w) => encodeGlobalID('RetentionWarning', String(w.id)) }),
+    kind: t.expose('kind', { type: WarningKind }),
+    at: t.expose('at', { type: 'DateTime' }),
+    actor: t.exposeString('actor', {
+      description: "The runner that recorded it: 'scheduler:<job id>'.",
+    }),
+    login: t.exposeString('login', { description: 'The database login that recorded it.' }),
+    message: t.exposeString('message'),
+    run: t.relation('run', {
+      nullable: true,
+      description: 'The run in progress that the skipped run yielded to.',
+    }),
+  }),
+});
+
+builder.queryField('retentionWarnings', (t) =>
+  t.prismaField({
+    type: ['RetentionWarning'],
+    description:
+      'Warnings about retention, newest first: for security officers and information owners of every organisation, since a run is everyone’s.',
+    args: { limit: t.arg.int({ defaultValue: 20, description: 'At most 100.' }) },
+    resolve: async (query, _root, args, ctx) => {
+      await requireRetention(ctx, 'read');
+      return ctx.prisma.retentionWarning.findMany({
+        ...query,
+        orderBy: { id: 'desc' },
         take: Math.min(Math.max(args.limit ?? 20, 1), 100),
       });
     },

@@ -15,7 +15,13 @@ import { firstDayNotDue } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
 import { purgeLockedByPolicy } from '../purge-transaction.js';
-import { addToRecord, lineFor, setCensus } from '../record.js';
+import {
+  addOrganizationCounts,
+  addToRecord,
+  lineFor,
+  OrganizationTally,
+  setCensus,
+} from '../record.js';
 
 interface Verdict {
   id: string;
@@ -25,6 +31,8 @@ interface Verdict {
   due: boolean | null;
   research: boolean | null;
   held: boolean;
+  /** The organisations whose information the case is, each counted in the record. */
+  owners: string[];
 }
 
 /**
@@ -64,6 +72,7 @@ WITH rule AS (
   SELECT k.id, k.patient_id, k.closed_at, k.last_entry_at,
     (array_agg(r.policy_id ORDER BY kept.through DESC NULLS LAST, r.policy_id))[1] AS policy_id,
     max(kept.through) < $2::date AS due,
+    coalesce(array_agg(DISTINCT o.organization_id::text) FILTER (WHERE o.organization_id IS NOT NULL), '{}') AS owners,
     bool_or((CASE WHEN substr(k.pin, 7, 2)::int > 60 THEN substr(k.pin, 7, 2)::int - 60
                   ELSE substr(k.pin, 7, 2)::int END) = ANY (r.keep)) AS research
   FROM candidate k
@@ -75,7 +84,7 @@ WITH rule AS (
   ) kept ON r.policy_id IS NOT NULL
   GROUP BY k.id, k.patient_id, k.closed_at, k.last_entry_at
 )
-SELECT j.id, j.closed_at, j.last_entry_at, j.policy_id,
+SELECT j.id, j.closed_at, j.last_entry_at, j.policy_id, j.owners,
   -- A case any owner has no rule for is never due.
   j.due AND NOT EXISTS (
     SELECT 1 FROM owner o WHERE o.case_id = j.id
@@ -111,6 +120,7 @@ function nextSize(size: number, elapsedMs: number, most: number): number {
 }
 
 interface Tally {
+  organizations: OrganizationTally;
   held: number;
   research: number;
   due: number;
@@ -138,7 +148,14 @@ export async function purgeCases(context: StepContext): Promise<void> {
   const tally = (policyId: string): Tally => {
     let t = tallies.get(policyId);
     if (!t) {
-      t = { held: 0, research: 0, due: 0, earliest: null, latest: null };
+      t = {
+        organizations: new OrganizationTally(),
+        held: 0,
+        research: 0,
+        due: 0,
+        earliest: null,
+        latest: null,
+      };
       tallies.set(policyId, t);
     }
     return t;
@@ -173,10 +190,16 @@ export async function purgeCases(context: StepContext): Promise<void> {
     for (const v of page) {
       if (!v.due || v.policy_id === null) continue;
       const t = tally(v.policy_id);
-      if (v.held) t.held += 1;
-      else if (v.research) t.research += 1;
-      else {
+      if (v.held) {
+        t.held += 1;
+        t.organizations.add(v.owners, 'held');
+      } else if (v.research) {
+        t.research += 1;
+        t.organizations.add(v.owners, 'keptForResearch');
+      } else {
         t.due += 1;
+        // A purge counts what it removes batch by batch; a dry run counts here.
+        if (context.mode === 'DRY_RUN') t.organizations.add(v.owners, 'purged', v.last_entry_at);
         t.earliest = t.earliest && t.earliest < v.last_entry_at ? t.earliest : v.last_entry_at;
         t.latest = t.latest && t.latest > v.last_entry_at ? t.latest : v.last_entry_at;
         purgeable.push(v.id);
@@ -194,9 +217,11 @@ export async function purgeCases(context: StepContext): Promise<void> {
   }
 
   for (const [policyId, t] of tallies) {
+    const line = lineFor(context, 'CASE', policyById(context.book, policyId));
+    await addOrganizationCounts(context.pool, line, 'CENSUS', t.organizations.counts());
     await setCensus(
       context.pool,
-      lineFor(context, 'CASE', policyById(context.book, policyId)),
+      line,
       context.mode === 'DRY_RUN'
         ? {
             held: t.held,
@@ -248,7 +273,11 @@ async function purgeGroup(
   const counts = rows[0]?.counts ?? {};
   const { patient = 0, patient_block = 0, ...caseRows } = counts;
   const times = group.map((v) => v.last_entry_at.getTime());
-  await addToRecord(client, lineFor(context, 'CASE', policyById(context.book, policyId)), {
+  const line = lineFor(context, 'CASE', policyById(context.book, policyId));
+  const organizations = new OrganizationTally();
+  for (const v of group) organizations.add(v.owners, 'purged', v.last_entry_at);
+  await addOrganizationCounts(client, line, 'BATCH', organizations.counts());
+  await addToRecord(client, line, {
     purged: counts.case ?? 0,
     rows: caseRows,
     earliest: new Date(Math.min(...times)),
