@@ -1,8 +1,9 @@
 /**
  * The access log: whole months at a time. A month partition holds every organisation's
  * accesses, so it goes when the longest of their rules has run out (never under five
- * years: the policy table refuses less), counted from the month's last day, and only if
- * no held case, patient or organisation appears in it.
+ * years: the policy table refuses less), counted from the Stockholm day of the partition's
+ * last instant (the 1st of the next month: partitions are UTC months, rules Stockholm
+ * days), and only if no held case, patient or organisation appears in it.
  *
  * Before a partition goes, its chain is verified and its final hash and row count are
  * sealed in access_log_seal, in one transaction with the purge record; the verifier
@@ -13,9 +14,9 @@
 import pg from 'pg';
 import { monthKey } from '../../audit/hash-chain.js';
 import { listPartitions, verifyPartition } from '../../audit/verify.js';
-import { lastDayOfMonth, type YearMonth } from '../../domain/calendar.js';
+import type { YearMonth } from '../../domain/calendar.js';
 import type { Policy } from '../../domain/retention/policy-resolution.js';
-import { isDue } from '../../domain/retention/rules.js';
+import { accessLogPartitionAnchor, isDue } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { longestRule } from '../policies.js';
 import {
@@ -45,8 +46,11 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
     checkpoint(context);
     examined += 1;
     const month = monthKey(partition.monthStart) as YearMonth;
-    const policy = longestRule(context.book, 'ACCESS_LOG', lastDayOfMonth(month));
-    if (!policy || !isDue(lastDayOfMonth(month), policy, context.asOf)) continue;
+    // Anchored on the Stockholm day of the partition's last instant (a UTC month's last
+    // hour is the next month's 1st in Stockholm): src/domain/retention/rules.ts.
+    const anchor = accessLogPartitionAnchor(partition.monthStart);
+    const policy = longestRule(context.book, 'ACCESS_LOG', anchor);
+    if (!policy || !isDue(anchor, policy, context.asOf)) continue;
     let tally = census.get(policy.id);
     if (!tally) {
       tally = {
