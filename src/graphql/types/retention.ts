@@ -10,6 +10,7 @@ import {
   releaseHold,
 } from '../../retention/decisions.js';
 import { RETENTION_ERROR_CODES, RetentionCommandError } from '../../retention/errors.js';
+import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
 import { builder } from '../builder.js';
 import { idOfType } from '../global-id.js';
 import { OrganizationKind } from './organization.js';
@@ -91,6 +92,11 @@ export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {
     decidedByName: t.exposeString('decidedByName', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     supersededAt: t.expose('supersededAt', { type: 'DateTime', nullable: true }),
+    retentionDecision: t.relation('retentionDecision', {
+      nullable: true,
+      description:
+        'The owner’s retention decision (gallringsbeslut) this policy implements; null for the law’s defaults.',
+    }),
   }),
 });
 
@@ -177,6 +183,11 @@ const DecideInput = builder.inputType('DecideRetentionPolicyInput', {
     retainDays: t.int({ defaultValue: 0 }),
     keepBirthDays: t.intList({ defaultValue: [] }),
     decision: t.string({ description: 'The decision: body, date and reference (diarienummer).' }),
+    decisionId: t.id({
+      required: false,
+      description:
+        'The retention decision (recordRetentionDecision) this policy implements; default: your latest for the class.',
+    }),
   }),
 });
 
@@ -200,6 +211,10 @@ builder.mutationField('decideRetentionPolicy', (t) =>
         retainDays: input.retainDays ?? 0,
         keepBirthDays: input.keepBirthDays ?? [],
         decision: input.decision,
+        decisionId:
+          input.decisionId == null
+            ? null
+            : idOf(input.decisionId, 'RetentionDecision', 'input.decisionId'),
       });
       return ctx.prisma.retentionPolicy.findUniqueOrThrow({ ...query, where: { id } });
     },
@@ -523,6 +538,214 @@ builder.queryField('retentionWarnings', (t) =>
         ...query,
         orderBy: { id: 'desc' },
         take: Math.min(Math.max(args.limit ?? 20, 1), 100),
+      });
+    },
+  }),
+);
+
+// Owners' control: retention decisions, automatic purge or approval, proposals.
+
+builder.prismaObject('RetentionDecision', {
+  description:
+    'An information owner’s retention decision (gallringsbeslut) for a class of their organisation’s records; ' +
+    'the latest for a class is in force. A public body’s records of a class are kept until one exists.',
+  fields: (t) => ({
+    id: t.id({ resolve: (d) => encodeGlobalID('RetentionDecision', d.id) }),
+    organization: t.relation('organization'),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    reference: t.exposeString('reference', { description: 'Diarienummer, § in the minutes.' }),
+    decidedOn: t.expose('decidedOn', { type: 'Date' }),
+    decidedBy: t.exposeString('decidedBy', { description: 'The board or officer who decided.' }),
+    recordedByHsaId: t.exposeString('recordedByHsaId'),
+    recordedByName: t.exposeString('recordedByName'),
+    recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('retentionDecisions', (t) =>
+  t.prismaField({
+    type: ['RetentionDecision'],
+    description: 'Your organisation’s (and its districts’) retention decisions, newest first.',
+    resolve: async (query, _root, _args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      return ctx.prisma.retentionDecision.findMany({
+        ...query,
+        where: { organizationId: { in: actor.scope } },
+        orderBy: { recordedAt: 'desc' },
+      });
+    },
+  }),
+);
+
+const RecordDecisionInput = builder.inputType('RecordRetentionDecisionInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: false, description: 'Default: your own organisation.' }),
+    recordClass: t.field({ type: RetentionRecordClass }),
+    reference: t.string({ description: 'Diarienummer, § in the minutes.' }),
+    decidedOn: t.string({ description: 'The day of the decision, YYYY-MM-DD.' }),
+    decidedBy: t.string({ description: 'The board or officer who decided.' }),
+  }),
+});
+
+/** The organisation an input names, or the actor's own. */
+function organizationOf(organizationId: string | number | null | undefined, own: string): string {
+  return organizationId == null
+    ? own
+    : idOf(organizationId, 'Organization', 'input.organizationId');
+}
+
+builder.mutationField('recordRetentionDecision', (t) =>
+  t.prismaField({
+    type: 'RetentionDecision',
+    description:
+      'Records your organisation’s retention decision (gallringsbeslut) for a class; policies then link to it.',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: RecordDecisionInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const id = await recordDecision(ctx.prisma, actor, {
+        organizationId: organizationOf(input.organizationId, actor.organizationId),
+        recordClass: input.recordClass,
+        reference: input.reference,
+        decidedOn: input.decidedOn,
+        decidedBy: input.decidedBy,
+      });
+      return ctx.prisma.retentionDecision.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+);
+
+const ModeEnum = builder.enumType('RetentionMode', {
+  values: {
+    AUTOMATIC: { description: 'Due records are purged by the nightly run.' },
+    APPROVAL: {
+      description:
+        'A dry run is a proposal: the organisation’s records are purged only as far as the owner approved.',
+    },
+  },
+});
+
+const RetentionControl = builder.objectRef<{ organizationId: string }>('RetentionControl');
+RetentionControl.implement({
+  description: 'How an organisation’s records are purged.',
+  fields: (t) => ({
+    organization: t.prismaField({
+      type: 'Organization',
+      resolve: (query, c, _args, ctx) =>
+        ctx.prisma.organization.findUniqueOrThrow({ ...query, where: { id: c.organizationId } }),
+    }),
+    mode: t.field({
+      type: ModeEnum,
+      description: 'The mode in force: the organisation’s own choice, else its parent’s.',
+      resolve: (c, _args, ctx) => modeOf(ctx.prisma, c.organizationId),
+    }),
+  }),
+});
+
+builder.queryField('retentionControl', (t) =>
+  t.field({
+    type: RetentionControl,
+    args: { organizationId: t.arg.id({ required: false }) },
+    errors: retentionErrors,
+    resolve: async (_root, args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      const organizationId = organizationOf(args.organizationId, actor.organizationId);
+      if (!actor.scope.includes(organizationId)) {
+        throw new RetentionCommandError(
+          'NOT_YOUR_ORGANIZATION',
+          'Not an organisation of yours.',
+          'organizationId',
+        );
+      }
+      return { organizationId };
+    },
+  }),
+);
+
+const SetModeInput = builder.inputType('SetRetentionModeInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: false, description: 'Default: your own organisation.' }),
+    mode: t.field({ type: ModeEnum }),
+  }),
+});
+
+builder.mutationField('setRetentionMode', (t) =>
+  t.field({
+    type: RetentionControl,
+    description: 'Chooses automatic purge or approval for your organisation’s records.',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: SetModeInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const organizationId = organizationOf(input.organizationId, actor.organizationId);
+      await setMode(ctx.prisma, actor, { organizationId, mode: input.mode });
+      return { organizationId };
+    },
+  }),
+);
+
+const Verdict = builder.enumType('RetentionProposalVerdict', {
+  values: ['APPROVED', 'REJECTED'] as const,
+});
+
+builder.prismaObject('RetentionProposalDecision', {
+  description: 'An owner’s approval or rejection of a proposal (a dry run) for their organisation.',
+  fields: (t) => ({
+    proposal: t.relation('run', { description: 'The dry run decided on.' }),
+    organization: t.relation('organization'),
+    verdict: t.expose('verdict', { type: Verdict }),
+    comment: t.exposeString('comment', { nullable: true }),
+    decidedByHsaId: t.exposeString('decidedByHsaId'),
+    decidedByName: t.exposeString('decidedByName'),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('retentionProposalDecisions', (t) =>
+  t.prismaField({
+    type: ['RetentionProposalDecision'],
+    description: 'Your organisation’s verdicts on proposals, newest first.',
+    resolve: async (query, _root, _args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      return ctx.prisma.retentionProposalDecision.findMany({
+        ...query,
+        where: { organizationId: { in: actor.scope } },
+        orderBy: { id: 'desc' },
+      });
+    },
+  }),
+);
+
+const DecideProposalInput = builder.inputType('DecideRetentionProposalInput', {
+  fields: (t) => ({
+    proposalId: t.id({ description: 'The dry run (a PurgeRecord id).' }),
+    organizationId: t.id({ required: false, description: 'Default: your own organisation.' }),
+    approve: t.boolean(),
+    comment: t.string({ required: false }),
+  }),
+});
+
+builder.mutationField('decideRetentionProposal', (t) =>
+  t.prismaField({
+    type: 'RetentionProposalDecision',
+    description:
+      'Approves or rejects the newest dry run for your organisation. Approved: the purges that follow ' +
+      'remove your records that were due on the dry run’s day; rejected: none of them.',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: DecideProposalInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const organizationId = organizationOf(input.organizationId, actor.organizationId);
+      const runId = idOf(input.proposalId, 'PurgeRecord', 'input.proposalId');
+      await decideProposal(ctx.prisma, actor, {
+        runId,
+        organizationId,
+        approve: input.approve,
+        comment: input.comment ?? null,
+      });
+      return ctx.prisma.retentionProposalDecision.findUniqueOrThrow({
+        ...query,
+        where: { runId_organizationId: { runId, organizationId } },
       });
     },
   }),

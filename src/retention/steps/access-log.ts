@@ -16,9 +16,9 @@ import { monthKey } from '../../audit/hash-chain.js';
 import { listPartitions, verifyPartition } from '../../audit/verify.js';
 import type { YearMonth } from '../../domain/calendar.js';
 import type { Policy } from '../../domain/retention/policy-resolution.js';
-import { accessLogPartitionAnchor, isDue } from '../../domain/retention/rules.js';
+import { accessLogPartitionAnchor } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
-import { longestRule } from '../policies.js';
+import { sharedRule } from '../policies.js';
 import {
   addOrganizationCounts,
   addToRecord,
@@ -49,8 +49,9 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
     // Anchored on the Stockholm day of the partition's last instant (a UTC month's last
     // hour is the next month's 1st in Stockholm): src/domain/retention/rules.ts.
     const anchor = accessLogPartitionAnchor(partition.monthStart);
-    const policy = longestRule(context.book, 'ACCESS_LOG', anchor);
-    if (!policy || !isDue(anchor, policy, context.asOf)) continue;
+    const rule = sharedRule(context.book, 'ACCESS_LOG', anchor, context.mode, context.asOf);
+    if (!rule?.due) continue;
+    const policy = rule.policy;
     let tally = census.get(policy.id);
     if (!tally) {
       tally = {

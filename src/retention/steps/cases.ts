@@ -44,7 +44,7 @@ function verdictSql(selection: string): string {
   return `
 WITH rule AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[])
+    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[], as_of date)
 ), candidate AS (
   SELECT c.id, c.patient_id, c.closed_at, p.personal_identity_number AS pin,
     greatest(c.updated_at, c.closed_at,
@@ -71,7 +71,8 @@ WITH rule AS (
 ), judged AS (
   SELECT k.id, k.patient_id, k.closed_at, k.last_entry_at,
     (array_agg(r.policy_id ORDER BY kept.through DESC NULLS LAST, r.policy_id))[1] AS policy_id,
-    max(kept.through) < $2::date AS due,
+    -- Each owner's rule run out on that owner's day (the run's, or an approved proposal's).
+    bool_and(kept.through < least(r.as_of, $2::date)) AS due,
     coalesce(array_agg(DISTINCT o.organization_id::text) FILTER (WHERE o.organization_id IS NOT NULL), '{}') AS owners,
     bool_or((CASE WHEN substr(k.pin, 7, 2)::int > 60 THEN substr(k.pin, 7, 2)::int - 60
                   ELSE substr(k.pin, 7, 2)::int END) = ANY (r.keep)) AS research
@@ -129,7 +130,7 @@ interface Tally {
 }
 
 export async function purgeCases(context: StepContext): Promise<void> {
-  const rules = ownerRules(context.book, 'CASE');
+  const rules = ownerRules(context.book, 'CASE', context.mode, context.asOf);
   if (rules.length === 0) return;
   const rulesJson = JSON.stringify(rules);
   // Nothing closed on or after this instant can be due (a case's last entry is never

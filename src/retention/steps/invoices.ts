@@ -32,11 +32,11 @@ function verdictSql(selection: string): string {
   return `
 WITH rule AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[])
+    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[], as_of date)
 ), judged AS (
   SELECT i.id, i.period, i.debtor_id, i.creditor_id,
     (array_agg(r.policy_id ORDER BY kept.through DESC, r.policy_id))[1] AS policy_id,
-    max(kept.through) < $2::date
+    bool_and(kept.through < least(r.as_of, $2::date))
       AND count(*) = CASE WHEN i.debtor_id = i.creditor_id THEN 1 ELSE 2 END AS due
   FROM invoice i
   JOIN rule r ON r.organization_id IN (i.debtor_id, i.creditor_id)
@@ -72,7 +72,7 @@ const ALL_DUE = verdictSql('WHERE i.period < $3');
 const LOCKED = verdictSql('WHERE i.id = ANY ($3::uuid[])');
 
 export async function purgeInvoices(context: StepContext): Promise<void> {
-  const rules = ownerRules(context.book, 'INVOICE_BASIS');
+  const rules = ownerRules(context.book, 'INVOICE_BASIS', context.mode, context.asOf);
   if (rules.length === 0) return;
   const rulesJson = JSON.stringify(rules);
   const shortest = Math.min(...rules.map((r) => r.months));
