@@ -224,6 +224,7 @@ export const RESULT_ERROR_MEANINGS = {
   PROPOSAL_ALREADY_DECIDED: 'Your organisation has already approved or rejected this proposal.',
   PROPOSAL_SUPERSEDED: 'A newer dry run exists: decide on the newest proposal.',
   APPROVAL_NOT_REQUIRED: 'Your organisation purges automatically; choose approval first.',
+  ARCHIVE_NOT_SUPPORTED: 'Only cases can be marked for archiving before purge.',
   IDEMPOTENCY_CONFLICT:
     'The idempotency key (or client-chosen id) was already used for a command with other input.',
   INVOICE_NOT_SENT: 'Only a sent month can be corrected; this one is not sent yet.',

@@ -54,7 +54,8 @@ export const RETENTION_CRON = '0 1 * * *';
 export const RETENTION_TASK = 'retention';
 const RETENTION_CRONTAB = `${RETENTION_CRON} ${RETENTION_TASK} ?fill=1d&max=1&jobKey=${RETENTION_TASK}&jobKeyMode=preserve_run_at\n`;
 
-export interface SchedulerConfig extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL'> {
+export interface SchedulerConfig
+  extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL' | 'RETENTION_ARCHIVE_DIR'> {
   DATABASE_URL: string;
   /** Jobs run at once by this instance (default 1). */
   concurrency?: number;
@@ -127,7 +128,7 @@ export async function startScheduler(
     taskList: {
       ...taskList(db, now),
       ...maintenanceTask(config),
-      ...retentionTask(ownerPool, now, () => stopping),
+      ...retentionTask(ownerPool, now, () => stopping, config.RETENTION_ARCHIVE_DIR),
     },
     crontab: (config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB) + RETENTION_CRONTAB,
   });
@@ -161,7 +162,12 @@ function maintenanceTask(config: SchedulerConfig): TaskList {
   };
 }
 
-function retentionTask(pool: pg.Pool, now: () => Date, stopping: () => boolean): TaskList {
+function retentionTask(
+  pool: pg.Pool,
+  now: () => Date,
+  stopping: () => boolean,
+  archiveDir: string | undefined,
+): TaskList {
   return {
     [RETENTION_TASK]: async (_payload, helpers) => {
       try {
@@ -170,6 +176,7 @@ function retentionTask(pool: pg.Pool, now: () => Date, stopping: () => boolean):
           startedBy: `scheduler:${helpers.job.id}`,
           now,
           shouldStop: stopping,
+          ...(archiveDir ? { archiveDir } : {}),
         });
         const purged = report.items.reduce((sum, item) => sum + item.purged, 0);
         helpers.logger.info(

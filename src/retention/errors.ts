@@ -29,6 +29,7 @@ export const RETENTION_ERROR_CODES = [
   'PROPOSAL_ALREADY_DECIDED',
   'PROPOSAL_SUPERSEDED',
   'APPROVAL_NOT_REQUIRED',
+  'ARCHIVE_NOT_SUPPORTED',
 ] as const;
 
 export type RetentionErrorCode = (typeof RETENTION_ERROR_CODES)[number];

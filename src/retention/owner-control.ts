@@ -28,6 +28,8 @@ export interface RetentionDecisionInput {
   reference: string;
   decidedOn: string;
   decidedBy: string;
+  /** Cases are exported for the e-archive before they are purged (cases only). */
+  archiveBeforePurge: boolean;
 }
 
 /** Records the owner's retention decision for a class; the latest is the one in force. */
@@ -67,6 +69,13 @@ export async function recordDecision(
       'input.decidedOn',
     );
   }
+  if (input.archiveBeforePurge && input.recordClass !== 'CASE') {
+    throw new RetentionCommandError(
+      'ARCHIVE_NOT_SUPPORTED',
+      'Only cases are handed over to an e-archive before purge (docs/archive-package.md).',
+      'input.archiveBeforePurge',
+    );
+  }
   const created = await prisma.retentionDecision.create({
     data: {
       organizationId: input.organizationId,
@@ -74,6 +83,7 @@ export async function recordDecision(
       reference,
       decidedOn: new Date(`${input.decidedOn}T00:00:00Z`),
       decidedBy,
+      archiveBeforePurge: input.archiveBeforePurge,
       recordedByHsaId: actor.hsaId,
       recordedByName: actor.name,
     },

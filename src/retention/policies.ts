@@ -7,6 +7,7 @@ import {
   systemPolicy,
 } from '../domain/retention/policy-resolution.js';
 import { bindingRule, isDue, type RecordClass } from '../domain/retention/rules.js';
+import type { ArchiveDecision } from './archive-package.js';
 import type { RunMode } from './context.js';
 
 export interface BookOrganization {
@@ -28,6 +29,8 @@ export interface PolicyBook {
    * decided proposal approved, or null when it was rejected or none was decided yet.
    */
   approval: Map<string, IsoDate | null>;
+  /** Organisations whose case decision in force says cases are archived before purge. */
+  archiving: Map<string, ArchiveDecision>;
 }
 
 /** One organisation's rule for a class, in the shape the purge SQL reads (jsonb_to_recordset). */
@@ -118,7 +121,41 @@ export async function readPolicyBook(db: pg.ClientBase | pg.Pool): Promise<Polic
      LEFT JOIN verdict pv ON pv.organization_id = o.parent_id
      WHERE coalesce(m.mode, pm.mode) = 'APPROVAL'`,
   );
+  // The case decision in force: the organisation's own latest, else its parent's.
+  const archiving = await db.query<{
+    organization_id: string;
+    hsa_id: string;
+    name: string;
+    decision_id: string;
+    reference: string;
+    decided_on: string;
+    decided_by: string;
+  }>(
+    `SELECT o.id AS organization_id, o.hsa_id, o.name, d.id AS decision_id, d.reference,
+            to_char(d.decided_on, 'YYYY-MM-DD') AS decided_on, d.decided_by
+     FROM organization o
+     CROSS JOIN LATERAL (
+       SELECT * FROM retention_decision d
+       WHERE d.record_class = 'CASE' AND d.organization_id IN (o.id, o.parent_id)
+       ORDER BY (d.organization_id = o.id) DESC, d.recorded_at DESC LIMIT 1
+     ) d
+     WHERE d.archive_before_purge`,
+  );
   return {
+    archiving: new Map(
+      archiving.rows.map((r) => [
+        r.organization_id,
+        {
+          organizationId: r.organization_id,
+          organizationHsaId: r.hsa_id,
+          organizationName: r.name,
+          decisionId: r.decision_id,
+          reference: r.reference,
+          decidedOn: r.decided_on,
+          decidedBy: r.decided_by,
+        },
+      ]),
+    ),
     decided: new Set(decided.rows.map((r) => r.key)),
     approval: new Map(
       approval.rows.map((r) => [r.organization_id, r.approved_as_of as IsoDate | null]),

@@ -40,6 +40,8 @@ export interface RunOptions {
   asOf?: IsoDate;
   /** The most records one batch may take (cases are batched adaptively up to it). */
   batchSize?: number;
+  /** The folder packages for the e-archive are written to (docs/archive-package.md). */
+  archiveDir?: string;
   now?: () => Date;
   progress?: (progress: Progress) => void;
   shouldStop?: () => boolean;
@@ -75,6 +77,8 @@ export interface RunReport {
   items: RunItem[];
   /** Each organisation's counts: a shared record counts for every organisation it belongs to. */
   organizations: OrganizationLine[];
+  /** The packages handed over to the e-archive before purging, by folder name. */
+  archivePackages: string[];
   stats: PurgeStats;
   error?: string;
 }
@@ -132,6 +136,7 @@ async function runLocked(pool: pg.Pool, options: RunOptions, now: () => Date): P
     asOf: run.asOf,
     book: await readPolicyBook(pool),
     batchSize: options.batchSize ?? 1000,
+    archiveDir: options.archiveDir ?? null,
     stats,
     progress: options.progress ?? (() => undefined),
     shouldStop: options.shouldStop ?? (() => false),
@@ -158,6 +163,12 @@ async function runLocked(pool: pg.Pool, options: RunOptions, now: () => Date): P
     resumed: run.resumed,
     items: await readItems(pool, run.id),
     organizations: await readOrganizationLines(pool, run.id),
+    archivePackages: (
+      await pool.query<{ name: string }>(
+        'SELECT name FROM retention_archive_package WHERE run_id = $1 ORDER BY seq',
+        [run.id],
+      )
+    ).rows.map((r) => r.name),
     stats,
     ...(error === undefined ? {} : { error }),
   };

@@ -412,6 +412,24 @@ const OrganizationLine = builder.prismaObject('RetentionRunOrganizationLine', {
   }),
 });
 
+const ArchivePackage = builder.prismaObject('RetentionArchivePackage', {
+  name: 'ArchivePackage',
+  description:
+    'A package handed over to the e-archive before purging (docs/archive-package.md): a folder ' +
+    'with one JSON file per record and a manifest of SHA-256 checksums.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'The package’s folder name.' }),
+    organization: t.relation('organization'),
+    decision: t.relation('decision', { description: 'The decision that marked the records.' }),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    records: t.exposeInt('records'),
+    manifestSha256: t.exposeString('manifestSha256', {
+      description: 'SHA-256 (hex) of the package’s manifest.json.',
+    }),
+    recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+  }),
+});
+
 builder.prismaObject('RetentionRun', {
   name: 'PurgeRecord',
   description:
@@ -461,6 +479,18 @@ builder.prismaObject('RetentionRun', {
             ],
           },
           orderBy: [{ recordClass: 'asc' }, { decision: 'asc' }],
+        });
+      },
+    }),
+    archivePackages: t.field({
+      type: [ArchivePackage],
+      description:
+        'Packages of your organisation’s records handed over to the e-archive before this run purged them.',
+      resolve: async (run, _args, ctx) => {
+        const actor = await requireRetention(ctx, 'read');
+        return ctx.prisma.retentionArchivePackage.findMany({
+          where: { runId: run.id, organizationId: { in: actor.scope } },
+          orderBy: { seq: 'asc' },
         });
       },
     }),
@@ -556,6 +586,9 @@ builder.prismaObject('RetentionDecision', {
     reference: t.exposeString('reference', { description: 'Diarienummer, § in the minutes.' }),
     decidedOn: t.expose('decidedOn', { type: 'Date' }),
     decidedBy: t.exposeString('decidedBy', { description: 'The board or officer who decided.' }),
+    archiveBeforePurge: t.exposeBoolean('archiveBeforePurge', {
+      description: 'Cases are exported for the e-archive before they are purged.',
+    }),
     recordedByHsaId: t.exposeString('recordedByHsaId'),
     recordedByName: t.exposeString('recordedByName'),
     recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
@@ -584,6 +617,11 @@ const RecordDecisionInput = builder.inputType('RecordRetentionDecisionInput', {
     reference: t.string({ description: 'Diarienummer, § in the minutes.' }),
     decidedOn: t.string({ description: 'The day of the decision, YYYY-MM-DD.' }),
     decidedBy: t.string({ description: 'The board or officer who decided.' }),
+    archiveBeforePurge: t.boolean({
+      defaultValue: false,
+      description:
+        'Cases are exported as a package for the e-archive before they are purged (cases only).',
+    }),
   }),
 });
 
@@ -609,6 +647,7 @@ builder.mutationField('recordRetentionDecision', (t) =>
         reference: input.reference,
         decidedOn: input.decidedOn,
         decidedBy: input.decidedBy,
+        archiveBeforePurge: input.archiveBeforePurge ?? false,
       });
       return ctx.prisma.retentionDecision.findUniqueOrThrow({ ...query, where: { id } });
     },

@@ -12,6 +12,7 @@
 import type pg from 'pg';
 import { startOfStockholmDay } from '../../domain/calendar.js';
 import { firstDayNotDue } from '../../domain/retention/rules.js';
+import { ArchiveUnavailableError, archiveCases } from '../archive-package.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
 import { purgeLockedByPolicy } from '../purge-transaction.js';
@@ -206,6 +207,13 @@ export async function purgeCases(context: StepContext): Promise<void> {
         purgeable.push(v.id);
       }
     }
+    if (context.archiveDir === null) {
+      // A dry run fails as the purge would: nothing to be archived goes unarchived.
+      const toArchive = page.find(
+        (v) => purgeable.includes(v.id) && v.owners.some((o) => context.book.archiving.has(o)),
+      );
+      if (toArchive) throw archiveUnavailable(context, toArchive);
+    }
     if (context.mode === 'PURGE' && purgeable.length > 0) {
       purged += await purgeBatch(context, rulesJson, purgeable);
       if (purgeable.length >= size / 2) {
@@ -261,12 +269,34 @@ function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Pro
   });
 }
 
+function archiveUnavailable(context: StepContext, verdict: Verdict): ArchiveUnavailableError {
+  const owner = verdict.owners.map((o) => context.book.archiving.get(o)).find((d) => d);
+  return new ArchiveUnavailableError(
+    `cases of ${owner?.organizationName ?? 'an owner'} are to be archived before they are purged (decision ${owner?.reference ?? ''}), and no archive folder was given (--archive-dir, RETENTION_ARCHIVE_DIR); nothing of theirs was purged`,
+  );
+}
+
 async function purgeGroup(
   client: pg.ClientBase,
   context: StepContext,
   policyId: string,
   group: Verdict[],
 ): Promise<number> {
+  // Hand-over first: each archiving owner's package of the cases, in this transaction.
+  for (const [organizationId, decision] of context.book.archiving) {
+    const theirs = group.filter((v) => v.owners.includes(organizationId)).map((v) => v.id);
+    if (theirs.length === 0) continue;
+    if (context.archiveDir === null) {
+      throw archiveUnavailable(context, group.find((v) => v.id === theirs[0]) as Verdict);
+    }
+    await archiveCases(
+      client,
+      context.archiveDir,
+      { runId: context.runId, asOf: context.asOf },
+      decision,
+      theirs,
+    );
+  }
   const { rows } = await client.query<{ counts: Record<string, number> }>(
     'SELECT retention_purge_cases($1::uuid[]) AS counts',
     [group.map((v) => v.id)],
