@@ -18,7 +18,7 @@
 --                      their organisation. Under APPROVAL, a purge removes the
 --                      organisation's records only as far as the latest decided proposal
 --                      approved: what was due on that dry run's day.
--- All four are append-only for every role.
+-- The three tables are append-only for every role.
 
 CREATE TABLE retention_decision (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -207,10 +207,11 @@ export async function purgeCases(context: StepContext): Promise<void> {
         purgeable.push(v.id);
       }
     }
-    if (context.archiveDir === null) {
+    if (context.archiveDir === null && context.book.archiving.size > 0) {
       // A dry run fails as the purge would: nothing to be archived goes unarchived.
+      const ids = new Set(purgeable);
       const toArchive = page.find(
-        (v) => purgeable.includes(v.id) && v.owners.some((o) => context.book.archiving.has(o)),
+        (v) => ids.has(v.id) && v.owners.some((o) => context.book.archiving.has(o)),
       );
       if (toArchive) throw archiveUnavailable(context, toArchive);
     }
