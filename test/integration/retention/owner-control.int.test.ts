@@ -10,7 +10,12 @@ import {
 } from '../../generated/graphql.js';
 import { globalId, HUDDINGE, SOC_HUDDINGE, SOC_SOLNA, SOLNA } from '../../support/demo.js';
 import { runRetentionCli } from '../../support/retention-cli.js';
-import { insertClosedCase, pinBornOn } from '../../support/retention-fixtures.js';
+import {
+  appendAccessLog,
+  insertClosedCase,
+  insertPatient,
+  pinBornOn,
+} from '../../support/retention-fixtures.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
 /**
@@ -194,6 +199,34 @@ describe('a public body without a retention decision', () => {
     );
     await run('--started-by', 'owner-control');
     expect(await exists(publicCase)).toBe(false);
+  });
+});
+
+describe('an access-log month, which every organisation shares', () => {
+  it('is kept while any public body lacks a decision for the access log, and goes once it has one', async () => {
+    const pin = pinBornOn(16);
+    const patientId = await insertPatient(server.owner, pin);
+    await appendAccessLog(server.owner, new Date('2015-05-12T10:00:00Z'), { id: patientId, pin });
+    const month = async () =>
+      (
+        await server.owner.query(
+          `SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'public.access_log'::regclass AND c.relname = 'access_log_2015_05'`,
+        )
+      ).rows.length === 1;
+    await run();
+    expect(await month()).toBe(true);
+    const recorded = await newOwner.request(RecordRetentionDecisionDocument, {
+      input: {
+        recordClass: 'ACCESS_LOG',
+        reference: 'KS 2026/90 § 3',
+        decidedOn: '2026-05-04',
+        decidedBy: 'Kommunstyrelsen',
+      },
+    });
+    expect(recorded.recordRetentionDecision.__typename).toBe('RecordRetentionDecisionSuccess');
+    await run();
+    expect(await month()).toBe(false);
   });
 });
 
