@@ -1,7 +1,10 @@
 /**
  * Retention (gallring) by hand, through the same runner the nightly job uses:
  *
- *   npm run retention -- run [--dry-run] [--as-of YYYY-MM-DD] [--batch-size N] [--started-by NAME]
+ *   npm run retention -- run [--dry-run] [--as-of YYYY-MM-DD] [--batch-size N] [--started-by NAME] [--archive-dir DIR]
+ *
+ * --archive-dir (default RETENTION_ARCHIVE_DIR): where cases a decision marks for archiving
+ * are handed over as packages before they are purged (docs/archive-package.md).
  *   npm run retention -- records [--limit N]
  *   npm run retention -- verify
  *
@@ -20,7 +23,7 @@ import type { Progress } from '../src/retention/context.js';
 import { RetentionError, runRetention } from '../src/retention/run.js';
 import { verifyPurgeRecord } from '../src/retention/verify-record.js';
 
-const USAGE = `usage: retention.ts run [--dry-run] [--as-of YYYY-MM-DD] [--batch-size N] [--started-by NAME]
+const USAGE = `usage: retention.ts run [--dry-run] [--as-of YYYY-MM-DD] [--batch-size N] [--started-by NAME] [--archive-dir DIR]
        retention.ts records [--limit N]
        retention.ts verify\n`;
 
@@ -39,6 +42,7 @@ function parse() {
       'as-of': { type: 'string' },
       'batch-size': { type: 'string', default: '1000' },
       'started-by': { type: 'string' },
+      'archive-dir': { type: 'string' },
       limit: { type: 'string', default: '10' },
     },
   });
@@ -104,6 +108,8 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
   usage('--batch-size must be a whole number from 1 to 10000');
 }
 
+const archiveDir = parsed.values['archive-dir'] ?? process.env.RETENTION_ARCHIVE_DIR;
+
 // A first Ctrl-C stops between batches (the run resumes later); a second one exits now.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -151,6 +157,7 @@ try {
     startedBy: `cli:${parsed.values['started-by'] ?? process.env.USER ?? 'unknown'}`,
     ...(parsed.values['as-of'] === undefined ? {} : { asOf: parsed.values['as-of'] }),
     batchSize,
+    ...(archiveDir ? { archiveDir } : {}),
     progress: onProgress,
     shouldStop: () => stopping,
   });

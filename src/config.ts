@@ -55,6 +55,12 @@ export const configSchema = z.object({
   /** Database connections per API process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
+   * Where the nightly retention run hands over packages for the e-archive before purging
+   * cases a retention decision marks for archiving (docs/archive-package.md). Unset: such
+   * cases are not purged, and the run fails saying so.
+   */
+  RETENTION_ARCHIVE_DIR: z.string().min(1).optional(),
+  /**
    * How long an access-log write may wait for the month's chain lock (or a lock on its
    * partition) before the request fails closed with ACCESS_LOG_UNAVAILABLE.
    */

@@ -212,6 +212,7 @@ function startJobs(config: Config, databaseUrl: string, running: RunningServer) 
     DATABASE_URL: databaseUrl,
     DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
     LOG_LEVEL: config.LOG_LEVEL,
+    RETENTION_ARCHIVE_DIR: config.RETENTION_ARCHIVE_DIR,
     maintenance: async () => ({
       identity: await running.identity.maintain(),
       accessLogPartitions: await ensureAccessLogPartitions(running.db.pool),

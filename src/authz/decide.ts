@@ -61,11 +61,15 @@ export function grantsFor(
   });
 }
 
-export function decideField(
+/**
+ * Whether the principal may act on a category at all, before any row or field: what a
+ * root field or a command asks first ("require this grant"). The GraphQL layer maps a
+ * denial to UNAUTHENTICATED or FORBIDDEN (src/graphql/require-grant.ts).
+ */
+export function decideGrant(
   principal: Principal | null,
-  action: Action,
   category: FieldCategory,
-  subject: Subject,
+  action: Action,
 ): AccessDecision {
   if (!principal) return deny('NOT_SIGNED_IN', 'no verified access token');
   const grants = grantsFor(principal.roles, category, action);
@@ -75,6 +79,19 @@ export function decideField(
       `none of the roles [${principal.roles.join(', ') || 'none'}] is granted ${action} on ${category}`,
     );
   }
+  const [role] = grants[0] as [Role, Grant];
+  return allow(`${role}: ${action} ${category}`);
+}
+
+export function decideField(
+  principal: Principal | null,
+  action: Action,
+  category: FieldCategory,
+  subject: Subject,
+): AccessDecision {
+  const granted = decideGrant(principal, category, action);
+  if (!principal || !granted.allowed) return granted;
+  const grants = grantsFor(principal.roles, category, action);
   if (subject.blockedForCaller) {
     return deny(
       'PATIENT_BLOCK',

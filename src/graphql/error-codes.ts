@@ -216,6 +216,15 @@ export const RESULT_ERROR_MEANINGS = {
   REASON_REQUIRED: 'A reason is required.',
   HOLD_NOT_FOUND: 'No such legal hold.',
   HOLD_ALREADY_RELEASED: 'The legal hold is already released.',
+  REFERENCE_REQUIRED:
+    'A retention decision (gallringsbeslut) needs its reference and the body that decided it.',
+  INVALID_DATE: 'Not a date (YYYY-MM-DD), or a date in the future.',
+  DECISION_NOT_FOUND: 'No retention decision of your organisation for that class has that id.',
+  PROPOSAL_NOT_FOUND: 'No finished dry run (proposal) has that id.',
+  PROPOSAL_ALREADY_DECIDED: 'Your organisation has already approved or rejected this proposal.',
+  PROPOSAL_SUPERSEDED: 'A newer dry run exists: decide on the newest proposal.',
+  APPROVAL_NOT_REQUIRED: 'Your organisation purges automatically; choose approval first.',
+  ARCHIVE_NOT_SUPPORTED: 'Only cases can be marked for archiving before purge.',
   IDEMPOTENCY_CONFLICT:
     'The idempotency key (or client-chosen id) was already used for a command with other input.',
   INVOICE_NOT_SENT: 'Only a sent month can be corrected; this one is not sent yet.',

@@ -1,4 +1,4 @@
-import { grantsFor } from '../authz/decide.js';
+import { decideGrant } from '../authz/decide.js';
 import type { FieldCategory } from '../authz/field-categories.js';
 import type { Action } from '../authz/policy.js';
 import type { Context } from './context.js';
@@ -9,16 +9,20 @@ import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js
  * finance, the case list for those who run cases) refuses everyone else outright, rather
  * than answering a list of rows whose every field is withheld.
  */
-export function requireGrant(ctx: Context, category: FieldCategory, action: Action = 'read'): void {
-  if (!ctx.principal) throw new UnauthenticatedError();
-  if (grantsFor(ctx.principal.roles, category, action).length === 0) {
-    throw new ForbiddenError(`Your roles are not granted ${action} on ${category} information.`);
-  }
+export function requireGrant(
+  ctx: Context,
+  category: FieldCategory,
+  action: Action = 'read',
+  refusal = `Your roles are not granted ${action} on ${category} information.`,
+): void {
+  const decision = decideGrant(ctx.principal, category, action);
+  if (decision.reason === 'NOT_SIGNED_IN') throw new UnauthenticatedError();
+  if (!decision.allowed) throw new ForbiddenError(refusal);
 }
 
 /** Filtering or ordering by a field is allowed only to those who may read it. */
 export function requireFilterGrant(ctx: Context, category: FieldCategory, field: string): void {
-  if (!ctx.principal || grantsFor(ctx.principal.roles, category, 'read').length === 0) {
+  if (!decideGrant(ctx.principal, category, 'read').allowed) {
     throw new BadInputError(
       'FORBIDDEN_FILTER',
       `You may not filter by ${field}: your roles may not read ${category} information.`,

@@ -29,6 +29,7 @@ import { previousMonth } from '../invoicing/month.js';
 import { watchPool } from '../metrics/pools.js';
 import { countedJob } from '../metrics/registry.js';
 import { RetentionError, runRetention } from '../retention/run.js';
+import { recordSkippedRun } from '../retention/warnings.js';
 import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
 import { workerLogger } from './worker-logger.js';
 
@@ -56,7 +57,8 @@ export const RETENTION_CRON = '0 1 * * *';
 export const RETENTION_TASK = 'retention';
 const RETENTION_CRONTAB = `${RETENTION_CRON} ${RETENTION_TASK} ?fill=1d&max=1&jobKey=${RETENTION_TASK}&jobKeyMode=preserve_run_at\n`;
 
-export interface SchedulerConfig extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL'> {
+export interface SchedulerConfig
+  extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL' | 'RETENTION_ARCHIVE_DIR'> {
   DATABASE_URL: string;
   /** Jobs run at once by this instance (default 1). */
   concurrency?: number;
@@ -133,7 +135,7 @@ export async function startScheduler(
     taskList: {
       ...taskList(db, now),
       ...maintenanceTask(config),
-      ...retentionTask(ownerPool, now, () => stopping),
+      ...retentionTask(ownerPool, now, () => stopping, config.RETENTION_ARCHIVE_DIR),
     },
     crontab: (config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB) + RETENTION_CRONTAB,
   });
@@ -169,7 +171,12 @@ function maintenanceTask(config: SchedulerConfig): TaskList {
   };
 }
 
-function retentionTask(pool: pg.Pool, now: () => Date, stopping: () => boolean): TaskList {
+function retentionTask(
+  pool: pg.Pool,
+  now: () => Date,
+  stopping: () => boolean,
+  archiveDir: string | undefined,
+): TaskList {
   return {
     [RETENTION_TASK]: (_payload, helpers) =>
       countedJob(RETENTION_TASK, async () => {
@@ -179,6 +186,7 @@ function retentionTask(pool: pg.Pool, now: () => Date, stopping: () => boolean):
             startedBy: `scheduler:${helpers.job.id}`,
             now,
             shouldStop: stopping,
+            ...(archiveDir ? { archiveDir } : {}),
           });
           const purged = report.items.reduce((sum, item) => sum + item.purged, 0);
           helpers.logger.info(
@@ -186,9 +194,11 @@ function retentionTask(pool: pg.Pool, now: () => Date, stopping: () => boolean):
           );
           if (report.status === 'FAILED') throw new Error(`retention failed: ${report.error}`);
         } catch (error) {
-          // Another instance or an operator is running it: theirs is tonight's run.
+          // Another instance or an operator is running it: theirs is tonight's run. That run
+          // may be a dry run or be stopped, so the owners see a warning, not just a log line.
           if (error instanceof RetentionError && error.code === 'RETENTION_RUN_IN_PROGRESS') {
-            helpers.logger.info('retention: another run is in progress');
+            const warning = await recordSkippedRun(pool, `scheduler:${helpers.job.id}`);
+            helpers.logger.warn(`retention: ${warning}`);
             return;
           }
           throw error;

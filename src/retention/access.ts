@@ -1,7 +1,7 @@
-import { grantsFor } from '../authz/decide.js';
 import type { Action } from '../authz/policy.js';
 import type { Context } from '../graphql/context.js';
-import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
+import { ForbiddenError } from '../graphql/errors.js';
+import { requireGrant } from '../graphql/require-grant.js';
 
 /**
  * Who may see and decide retention, decided by the policy (src/authz/policy.ts): RETENTION
@@ -18,15 +18,16 @@ export interface RetentionActor {
 }
 
 export async function requireRetention(ctx: Context, action: Action): Promise<RetentionActor> {
-  if (!ctx.principal) throw new UnauthenticatedError();
-  if (grantsFor(ctx.principal.roles, 'RETENTION', action).length === 0) {
-    throw new ForbiddenError(
-      action === 'read'
-        ? 'Only information owners and security officers may see retention.'
-        : 'Only an information owner may decide retention and legal holds.',
-    );
-  }
-  if (!ctx.actor) {
+  // The grant is decided in src/authz (decideGrant), like every other root field's.
+  requireGrant(
+    ctx,
+    'RETENTION',
+    action,
+    action === 'read'
+      ? 'Only information owners and security officers may see retention.'
+      : 'Only an information owner may decide retention, legal holds and proposals.',
+  );
+  if (!ctx.principal || !ctx.actor) {
     throw new ForbiddenError('Choose a commission first: retention is per organisation.');
   }
   const children = await ctx.prisma.organization.findMany({

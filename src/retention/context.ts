@@ -23,6 +23,8 @@ export interface StepContext {
   asOf: IsoDate;
   book: PolicyBook;
   batchSize: number;
+  /** Where packages for the e-archive are written; null: cases to be archived are not purged. */
+  archiveDir: string | null;
   stats: PurgeStats;
   progress: (progress: Progress) => void;
   /** Checked between batches: a stopping process ends the run cleanly, to be resumed. */

@@ -8,6 +8,7 @@ import { Prisma } from '../db/generated/prisma/client.js';
 import { checkOwnerDecision, type RecordClass } from '../domain/retention/rules.js';
 import type { RetentionActor } from './access.js';
 import { RetentionCommandError } from './errors.js';
+import { decisionForPolicy } from './owner-control.js';
 
 export interface PolicyDecision {
   organizationId: string;
@@ -16,6 +17,8 @@ export interface PolicyDecision {
   retainDays: number;
   keepBirthDays: number[];
   decision: string;
+  /** The owner's retention decision it implements; null: their latest for the class, if any. */
+  decisionId: string | null;
 }
 
 export async function decidePolicy(
@@ -35,6 +38,7 @@ export async function decidePolicy(
     throw new RetentionCommandError(problem.code, problem.message, `input.${problem.field}`);
   try {
     return await prisma.$transaction(async (tx) => {
+      const decisionId = await decisionForPolicy(tx, input);
       await tx.retentionPolicy.updateMany({
         where: {
           recordClass: input.recordClass,
@@ -53,6 +57,7 @@ export async function decidePolicy(
           decision: input.decision.trim(),
           decidedByHsaId: actor.hsaId,
           decidedByName: actor.name,
+          decisionId,
         },
         select: { id: true },
       });

@@ -21,6 +21,15 @@ export const RETENTION_ERROR_CODES = [
   'HOLD_NOT_FOUND',
   'HOLD_ALREADY_RELEASED',
   'CONCURRENT_MODIFICATION',
+  // owners' control: decisions, approval, proposals
+  'REFERENCE_REQUIRED',
+  'INVALID_DATE',
+  'DECISION_NOT_FOUND',
+  'PROPOSAL_NOT_FOUND',
+  'PROPOSAL_ALREADY_DECIDED',
+  'PROPOSAL_SUPERSEDED',
+  'APPROVAL_NOT_REQUIRED',
+  'ARCHIVE_NOT_SUPPORTED',
 ] as const;
 
 export type RetentionErrorCode = (typeof RETENTION_ERROR_CODES)[number];

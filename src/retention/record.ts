@@ -85,3 +85,87 @@ export async function setCensus(
     ],
   );
 }
+
+/** One organisation's share of a line: what of its information a batch or a census covered. */
+export interface OrganizationCount {
+  organizationId: string;
+  purged: number;
+  held?: number;
+  keptForResearch?: number;
+  earliest?: Date | null;
+  latest?: Date | null;
+}
+
+/**
+ * Appends the organisations' counts beside a line's row (the same kind, the same
+ * transaction): a shared record counts for each organisation it belongs to, so one
+ * municipality can report its own counts under a policy many share.
+ */
+export async function addOrganizationCounts(
+  client: pg.ClientBase | pg.Pool,
+  line: RecordLine,
+  kind: 'BATCH' | 'CENSUS',
+  counts: OrganizationCount[],
+): Promise<void> {
+  if (counts.length === 0) return;
+  await client.query(
+    `INSERT INTO retention_run_organization_item
+       (run_id, record_class, policy_id, organization_id, kind, purged, held, kept_for_research, earliest, latest)
+     SELECT $1, $2, $3, o.organization_id, $4, o.purged, o.held, o.kept_for_research, o.earliest, o.latest
+     FROM jsonb_to_recordset($5::jsonb) AS o(organization_id uuid, purged bigint, held bigint,
+       kept_for_research bigint, earliest timestamptz, latest timestamptz)
+     ORDER BY o.organization_id`,
+    [
+      line.runId,
+      line.recordClass,
+      line.policyId,
+      kind,
+      JSON.stringify(
+        counts.map((c) => ({
+          organization_id: c.organizationId,
+          purged: c.purged,
+          held: c.held ?? 0,
+          kept_for_research: c.keptForResearch ?? 0,
+          earliest: c.earliest ?? null,
+          latest: c.latest ?? null,
+        })),
+      ),
+    ],
+  );
+}
+
+/** Counts records per organisation: each record counts once for each of its owners. */
+export class OrganizationTally {
+  private readonly byOrganization = new Map<string, Required<OrganizationCount>>();
+
+  add(
+    owners: readonly string[],
+    what: 'purged' | 'held' | 'keptForResearch',
+    anchor: Date | null = null,
+    n = 1,
+  ): void {
+    for (const organizationId of new Set(owners)) {
+      let c = this.byOrganization.get(organizationId);
+      if (!c) {
+        c = {
+          organizationId,
+          purged: 0,
+          held: 0,
+          keptForResearch: 0,
+          earliest: null,
+          latest: null,
+        };
+        this.byOrganization.set(organizationId, c);
+      }
+      c[what] += n;
+      if (what === 'purged' && anchor) {
+        if (!c.earliest || anchor < c.earliest) c.earliest = anchor;
+        if (!c.latest || anchor > c.latest) c.latest = anchor;
+      }
+    }
+  }
+
+  counts(): OrganizationCount[] {
+    return [...this.byOrganization.values()];
+  }
+}

@@ -17,7 +17,7 @@ import { purgeInvoices } from './steps/invoices.js';
 import { purgeSystemRecords } from './steps/system-records.js';
 
 /** Key of the session advisory lock held by the one active runner. */
-const RUNNER_LOCK = [730050, 1];
+export const RUNNER_LOCK = [730050, 1];
 
 export class RetentionError extends Error {
   constructor(
@@ -40,6 +40,8 @@ export interface RunOptions {
   asOf?: IsoDate;
   /** The most records one batch may take (cases are batched adaptively up to it). */
   batchSize?: number;
+  /** The folder packages for the e-archive are written to (docs/archive-package.md). */
+  archiveDir?: string;
   now?: () => Date;
   progress?: (progress: Progress) => void;
   shouldStop?: () => boolean;
@@ -57,6 +59,15 @@ export interface RunItem {
   latest: Date | null;
 }
 
+export interface OrganizationLine {
+  organizationId: string;
+  recordClass: RecordClass;
+  policyId: string | null;
+  purged: number;
+  held: number;
+  keptForResearch: number;
+}
+
 export interface RunReport {
   runId: string;
   mode: RunMode;
@@ -64,6 +75,10 @@ export interface RunReport {
   status: 'SUCCEEDED' | 'FAILED' | 'INTERRUPTED';
   resumed: number;
   items: RunItem[];
+  /** Each organisation's counts: a shared record counts for every organisation it belongs to. */
+  organizations: OrganizationLine[];
+  /** The packages handed over to the e-archive before purging, by folder name. */
+  archivePackages: string[];
   stats: PurgeStats;
   error?: string;
 }
@@ -121,6 +136,7 @@ async function runLocked(pool: pg.Pool, options: RunOptions, now: () => Date): P
     asOf: run.asOf,
     book: await readPolicyBook(pool),
     batchSize: options.batchSize ?? 1000,
+    archiveDir: options.archiveDir ?? null,
     stats,
     progress: options.progress ?? (() => undefined),
     shouldStop: options.shouldStop ?? (() => false),
@@ -146,6 +162,13 @@ async function runLocked(pool: pg.Pool, options: RunOptions, now: () => Date): P
     status,
     resumed: run.resumed,
     items: await readItems(pool, run.id),
+    organizations: await readOrganizationLines(pool, run.id),
+    archivePackages: (
+      await pool.query<{ name: string }>(
+        'SELECT name FROM retention_archive_package WHERE run_id = $1 ORDER BY seq',
+        [run.id],
+      )
+    ).rows.map((r) => r.name),
     stats,
     ...(error === undefined ? {} : { error }),
   };
@@ -243,5 +266,32 @@ export async function readItems(db: pg.Pool | pg.ClientBase, runId: string): Pro
     rows: r.rows,
     earliest: r.earliest,
     latest: r.latest,
+  }));
+}
+
+export async function readOrganizationLines(
+  db: pg.Pool | pg.ClientBase,
+  runId: string,
+): Promise<OrganizationLine[]> {
+  const { rows } = await db.query<{
+    organization_id: string;
+    record_class: RecordClass;
+    policy_id: string | null;
+    purged: string;
+    held: string;
+    kept_for_research: string;
+  }>(
+    `SELECT organization_id, record_class, policy_id, purged, held, kept_for_research
+     FROM retention_run_organization_record WHERE run_id = $1
+     ORDER BY organization_id, record_class, policy_id`,
+    [runId],
+  );
+  return rows.map((r) => ({
+    organizationId: r.organization_id,
+    recordClass: r.record_class,
+    policyId: r.policy_id,
+    purged: Number(r.purged),
+    held: Number(r.held),
+    keptForResearch: Number(r.kept_for_research),
   }));
 }

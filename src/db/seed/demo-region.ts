@@ -151,6 +151,17 @@ async function insertReferenceData(client: pg.Client): Promise<void> {
         [org.hsaId, org.name, org.kind, org.orgNumber, org.municipalityCode, org.parentHsaId],
       );
     }
+    // The demo organisations are public bodies, which purge only under a retention
+    // decision (gallringsbeslut): each has one for every class it decides, so the demo
+    // purges under the defaults (src/retention/README.md, "Owners' control").
+    await client.query(
+      `INSERT INTO retention_decision (organization_id, record_class, reference, decided_on, decided_by,
+         recorded_by_hsa_id, recorded_by_name)
+       SELECT o.id, c.record_class::retention_record_class, 'DEMO-GALLRING-2020', '2020-01-01',
+              'Demo: ' || o.name || ', nämnd', 'demo-seed', 'Demo seed'
+       FROM organization o CROSS JOIN unnest(ARRAY['CASE', 'INVOICE_BASIS', 'ACCESS_LOG']) AS c(record_class)
+       WHERE o.parent_id IS NULL`,
+    );
     for (const u of UNITS) {
       await client.query(
         `INSERT INTO unit (hsa_id, name, kind, organization_id, municipality_code, phone, email, address)

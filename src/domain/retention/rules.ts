@@ -6,7 +6,7 @@
  * Pure: the purge job (src/retention) runs the same rules in SQL, and its tests hold both
  * to the boundary dates computed here.
  */
-import { addDays, compareDates, type IsoDate, yearOf } from '../calendar.js';
+import { addDays, compareDates, type IsoDate, stockholmDate, yearOf } from '../calendar.js';
 
 /** What a policy governs. PATIENT_IDENTITY has no policy: it follows the cases. */
 export const RECORD_CLASSES = [
@@ -111,6 +111,23 @@ export function firstDayNotDue(
     days: Math.min(...rules.map((r) => r.days)),
   };
   return addDays(latestDueAnchor(asOf, shortest), 1);
+}
+
+/**
+ * The anchor of an access-log partition, whose rows are anchored on their own Stockholm
+ * day but which goes whole. Partitions are UTC months (the hash chain is per partition),
+ * while the rules count Stockholm days, and Stockholm is ahead of UTC: the last rows of a
+ * UTC month (23:00–24:00 UTC in winter, 22:00–24:00 in summer) were logged on the 1st of
+ * the next month in Stockholm. So a partition is anchored on the Stockholm day of its last
+ * instant, which is that 1st: no row in it is younger, so none goes before its full
+ * period has run out (a row logged at 00:30 on 1 January sits in December's partition and
+ * keeps it a day longer). Decided over Stockholm-month partitions, which would re-chain
+ * every month already written and sealed.
+ */
+export function accessLogPartitionAnchor(monthStartUtc: Date): IsoDate {
+  const lastInstant =
+    Date.UTC(monthStartUtc.getUTCFullYear(), monthStartUtc.getUTCMonth() + 1, 1) - 1;
+  return stockholmDate(new Date(lastInstant));
 }
 
 /** The anchor of accounting records: the last day of the invoice period's fiscal (calendar) year. */

@@ -10,6 +10,7 @@ import {
   releaseHold,
 } from '../../retention/decisions.js';
 import { RETENTION_ERROR_CODES, RetentionCommandError } from '../../retention/errors.js';
+import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
 import { builder } from '../builder.js';
 import { idOfType } from '../global-id.js';
 import { OrganizationKind } from './organization.js';
@@ -91,6 +92,11 @@ export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {
     decidedByName: t.exposeString('decidedByName', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     supersededAt: t.expose('supersededAt', { type: 'DateTime', nullable: true }),
+    retentionDecision: t.relation('retentionDecision', {
+      nullable: true,
+      description:
+        'The owner’s retention decision (gallringsbeslut) this policy implements; null for the law’s defaults.',
+    }),
   }),
 });
 
@@ -177,6 +183,11 @@ const DecideInput = builder.inputType('DecideRetentionPolicyInput', {
     retainDays: t.int({ defaultValue: 0 }),
     keepBirthDays: t.intList({ defaultValue: [] }),
     decision: t.string({ description: 'The decision: body, date and reference (diarienummer).' }),
+    decisionId: t.id({
+      required: false,
+      description:
+        'The retention decision (recordRetentionDecision) this policy implements; default: your latest for the class.',
+    }),
   }),
 });
 
@@ -200,6 +211,10 @@ builder.mutationField('decideRetentionPolicy', (t) =>
         retainDays: input.retainDays ?? 0,
         keepBirthDays: input.keepBirthDays ?? [],
         decision: input.decision,
+        decisionId:
+          input.decisionId == null
+            ? null
+            : idOf(input.decisionId, 'RetentionDecision', 'input.decisionId'),
       });
       return ctx.prisma.retentionPolicy.findUniqueOrThrow({ ...query, where: { id } });
     },
@@ -375,6 +390,46 @@ const PurgeRecordItem = builder.prismaObject('RetentionRunItem', {
   }),
 });
 
+const OrganizationLine = builder.prismaObject('RetentionRunOrganizationLine', {
+  name: 'PurgeRecordOrganizationLine',
+  description:
+    'One organisation’s counts on a line of a purge record. A shared record (a case with ' +
+    'several parties, an invoice, an access-log month) counts for each organisation it ' +
+    'belongs to, so these add up to more than the line’s own counts.',
+  fields: (t) => ({
+    organization: t.relation('organization'),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    policy: t.relation('policy', { nullable: true }),
+    purged: t.float({
+      description:
+        'Records of this organisation purged (a dry run: that would be purged); access-log rows for ACCESS_LOG.',
+      resolve: (i) => Number(i.purged),
+    }),
+    held: t.float({ resolve: (i) => Number(i.held) }),
+    keptForResearch: t.float({ resolve: (i) => Number(i.keptForResearch) }),
+    earliest: t.expose('earliest', { type: 'DateTime', nullable: true }),
+    latest: t.expose('latest', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const ArchivePackage = builder.prismaObject('RetentionArchivePackage', {
+  name: 'ArchivePackage',
+  description:
+    'A package handed over to the e-archive before purging (docs/archive-package.md): a folder ' +
+    'with one JSON file per record and a manifest of SHA-256 checksums.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'The package’s folder name.' }),
+    organization: t.relation('organization'),
+    decision: t.relation('decision', { description: 'The decision that marked the records.' }),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    records: t.exposeInt('records'),
+    manifestSha256: t.exposeString('manifestSha256', {
+      description: 'SHA-256 (hex) of the package’s manifest.json.',
+    }),
+    recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+  }),
+});
+
 builder.prismaObject('RetentionRun', {
   name: 'PurgeRecord',
   description:
@@ -427,6 +482,30 @@ builder.prismaObject('RetentionRun', {
         });
       },
     }),
+    archivePackages: t.field({
+      type: [ArchivePackage],
+      description:
+        'Packages of your organisation’s records handed over to the e-archive before this run purged them.',
+      resolve: async (run, _args, ctx) => {
+        const actor = await requireRetention(ctx, 'read');
+        return ctx.prisma.retentionArchivePackage.findMany({
+          where: { runId: run.id, organizationId: { in: actor.scope } },
+          orderBy: { seq: 'asc' },
+        });
+      },
+    }),
+    organizationCounts: t.field({
+      type: [OrganizationLine],
+      description:
+        'Your organisation’s (and its districts’) own counts in this run, also under policies shared with others.',
+      resolve: async (run, _args, ctx) => {
+        const actor = await requireRetention(ctx, 'read');
+        return ctx.prisma.retentionRunOrganizationLine.findMany({
+          where: { runId: run.id, organizationId: { in: actor.scope } },
+          orderBy: [{ organizationId: 'asc' }, { recordClass: 'asc' }],
+        });
+      },
+    }),
   }),
 });
 
@@ -445,6 +524,267 @@ builder.queryField('purgeRecords', (t) =>
         where: args.mode == null ? {} : { mode: args.mode },
         orderBy: { startedAt: 'desc' },
         take: Math.min(Math.max(args.limit ?? 20, 1), 100),
+      });
+    },
+  }),
+);
+
+const WarningKind = builder.enumType('RetentionWarningKind', {
+  values: {
+    RUN_SKIPPED: {
+      description: 'A scheduled run yielded because another run held the runner’s lock.',
+    },
+  },
+});
+
+builder.prismaObject('RetentionWarning', {
+  description:
+    'Something about retention a person must look at, recorded by the runner (never changed).',
+  fields: (t) => ({
+    id: t.id({ resolve: (w) => encodeGlobalID('RetentionWarning', String(w.id)) }),
+    kind: t.expose('kind', { type: WarningKind }),
+    at: t.expose('at', { type: 'DateTime' }),
+    actor: t.exposeString('actor', {
+      description: "The runner that recorded it: 'scheduler:<job id>'.",
+    }),
+    login: t.exposeString('login', { description: 'The database login that recorded it.' }),
+    message: t.exposeString('message'),
+    run: t.relation('run', {
+      nullable: true,
+      description: 'The run in progress that the skipped run yielded to.',
+    }),
+  }),
+});
+
+builder.queryField('retentionWarnings', (t) =>
+  t.prismaField({
+    type: ['RetentionWarning'],
+    description:
+      'Warnings about retention, newest first: for security officers and information owners of every organisation, since a run is everyone’s.',
+    args: { limit: t.arg.int({ defaultValue: 20, description: 'At most 100.' }) },
+    resolve: async (query, _root, args, ctx) => {
+      await requireRetention(ctx, 'read');
+      return ctx.prisma.retentionWarning.findMany({
+        ...query,
+        orderBy: { id: 'desc' },
+        take: Math.min(Math.max(args.limit ?? 20, 1), 100),
+      });
+    },
+  }),
+);
+
+// Owners' control: retention decisions, automatic purge or approval, proposals.
+
+builder.prismaObject('RetentionDecision', {
+  description:
+    'An information owner’s retention decision (gallringsbeslut) for a class of their organisation’s records; ' +
+    'the latest for a class is in force. A public body’s records of a class are kept until one exists.',
+  fields: (t) => ({
+    id: t.id({ resolve: (d) => encodeGlobalID('RetentionDecision', d.id) }),
+    organization: t.relation('organization'),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    reference: t.exposeString('reference', { description: 'Diarienummer, § in the minutes.' }),
+    decidedOn: t.expose('decidedOn', { type: 'Date' }),
+    decidedBy: t.exposeString('decidedBy', { description: 'The board or officer who decided.' }),
+    archiveBeforePurge: t.exposeBoolean('archiveBeforePurge', {
+      description: 'Cases are exported for the e-archive before they are purged.',
+    }),
+    recordedByHsaId: t.exposeString('recordedByHsaId'),
+    recordedByName: t.exposeString('recordedByName'),
+    recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('retentionDecisions', (t) =>
+  t.prismaField({
+    type: ['RetentionDecision'],
+    description: 'Your organisation’s (and its districts’) retention decisions, newest first.',
+    resolve: async (query, _root, _args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      return ctx.prisma.retentionDecision.findMany({
+        ...query,
+        where: { organizationId: { in: actor.scope } },
+        orderBy: { recordedAt: 'desc' },
+      });
+    },
+  }),
+);
+
+const RecordDecisionInput = builder.inputType('RecordRetentionDecisionInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: false, description: 'Default: your own organisation.' }),
+    recordClass: t.field({ type: RetentionRecordClass }),
+    reference: t.string({ description: 'Diarienummer, § in the minutes.' }),
+    decidedOn: t.string({ description: 'The day of the decision, YYYY-MM-DD.' }),
+    decidedBy: t.string({ description: 'The board or officer who decided.' }),
+    archiveBeforePurge: t.boolean({
+      defaultValue: false,
+      description:
+        'Cases are exported as a package for the e-archive before they are purged (cases only).',
+    }),
+  }),
+});
+
+/** The organisation an input names, or the actor's own. */
+function organizationOf(organizationId: string | number | null | undefined, own: string): string {
+  return organizationId == null
+    ? own
+    : idOf(organizationId, 'Organization', 'input.organizationId');
+}
+
+builder.mutationField('recordRetentionDecision', (t) =>
+  t.prismaField({
+    type: 'RetentionDecision',
+    description:
+      'Records your organisation’s retention decision (gallringsbeslut) for a class; policies then link to it.',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: RecordDecisionInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const id = await recordDecision(ctx.prisma, actor, {
+        organizationId: organizationOf(input.organizationId, actor.organizationId),
+        recordClass: input.recordClass,
+        reference: input.reference,
+        decidedOn: input.decidedOn,
+        decidedBy: input.decidedBy,
+        archiveBeforePurge: input.archiveBeforePurge ?? false,
+      });
+      return ctx.prisma.retentionDecision.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+);
+
+const ModeEnum = builder.enumType('RetentionMode', {
+  values: {
+    AUTOMATIC: { description: 'Due records are purged by the nightly run.' },
+    APPROVAL: {
+      description:
+        'A dry run is a proposal: the organisation’s records are purged only as far as the owner approved.',
+    },
+  },
+});
+
+const RetentionControl = builder.objectRef<{ organizationId: string }>('RetentionControl');
+RetentionControl.implement({
+  description: 'How an organisation’s records are purged.',
+  fields: (t) => ({
+    organization: t.prismaField({
+      type: 'Organization',
+      resolve: (query, c, _args, ctx) =>
+        ctx.prisma.organization.findUniqueOrThrow({ ...query, where: { id: c.organizationId } }),
+    }),
+    mode: t.field({
+      type: ModeEnum,
+      description: 'The mode in force: the organisation’s own choice, else its parent’s.',
+      resolve: (c, _args, ctx) => modeOf(ctx.prisma, c.organizationId),
+    }),
+  }),
+});
+
+builder.queryField('retentionControl', (t) =>
+  t.field({
+    type: RetentionControl,
+    args: { organizationId: t.arg.id({ required: false }) },
+    errors: retentionErrors,
+    resolve: async (_root, args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      const organizationId = organizationOf(args.organizationId, actor.organizationId);
+      if (!actor.scope.includes(organizationId)) {
+        throw new RetentionCommandError(
+          'NOT_YOUR_ORGANIZATION',
+          'Not an organisation of yours.',
+          'organizationId',
+        );
+      }
+      return { organizationId };
+    },
+  }),
+);
+
+const SetModeInput = builder.inputType('SetRetentionModeInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: false, description: 'Default: your own organisation.' }),
+    mode: t.field({ type: ModeEnum }),
+  }),
+});
+
+builder.mutationField('setRetentionMode', (t) =>
+  t.field({
+    type: RetentionControl,
+    description: 'Chooses automatic purge or approval for your organisation’s records.',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: SetModeInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const organizationId = organizationOf(input.organizationId, actor.organizationId);
+      await setMode(ctx.prisma, actor, { organizationId, mode: input.mode });
+      return { organizationId };
+    },
+  }),
+);
+
+const Verdict = builder.enumType('RetentionProposalVerdict', {
+  values: ['APPROVED', 'REJECTED'] as const,
+});
+
+builder.prismaObject('RetentionProposalDecision', {
+  description: 'An owner’s approval or rejection of a proposal (a dry run) for their organisation.',
+  fields: (t) => ({
+    proposal: t.relation('run', { description: 'The dry run decided on.' }),
+    organization: t.relation('organization'),
+    verdict: t.expose('verdict', { type: Verdict }),
+    comment: t.exposeString('comment', { nullable: true }),
+    decidedByHsaId: t.exposeString('decidedByHsaId'),
+    decidedByName: t.exposeString('decidedByName'),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('retentionProposalDecisions', (t) =>
+  t.prismaField({
+    type: ['RetentionProposalDecision'],
+    description: 'Your organisation’s verdicts on proposals, newest first.',
+    resolve: async (query, _root, _args, ctx) => {
+      const actor = await requireRetention(ctx, 'read');
+      return ctx.prisma.retentionProposalDecision.findMany({
+        ...query,
+        where: { organizationId: { in: actor.scope } },
+        orderBy: { id: 'desc' },
+      });
+    },
+  }),
+);
+
+const DecideProposalInput = builder.inputType('DecideRetentionProposalInput', {
+  fields: (t) => ({
+    proposalId: t.id({ description: 'The dry run (a PurgeRecord id).' }),
+    organizationId: t.id({ required: false, description: 'Default: your own organisation.' }),
+    approve: t.boolean(),
+    comment: t.string({ required: false }),
+  }),
+});
+
+builder.mutationField('decideRetentionProposal', (t) =>
+  t.prismaField({
+    type: 'RetentionProposalDecision',
+    description:
+      'Approves or rejects the newest dry run for your organisation. Approved: the purges that follow ' +
+      'remove your records that were due on the dry run’s day; rejected: none of them.',
+    errors: retentionErrors,
+    args: { input: t.arg({ type: DecideProposalInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const actor = await requireRetention(ctx, 'change');
+      const organizationId = organizationOf(input.organizationId, actor.organizationId);
+      const runId = idOf(input.proposalId, 'PurgeRecord', 'input.proposalId');
+      await decideProposal(ctx.prisma, actor, {
+        runId,
+        organizationId,
+        approve: input.approve,
+        comment: input.comment ?? null,
+      });
+      return ctx.prisma.retentionProposalDecision.findUniqueOrThrow({
+        ...query,
+        where: { runId_organizationId: { runId, organizationId } },
       });
     },
   }),

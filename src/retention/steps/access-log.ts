@@ -1,8 +1,9 @@
 /**
  * The access log: whole months at a time. A month partition holds every organisation's
  * accesses, so it goes when the longest of their rules has run out (never under five
- * years: the policy table refuses less), counted from the month's last day, and only if
- * no held case, patient or organisation appears in it.
+ * years: the policy table refuses less), counted from the Stockholm day of the partition's
+ * last instant (the 1st of the next month: partitions are UTC months, rules Stockholm
+ * days), and only if no held case, patient or organisation appears in it.
  *
  * Before a partition goes, its chain is verified and its final hash and row count are
  * sealed in access_log_seal, in one transaction with the purge record; the verifier
@@ -13,12 +14,18 @@
 import pg from 'pg';
 import { monthKey } from '../../audit/hash-chain.js';
 import { listPartitions, verifyPartition } from '../../audit/verify.js';
-import { lastDayOfMonth, type YearMonth } from '../../domain/calendar.js';
+import type { YearMonth } from '../../domain/calendar.js';
 import type { Policy } from '../../domain/retention/policy-resolution.js';
-import { isDue } from '../../domain/retention/rules.js';
+import { accessLogPartitionAnchor } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
-import { longestRule } from '../policies.js';
-import { addToRecord, lineFor, setCensus } from '../record.js';
+import { sharedRule } from '../policies.js';
+import {
+  addOrganizationCounts,
+  addToRecord,
+  lineFor,
+  OrganizationTally,
+  setCensus,
+} from '../record.js';
 
 export class ChainBrokenError extends Error {
   readonly code = 'RETENTION_CHAIN_BROKEN';
@@ -39,11 +46,22 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
     checkpoint(context);
     examined += 1;
     const month = monthKey(partition.monthStart) as YearMonth;
-    const policy = longestRule(context.book, 'ACCESS_LOG', lastDayOfMonth(month));
-    if (!policy || !isDue(lastDayOfMonth(month), policy, context.asOf)) continue;
+    // Anchored on the Stockholm day of the partition's last instant (a UTC month's last
+    // hour is the next month's 1st in Stockholm): src/domain/retention/rules.ts.
+    const anchor = accessLogPartitionAnchor(partition.monthStart);
+    const rule = sharedRule(context.book, 'ACCESS_LOG', anchor, context.mode, context.asOf);
+    if (!rule?.due) continue;
+    const policy = rule.policy;
     let tally = census.get(policy.id);
     if (!tally) {
-      tally = { policy, held: 0, wouldDrop: 0, earliest: null, latest: null };
+      tally = {
+        policy,
+        organizations: new OrganizationTally(),
+        held: 0,
+        wouldDrop: 0,
+        earliest: null,
+        latest: null,
+      };
       census.set(policy.id, tally);
     }
     const table = partition.name;
@@ -53,6 +71,9 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
     );
     if (await holdsReach(context.pool, table)) {
       tally.held += rows;
+      for (const [organizationId, n] of await rowsPerOrganization(context.pool, table)) {
+        tally.organizations.add([organizationId], 'held', null, n);
+      }
       continue;
     }
     if (context.mode === 'DRY_RUN') {
@@ -67,6 +88,9 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
         client.release();
       }
       tally.wouldDrop += rows;
+      for (const [organizationId, n] of await rowsPerOrganization(context.pool, table)) {
+        tally.organizations.add([organizationId], 'purged', partition.monthStart, n);
+      }
       tally.earliest ??= partition.monthStart;
       tally.latest = partition.monthStart;
       continue;
@@ -87,10 +111,12 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
     total: partitions.length,
     purged: dropped,
   });
-  for (const { policy, held, wouldDrop, earliest, latest } of census.values()) {
+  for (const { policy, organizations, held, wouldDrop, earliest, latest } of census.values()) {
+    const line = lineFor(context, 'ACCESS_LOG', policy);
+    await addOrganizationCounts(context.pool, line, 'CENSUS', organizations.counts());
     await setCensus(
       context.pool,
-      lineFor(context, 'ACCESS_LOG', policy),
+      line,
       context.mode === 'DRY_RUN'
         ? { held, keptForResearch: 0, purged: wouldDrop, earliest, latest }
         : { held, keptForResearch: 0 },
@@ -100,10 +126,27 @@ export async function dropAccessLogMonths(context: StepContext): Promise<void> {
 
 interface MonthCensus {
   policy: Policy;
+  organizations: OrganizationTally;
   held: number;
   wouldDrop: number;
   earliest: Date | null;
   latest: Date | null;
+}
+
+/**
+ * A month's rows per organisation, by the care provider (vårdgivare) each access was made
+ * under: a month is everyone's, and each organisation reports the rows that are its own.
+ */
+async function rowsPerOrganization(
+  db: pg.Pool | pg.ClientBase,
+  table: string,
+): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ organization_id: string; n: string }>(
+    `SELECT o.id AS organization_id, l.n FROM (
+       SELECT provider_hsa_id, count(*) AS n FROM ${table} GROUP BY provider_hsa_id) l
+     JOIN organization o ON o.hsa_id = l.provider_hsa_id`,
+  );
+  return new Map(rows.map((r) => [r.organization_id, Number(r.n)]));
 }
 
 /** Does an active hold reach any row of this month? */
@@ -140,7 +183,13 @@ async function sealAndDrop(
             Date.UTC(target.monthStart.getUTCFullYear(), target.monthStart.getUTCMonth() + 1, 1) -
               1,
           );
-          await addToRecord(client, lineFor(context, 'ACCESS_LOG', target.policy), {
+          const line = lineFor(context, 'ACCESS_LOG', target.policy);
+          const organizations = new OrganizationTally();
+          for (const [organizationId, n] of await rowsPerOrganization(client, target.table)) {
+            organizations.add([organizationId], 'purged', target.monthStart, n);
+          }
+          await addOrganizationCounts(client, line, 'BATCH', organizations.counts());
+          await addToRecord(client, line, {
             purged: chain.rows,
             rows: { access_log: chain.rows, access_log_partition: 1 },
             earliest: target.monthStart,

@@ -12,10 +12,17 @@
 import type pg from 'pg';
 import { startOfStockholmDay } from '../../domain/calendar.js';
 import { firstDayNotDue } from '../../domain/retention/rules.js';
+import { ArchiveUnavailableError, archiveCases } from '../archive-package.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
 import { purgeLockedByPolicy } from '../purge-transaction.js';
-import { addToRecord, lineFor, setCensus } from '../record.js';
+import {
+  addOrganizationCounts,
+  addToRecord,
+  lineFor,
+  OrganizationTally,
+  setCensus,
+} from '../record.js';
 
 interface Verdict {
   id: string;
@@ -25,6 +32,8 @@ interface Verdict {
   due: boolean | null;
   research: boolean | null;
   held: boolean;
+  /** The organisations whose information the case is, each counted in the record. */
+  owners: string[];
 }
 
 /**
@@ -36,7 +45,7 @@ function verdictSql(selection: string): string {
   return `
 WITH rule AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[])
+    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[], as_of date)
 ), candidate AS (
   SELECT c.id, c.patient_id, c.closed_at, p.personal_identity_number AS pin,
     greatest(c.updated_at, c.closed_at,
@@ -63,7 +72,9 @@ WITH rule AS (
 ), judged AS (
   SELECT k.id, k.patient_id, k.closed_at, k.last_entry_at,
     (array_agg(r.policy_id ORDER BY kept.through DESC NULLS LAST, r.policy_id))[1] AS policy_id,
-    max(kept.through) < $2::date AS due,
+    -- Each owner's rule run out on that owner's day (the run's, or an approved proposal's).
+    bool_and(kept.through < least(r.as_of, $2::date)) AS due,
+    coalesce(array_agg(DISTINCT o.organization_id::text) FILTER (WHERE o.organization_id IS NOT NULL), '{}') AS owners,
     bool_or((CASE WHEN substr(k.pin, 7, 2)::int > 60 THEN substr(k.pin, 7, 2)::int - 60
                   ELSE substr(k.pin, 7, 2)::int END) = ANY (r.keep)) AS research
   FROM candidate k
@@ -75,7 +86,7 @@ WITH rule AS (
   ) kept ON r.policy_id IS NOT NULL
   GROUP BY k.id, k.patient_id, k.closed_at, k.last_entry_at
 )
-SELECT j.id, j.closed_at, j.last_entry_at, j.policy_id,
+SELECT j.id, j.closed_at, j.last_entry_at, j.policy_id, j.owners,
   -- A case any owner has no rule for is never due.
   j.due AND NOT EXISTS (
     SELECT 1 FROM owner o WHERE o.case_id = j.id
@@ -111,6 +122,7 @@ function nextSize(size: number, elapsedMs: number, most: number): number {
 }
 
 interface Tally {
+  organizations: OrganizationTally;
   held: number;
   research: number;
   due: number;
@@ -119,7 +131,7 @@ interface Tally {
 }
 
 export async function purgeCases(context: StepContext): Promise<void> {
-  const rules = ownerRules(context.book, 'CASE');
+  const rules = ownerRules(context.book, 'CASE', context.mode, context.asOf);
   if (rules.length === 0) return;
   const rulesJson = JSON.stringify(rules);
   // Nothing closed on or after this instant can be due (a case's last entry is never
@@ -138,7 +150,14 @@ export async function purgeCases(context: StepContext): Promise<void> {
   const tally = (policyId: string): Tally => {
     let t = tallies.get(policyId);
     if (!t) {
-      t = { held: 0, research: 0, due: 0, earliest: null, latest: null };
+      t = {
+        organizations: new OrganizationTally(),
+        held: 0,
+        research: 0,
+        due: 0,
+        earliest: null,
+        latest: null,
+      };
       tallies.set(policyId, t);
     }
     return t;
@@ -173,14 +192,28 @@ export async function purgeCases(context: StepContext): Promise<void> {
     for (const v of page) {
       if (!v.due || v.policy_id === null) continue;
       const t = tally(v.policy_id);
-      if (v.held) t.held += 1;
-      else if (v.research) t.research += 1;
-      else {
+      if (v.held) {
+        t.held += 1;
+        t.organizations.add(v.owners, 'held');
+      } else if (v.research) {
+        t.research += 1;
+        t.organizations.add(v.owners, 'keptForResearch');
+      } else {
         t.due += 1;
+        // A purge counts what it removes batch by batch; a dry run counts here.
+        if (context.mode === 'DRY_RUN') t.organizations.add(v.owners, 'purged', v.last_entry_at);
         t.earliest = t.earliest && t.earliest < v.last_entry_at ? t.earliest : v.last_entry_at;
         t.latest = t.latest && t.latest > v.last_entry_at ? t.latest : v.last_entry_at;
         purgeable.push(v.id);
       }
+    }
+    if (context.archiveDir === null && context.book.archiving.size > 0) {
+      // A dry run fails as the purge would: nothing to be archived goes unarchived.
+      const ids = new Set(purgeable);
+      const toArchive = page.find(
+        (v) => ids.has(v.id) && v.owners.some((o) => context.book.archiving.has(o)),
+      );
+      if (toArchive) throw archiveUnavailable(context, toArchive);
     }
     if (context.mode === 'PURGE' && purgeable.length > 0) {
       purged += await purgeBatch(context, rulesJson, purgeable);
@@ -194,9 +227,11 @@ export async function purgeCases(context: StepContext): Promise<void> {
   }
 
   for (const [policyId, t] of tallies) {
+    const line = lineFor(context, 'CASE', policyById(context.book, policyId));
+    await addOrganizationCounts(context.pool, line, 'CENSUS', t.organizations.counts());
     await setCensus(
       context.pool,
-      lineFor(context, 'CASE', policyById(context.book, policyId)),
+      line,
       context.mode === 'DRY_RUN'
         ? {
             held: t.held,
@@ -235,12 +270,34 @@ function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Pro
   });
 }
 
+function archiveUnavailable(context: StepContext, verdict: Verdict): ArchiveUnavailableError {
+  const owner = verdict.owners.map((o) => context.book.archiving.get(o)).find((d) => d);
+  return new ArchiveUnavailableError(
+    `cases of ${owner?.organizationName ?? 'an owner'} are to be archived before they are purged (decision ${owner?.reference ?? ''}), and no archive folder was given (--archive-dir, RETENTION_ARCHIVE_DIR); nothing of theirs was purged`,
+  );
+}
+
 async function purgeGroup(
   client: pg.ClientBase,
   context: StepContext,
   policyId: string,
   group: Verdict[],
 ): Promise<number> {
+  // Hand-over first: each archiving owner's package of the cases, in this transaction.
+  for (const [organizationId, decision] of context.book.archiving) {
+    const theirs = group.filter((v) => v.owners.includes(organizationId)).map((v) => v.id);
+    if (theirs.length === 0) continue;
+    if (context.archiveDir === null) {
+      throw archiveUnavailable(context, group.find((v) => v.id === theirs[0]) as Verdict);
+    }
+    await archiveCases(
+      client,
+      context.archiveDir,
+      { runId: context.runId, asOf: context.asOf },
+      decision,
+      theirs,
+    );
+  }
   const { rows } = await client.query<{ counts: Record<string, number> }>(
     'SELECT retention_purge_cases($1::uuid[]) AS counts',
     [group.map((v) => v.id)],
@@ -248,7 +305,11 @@ async function purgeGroup(
   const counts = rows[0]?.counts ?? {};
   const { patient = 0, patient_block = 0, ...caseRows } = counts;
   const times = group.map((v) => v.last_entry_at.getTime());
-  await addToRecord(client, lineFor(context, 'CASE', policyById(context.book, policyId)), {
+  const line = lineFor(context, 'CASE', policyById(context.book, policyId));
+  const organizations = new OrganizationTally();
+  for (const v of group) organizations.add(v.owners, 'purged', v.last_entry_at);
+  await addOrganizationCounts(client, line, 'BATCH', organizations.counts());
+  await addToRecord(client, line, {
     purged: counts.case ?? 0,
     rows: caseRows,
     earliest: new Date(Math.min(...times)),

@@ -10,7 +10,13 @@ import { addMonthsToDate } from '../../domain/retention/rules.js';
 import { checkpoint, type StepContext } from '../context.js';
 import { ownerRules, policyById } from '../policies.js';
 import { purgeLockedByPolicy } from '../purge-transaction.js';
-import { addToRecord, lineFor, setCensus } from '../record.js';
+import {
+  addOrganizationCounts,
+  addToRecord,
+  lineFor,
+  OrganizationTally,
+  setCensus,
+} from '../record.js';
 
 interface Verdict {
   id: string;
@@ -18,17 +24,19 @@ interface Verdict {
   policy_id: string;
   held: boolean;
   kept_by_correction: boolean;
+  debtor_id: string;
+  creditor_id: string;
 }
 
 function verdictSql(selection: string): string {
   return `
 WITH rule AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[])
+    AS r(organization_id uuid, policy_id uuid, months integer, days integer, keep integer[], as_of date)
 ), judged AS (
   SELECT i.id, i.period, i.debtor_id, i.creditor_id,
     (array_agg(r.policy_id ORDER BY kept.through DESC, r.policy_id))[1] AS policy_id,
-    max(kept.through) < $2::date
+    bool_and(kept.through < least(r.as_of, $2::date))
       AND count(*) = CASE WHEN i.debtor_id = i.creditor_id THEN 1 ELSE 2 END AS due
   FROM invoice i
   JOIN rule r ON r.organization_id IN (i.debtor_id, i.creditor_id)
@@ -50,7 +58,7 @@ WITH rule AS (
   ) AS held
   FROM judged j WHERE j.due
 )
-SELECT h.id, h.period, h.policy_id, h.held,
+SELECT h.id, h.period, h.policy_id, h.held, h.debtor_id, h.creditor_id,
   EXISTS (
     SELECT 1 FROM invoice_line l1 JOIN invoice_line l2 ON l2.corrects_line_id = l1.id
     WHERE l1.invoice_id = h.id AND l2.invoice_id <> h.id
@@ -64,7 +72,7 @@ const ALL_DUE = verdictSql('WHERE i.period < $3');
 const LOCKED = verdictSql('WHERE i.id = ANY ($3::uuid[])');
 
 export async function purgeInvoices(context: StepContext): Promise<void> {
-  const rules = ownerRules(context.book, 'INVOICE_BASIS');
+  const rules = ownerRules(context.book, 'INVOICE_BASIS', context.mode, context.asOf);
   if (rules.length === 0) return;
   const rulesJson = JSON.stringify(rules);
   const shortest = Math.min(...rules.map((r) => r.months));
@@ -76,13 +84,29 @@ export async function purgeInvoices(context: StepContext): Promise<void> {
 
   const census = new Map<
     string,
-    { held: number; due: number; earliest: Date | null; latest: Date | null }
+    {
+      organizations: OrganizationTally;
+      held: number;
+      due: number;
+      earliest: Date | null;
+      latest: Date | null;
+    }
   >();
   for (const v of due) {
-    const c = census.get(v.policy_id) ?? { held: 0, due: 0, earliest: null, latest: null };
-    if (v.held) c.held += 1;
-    else if (!v.kept_by_correction) {
+    const c = census.get(v.policy_id) ?? {
+      organizations: new OrganizationTally(),
+      held: 0,
+      due: 0,
+      earliest: null,
+      latest: null,
+    };
+    const owners = [v.debtor_id, v.creditor_id];
+    if (v.held) {
+      c.held += 1;
+      c.organizations.add(owners, 'held');
+    } else if (!v.kept_by_correction) {
       c.due += 1;
+      if (context.mode === 'DRY_RUN') c.organizations.add(owners, 'purged', v.period);
       c.earliest = c.earliest && c.earliest < v.period ? c.earliest : v.period;
       c.latest = c.latest && c.latest > v.period ? c.latest : v.period;
     }
@@ -109,9 +133,11 @@ export async function purgeInvoices(context: StepContext): Promise<void> {
     purged,
   });
   for (const [policyId, c] of census) {
+    const line = lineFor(context, 'INVOICE_BASIS', policyById(context.book, policyId));
+    await addOrganizationCounts(context.pool, line, 'CENSUS', c.organizations.counts());
     await setCensus(
       context.pool,
-      lineFor(context, 'INVOICE_BASIS', policyById(context.book, policyId)),
+      line,
       context.mode === 'DRY_RUN'
         ? {
             held: c.held,
@@ -139,16 +165,16 @@ function purgeBatch(context: StepContext, rulesJson: string, ids: string[]): Pro
       );
       const counts = rows[0]?.counts ?? {};
       const periods = group.map((v) => v.period.getTime());
-      await addToRecord(
-        client,
-        lineFor(context, 'INVOICE_BASIS', policyById(context.book, policyId)),
-        {
-          purged: counts.invoice ?? 0,
-          rows: counts,
-          earliest: new Date(Math.min(...periods)),
-          latest: new Date(Math.max(...periods)),
-        },
-      );
+      const line = lineFor(context, 'INVOICE_BASIS', policyById(context.book, policyId));
+      const organizations = new OrganizationTally();
+      for (const v of group) organizations.add([v.debtor_id, v.creditor_id], 'purged', v.period);
+      await addOrganizationCounts(client, line, 'BATCH', organizations.counts());
+      await addToRecord(client, line, {
+        purged: counts.invoice ?? 0,
+        rows: counts,
+        earliest: new Date(Math.min(...periods)),
+        latest: new Date(Math.max(...periods)),
+      });
       return counts.invoice ?? 0;
     },
   });

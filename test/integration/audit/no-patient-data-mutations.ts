@@ -31,6 +31,11 @@ export const NO_PATIENT_DATA: Record<string, string> = {
   placeLegalHold:
     'retention: a hold names a case, patient or organisation by id; its answer’s patient fields are not patient data of the record (ids only)',
   releaseLegalHold: 'retention: ends a hold',
+  recordRetentionDecision:
+    'retention: an owner’s decision (reference, date, decided by) for a class of records',
+  setRetentionMode: 'retention: automatic purge or approval for an organisation',
+  decideRetentionProposal:
+    'retention: an owner’s verdict on a dry run, which holds counts only, never a record',
   drawAccessLogSample:
     'audit: stores a sample’s seed and counts; its rows are read (and logged as AUDIT reads) through accessLogSample',
   recordAccessReview: 'audit: stores the reviewer’s conclusion about log rows, by row id',
