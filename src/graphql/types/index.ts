@@ -15,3 +15,4 @@ import './invoicing/index.js';
 import './audit/index.js';
 import './identity/index.js';
 import './retention.js';
+import './viewer.js';
