@@ -15,10 +15,10 @@ import {
 } from './care-plan.js';
 import { type CasePatch, decide, newEvent } from './decision.js';
 import { type DischargeInformation, parseDischargeInformation } from './discharge-information.js';
+import { CASE_GUARDS, carePlanGuard, MESSAGE_GUARDS, partyInOpenCase } from './guards.js';
 import type {
   Actor,
   CarePlanKind,
-  CaseEventType,
   CaseState,
   CloseReason,
   CompulsoryCare,
@@ -32,7 +32,6 @@ import type {
 } from './model.js';
 import { type PlanningBasis, parsePlanningBasis } from './planning-basis.js';
 import {
-  currentParties,
   hasCurrentRole,
   isCurrentParty,
   latestInForce,
@@ -40,14 +39,7 @@ import {
   unique,
 } from './queries.js';
 import { fail, ok, refusal } from './result.js';
-import {
-  BEFORE_DISCHARGE,
-  MUNICIPAL_ROLES,
-  requireCurrentParty,
-  requireOpen,
-  requireStatus,
-  requireWard,
-} from './rules.js';
+import { MUNICIPAL_ROLES } from './rules.js';
 import {
   checkInstant,
   checkListLength,
@@ -214,24 +206,13 @@ export function acknowledge(
   input: AcknowledgeInput,
   now: Date,
 ): Result<Decision> {
-  const refused = requireCurrentParty(state, actor) ?? requireOpen(state, 'acknowledge');
+  const refused = partyInOpenCase('acknowledge')(state, actor);
   if (refused) return fail(refused);
   const found = findEvent(state, input.eventId);
   if (!found.ok) return found;
   const target = found.value;
-  if (!target.recipientUnitIds.includes(actor.unitId)) {
-    return fail(
-      refusal('NOT_A_RECIPIENT', `event ${target.id} was not sent to unit ${actor.unitId}`),
-    );
-  }
-  if (target.acknowledgedByUnitIds.includes(actor.unitId)) {
-    return fail(
-      refusal(
-        'ALREADY_ACKNOWLEDGED',
-        `unit ${actor.unitId} has already acknowledged event ${target.id}`,
-      ),
-    );
-  }
+  const notForActor = MESSAGE_GUARDS.acknowledge(state, actor, target);
+  if (notForActor) return fail(notForActor);
   const events = state.events.map((event) =>
     event.id === target.id
       ? { ...event, acknowledgedByUnitIds: [...event.acknowledgedByUnitIds, actor.unitId] }
@@ -258,10 +239,7 @@ export function sendPlanningBasis(
   input: SendPlanningBasisInput,
   now: Date,
 ): Result<Decision> {
-  const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'sendPlanningBasis') ??
-    requireStatus(state, 'sendPlanningBasis', ['PLANNING', 'READY_FOR_DISCHARGE']);
+  const refused = CASE_GUARDS.sendPlanningBasis(state, actor);
   if (refused) return fail(refused);
   const basis = parsePlanningBasis(input);
   if (!basis.ok) return basis;
@@ -297,9 +275,7 @@ export function appointFixedCareContact(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireAppointer(state, actor) ??
-    requireStatus(state, 'appointFixedCareContact', BEFORE_DISCHARGE) ??
+    CASE_GUARDS.appointFixedCareContact(state, actor) ??
     checkText(input.name, 'name', SHORT_TEXT) ??
     (isCurrentParty(state, input.unitId)
       ? undefined
@@ -322,18 +298,6 @@ export function appointFixedCareContact(
   return ok(decide(state, event, { fixedCareContact: contact }));
 }
 
-function requireAppointer(state: CaseState, actor: Actor): DomainError | undefined {
-  if (hasCurrentRole(state, actor.unitId, 'PRIMARY_CARE')) return undefined;
-  const hasPrimaryCare = currentParties(state).some((party) => party.role === 'PRIMARY_CARE');
-  if (!hasPrimaryCare && hasCurrentRole(state, actor.unitId, 'WARD')) return undefined;
-  return refusal(
-    'WRONG_PARTY',
-    hasPrimaryCare
-      ? 'only primary care (öppenvården) may appoint the fixed care contact'
-      : 'only the ward may appoint the fixed care contact when the case has no primary-care party',
-  );
-}
-
 // ---------------------------------------------------------------------------------------
 // Ready for discharge (utskrivningsklar) and its withdrawal (avbrott)
 
@@ -349,12 +313,7 @@ export function notifyReadyForDischarge(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'notifyReadyForDischarge') ??
-    requireStatus(state, 'notifyReadyForDischarge', ['PLANNING']) ??
-    (state.admissionNoticeAt === null
-      ? refusal('INVALID_STATE', 'notifyReadyForDischarge requires the admission notice to be sent')
-      : undefined) ??
+    CASE_GUARDS.notifyReadyForDischarge(state, actor) ??
     checkInstant(input.readyAt, 'readyAt') ??
     checkNotInFuture(input.readyAt, 'readyAt', now) ??
     checkNotBefore(input.readyAt, 'readyAt', state.admittedAt, 'admittedAt');
@@ -390,13 +349,7 @@ export function withdrawReadyForDischarge(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'withdrawReadyForDischarge') ??
-    requireStatus(state, 'withdrawReadyForDischarge', [
-      'READY_FOR_DISCHARGE',
-      'DISCHARGE_ANNOUNCED',
-    ]) ??
-    checkText(input.reason, 'reason', TEXT);
+    CASE_GUARDS.withdrawReadyForDischarge(state, actor) ?? checkText(input.reason, 'reason', TEXT);
   if (refused) return fail(refused);
   const event = newEvent(
     'READY_FOR_DISCHARGE_WITHDRAWN',
@@ -425,13 +378,8 @@ export function callToSip(
   input: CallToSipInput,
   now: Date,
 ): Result<Decision> {
-  const isFixedCareContactUnit = state.fixedCareContact?.unitId === actor.unitId;
   const refused =
-    requireCurrentParty(state, actor) ??
-    (isFixedCareContactUnit || hasCurrentRole(state, actor.unitId, 'WARD')
-      ? undefined
-      : refusal('WRONG_PARTY', "only the fixed care contact's unit or the ward may call to SIP")) ??
-    requireStatus(state, 'callToSip', BEFORE_DISCHARGE) ??
+    CASE_GUARDS.callToSip(state, actor) ??
     checkInstant(input.meetingAt, 'meetingAt') ??
     checkListLength(input.participantUnitIds, 'participantUnitIds', 1) ??
     firstRefusal(input.participantUnitIds, (unitId, i) =>
@@ -490,8 +438,7 @@ export function createCarePlan(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireOpen(state, 'createCarePlan') ??
+    CASE_GUARDS.createCarePlan(state, actor) ??
     checkUuid(input.carePlanId, 'carePlanId') ??
     (state.carePlans.some((plan) => plan.id === input.carePlanId)
       ? refusal('INVALID_INPUT', `care plan ${input.carePlanId} already exists`)
@@ -544,7 +491,7 @@ export function reviseCarePlan(
   input: ReviseCarePlanInput,
   now: Date,
 ): Result<Decision> {
-  const refused = requireCurrentParty(state, actor) ?? requireOpen(state, 'reviseCarePlan');
+  const refused = partyInOpenCase('reviseCarePlan')(state, actor);
   if (refused) return fail(refused);
   const plan = state.carePlans.find((candidate) => candidate.id === input.carePlanId);
   if (!plan) {
@@ -552,6 +499,8 @@ export function reviseCarePlan(
       refusal('CARE_PLAN_NOT_FOUND', `care plan ${input.carePlanId} is not in case ${state.id}`),
     );
   }
+  const final = carePlanGuard(plan);
+  if (final) return fail(final);
   const stale =
     input.expectedVersion === plan.latestVersion
       ? undefined
@@ -604,9 +553,7 @@ export function announceDischarge(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'announceDischarge') ??
-    requireStatus(state, 'announceDischarge', ['READY_FOR_DISCHARGE', 'DISCHARGE_ANNOUNCED']) ??
+    CASE_GUARDS.announceDischarge(state, actor) ??
     checkInstant(input.plannedAt, 'plannedAt') ??
     // The notice is due no later than the day of discharge, so the day may be today.
     (stockholmDate(input.plannedAt) < stockholmDate(now)
@@ -648,10 +595,7 @@ export function discharge(
 ): Result<Decision> {
   const readyNoticeInForce = state.status !== 'PLANNING';
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'discharge') ??
-    requireStatus(state, 'discharge', BEFORE_DISCHARGE) ??
-    checkInstant(input.dischargedAt, 'dischargedAt');
+    CASE_GUARDS.discharge(state, actor) ?? checkInstant(input.dischargedAt, 'dischargedAt');
   if (refused) return fail(refused);
   const information = parseDischargeInformation(input.information);
   if (!information.ok) return information;
@@ -679,12 +623,7 @@ export function discharge(
 // ---------------------------------------------------------------------------------------
 // Annulment (makulering)
 
-export const ANNULLABLE_EVENT_TYPES: readonly CaseEventType[] = [
-  'PLANNING_BASIS_SENT',
-  'SIP_CALLED',
-  'NOTE_ADDED',
-  'FIXED_CARE_CONTACT_APPOINTED',
-];
+export { ANNULLABLE_EVENT_TYPES } from './guards.js';
 
 export interface AnnulMessageInput {
   eventId: string;
@@ -702,22 +641,13 @@ export function annulMessage(
   input: AnnulMessageInput,
   now: Date,
 ): Result<Decision> {
-  const refused = requireCurrentParty(state, actor) ?? requireOpen(state, 'annulMessage');
+  const refused = partyInOpenCase('annulMessage')(state, actor);
   if (refused) return fail(refused);
   const found = findEvent(state, input.eventId);
   if (!found.ok) return found;
   const target = found.value;
   const notAnnullable =
-    (ANNULLABLE_EVENT_TYPES.includes(target.type)
-      ? undefined
-      : refusal('NOT_ANNULLABLE', `${target.type} events cannot be annulled`)) ??
-    (target.authorUnitId === actor.unitId
-      ? undefined
-      : refusal('WRONG_PARTY', 'only the unit that sent a message may annul it')) ??
-    (target.annulled
-      ? refusal('ALREADY_ANNULLED', `event ${target.id} is already annulled`)
-      : undefined) ??
-    checkText(input.reason, 'reason', TEXT);
+    MESSAGE_GUARDS.annulMessage(state, actor, target) ?? checkText(input.reason, 'reason', TEXT);
   if (notAnnullable) return fail(notAnnullable);
   const events = state.events.map((event) =>
     event.id === target.id ? { ...event, annulled: true } : event,
@@ -781,14 +711,13 @@ export function transferResponsibility(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
+    CASE_GUARDS.transferResponsibility(state, actor) ??
     (actor.unitId === input.fromUnitId || hasCurrentRole(state, actor.unitId, 'WARD')
       ? undefined
       : refusal(
           'WRONG_PARTY',
           'only the unit handing over or the ward may transfer responsibility',
         )) ??
-    requireOpen(state, 'transferResponsibility') ??
     (hasCurrentRole(state, input.fromUnitId, input.role)
       ? undefined
       : refusal(
@@ -854,8 +783,7 @@ export function addNote(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireOpen(state, 'addNote') ??
+    CASE_GUARDS.addNote(state, actor) ??
     checkUuid(input.noteId, 'noteId') ??
     checkText(input.text, 'text', LONG_TEXT);
   if (refused) return fail(refused);
@@ -896,8 +824,7 @@ export function recordConsent(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireOpen(state, 'recordConsent') ??
+    CASE_GUARDS.recordConsent(state, actor) ??
     (RECORDABLE_CONSENT.includes(input.consent)
       ? undefined
       : refusal('INVALID_INPUT', `consent must be one of ${RECORDABLE_CONSENT.join(', ')}`)) ??
@@ -937,9 +864,7 @@ export function closeCase(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'closeCase') ??
-    requireOpen(state, 'closeCase') ??
+    CASE_GUARDS.closeCase(state, actor) ??
     (CLOSE_REASONS.includes(input.reason)
       ? undefined
       : refusal('INVALID_INPUT', `reason must be one of ${CLOSE_REASONS.join(', ')}`)) ??

@@ -10,6 +10,7 @@ import './note.js';
 import './invoice.js';
 import './discharge-information.js';
 import './workflow-mutations.js';
+import './capabilities.js';
 import './access-control.js';
 import './invoicing/index.js';
 import './audit/index.js';

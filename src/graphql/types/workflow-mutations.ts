@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
 import type { GraphQLResolveInfo } from 'graphql';
-import { grantsFor } from '../../authz/decide.js';
-import type { FieldCategory } from '../../authz/field-categories.js';
+import {
+  COMMAND_WRITES,
+  type CommandWrites,
+  mayWrite,
+  type WorkflowCommandName,
+} from '../../authz/command-writes.js';
 import type { Principal } from '../../authz/principal.js';
 import type {
   CaseCommand,
@@ -97,17 +101,12 @@ function optionalId(globalId: string | number | null | undefined, typename: stri
 
 const caseResult = { types: [CommandError], dataField: { name: 'case' } };
 
-/** What a command writes: the category the policy must grant, and the access-log activity. */
-interface Writes {
-  category: FieldCategory;
-  activity: 'CREATE' | 'CHANGE';
-}
-const CHANGES_PLANNING: Writes = { category: 'PLANNING', activity: 'CHANGE' };
+type Writes = CommandWrites;
 
 /** The policy decides writes as it decides reads: by role, category and action. */
 function authorizeWrite(ctx: Context, writes: Writes): void {
   const action = writes.activity === 'CREATE' ? 'create' : 'change';
-  if (!ctx.principal || grantsFor(ctx.principal.roles, writes.category, action).length === 0) {
+  if (!ctx.principal || !mayWrite(ctx.principal.roles, writes)) {
     throw new CommandError(
       'FORBIDDEN',
       `Your roles may not ${action} ${writes.category} information, which this command writes.`,
@@ -164,20 +163,19 @@ const IDEMPOTENCY_KEY_DESCRIPTION =
 
 /** Declares a mutation that runs one command on an existing case. */
 function caseCommandMutation<Fields extends object, I>(
-  name: string,
+  name: Exclude<WorkflowCommandName, 'sendAdmissionNotice'>,
   options: {
     description: string;
     fields: (t: PothosSchemaTypes.InputFieldBuilder<BuilderTypes, 'InputObject'>) => InputFieldMap;
     command: CaseCommand<I>;
     toInput: (input: Fields, ctx: Context) => I;
     checkUnits?: (input: Fields, ctx: Context) => UnitCheck;
-    /** What the command writes, for the policy and the access log. Default: changes planning. */
-    writes?: Writes;
     /** The id the client chose for what the command creates, a key when none is given. */
     naturalKey?: (input: Fields) => string | null | undefined;
   },
 ) {
-  const writes = options.writes ?? CHANGES_PLANNING;
+  // What the command writes, for the policy and the access log (src/authz/command-writes.ts).
+  const writes = COMMAND_WRITES[name];
   const inputName = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
   const Input = builder.inputType(inputName, {
     fields: (t) => ({
@@ -223,7 +221,7 @@ function caseCommandMutation<Fields extends object, I>(
   );
 }
 
-const OPENS_CASE: Writes = { category: 'IDENTITY', activity: 'CREATE' };
+const OPENS_CASE: Writes = COMMAND_WRITES.sendAdmissionNotice;
 
 // ---- inskrivningsmeddelande: opens the case ---------------------------------------------
 
@@ -349,7 +347,6 @@ caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisI
       assistiveAids: t.stringList({ required: false }),
       estimatedReadyOn: t.string({ required: false, description: 'ISO date.' }),
     }),
-    writes: { category: 'MEDICAL', activity: 'CREATE' },
     command: commands.sendPlanningBasis,
     toInput: (input) => ({
       diagnosisSummary: input.diagnosisSummary,
@@ -483,7 +480,6 @@ caseCommandMutation<
     followUpOn: t.string({ required: false, description: 'ISO date.' }),
     status: t.field({ type: CarePlanStatus, required: true }),
   }),
-  writes: { category: 'PLANNING', activity: 'CREATE' },
   naturalKey: (input) => input.carePlanId,
   command: commands.createCarePlan,
   toInput: (input) => ({
@@ -589,7 +585,6 @@ caseCommandMutation<
     dischargedAt: t.field({ type: 'DateTime', required: true }),
     information: t.field({ type: DischargeInformationInput, required: true }),
   }),
-  writes: { category: 'MEDICAL', activity: 'CREATE' },
   command: commands.discharge,
   toInput: ({ dischargedAt, information: i }) => ({
     dischargedAt,
@@ -635,7 +630,6 @@ caseCommandMutation<
     toUnitId: t.id({ required: true }),
     role: t.field({ type: CasePartyRole, required: true }),
   }),
-  writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
   command: commands.transferResponsibility,
   toInput: (input) => ({
     fromUnitId: id(input.fromUnitId, 'Unit', 'fromUnitId'),
@@ -665,7 +659,6 @@ caseCommandMutation<
     text: t.string({ required: true }),
     lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
   }),
-  writes: { category: 'PLANNING', activity: 'CREATE' },
   naturalKey: (input) => input.noteId,
   command: commands.addNote,
   toInput: (input) => ({
@@ -698,7 +691,6 @@ caseCommandMutation<
         'The patient declined (true) or again accepts (false) the support offered after discharge.',
     }),
   }),
-  writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
   command: commands.recordConsent,
   toInput: (input) => ({
     consent: input.consent,
@@ -712,7 +704,6 @@ caseCommandMutation<{ reason: commands.CloseCaseInput['reason'] }, commands.Clos
   {
     description: 'Avsluta ärendet.',
     fields: (t) => ({ reason: t.field({ type: CaseCloseReason, required: true }) }),
-    writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
     command: commands.closeCase,
     toInput: (input) => ({ reason: input.reason }),
   },
