@@ -129,6 +129,10 @@ builder.queryField('accessLogSamples', (t) =>
     cursor: 'id',
     description: 'The samples your organisation drew, newest first.',
     authScopes: { authenticated: true },
+    totalCount: (_root, _args, ctx) =>
+      ctx.prisma.accessReviewSample.count({
+        where: { providerHsaId: requireSecurityOfficer(ctx).providerHsaId },
+      }),
     resolve: (query, _root, _args, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       return ctx.prisma.accessReviewSample.findMany({
