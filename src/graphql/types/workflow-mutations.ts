@@ -145,18 +145,36 @@ async function runLogged(
   return written ?? ctx.prisma.case.findUniqueOrThrow({ where: { id: outcome.caseId } });
 }
 
-/** The claim of a retried command: the client's key, else the new id it chose, else none. */
+/**
+ * The claim of a retried command: the client's key, else the new id it chose (named by
+ * its input field, so a conflict names that field), else none.
+ */
 function claimOf<Input extends { idempotencyKey?: string | null }>(
   actor: Actor,
   operation: string,
   input: Input,
-  naturalKey?: string | null,
+  naturalKey?: NaturalKey | null,
 ) {
-  const key = input.idempotencyKey ?? naturalKey ?? null;
-  if (key === null) return null;
-  const { idempotencyKey: _key, ...rest } = input;
-  return idempotencyClaim(actor, operation, key, rest);
+  const { idempotencyKey: _key, ...given } = input;
+  // The id as the command uses it, so a retry that spells it in other case is the same input.
+  const rest =
+    naturalKey?.value == null ? given : { ...given, [naturalKey.field]: naturalKey.value };
+  if (input.idempotencyKey != null) {
+    return idempotencyClaim(actor, operation, input.idempotencyKey, rest);
+  }
+  if (naturalKey?.value == null) return null;
+  return idempotencyClaim(actor, operation, naturalKey.value, rest, naturalKey.field);
 }
+
+/** A client-chosen id of what a command creates, as a key; UUIDs compare in lower case. */
+interface NaturalKey {
+  field: string;
+  value: string | null | undefined;
+}
+const naturalId = (field: string, value: string | number | null | undefined): NaturalKey => ({
+  field,
+  value: value == null ? null : String(value).toLowerCase(),
+});
 
 const IDEMPOTENCY_KEY_DESCRIPTION =
   'A key the client chose for this command (1–200 characters). A retry with the same key and input answers the first result without acting again; the same key with another input fails with IDEMPOTENCY_CONFLICT.';
@@ -171,7 +189,7 @@ function caseCommandMutation<Fields extends object, I>(
     toInput: (input: Fields, ctx: Context) => I;
     checkUnits?: (input: Fields, ctx: Context) => UnitCheck;
     /** The id the client chose for what the command creates, a key when none is given. */
-    naturalKey?: (input: Fields) => string | null | undefined;
+    naturalKey?: (input: Fields) => NaturalKey;
   },
 ) {
   // What the command writes, for the policy and the access log (src/authz/command-writes.ts).
@@ -285,7 +303,7 @@ builder.mutationField('sendAdmissionNotice', (t) =>
         actor,
         'sendAdmissionNotice',
         { ...input, caseId: chosenId },
-        chosenId,
+        naturalId('caseId', chosenId),
       );
       const request = {
         caseId: chosenId ?? randomUUID(),
@@ -480,7 +498,7 @@ caseCommandMutation<
     followUpOn: t.string({ required: false, description: 'ISO date.' }),
     status: t.field({ type: CarePlanStatus, required: true }),
   }),
-  naturalKey: (input) => input.carePlanId,
+  naturalKey: (input) => naturalId('carePlanId', input.carePlanId),
   command: commands.createCarePlan,
   toInput: (input) => ({
     carePlanId: input.carePlanId ? String(input.carePlanId).toLowerCase() : randomUUID(),
@@ -659,7 +677,7 @@ caseCommandMutation<
     text: t.string({ required: true }),
     lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
   }),
-  naturalKey: (input) => input.noteId,
+  naturalKey: (input) => naturalId('noteId', input.noteId),
   command: commands.addNote,
   toInput: (input) => ({
     noteId: input.noteId ? String(input.noteId).toLowerCase() : randomUUID(),
