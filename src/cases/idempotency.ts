@@ -37,6 +37,7 @@ export function idempotencyClaim(
       'INVALID_INPUT',
       `An idempotency key has 1 to ${MAX_KEY_LENGTH} characters.`,
       field,
+      { max: MAX_KEY_LENGTH },
     );
   }
   const canonical = stringify({ operation, input }) ?? '';
@@ -64,6 +65,7 @@ export async function replayedCaseId(tx: Tx, claim: IdempotencyClaim): Promise<s
       'IDEMPOTENCY_CONFLICT',
       `This key was already used for ${known.operation} with another input. Use a new key for a new command.`,
       claim.field,
+      { operation: known.operation },
     );
   }
   return known.case_id;

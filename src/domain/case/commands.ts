@@ -98,7 +98,11 @@ export function sendAdmissionNotice(
     checkInstant(input.admittedAt, 'admittedAt') ??
     checkAdmissionParties(input) ??
     (input.compulsoryCare !== 'NONE' && !input.psychiatric
-      ? refusal('INVALID_INPUT', 'compulsory care (ÖPT/ÖRV) requires psychiatric inpatient care')
+      ? refusal(
+          'INVALID_INPUT',
+          'compulsory care (ÖPT/ÖRV) requires psychiatric inpatient care',
+          'compulsoryCare',
+        )
       : undefined) ??
     checkOptionalText(input.expectedNeeds, 'expectedNeeds', LONG_TEXT) ??
     checkNotInFuture(input.admittedAt, 'admittedAt', now);
@@ -168,22 +172,29 @@ function checkAdmissionParties(input: SendAdmissionNoticeInput): DomainError | u
         return refusal(
           'INVALID_INPUT',
           `municipalityParties[${i}].role must be ${MUNICIPAL_ROLES.join(' or ')}`,
+          `municipalityParties[${i}].role`,
+          { allowed: MUNICIPAL_ROLES.join(', ') },
         );
       }
       if (party.unitId === input.wardUnitId || party.unitId === input.primaryCareUnitId) {
         return refusal(
           'INVALID_INPUT',
           `municipalityParties[${i}] is the ward or the primary-care unit`,
+          `municipalityParties[${i}].unitId`,
         );
       }
       if (seen.has(key)) {
-        return refusal('INVALID_INPUT', `municipalityParties[${i}] names a unit and role twice`);
+        return refusal(
+          'INVALID_INPUT',
+          `municipalityParties[${i}] names a unit and role twice`,
+          `municipalityParties[${i}].unitId`,
+        );
       }
       seen.add(key);
       return undefined;
     }) ??
     (input.primaryCareUnitId === input.wardUnitId
-      ? refusal('INVALID_INPUT', 'primaryCareUnitId must not be the ward')
+      ? refusal('INVALID_INPUT', 'primaryCareUnitId must not be the ward', 'primaryCareUnitId')
       : undefined)
   );
 }
@@ -279,12 +290,17 @@ export function appointFixedCareContact(
     checkText(input.name, 'name', SHORT_TEXT) ??
     (isCurrentParty(state, input.unitId)
       ? undefined
-      : refusal('INVALID_INPUT', `unitId ${input.unitId} is not a current party of the case`));
+      : refusal(
+          'INVALID_INPUT',
+          `unitId ${input.unitId} is not a current party of the case`,
+          'unitId',
+          { unitId: input.unitId },
+        ));
   if (refused) return fail(refused);
   let hsaId: string | null = null;
   if (input.hsaId !== null) {
     const parsed = parseHsaId(input.hsaId);
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok) return fail({ ...parsed.error, field: 'hsaId' });
     hsaId = parsed.value;
   }
   const contact = { name: input.name.trim(), hsaId, unitId: input.unitId };
@@ -385,7 +401,12 @@ export function callToSip(
     firstRefusal(input.participantUnitIds, (unitId, i) =>
       isCurrentParty(state, unitId)
         ? undefined
-        : refusal('INVALID_INPUT', `participantUnitIds[${i}] ${unitId} is not a current party`),
+        : refusal(
+            'INVALID_INPUT',
+            `participantUnitIds[${i}] ${unitId} is not a current party`,
+            `participantUnitIds[${i}]`,
+            { unitId },
+          ),
     ) ??
     checkText(input.message, 'message', TEXT) ??
     checkNotInPast(input.meetingAt, 'meetingAt', now);
@@ -441,11 +462,11 @@ export function createCarePlan(
     CASE_GUARDS.createCarePlan(state, actor) ??
     checkUuid(input.carePlanId, 'carePlanId') ??
     (state.carePlans.some((plan) => plan.id === input.carePlanId)
-      ? refusal('INVALID_INPUT', `care plan ${input.carePlanId} already exists`)
+      ? refusal('INVALID_INPUT', `care plan ${input.carePlanId} already exists`, 'carePlanId')
       : undefined) ??
     (input.status === 'DRAFT' || input.status === 'AGREED'
       ? undefined
-      : refusal('INVALID_INPUT', 'a new care plan is DRAFT or AGREED'));
+      : refusal('INVALID_INPUT', 'a new care plan is DRAFT or AGREED', 'status'));
   if (refused) return fail(refused);
   const content = parseCarePlanContent(state, input);
   if (!content.ok) return content;
@@ -496,7 +517,11 @@ export function reviseCarePlan(
   const plan = state.carePlans.find((candidate) => candidate.id === input.carePlanId);
   if (!plan) {
     return fail(
-      refusal('CARE_PLAN_NOT_FOUND', `care plan ${input.carePlanId} is not in case ${state.id}`),
+      refusal(
+        'CARE_PLAN_NOT_FOUND',
+        `care plan ${input.carePlanId} is not in case ${state.id}`,
+        'carePlanId',
+      ),
     );
   }
   const final = carePlanGuard(plan);
@@ -557,7 +582,7 @@ export function announceDischarge(
     checkInstant(input.plannedAt, 'plannedAt') ??
     // The notice is due no later than the day of discharge, so the day may be today.
     (stockholmDate(input.plannedAt) < stockholmDate(now)
-      ? refusal('TIME_ORDER', 'plannedAt must not be before today')
+      ? refusal('TIME_ORDER', 'plannedAt must not be before today', 'plannedAt')
       : undefined);
   if (refused) return fail(refused);
   const event = newEvent(
@@ -723,12 +748,19 @@ export function transferResponsibility(
       : refusal(
           'INVALID_INPUT',
           `unit ${input.fromUnitId} is not a current ${input.role} party of the case`,
+          'fromUnitId',
+          { unitId: input.fromUnitId, role: input.role },
         )) ??
     (input.toUnitId === input.fromUnitId
-      ? refusal('INVALID_INPUT', 'toUnitId must differ from fromUnitId')
+      ? refusal('INVALID_INPUT', 'toUnitId must differ from fromUnitId', 'toUnitId')
       : undefined) ??
     (hasCurrentRole(state, input.toUnitId, input.role)
-      ? refusal('INVALID_INPUT', `unit ${input.toUnitId} already is a ${input.role} party`)
+      ? refusal(
+          'INVALID_INPUT',
+          `unit ${input.toUnitId} already is a ${input.role} party`,
+          'toUnitId',
+          { unitId: input.toUnitId, role: input.role },
+        )
       : undefined);
   if (refused) return fail(refused);
   const parties: Party[] = [
@@ -827,7 +859,14 @@ export function recordConsent(
     CASE_GUARDS.recordConsent(state, actor) ??
     (RECORDABLE_CONSENT.includes(input.consent)
       ? undefined
-      : refusal('INVALID_INPUT', `consent must be one of ${RECORDABLE_CONSENT.join(', ')}`)) ??
+      : refusal(
+          'INVALID_INPUT',
+          `consent must be one of ${RECORDABLE_CONSENT.join(', ')}`,
+          'consent',
+          {
+            allowed: RECORDABLE_CONSENT.join(', '),
+          },
+        )) ??
     checkOptionalText(input.note, 'note', TEXT);
   if (refused) return fail(refused);
   const event = newEvent('CONSENT_RECORDED', actor, now, otherCurrentUnitIds(state, actor.unitId), {
@@ -867,11 +906,15 @@ export function closeCase(
     CASE_GUARDS.closeCase(state, actor) ??
     (CLOSE_REASONS.includes(input.reason)
       ? undefined
-      : refusal('INVALID_INPUT', `reason must be one of ${CLOSE_REASONS.join(', ')}`)) ??
+      : refusal('INVALID_INPUT', `reason must be one of ${CLOSE_REASONS.join(', ')}`, 'reason', {
+          allowed: CLOSE_REASONS.join(', '),
+        })) ??
     (input.reason === 'DISCHARGED' && state.status !== 'DISCHARGED'
       ? refusal(
           'INVALID_STATE',
           `closeCase with reason DISCHARGED needs a discharged case, not ${state.status}`,
+          'reason',
+          { status: state.status },
         )
       : undefined);
   if (refused) return fail(refused);
@@ -888,5 +931,5 @@ function findEvent(state: CaseState, eventId: string): Result<EventSummary> {
   const event = state.events.find((candidate) => candidate.id === eventId);
   return event
     ? ok(event)
-    : fail(refusal('EVENT_NOT_FOUND', `event ${eventId} is not in case ${state.id}`));
+    : fail(refusal('EVENT_NOT_FOUND', `event ${eventId} is not in case ${state.id}`, 'eventId'));
 }

@@ -145,11 +145,16 @@ export const MESSAGE_GUARDS: Readonly<Record<MessageCommandName, MessageGuard>> 
     partyInOpenCase('acknowledge')(state, actor) ??
     (target.recipientUnitIds.includes(actor.unitId)
       ? undefined
-      : refusal('NOT_A_RECIPIENT', `event ${target.id} was not sent to unit ${actor.unitId}`)) ??
+      : refusal(
+          'NOT_A_RECIPIENT',
+          `event ${target.id} was not sent to unit ${actor.unitId}`,
+          'eventId',
+        )) ??
     (target.acknowledgedByUnitIds.includes(actor.unitId)
       ? refusal(
           'ALREADY_ACKNOWLEDGED',
           `unit ${actor.unitId} has already acknowledged event ${target.id}`,
+          'eventId',
         )
       : undefined),
   /** Makulering: the sending unit, once, of the kinds of message that can be void. */
@@ -157,11 +162,13 @@ export const MESSAGE_GUARDS: Readonly<Record<MessageCommandName, MessageGuard>> 
     partyInOpenCase('annulMessage')(state, actor) ??
     (ANNULLABLE_EVENT_TYPES.includes(target.type)
       ? undefined
-      : refusal('NOT_ANNULLABLE', `${target.type} events cannot be annulled`)) ??
+      : refusal('NOT_ANNULLABLE', `${target.type} events cannot be annulled`, 'eventId', {
+          type: target.type,
+        })) ??
     (target.authorUnitId === actor.unitId
       ? undefined
       : refusal('WRONG_PARTY', 'only the unit that sent a message may annul it')) ??
     (target.annulled
-      ? refusal('ALREADY_ANNULLED', `event ${target.id} is already annulled`)
+      ? refusal('ALREADY_ANNULLED', `event ${target.id} is already annulled`, 'eventId')
       : undefined),
 };

@@ -58,9 +58,22 @@ export const ErrorCode = builder.enumType('ErrorCode', {
 
 const ErrorInterface = builder.interfaceRef<Error & { code: string }>('Error').implement({
   fields: (t) => ({
-    message: t.exposeString('message'),
+    message: t.exposeString('message', {
+      description: 'What went wrong, in English, for people; never match on it (use the code).',
+    }),
   }),
 });
+
+const CommandErrorParam = builder
+  .objectRef<{ name: string; value: string }>('CommandErrorParam')
+  .implement({
+    description:
+      'A value the error message names (a limit, a status, an id), so a client can word the message itself.',
+    fields: (t) => ({
+      name: t.exposeString('name', { description: 'What the value is, e.g. `max` or `status`.' }),
+      value: t.exposeString('value', { description: 'The value, written as text.' }),
+    }),
+  });
 
 builder.objectType(CommandError, {
   name: 'CommandError',
@@ -68,11 +81,22 @@ builder.objectType(CommandError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof CommandError,
   fields: (t) => ({
-    code: t.field({ type: ErrorCode, resolve: (e) => e.code }),
+    code: t.field({
+      type: ErrorCode,
+      description: 'The stable code; switch on it, never on the message.',
+      resolve: (e) => e.code,
+    }),
     field: t.string({
       nullable: true,
-      description: 'The input field at fault, as a dotted path, when one is.',
+      description:
+        'The input field at fault, as a dotted path from the input (e.g. `items.0.action`); set whenever one field is at fault, null when none is (who acts, the state of the case).',
       resolve: (e) => e.field,
+    }),
+    params: t.field({
+      type: [CommandErrorParam],
+      description: 'The values the message names, by name; empty when it names none.',
+      resolve: (e) =>
+        Object.entries(e.params).map(([name, value]) => ({ name, value: String(value) })),
     }),
   }),
 });
