@@ -1,6 +1,7 @@
 import { ClientError, type GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AccessLogTotalDocument,
   AddNoteDocument,
   CaseCountDocument,
   CaseListDocument,
@@ -196,6 +197,21 @@ describe('totalCount on the other connections', () => {
     // Admission notice and ready notice.
     expect(node.events.totalCount).toBe(2);
     expect(node.patient.cases.totalCount).toBe(1);
+  });
+});
+
+describe('totalCount on the access log', () => {
+  it('counts the organisation’s whole log, as the database holds it', async () => {
+    const officer = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, {
+      roles: ['SECURITY_OFFICER'],
+    });
+    const { accessLog } = await officer.request(AccessLogTotalDocument);
+    // The officer's own read of that page is logged after it was counted.
+    const { rows } = await server.owner.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM access_log WHERE provider_hsa_id = 'SE2321000016-0001'",
+    );
+    expect(accessLog.totalCount).toBeGreaterThan(0);
+    expect([rows[0]!.n, rows[0]!.n - 1]).toContain(accessLog.totalCount);
   });
 });
 

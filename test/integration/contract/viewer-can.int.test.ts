@@ -332,74 +332,79 @@ afterAll(() => server?.close());
 const tally = { allowed: 0, refused: 0, allowedMessages: 0, refusedMessages: 0 };
 
 describe('viewerCan agrees with the commands', () => {
-  it.each(STATES)('on a case that is %s', async (state) => {
-    const shared = await build(state);
-    const wardView = (await view(byName('ward'), shared))!;
-    const events = wardView.events!.edges.map((e) => e.node);
-    for (const persona of PERSONAS) {
-      const seen = await view(persona.client!, shared);
-      const can = seen?.viewerCan ?? null;
-      const context = `${persona.name} on a ${state} case`;
-      // Commands on the case: the refused ones on the shared case (they write nothing),
-      // each allowed one on a fresh case in the same state.
-      for (const command of CASE_COMMANDS) {
-        const allowed = can?.[command] ?? false;
-        if (allowed) {
-          const fresh = await build(state);
-          const freshView = (await view(persona.client!, fresh))!;
-          const answer = await mutate(persona.client!, ...attempt(command, persona, freshView));
-          expect(answer, `${command} allowed for ${context} but refused`).not.toMatchObject({
-            __typename: 'CommandError',
-          });
-          tally.allowed++;
-        } else {
+  it.each(STATES)(
+    'on a case that is %s',
+    async (state) => {
+      const shared = await build(state);
+      const wardView = (await view(byName('ward'), shared))!;
+      const events = wardView.events!.edges.map((e) => e.node);
+      for (const persona of PERSONAS) {
+        const seen = await view(persona.client!, shared);
+        const can = seen?.viewerCan ?? null;
+        const context = `${persona.name} on a ${state} case`;
+        // Commands on the case: the refused ones on the shared case (they write nothing),
+        // each allowed one on a fresh case in the same state.
+        for (const command of CASE_COMMANDS) {
+          const allowed = can?.[command] ?? false;
+          if (allowed) {
+            const fresh = await build(state);
+            const freshView = (await view(persona.client!, fresh))!;
+            const answer = await mutate(persona.client!, ...attempt(command, persona, freshView));
+            expect(answer, `${command} allowed for ${context} but refused`).not.toMatchObject({
+              __typename: 'CommandError',
+            });
+            tally.allowed++;
+          } else {
+            const answer = await mutate(
+              persona.client!,
+              ...attempt(command, persona, { ...wardView, id: shared }),
+            );
+            expect(answer.__typename, `${command} not allowed for ${context} but it ran`).toBe(
+              'CommandError',
+            );
+            expect(INPUT_CODES, `${command} for ${context}: ${answer.message}`).not.toContain(
+              answer.code,
+            );
+            tally.refused++;
+          }
+        }
+        // Commands on messages: each touches only its own message and unit, so the refused
+        // ones first and then the allowed ones can share the case.
+        const messageCan = new Map(
+          (seen?.events?.edges ?? []).map((e) => [e.node.id, e.node.viewerCan]),
+        );
+        const tries = events.flatMap((event) =>
+          MESSAGE_COMMANDS.map((command) => ({
+            event,
+            command,
+            allowed: messageCan.get(event.id)?.[command] ?? false,
+          })),
+        );
+        for (const { event, command, allowed } of [
+          ...tries.filter((t) => !t.allowed),
+          ...tries.filter((t) => t.allowed),
+        ]) {
           const answer = await mutate(
             persona.client!,
-            ...attempt(command, persona, { ...wardView, id: shared }),
+            ...attempt(command, persona, { ...wardView, id: shared }, event.id),
           );
-          expect(answer.__typename, `${command} not allowed for ${context} but it ran`).toBe(
-            'CommandError',
-          );
-          expect(INPUT_CODES, `${command} for ${context}: ${answer.message}`).not.toContain(
-            answer.code,
-          );
-          tally.refused++;
+          const what = `${command} of ${event.type} for ${context}`;
+          if (allowed) {
+            expect(answer, `${what} allowed but refused`).not.toMatchObject({
+              __typename: 'CommandError',
+            });
+            tally.allowedMessages++;
+          } else {
+            expect(answer.__typename, `${what} not allowed but it ran`).toBe('CommandError');
+            expect(INPUT_CODES, `${what}: ${answer.message}`).not.toContain(answer.code);
+            tally.refusedMessages++;
+          }
         }
       }
-      // Commands on messages: each touches only its own message and unit, so the refused
-      // ones first and then the allowed ones can share the case.
-      const messageCan = new Map(
-        (seen?.events?.edges ?? []).map((e) => [e.node.id, e.node.viewerCan]),
-      );
-      const tries = events.flatMap((event) =>
-        MESSAGE_COMMANDS.map((command) => ({
-          event,
-          command,
-          allowed: messageCan.get(event.id)?.[command] ?? false,
-        })),
-      );
-      for (const { event, command, allowed } of [
-        ...tries.filter((t) => !t.allowed),
-        ...tries.filter((t) => t.allowed),
-      ]) {
-        const answer = await mutate(
-          persona.client!,
-          ...attempt(command, persona, { ...wardView, id: shared }, event.id),
-        );
-        const what = `${command} of ${event.type} for ${context}`;
-        if (allowed) {
-          expect(answer, `${what} allowed but refused`).not.toMatchObject({
-            __typename: 'CommandError',
-          });
-          tally.allowedMessages++;
-        } else {
-          expect(answer.__typename, `${what} not allowed but it ran`).toBe('CommandError');
-          expect(INPUT_CODES, `${what}: ${answer.message}`).not.toContain(answer.code);
-          tally.refusedMessages++;
-        }
-      }
-    }
-  });
+    },
+    // Builds a fresh case for every allowed command: minutes, not seconds, on a busy machine.
+    300_000,
+  );
 
   it('allowed and refused both occurred, for case and message commands alike', () => {
     expect(tally.allowed).toBeGreaterThan(20);
