@@ -221,6 +221,18 @@ export async function searchAccessLog(
   };
 }
 
+/** How many rows the search (or the sample) matches in all, for "page x of y". */
+export async function countAccessLog(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  filter: AccessLogFilter,
+  sample?: SampleDefinition,
+): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM access_log l WHERE ${where(scope, filter, sample)}`;
+  return row?.n ?? 0;
+}
+
 /** Oldest first, for a CSV export; null when more rows match than `limit`. */
 export async function exportAccessLog(
   prisma: PrismaClient,

@@ -129,6 +129,8 @@ export class CaseService {
       throw new CommandError(
         'UNIT_NOT_FOUND',
         `The patient's home organisation ${person.homeOrganizationHsaId} is not known to Brygga.`,
+        'personalIdentityNumber',
+        { organizationHsaId: person.homeOrganizationHsaId },
       );
     }
 
@@ -219,6 +221,7 @@ export class CaseService {
           'CONCURRENT_MODIFICATION',
           `The case has changed since you loaded it (version ${expectedVersion}, now ${state.version}). Reload and try again.`,
           'expectedVersion',
+          { expectedVersion, version: state.version },
         );
       }
       const decided = command(state, actor, input, this.now());
@@ -246,6 +249,7 @@ export class CaseService {
         'UNIT_KIND_MISMATCH',
         `Unit ${unit.hsaId} is a ${unit.kind} unit and cannot take the role ${role} (${field}).`,
         field,
+        { hsaId: unit.hsaId, kind: unit.kind, role },
       );
     }
     return unit;

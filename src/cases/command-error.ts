@@ -35,17 +35,31 @@ export const COMMAND_ERROR_CODES = [
 
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 
+/** The values a message names, by name, for a client that words its own message. */
+export type CommandErrorParams = Readonly<Record<string, string | number>>;
+
 export class CommandError extends Error {
   constructor(
     readonly code: CommandErrorCode,
     message: string,
     readonly field: string | null = null,
+    readonly params: CommandErrorParams = {},
   ) {
     super(message);
     this.name = 'CommandError';
   }
 
   static fromDomain(error: DomainError): CommandError {
-    return new CommandError(error.code, error.message, error.field ?? null);
+    return new CommandError(
+      error.code,
+      error.message,
+      error.field === undefined ? null : dottedPath(error.field),
+      error.params ?? {},
+    );
   }
+}
+
+/** The domain names list entries `items[2].action`; the API's paths are `items.2.action`. */
+export function dottedPath(field: string): string {
+  return field.replace(/\[(\d+)\]/g, '.$1');
 }

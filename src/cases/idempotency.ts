@@ -19,6 +19,8 @@ export interface IdempotencyClaim {
   operation: string;
   /** sha256 of the operation and its input in a canonical JSON form (sorted keys). */
   inputHash: string;
+  /** The input field the key came from: `idempotencyKey`, or the client-chosen id. */
+  field: string;
 }
 
 const MAX_KEY_LENGTH = 200;
@@ -28,12 +30,14 @@ export function idempotencyClaim(
   operation: string,
   key: string,
   input: unknown,
+  field = 'idempotencyKey',
 ): IdempotencyClaim {
   if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
     throw new CommandError(
       'INVALID_INPUT',
       `An idempotency key has 1 to ${MAX_KEY_LENGTH} characters.`,
-      'idempotencyKey',
+      field,
+      { max: MAX_KEY_LENGTH },
     );
   }
   const canonical = stringify({ operation, input }) ?? '';
@@ -42,6 +46,7 @@ export function idempotencyClaim(
     key,
     operation,
     inputHash: createHash('sha256').update(canonical, 'utf8').digest('hex'),
+    field,
   };
 }
 
@@ -59,7 +64,8 @@ export async function replayedCaseId(tx: Tx, claim: IdempotencyClaim): Promise<s
     throw new CommandError(
       'IDEMPOTENCY_CONFLICT',
       `This key was already used for ${known.operation} with another input. Use a new key for a new command.`,
-      'idempotencyKey',
+      claim.field,
+      { operation: known.operation },
     );
   }
   return known.case_id;

@@ -60,6 +60,42 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // The Relay plumbing every connection shares, described once.
+    nodeTypeOptions: { description: 'An object with a global id that `node(id:)` can load.' },
+    idFieldOptions: {
+      description: 'The global id: pass it to `node(id:)` or to any input that takes this object.',
+    },
+    pageInfoTypeOptions: { description: 'Where a page of a connection stands in the whole list.' },
+    defaultConnectionTypeOptions: { description: 'One page of a list (a Relay connection).' },
+    defaultEdgeTypeOptions: { description: 'One entry of a page, with its cursor.' },
+    cursorFieldOptions: {
+      description: 'Pass as `after` (or `before`) to page on from this entry.',
+    },
+    nodeFieldOptions: { description: 'The entry itself.' },
+    edgesFieldOptions: { description: 'The entries of this page, in the list’s order.' },
+    pageInfoFieldOptions: {
+      description: 'Whether there are more pages, and the cursors to reach them.',
+    },
+    hasNextPageFieldOptions: { description: 'Whether entries follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether entries precede this page.' },
+    startCursorFieldOptions: { description: 'The cursor of the first entry of this page.' },
+    endCursorFieldOptions: { description: 'The cursor of the last entry of this page.' },
+    firstArgOptions: {
+      description: `Page forward: at most this many entries (0–${MAX_PAGE_SIZE} unless the list says otherwise); not with \`last\`.`,
+    },
+    lastArgOptions: {
+      description: `Page backward: at most this many entries (0–${MAX_PAGE_SIZE} unless the list says otherwise); not with \`first\`.`,
+    },
+    afterArgOptions: { description: 'Entries after this cursor (with `first`).' },
+    beforeArgOptions: { description: 'Entries before this cursor (with `last`).' },
+    nodeQueryOptions: {
+      description:
+        'Any object by its global id; null when it does not exist or you may not see it.',
+    },
+    nodesQueryOptions: {
+      description:
+        'Several objects by their global ids, in the same order; null for each one not found or not visible.',
+    },
     // An id that does not decode, or names a type that is no node (or no type at all), is
     // bad input with a stable code, not a server error.
     decodeGlobalID: (globalID) => {

@@ -34,7 +34,7 @@ export async function visibleCasePageWhere(
   viewer: Viewer,
   window: CasePageWindow,
   filters: Prisma.CaseWhereInput[],
-  orderBy: Prisma.CaseOrderByWithRelationInput,
+  orderBy: Prisma.CaseOrderByWithRelationInput | Prisma.CaseOrderByWithRelationInput[],
 ): Promise<Prisma.CaseWhereInput> {
   const ways = await visibleCaseSearchWays(viewer, prisma);
   const where: Prisma.CaseWhereInput = { AND: [visibleCaseWhere(viewer), ...filters] };

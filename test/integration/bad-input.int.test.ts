@@ -117,7 +117,7 @@ describe('refused admission notices write nothing', () => {
       'an admission in the future',
       { admittedAt: new Date(Date.now() + 86_400_000).toISOString() },
       'TIME_ORDER',
-      null,
+      'admittedAt',
     ],
   ])('%s', async (_what, over, code, field) => {
     const before = await counts();

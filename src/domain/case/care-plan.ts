@@ -56,6 +56,8 @@ export function checkCarePlanTransition(
     from === 'CLOSED'
       ? `care plan ${carePlanId} is CLOSED and cannot be revised`
       : `care plan ${carePlanId} cannot go from ${from} to ${to}`,
+    'status',
+    { from, to },
   );
 }
 
@@ -97,6 +99,8 @@ function checkItem(state: CaseState, item: CarePlanItemInput, i: number): Domain
       : refusal(
           'INVALID_INPUT',
           `items[${i}].responsibleUnitId ${item.responsibleUnitId} is not a party of the case`,
+          `items[${i}].responsibleUnitId`,
+          { unitId: item.responsibleUnitId },
         )) ??
     checkText(item.action, `items[${i}].action`, TEXT) ??
     checkIsoDate(item.dueOn, `items[${i}].dueOn`)
@@ -120,6 +124,8 @@ function checkParticipant(
       : refusal(
           'INVALID_INPUT',
           `participants[${i}].unitId ${participant.unitId} is not a party of the case`,
+          `participants[${i}].unitId`,
+          { unitId: participant.unitId },
         ))
   );
 }
@@ -141,5 +147,7 @@ function checkCompulsoryCareCoordination(
   return refusal(
     'INVALID_INPUT',
     `compulsory care (${state.compulsoryCare}) needs a coordinated care plan naming a responsible unit of both the region and the municipality`,
+    'items',
+    { compulsoryCare: state.compulsoryCare },
   );
 }

@@ -15,10 +15,10 @@ import {
 } from './care-plan.js';
 import { type CasePatch, decide, newEvent } from './decision.js';
 import { type DischargeInformation, parseDischargeInformation } from './discharge-information.js';
+import { CASE_GUARDS, carePlanGuard, MESSAGE_GUARDS, partyInOpenCase } from './guards.js';
 import type {
   Actor,
   CarePlanKind,
-  CaseEventType,
   CaseState,
   CloseReason,
   CompulsoryCare,
@@ -32,7 +32,6 @@ import type {
 } from './model.js';
 import { type PlanningBasis, parsePlanningBasis } from './planning-basis.js';
 import {
-  currentParties,
   hasCurrentRole,
   isCurrentParty,
   latestInForce,
@@ -40,14 +39,7 @@ import {
   unique,
 } from './queries.js';
 import { fail, ok, refusal } from './result.js';
-import {
-  BEFORE_DISCHARGE,
-  MUNICIPAL_ROLES,
-  requireCurrentParty,
-  requireOpen,
-  requireStatus,
-  requireWard,
-} from './rules.js';
+import { MUNICIPAL_ROLES } from './rules.js';
 import {
   checkInstant,
   checkListLength,
@@ -106,7 +98,11 @@ export function sendAdmissionNotice(
     checkInstant(input.admittedAt, 'admittedAt') ??
     checkAdmissionParties(input) ??
     (input.compulsoryCare !== 'NONE' && !input.psychiatric
-      ? refusal('INVALID_INPUT', 'compulsory care (ÖPT/ÖRV) requires psychiatric inpatient care')
+      ? refusal(
+          'INVALID_INPUT',
+          'compulsory care (ÖPT/ÖRV) requires psychiatric inpatient care',
+          'compulsoryCare',
+        )
       : undefined) ??
     checkOptionalText(input.expectedNeeds, 'expectedNeeds', LONG_TEXT) ??
     checkNotInFuture(input.admittedAt, 'admittedAt', now);
@@ -176,22 +172,29 @@ function checkAdmissionParties(input: SendAdmissionNoticeInput): DomainError | u
         return refusal(
           'INVALID_INPUT',
           `municipalityParties[${i}].role must be ${MUNICIPAL_ROLES.join(' or ')}`,
+          `municipalityParties[${i}].role`,
+          { allowed: MUNICIPAL_ROLES.join(', ') },
         );
       }
       if (party.unitId === input.wardUnitId || party.unitId === input.primaryCareUnitId) {
         return refusal(
           'INVALID_INPUT',
           `municipalityParties[${i}] is the ward or the primary-care unit`,
+          `municipalityParties[${i}].unitId`,
         );
       }
       if (seen.has(key)) {
-        return refusal('INVALID_INPUT', `municipalityParties[${i}] names a unit and role twice`);
+        return refusal(
+          'INVALID_INPUT',
+          `municipalityParties[${i}] names a unit and role twice`,
+          `municipalityParties[${i}].unitId`,
+        );
       }
       seen.add(key);
       return undefined;
     }) ??
     (input.primaryCareUnitId === input.wardUnitId
-      ? refusal('INVALID_INPUT', 'primaryCareUnitId must not be the ward')
+      ? refusal('INVALID_INPUT', 'primaryCareUnitId must not be the ward', 'primaryCareUnitId')
       : undefined)
   );
 }
@@ -214,24 +217,13 @@ export function acknowledge(
   input: AcknowledgeInput,
   now: Date,
 ): Result<Decision> {
-  const refused = requireCurrentParty(state, actor) ?? requireOpen(state, 'acknowledge');
+  const refused = partyInOpenCase('acknowledge')(state, actor);
   if (refused) return fail(refused);
   const found = findEvent(state, input.eventId);
   if (!found.ok) return found;
   const target = found.value;
-  if (!target.recipientUnitIds.includes(actor.unitId)) {
-    return fail(
-      refusal('NOT_A_RECIPIENT', `event ${target.id} was not sent to unit ${actor.unitId}`),
-    );
-  }
-  if (target.acknowledgedByUnitIds.includes(actor.unitId)) {
-    return fail(
-      refusal(
-        'ALREADY_ACKNOWLEDGED',
-        `unit ${actor.unitId} has already acknowledged event ${target.id}`,
-      ),
-    );
-  }
+  const notForActor = MESSAGE_GUARDS.acknowledge(state, actor, target);
+  if (notForActor) return fail(notForActor);
   const events = state.events.map((event) =>
     event.id === target.id
       ? { ...event, acknowledgedByUnitIds: [...event.acknowledgedByUnitIds, actor.unitId] }
@@ -258,10 +250,7 @@ export function sendPlanningBasis(
   input: SendPlanningBasisInput,
   now: Date,
 ): Result<Decision> {
-  const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'sendPlanningBasis') ??
-    requireStatus(state, 'sendPlanningBasis', ['PLANNING', 'READY_FOR_DISCHARGE']);
+  const refused = CASE_GUARDS.sendPlanningBasis(state, actor);
   if (refused) return fail(refused);
   const basis = parsePlanningBasis(input);
   if (!basis.ok) return basis;
@@ -297,18 +286,21 @@ export function appointFixedCareContact(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireAppointer(state, actor) ??
-    requireStatus(state, 'appointFixedCareContact', BEFORE_DISCHARGE) ??
+    CASE_GUARDS.appointFixedCareContact(state, actor) ??
     checkText(input.name, 'name', SHORT_TEXT) ??
     (isCurrentParty(state, input.unitId)
       ? undefined
-      : refusal('INVALID_INPUT', `unitId ${input.unitId} is not a current party of the case`));
+      : refusal(
+          'INVALID_INPUT',
+          `unitId ${input.unitId} is not a current party of the case`,
+          'unitId',
+          { unitId: input.unitId },
+        ));
   if (refused) return fail(refused);
   let hsaId: string | null = null;
   if (input.hsaId !== null) {
     const parsed = parseHsaId(input.hsaId);
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok) return fail({ ...parsed.error, field: 'hsaId' });
     hsaId = parsed.value;
   }
   const contact = { name: input.name.trim(), hsaId, unitId: input.unitId };
@@ -320,18 +312,6 @@ export function appointFixedCareContact(
     contact,
   );
   return ok(decide(state, event, { fixedCareContact: contact }));
-}
-
-function requireAppointer(state: CaseState, actor: Actor): DomainError | undefined {
-  if (hasCurrentRole(state, actor.unitId, 'PRIMARY_CARE')) return undefined;
-  const hasPrimaryCare = currentParties(state).some((party) => party.role === 'PRIMARY_CARE');
-  if (!hasPrimaryCare && hasCurrentRole(state, actor.unitId, 'WARD')) return undefined;
-  return refusal(
-    'WRONG_PARTY',
-    hasPrimaryCare
-      ? 'only primary care (öppenvården) may appoint the fixed care contact'
-      : 'only the ward may appoint the fixed care contact when the case has no primary-care party',
-  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -349,12 +329,7 @@ export function notifyReadyForDischarge(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'notifyReadyForDischarge') ??
-    requireStatus(state, 'notifyReadyForDischarge', ['PLANNING']) ??
-    (state.admissionNoticeAt === null
-      ? refusal('INVALID_STATE', 'notifyReadyForDischarge requires the admission notice to be sent')
-      : undefined) ??
+    CASE_GUARDS.notifyReadyForDischarge(state, actor) ??
     checkInstant(input.readyAt, 'readyAt') ??
     checkNotInFuture(input.readyAt, 'readyAt', now) ??
     checkNotBefore(input.readyAt, 'readyAt', state.admittedAt, 'admittedAt');
@@ -390,13 +365,7 @@ export function withdrawReadyForDischarge(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'withdrawReadyForDischarge') ??
-    requireStatus(state, 'withdrawReadyForDischarge', [
-      'READY_FOR_DISCHARGE',
-      'DISCHARGE_ANNOUNCED',
-    ]) ??
-    checkText(input.reason, 'reason', TEXT);
+    CASE_GUARDS.withdrawReadyForDischarge(state, actor) ?? checkText(input.reason, 'reason', TEXT);
   if (refused) return fail(refused);
   const event = newEvent(
     'READY_FOR_DISCHARGE_WITHDRAWN',
@@ -425,19 +394,19 @@ export function callToSip(
   input: CallToSipInput,
   now: Date,
 ): Result<Decision> {
-  const isFixedCareContactUnit = state.fixedCareContact?.unitId === actor.unitId;
   const refused =
-    requireCurrentParty(state, actor) ??
-    (isFixedCareContactUnit || hasCurrentRole(state, actor.unitId, 'WARD')
-      ? undefined
-      : refusal('WRONG_PARTY', "only the fixed care contact's unit or the ward may call to SIP")) ??
-    requireStatus(state, 'callToSip', BEFORE_DISCHARGE) ??
+    CASE_GUARDS.callToSip(state, actor) ??
     checkInstant(input.meetingAt, 'meetingAt') ??
     checkListLength(input.participantUnitIds, 'participantUnitIds', 1) ??
     firstRefusal(input.participantUnitIds, (unitId, i) =>
       isCurrentParty(state, unitId)
         ? undefined
-        : refusal('INVALID_INPUT', `participantUnitIds[${i}] ${unitId} is not a current party`),
+        : refusal(
+            'INVALID_INPUT',
+            `participantUnitIds[${i}] ${unitId} is not a current party`,
+            `participantUnitIds[${i}]`,
+            { unitId },
+          ),
     ) ??
     checkText(input.message, 'message', TEXT) ??
     checkNotInPast(input.meetingAt, 'meetingAt', now);
@@ -490,15 +459,14 @@ export function createCarePlan(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireOpen(state, 'createCarePlan') ??
+    CASE_GUARDS.createCarePlan(state, actor) ??
     checkUuid(input.carePlanId, 'carePlanId') ??
     (state.carePlans.some((plan) => plan.id === input.carePlanId)
-      ? refusal('INVALID_INPUT', `care plan ${input.carePlanId} already exists`)
+      ? refusal('INVALID_INPUT', `care plan ${input.carePlanId} already exists`, 'carePlanId')
       : undefined) ??
     (input.status === 'DRAFT' || input.status === 'AGREED'
       ? undefined
-      : refusal('INVALID_INPUT', 'a new care plan is DRAFT or AGREED'));
+      : refusal('INVALID_INPUT', 'a new care plan is DRAFT or AGREED', 'status'));
   if (refused) return fail(refused);
   const content = parseCarePlanContent(state, input);
   if (!content.ok) return content;
@@ -544,14 +512,20 @@ export function reviseCarePlan(
   input: ReviseCarePlanInput,
   now: Date,
 ): Result<Decision> {
-  const refused = requireCurrentParty(state, actor) ?? requireOpen(state, 'reviseCarePlan');
+  const refused = partyInOpenCase('reviseCarePlan')(state, actor);
   if (refused) return fail(refused);
   const plan = state.carePlans.find((candidate) => candidate.id === input.carePlanId);
   if (!plan) {
     return fail(
-      refusal('CARE_PLAN_NOT_FOUND', `care plan ${input.carePlanId} is not in case ${state.id}`),
+      refusal(
+        'CARE_PLAN_NOT_FOUND',
+        `care plan ${input.carePlanId} is not in case ${state.id}`,
+        'carePlanId',
+      ),
     );
   }
+  const final = carePlanGuard(plan);
+  if (final) return fail(final);
   const stale =
     input.expectedVersion === plan.latestVersion
       ? undefined
@@ -604,13 +578,11 @@ export function announceDischarge(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'announceDischarge') ??
-    requireStatus(state, 'announceDischarge', ['READY_FOR_DISCHARGE', 'DISCHARGE_ANNOUNCED']) ??
+    CASE_GUARDS.announceDischarge(state, actor) ??
     checkInstant(input.plannedAt, 'plannedAt') ??
     // The notice is due no later than the day of discharge, so the day may be today.
     (stockholmDate(input.plannedAt) < stockholmDate(now)
-      ? refusal('TIME_ORDER', 'plannedAt must not be before today')
+      ? refusal('TIME_ORDER', 'plannedAt must not be before today', 'plannedAt')
       : undefined);
   if (refused) return fail(refused);
   const event = newEvent(
@@ -648,10 +620,7 @@ export function discharge(
 ): Result<Decision> {
   const readyNoticeInForce = state.status !== 'PLANNING';
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'discharge') ??
-    requireStatus(state, 'discharge', BEFORE_DISCHARGE) ??
-    checkInstant(input.dischargedAt, 'dischargedAt');
+    CASE_GUARDS.discharge(state, actor) ?? checkInstant(input.dischargedAt, 'dischargedAt');
   if (refused) return fail(refused);
   const information = parseDischargeInformation(input.information);
   if (!information.ok) return information;
@@ -679,12 +648,7 @@ export function discharge(
 // ---------------------------------------------------------------------------------------
 // Annulment (makulering)
 
-export const ANNULLABLE_EVENT_TYPES: readonly CaseEventType[] = [
-  'PLANNING_BASIS_SENT',
-  'SIP_CALLED',
-  'NOTE_ADDED',
-  'FIXED_CARE_CONTACT_APPOINTED',
-];
+export { ANNULLABLE_EVENT_TYPES } from './guards.js';
 
 export interface AnnulMessageInput {
   eventId: string;
@@ -702,22 +666,13 @@ export function annulMessage(
   input: AnnulMessageInput,
   now: Date,
 ): Result<Decision> {
-  const refused = requireCurrentParty(state, actor) ?? requireOpen(state, 'annulMessage');
+  const refused = partyInOpenCase('annulMessage')(state, actor);
   if (refused) return fail(refused);
   const found = findEvent(state, input.eventId);
   if (!found.ok) return found;
   const target = found.value;
   const notAnnullable =
-    (ANNULLABLE_EVENT_TYPES.includes(target.type)
-      ? undefined
-      : refusal('NOT_ANNULLABLE', `${target.type} events cannot be annulled`)) ??
-    (target.authorUnitId === actor.unitId
-      ? undefined
-      : refusal('WRONG_PARTY', 'only the unit that sent a message may annul it')) ??
-    (target.annulled
-      ? refusal('ALREADY_ANNULLED', `event ${target.id} is already annulled`)
-      : undefined) ??
-    checkText(input.reason, 'reason', TEXT);
+    MESSAGE_GUARDS.annulMessage(state, actor, target) ?? checkText(input.reason, 'reason', TEXT);
   if (notAnnullable) return fail(notAnnullable);
   const events = state.events.map((event) =>
     event.id === target.id ? { ...event, annulled: true } : event,
@@ -781,25 +736,31 @@ export function transferResponsibility(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
+    CASE_GUARDS.transferResponsibility(state, actor) ??
     (actor.unitId === input.fromUnitId || hasCurrentRole(state, actor.unitId, 'WARD')
       ? undefined
       : refusal(
           'WRONG_PARTY',
           'only the unit handing over or the ward may transfer responsibility',
         )) ??
-    requireOpen(state, 'transferResponsibility') ??
     (hasCurrentRole(state, input.fromUnitId, input.role)
       ? undefined
       : refusal(
           'INVALID_INPUT',
           `unit ${input.fromUnitId} is not a current ${input.role} party of the case`,
+          'fromUnitId',
+          { unitId: input.fromUnitId, role: input.role },
         )) ??
     (input.toUnitId === input.fromUnitId
-      ? refusal('INVALID_INPUT', 'toUnitId must differ from fromUnitId')
+      ? refusal('INVALID_INPUT', 'toUnitId must differ from fromUnitId', 'toUnitId')
       : undefined) ??
     (hasCurrentRole(state, input.toUnitId, input.role)
-      ? refusal('INVALID_INPUT', `unit ${input.toUnitId} already is a ${input.role} party`)
+      ? refusal(
+          'INVALID_INPUT',
+          `unit ${input.toUnitId} already is a ${input.role} party`,
+          'toUnitId',
+          { unitId: input.toUnitId, role: input.role },
+        )
       : undefined);
   if (refused) return fail(refused);
   const parties: Party[] = [
@@ -854,8 +815,7 @@ export function addNote(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireOpen(state, 'addNote') ??
+    CASE_GUARDS.addNote(state, actor) ??
     checkUuid(input.noteId, 'noteId') ??
     checkText(input.text, 'text', LONG_TEXT);
   if (refused) return fail(refused);
@@ -896,11 +856,17 @@ export function recordConsent(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireOpen(state, 'recordConsent') ??
+    CASE_GUARDS.recordConsent(state, actor) ??
     (RECORDABLE_CONSENT.includes(input.consent)
       ? undefined
-      : refusal('INVALID_INPUT', `consent must be one of ${RECORDABLE_CONSENT.join(', ')}`)) ??
+      : refusal(
+          'INVALID_INPUT',
+          `consent must be one of ${RECORDABLE_CONSENT.join(', ')}`,
+          'consent',
+          {
+            allowed: RECORDABLE_CONSENT.join(', '),
+          },
+        )) ??
     checkOptionalText(input.note, 'note', TEXT);
   if (refused) return fail(refused);
   const event = newEvent('CONSENT_RECORDED', actor, now, otherCurrentUnitIds(state, actor.unitId), {
@@ -937,16 +903,18 @@ export function closeCase(
   now: Date,
 ): Result<Decision> {
   const refused =
-    requireCurrentParty(state, actor) ??
-    requireWard(state, actor, 'closeCase') ??
-    requireOpen(state, 'closeCase') ??
+    CASE_GUARDS.closeCase(state, actor) ??
     (CLOSE_REASONS.includes(input.reason)
       ? undefined
-      : refusal('INVALID_INPUT', `reason must be one of ${CLOSE_REASONS.join(', ')}`)) ??
+      : refusal('INVALID_INPUT', `reason must be one of ${CLOSE_REASONS.join(', ')}`, 'reason', {
+          allowed: CLOSE_REASONS.join(', '),
+        })) ??
     (input.reason === 'DISCHARGED' && state.status !== 'DISCHARGED'
       ? refusal(
           'INVALID_STATE',
           `closeCase with reason DISCHARGED needs a discharged case, not ${state.status}`,
+          'reason',
+          { status: state.status },
         )
       : undefined);
   if (refused) return fail(refused);
@@ -963,5 +931,5 @@ function findEvent(state: CaseState, eventId: string): Result<EventSummary> {
   const event = state.events.find((candidate) => candidate.id === eventId);
   return event
     ? ok(event)
-    : fail(refusal('EVENT_NOT_FOUND', `event ${eventId} is not in case ${state.id}`));
+    : fail(refusal('EVENT_NOT_FOUND', `event ${eventId} is not in case ${state.id}`, 'eventId'));
 }

@@ -71,6 +71,8 @@ export function parseDischargeInformation(
       : refusal(
           'INVALID_INPUT',
           `destination must be one of ${DISCHARGE_DESTINATIONS.join(', ')}`,
+          'destination',
+          { allowed: DISCHARGE_DESTINATIONS.join(', ') },
         )) ??
     (info.destination === 'OTHER'
       ? checkText(info.destinationDetail ?? '', 'destinationDetail', SHORT_TEXT)
@@ -116,6 +118,8 @@ function checkMedicationChange(change: MedicationChange, i: number): DomainError
       : refusal(
           'INVALID_INPUT',
           `medicationChanges[${i}].change must be one of ${MEDICATION_CHANGE_KINDS.join(', ')}`,
+          `medicationChanges[${i}].change`,
+          { allowed: MEDICATION_CHANGE_KINDS.join(', ') },
         )) ??
     checkOptionalText(change.details, `medicationChanges[${i}].details`, TEXT)
   );

@@ -188,6 +188,8 @@ export interface DomainError {
   message: string;
   /** The input field at fault, when one is. */
   field?: string;
+  /** The values the message names, for a client that words its own message. */
+  params?: Readonly<Record<string, string | number>>;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };

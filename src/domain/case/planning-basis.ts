@@ -87,5 +87,12 @@ function checkAdl(adl: KatzAdl): DomainError | undefined {
   const unknown = activities.find((activity) => !ADL_LEVELS.includes(adl[activity]));
   return unknown === undefined
     ? undefined
-    : refusal('INVALID_INPUT', `adl.${unknown} must be one of ${ADL_LEVELS.join(', ')}`);
+    : refusal(
+        'INVALID_INPUT',
+        `adl.${unknown} must be one of ${ADL_LEVELS.join(', ')}`,
+        `adl.${unknown}`,
+        {
+          allowed: ADL_LEVELS.join(', '),
+        },
+      );
 }

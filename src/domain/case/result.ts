@@ -8,6 +8,16 @@ export function fail<T>(error: DomainError): Result<T> {
   return { ok: false, error };
 }
 
-export function refusal(code: DomainErrorCode, message: string, field?: string): DomainError {
-  return field === undefined ? { code, message } : { code, message, field };
+export function refusal(
+  code: DomainErrorCode,
+  message: string,
+  field?: string,
+  params?: Readonly<Record<string, string | number>>,
+): DomainError {
+  return {
+    code,
+    message,
+    ...(field === undefined ? {} : { field }),
+    ...(params === undefined ? {} : { params }),
+  };
 }

@@ -54,6 +54,8 @@ export function requireStatus(
     : refusal(
         'INVALID_STATE',
         `${command} is not allowed while the case is ${state.status} (allowed: ${allowed.join(', ')})`,
+        undefined,
+        { command, status: state.status, allowed: allowed.join(', ') },
       );
 }
 

@@ -27,9 +27,11 @@ export function checkText(
   maxLength: number,
 ): DomainError | undefined {
   const trimmed = value.trim();
-  if (trimmed.length === 0) return refusal('INVALID_INPUT', `${field} must not be empty`);
+  if (trimmed.length === 0) return refusal('INVALID_INPUT', `${field} must not be empty`, field);
   if (trimmed.length > maxLength) {
-    return refusal('INVALID_INPUT', `${field} must be at most ${maxLength} characters`);
+    return refusal('INVALID_INPUT', `${field} must be at most ${maxLength} characters`, field, {
+      max: maxLength,
+    });
   }
   return undefined;
 }
@@ -51,30 +53,32 @@ export function optionalText(value: string | null | undefined): string | null {
 }
 
 export function checkUuid(value: string, field: string): DomainError | undefined {
-  return UUID.test(value) ? undefined : refusal('INVALID_INPUT', `${field} must be a UUID`);
+  return UUID.test(value) ? undefined : refusal('INVALID_INPUT', `${field} must be a UUID`, field);
 }
 
 export function checkIsoDate(value: string | null, field: string): DomainError | undefined {
   return value === null || isIsoDate(value)
     ? undefined
-    : refusal('INVALID_INPUT', `${field} must be a calendar date written YYYY-MM-DD`);
+    : refusal('INVALID_INPUT', `${field} must be a calendar date written YYYY-MM-DD`, field, {
+        value: value ?? '',
+      });
 }
 
 export function checkInstant(value: Date, field: string): DomainError | undefined {
   return value instanceof Date && !Number.isNaN(value.getTime())
     ? undefined
-    : refusal('INVALID_INPUT', `${field} must be a valid time`);
+    : refusal('INVALID_INPUT', `${field} must be a valid time`, field);
 }
 
 export function checkNotInFuture(value: Date, field: string, now: Date): DomainError | undefined {
   return value.getTime() > now.getTime() + CLOCK_SKEW_MS
-    ? refusal('TIME_ORDER', `${field} must not be in the future`)
+    ? refusal('TIME_ORDER', `${field} must not be in the future`, field)
     : undefined;
 }
 
 export function checkNotInPast(value: Date, field: string, now: Date): DomainError | undefined {
   return value.getTime() < now.getTime() - CLOCK_SKEW_MS
-    ? refusal('TIME_ORDER', `${field} must not be in the past`)
+    ? refusal('TIME_ORDER', `${field} must not be in the past`, field)
     : undefined;
 }
 
@@ -85,7 +89,10 @@ export function checkNotBefore(
   earliestField: string,
 ): DomainError | undefined {
   return value.getTime() < earliest.getTime()
-    ? refusal('TIME_ORDER', `${field} must not be before ${earliestField}`)
+    ? refusal('TIME_ORDER', `${field} must not be before ${earliestField}`, field, {
+        earliestField,
+        earliest: earliest.toISOString(),
+      })
     : undefined;
 }
 
@@ -95,9 +102,11 @@ export function checkListLength(
   min: number,
 ): DomainError | undefined {
   if (values.length < min)
-    return refusal('INVALID_INPUT', `${field} must have at least ${min} entry`);
+    return refusal('INVALID_INPUT', `${field} must have at least ${min} entry`, field, { min });
   if (values.length > MAX_LIST) {
-    return refusal('INVALID_INPUT', `${field} must have at most ${MAX_LIST} entries`);
+    return refusal('INVALID_INPUT', `${field} must have at most ${MAX_LIST} entries`, field, {
+      max: MAX_LIST,
+    });
   }
   return undefined;
 }

@@ -75,7 +75,13 @@ builder.queryField('caseEvents', (t) =>
     cursor: 'id',
     description: 'Händelselistan of a case, oldest first (the same list as `Case.events`).',
     authScopes: { actingUnit: true },
-    args: { caseId: t.arg.id() },
+    args: { caseId: t.arg.id({ description: 'The case.' }) },
+    totalCount: (_root, args, ctx) => {
+      requireGrant(ctx, 'PLANNING');
+      return ctx.prisma.caseEvent.count({
+        where: { caseId: decodeId(args.caseId, 'Case', 'caseId'), case: visibleCaseWhere(ctx) },
+      });
+    },
     resolve: (query, _root, args, ctx) => {
       requireGrant(ctx, 'PLANNING');
       return ctx.prisma.caseEvent.findMany({

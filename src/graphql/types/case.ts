@@ -1,7 +1,10 @@
 import { visibleCaseWhere, visibleNoteWhere } from '../../authz/case-access.js';
+import { grantsFor } from '../../authz/decide.js';
 import type { Prisma } from '../../db/generated/prisma/client.js';
+import type { CaseStatus as CaseStatusValue } from '../../domain/case/model.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
@@ -171,6 +174,12 @@ export const Case = builder.prismaNode('Case', {
       type: 'DateTime',
       nullable: true,
     }),
+    updatedAt: t.expose('updatedAt', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      type: 'DateTime',
+      description:
+        'When the case last changed: the time its latest event was written. Use with `filter.changedSince`.',
+    }),
     closeReason: t.expose('closeReason', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: CaseCloseReason,
@@ -179,6 +188,7 @@ export const Case = builder.prismaNode('Case', {
     events: t.relatedConnection('events', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
       cursor: 'id',
+      totalCount: true,
       description: 'Händelselistan: the append-only event list, oldest first.',
       query: { orderBy: { sequence: 'asc' } },
     }),
@@ -240,64 +250,237 @@ export const Case = builder.prismaNode('Case', {
 });
 
 const CaseFilter = builder.inputType('CaseFilter', {
+  description:
+    'Narrows a case list. Every condition given must hold. Filtering by a field you may not read is refused (FORBIDDEN_FILTER), and free text matches only what you may read.',
   fields: (t) => ({
     unitId: t.id({
       required: false,
       description: 'Only cases where this unit is a current party.',
     }),
-    statuses: t.field({ type: [CaseStatus], required: false }),
+    statuses: t.field({
+      type: [CaseStatus],
+      required: false,
+      description: 'Only cases in one of these statuses.',
+    }),
     readySince: t.field({
       type: 'DateTime',
       required: false,
       description: 'Ready for discharge at or after.',
     }),
-    patientId: t.id({ required: false }),
-    personalIdentityNumber: t.string({ required: false }),
+    readyBefore: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'Ready for discharge before (exclusive).',
+    }),
+    admittedSince: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'Admitted at or after.',
+    }),
+    admittedBefore: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'Admitted before (exclusive).',
+    }),
+    changedSince: t.field({
+      type: 'DateTime',
+      required: false,
+      description:
+        'Changed (a new event) at or after: for refreshing a list with only what changed. Compare with `Case.updatedAt`.',
+    }),
+    text: t.string({
+      required: false,
+      description:
+        'Free text: the start of the case reference, or (for roles that may read patient identity) the start of the patient’s given or family name. A name you may not read is never matched. At least 2 characters.',
+    }),
+    patientId: t.id({ required: false, description: 'Only the cases of this patient.' }),
+    personalIdentityNumber: t.string({
+      required: false,
+      description: 'Only the cases of the patient with this personal identity number.',
+    }),
   }),
 });
+
+const CaseOrderField = builder.enumType('CaseOrderField', {
+  description:
+    'What a case list is sorted by; ties are broken by the reference, in the same direction.',
+  values: {
+    REFERENCE: { description: 'The case reference (BR-year-number): the order cases were opened.' },
+    ADMITTED: { description: 'When the patient was admitted.' },
+    READY_SINCE: {
+      description:
+        'When the patient was judged ready for discharge: ascending lists the longest waiting first. Lists only cases with a ready time.',
+    },
+    LAST_EVENT: { description: 'When the case last changed (its latest event), `Case.updatedAt`.' },
+  } as const,
+});
+
+const OrderDirection = builder.enumType('OrderDirection', {
+  description: 'Sort direction.',
+  values: {
+    ASC: { description: 'Smallest (earliest) first.' },
+    DESC: { description: 'Largest (latest) first.' },
+  } as const,
+});
+
+const CaseOrder = builder.inputType('CaseOrder', {
+  description: 'The order of a case list. Cursors stay valid only with the order they came from.',
+  fields: (t) => ({
+    field: t.field({ type: CaseOrderField, required: true, description: 'What to sort by.' }),
+    direction: t.field({
+      type: OrderDirection,
+      required: false,
+      defaultValue: 'DESC',
+      description: 'The direction; DESC unless given.',
+    }),
+  }),
+});
+
+const ORDER_COLUMNS = {
+  REFERENCE: 'reference',
+  ADMITTED: 'admittedAt',
+  READY_SINCE: 'readyForDischargeAt',
+  LAST_EVENT: 'updatedAt',
+} as const;
+
+interface CaseFilterArgs {
+  unitId?: string | number | null;
+  statuses?: CaseStatusValue[] | null;
+  readySince?: Date | null;
+  readyBefore?: Date | null;
+  admittedSince?: Date | null;
+  admittedBefore?: Date | null;
+  changedSince?: Date | null;
+  text?: string | null;
+  patientId?: string | number | null;
+  personalIdentityNumber?: string | null;
+}
+
+/** The caller's filter as Prisma conditions, refusing filters on fields they may not read. */
+function caseFilterWhere(
+  filter: CaseFilterArgs | null | undefined,
+  ctx: Context,
+): Prisma.CaseWhereInput[] {
+  // Filtering by a field the caller may not read would leak it through the result set.
+  if (filter?.personalIdentityNumber != null || filter?.patientId != null) {
+    requireFilterGrant(
+      ctx,
+      'IDENTITY',
+      filter.personalIdentityNumber != null ? 'personalIdentityNumber' : 'patientId',
+    );
+  }
+  const and: Prisma.CaseWhereInput[] = [];
+  if (filter?.unitId != null) {
+    and.push({
+      parties: {
+        some: { unitId: decodeId(filter.unitId, 'Unit', 'filter.unitId'), leftAt: null },
+      },
+    });
+  }
+  if (filter?.statuses?.length) and.push({ status: { in: filter.statuses } });
+  const range = (since?: Date | null, before?: Date | null) => ({
+    ...(since ? { gte: since } : {}),
+    ...(before ? { lt: before } : {}),
+  });
+  if (filter?.readySince || filter?.readyBefore)
+    and.push({ readyForDischargeAt: range(filter.readySince, filter.readyBefore) });
+  if (filter?.admittedSince || filter?.admittedBefore)
+    and.push({ admittedAt: range(filter.admittedSince, filter.admittedBefore) });
+  if (filter?.changedSince) and.push({ updatedAt: { gte: filter.changedSince } });
+  if (filter?.text != null) and.push(caseTextWhere(filter.text, ctx));
+  if (filter?.patientId != null)
+    and.push({ patientId: decodeId(filter.patientId, 'Patient', 'filter.patientId') });
+  if (filter?.personalIdentityNumber != null) {
+    // A malformed number is an error, not an empty list that reads as "no cases".
+    const parsed = parsePersonalIdentityNumber(filter.personalIdentityNumber);
+    if (!parsed.ok) {
+      throw new BadInputError(
+        'INVALID_PERSONAL_IDENTITY_NUMBER',
+        parsed.error.message,
+        'filter.personalIdentityNumber',
+      );
+    }
+    and.push({ patient: { personalIdentityNumber: parsed.value.number } });
+  }
+  return and;
+}
+
+/**
+ * Free text over what the caller may read: the reference always (it is administrative,
+ * which every role with a case list reads); the patient's names only when the policy
+ * grants identity, and a protected identity's names only when it grants that too. A
+ * name search by someone who may not read names would tell them who the patient is.
+ */
+function caseTextWhere(raw: string, ctx: Context): Prisma.CaseWhereInput {
+  const text = raw.trim();
+  if (text.length < 2) {
+    throw new BadInputError(
+      'INVALID_ARGUMENT',
+      'filter.text needs at least 2 characters.',
+      'filter.text',
+    );
+  }
+  const ways: Prisma.CaseWhereInput[] = [{ reference: { startsWith: text, mode: 'insensitive' } }];
+  const roles = ctx.principal?.roles ?? [];
+  if (grantsFor(roles, 'IDENTITY', 'read').length > 0) {
+    const byName: Prisma.PatientWhereInput = {
+      OR: [
+        { givenName: { startsWith: text, mode: 'insensitive' } },
+        { familyName: { startsWith: text, mode: 'insensitive' } },
+      ],
+    };
+    const protectedToo = grantsFor(roles, 'PROTECTED_IDENTITY', 'read').length > 0;
+    ways.push({
+      patient: protectedToo ? byName : { AND: [byName, { protectedIdentity: false }] },
+    });
+  }
+  return { OR: ways };
+}
+
+/**
+ * The filter plus what the order implies. Prisma's cursors compare NULLs as unknown and
+ * would skip them, so cases without a ready time are not in a list sorted by it.
+ */
+function caseListWhere(
+  filter: CaseFilterArgs | null | undefined,
+  order: { field: keyof typeof ORDER_COLUMNS } | null | undefined,
+  ctx: Context,
+): Prisma.CaseWhereInput[] {
+  const and = caseFilterWhere(filter, ctx);
+  if (order?.field === 'READY_SINCE') and.push({ readyForDischargeAt: { not: null } });
+  return and;
+}
 
 builder.queryField('cases', (t) =>
   t.prismaConnection({
     type: Case,
     cursor: 'reference',
-    description: "Cases the caller's acting unit takes part in, newest first.",
+    description:
+      "Cases the caller's acting unit takes part in, newest reference first unless `orderBy` says otherwise.",
     authScopes: { actingUnit: true },
-    args: { filter: t.arg({ type: CaseFilter, required: false }) },
-    resolve: async (query, _root, { filter }, ctx) => {
+    args: {
+      filter: t.arg({ type: CaseFilter, required: false, description: 'Which cases.' }),
+      orderBy: t.arg({
+        type: CaseOrder,
+        required: false,
+        description: 'The order; by reference, newest first, unless given.',
+      }),
+    },
+    totalCount: async (_root, { filter, orderBy: order }, ctx) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
-      // Filtering by a field the caller may not read would leak it through the result set.
-      if (filter?.personalIdentityNumber != null || filter?.patientId != null) {
-        requireFilterGrant(
-          ctx,
-          'IDENTITY',
-          filter.personalIdentityNumber != null ? 'personalIdentityNumber' : 'patientId',
-        );
-      }
-      const and: Prisma.CaseWhereInput[] = [];
-      if (filter?.unitId != null) {
-        and.push({
-          parties: {
-            some: { unitId: decodeId(filter.unitId, 'Unit', 'filter.unitId'), leftAt: null },
-          },
-        });
-      }
-      if (filter?.statuses?.length) and.push({ status: { in: filter.statuses } });
-      if (filter?.readySince) and.push({ readyForDischargeAt: { gte: filter.readySince } });
-      if (filter?.patientId != null)
-        and.push({ patientId: decodeId(filter.patientId, 'Patient', 'filter.patientId') });
-      if (filter?.personalIdentityNumber != null) {
-        // A malformed number is an error, not an empty list that reads as "no cases".
-        const parsed = parsePersonalIdentityNumber(filter.personalIdentityNumber);
-        if (!parsed.ok) {
-          throw new BadInputError(
-            'INVALID_PERSONAL_IDENTITY_NUMBER',
-            parsed.error.message,
-            'filter.personalIdentityNumber',
-          );
-        }
-        and.push({ patient: { personalIdentityNumber: parsed.value.number } });
-      }
-      const orderBy = { reference: 'desc' } as const;
+      return ctx.prisma.case.count({
+        where: { AND: [visibleCaseWhere(ctx), ...caseListWhere(filter, order, ctx)] },
+      });
+    },
+    resolve: async (query, _root, { filter, orderBy: order }, ctx) => {
+      requireGrant(ctx, 'ADMINISTRATIVE');
+      const and = caseListWhere(filter, order, ctx);
+      const column = ORDER_COLUMNS[order?.field ?? 'REFERENCE'];
+      const direction = order?.direction === 'ASC' ? 'asc' : 'desc';
+      const orderBy: Prisma.CaseOrderByWithRelationInput[] =
+        column === 'reference'
+          ? [{ reference: direction }]
+          : [{ [column]: direction }, { reference: direction }];
       return ctx.prisma.case.findMany({
         ...query,
         where: await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy),

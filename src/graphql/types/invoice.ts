@@ -195,26 +195,18 @@ builder.queryField('invoices', (t) =>
     type: Invoice,
     cursor: 'id',
     authScopes: { actingUnit: true },
-    args: { filter: t.arg({ type: InvoiceFilter, required: false }) },
-    resolve: (query, _root, { filter }, ctx) => {
-      requireGrant(ctx, 'FINANCIAL');
-      const and: Prisma.InvoiceWhereInput[] = [visibleInvoiceWhere(ctx)];
-      if (filter?.kind) and.push({ kind: filter.kind });
-      if (filter?.status) and.push({ status: filter.status });
-      if (filter?.debtorId != null)
-        and.push({ debtorId: decodeId(filter.debtorId, 'Organization', 'filter.debtorId') });
-      if (filter?.period) {
-        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) {
-          throw new BadInputError('INVALID_PERIOD', 'period must be YYYY-MM.', 'filter.period');
-        }
-        and.push({ period: new Date(`${filter.period}-01T00:00:00Z`) });
-      }
-      return ctx.prisma.invoice.findMany({
-        ...query,
-        where: { AND: and },
-        orderBy: [{ period: 'desc' }, { id: 'asc' }],
-      });
+    description: 'Invoices of your organisation, latest period first.',
+    args: {
+      filter: t.arg({ type: InvoiceFilter, required: false, description: 'Which invoices.' }),
     },
+    totalCount: (_root, { filter }, ctx) =>
+      ctx.prisma.invoice.count({ where: invoiceWhere(filter, ctx) }),
+    resolve: (query, _root, { filter }, ctx) =>
+      ctx.prisma.invoice.findMany({
+        ...query,
+        where: invoiceWhere(filter, ctx),
+        orderBy: [{ period: 'desc' }, { id: 'asc' }],
+      }),
   }),
 );
 
@@ -229,6 +221,33 @@ export const AgreementCareType = builder.enumType('AgreementCareType', {
     },
   } as const,
 });
+
+function invoiceWhere(
+  filter:
+    | {
+        kind?: Prisma.InvoiceWhereInput['kind'] | null;
+        status?: Prisma.InvoiceWhereInput['status'] | null;
+        debtorId?: string | number | null;
+        period?: string | null;
+      }
+    | null
+    | undefined,
+  ctx: Context,
+): Prisma.InvoiceWhereInput {
+  requireGrant(ctx, 'FINANCIAL');
+  const and: Prisma.InvoiceWhereInput[] = [visibleInvoiceWhere(ctx)];
+  if (filter?.kind) and.push({ kind: filter.kind });
+  if (filter?.status) and.push({ status: filter.status });
+  if (filter?.debtorId != null)
+    and.push({ debtorId: decodeId(filter.debtorId, 'Organization', 'filter.debtorId') });
+  if (filter?.period) {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) {
+      throw new BadInputError('INVALID_PERIOD', 'period must be YYYY-MM.', 'filter.period');
+    }
+    and.push({ period: new Date(`${filter.period}-01T00:00:00Z`) });
+  }
+  return { AND: and };
+}
 
 builder.prismaObject('PaymentAgreementPrice', {
   fields: (t) => ({

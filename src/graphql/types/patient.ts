@@ -57,6 +57,7 @@ export const Patient = builder.prismaNode('Patient', {
     cases: t.relatedConnection('cases', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofPatient }),
       cursor: 'id',
+      totalCount: true,
       description: 'The cases of this patient that the caller may see.',
       query: (_args, ctx) => ({
         where: visibleCaseWhere(ctx),

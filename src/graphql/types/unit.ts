@@ -1,3 +1,4 @@
+import type { Prisma } from '../../db/generated/prisma/client.js';
 import { builder } from '../builder.js';
 
 export const UnitKind = builder.enumType('UnitKind', {
@@ -44,26 +45,50 @@ builder.queryField('units', (t) =>
     cursor: 'id',
     description: 'Search units and their contact details (kontaktuppgifter).',
     authScopes: { authenticated: true },
-    args: { search: t.arg({ type: UnitSearchInput, required: false }) },
-    resolve: (query, _root, { search }, ctx) => {
-      const text = search?.text?.trim();
-      return ctx.prisma.unit.findMany({
-        ...query,
-        where: {
-          ...(search?.includeInactive ? {} : { active: true }),
-          ...(search?.kinds?.length ? { kind: { in: search.kinds } } : {}),
-          ...(search?.municipalityCode ? { municipalityCode: search.municipalityCode } : {}),
-          ...(text
-            ? {
-                OR: [
-                  { name: { contains: text, mode: 'insensitive' } },
-                  { hsaId: { equals: text, mode: 'insensitive' } },
-                ],
-              }
-            : {}),
-        },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      });
+    args: {
+      search: t.arg({ type: UnitSearchInput, required: false, description: 'Which units.' }),
     },
+    totalCount: (_root, { search }, ctx) => ctx.prisma.unit.count({ where: unitWhere(search) }),
+    resolve: (query, _root, { search }, ctx) =>
+      ctx.prisma.unit.findMany({
+        ...query,
+        where: unitWhere(search),
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      }),
   }),
 );
+
+function unitWhere(
+  search:
+    | {
+        text?: string | null;
+        kinds?:
+          | (
+              | 'WARD_SOMATIC'
+              | 'WARD_PSYCHIATRIC'
+              | 'PRIMARY_CARE'
+              | 'MUNICIPAL_SOCIAL_SERVICES'
+              | 'MUNICIPAL_HEALTH_CARE'
+            )[]
+          | null;
+        municipalityCode?: string | null;
+        includeInactive?: boolean | null;
+      }
+    | null
+    | undefined,
+): Prisma.UnitWhereInput {
+  const text = search?.text?.trim();
+  return {
+    ...(search?.includeInactive ? {} : { active: true }),
+    ...(search?.kinds?.length ? { kind: { in: search.kinds } } : {}),
+    ...(search?.municipalityCode ? { municipalityCode: search.municipalityCode } : {}),
+    ...(text
+      ? {
+          OR: [
+            { name: { contains: text, mode: 'insensitive' } },
+            { hsaId: { equals: text, mode: 'insensitive' } },
+          ],
+        }
+      : {}),
+  };
+}

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
 import type { GraphQLResolveInfo } from 'graphql';
-import { grantsFor } from '../../authz/decide.js';
-import type { FieldCategory } from '../../authz/field-categories.js';
+import {
+  COMMAND_WRITES,
+  type CommandWrites,
+  mayWrite,
+  type WorkflowCommandName,
+} from '../../authz/command-writes.js';
 import type { Principal } from '../../authz/principal.js';
 import type {
   CaseCommand,
@@ -54,9 +58,22 @@ export const ErrorCode = builder.enumType('ErrorCode', {
 
 const ErrorInterface = builder.interfaceRef<Error & { code: string }>('Error').implement({
   fields: (t) => ({
-    message: t.exposeString('message'),
+    message: t.exposeString('message', {
+      description: 'What went wrong, in English, for people; never match on it (use the code).',
+    }),
   }),
 });
+
+const CommandErrorParam = builder
+  .objectRef<{ name: string; value: string }>('CommandErrorParam')
+  .implement({
+    description:
+      'A value the error message names (a limit, a status, an id), so a client can word the message itself.',
+    fields: (t) => ({
+      name: t.exposeString('name', { description: 'What the value is, e.g. `max` or `status`.' }),
+      value: t.exposeString('value', { description: 'The value, written as text.' }),
+    }),
+  });
 
 builder.objectType(CommandError, {
   name: 'CommandError',
@@ -64,11 +81,22 @@ builder.objectType(CommandError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof CommandError,
   fields: (t) => ({
-    code: t.field({ type: ErrorCode, resolve: (e) => e.code }),
+    code: t.field({
+      type: ErrorCode,
+      description: 'The stable code; switch on it, never on the message.',
+      resolve: (e) => e.code,
+    }),
     field: t.string({
       nullable: true,
-      description: 'The input field at fault, as a dotted path, when one is.',
+      description:
+        'The input field at fault, as a dotted path from the input (e.g. `items.0.action`); set whenever one field is at fault, null when none is (who acts, the state of the case).',
       resolve: (e) => e.field,
+    }),
+    params: t.field({
+      type: [CommandErrorParam],
+      description: 'The values the message names, by name; empty when it names none.',
+      resolve: (e) =>
+        Object.entries(e.params).map(([name, value]) => ({ name, value: String(value) })),
     }),
   }),
 });
@@ -97,17 +125,12 @@ function optionalId(globalId: string | number | null | undefined, typename: stri
 
 const caseResult = { types: [CommandError], dataField: { name: 'case' } };
 
-/** What a command writes: the category the policy must grant, and the access-log activity. */
-interface Writes {
-  category: FieldCategory;
-  activity: 'CREATE' | 'CHANGE';
-}
-const CHANGES_PLANNING: Writes = { category: 'PLANNING', activity: 'CHANGE' };
+type Writes = CommandWrites;
 
 /** The policy decides writes as it decides reads: by role, category and action. */
 function authorizeWrite(ctx: Context, writes: Writes): void {
   const action = writes.activity === 'CREATE' ? 'create' : 'change';
-  if (!ctx.principal || grantsFor(ctx.principal.roles, writes.category, action).length === 0) {
+  if (!ctx.principal || !mayWrite(ctx.principal.roles, writes)) {
     throw new CommandError(
       'FORBIDDEN',
       `Your roles may not ${action} ${writes.category} information, which this command writes.`,
@@ -146,38 +169,55 @@ async function runLogged(
   return written ?? ctx.prisma.case.findUniqueOrThrow({ where: { id: outcome.caseId } });
 }
 
-/** The claim of a retried command: the client's key, else the new id it chose, else none. */
+/**
+ * The claim of a retried command: the client's key, else the new id it chose (named by
+ * its input field, so a conflict names that field), else none.
+ */
 function claimOf<Input extends { idempotencyKey?: string | null }>(
   actor: Actor,
   operation: string,
   input: Input,
-  naturalKey?: string | null,
+  naturalKey?: NaturalKey | null,
 ) {
-  const key = input.idempotencyKey ?? naturalKey ?? null;
-  if (key === null) return null;
-  const { idempotencyKey: _key, ...rest } = input;
-  return idempotencyClaim(actor, operation, key, rest);
+  const { idempotencyKey: _key, ...given } = input;
+  // The id as the command uses it, so a retry that spells it in other case is the same input.
+  const rest =
+    naturalKey?.value == null ? given : { ...given, [naturalKey.field]: naturalKey.value };
+  if (input.idempotencyKey != null) {
+    return idempotencyClaim(actor, operation, input.idempotencyKey, rest);
+  }
+  if (naturalKey?.value == null) return null;
+  return idempotencyClaim(actor, operation, naturalKey.value, rest, naturalKey.field);
 }
+
+/** A client-chosen id of what a command creates, as a key; UUIDs compare in lower case. */
+interface NaturalKey {
+  field: string;
+  value: string | null | undefined;
+}
+const naturalId = (field: string, value: string | number | null | undefined): NaturalKey => ({
+  field,
+  value: value == null ? null : String(value).toLowerCase(),
+});
 
 const IDEMPOTENCY_KEY_DESCRIPTION =
   'A key the client chose for this command (1–200 characters). A retry with the same key and input answers the first result without acting again; the same key with another input fails with IDEMPOTENCY_CONFLICT.';
 
 /** Declares a mutation that runs one command on an existing case. */
 function caseCommandMutation<Fields extends object, I>(
-  name: string,
+  name: Exclude<WorkflowCommandName, 'sendAdmissionNotice'>,
   options: {
     description: string;
     fields: (t: PothosSchemaTypes.InputFieldBuilder<BuilderTypes, 'InputObject'>) => InputFieldMap;
     command: CaseCommand<I>;
     toInput: (input: Fields, ctx: Context) => I;
     checkUnits?: (input: Fields, ctx: Context) => UnitCheck;
-    /** What the command writes, for the policy and the access log. Default: changes planning. */
-    writes?: Writes;
     /** The id the client chose for what the command creates, a key when none is given. */
-    naturalKey?: (input: Fields) => string | null | undefined;
+    naturalKey?: (input: Fields) => NaturalKey;
   },
 ) {
-  const writes = options.writes ?? CHANGES_PLANNING;
+  // What the command writes, for the policy and the access log (src/authz/command-writes.ts).
+  const writes = COMMAND_WRITES[name];
   const inputName = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
   const Input = builder.inputType(inputName, {
     fields: (t) => ({
@@ -223,7 +263,7 @@ function caseCommandMutation<Fields extends object, I>(
   );
 }
 
-const OPENS_CASE: Writes = { category: 'IDENTITY', activity: 'CREATE' };
+const OPENS_CASE: Writes = COMMAND_WRITES.sendAdmissionNotice;
 
 // ---- inskrivningsmeddelande: opens the case ---------------------------------------------
 
@@ -287,7 +327,7 @@ builder.mutationField('sendAdmissionNotice', (t) =>
         actor,
         'sendAdmissionNotice',
         { ...input, caseId: chosenId },
-        chosenId,
+        naturalId('caseId', chosenId),
       );
       const request = {
         caseId: chosenId ?? randomUUID(),
@@ -349,7 +389,6 @@ caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisI
       assistiveAids: t.stringList({ required: false }),
       estimatedReadyOn: t.string({ required: false, description: 'ISO date.' }),
     }),
-    writes: { category: 'MEDICAL', activity: 'CREATE' },
     command: commands.sendPlanningBasis,
     toInput: (input) => ({
       diagnosisSummary: input.diagnosisSummary,
@@ -483,8 +522,7 @@ caseCommandMutation<
     followUpOn: t.string({ required: false, description: 'ISO date.' }),
     status: t.field({ type: CarePlanStatus, required: true }),
   }),
-  writes: { category: 'PLANNING', activity: 'CREATE' },
-  naturalKey: (input) => input.carePlanId,
+  naturalKey: (input) => naturalId('carePlanId', input.carePlanId),
   command: commands.createCarePlan,
   toInput: (input) => ({
     carePlanId: input.carePlanId ? String(input.carePlanId).toLowerCase() : randomUUID(),
@@ -589,7 +627,6 @@ caseCommandMutation<
     dischargedAt: t.field({ type: 'DateTime', required: true }),
     information: t.field({ type: DischargeInformationInput, required: true }),
   }),
-  writes: { category: 'MEDICAL', activity: 'CREATE' },
   command: commands.discharge,
   toInput: ({ dischargedAt, information: i }) => ({
     dischargedAt,
@@ -635,7 +672,6 @@ caseCommandMutation<
     toUnitId: t.id({ required: true }),
     role: t.field({ type: CasePartyRole, required: true }),
   }),
-  writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
   command: commands.transferResponsibility,
   toInput: (input) => ({
     fromUnitId: id(input.fromUnitId, 'Unit', 'fromUnitId'),
@@ -665,8 +701,7 @@ caseCommandMutation<
     text: t.string({ required: true }),
     lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
   }),
-  writes: { category: 'PLANNING', activity: 'CREATE' },
-  naturalKey: (input) => input.noteId,
+  naturalKey: (input) => naturalId('noteId', input.noteId),
   command: commands.addNote,
   toInput: (input) => ({
     noteId: input.noteId ? String(input.noteId).toLowerCase() : randomUUID(),
@@ -698,7 +733,6 @@ caseCommandMutation<
         'The patient declined (true) or again accepts (false) the support offered after discharge.',
     }),
   }),
-  writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
   command: commands.recordConsent,
   toInput: (input) => ({
     consent: input.consent,
@@ -712,7 +746,6 @@ caseCommandMutation<{ reason: commands.CloseCaseInput['reason'] }, commands.Clos
   {
     description: 'Avsluta ärendet.',
     fields: (t) => ({ reason: t.field({ type: CaseCloseReason, required: true }) }),
-    writes: { category: 'ADMINISTRATIVE', activity: 'CHANGE' },
     command: commands.closeCase,
     toInput: (input) => ({ reason: input.reason }),
   },

@@ -100,7 +100,7 @@ describe('a retried command', () => {
     expect(other.body.data?.sendAdmissionNotice).toMatchObject({
       __typename: 'CommandError',
       code: 'IDEMPOTENCY_CONFLICT',
-      field: 'idempotencyKey',
+      field: 'caseId',
     });
   });
 

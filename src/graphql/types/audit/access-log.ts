@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { INERA_ACTIVITY_NAMES } from '../../../audit/activity.js';
 import {
+  countAccessLog,
   EXPORT_ROW_LIMIT,
   exportAccessLog,
   searchAccessLog,
@@ -19,29 +20,39 @@ import {
   parseFilter,
   parsePage,
   recordLogAccess,
+  TOTAL_COUNT_DESCRIPTION,
+  totalCountOf,
 } from './shared.js';
 
 builder.queryField('accessLog', (t) =>
-  t.connection({
-    type: AccessLogEntryRef,
-    description:
-      'Search the access log of your own organisation (security officers), newest first.',
-    authScopes: { authenticated: true },
-    extensions: { maxPageSize: ACCESS_LOG_MAX_PAGE, ownCursors: true },
-    args: { filter: t.arg({ type: AccessLogFilterInput, required: false }) },
-    resolve: async (_root, args, ctx) => {
-      const scope = requireSecurityOfficer(ctx);
-      const page = parsePage(args);
-      const { rows, hasNextPage } = await searchAccessLog(
-        ctx.prisma,
-        scope,
-        parseFilter(args.filter),
-        page,
-      );
-      recordLogAccess(ctx, rows, 'READ');
-      return connectionOf(rows, hasNextPage, page.after !== null);
+  t.connection(
+    {
+      type: AccessLogEntryRef,
+      description:
+        'Search the access log of your own organisation (security officers), newest first.',
+      authScopes: { authenticated: true },
+      extensions: { maxPageSize: ACCESS_LOG_MAX_PAGE, ownCursors: true },
+      args: { filter: t.arg({ type: AccessLogFilterInput, required: false }) },
+      resolve: async (_root, args, ctx) => {
+        const scope = requireSecurityOfficer(ctx);
+        const page = parsePage(args);
+        const filter = parseFilter(args.filter);
+        const { rows, hasNextPage } = await searchAccessLog(ctx.prisma, scope, filter, page);
+        recordLogAccess(ctx, rows, 'READ');
+        return connectionOf(rows, hasNextPage, page.after !== null, () =>
+          countAccessLog(ctx.prisma, scope, filter),
+        );
+      },
     },
-  }),
+    {
+      fields: (c) => ({
+        totalCount: c.int({
+          description: TOTAL_COUNT_DESCRIPTION,
+          resolve: (connection) => totalCountOf(connection),
+        }),
+      }),
+    },
+  ),
 );
 
 const CSV_COLUMNS = [

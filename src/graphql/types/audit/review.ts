@@ -1,6 +1,7 @@
 import { ownAccessLogIds } from '../../../audit/review.js';
 import { requireSecurityOfficer } from '../../../audit/review-access.js';
 import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
 import { BadInputError, NotFoundError } from '../../errors.js';
 import { parseUuid } from './shared.js';
 
@@ -103,21 +104,29 @@ builder.mutationField('recordAccessReview', (t) =>
   }),
 );
 
+function reviewWhere(ctx: Context, sampleId: string | number | null | undefined) {
+  const scope = requireSecurityOfficer(ctx);
+  return {
+    providerHsaId: scope.providerHsaId,
+    ...(sampleId ? { sampleId: parseUuid(String(sampleId), 'sampleId') } : {}),
+  };
+}
+
 builder.queryField('accessReviews', (t) =>
   t.prismaConnection({
     type: 'AccessReview',
     cursor: 'id',
     description: 'Reviews recorded in your organisation, newest first.',
     authScopes: { authenticated: true },
-    args: { sampleId: t.arg.id({ required: false }) },
+    args: {
+      sampleId: t.arg.id({ required: false, description: 'Only the reviews of this sample.' }),
+    },
+    totalCount: (_root, args, ctx) =>
+      ctx.prisma.accessReview.count({ where: reviewWhere(ctx, args.sampleId) }),
     resolve: (query, _root, args, ctx) => {
-      const scope = requireSecurityOfficer(ctx);
       return ctx.prisma.accessReview.findMany({
         ...query,
-        where: {
-          providerHsaId: scope.providerHsaId,
-          ...(args.sampleId ? { sampleId: parseUuid(String(args.sampleId), 'sampleId') } : {}),
-        },
+        where: reviewWhere(ctx, args.sampleId),
         orderBy: [{ reviewedAt: 'desc' }, { id: 'desc' }],
       });
     },

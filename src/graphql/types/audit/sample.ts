@@ -1,4 +1,5 @@
 import {
+  countAccessLog,
   drawSample,
   newSeed,
   sampleDefinitionOf,
@@ -15,6 +16,8 @@ import {
   parsePage,
   parseUuid,
   recordLogAccess,
+  TOTAL_COUNT_DESCRIPTION,
+  totalCountOf,
 } from './shared.js';
 
 export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', {
@@ -33,24 +36,36 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
     drawnByHsaId: t.exposeString('drawnByHsaId'),
     drawnByName: t.exposeString('drawnByName'),
     drawnAt: t.expose('drawnAt', { type: 'DateTime' }),
-    entries: t.connection({
-      type: AccessLogEntryRef,
-      description: 'The selected rows, newest first.',
-      extensions: { maxPageSize: ACCESS_LOG_MAX_PAGE, ownCursors: true },
-      resolve: async (sample, args, ctx) => {
-        const scope = requireSecurityOfficer(ctx);
-        const page = parsePage(args);
-        const { rows, hasNextPage } = await searchAccessLog(
-          ctx.prisma,
-          scope,
-          {},
-          page,
-          sampleDefinitionOf(sample),
-        );
-        recordLogAccess(ctx, rows, 'READ');
-        return connectionOf(rows, hasNextPage, page.after !== null);
+    entries: t.connection(
+      {
+        type: AccessLogEntryRef,
+        description: 'The selected rows, newest first.',
+        extensions: { maxPageSize: ACCESS_LOG_MAX_PAGE, ownCursors: true },
+        resolve: async (sample, args, ctx) => {
+          const scope = requireSecurityOfficer(ctx);
+          const page = parsePage(args);
+          const { rows, hasNextPage } = await searchAccessLog(
+            ctx.prisma,
+            scope,
+            {},
+            page,
+            sampleDefinitionOf(sample),
+          );
+          recordLogAccess(ctx, rows, 'READ');
+          return connectionOf(rows, hasNextPage, page.after !== null, () =>
+            countAccessLog(ctx.prisma, scope, {}, sampleDefinitionOf(sample)),
+          );
+        },
       },
-    }),
+      {
+        fields: (c) => ({
+          totalCount: c.int({
+            description: TOTAL_COUNT_DESCRIPTION,
+            resolve: (connection) => totalCountOf(connection),
+          }),
+        }),
+      },
+    ),
     reviews: t.relation('reviews', { description: 'Reviews recorded for this sample.' }),
   }),
 });
@@ -129,6 +144,10 @@ builder.queryField('accessLogSamples', (t) =>
     cursor: 'id',
     description: 'The samples your organisation drew, newest first.',
     authScopes: { authenticated: true },
+    totalCount: (_root, _args, ctx) =>
+      ctx.prisma.accessReviewSample.count({
+        where: { providerHsaId: requireSecurityOfficer(ctx).providerHsaId },
+      }),
     resolve: (query, _root, _args, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       return ctx.prisma.accessReviewSample.findMany({

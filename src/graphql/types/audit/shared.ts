@@ -219,9 +219,24 @@ export function cursorOf(entry: AccessLogEntry): string {
   return Buffer.from(`${entry.time.toISOString()}|${entry.id}`, 'utf8').toString('base64url');
 }
 
-export function connectionOf(rows: AccessLogEntry[], hasNextPage: boolean, after: boolean) {
+/** An access-log connection's totalCount, counted only when a client asks for it. */
+export function totalCountOf(connection: object): Promise<number> {
+  const { count } = connection as { count?: () => Promise<number> };
+  return count ? count() : Promise.resolve(0);
+}
+
+export const TOTAL_COUNT_DESCRIPTION = 'How many entries the whole list has (all pages).';
+
+export function connectionOf(
+  rows: AccessLogEntry[],
+  hasNextPage: boolean,
+  after: boolean,
+  count: () => Promise<number>,
+) {
   const edges = rows.map((node) => ({ cursor: cursorOf(node), node }));
   return {
+    // Counted only when a client asks for totalCount.
+    count,
     edges,
     pageInfo: {
       hasNextPage,
