@@ -1,44 +1,44 @@
-import type { Prisma } from "../../db/generated/prisma/client.js";
-import type { LineDay } from "../../invoicing/basis.js";
-import { readLineDays } from "../../invoicing/line-days.js";
-import { builder } from "../builder.js";
-import type { Context } from "../context.js";
-import { BadInputError } from "../errors.js";
-import { guard } from "../field-guard.js";
-import { decodeId } from "../global-id.js";
-import { requireGrant } from "../require-grant.js";
+import type { Prisma } from '../../db/generated/prisma/client.js';
+import type { LineDay } from '../../invoicing/basis.js';
+import { readLineDays } from '../../invoicing/line-days.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { BadInputError } from '../errors.js';
+import { guard } from '../field-guard.js';
+import { decodeId } from '../global-id.js';
+import { requireGrant } from '../require-grant.js';
 
 const ofLine = (l: { caseId: string | null }) => ({ caseId: l.caseId });
 const ofInvoice = () => ({ caseId: null });
 
-export const InvoiceKind = builder.enumType("InvoiceKind", {
+export const InvoiceKind = builder.enumType('InvoiceKind', {
   values: {
     PAYMENT_RESPONSIBILITY: {
-      description: "Faktureringsunderlag for betalningsansvar.",
+      description: 'Faktureringsunderlag for betalningsansvar.',
     },
     COST_SHARING: {
-      description: "The system’s own cost shared among municipalities.",
+      description: 'The system’s own cost shared among municipalities.',
     },
   } as const,
 });
-export const InvoiceStatus = builder.enumType("InvoiceStatus", {
-  values: ["DRAFT", "APPROVED", "SENT"] as const,
+export const InvoiceStatus = builder.enumType('InvoiceStatus', {
+  values: ['DRAFT', 'APPROVED', 'SENT'] as const,
 });
-export const InvoiceLineKind = builder.enumType("InvoiceLineKind", {
+export const InvoiceLineKind = builder.enumType('InvoiceLineKind', {
   values: {
     CHARGE: {},
     CREDIT: {
-      description: "Corrects an earlier line; lines are never edited.",
+      description: 'Corrects an earlier line; lines are never edited.',
     },
   } as const,
 });
-export const PaymentModel = builder.enumType("PaymentModel", {
+export const PaymentModel = builder.enumType('PaymentModel', {
   values: {
     STATUTORY_DEFAULT: {
-      description: "Lag (2017:612) when no agreement exists.",
+      description: 'Lag (2017:612) when no agreement exists.',
     },
-    INDIVIDUAL: { description: "Days counted per patient." },
-    AVERAGE: { description: "Average days per municipality and month." },
+    INDIVIDUAL: { description: 'Days counted per patient.' },
+    AVERAGE: { description: 'Average days per municipality and month.' },
   } as const,
 });
 
@@ -52,177 +52,175 @@ function visibleInvoiceWhere(ctx: Context): Prisma.InvoiceWhereInput {
   return { OR: [{ debtorId: org }, { creditorId: org }] };
 }
 
-const InvoiceLineDay = builder.objectRef<LineDay>("InvoiceLineDay").implement({
+const InvoiceLineDay = builder.objectRef<LineDay>('InvoiceLineDay').implement({
   description:
-    "One day of an invoice line: why it is charged (or, on a credit line, credited) and the case events behind it.",
+    'One day of an invoice line: why it is charged (or, on a credit line, credited) and the case events behind it.',
   fields: (t) => ({
     date: t.field({
-      type: "Date",
-      description: "The day charged (or credited).",
+      type: 'Date',
+      description: 'The day charged (or credited).',
       resolve: (d) => new Date(`${d.date}T00:00:00Z`),
     }),
-    reason: t.exposeString("reason", {
+    reason: t.exposeString('reason', {
       description:
         'e.g. "day 3 after ready notice 2026-03-14 (lag 2017:612 default)": the rule and the notice the count ran from.',
     }),
-    eventIds: t.exposeStringList("eventIds", {
+    eventIds: t.exposeStringList('eventIds', {
       description:
-        "The case events that make the day payable (the admission and the ready notice), or that stopped it on a credit; empty once the case is purged.",
+        'The case events that make the day payable (the admission and the ready notice), or that stopped it on a credit; empty once the case is purged.',
     }),
-    readyNoticeId: t.exposeString("readyNoticeId", {
+    readyNoticeId: t.exposeString('readyNoticeId', {
       nullable: true,
       description:
-        "The ready notice whose count made the day payable: after a withdrawal, the later notice that restarted the count.",
+        'The ready notice whose count made the day payable: after a withdrawal, the later notice that restarted the count.',
     }),
   }),
 });
 
-builder.prismaNode("InvoiceLine", {
-  id: { field: "id" },
+builder.prismaNode('InvoiceLine', {
+  id: { field: 'id' },
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
   findUnique: (id, ctx) => ({ id, invoice: visibleInvoiceWhere(ctx) }),
   fields: (t) => ({
-    position: t.exposeInt("position", {
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
+    position: t.exposeInt('position', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
     }),
-    kind: t.expose("kind", {
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
+    kind: t.expose('kind', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
       type: InvoiceLineKind,
     }),
-    description: t.exposeString("description", {
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
+    description: t.exposeString('description', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
     }),
-    days: t.exposeInt("days", {
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
+    days: t.exposeInt('days', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
     }),
     dates: t.field({
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
-      type: ["Date"],
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: ['Date'],
       select: { dates: true },
       resolve: (line) => line.dates.map((d) => d.toISOString().slice(0, 10)),
     }),
-    pricePerDay: t.expose("pricePerDay", {
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
-      type: "Decimal",
+    pricePerDay: t.expose('pricePerDay', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: 'Decimal',
     }),
-    amount: t.expose("amount", {
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
-      type: "Decimal",
+    amount: t.expose('amount', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: 'Decimal',
     }),
-    eventIds: t.exposeStringList("eventIds", {
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
-      description: "The case events behind these days (ids of CaseEvent rows).",
+    eventIds: t.exposeStringList('eventIds', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      description: 'The case events behind these days (ids of CaseEvent rows).',
     }),
     payableDays: t.field({
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
       type: [InvoiceLineDay],
       description:
-        "Each day of the line with its reason and events, in date order; empty on a line without days (an average-model excess, a cost share) and on lines written before days were kept.",
+        'Each day of the line with its reason and events, in date order; empty on a line without days (an average-model excess, a cost share) and on lines written before days were kept.',
       select: { dayDetails: true, eventIds: true },
       resolve: (line) => readLineDays(line.dayDetails, line.eventIds),
     }),
-    case: t.relation("case", {
-      ...guard({ category: "ADMINISTRATIVE", locate: ofLine }),
+    case: t.relation('case', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofLine }),
       nullable: true,
     }),
-    correctsLineId: t.exposeString("correctsLineId", {
-      ...guard({ category: "FINANCIAL", locate: ofLine }),
+    correctsLineId: t.exposeString('correctsLineId', {
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
       nullable: true,
     }),
   }),
 });
 
-export const Invoice = builder.prismaNode("Invoice", {
-  id: { field: "id" },
+export const Invoice = builder.prismaNode('Invoice', {
+  id: { field: 'id' },
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
   findUnique: (id, ctx) => ({ id, AND: [visibleInvoiceWhere(ctx)] }),
   description:
-    "Faktureringsunderlag per municipality or district and month, or a cost-sharing invoice.",
+    'Faktureringsunderlag per municipality or district and month, or a cost-sharing invoice.',
   fields: (t) => ({
-    kind: t.expose("kind", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
+    kind: t.expose('kind', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: InvoiceKind,
     }),
-    status: t.expose("status", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
+    status: t.expose('status', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: InvoiceStatus,
     }),
     period: t.field({
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
-      type: "String",
-      description: "The invoiced month, YYYY-MM.",
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'String',
+      description: 'The invoiced month, YYYY-MM.',
       select: { period: true },
       resolve: (i) => i.period.toISOString().slice(0, 7),
     }),
-    debtor: t.relation("debtor", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
+    debtor: t.relation('debtor', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
     }),
-    creditor: t.relation("creditor", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
+    creditor: t.relation('creditor', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
     }),
-    totalAmount: t.expose("totalAmount", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
-      type: "Decimal",
+    totalAmount: t.expose('totalAmount', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'Decimal',
     }),
-    createdAt: t.expose("createdAt", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
-      type: "DateTime",
+    createdAt: t.expose('createdAt', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'DateTime',
     }),
-    approvedAt: t.expose("approvedAt", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
-      type: "DateTime",
+    approvedAt: t.expose('approvedAt', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'DateTime',
       nullable: true,
     }),
-    sentAt: t.expose("sentAt", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
-      type: "DateTime",
+    sentAt: t.expose('sentAt', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      type: 'DateTime',
       nullable: true,
     }),
-    lines: t.relation("lines", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
-      query: { orderBy: { position: "asc" } },
+    lines: t.relation('lines', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      query: { orderBy: { position: 'asc' } },
     }),
-    correction: t.exposeInt("correction", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
+    correction: t.exposeInt('correction', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       description:
-        "0 for the month’s original invoice; 1, 2 … for its correction invoices (draftCorrectionInvoice).",
+        '0 for the month’s original invoice; 1, 2 … for its correction invoices (draftCorrectionInvoice).',
     }),
-    correctsInvoice: t.relation("correctsInvoice", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
+    correctsInvoice: t.relation('correctsInvoice', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       nullable: true,
-      description:
-        "For a correction invoice: the invoice of the month it follows.",
+      description: 'For a correction invoice: the invoice of the month it follows.',
     }),
-    correctedBy: t.relation("correctedBy", {
-      ...guard({ category: "FINANCIAL", locate: ofInvoice }),
-      description:
-        "The correction invoice that follows this one, if the month was corrected.",
+    correctedBy: t.relation('correctedBy', {
+      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      description: 'The correction invoice that follows this one, if the month was corrected.',
     }),
   }),
 });
 
-const InvoiceFilter = builder.inputType("InvoiceFilter", {
+const InvoiceFilter = builder.inputType('InvoiceFilter', {
   fields: (t) => ({
     kind: t.field({ type: InvoiceKind, required: false }),
     status: t.field({ type: InvoiceStatus, required: false }),
     debtorId: t.id({ required: false }),
-    period: t.string({ required: false, description: "YYYY-MM" }),
+    period: t.string({ required: false, description: 'YYYY-MM' }),
   }),
 });
 
-builder.queryField("invoices", (t) =>
+builder.queryField('invoices', (t) =>
   t.prismaConnection({
     type: Invoice,
-    cursor: "id",
+    cursor: 'id',
     authScopes: { actingUnit: true },
-    description: "Invoices of your organisation, latest period first.",
+    description: 'Invoices of your organisation, latest period first.',
     args: {
       filter: t.arg({
         type: InvoiceFilter,
         required: false,
-        description: "Which invoices.",
+        description: 'Which invoices.',
       }),
     },
     totalCount: (_root, { filter }, ctx) =>
@@ -231,19 +229,19 @@ builder.queryField("invoices", (t) =>
       ctx.prisma.invoice.findMany({
         ...query,
         where: invoiceWhere(filter, ctx),
-        orderBy: [{ period: "desc" }, { id: "asc" }],
+        orderBy: [{ period: 'desc' }, { id: 'asc' }],
       }),
   }),
 );
 
-export const AgreementCareType = builder.enumType("AgreementCareType", {
-  description: "The care a price is for.",
+export const AgreementCareType = builder.enumType('AgreementCareType', {
+  description: 'The care a price is for.',
   values: {
-    SOMATIC: { description: "Somatic inpatient care." },
-    PSYCHIATRIC: { description: "Psychiatric 24-hour care." },
+    SOMATIC: { description: 'Somatic inpatient care.' },
+    PSYCHIATRIC: { description: 'Psychiatric 24-hour care.' },
     COMPULSORY_CARE: {
       description:
-        "Psychiatric care of a patient bound for compulsory outpatient care (ÖPT/ÖRV, LPT/LRV); without a price of its own, the psychiatric one.",
+        'Psychiatric care of a patient bound for compulsory outpatient care (ÖPT/ÖRV, LPT/LRV); without a price of its own, the psychiatric one.',
     },
   } as const,
 });
@@ -251,8 +249,8 @@ export const AgreementCareType = builder.enumType("AgreementCareType", {
 function invoiceWhere(
   filter:
     | {
-        kind?: Prisma.InvoiceWhereInput["kind"] | null;
-        status?: Prisma.InvoiceWhereInput["status"] | null;
+        kind?: Prisma.InvoiceWhereInput['kind'] | null;
+        status?: Prisma.InvoiceWhereInput['status'] | null;
         debtorId?: string | number | null;
         period?: string | null;
       }
@@ -260,76 +258,71 @@ function invoiceWhere(
     | undefined,
   ctx: Context,
 ): Prisma.InvoiceWhereInput {
-  requireGrant(ctx, "FINANCIAL");
+  requireGrant(ctx, 'FINANCIAL');
   const and: Prisma.InvoiceWhereInput[] = [visibleInvoiceWhere(ctx)];
   if (filter?.kind) and.push({ kind: filter.kind });
   if (filter?.status) and.push({ status: filter.status });
   if (filter?.debtorId != null)
     and.push({
-      debtorId: decodeId(filter.debtorId, "Organization", "filter.debtorId"),
+      debtorId: decodeId(filter.debtorId, 'Organization', 'filter.debtorId'),
     });
   if (filter?.period) {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) {
-      throw new BadInputError(
-        "INVALID_PERIOD",
-        "period must be YYYY-MM.",
-        "filter.period",
-      );
+      throw new BadInputError('INVALID_PERIOD', 'period must be YYYY-MM.', 'filter.period');
     }
     and.push({ period: new Date(`${filter.period}-01T00:00:00Z`) });
   }
   return { AND: and };
 }
 
-builder.prismaObject("PaymentAgreementPrice", {
+builder.prismaObject('PaymentAgreementPrice', {
   fields: (t) => ({
-    year: t.exposeInt("year"),
+    year: t.exposeInt('year'),
     careType: t.field({
       type: AgreementCareType,
       nullable: true,
-      description:
-        "null: the price of every care type without a price of its own that year.",
+      description: 'null: the price of every care type without a price of its own that year.',
       select: { careType: true },
-      resolve: (p) => (p.careType === "ALL" ? null : p.careType),
+      resolve: (p) => (p.careType === 'ALL' ? null : p.careType),
     }),
-    pricePerDay: t.expose("pricePerDay", { type: "Decimal" }),
+    pricePerDay: t.expose('pricePerDay', { type: 'Decimal' }),
   }),
 });
 
-builder.prismaNode("PaymentAgreement", {
-  id: { field: "id" },
-  description: "An agreement on payment responsibility, valid for a period.",
+builder.prismaNode('PaymentAgreement', {
+  id: { field: 'id' },
+  description: 'An agreement on payment responsibility, valid for a period.',
   fields: (t) => ({
-    name: t.exposeString("name"),
-    model: t.expose("model", { type: PaymentModel }),
-    validFrom: t.expose("validFrom", { type: "Date" }),
-    validTo: t.expose("validTo", { type: "Date", nullable: true }),
+    name: t.exposeString('name'),
+    model: t.expose('model', { type: PaymentModel }),
+    validFrom: t.expose('validFrom', { type: 'Date' }),
+    validTo: t.expose('validTo', { type: 'Date', nullable: true }),
     parameters: t.field({
-      type: "JSONObject",
+      type: 'JSONObject',
       select: { parameters: true },
       resolve: (a) => a.parameters as Record<string, unknown>,
     }),
-    decision: t.exposeString("decision", {
-      description: "The decision the agreement rests on.",
+    decision: t.exposeString('decision', {
+      description: 'The decision the agreement rests on.',
     }),
     nationalDefault: t.boolean({
       description:
-        "True for a version of the law’s default for the whole country: it applies where neither the municipality nor the region has an agreement of its own.",
+        'True for a version of the law’s default for the whole country: it applies where neither the municipality nor the region has an agreement of its own.',
       select: { regionId: true },
       resolve: (a) => a.regionId === null,
     }),
-    prices: t.relation("prices", {
-      query: { orderBy: [{ year: "asc" }, { careType: "asc" }] },
+    prices: t.relation('prices', {
+      query: { orderBy: [{ year: 'asc' }, { careType: 'asc' }] },
     }),
   }),
 });
 
-builder.queryField("paymentAgreements", (t) =>
+builder.queryField('paymentAgreements', (t) =>
   t.prismaField({
-    type: ["PaymentAgreement"],
+    type: ['PaymentAgreement'],
     authScopes: { actingUnit: true },
     resolve: (query, _root, _args, ctx) => {
-      requireGrant(ctx, "FINANCIAL");
+      requireGrant(ctx, 'FINANCIAL');
       return ctx.prisma.paymentAgreement.findMany({
         ...query,
         where: {
@@ -339,7 +332,7 @@ builder.queryField("paymentAgreements", (t) =>
             { regionId: null },
           ],
         },
-        orderBy: { validFrom: "asc" },
+        orderBy: { validFrom: 'asc' },
       });
     },
   }),

@@ -1,29 +1,24 @@
-import { encodeGlobalID } from "@pothos/plugin-relay";
-import { parsePersonalIdentityNumber } from "../../domain/personal-identity-number.js";
-import { policyFor } from "../../domain/retention/policy-resolution.js";
-import { RECORD_CLASSES } from "../../domain/retention/rules.js";
-import { requireRetention } from "../../retention/access.js";
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
+import { policyFor } from '../../domain/retention/policy-resolution.js';
+import { RECORD_CLASSES } from '../../domain/retention/rules.js';
+import { requireRetention } from '../../retention/access.js';
 import {
   decidePolicy,
   type HoldTarget,
   placeHold,
   releaseHold,
-} from "../../retention/decisions.js";
+} from '../../retention/decisions.js';
 import {
   RETENTION_ERROR_CODES,
   RetentionCommandError,
   type RetentionErrorCode as RetentionErrorCodeValue,
-} from "../../retention/errors.js";
-import {
-  decideProposal,
-  modeOf,
-  recordDecision,
-  setMode,
-} from "../../retention/owner-control.js";
-import { builder } from "../builder.js";
-import { RESULT_ERROR_MEANINGS } from "../error-codes.js";
-import { idOfType } from "../global-id.js";
-import { OrganizationKind } from "./organization.js";
+} from '../../retention/errors.js';
+import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
+import { builder } from '../builder.js';
+import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
+import { idOfType } from '../global-id.js';
+import { OrganizationKind } from './organization.js';
 
 /**
  * Retention (gallring) for information owners, who decide policies and legal holds for
@@ -32,68 +27,58 @@ import { OrganizationKind } from "./organization.js";
  * purge records are counts.
  */
 
-export const RetentionRecordClass = builder.enumType("RetentionRecordClass", {
+export const RetentionRecordClass = builder.enumType('RetentionRecordClass', {
   values: {
-    CASE: { description: "Cases with their events, care plans and notes." },
+    CASE: { description: 'Cases with their events, care plans and notes.' },
     INVOICE_BASIS: {
-      description: "Invoices and their lines (the accounting basis).",
+      description: 'Invoices and their lines (the accounting basis).',
     },
     ACCESS_LOG: {
-      description: "The PDL access log, purged a month at a time.",
+      description: 'The PDL access log, purged a month at a time.',
     },
     IDENTITY_EVENT: {
-      description: "Login and identity-administration events.",
+      description: 'Login and identity-administration events.',
     },
-    REPLAY_CACHE: { description: "SAML request and replay identifiers." },
-    SESSION: { description: "Login sessions after they ended." },
+    REPLAY_CACHE: { description: 'SAML request and replay identifiers.' },
+    SESSION: { description: 'Login sessions after they ended.' },
     PATIENT_IDENTITY: {
-      description:
-        "Patients’ identity data: no policy of its own, it follows the cases.",
+      description: 'Patients’ identity data: no policy of its own, it follows the cases.',
     },
   } satisfies Record<(typeof RECORD_CLASSES)[number], unknown>,
 });
-const RunMode = builder.enumType("RetentionRunMode", {
-  values: ["PURGE", "DRY_RUN"] as const,
+const RunMode = builder.enumType('RetentionRunMode', {
+  values: ['PURGE', 'DRY_RUN'] as const,
 });
-const RunStatus = builder.enumType("RetentionRunStatus", {
-  values: ["RUNNING", "SUCCEEDED", "FAILED"] as const,
+const RunStatus = builder.enumType('RetentionRunStatus', {
+  values: ['RUNNING', 'SUCCEEDED', 'FAILED'] as const,
 });
-const HoldTargetEnum = builder.enumType("LegalHoldTarget", {
-  values: ["CASE", "PATIENT", "ORGANIZATION"] as const,
+const HoldTargetEnum = builder.enumType('LegalHoldTarget', {
+  values: ['CASE', 'PATIENT', 'ORGANIZATION'] as const,
 });
 
-const RetentionErrorCode = builder.enumType("RetentionErrorCode", {
-  description:
-    "Stable codes of RetentionError; front-ends switch on these, never on messages.",
+const RetentionErrorCode = builder.enumType('RetentionErrorCode', {
+  description: 'Stable codes of RetentionError; front-ends switch on these, never on messages.',
   values: Object.fromEntries(
-    RETENTION_ERROR_CODES.map((code) => [
-      code,
-      { description: RESULT_ERROR_MEANINGS[code] },
-    ]),
+    RETENTION_ERROR_CODES.map((code) => [code, { description: RESULT_ERROR_MEANINGS[code] }]),
   ) as Record<RetentionErrorCodeValue, { description: string }>,
 });
 builder.objectType(RetentionCommandError, {
-  name: "RetentionError",
-  description:
-    "Why a retention decision or hold was refused. A refused command writes nothing.",
+  name: 'RetentionError',
+  description: 'Why a retention decision or hold was refused. A refused command writes nothing.',
   isTypeOf: (value) => value instanceof RetentionCommandError,
   fields: (t) => ({
     code: t.field({ type: RetentionErrorCode, resolve: (e) => e.code }),
-    message: t.exposeString("message"),
+    message: t.exposeString('message'),
     field: t.string({ nullable: true, resolve: (e) => e.field }),
   }),
 });
 const retentionErrors = { types: [RetentionCommandError] };
 
-function idOf(
-  globalId: string | number,
-  typename: string,
-  field: string,
-): string {
+function idOf(globalId: string | number, typename: string, field: string): string {
   const id = idOfType(globalId, typename);
   if (id === null) {
     throw new RetentionCommandError(
-      "INVALID_ID",
+      'INVALID_ID',
       `${field} is not the id of a ${typename}.`,
       field,
     );
@@ -102,39 +87,38 @@ function idOf(
 }
 
 // Plain objects, not Relay nodes: `node(id:)` would reach them without the checks below.
-export const RetentionPolicy = builder.prismaObject("RetentionPolicy", {
+export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {
   description:
-    "A retention decision: how long one class of records is kept after its anchor (a case’s last entry, " +
-    "the end of an invoice’s fiscal year, the end of an access-log month, the end of a session), for one " +
-    "organisation, or as the default for a kind of organisation, or for all.",
+    'A retention decision: how long one class of records is kept after its anchor (a case’s last entry, ' +
+    'the end of an invoice’s fiscal year, the end of an access-log month, the end of a session), for one ' +
+    'organisation, or as the default for a kind of organisation, or for all.',
   fields: (t) => ({
-    id: t.id({ resolve: (p) => encodeGlobalID("RetentionPolicy", p.id) }),
-    recordClass: t.expose("recordClass", { type: RetentionRecordClass }),
-    organization: t.relation("organization", { nullable: true }),
-    organizationKind: t.expose("organizationKind", {
+    id: t.id({ resolve: (p) => encodeGlobalID('RetentionPolicy', p.id) }),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    organization: t.relation('organization', { nullable: true }),
+    organizationKind: t.expose('organizationKind', {
       type: OrganizationKind,
       nullable: true,
     }),
-    retainMonths: t.exposeInt("retainMonths"),
-    retainDays: t.exposeInt("retainDays"),
-    keepBirthDays: t.exposeIntList("keepBirthDays", {
-      description:
-        "Days of the month of birth whose records are kept for research.",
+    retainMonths: t.exposeInt('retainMonths'),
+    retainDays: t.exposeInt('retainDays'),
+    keepBirthDays: t.exposeIntList('keepBirthDays', {
+      description: 'Days of the month of birth whose records are kept for research.',
     }),
-    decision: t.exposeString("decision", {
-      description: "The decision implemented.",
+    decision: t.exposeString('decision', {
+      description: 'The decision implemented.',
     }),
-    decidedByHsaId: t.exposeString("decidedByHsaId", { nullable: true }),
-    decidedByName: t.exposeString("decidedByName", { nullable: true }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    supersededAt: t.expose("supersededAt", {
-      type: "DateTime",
+    decidedByHsaId: t.exposeString('decidedByHsaId', { nullable: true }),
+    decidedByName: t.exposeString('decidedByName', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    supersededAt: t.expose('supersededAt', {
+      type: 'DateTime',
       nullable: true,
     }),
-    retentionDecision: t.relation("retentionDecision", {
+    retentionDecision: t.relation('retentionDecision', {
       nullable: true,
       description:
-        "The owner’s retention decision (gallringsbeslut) this policy implements; null for the law’s defaults.",
+        'The owner’s retention decision (gallringsbeslut) this policy implements; null for the law’s defaults.',
     }),
   }),
 });
@@ -142,17 +126,16 @@ export const RetentionPolicy = builder.prismaObject("RetentionPolicy", {
 const EffectiveRetention = builder.objectRef<{
   recordClass: string;
   policyId: string | null;
-}>("EffectiveRetention");
+}>('EffectiveRetention');
 EffectiveRetention.implement({
-  description:
-    "The policy that governs a class of an organisation’s records today.",
+  description: 'The policy that governs a class of an organisation’s records today.',
   fields: (t) => ({
     recordClass: t.field({
       type: RetentionRecordClass,
       resolve: (e) => e.recordClass as (typeof RECORD_CLASSES)[number],
     }),
     policy: t.prismaField({
-      type: "RetentionPolicy",
+      type: 'RetentionPolicy',
       nullable: true,
       resolve: (query, e, _args, ctx) =>
         e.policyId === null
@@ -165,46 +148,43 @@ EffectiveRetention.implement({
   }),
 });
 
-builder.queryField("retentionPolicies", (t) =>
+builder.queryField('retentionPolicies', (t) =>
   t.prismaField({
-    type: ["RetentionPolicy"],
+    type: ['RetentionPolicy'],
     description:
-      "The defaults and your organisation’s own decisions; superseded ones too when asked, oldest first.",
+      'The defaults and your organisation’s own decisions; superseded ones too when asked, oldest first.',
     args: { includeSuperseded: t.arg.boolean({ defaultValue: false }) },
     resolve: async (query, _root, args, ctx) => {
-      const actor = await requireRetention(ctx, "read");
+      const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.retentionPolicy.findMany({
         ...query,
         where: {
-          OR: [
-            { organizationId: null },
-            { organizationId: { in: actor.scope } },
-          ],
+          OR: [{ organizationId: null }, { organizationId: { in: actor.scope } }],
           ...(args.includeSuperseded ? {} : { supersededAt: null }),
         },
-        orderBy: [{ recordClass: "asc" }, { createdAt: "asc" }],
+        orderBy: [{ recordClass: 'asc' }, { createdAt: 'asc' }],
       });
     },
   }),
 );
 
-builder.queryField("effectiveRetention", (t) =>
+builder.queryField('effectiveRetention', (t) =>
   t.field({
     type: [EffectiveRetention],
     description:
-      "For each record class, the policy that applies to your organisation (or one of its districts).",
+      'For each record class, the policy that applies to your organisation (or one of its districts).',
     args: { organizationId: t.arg.id({ required: false }) },
     resolve: async (_root, args, ctx) => {
-      const actor = await requireRetention(ctx, "read");
+      const actor = await requireRetention(ctx, 'read');
       const organizationId =
         args.organizationId == null
           ? actor.organizationId
-          : idOfType(args.organizationId, "Organization");
+          : idOfType(args.organizationId, 'Organization');
       if (organizationId === null || !actor.scope.includes(organizationId)) {
         throw new RetentionCommandError(
-          "NOT_YOUR_ORGANIZATION",
-          "Not an organisation of yours.",
-          "organizationId",
+          'NOT_YOUR_ORGANIZATION',
+          'Not an organisation of yours.',
+          'organizationId',
         );
       }
       const organization = await ctx.prisma.organization.findUniqueOrThrow({
@@ -224,46 +204,42 @@ builder.queryField("effectiveRetention", (t) =>
   }),
 );
 
-const DecideInput = builder.inputType("DecideRetentionPolicyInput", {
+const DecideInput = builder.inputType('DecideRetentionPolicyInput', {
   fields: (t) => ({
     organizationId: t.id({
       required: false,
-      description: "Default: your own organisation.",
+      description: 'Default: your own organisation.',
     }),
     recordClass: t.field({ type: RetentionRecordClass }),
     retainMonths: t.int(),
     retainDays: t.int({ defaultValue: 0 }),
     keepBirthDays: t.intList({ defaultValue: [] }),
     decision: t.string({
-      description: "The decision: body, date and reference (diarienummer).",
+      description: 'The decision: body, date and reference (diarienummer).',
     }),
     decisionId: t.id({
       required: false,
       description:
-        "The retention decision (recordRetentionDecision) this policy implements; default: your latest for the class.",
+        'The retention decision (recordRetentionDecision) this policy implements; default: your latest for the class.',
     }),
   }),
 });
 
-builder.mutationField("decideRetentionPolicy", (t) =>
+builder.mutationField('decideRetentionPolicy', (t) =>
   t.prismaField({
-    type: "RetentionPolicy",
+    type: 'RetentionPolicy',
     description:
-      "Records your organisation’s retention decision for a class, superseding the previous one. " +
-      "The law’s minimums hold: access logs five years, the invoice basis seven years after the fiscal year.",
+      'Records your organisation’s retention decision for a class, superseding the previous one. ' +
+      'The law’s minimums hold: access logs five years, the invoice basis seven years after the fiscal year.',
     errors: retentionErrors,
     args: { input: t.arg({ type: DecideInput }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const actor = await requireRetention(ctx, "change");
+      const actor = await requireRetention(ctx, 'change');
       const id = await decidePolicy(ctx.prisma, actor, {
         organizationId:
           input.organizationId == null
             ? actor.organizationId
-            : idOf(
-                input.organizationId,
-                "Organization",
-                "input.organizationId",
-              ),
+            : idOf(input.organizationId, 'Organization', 'input.organizationId'),
         recordClass: input.recordClass,
         retainMonths: input.retainMonths,
         retainDays: input.retainDays ?? 0,
@@ -272,7 +248,7 @@ builder.mutationField("decideRetentionPolicy", (t) =>
         decisionId:
           input.decisionId == null
             ? null
-            : idOf(input.decisionId, "RetentionDecision", "input.decisionId"),
+            : idOf(input.decisionId, 'RetentionDecision', 'input.decisionId'),
       });
       return ctx.prisma.retentionPolicy.findUniqueOrThrow({
         ...query,
@@ -282,65 +258,62 @@ builder.mutationField("decideRetentionPolicy", (t) =>
   }),
 );
 
-builder.prismaObject("LegalHold", {
-  description: "A legal hold: while active, nothing of its target is purged.",
+builder.prismaObject('LegalHold', {
+  description: 'A legal hold: while active, nothing of its target is purged.',
   fields: (t) => ({
-    id: t.id({ resolve: (h) => encodeGlobalID("LegalHold", h.id) }),
-    target: t.expose("target", { type: HoldTargetEnum }),
+    id: t.id({ resolve: (h) => encodeGlobalID('LegalHold', h.id) }),
+    target: t.expose('target', { type: HoldTargetEnum }),
     caseId: t.id({
       nullable: true,
-      description: "The held case (a Case id), for target CASE.",
-      resolve: (h) => (h.caseId ? encodeGlobalID("Case", h.caseId) : null),
+      description: 'The held case (a Case id), for target CASE.',
+      resolve: (h) => (h.caseId ? encodeGlobalID('Case', h.caseId) : null),
     }),
     patientId: t.id({
       nullable: true,
-      description: "The held patient (a Patient id), for target PATIENT.",
-      resolve: (h) =>
-        h.patientId ? encodeGlobalID("Patient", h.patientId) : null,
+      description: 'The held patient (a Patient id), for target PATIENT.',
+      resolve: (h) => (h.patientId ? encodeGlobalID('Patient', h.patientId) : null),
     }),
-    organization: t.relation("organization", { nullable: true }),
-    placedFor: t.relation("placedForOrganization"),
-    reason: t.exposeString("reason"),
-    reference: t.exposeString("reference", { nullable: true }),
-    placedByHsaId: t.exposeString("placedByHsaId"),
-    placedByName: t.exposeString("placedByName"),
-    placedAt: t.expose("placedAt", { type: "DateTime" }),
+    organization: t.relation('organization', { nullable: true }),
+    placedFor: t.relation('placedForOrganization'),
+    reason: t.exposeString('reason'),
+    reference: t.exposeString('reference', { nullable: true }),
+    placedByHsaId: t.exposeString('placedByHsaId'),
+    placedByName: t.exposeString('placedByName'),
+    placedAt: t.expose('placedAt', { type: 'DateTime' }),
     active: t.boolean({ resolve: (h) => h.releasedAt === null }),
-    releasedAt: t.expose("releasedAt", { type: "DateTime", nullable: true }),
-    releasedByHsaId: t.exposeString("releasedByHsaId", { nullable: true }),
-    releasedReason: t.exposeString("releasedReason", { nullable: true }),
+    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true }),
+    releasedByHsaId: t.exposeString('releasedByHsaId', { nullable: true }),
+    releasedReason: t.exposeString('releasedReason', { nullable: true }),
   }),
 });
 
-builder.queryField("legalHolds", (t) =>
+builder.queryField('legalHolds', (t) =>
   t.prismaField({
-    type: ["LegalHold"],
-    description: "Holds placed for your organisation, newest first.",
+    type: ['LegalHold'],
+    description: 'Holds placed for your organisation, newest first.',
     args: {
       active: t.arg.boolean({
         required: false,
-        description: "Only active (true) or released (false).",
+        description: 'Only active (true) or released (false).',
       }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const actor = await requireRetention(ctx, "read");
+      const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.legalHold.findMany({
         ...query,
         where: {
           placedForOrganizationId: { in: actor.scope },
-          ...(args.active == null
-            ? {}
-            : { releasedAt: args.active ? null : { not: null } }),
+          ...(args.active == null ? {} : { releasedAt: args.active ? null : { not: null } }),
         },
-        orderBy: { placedAt: "desc" },
+        orderBy: { placedAt: 'desc' },
       });
     },
   }),
 );
 
-const PlaceHoldInput = builder.inputType("PlaceLegalHoldInput", {
+const PlaceHoldInput = builder.inputType('PlaceLegalHoldInput', {
   description:
-    "Exactly one target: a case, a patient (by id or personnummer), or your organisation.",
+    'Exactly one target: a case, a patient (by id or personnummer), or your organisation.',
   fields: (t) => ({
     caseId: t.id({ required: false }),
     patientId: t.id({ required: false }),
@@ -349,18 +322,18 @@ const PlaceHoldInput = builder.inputType("PlaceLegalHoldInput", {
     reason: t.string(),
     reference: t.string({
       required: false,
-      description: "The decision or case number (diarienummer).",
+      description: 'The decision or case number (diarienummer).',
     }),
   }),
 });
 
-builder.mutationField("placeLegalHold", (t) =>
+builder.mutationField('placeLegalHold', (t) =>
   t.prismaField({
-    type: "LegalHold",
+    type: 'LegalHold',
     errors: retentionErrors,
     args: { input: t.arg({ type: PlaceHoldInput }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const actor = await requireRetention(ctx, "change");
+      const actor = await requireRetention(ctx, 'change');
       const given = [
         input.caseId,
         input.patientId,
@@ -369,44 +342,38 @@ builder.mutationField("placeLegalHold", (t) =>
       ].filter((v) => v != null);
       if (given.length !== 1) {
         throw new RetentionCommandError(
-          "ONE_TARGET_REQUIRED",
-          "Give exactly one of caseId, patientId, personalIdentityNumber, organizationId.",
-          "input",
+          'ONE_TARGET_REQUIRED',
+          'Give exactly one of caseId, patientId, personalIdentityNumber, organizationId.',
+          'input',
         );
       }
       let target: HoldTarget;
       if (input.caseId != null)
         target = {
-          kind: "CASE",
-          caseId: idOf(input.caseId, "Case", "input.caseId"),
+          kind: 'CASE',
+          caseId: idOf(input.caseId, 'Case', 'input.caseId'),
         };
       else if (input.patientId != null) {
         target = {
-          kind: "PATIENT",
-          patientId: idOf(input.patientId, "Patient", "input.patientId"),
+          kind: 'PATIENT',
+          patientId: idOf(input.patientId, 'Patient', 'input.patientId'),
         };
       } else if (input.organizationId != null) {
         target = {
-          kind: "ORGANIZATION",
-          organizationId: idOf(
-            input.organizationId,
-            "Organization",
-            "input.organizationId",
-          ),
+          kind: 'ORGANIZATION',
+          organizationId: idOf(input.organizationId, 'Organization', 'input.organizationId'),
         };
       } else {
-        const parsed = parsePersonalIdentityNumber(
-          input.personalIdentityNumber ?? "",
-        );
+        const parsed = parsePersonalIdentityNumber(input.personalIdentityNumber ?? '');
         if (!parsed.ok) {
           throw new RetentionCommandError(
-            "INVALID_PERSONAL_IDENTITY_NUMBER",
-            "Not a valid personnummer or samordningsnummer.",
-            "input.personalIdentityNumber",
+            'INVALID_PERSONAL_IDENTITY_NUMBER',
+            'Not a valid personnummer or samordningsnummer.',
+            'input.personalIdentityNumber',
           );
         }
         target = {
-          kind: "PATIENT_BY_NUMBER",
+          kind: 'PATIENT_BY_NUMBER',
           personalIdentityNumber: parsed.value.number,
         };
       }
@@ -423,20 +390,19 @@ builder.mutationField("placeLegalHold", (t) =>
   }),
 );
 
-const ReleaseHoldInput = builder.inputType("ReleaseLegalHoldInput", {
+const ReleaseHoldInput = builder.inputType('ReleaseLegalHoldInput', {
   fields: (t) => ({ id: t.id(), reason: t.string() }),
 });
 
-builder.mutationField("releaseLegalHold", (t) =>
+builder.mutationField('releaseLegalHold', (t) =>
   t.prismaField({
-    type: "LegalHold",
-    description:
-      "Ends a hold; what it kept is purged by the next run if its time has run out.",
+    type: 'LegalHold',
+    description: 'Ends a hold; what it kept is purged by the next run if its time has run out.',
     errors: retentionErrors,
     args: { input: t.arg({ type: ReleaseHoldInput }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const actor = await requireRetention(ctx, "change");
-      const holdId = idOf(input.id, "LegalHold", "input.id");
+      const actor = await requireRetention(ctx, 'change');
+      const holdId = idOf(input.id, 'LegalHold', 'input.id');
       await releaseHold(ctx.prisma, actor, { holdId, reason: input.reason });
       return ctx.prisma.legalHold.findUniqueOrThrow({
         ...query,
@@ -446,155 +412,148 @@ builder.mutationField("releaseLegalHold", (t) =>
   }),
 );
 
-const PurgeRecordItem = builder.prismaObject("RetentionRunItem", {
-  name: "PurgeRecordItem",
+const PurgeRecordItem = builder.prismaObject('RetentionRunItem', {
+  name: 'PurgeRecordItem',
   description:
-    "One line of a purge record: counts for one class under one policy, never what was purged.",
+    'One line of a purge record: counts for one class under one policy, never what was purged.',
   fields: (t) => ({
-    recordClass: t.expose("recordClass", { type: RetentionRecordClass }),
-    policy: t.relation("policy", { nullable: true }),
-    decision: t.exposeString("decision"),
+    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
+    policy: t.relation('policy', { nullable: true }),
+    decision: t.exposeString('decision'),
     purged: t.float({
-      description: "Records purged (a dry run: that would be purged).",
+      description: 'Records purged (a dry run: that would be purged).',
       resolve: (i) => Number(i.purged),
     }),
     held: t.float({
-      description: "Due, but kept by a legal hold.",
+      description: 'Due, but kept by a legal hold.',
       resolve: (i) => Number(i.held),
     }),
     keptForResearch: t.float({ resolve: (i) => Number(i.keptForResearch) }),
     rows: t.field({
-      type: "JSONObject",
-      description: "Rows per table behind the count.",
+      type: 'JSONObject',
+      description: 'Rows per table behind the count.',
       resolve: (i) => i.rows as Record<string, unknown>,
     }),
-    earliest: t.expose("earliest", { type: "DateTime", nullable: true }),
-    latest: t.expose("latest", { type: "DateTime", nullable: true }),
+    earliest: t.expose('earliest', { type: 'DateTime', nullable: true }),
+    latest: t.expose('latest', { type: 'DateTime', nullable: true }),
   }),
 });
 
-const OrganizationLine = builder.prismaObject("RetentionRunOrganizationLine", {
-  name: "PurgeRecordOrganizationLine",
+const OrganizationLine = builder.prismaObject('RetentionRunOrganizationLine', {
+  name: 'PurgeRecordOrganizationLine',
   description:
-    "One organisation’s counts on a line of a purge record. A shared record (a case with " +
-    "several parties, an invoice, an access-log month) counts for each organisation it " +
-    "belongs to, so these add up to more than the line’s own counts.",
+    'One organisation’s counts on a line of a purge record. A shared record (a case with ' +
+    'several parties, an invoice, an access-log month) counts for each organisation it ' +
+    'belongs to, so these add up to more than the line’s own counts.',
   fields: (t) => ({
-    organization: t.relation("organization", {
-      description: "The organisation these counts belong to.",
+    organization: t.relation('organization', {
+      description: 'The organisation these counts belong to.',
     }),
-    recordClass: t.expose("recordClass", {
+    recordClass: t.expose('recordClass', {
       type: RetentionRecordClass,
-      description: "The class of records counted.",
+      description: 'The class of records counted.',
     }),
-    policy: t.relation("policy", {
+    policy: t.relation('policy', {
       nullable: true,
-      description:
-        "The policy that governed this organisation’s records of the class in the run.",
+      description: 'The policy that governed this organisation’s records of the class in the run.',
     }),
     purged: t.float({
       description:
-        "Records of this organisation purged (a dry run: that would be purged); access-log rows for ACCESS_LOG.",
+        'Records of this organisation purged (a dry run: that would be purged); access-log rows for ACCESS_LOG.',
       resolve: (i) => Number(i.purged),
     }),
     held: t.float({
-      description:
-        "Records of this organisation that were due but kept because of a legal hold.",
+      description: 'Records of this organisation that were due but kept because of a legal hold.',
       resolve: (i) => Number(i.held),
     }),
     keptForResearch: t.float({
       description:
-        "Records of this organisation that were due but kept for research (a birthday in the policy’s keepBirthDays).",
+        'Records of this organisation that were due but kept for research (a birthday in the policy’s keepBirthDays).',
       resolve: (i) => Number(i.keptForResearch),
     }),
-    earliest: t.expose("earliest", {
-      type: "DateTime",
+    earliest: t.expose('earliest', {
+      type: 'DateTime',
       nullable: true,
       description:
-        "The earliest anchor (e.g. a case’s last entry) among the purged records; null if none.",
+        'The earliest anchor (e.g. a case’s last entry) among the purged records; null if none.',
     }),
-    latest: t.expose("latest", {
-      type: "DateTime",
+    latest: t.expose('latest', {
+      type: 'DateTime',
       nullable: true,
-      description: "The latest anchor among the purged records; null if none.",
+      description: 'The latest anchor among the purged records; null if none.',
     }),
   }),
 });
 
-const ArchivePackage = builder.prismaObject("RetentionArchivePackage", {
-  name: "ArchivePackage",
+const ArchivePackage = builder.prismaObject('RetentionArchivePackage', {
+  name: 'ArchivePackage',
   description:
-    "A package handed over to the e-archive before purging (docs/archive-package.md): a folder " +
-    "with one JSON file per record and a manifest of SHA-256 checksums.",
+    'A package handed over to the e-archive before purging (docs/archive-package.md): a folder ' +
+    'with one JSON file per record and a manifest of SHA-256 checksums.',
   fields: (t) => ({
-    name: t.exposeString("name", { description: "The package’s folder name." }),
-    organization: t.relation("organization", {
-      description: "The organisation whose records the package holds.",
+    name: t.exposeString('name', { description: 'The package’s folder name.' }),
+    organization: t.relation('organization', {
+      description: 'The organisation whose records the package holds.',
     }),
-    decision: t.relation("decision", {
-      description: "The decision that marked the records.",
+    decision: t.relation('decision', {
+      description: 'The decision that marked the records.',
     }),
-    recordClass: t.expose("recordClass", {
+    recordClass: t.expose('recordClass', {
       type: RetentionRecordClass,
-      description:
-        "The class of the records in the package (CASE: only cases are archived).",
+      description: 'The class of the records in the package (CASE: only cases are archived).',
     }),
-    records: t.exposeInt("records", {
-      description: "How many records (JSON files) the package holds.",
+    records: t.exposeInt('records', {
+      description: 'How many records (JSON files) the package holds.',
     }),
-    manifestSha256: t.exposeString("manifestSha256", {
-      description: "SHA-256 (hex) of the package’s manifest.json.",
+    manifestSha256: t.exposeString('manifestSha256', {
+      description: 'SHA-256 (hex) of the package’s manifest.json.',
     }),
-    recordedAt: t.expose("recordedAt", {
-      type: "DateTime",
-      description:
-        "When the package was written, before the records were purged.",
+    recordedAt: t.expose('recordedAt', {
+      type: 'DateTime',
+      description: 'When the package was written, before the records were purged.',
     }),
   }),
 });
 
-builder.prismaObject("RetentionRun", {
-  name: "PurgeRecord",
+builder.prismaObject('RetentionRun', {
+  name: 'PurgeRecord',
   description:
-    "A gallringsprotokoll: one run of retention (or a dry run), with who or what started it and what it did.",
+    'A gallringsprotokoll: one run of retention (or a dry run), with who or what started it and what it did.',
   fields: (t) => ({
-    id: t.id({ resolve: (r) => encodeGlobalID("PurgeRecord", r.id) }),
-    mode: t.expose("mode", { type: RunMode }),
-    asOf: t.expose("asOf", {
-      type: "Date",
-      description: "The day (Europe/Stockholm) the rules were applied for.",
+    id: t.id({ resolve: (r) => encodeGlobalID('PurgeRecord', r.id) }),
+    mode: t.expose('mode', { type: RunMode }),
+    asOf: t.expose('asOf', {
+      type: 'Date',
+      description: 'The day (Europe/Stockholm) the rules were applied for.',
     }),
-    status: t.expose("status", { type: RunStatus }),
-    startedBy: t.exposeString("startedBy", {
+    status: t.expose('status', { type: RunStatus }),
+    startedBy: t.exposeString('startedBy', {
       description:
         "Who or what started the run, as it named itself: 'scheduler:<job id>', 'cli:<user>'.",
     }),
-    startedByLogin: t.exposeString("startedByLogin", {
-      description:
-        "The database login that started the run, as the database authenticated it.",
+    startedByLogin: t.exposeString('startedByLogin', {
+      description: 'The database login that started the run, as the database authenticated it.',
     }),
-    startedAt: t.expose("startedAt", { type: "DateTime" }),
-    finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true }),
-    finishedBy: t.exposeString("finishedBy", { nullable: true }),
-    resumed: t.exposeInt("resumed", {
-      description: "How often the run was resumed after being cut off.",
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    finishedBy: t.exposeString('finishedBy', { nullable: true }),
+    resumed: t.exposeInt('resumed', {
+      description: 'How often the run was resumed after being cut off.',
     }),
-    resumedBy: t.exposeStringList("resumedBy", {
-      description:
-        "Each resume in order: who resumed, the database login, when.",
+    resumedBy: t.exposeStringList('resumedBy', {
+      description: 'Each resume in order: who resumed, the database login, when.',
     }),
-    error: t.exposeString("error", { nullable: true }),
-    seal: t.exposeString("seal", {
+    error: t.exposeString('error', { nullable: true }),
+    seal: t.exposeString('seal', {
       nullable: true,
       description:
-        "SHA-256 sealing the finished run onto the chain of earlier runs (`npm run retention -- verify`).",
+        'SHA-256 sealing the finished run onto the chain of earlier runs (`npm run retention -- verify`).',
     }),
     items: t.field({
       type: [PurgeRecordItem],
-      description:
-        "Lines under the defaults and under your organisation’s own policies.",
+      description: 'Lines under the defaults and under your organisation’s own policies.',
       resolve: async (run, _args, ctx) => {
-        const actor = await requireRetention(ctx, "read");
+        const actor = await requireRetention(ctx, 'read');
         return ctx.prisma.retentionRunItem.findMany({
           where: {
             runId: run.id,
@@ -604,113 +563,111 @@ builder.prismaObject("RetentionRun", {
               { policy: { organizationId: { in: actor.scope } } },
             ],
           },
-          orderBy: [{ recordClass: "asc" }, { decision: "asc" }],
+          orderBy: [{ recordClass: 'asc' }, { decision: 'asc' }],
         });
       },
     }),
     archivePackages: t.field({
       type: [ArchivePackage],
       description:
-        "Packages of your organisation’s records handed over to the e-archive before this run purged them.",
+        'Packages of your organisation’s records handed over to the e-archive before this run purged them.',
       resolve: async (run, _args, ctx) => {
-        const actor = await requireRetention(ctx, "read");
+        const actor = await requireRetention(ctx, 'read');
         return ctx.prisma.retentionArchivePackage.findMany({
           where: { runId: run.id, organizationId: { in: actor.scope } },
-          orderBy: { seq: "asc" },
+          orderBy: { seq: 'asc' },
         });
       },
     }),
     organizationCounts: t.field({
       type: [OrganizationLine],
       description:
-        "Your organisation’s (and its districts’) own counts in this run, also under policies shared with others.",
+        'Your organisation’s (and its districts’) own counts in this run, also under policies shared with others.',
       resolve: async (run, _args, ctx) => {
-        const actor = await requireRetention(ctx, "read");
+        const actor = await requireRetention(ctx, 'read');
         return ctx.prisma.retentionRunOrganizationLine.findMany({
           where: { runId: run.id, organizationId: { in: actor.scope } },
-          orderBy: [{ organizationId: "asc" }, { recordClass: "asc" }],
+          orderBy: [{ organizationId: 'asc' }, { recordClass: 'asc' }],
         });
       },
     }),
   }),
 });
 
-builder.queryField("purgeRecords", (t) =>
+builder.queryField('purgeRecords', (t) =>
   t.prismaField({
-    type: ["RetentionRun"],
-    description: "Purge records (gallringsprotokoll), newest first.",
+    type: ['RetentionRun'],
+    description: 'Purge records (gallringsprotokoll), newest first.',
     args: {
-      limit: t.arg.int({ defaultValue: 20, description: "At most 100." }),
+      limit: t.arg.int({ defaultValue: 20, description: 'At most 100.' }),
       mode: t.arg({ type: RunMode, required: false }),
     },
     resolve: async (query, _root, args, ctx) => {
-      await requireRetention(ctx, "read");
+      await requireRetention(ctx, 'read');
       return ctx.prisma.retentionRun.findMany({
         ...query,
         where: args.mode == null ? {} : { mode: args.mode },
-        orderBy: { startedAt: "desc" },
+        orderBy: { startedAt: 'desc' },
         take: Math.min(Math.max(args.limit ?? 20, 1), 100),
       });
     },
   }),
 );
 
-const WarningKind = builder.enumType("RetentionWarningKind", {
-  description: "What a retention warning is about.",
+const WarningKind = builder.enumType('RetentionWarningKind', {
+  description: 'What a retention warning is about.',
   values: {
     RUN_SKIPPED: {
-      description:
-        "A scheduled run yielded because another run held the runner’s lock.",
+      description: 'A scheduled run yielded because another run held the runner’s lock.',
     },
   },
 });
 
-builder.prismaObject("RetentionWarning", {
+builder.prismaObject('RetentionWarning', {
   description:
-    "Something about retention a person must look at, recorded by the runner (never changed).",
+    'Something about retention a person must look at, recorded by the runner (never changed).',
   fields: (t) => ({
     id: t.id({
-      description: "The warning’s global id.",
-      resolve: (w) => encodeGlobalID("RetentionWarning", String(w.id)),
+      description: 'The warning’s global id.',
+      resolve: (w) => encodeGlobalID('RetentionWarning', String(w.id)),
     }),
-    kind: t.expose("kind", {
+    kind: t.expose('kind', {
       type: WarningKind,
-      description: "What the warning is about.",
+      description: 'What the warning is about.',
     }),
-    at: t.expose("at", {
-      type: "DateTime",
-      description: "When the runner recorded it.",
+    at: t.expose('at', {
+      type: 'DateTime',
+      description: 'When the runner recorded it.',
     }),
-    actor: t.exposeString("actor", {
+    actor: t.exposeString('actor', {
       description: "The runner that recorded it: 'scheduler:<job id>'.",
     }),
-    login: t.exposeString("login", {
-      description: "The database login that recorded it.",
+    login: t.exposeString('login', {
+      description: 'The database login that recorded it.',
     }),
-    message: t.exposeString("message", {
-      description:
-        "What happened, in words for a person (English); not for front-ends to parse.",
+    message: t.exposeString('message', {
+      description: 'What happened, in words for a person (English); not for front-ends to parse.',
     }),
-    run: t.relation("run", {
+    run: t.relation('run', {
       nullable: true,
-      description: "The run in progress that the skipped run yielded to.",
+      description: 'The run in progress that the skipped run yielded to.',
     }),
   }),
 });
 
-builder.queryField("retentionWarnings", (t) =>
+builder.queryField('retentionWarnings', (t) =>
   t.prismaField({
-    type: ["RetentionWarning"],
+    type: ['RetentionWarning'],
     description:
-      "Warnings about retention, newest first: for security officers and information owners of every organisation, since a run is everyone’s.",
+      'Warnings about retention, newest first: for security officers and information owners of every organisation, since a run is everyone’s.',
     args: {
-      limit: t.arg.int({ defaultValue: 20, description: "At most 100." }),
+      limit: t.arg.int({ defaultValue: 20, description: 'At most 100.' }),
     },
     resolve: async (query, _root, args, ctx) => {
-      await requireRetention(ctx, "read");
+      await requireRetention(ctx, 'read');
       return ctx.prisma.retentionWarning.findMany({
         ...query,
-        orderBy: { id: "desc" },
+        orderBy: { id: 'desc' },
         take: Math.min(Math.max(args.limit ?? 20, 1), 100),
       });
     },
@@ -719,128 +676,118 @@ builder.queryField("retentionWarnings", (t) =>
 
 // Owners' control: retention decisions, automatic purge or approval, proposals.
 
-builder.prismaObject("RetentionDecision", {
+builder.prismaObject('RetentionDecision', {
   description:
-    "An information owner’s retention decision (gallringsbeslut) for a class of their organisation’s records; " +
-    "the latest for a class is in force. A public body’s records of a class are kept until one exists.",
+    'An information owner’s retention decision (gallringsbeslut) for a class of their organisation’s records; ' +
+    'the latest for a class is in force. A public body’s records of a class are kept until one exists.',
   fields: (t) => ({
     id: t.id({
-      description:
-        "The decision’s global id (input.decisionId of decideRetentionPolicy).",
-      resolve: (d) => encodeGlobalID("RetentionDecision", d.id),
+      description: 'The decision’s global id (input.decisionId of decideRetentionPolicy).',
+      resolve: (d) => encodeGlobalID('RetentionDecision', d.id),
     }),
-    organization: t.relation("organization", {
-      description: "The organisation whose records the decision governs.",
+    organization: t.relation('organization', {
+      description: 'The organisation whose records the decision governs.',
     }),
-    recordClass: t.expose("recordClass", {
+    recordClass: t.expose('recordClass', {
       type: RetentionRecordClass,
-      description: "The class of records decided on.",
+      description: 'The class of records decided on.',
     }),
-    reference: t.exposeString("reference", {
-      description: "Diarienummer, § in the minutes.",
+    reference: t.exposeString('reference', {
+      description: 'Diarienummer, § in the minutes.',
     }),
-    decidedOn: t.expose("decidedOn", {
-      type: "Date",
-      description: "The day the decision was taken.",
+    decidedOn: t.expose('decidedOn', {
+      type: 'Date',
+      description: 'The day the decision was taken.',
     }),
-    decidedBy: t.exposeString("decidedBy", {
-      description: "The board or officer who decided.",
+    decidedBy: t.exposeString('decidedBy', {
+      description: 'The board or officer who decided.',
     }),
-    archiveBeforePurge: t.exposeBoolean("archiveBeforePurge", {
-      description:
-        "Cases are exported for the e-archive before they are purged.",
+    archiveBeforePurge: t.exposeBoolean('archiveBeforePurge', {
+      description: 'Cases are exported for the e-archive before they are purged.',
     }),
-    recordedByHsaId: t.exposeString("recordedByHsaId", {
-      description:
-        "HSA-ID of the information owner who recorded the decision in Brygga.",
+    recordedByHsaId: t.exposeString('recordedByHsaId', {
+      description: 'HSA-ID of the information owner who recorded the decision in Brygga.',
     }),
-    recordedByName: t.exposeString("recordedByName", {
-      description: "Name of the information owner who recorded it.",
+    recordedByName: t.exposeString('recordedByName', {
+      description: 'Name of the information owner who recorded it.',
     }),
-    recordedAt: t.expose("recordedAt", {
-      type: "DateTime",
-      description: "When it was recorded in Brygga (not when it was decided).",
+    recordedAt: t.expose('recordedAt', {
+      type: 'DateTime',
+      description: 'When it was recorded in Brygga (not when it was decided).',
     }),
   }),
 });
 
-builder.queryField("retentionDecisions", (t) =>
+builder.queryField('retentionDecisions', (t) =>
   t.prismaField({
-    type: ["RetentionDecision"],
-    description:
-      "Your organisation’s (and its districts’) retention decisions, newest first.",
+    type: ['RetentionDecision'],
+    description: 'Your organisation’s (and its districts’) retention decisions, newest first.',
     resolve: async (query, _root, _args, ctx) => {
-      const actor = await requireRetention(ctx, "read");
+      const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.retentionDecision.findMany({
         ...query,
         where: { organizationId: { in: actor.scope } },
-        orderBy: { recordedAt: "desc" },
+        orderBy: { recordedAt: 'desc' },
       });
     },
   }),
 );
 
-const RecordDecisionInput = builder.inputType("RecordRetentionDecisionInput", {
+const RecordDecisionInput = builder.inputType('RecordRetentionDecisionInput', {
   description:
-    "A retention decision (gallringsbeslut) to record for a class of an organisation’s records.",
+    'A retention decision (gallringsbeslut) to record for a class of an organisation’s records.',
   fields: (t) => ({
     organizationId: t.id({
       required: false,
-      description: "Default: your own organisation.",
+      description: 'Default: your own organisation.',
     }),
     recordClass: t.field({
       type: RetentionRecordClass,
-      description: "The class of records decided on.",
+      description: 'The class of records decided on.',
     }),
-    reference: t.string({ description: "Diarienummer, § in the minutes." }),
+    reference: t.string({ description: 'Diarienummer, § in the minutes.' }),
     decidedOn: t.string({
-      description: "The day of the decision, YYYY-MM-DD.",
+      description: 'The day of the decision, YYYY-MM-DD.',
     }),
-    decidedBy: t.string({ description: "The board or officer who decided." }),
+    decidedBy: t.string({ description: 'The board or officer who decided.' }),
     archiveBeforePurge: t.boolean({
       defaultValue: false,
       description:
-        "Cases are exported as a package for the e-archive before they are purged (cases only).",
+        'Cases are exported as a package for the e-archive before they are purged (cases only).',
     }),
   }),
 });
 
 /** The organisation an input names, or the actor's own. */
-function organizationOf(
-  organizationId: string | number | null | undefined,
-  own: string,
-): string {
+function organizationOf(organizationId: string | number | null | undefined, own: string): string {
   return organizationId == null
     ? own
-    : idOf(organizationId, "Organization", "input.organizationId");
+    : idOf(organizationId, 'Organization', 'input.organizationId');
 }
 
-builder.mutationField("recordRetentionDecision", (t) =>
+builder.mutationField('recordRetentionDecision', (t) =>
   t.prismaField({
-    type: "RetentionDecision",
+    type: 'RetentionDecision',
     description:
-      "Records your organisation’s retention decision (gallringsbeslut) for a class; policies then link to it.",
+      'Records your organisation’s retention decision (gallringsbeslut) for a class; policies then link to it.',
     errors: {
       ...retentionErrors,
       result: {
-        description: "The retention decision recorded when it succeeded.",
+        description: 'The retention decision recorded when it succeeded.',
       },
-      union: { description: "The decision recorded, or why it was refused." },
-      dataField: { description: "The retention decision recorded." },
+      union: { description: 'The decision recorded, or why it was refused.' },
+      dataField: { description: 'The retention decision recorded.' },
     },
     args: {
       input: t.arg({
         type: RecordDecisionInput,
-        description: "The decision to record.",
+        description: 'The decision to record.',
       }),
     },
     resolve: async (query, _root, { input }, ctx) => {
-      const actor = await requireRetention(ctx, "change");
+      const actor = await requireRetention(ctx, 'change');
       const id = await recordDecision(ctx.prisma, actor, {
-        organizationId: organizationOf(
-          input.organizationId,
-          actor.organizationId,
-        ),
+        organizationId: organizationOf(input.organizationId, actor.organizationId),
         recordClass: input.recordClass,
         reference: input.reference,
         decidedOn: input.decidedOn,
@@ -855,27 +802,25 @@ builder.mutationField("recordRetentionDecision", (t) =>
   }),
 );
 
-const ModeEnum = builder.enumType("RetentionMode", {
+const ModeEnum = builder.enumType('RetentionMode', {
   description:
-    "Whether an organisation’s due records are purged automatically or only after the owner approves.",
+    'Whether an organisation’s due records are purged automatically or only after the owner approves.',
   values: {
-    AUTOMATIC: { description: "Due records are purged by the nightly run." },
+    AUTOMATIC: { description: 'Due records are purged by the nightly run.' },
     APPROVAL: {
       description:
-        "A dry run is a proposal: the organisation’s records are purged only as far as the owner approved.",
+        'A dry run is a proposal: the organisation’s records are purged only as far as the owner approved.',
     },
   },
 });
 
-const RetentionControl = builder.objectRef<{ organizationId: string }>(
-  "RetentionControl",
-);
+const RetentionControl = builder.objectRef<{ organizationId: string }>('RetentionControl');
 RetentionControl.implement({
-  description: "How an organisation’s records are purged.",
+  description: 'How an organisation’s records are purged.',
   fields: (t) => ({
     organization: t.prismaField({
-      type: "Organization",
-      description: "The organisation whose records this is about.",
+      type: 'Organization',
+      description: 'The organisation whose records this is about.',
       resolve: (query, c, _args, ctx) =>
         ctx.prisma.organization.findUniqueOrThrow({
           ...query,
@@ -884,42 +829,37 @@ RetentionControl.implement({
     }),
     mode: t.field({
       type: ModeEnum,
-      description:
-        "The mode in force: the organisation’s own choice, else its parent’s.",
+      description: 'The mode in force: the organisation’s own choice, else its parent’s.',
       resolve: (c, _args, ctx) => modeOf(ctx.prisma, c.organizationId),
     }),
   }),
 });
 
-builder.queryField("retentionControl", (t) =>
+builder.queryField('retentionControl', (t) =>
   t.field({
     type: RetentionControl,
     description:
-      "How an organisation’s records are purged (automatically or after approval): for its information owners and security officers.",
+      'How an organisation’s records are purged (automatically or after approval): for its information owners and security officers.',
     args: {
       organizationId: t.arg.id({
         required: false,
-        description:
-          "Default: your own organisation; else one of yours (a district).",
+        description: 'Default: your own organisation; else one of yours (a district).',
       }),
     },
     errors: {
       ...retentionErrors,
-      result: { description: "The purge control when it succeeded." },
-      union: { description: "The purge control, or why it was refused." },
-      dataField: { description: "The purge control." },
+      result: { description: 'The purge control when it succeeded.' },
+      union: { description: 'The purge control, or why it was refused.' },
+      dataField: { description: 'The purge control.' },
     },
     resolve: async (_root, args, ctx) => {
-      const actor = await requireRetention(ctx, "read");
-      const organizationId = organizationOf(
-        args.organizationId,
-        actor.organizationId,
-      );
+      const actor = await requireRetention(ctx, 'read');
+      const organizationId = organizationOf(args.organizationId, actor.organizationId);
       if (!actor.scope.includes(organizationId)) {
         throw new RetentionCommandError(
-          "NOT_YOUR_ORGANIZATION",
-          "Not an organisation of yours.",
-          "organizationId",
+          'NOT_YOUR_ORGANIZATION',
+          'Not an organisation of yours.',
+          'organizationId',
         );
       }
       return { organizationId };
@@ -927,154 +867,144 @@ builder.queryField("retentionControl", (t) =>
   }),
 );
 
-const SetModeInput = builder.inputType("SetRetentionModeInput", {
-  description: "The purge mode to choose for an organisation.",
+const SetModeInput = builder.inputType('SetRetentionModeInput', {
+  description: 'The purge mode to choose for an organisation.',
   fields: (t) => ({
     organizationId: t.id({
       required: false,
-      description: "Default: your own organisation.",
+      description: 'Default: your own organisation.',
     }),
     mode: t.field({
       type: ModeEnum,
-      description: "Automatic purge, or purge after approval.",
+      description: 'Automatic purge, or purge after approval.',
     }),
   }),
 });
 
-builder.mutationField("setRetentionMode", (t) =>
+builder.mutationField('setRetentionMode', (t) =>
   t.field({
     type: RetentionControl,
-    description:
-      "Chooses automatic purge or approval for your organisation’s records.",
+    description: 'Chooses automatic purge or approval for your organisation’s records.',
     errors: {
       ...retentionErrors,
       result: {
-        description:
-          "The purge control with the mode now in force when it succeeded.",
+        description: 'The purge control with the mode now in force when it succeeded.',
       },
       union: {
-        description: "The purge control, or why the choice was refused.",
+        description: 'The purge control, or why the choice was refused.',
       },
       dataField: {
-        description: "The purge control with the mode now in force.",
+        description: 'The purge control with the mode now in force.',
       },
     },
     args: {
       input: t.arg({
         type: SetModeInput,
-        description: "The organisation and the mode.",
+        description: 'The organisation and the mode.',
       }),
     },
     resolve: async (_root, { input }, ctx) => {
-      const actor = await requireRetention(ctx, "change");
-      const organizationId = organizationOf(
-        input.organizationId,
-        actor.organizationId,
-      );
+      const actor = await requireRetention(ctx, 'change');
+      const organizationId = organizationOf(input.organizationId, actor.organizationId);
       await setMode(ctx.prisma, actor, { organizationId, mode: input.mode });
       return { organizationId };
     },
   }),
 );
 
-const Verdict = builder.enumType("RetentionProposalVerdict", {
-  description: "An owner’s verdict on a proposal (a dry run).",
+const Verdict = builder.enumType('RetentionProposalVerdict', {
+  description: 'An owner’s verdict on a proposal (a dry run).',
   values: {
     APPROVED: {
-      description: "The records due on the dry run’s day may be purged.",
+      description: 'The records due on the dry run’s day may be purged.',
     },
-    REJECTED: { description: "None of the proposal’s records are purged." },
+    REJECTED: { description: 'None of the proposal’s records are purged.' },
   },
 });
 
-builder.prismaObject("RetentionProposalDecision", {
-  description:
-    "An owner’s approval or rejection of a proposal (a dry run) for their organisation.",
+builder.prismaObject('RetentionProposalDecision', {
+  description: 'An owner’s approval or rejection of a proposal (a dry run) for their organisation.',
   fields: (t) => ({
-    proposal: t.relation("run", { description: "The dry run decided on." }),
-    organization: t.relation("organization", {
-      description: "The organisation whose records the verdict covers.",
+    proposal: t.relation('run', { description: 'The dry run decided on.' }),
+    organization: t.relation('organization', {
+      description: 'The organisation whose records the verdict covers.',
     }),
-    verdict: t.expose("verdict", {
+    verdict: t.expose('verdict', {
       type: Verdict,
-      description: "Approved or rejected.",
+      description: 'Approved or rejected.',
     }),
-    comment: t.exposeString("comment", {
+    comment: t.exposeString('comment', {
       nullable: true,
-      description: "The owner’s comment, if any.",
+      description: 'The owner’s comment, if any.',
     }),
-    decidedByHsaId: t.exposeString("decidedByHsaId", {
-      description: "HSA-ID of the information owner who decided.",
+    decidedByHsaId: t.exposeString('decidedByHsaId', {
+      description: 'HSA-ID of the information owner who decided.',
     }),
-    decidedByName: t.exposeString("decidedByName", {
-      description: "Name of the information owner who decided.",
+    decidedByName: t.exposeString('decidedByName', {
+      description: 'Name of the information owner who decided.',
     }),
-    decidedAt: t.expose("decidedAt", {
-      type: "DateTime",
-      description: "When the verdict was given.",
+    decidedAt: t.expose('decidedAt', {
+      type: 'DateTime',
+      description: 'When the verdict was given.',
     }),
   }),
 });
 
-builder.queryField("retentionProposalDecisions", (t) =>
+builder.queryField('retentionProposalDecisions', (t) =>
   t.prismaField({
-    type: ["RetentionProposalDecision"],
-    description: "Your organisation’s verdicts on proposals, newest first.",
+    type: ['RetentionProposalDecision'],
+    description: 'Your organisation’s verdicts on proposals, newest first.',
     resolve: async (query, _root, _args, ctx) => {
-      const actor = await requireRetention(ctx, "read");
+      const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.retentionProposalDecision.findMany({
         ...query,
         where: { organizationId: { in: actor.scope } },
-        orderBy: { id: "desc" },
+        orderBy: { id: 'desc' },
       });
     },
   }),
 );
 
-const DecideProposalInput = builder.inputType("DecideRetentionProposalInput", {
-  description:
-    "An owner’s verdict on a proposal (a dry run) for an organisation.",
+const DecideProposalInput = builder.inputType('DecideRetentionProposalInput', {
+  description: 'An owner’s verdict on a proposal (a dry run) for an organisation.',
   fields: (t) => ({
-    proposalId: t.id({ description: "The dry run (a PurgeRecord id)." }),
+    proposalId: t.id({ description: 'The dry run (a PurgeRecord id).' }),
     organizationId: t.id({
       required: false,
-      description: "Default: your own organisation.",
+      description: 'Default: your own organisation.',
     }),
     approve: t.boolean({
-      description: "True approves the proposal, false rejects it.",
+      description: 'True approves the proposal, false rejects it.',
     }),
     comment: t.string({
       required: false,
-      description: "Why, for the record (optional).",
+      description: 'Why, for the record (optional).',
     }),
   }),
 });
 
-builder.mutationField("decideRetentionProposal", (t) =>
+builder.mutationField('decideRetentionProposal', (t) =>
   t.prismaField({
-    type: "RetentionProposalDecision",
+    type: 'RetentionProposalDecision',
     description:
-      "Approves or rejects the newest dry run for your organisation. Approved: the purges that follow " +
-      "remove your records that were due on the dry run’s day; rejected: none of them.",
+      'Approves or rejects the newest dry run for your organisation. Approved: the purges that follow ' +
+      'remove your records that were due on the dry run’s day; rejected: none of them.',
     errors: {
       ...retentionErrors,
-      result: { description: "The verdict recorded when it succeeded." },
-      union: { description: "The verdict recorded, or why it was refused." },
-      dataField: { description: "The verdict recorded." },
+      result: { description: 'The verdict recorded when it succeeded.' },
+      union: { description: 'The verdict recorded, or why it was refused.' },
+      dataField: { description: 'The verdict recorded.' },
     },
     args: {
       input: t.arg({
         type: DecideProposalInput,
-        description: "The proposal and the verdict.",
+        description: 'The proposal and the verdict.',
       }),
     },
     resolve: async (query, _root, { input }, ctx) => {
-      const actor = await requireRetention(ctx, "change");
-      const organizationId = organizationOf(
-        input.organizationId,
-        actor.organizationId,
-      );
-      const runId = idOf(input.proposalId, "PurgeRecord", "input.proposalId");
+      const actor = await requireRetention(ctx, 'change');
+      const organizationId = organizationOf(input.organizationId, actor.organizationId);
+      const runId = idOf(input.proposalId, 'PurgeRecord', 'input.proposalId');
       await decideProposal(ctx.prisma, actor, {
         runId,
         organizationId,

@@ -1,74 +1,65 @@
-import { requireFinance } from "../../../invoicing/access.js";
-import { createAgreementVersion } from "../../../invoicing/agreement-admin.js";
-import {
-  createCostSharingContract,
-  draftCostSharing,
-} from "../../../invoicing/cost-sharing.js";
-import { InvoicingError } from "../../../invoicing/errors.js";
-import { oreOf } from "../../../invoicing/money.js";
-import { parseMonth } from "../../../invoicing/month.js";
-import { builder } from "../../builder.js";
-import { AgreementCareType, Invoice, PaymentModel } from "../invoice.js";
-import { idOf, invoicingErrors } from "./errors.js";
+import { requireFinance } from '../../../invoicing/access.js';
+import { createAgreementVersion } from '../../../invoicing/agreement-admin.js';
+import { createCostSharingContract, draftCostSharing } from '../../../invoicing/cost-sharing.js';
+import { InvoicingError } from '../../../invoicing/errors.js';
+import { oreOf } from '../../../invoicing/money.js';
+import { parseMonth } from '../../../invoicing/month.js';
+import { builder } from '../../builder.js';
+import { AgreementCareType, Invoice, PaymentModel } from '../invoice.js';
+import { idOf, invoicingErrors } from './errors.js';
 
 /** Payment agreement versions, population figures and cost-sharing invoices. */
 
-const PriceInput = builder.inputType("PaymentAgreementPriceInput", {
+const PriceInput = builder.inputType('PaymentAgreementPriceInput', {
   fields: (t) => ({
     year: t.int(),
     careType: t.field({
       type: AgreementCareType,
       required: false,
-      description:
-        "Absent: the price of every care type without a price of its own that year.",
+      description: 'Absent: the price of every care type without a price of its own that year.',
     }),
     pricePerDay: t.field({
-      type: "Decimal",
+      type: 'Decimal',
       description: 'SEK per day, e.g. "9300.00".',
     }),
   }),
 });
 
-const CreatePaymentAgreementInput = builder.inputType(
-  "CreatePaymentAgreementInput",
-  {
-    fields: (t) => ({
-      name: t.string(),
-      municipalityId: t.id({
-        required: false,
-        description:
-          "The municipality or district; absent: every municipality of your region without its own.",
-      }),
-      model: t.field({ type: PaymentModel }),
-      validFrom: t.field({ type: "Date" }),
-      validTo: t.field({ type: "Date", required: false }),
-      parameters: t.field({
-        type: "JSONObject",
-        required: false,
-        description:
-          "The model parameters (INDIVIDUAL, AVERAGE); absent for STATUTORY_DEFAULT.",
-      }),
-      prices: t.field({ type: [PriceInput] }),
-      decision: t.string({
-        description: "The decision the agreement rests on.",
-      }),
-      replacesAgreementId: t.id({
-        required: false,
-        description:
-          "A version of the same scope to end the day before this one starts.",
-      }),
+const CreatePaymentAgreementInput = builder.inputType('CreatePaymentAgreementInput', {
+  fields: (t) => ({
+    name: t.string(),
+    municipalityId: t.id({
+      required: false,
+      description:
+        'The municipality or district; absent: every municipality of your region without its own.',
     }),
-  },
-);
+    model: t.field({ type: PaymentModel }),
+    validFrom: t.field({ type: 'Date' }),
+    validTo: t.field({ type: 'Date', required: false }),
+    parameters: t.field({
+      type: 'JSONObject',
+      required: false,
+      description: 'The model parameters (INDIVIDUAL, AVERAGE); absent for STATUTORY_DEFAULT.',
+    }),
+    prices: t.field({ type: [PriceInput] }),
+    decision: t.string({
+      description: 'The decision the agreement rests on.',
+    }),
+    replacesAgreementId: t.id({
+      required: false,
+      description: 'A version of the same scope to end the day before this one starts.',
+    }),
+  }),
+});
 
 const dateText = (d: Date) => d.toISOString().slice(0, 10);
 
-builder.mutationField("createPaymentAgreement", (t) =>
+builder.mutationField('createPaymentAgreement', (t) =>
   t.prismaField({
-    type: "PaymentAgreement",
+    type: 'PaymentAgreement',
     description:
-      "Adds an agreement version for your region after validating it alone and against the region’s others " +
-      "(overlaps, missing prices, unknown parameters).",
+      'Adds an agreement version for your region after validating it alone and against the region’s others ' +
+      '(overlaps, missing prices, unknown parameters).',
     errors: invoicingErrors,
     args: { input: t.arg({ type: CreatePaymentAgreementInput }) },
     resolve: async (query, _root, { input }, ctx) => {
@@ -79,7 +70,7 @@ builder.mutationField("createPaymentAgreement", (t) =>
         municipalityId:
           input.municipalityId == null
             ? null
-            : idOf(input.municipalityId, "Organization", "municipalityId"),
+            : idOf(input.municipalityId, 'Organization', 'municipalityId'),
         model: input.model,
         validFrom: dateText(input.validFrom),
         validTo: input.validTo == null ? null : dateText(input.validTo),
@@ -93,11 +84,7 @@ builder.mutationField("createPaymentAgreement", (t) =>
         replacesAgreementId:
           input.replacesAgreementId == null
             ? null
-            : idOf(
-                input.replacesAgreementId,
-                "PaymentAgreement",
-                "replacesAgreementId",
-              ),
+            : idOf(input.replacesAgreementId, 'PaymentAgreement', 'replacesAgreementId'),
       });
       return ctx.prisma.paymentAgreement.findUniqueOrThrow({
         ...query,
@@ -107,70 +94,59 @@ builder.mutationField("createPaymentAgreement", (t) =>
   }),
 );
 
-const PopulationInput = builder.inputType("PopulationFigureInput", {
+const PopulationInput = builder.inputType('PopulationFigureInput', {
   fields: (t) => ({
-    organizationId: t.id({ description: "A municipality or district." }),
+    organizationId: t.id({ description: 'A municipality or district.' }),
     population: t.int(),
   }),
 });
 
-const SetPopulationFiguresInput = builder.inputType(
-  "SetPopulationFiguresInput",
-  {
-    fields: (t) => ({
-      year: t.int(),
-      source: t.string({
-        description: 'e.g. "SCB folkmängd 1 november 2025".',
-      }),
-      figures: t.field({ type: [PopulationInput] }),
+const SetPopulationFiguresInput = builder.inputType('SetPopulationFiguresInput', {
+  fields: (t) => ({
+    year: t.int(),
+    source: t.string({
+      description: 'e.g. "SCB folkmängd 1 november 2025".',
     }),
-  },
-);
+    figures: t.field({ type: [PopulationInput] }),
+  }),
+});
 
-builder.mutationField("setPopulationFigures", (t) =>
+builder.mutationField('setPopulationFigures', (t) =>
   t.field({
-    type: "Int",
+    type: 'Int',
     description:
-      "Records the residents of municipalities or districts for a year; returns how many were recorded.",
+      'Records the residents of municipalities or districts for a year; returns how many were recorded.',
     errors: invoicingErrors,
     args: { input: t.arg({ type: SetPopulationFiguresInput }) },
     resolve: async (_root, { input }, ctx) => {
       const actor = requireFinance(ctx);
       if (input.year < 2000 || input.year > 2100) {
-        throw new InvoicingError(
-          "INVALID_INPUT",
-          "year must be between 2000 and 2100",
-          "year",
-        );
+        throw new InvoicingError('INVALID_INPUT', 'year must be between 2000 and 2100', 'year');
       }
-      if (input.source.trim() === "") {
+      if (input.source.trim() === '') {
         throw new InvoicingError(
-          "INVALID_INPUT",
-          "source must say where the figures come from",
-          "source",
+          'INVALID_INPUT',
+          'source must say where the figures come from',
+          'source',
         );
       }
       const figures = input.figures.map((f, i) => {
         if (f.population <= 0) {
           throw new InvoicingError(
-            "INVALID_INPUT",
-            "population must be more than 0",
+            'INVALID_INPUT',
+            'population must be more than 0',
             `figures[${i}].population`,
           );
         }
         return {
-          organizationId: idOf(
-            f.organizationId,
-            "Organization",
-            `figures[${i}].organizationId`,
-          ),
+          organizationId: idOf(f.organizationId, 'Organization', `figures[${i}].organizationId`),
           population: f.population,
         };
       });
       const known = await ctx.prisma.organization.count({
         where: {
           id: { in: figures.map((f) => f.organizationId) },
-          kind: { in: ["MUNICIPALITY", "DISTRICT"] },
+          kind: { in: ['MUNICIPALITY', 'DISTRICT'] },
         },
       });
       if (
@@ -178,9 +154,9 @@ builder.mutationField("setPopulationFigures", (t) =>
         known !== figures.length
       ) {
         throw new InvoicingError(
-          "ORGANIZATION_NOT_FOUND",
-          "each organizationId must name a different municipality or district",
-          "figures",
+          'ORGANIZATION_NOT_FOUND',
+          'each organizationId must name a different municipality or district',
+          'figures',
         );
       }
       await ctx.prisma.$transaction(
@@ -212,59 +188,59 @@ builder.mutationField("setPopulationFigures", (t) =>
   }),
 );
 
-const UnassignedResidents = builder.enumType("UnassignedResidents", {
+const UnassignedResidents = builder.enumType('UnassignedResidents', {
   description:
-    "How residents without a district (a municipality’s own figure beside its districts’) are spread over its districts.",
+    'How residents without a district (a municipality’s own figure beside its districts’) are spread over its districts.',
   values: {
-    PROPORTIONAL: { description: "In proportion to the districts’ residents." },
-    EQUAL: { description: "Equally over the districts." },
+    PROPORTIONAL: { description: 'In proportion to the districts’ residents.' },
+    EQUAL: { description: 'Equally over the districts.' },
   } as const,
 });
 
-const SystemCostInput = builder.inputType("SystemCostInput", {
+const SystemCostInput = builder.inputType('SystemCostInput', {
   fields: (t) => ({
     amount: t.field({
-      type: "Decimal",
-      description: "The cost to share, SEK.",
+      type: 'Decimal',
+      description: 'The cost to share, SEK.',
     }),
     populationYear: t.int({
-      description: "The year of the population table to share by.",
+      description: 'The year of the population table to share by.',
     }),
     capPerDebtor: t.field({
-      type: "Decimal",
+      type: 'Decimal',
       required: false,
       description:
-        "The most one municipality or district pays in this run (e.g. under the procurement-law threshold); the region bears the rest.",
+        'The most one municipality or district pays in this run (e.g. under the procurement-law threshold); the region bears the rest.',
     }),
     contractId: t.id({
       required: false,
       description:
-        "A cost-sharing contract: no debtor pays more than its cap over the whole contract period, counting what earlier runs invoiced under it.",
+        'A cost-sharing contract: no debtor pays more than its cap over the whole contract period, counting what earlier runs invoiced under it.',
     }),
     rateFromCapMonths: t.int({
       required: false,
       description:
-        "Months of the contract period this run covers: the price per resident is then derived from the contract cap (cap × months / contract months over the largest debtor’s residents) when that is below the amount over all residents.",
+        'Months of the contract period this run covers: the price per resident is then derived from the contract cap (cap × months / contract months over the largest debtor’s residents) when that is below the amount over all residents.',
     }),
     unassignedResidents: t.field({
       type: UnassignedResidents,
       required: false,
       description:
-        "Read a municipality’s own figure beside its districts’ as residents without a district, spread by this rule.",
+        'Read a municipality’s own figure beside its districts’ as residents without a district, spread by this rule.',
     }),
   }),
 });
 
-const FixedAmountInput = builder.inputType("FixedAmountInput", {
+const FixedAmountInput = builder.inputType('FixedAmountInput', {
   description:
-    "A fixed amount that each named municipality or district pays, on top of the shared costs (docs/money.md).",
+    'A fixed amount that each named municipality or district pays, on top of the shared costs (docs/money.md).',
   fields: (t) => ({
     amount: t.field({
-      type: "Decimal",
-      description: "SEK each named debtor pays.",
+      type: 'Decimal',
+      description: 'SEK each named debtor pays.',
     }),
     organizationIds: t.idList({
-      description: "The municipalities or districts that pay it.",
+      description: 'The municipalities or districts that pay it.',
     }),
     basis: t.string({
       description: 'What the amount rests on, e.g. "avtalets bilaga 2".',
@@ -272,93 +248,84 @@ const FixedAmountInput = builder.inputType("FixedAmountInput", {
   }),
 });
 
-const CreateCostSharingContractInput = builder.inputType(
-  "CreateCostSharingContractInput",
-  {
-    description: "A cost-sharing contract to record for your region.",
-    fields: (t) => ({
-      name: t.string({
-        description: "The contract’s name, as the parties call it.",
-      }),
-      validFrom: t.field({
-        type: "Date",
-        description: "The first day of a month.",
-      }),
-      validTo: t.field({
-        type: "Date",
-        description: "The last day of a month.",
-      }),
-      capPerDebtor: t.field({
-        type: "Decimal",
-        description:
-          "The most one municipality or district pays over the whole period, SEK.",
-      }),
-      decision: t.string({
-        description: "The decision the contract rests on.",
-      }),
-    }),
-  },
-);
-
-builder.prismaNode("CostSharingContract", {
-  id: { field: "id" },
-  description:
-    "A cap on what one debtor pays for the system’s cost over a contract period.",
+const CreateCostSharingContractInput = builder.inputType('CreateCostSharingContractInput', {
+  description: 'A cost-sharing contract to record for your region.',
   fields: (t) => ({
-    name: t.exposeString("name", {
-      description: "The contract’s name, as the parties call it.",
+    name: t.string({
+      description: 'The contract’s name, as the parties call it.',
     }),
-    validFrom: t.expose("validFrom", {
-      type: "Date",
-      description:
-        "The first day of the contract period (the first day of a month).",
+    validFrom: t.field({
+      type: 'Date',
+      description: 'The first day of a month.',
     }),
-    validTo: t.expose("validTo", {
-      type: "Date",
-      description:
-        "The last day of the contract period (the last day of a month).",
+    validTo: t.field({
+      type: 'Date',
+      description: 'The last day of a month.',
     }),
-    capPerDebtor: t.expose("capPerDebtor", {
-      type: "Decimal",
-      description:
-        "The most one municipality or district pays over the whole period, SEK.",
+    capPerDebtor: t.field({
+      type: 'Decimal',
+      description: 'The most one municipality or district pays over the whole period, SEK.',
     }),
-    decision: t.exposeString("decision", {
-      description: "The decision the contract rests on.",
+    decision: t.string({
+      description: 'The decision the contract rests on.',
     }),
   }),
 });
 
-builder.queryField("costSharingContracts", (t) =>
+builder.prismaNode('CostSharingContract', {
+  id: { field: 'id' },
+  description: 'A cap on what one debtor pays for the system’s cost over a contract period.',
+  fields: (t) => ({
+    name: t.exposeString('name', {
+      description: 'The contract’s name, as the parties call it.',
+    }),
+    validFrom: t.expose('validFrom', {
+      type: 'Date',
+      description: 'The first day of the contract period (the first day of a month).',
+    }),
+    validTo: t.expose('validTo', {
+      type: 'Date',
+      description: 'The last day of the contract period (the last day of a month).',
+    }),
+    capPerDebtor: t.expose('capPerDebtor', {
+      type: 'Decimal',
+      description: 'The most one municipality or district pays over the whole period, SEK.',
+    }),
+    decision: t.exposeString('decision', {
+      description: 'The decision the contract rests on.',
+    }),
+  }),
+});
+
+builder.queryField('costSharingContracts', (t) =>
   t.prismaField({
-    type: ["CostSharingContract"],
-    description: "Your region’s cost-sharing contracts, oldest first.",
+    type: ['CostSharingContract'],
+    description: 'Your region’s cost-sharing contracts, oldest first.',
     resolve: (query, _root, _args, ctx) => {
       const actor = requireFinance(ctx);
       return ctx.prisma.costSharingContract.findMany({
         ...query,
         where: { regionId: actor.organizationId },
-        orderBy: [{ validFrom: "asc" }, { createdAt: "asc" }],
+        orderBy: [{ validFrom: 'asc' }, { createdAt: 'asc' }],
       });
     },
   }),
 );
 
-builder.mutationField("createCostSharingContract", (t) =>
+builder.mutationField('createCostSharingContract', (t) =>
   t.prismaField({
-    type: "CostSharingContract",
-    description:
-      "Records a cost-sharing contract of your region (written once, never changed).",
+    type: 'CostSharingContract',
+    description: 'Records a cost-sharing contract of your region (written once, never changed).',
     errors: {
       ...invoicingErrors,
-      result: { description: "The contract recorded when it succeeded." },
-      union: { description: "The contract recorded, or why it was refused." },
-      dataField: { description: "The contract recorded." },
+      result: { description: 'The contract recorded when it succeeded.' },
+      union: { description: 'The contract recorded, or why it was refused.' },
+      dataField: { description: 'The contract recorded.' },
     },
     args: {
       input: t.arg({
         type: CreateCostSharingContractInput,
-        description: "The contract to record.",
+        description: 'The contract to record.',
       }),
     },
     resolve: async (query, _root, { input }, ctx) => {
@@ -379,40 +346,39 @@ builder.mutationField("createCostSharingContract", (t) =>
   }),
 );
 
-const SupportCostInput = builder.inputType("SupportCostInput", {
+const SupportCostInput = builder.inputType('SupportCostInput', {
   fields: (t) => ({
     amount: t.field({
-      type: "Decimal",
-      description: "The support cost to share, SEK.",
+      type: 'Decimal',
+      description: 'The support cost to share, SEK.',
     }),
     referenceDate: t.field({
-      type: "Date",
+      type: 'Date',
       description:
-        "Users are counted at this date (e.g. 1 October) from the twelve months of logins before it.",
+        'Users are counted at this date (e.g. 1 October) from the twelve months of logins before it.',
     }),
   }),
 });
 
-const DraftCostSharingInput = builder.inputType("DraftCostSharingInput", {
+const DraftCostSharingInput = builder.inputType('DraftCostSharingInput', {
   fields: (t) => ({
-    month: t.string({ description: "The invoice period, YYYY-MM." }),
+    month: t.string({ description: 'The invoice period, YYYY-MM.' }),
     systemCost: t.field({ type: SystemCostInput, required: false }),
     supportCost: t.field({ type: SupportCostInput, required: false }),
     fixedAmount: t.field({
       type: FixedAmountInput,
       required: false,
-      description:
-        "A fixed amount per named debtor to draft as well; none if omitted.",
+      description: 'A fixed amount per named debtor to draft as well; none if omitted.',
     }),
   }),
 });
 
-builder.mutationField("draftCostSharingInvoices", (t) =>
+builder.mutationField('draftCostSharingInvoices', (t) =>
   t.prismaField({
     type: [Invoice],
     description:
-      "Drafts your region’s cost-sharing invoices for a month: the system cost by population share and the " +
-      "support cost per user. Returns the draft invoices, one per municipality or district.",
+      'Drafts your region’s cost-sharing invoices for a month: the system cost by population share and the ' +
+      'support cost per user. Returns the draft invoices, one per municipality or district.',
     errors: invoicingErrors,
     args: { input: t.arg({ type: DraftCostSharingInput }) },
     resolve: async (query, _root, { input }, ctx) => {
@@ -432,8 +398,8 @@ builder.mutationField("draftCostSharingInvoices", (t) =>
                   ? null
                   : idOf(
                       input.systemCost.contractId,
-                      "CostSharingContract",
-                      "systemCost.contractId",
+                      'CostSharingContract',
+                      'systemCost.contractId',
                     ),
               rateFromCapMonths: input.systemCost.rateFromCapMonths ?? null,
               unassignedResidents: input.systemCost.unassignedResidents ?? null,
@@ -443,7 +409,7 @@ builder.mutationField("draftCostSharingInvoices", (t) =>
           ? {
               amount: oreOf(input.fixedAmount.amount),
               organizationIds: input.fixedAmount.organizationIds.map((id, i) =>
-                idOf(id, "Organization", `fixedAmount.organizationIds[${i}]`),
+                idOf(id, 'Organization', `fixedAmount.organizationIds[${i}]`),
               ),
               basis: input.fixedAmount.basis,
             }
@@ -458,7 +424,7 @@ builder.mutationField("draftCostSharingInvoices", (t) =>
       return ctx.prisma.invoice.findMany({
         ...query,
         where: { id: { in: outcomes.map((o) => o.invoiceId) } },
-        orderBy: { debtorId: "asc" },
+        orderBy: { debtorId: 'asc' },
       });
     },
   }),
