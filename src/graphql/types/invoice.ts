@@ -1,6 +1,8 @@
 import type { Prisma } from '../../db/generated/prisma/client.js';
+import { isYearMonth } from '../../domain/calendar.js';
 import type { LineDay } from '../../invoicing/basis.js';
 import { readLineDays } from '../../invoicing/line-days.js';
+import { periodDate } from '../../invoicing/month.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
@@ -267,10 +269,10 @@ function invoiceWhere(
       debtorId: decodeId(filter.debtorId, 'Organization', 'filter.debtorId'),
     });
   if (filter?.period) {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) {
+    if (!isYearMonth(filter.period)) {
       throw new BadInputError('INVALID_PERIOD', 'period must be YYYY-MM.', 'filter.period');
     }
-    and.push({ period: new Date(`${filter.period}-01T00:00:00Z`) });
+    and.push({ period: periodDate(filter.period) });
   }
   return { AND: and };
 }
