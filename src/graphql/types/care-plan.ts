@@ -2,6 +2,7 @@ import { visibleCaseWhere } from '../../authz/case-access.js';
 import { builder } from '../builder.js';
 import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
+import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
 import { CarePlanKind, CarePlanStatus } from './enums.js';
 
@@ -82,7 +83,7 @@ builder.queryField('carePlans', (t) =>
     resolve: (query, _root, args, ctx) => {
       requireGrant(ctx, 'PLANNING');
       return ctx.prisma.carePlan.findMany({
-        ...query,
+        ...selecting(query),
         where: {
           caseId: decodeId(String(args.caseId), 'Case', 'caseId'),
           case: visibleCaseWhere(ctx),

@@ -2,6 +2,7 @@ import { visibleCaseWhere } from '../../authz/case-access.js';
 import { builder } from '../builder.js';
 import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
+import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
 import { CaseEventType } from './enums.js';
 
@@ -85,7 +86,7 @@ builder.queryField('caseEvents', (t) =>
     resolve: (query, _root, args, ctx) => {
       requireGrant(ctx, 'PLANNING');
       return ctx.prisma.caseEvent.findMany({
-        ...query,
+        ...selecting(query),
         where: { caseId: decodeId(args.caseId, 'Case', 'caseId'), case: visibleCaseWhere(ctx) },
         orderBy: { sequence: 'asc' },
       });

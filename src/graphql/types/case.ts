@@ -8,6 +8,7 @@ import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
+import { selecting } from '../prisma-query.js';
 import { requireFilterGrant, requireGrant } from '../require-grant.js';
 import { visibleCasePageWhere } from '../visible-case-page.js';
 import { CarePlan } from './care-plan.js';
@@ -482,7 +483,7 @@ builder.queryField('cases', (t) =>
           ? [{ reference: direction }]
           : [{ [column]: direction }, { reference: direction }];
       return ctx.prisma.case.findMany({
-        ...query,
+        ...selecting(query),
         where: await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy),
         orderBy,
       });
@@ -501,7 +502,7 @@ builder.queryField('case', (t) =>
     resolve: (query, _root, args, ctx) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
       return ctx.prisma.case.findFirst({
-        ...query,
+        ...selecting(query),
         where: { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) },
       });
     },

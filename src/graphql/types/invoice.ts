@@ -8,6 +8,7 @@ import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
+import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
 
 const ofLine = (l: { caseId: string | null }) => ({ caseId: l.caseId });
@@ -229,7 +230,7 @@ builder.queryField('invoices', (t) =>
       ctx.prisma.invoice.count({ where: invoiceWhere(filter, ctx) }),
     resolve: (query, _root, { filter }, ctx) =>
       ctx.prisma.invoice.findMany({
-        ...query,
+        ...selecting(query),
         where: invoiceWhere(filter, ctx),
         orderBy: [{ period: 'desc' }, { id: 'asc' }],
       }),
@@ -326,7 +327,7 @@ builder.queryField('paymentAgreements', (t) =>
     resolve: (query, _root, _args, ctx) => {
       requireGrant(ctx, 'FINANCIAL');
       return ctx.prisma.paymentAgreement.findMany({
-        ...query,
+        ...selecting(query),
         where: {
           OR: [
             { regionId: ctx.actor!.organizationId },

@@ -5,6 +5,7 @@ import { parsePersonalIdentityNumber } from '../../domain/personal-identity-numb
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
+import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
 import { Unit } from './unit.js';
 
@@ -97,7 +98,7 @@ const PatientRegisterRecord = builder
         nullable: true,
         resolve: (query, r, _args, ctx) =>
           ctx.prisma.organization.findUnique({
-            ...query,
+            ...selecting(query),
             where: { hsaId: r.homeOrganizationHsaId },
           }),
       }),
@@ -107,7 +108,10 @@ const PatientRegisterRecord = builder
         description: 'The primary-care unit where the person is listed, if any.',
         resolve: (query, r, _args, ctx) =>
           r.listedAtUnitHsaId
-            ? ctx.prisma.unit.findUnique({ ...query, where: { hsaId: r.listedAtUnitHsaId! } })
+            ? ctx.prisma.unit.findUnique({
+                ...selecting(query),
+                where: { hsaId: r.listedAtUnitHsaId! },
+              })
             : null,
       }),
     }),

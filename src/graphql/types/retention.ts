@@ -18,6 +18,7 @@ import { decideProposal, modeOf, recordDecision, setMode } from '../../retention
 import { builder } from '../builder.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
 import { idOfType } from '../global-id.js';
+import { selecting } from '../prisma-query.js';
 import { OrganizationKind } from './organization.js';
 
 /**
@@ -141,7 +142,7 @@ EffectiveRetention.implement({
         e.policyId === null
           ? null
           : ctx.prisma.retentionPolicy.findUnique({
-              ...query,
+              ...selecting(query),
               where: { id: e.policyId },
             }),
     }),
@@ -157,7 +158,7 @@ builder.queryField('retentionPolicies', (t) =>
     resolve: async (query, _root, args, ctx) => {
       const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.retentionPolicy.findMany({
-        ...query,
+        ...selecting(query),
         where: {
           OR: [{ organizationId: null }, { organizationId: { in: actor.scope } }],
           ...(args.includeSuperseded ? {} : { supersededAt: null }),
@@ -251,7 +252,7 @@ builder.mutationField('decideRetentionPolicy', (t) =>
             : idOf(input.decisionId, 'RetentionDecision', 'input.decisionId'),
       });
       return ctx.prisma.retentionPolicy.findUniqueOrThrow({
-        ...query,
+        ...selecting(query),
         where: { id },
       });
     },
@@ -300,7 +301,7 @@ builder.queryField('legalHolds', (t) =>
     resolve: async (query, _root, args, ctx) => {
       const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.legalHold.findMany({
-        ...query,
+        ...selecting(query),
         where: {
           placedForOrganizationId: { in: actor.scope },
           ...(args.active == null ? {} : { releasedAt: args.active ? null : { not: null } }),
@@ -383,7 +384,7 @@ builder.mutationField('placeLegalHold', (t) =>
         reference: input.reference ?? null,
       });
       return ctx.prisma.legalHold.findUniqueOrThrow({
-        ...query,
+        ...selecting(query),
         where: { id },
       });
     },
@@ -405,7 +406,7 @@ builder.mutationField('releaseLegalHold', (t) =>
       const holdId = idOf(input.id, 'LegalHold', 'input.id');
       await releaseHold(ctx.prisma, actor, { holdId, reason: input.reason });
       return ctx.prisma.legalHold.findUniqueOrThrow({
-        ...query,
+        ...selecting(query),
         where: { id: holdId },
       });
     },
@@ -605,7 +606,7 @@ builder.queryField('purgeRecords', (t) =>
     resolve: async (query, _root, args, ctx) => {
       await requireRetention(ctx, 'read');
       return ctx.prisma.retentionRun.findMany({
-        ...query,
+        ...selecting(query),
         where: args.mode == null ? {} : { mode: args.mode },
         orderBy: { startedAt: 'desc' },
         take: Math.min(Math.max(args.limit ?? 20, 1), 100),
@@ -666,7 +667,7 @@ builder.queryField('retentionWarnings', (t) =>
     resolve: async (query, _root, args, ctx) => {
       await requireRetention(ctx, 'read');
       return ctx.prisma.retentionWarning.findMany({
-        ...query,
+        ...selecting(query),
         orderBy: { id: 'desc' },
         take: Math.min(Math.max(args.limit ?? 20, 1), 100),
       });
@@ -725,7 +726,7 @@ builder.queryField('retentionDecisions', (t) =>
     resolve: async (query, _root, _args, ctx) => {
       const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.retentionDecision.findMany({
-        ...query,
+        ...selecting(query),
         where: { organizationId: { in: actor.scope } },
         orderBy: { recordedAt: 'desc' },
       });
@@ -795,7 +796,7 @@ builder.mutationField('recordRetentionDecision', (t) =>
         archiveBeforePurge: input.archiveBeforePurge ?? false,
       });
       return ctx.prisma.retentionDecision.findUniqueOrThrow({
-        ...query,
+        ...selecting(query),
         where: { id },
       });
     },
@@ -823,7 +824,7 @@ RetentionControl.implement({
       description: 'The organisation whose records this is about.',
       resolve: (query, c, _args, ctx) =>
         ctx.prisma.organization.findUniqueOrThrow({
-          ...query,
+          ...selecting(query),
           where: { id: c.organizationId },
         }),
     }),
@@ -957,7 +958,7 @@ builder.queryField('retentionProposalDecisions', (t) =>
     resolve: async (query, _root, _args, ctx) => {
       const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.retentionProposalDecision.findMany({
-        ...query,
+        ...selecting(query),
         where: { organizationId: { in: actor.scope } },
         orderBy: { id: 'desc' },
       });
@@ -1012,7 +1013,7 @@ builder.mutationField('decideRetentionProposal', (t) =>
         comment: input.comment ?? null,
       });
       return ctx.prisma.retentionProposalDecision.findUniqueOrThrow({
-        ...query,
+        ...selecting(query),
         where: { runId_organizationId: { runId, organizationId } },
       });
     },

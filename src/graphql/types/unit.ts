@@ -1,5 +1,6 @@
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import { builder } from '../builder.js';
+import { selecting } from '../prisma-query.js';
 
 export const UnitKind = builder.enumType('UnitKind', {
   values: {
@@ -51,7 +52,7 @@ builder.queryField('units', (t) =>
     totalCount: (_root, { search }, ctx) => ctx.prisma.unit.count({ where: unitWhere(search) }),
     resolve: (query, _root, { search }, ctx) =>
       ctx.prisma.unit.findMany({
-        ...query,
+        ...selecting(query),
         where: unitWhere(search),
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),

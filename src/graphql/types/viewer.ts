@@ -1,6 +1,7 @@
 import type { Commission, Principal } from '../../authz/principal.js';
 import { ROLES } from '../../authz/roles.js';
 import { builder } from '../builder.js';
+import { selecting } from '../prisma-query.js';
 import { Unit } from './unit.js';
 
 /**
@@ -74,7 +75,10 @@ export const ViewerCommission = builder
         description:
           'The unit, when Brygga knows it; null for a unit outside discharge planning. Only a known, active unit can act on cases.',
         resolve: (query, c, _args, ctx) =>
-          ctx.prisma.unit.findUnique({ ...query, where: { hsaId: c.commission.unitHsaId } }),
+          ctx.prisma.unit.findUnique({
+            ...selecting(query),
+            where: { hsaId: c.commission.unitHsaId },
+          }),
       }),
       acting: t.boolean({
         description: 'Whether this is the commission the person acts in now.',
@@ -114,7 +118,7 @@ export const Viewer = builder.objectRef<Principal>('Viewer').implement({
       resolve: (query, p, _args, ctx) =>
         p.actingCommission
           ? ctx.prisma.unit.findUnique({
-              ...query,
+              ...selecting(query),
               where: { hsaId: p.actingCommission.unitHsaId },
             })
           : null,

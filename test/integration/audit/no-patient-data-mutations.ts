@@ -1,8 +1,8 @@
 /**
  * Mutations of the schema that write no patient data, each with the reason. The
  * fault-injection test (command-log-fault.int.test.ts) fails for any mutation that is
- * neither here nor among its examples, and checks these succeed with the access log
- * refused and leave no access-log row.
+ * neither here nor among its examples; no-patient-data-fault.int.test.ts calls each of
+ * these with the access log refused and checks that it succeeds and leaves no row.
  */
 export const NO_PATIENT_DATA: Record<string, string> = {
   chooseCommission: 'identity: picks the acting commission of the caller’s own session',

@@ -3,6 +3,7 @@ import { requireSecurityOfficer } from '../../../audit/review-access.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { BadInputError, NotFoundError } from '../../errors.js';
+import { selecting } from '../../prisma-query.js';
 import { parseUuid } from './shared.js';
 
 const ConclusionEnum = builder.enumType('AccessReviewConclusion', {
@@ -89,7 +90,7 @@ builder.mutationField('recordAccessReview', (t) =>
         if (own.size !== ids.length) throw new NotFoundError('An access-log row');
       }
       return ctx.prisma.accessReview.create({
-        ...query,
+        ...selecting(query),
         data: {
           providerHsaId: scope.providerHsaId,
           sampleId,
@@ -125,7 +126,7 @@ builder.queryField('accessReviews', (t) =>
       ctx.prisma.accessReview.count({ where: reviewWhere(ctx, args.sampleId) }),
     resolve: (query, _root, args, ctx) => {
       return ctx.prisma.accessReview.findMany({
-        ...query,
+        ...selecting(query),
         where: reviewWhere(ctx, args.sampleId),
         orderBy: [{ reviewedAt: 'desc' }, { id: 'desc' }],
       });

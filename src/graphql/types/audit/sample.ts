@@ -9,6 +9,7 @@ import {
 import { requireSecurityOfficer } from '../../../audit/review-access.js';
 import { builder } from '../../builder.js';
 import { BadInputError } from '../../errors.js';
+import { selecting } from '../../prisma-query.js';
 import {
   ACCESS_LOG_MAX_PAGE,
   AccessLogEntryRef,
@@ -131,7 +132,7 @@ builder.queryField('accessLogSample', (t) =>
     resolve: async (query, _root, args, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       return ctx.prisma.accessReviewSample.findFirst({
-        ...query,
+        ...selecting(query),
         where: { id: parseUuid(String(args.id), 'id'), providerHsaId: scope.providerHsaId },
       });
     },
@@ -151,7 +152,7 @@ builder.queryField('accessLogSamples', (t) =>
     resolve: (query, _root, _args, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       return ctx.prisma.accessReviewSample.findMany({
-        ...query,
+        ...selecting(query),
         where: { providerHsaId: scope.providerHsaId },
         orderBy: [{ drawnAt: 'desc' }, { id: 'desc' }],
       });

@@ -5,6 +5,7 @@ import { InvoicingError } from '../../../invoicing/errors.js';
 import { oreOf } from '../../../invoicing/money.js';
 import { parseMonth } from '../../../invoicing/month.js';
 import { builder } from '../../builder.js';
+import { selecting } from '../../prisma-query.js';
 import { AgreementCareType, Invoice, PaymentModel } from '../invoice.js';
 import { idOf, invoicingErrors } from './errors.js';
 
@@ -87,7 +88,7 @@ builder.mutationField('createPaymentAgreement', (t) =>
             : idOf(input.replacesAgreementId, 'PaymentAgreement', 'replacesAgreementId'),
       });
       return ctx.prisma.paymentAgreement.findUniqueOrThrow({
-        ...query,
+        ...selecting(query),
         where: { id },
       });
     },
@@ -304,7 +305,7 @@ builder.queryField('costSharingContracts', (t) =>
     resolve: (query, _root, _args, ctx) => {
       const actor = requireFinance(ctx);
       return ctx.prisma.costSharingContract.findMany({
-        ...query,
+        ...selecting(query),
         where: { regionId: actor.organizationId },
         orderBy: [{ validFrom: 'asc' }, { createdAt: 'asc' }],
       });
@@ -339,7 +340,7 @@ builder.mutationField('createCostSharingContract', (t) =>
         decision: input.decision,
       });
       return ctx.prisma.costSharingContract.findUniqueOrThrow({
-        ...query,
+        ...selecting(query),
         where: { id },
       });
     },
@@ -422,7 +423,7 @@ builder.mutationField('draftCostSharingInvoices', (t) =>
           : null,
       });
       return ctx.prisma.invoice.findMany({
-        ...query,
+        ...selecting(query),
         where: { id: { in: outcomes.map((o) => o.invoiceId) } },
         orderBy: { debtorId: 'asc' },
       });

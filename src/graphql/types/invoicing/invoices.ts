@@ -5,6 +5,7 @@ import { parseMonth } from '../../../invoicing/month.js';
 import { invoiceCsv, invoiceHtml, loadRenderable } from '../../../invoicing/render.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
+import { selecting } from '../../prisma-query.js';
 import { Invoice } from '../invoice.js';
 import { idOf, invoicingErrors } from './errors.js';
 
@@ -32,7 +33,10 @@ const InvoiceDraft = builder.objectRef<DraftResult>('InvoiceDraft').implement({
     invoice: t.prismaField({
       type: 'Invoice',
       resolve: (query, draft, _args, ctx) =>
-        ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: draft.invoiceId } }),
+        ctx.prisma.invoice.findUniqueOrThrow({
+          ...selecting(query),
+          where: { id: draft.invoiceId },
+        }),
     }),
     linesCharged: t.exposeInt('charged', { description: 'Charge lines added.' }),
     linesCredited: t.exposeInt('credited', {

@@ -8,6 +8,7 @@ import { decimalOf } from '../../../invoicing/money.js';
 import { parseMonth } from '../../../invoicing/month.js';
 import { builder } from '../../builder.js';
 import { guard } from '../../field-guard.js';
+import { selecting } from '../../prisma-query.js';
 import { InvoiceLineKind } from '../invoice.js';
 import { invoicingErrors } from './errors.js';
 
@@ -70,7 +71,7 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
       type: 'Invoice',
       description: 'The month’s last approved or sent invoice (the original or a correction).',
       resolve: (query, s, _args, ctx) =>
-        ctx.prisma.invoice.findUniqueOrThrow({ ...query, where: { id: s.invoiceId } }),
+        ctx.prisma.invoice.findUniqueOrThrow({ ...selecting(query), where: { id: s.invoiceId } }),
     }),
     draftCorrection: t.prismaField({
       type: 'Invoice',
@@ -79,7 +80,10 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
       resolve: (query, s, _args, ctx) =>
         s.draftCorrectionId === null
           ? null
-          : ctx.prisma.invoice.findUnique({ ...query, where: { id: s.draftCorrectionId } }),
+          : ctx.prisma.invoice.findUnique({
+              ...selecting(query),
+              where: { id: s.draftCorrectionId },
+            }),
     }),
     invoicedAmount: t.field({
       type: 'Decimal',
