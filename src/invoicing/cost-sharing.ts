@@ -27,7 +27,7 @@ import {
   type UnassignedRule,
 } from './cost-shares.js';
 import { InvoicingError } from './errors.js';
-import { type WriteOutcome, writeDraft } from './invoice-writer.js';
+import { type Tx, takeTurns, type WriteOutcome, writeDraft } from './invoice-writer.js';
 import { decimalOf, formatSek, type Ore, oreOf } from './money.js';
 import { dateColumn, periodDate } from './month.js';
 
@@ -110,7 +110,7 @@ export async function createCostSharingContract(
 
 /** The contract of the creditor, valid in the month, with what each debtor was invoiced under it in other months. */
 async function loadContract(
-  prisma: PrismaClient,
+  prisma: Tx,
   request: CostSharingRequest,
   contractId: string,
 ): Promise<CostContract> {
@@ -159,10 +159,7 @@ export interface UserCountRow {
  * know, the care provider named by the commission). Reads the identity gateway's
  * identity_session table; nothing else.
  */
-export async function countUsers(
-  prisma: PrismaClient,
-  referenceDate: IsoDate,
-): Promise<UserCountRow[]> {
+export async function countUsers(prisma: Tx, referenceDate: IsoDate): Promise<UserCountRow[]> {
   const until = startOfStockholmDay(addDays(referenceDate, 1));
   const since = startOfStockholmDay(
     addDays(`${Number(referenceDate.slice(0, 4)) - 1}${referenceDate.slice(4)}`, 1),
@@ -180,10 +177,7 @@ export async function countUsers(
 }
 
 /** The user counts of the date: those recorded before, or counted now and recorded. */
-export async function userCountsAt(
-  prisma: PrismaClient,
-  referenceDate: IsoDate,
-): Promise<UserCountRow[]> {
+export async function userCountsAt(prisma: Tx, referenceDate: IsoDate): Promise<UserCountRow[]> {
   const date = dateColumn(referenceDate);
   const stored = await prisma.userCount.findMany({
     where: { referenceDate: date },
@@ -201,10 +195,29 @@ export async function userCountsAt(
   return counted;
 }
 
+/**
+ * Drafts the month's cost-sharing invoices in one transaction. Runs under the same
+ * contract take turns (a transaction-scoped advisory lock on the contract): each reads
+ * what the others invoiced under the contract's cap and spends the rest, so two months
+ * drafted at once cannot both spend the same remainder of the cap.
+ */
 export async function draftCostSharing(
   prisma: PrismaClient,
   request: CostSharingRequest,
 ): Promise<WriteOutcome[]> {
+  return prisma.$transaction(
+    async (tx) => {
+      const contractId = request.systemCost?.contractId;
+      if (contractId != null) {
+        await takeTurns(tx, `cost-sharing-contract:${contractId}`);
+      }
+      return draftIn(tx, request);
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+async function draftIn(prisma: Tx, request: CostSharingRequest): Promise<WriteOutcome[]> {
   const creditor = await prisma.organization.findUnique({ where: { id: request.creditorId } });
   if (creditor?.kind !== 'CARE_PROVIDER') {
     throw new InvoicingError(
@@ -398,24 +411,22 @@ export async function draftCostSharing(
     }
   }
 
-  return prisma.$transaction(async (tx) => {
-    const outcomes: WriteOutcome[] = [];
-    for (const [debtorId, debtorLines] of [...lines].sort(([a], [b]) => a.localeCompare(b))) {
-      outcomes.push(
-        await writeDraft(
-          tx,
-          {
-            kind: 'COST_SHARING',
-            debtorId,
-            creditorId: request.creditorId,
-            period: periodDate(request.month),
-          },
-          null,
-          debtorLines,
-          'the cost shares changed when drafted again',
-        ),
-      );
-    }
-    return outcomes;
-  });
+  const outcomes: WriteOutcome[] = [];
+  for (const [debtorId, debtorLines] of [...lines].sort(([a], [b]) => a.localeCompare(b))) {
+    outcomes.push(
+      await writeDraft(
+        prisma,
+        {
+          kind: 'COST_SHARING',
+          debtorId,
+          creditorId: request.creditorId,
+          period: periodDate(request.month),
+        },
+        null,
+        debtorLines,
+        'the cost shares changed when drafted again',
+      ),
+    );
+  }
+  return outcomes;
 }

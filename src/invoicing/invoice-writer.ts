@@ -28,10 +28,20 @@ export interface WriteOutcome {
   unchanged: number;
 }
 
-/** Serialises every writer of one invoice (several API processes and scheduler workers). */
-export async function lockInvoice(tx: Tx, key: InvoiceKey): Promise<void> {
-  const name = `invoice:${key.kind}:${key.debtorId}:${key.creditorId}:${key.period.toISOString().slice(0, 10)}`;
+/**
+ * Makes writers of the same thing take turns until the transaction ends, across API
+ * processes and scheduler workers (a transaction-scoped advisory lock on the name).
+ */
+export async function takeTurns(tx: Tx, name: string): Promise<void> {
   await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${name}, 0))::text`;
+}
+
+/** Serialises every writer of one invoice. */
+export function lockInvoice(tx: Tx, key: InvoiceKey): Promise<void> {
+  return takeTurns(
+    tx,
+    `invoice:${key.kind}:${key.debtorId}:${key.creditorId}:${key.period.toISOString().slice(0, 10)}`,
+  );
 }
 
 interface StoredLine {

@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 /**
  * Cost sharing as the seed agreements write it (issue 15), through GraphQL over HTTP:
  * residents without a district spread over the districts by rule, ties broken by HSA-ID
@@ -249,6 +250,32 @@ describe('a contract cap over eight years (615 312 SEK, seed 002)', () => {
     expect((await run('2026-03')).get(SODERMALM)!.total).toBe('163398.00');
     // April: Södermalm has reached the cap.
     expect((await run('2026-04')).get(SODERMALM)!.total).toBe('0.00');
+  });
+
+  it('never spends the same remainder twice when two months are drafted at once', async () => {
+    // Rinkeby-Kista had 25 638 + 125 000 × 3 = 400 638 invoiced under the contract:
+    // 615 312 − 400 638 = 214 674 left. July and August drafted at the same moment would
+    // each see all of it and charge 125 000 twice (250 000); taking turns, one gets
+    // 125 000 and the other the 89 674 that is left.
+    const draft = (month: string) =>
+      shares({
+        month,
+        systemCost: {
+          amount: '700000.00',
+          populationYear: 2026,
+          unassignedResidents: 'PROPORTIONAL',
+          contractId,
+        },
+      });
+    const [july, august] = await Promise.all([draft('2026-07'), draft('2026-08')]);
+    const both = [july.get(RINKEBY_KISTA)!.total, august.get(RINKEBY_KISTA)!.total].sort();
+    expect(both).toEqual(['125000.00', '89674.00']);
+    const { rows } = await server.owner.query<{ total: string }>(
+      `SELECT sum(l.amount)::text AS total FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+       WHERE l.cost_sharing_contract_id = $1 AND i.debtor_id = $2`,
+      [decodeGlobalID(contractId).id, org.get(RINKEBY_KISTA)],
+    );
+    expect(rows[0]!.total).toBe('615312.00');
   });
 
   it('refuses a month outside the contract', async () => {
