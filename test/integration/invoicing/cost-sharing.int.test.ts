@@ -145,6 +145,17 @@ describe('residents without a district', () => {
 
 describe('a contract cap over eight years (615 312 SEK, seed 002)', () => {
   let contractId = '';
+  /** A month's 700 000 SEK of system cost by population, under the contract. */
+  const run = (month: string) =>
+    shares({
+      month,
+      systemCost: {
+        amount: '700000.00',
+        populationYear: 2026,
+        unassignedResidents: 'PROPORTIONAL',
+        contractId,
+      },
+    });
 
   it('records the contract and refuses one that does not cover whole months', async () => {
     const bad = await finance.request(CreateCostSharingContractDocument, {
@@ -224,16 +235,6 @@ describe('a contract cap over eight years (615 312 SEK, seed 002)', () => {
   });
 
   it('carries the cap across runs: what earlier months invoiced under it counts', async () => {
-    const run = (month: string) =>
-      shares({
-        month,
-        systemCost: {
-          amount: '700000.00',
-          populationYear: 2026,
-          unassignedResidents: 'PROPORTIONAL',
-          contractId,
-        },
-      });
     // February by population: 375 000, 125 000, 200 000; all within what is left.
     const february = await run('2026-02');
     expect(february.get(SODERMALM)!.total).toBe('375000.00');
@@ -257,17 +258,7 @@ describe('a contract cap over eight years (615 312 SEK, seed 002)', () => {
     // 615 312 − 400 638 = 214 674 left. July and August drafted at the same moment would
     // each see all of it and charge 125 000 twice (250 000); taking turns, one gets
     // 125 000 and the other the 89 674 that is left.
-    const draft = (month: string) =>
-      shares({
-        month,
-        systemCost: {
-          amount: '700000.00',
-          populationYear: 2026,
-          unassignedResidents: 'PROPORTIONAL',
-          contractId,
-        },
-      });
-    const [july, august] = await Promise.all([draft('2026-07'), draft('2026-08')]);
+    const [july, august] = await Promise.all([run('2026-07'), run('2026-08')]);
     const both = [july.get(RINKEBY_KISTA)!.total, august.get(RINKEBY_KISTA)!.total].sort();
     expect(both).toEqual(['125000.00', '89674.00']);
     const { rows } = await server.owner.query<{ total: string }>(
