@@ -20,6 +20,8 @@ export default defineConfig({
           // Each file gets its own database cloned from a template built once here, so files
           // run in parallel; two workers match this machine's two cores.
           globalSetup: ['test/support/global-setup.ts'],
+          // Keeps each test process's output for the whole suite's log check (global-setup.ts).
+          setupFiles: ['test/support/log-capture.ts'],
           pool: 'forks',
           maxWorkers: 2,
           sequence: { groupOrder: 1 },

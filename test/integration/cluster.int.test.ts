@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js';
+import { keepOutputOf } from '../support/log-capture.js';
 
 /**
  * Cluster mode through the CLI: API_PROCESSES=2 forks two API processes that share the
@@ -44,6 +45,7 @@ describe('cluster mode', () => {
         METRICS_PORT: '0',
       },
     });
+    keepOutputOf(child);
     children.push(child);
     let output = '';
     child.stdout!.on('data', (d) => (output += d));

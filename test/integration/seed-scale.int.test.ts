@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADMIN_URL, dropDatabase } from '../support/database.js';
+import { keepOutputOf } from '../support/log-capture.js';
 
 /**
  * The scale seed (scripts/seed-scale.ts) at tiny sizes, through its CLI: two databases
@@ -26,6 +27,7 @@ function run(script: string, args: string[], env: Record<string, string>) {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       env: { ...process.env, ...env },
     });
+    keepOutputOf(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

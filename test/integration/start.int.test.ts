@@ -14,6 +14,7 @@ import {
   startedOutput,
 } from '../support/api-process.js';
 import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js';
+import { keepOutputOf } from '../support/log-capture.js';
 import { patientDataIn } from '../support/patient-data-in-logs.js';
 
 /**
@@ -40,6 +41,7 @@ async function federation(env: Record<string, string>, args: string[]): Promise<
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/federation.ts', ...args], {
     env: { ...process.env, ...env },
   });
+  keepOutputOf(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

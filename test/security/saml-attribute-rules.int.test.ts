@@ -10,6 +10,7 @@ import {
   municipalOfficer,
   type TestUser,
 } from '../support/idp/users.js';
+import { keepOutputOf } from '../support/log-capture.js';
 
 /**
  * What a correctly signed assertion may still say wrongly about the person (issue 14,
@@ -34,6 +35,7 @@ async function federation(args: string[]): Promise<{ code: number | null; output
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/federation.ts', ...args], {
     env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: h.databaseUrl, LOG_LEVEL: 'silent' },
   });
+  keepOutputOf(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keepOutputOf } from './log-capture.js';
 
 /** A Brygga process started as `npm start` starts it, with its output kept. */
 export interface ApiProcess {
@@ -34,6 +35,7 @@ export function start(env: Record<string, string>): ApiProcess {
     ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'],
     { env: { ...childEnv, NODE_OPTIONS: '' } },
   );
+  keepOutputOf(child);
   started.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { RunReport } from '../../src/retention/run.js';
+import { keepOutputOf } from './log-capture.js';
 
 export interface CliResult {
   code: number | null;
@@ -19,6 +20,7 @@ export function spawnRetention(
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/retention.ts', ...args], {
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' },
   });
+  keepOutputOf(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -30,7 +30,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'error',
+    // Info, as production logs: log-capture.ts keeps it for the log check, shows only errors.
+    LOG_LEVEL: 'info',
     // Session revocation takes effect at once in tests.
     IDENTITY_SESSION_CACHE_SECONDS: '0',
     EXPOSE_SQL_COUNT: 'true',

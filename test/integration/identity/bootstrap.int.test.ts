@@ -16,6 +16,7 @@ import { SOC_SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
 import { freePort, graphql, sessionCookieOf } from '../../support/demo-login.js';
 import { SamlifyIdp } from '../../support/idp/samlify-idp.js';
 import { INERA, type TestUser } from '../../support/idp/users.js';
+import { keepOutputOf } from '../../support/log-capture.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
 /**
@@ -58,6 +59,7 @@ async function federation(args: string[]): Promise<{ code: number | null; output
       IDENTITY_METADATA_ALLOW_HTTP_LOOPBACK: 'true',
     },
   });
+  keepOutputOf(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -14,6 +14,7 @@ import {
   unitGlobalId,
 } from '../../support/demo.js';
 import { demoLogin, freePort, graphql } from '../../support/demo-login.js';
+import { keepOutputOf } from '../../support/log-capture.js';
 import { patientDataIn } from '../../support/patient-data-in-logs.js';
 
 /**
@@ -91,6 +92,7 @@ beforeAll(async () => {
     ['--max-semi-space-size=64', '--import', './src/tracing/instrumentation.js', 'src/main.js'],
     { cwd: dist, env },
   );
+  keepOutputOf(child);
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   child.on('exit', (code) => (exitCode = code));
@@ -245,6 +247,7 @@ describe('the compiled server (dist/)', () => {
         },
       },
     );
+    keepOutputOf(scheduler);
     let printed = '';
     scheduler.stdout!.on('data', (d) => (printed += d));
     scheduler.stderr!.on('data', (d) => (printed += d));

@@ -7,6 +7,7 @@ import { PERSONNUMMER_SHAPE } from '../../../src/http/logger.js';
 import { createDatabaseFromTemplate, dropDatabase } from '../../support/database.js';
 import { demoResidents } from '../../support/demo.js';
 import { demoLogin, freePort, graphql } from '../../support/demo-login.js';
+import { keepOutputOf } from '../../support/log-capture.js';
 
 /**
  * Traces with OTEL_EXPORTER_OTLP_ENDPOINT set: the server, started with the tracing
@@ -64,6 +65,7 @@ beforeAll(async () => {
       },
     },
   );
+  keepOutputOf(child);
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   await waitFor(() => /Brygga is listening/.test(output), 90_000, 'listening');

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyPartition } from '../../../src/audit/verify.js';
+import { keepOutputOf } from '../../support/log-capture.js';
 import { runRetentionCli } from '../../support/retention-cli.js';
 import { appendAccessLog, insertPatient, pinBornOn } from '../../support/retention-fixtures.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
@@ -44,6 +45,7 @@ function verifyAccessLogCli(): Promise<{ code: number | null; stdout: string }> 
       env: { ...process.env, DATABASE_URL: server.databaseUrl },
     },
   );
+  keepOutputOf(child);
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout })));

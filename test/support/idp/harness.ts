@@ -20,6 +20,7 @@ import { spEndpoints } from '../../../src/identity/saml/service-provider.js';
 import { InvalidTokenError } from '../../../src/identity/tokens.js';
 import { createServices } from '../../../src/services.js';
 import { createDatabaseFromTemplate, dropDatabase } from '../database.js';
+import { keepForLogCheck } from '../log-capture.js';
 import { Pysaml2Idp } from './pysaml2-idp.js';
 import { SamlifyIdp, type SignedResponse } from './samlify-idp.js';
 import { INERA, type TestUser } from './users.js';
@@ -139,7 +140,10 @@ export async function startHarness(options: { idpBaseUrl?: string } = {}): Promi
       IDENTITY_SESSION_CACHE_SECONDS: 0,
       IDENTITY_METADATA_ALLOW_HTTP_LOOPBACK: true,
     },
-    log: (entry) => logs.push(entry),
+    log: (entry) => {
+      logs.push(entry);
+      keepForLogCheck(`${JSON.stringify(entry)}\n`);
+    },
   });
   app.use(createIdentityRouter(services.router));
   app.get('/test/whoami', async (req, res) => {
@@ -167,12 +171,12 @@ export async function startHarness(options: { idpBaseUrl?: string } = {}): Promi
         NODE_ENV: 'test',
         PUBLIC_URL: url,
         DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'silent',
+        LOG_LEVEL: 'info',
       }),
       db,
       services: appServices,
       httpServer: server,
-      logger: createLogger('silent'),
+      logger: createLogger('info'),
       authenticate: async (authorization) => {
         try {
           return await services.authenticate(authorization);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keepOutputOf } from '../log-capture.js';
 import type { SignedResponse } from './samlify-idp.js';
 import type { TestUser } from './users.js';
 
@@ -80,6 +81,7 @@ export class Pysaml2Idp {
 function runPython(stdin: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    keepOutputOf(child);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
