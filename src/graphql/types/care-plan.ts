@@ -84,7 +84,7 @@ async function publicationOf(
     take: 1,
     select: { type: true, payload: true, occurredAt: true, authorHsaId: true, authorName: true },
   });
-  if (!last || last.type !== 'CARE_PLAN_PUBLISHED_TO_PATIENT') return null;
+  if (last?.type !== 'CARE_PLAN_PUBLISHED_TO_PATIENT') return null;
   return {
     version: (last.payload as CarePlanPublishedPayload).version,
     publishedAt: last.occurredAt,
