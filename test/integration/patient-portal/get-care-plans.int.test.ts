@@ -347,6 +347,39 @@ describe('GetCarePlans over mutual TLS', () => {
     expect(readAnswer(withDtd.body).faultstring).toContain('DTD');
   });
 
+  it('delivers nothing when the access log cannot be written', async () => {
+    await server.owner.query('REVOKE INSERT ON access_log FROM brygga_app');
+    try {
+      const answer = await asPlatform(request());
+      expect(answer.status).toBe(500);
+      const read = readAnswer(answer.body);
+      expect(read).toMatchObject({ faultcode: 'soap:Server', carePlans: [] });
+      expect(answer.body).not.toContain('Hemtjänst');
+    } finally {
+      await server.owner.query('GRANT INSERT ON access_log TO brygga_app');
+    }
+    expect(readAnswer((await asPlatform(request())).body).carePlans).toHaveLength(1);
+  });
+
+  it('answers the wrong path, method, media type and size with faults', async () => {
+    const send = async (options: Parameters<typeof post>[2], body = request()) => {
+      const answer = await post(producerUrl, body, options);
+      expect(
+        (await schemas.validate(answer.body, 'getcareplans-response-envelope.xsd')).valid,
+      ).toBe(true);
+      expect(readAnswer(answer.body).faultcode).toBe('soap:Client');
+      return answer.status;
+    };
+    const platform = { client: pki.platform, ca: pki.ca.cert };
+    expect(await send({ ...platform, path: '/graphql' })).toBe(404);
+    expect(await send({ ...platform, method: 'PUT' })).toBe(405);
+    expect(await send({ ...platform, headers: { 'content-type': 'application/json' } })).toBe(415);
+    const huge = request({
+      careContactIds: Array.from({ length: 3000 }, (_, i) => `BR-2026-${i}`),
+    });
+    expect(await send(platform, huge)).toBe(413);
+  });
+
   it('refuses a logical address it does not serve with a fault', async () => {
     const answer = await asPlatform(request({ logicalAddress: 'SE2321000016-NOPE' }));
     expect(answer.status).toBe(500);

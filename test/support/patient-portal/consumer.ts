@@ -50,13 +50,19 @@ export interface SoapAnswer {
 export function post(
   baseUrl: string,
   body: string,
-  options: { client: Issued | null; ca: string; headers?: Record<string, string> },
+  options: {
+    client: Issued | null;
+    ca: string;
+    headers?: Record<string, string>;
+    method?: string;
+    path?: string;
+  },
 ): Promise<SoapAnswer> {
   return new Promise((resolve, reject) => {
     const req = https.request(
-      `${baseUrl}${GET_CARE_PLANS_PATH}`,
+      `${baseUrl}${options.path ?? GET_CARE_PLANS_PATH}`,
       {
-        method: 'POST',
+        method: options.method ?? 'POST',
         ca: options.ca,
         ...(options.client ? { cert: options.client.cert, key: options.client.key } : {}),
         agent: false,
