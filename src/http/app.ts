@@ -109,11 +109,19 @@ export async function startServer(
   );
   app.use(requestErrorHandler(logger, db.availability));
 
+  // Before the API listens: a producer that cannot start (a certificate file missing or
+  // unreadable) stops the start with nothing left listening.
+  const carePlansProducer = await startProducerIfConfigured(config, db, logger).catch(
+    async (error: unknown) => {
+      unwatchIdps();
+      await db.close();
+      throw error;
+    },
+  );
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const address = httpServer.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`;
   logger.info('Brygga is listening', { url: `${url}/graphql` });
-  const carePlansProducer = await startProducerIfConfigured(config, db, logger);
 
   return {
     url,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  *
  * Why not a WebAssembly build from npm (xmllint-wasm): it starts a worker and compiles
  * the module for every document, about a second each on this machine; a process of the
- * native tool takes milliseconds (docs/patient-portal.md).
+ * native tool takes under a tenth of that (docs/performance.md).
  */
 
 const CONTRACTS = new URL('../../contracts/', import.meta.url);
