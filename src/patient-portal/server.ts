@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { constants, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -58,6 +58,9 @@ export async function startCarePlansProducer(
       requestCert: true,
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
+      // No resumption by ticket: every connection shows its certificate again, so the pin
+      // below is checked on a full handshake, never on a resumed session without one.
+      secureOptions: constants.SSL_OP_NO_TICKET,
     },
     (req, res) => {
       handler(req, res).catch((error: unknown) => {
