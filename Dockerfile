@@ -30,8 +30,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 # --- runtime ---
 FROM ${NODE_IMAGE} AS runtime
 # openssl: the SP signing certificate is made with it (src/identity/certificates.ts).
+# libxml2-utils: xmllint validates GetCarePlans requests against the national contract's
+# schemas (src/patient-portal).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends openssl \
+  && apt-get install -y --no-install-recommends openssl libxml2-utils \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

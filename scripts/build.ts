@@ -18,6 +18,7 @@ const dist = join(root, 'dist');
 /** Read at run time, relative to the code that reads them (paths from the checkout's root). */
 export const RUNTIME_FILES = [
   'prisma/migrations',
+  'contracts',
   'docs/federation',
   'schema/schema.graphql',
   'src/web/start.css',

@@ -3,6 +3,8 @@
 #   python3-pysaml2  a second, independent SAML IdP for the identity tests (test/support/idp)
 #   xmlsec1          what pysaml2 signs with
 #   chromium         /usr/bin/chromium, driven by the browser tests (playwright-core)
+#   libxml2-utils    xmllint, which validates GetCarePlans against the national contract's
+#                    schemas (src/patient-portal; the production image installs it too)
 # Missing ones are installed with apt-get when we are root (after apt-get update); otherwise
 # one line says what is missing and how to install it, and the tests do not start.
 set -u
@@ -12,6 +14,7 @@ missing=""
 "${PYSAML2_PYTHON:-/usr/bin/python3}" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("saml2") is None)' >/dev/null 2>&1 || missing="$missing python3-pysaml2"
 command -v xmlsec1 >/dev/null 2>&1 || missing="$missing xmlsec1"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
 missing="${missing# }"
 [ -z "$missing" ] && exit 0
 

@@ -124,7 +124,70 @@ export const configSchema = z.object({
   IDENTITY_AUTHN_REQUEST_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
   /** Allow http://127.0.0.1 metadata URLs (tests only). */
   IDENTITY_METADATA_ALLOW_HTTP_LOOPBACK: boolean.default(false),
+  // The GetCarePlans producer for 1177 (src/patient-portal, docs/patient-portal.md).
+  /**
+   * Serve the national GetCarePlans contract (SOAP 1.1, mutual TLS) on this port; unset:
+   * off. Never the public PORT: only the national platform may call it.
+   */
+  CARE_PLANS_PRODUCER_PORT: port.optional(),
+  /** Where the GetCarePlans producer binds. */
+  CARE_PLANS_PRODUCER_HOST: z.string().min(1).default('127.0.0.1'),
+  /** PEM file: our server certificate (chain) for the GetCarePlans producer. */
+  CARE_PLANS_PRODUCER_TLS_CERT_FILE: z.string().min(1).optional(),
+  /** PEM file: the private key of CARE_PLANS_PRODUCER_TLS_CERT_FILE. */
+  CARE_PLANS_PRODUCER_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM file: the CA certificates that issue the national platform's client certificate. */
+  CARE_PLANS_PRODUCER_CLIENT_CA_FILE: z.string().min(1).optional(),
+  /**
+   * The national platform's client certificate, pinned: SHA-256 fingerprints (hex, colons
+   * optional), comma-separated to allow a renewal to overlap. Any other certificate is refused.
+   */
+  CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256: z
+    .string()
+    .transform((v) => v.split(',').map((f) => f.trim().replaceAll(':', '').toUpperCase()))
+    .refine(
+      (list) => list.every((f) => /^[0-9A-F]{64}$/.test(f)),
+      'must be SHA-256 fingerprints: 64 hex digits each, comma-separated',
+    )
+    .optional(),
+  /** The national platform's HSA-ID, named in the access log as the one who asked. */
+  CARE_PLANS_PLATFORM_HSA_ID: z
+    .string()
+    .regex(/^SE\d{10}-[A-Za-z0-9]+$/, 'must be an HSA-ID')
+    .max(31)
+    .optional(),
+  /**
+   * The logical addresses (RIV-TA LogicalAddress) this producer answers for,
+   * comma-separated: as registered for Brygga in the platform's address register (TAK).
+   */
+  CARE_PLANS_PRODUCER_LOGICAL_ADDRESSES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+    )
+    .refine((list) => list.length > 0, 'must name at least one logical address')
+    .optional(),
+  /** Brygga's source-system HSA-ID (sourceSystemHSAId in every answer). */
+  CARE_PLANS_SOURCE_SYSTEM_HSA_ID: z
+    .string()
+    .regex(/^SE\d{10}-[A-Za-z0-9]+$/, 'must be an HSA-ID')
+    .max(31)
+    .optional(),
 });
+
+/** What the GetCarePlans producer needs, all of it, when CARE_PLANS_PRODUCER_PORT is set. */
+const CARE_PLANS_REQUIRED = [
+  'CARE_PLANS_PRODUCER_TLS_CERT_FILE',
+  'CARE_PLANS_PRODUCER_TLS_KEY_FILE',
+  'CARE_PLANS_PRODUCER_CLIENT_CA_FILE',
+  'CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256',
+  'CARE_PLANS_PLATFORM_HSA_ID',
+  'CARE_PLANS_PRODUCER_LOGICAL_ADDRESSES',
+  'CARE_PLANS_SOURCE_SYSTEM_HSA_ID',
+] as const;
 
 export type Config = Omit<
   z.infer<typeof configSchema>,
@@ -171,6 +234,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'invalid configuration: METRICS_PORT: must not be PORT (the metrics are not for the public port)',
     );
+  }
+  if (config.CARE_PLANS_PRODUCER_PORT !== undefined) {
+    const missing = CARE_PLANS_REQUIRED.find((name) => config[name] === undefined);
+    if (missing) {
+      throw new ConfigError(
+        `invalid configuration: ${missing}: required when CARE_PLANS_PRODUCER_PORT is set`,
+      );
+    }
+    if (config.CARE_PLANS_PRODUCER_PORT !== 0 && config.CARE_PLANS_PRODUCER_PORT === config.PORT) {
+      throw new ConfigError(
+        'invalid configuration: CARE_PLANS_PRODUCER_PORT: must not be PORT (only the national platform may call it, over mutual TLS)',
+      );
+    }
   }
   const { WEB_CONCURRENCY, ...rest } = config;
   const processCount = config.API_PROCESSES ?? WEB_CONCURRENCY ?? 1;

@@ -27,6 +27,10 @@ export const COMMAND_WRITES: Readonly<Record<WorkflowCommandName, CommandWrites>
   callToSip: CHANGES_PLANNING,
   createCarePlan: { category: 'PLANNING', activity: 'CREATE' },
   reviseCarePlan: CHANGES_PLANNING,
+  // Publishing decides what the patient reads on 1177: a change to the plan's planning
+  // information, granted to whoever may revise the plan.
+  publishCarePlanToPatient: CHANGES_PLANNING,
+  withdrawCarePlanFromPatient: CHANGES_PLANNING,
   announceDischarge: CHANGES_PLANNING,
   discharge: { category: 'MEDICAL', activity: 'CREATE' },
   annulMessage: CHANGES_PLANNING,

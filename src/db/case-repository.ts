@@ -7,6 +7,10 @@ import type {
   NewCaseEvent,
   Party,
 } from '../domain/case/model.js';
+import type {
+  CarePlanPublicationWithdrawnPayload,
+  CarePlanPublishedPayload,
+} from '../domain/case/payloads.js';
 import type { Prisma, PrismaClient } from './generated/prisma/client.js';
 
 /**
@@ -55,7 +59,6 @@ export async function loadCaseState(tx: Tx, caseId: string): Promise<CaseState |
           kind: true,
           versions: {
             orderBy: { version: 'desc' },
-            take: 1,
             select: { version: true, status: true },
           },
         },
@@ -69,6 +72,7 @@ export async function loadCaseState(tx: Tx, caseId: string): Promise<CaseState |
       .map((e) => (e.payload as { eventId?: string }).eventId)
       .filter((id): id is string => typeof id === 'string'),
   );
+  const published = publishedVersions(row.events);
   const events: EventSummary[] = row.events.map((e) => ({
     id: e.id,
     sequence: e.sequence,
@@ -117,8 +121,31 @@ export async function loadCaseState(tx: Tx, caseId: string): Promise<CaseState |
       kind: p.kind,
       latestVersion: p.versions[0]?.version ?? 0,
       status: (p.versions[0]?.status ?? 'DRAFT') as CarePlanStatus,
+      versionStatuses: Object.fromEntries(p.versions.map((v) => [v.version, v.status])),
+      publishedVersion: published.get(p.id) ?? null,
     })),
   };
+}
+
+/**
+ * The version of each care plan that stands published to the patient, from the event list
+ * in order: a publication sets it, a withdrawal clears it (src/patient-portal reads the
+ * same events).
+ */
+export function publishedVersions(
+  events: readonly { type: string; payload: unknown }[],
+): Map<string, number | null> {
+  const published = new Map<string, number | null>();
+  for (const event of events) {
+    if (event.type === 'CARE_PLAN_PUBLISHED_TO_PATIENT') {
+      const payload = event.payload as CarePlanPublishedPayload;
+      published.set(payload.carePlanId, payload.version);
+    } else if (event.type === 'CARE_PLAN_PUBLICATION_WITHDRAWN') {
+      const payload = event.payload as CarePlanPublicationWithdrawnPayload;
+      published.set(payload.carePlanId, null);
+    }
+  }
+  return published;
 }
 
 function caseColumns(state: CaseState) {

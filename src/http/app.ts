@@ -14,6 +14,8 @@ import {
 } from '../identity/index.js';
 import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { watchIdentityProviders } from '../metrics/identity-providers.js';
+import { ContractSchemas } from '../patient-portal/schema-validation.js';
+import { type CarePlansProducer, startCarePlansProducer } from '../patient-portal/server.js';
 import { createServices, type Services } from '../services.js';
 import { createWebRoutes } from '../web/index.js';
 import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
@@ -35,6 +37,8 @@ export interface RunningServer {
   tokens: TokenService;
   identity: IdentityServices;
   logger: Logger;
+  /** The GetCarePlans producer for 1177, when CARE_PLANS_PRODUCER_PORT is set. */
+  carePlansProducer: CarePlansProducer | null;
   close(): Promise<void>;
 }
 
@@ -105,6 +109,15 @@ export async function startServer(
   );
   app.use(requestErrorHandler(logger, db.availability));
 
+  // Before the API listens: a producer that cannot start (a certificate file missing or
+  // unreadable) stops the start with nothing left listening.
+  const carePlansProducer = await startProducerIfConfigured(config, db, logger).catch(
+    async (error: unknown) => {
+      unwatchIdps();
+      await db.close();
+      throw error;
+    },
+  );
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const address = httpServer.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`;
@@ -117,12 +130,44 @@ export async function startServer(
     tokens,
     identity,
     logger,
+    carePlansProducer,
     async close() {
       stopping = true;
+      await carePlansProducer?.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await requests.settled(SHUTDOWN_GRACE_MS);
       unwatchIdps();
       await db.close();
     },
   };
+}
+
+/** The GetCarePlans producer (src/patient-portal), off unless its port is configured. */
+async function startProducerIfConfigured(
+  config: Config,
+  db: Database,
+  logger: Logger,
+): Promise<CarePlansProducer | null> {
+  if (config.CARE_PLANS_PRODUCER_PORT === undefined) return null;
+  // loadConfig refuses a producer port without the rest of its configuration.
+  const producer = await startCarePlansProducer({
+    host: config.CARE_PLANS_PRODUCER_HOST,
+    port: config.CARE_PLANS_PRODUCER_PORT,
+    tls: {
+      certFile: config.CARE_PLANS_PRODUCER_TLS_CERT_FILE!,
+      keyFile: config.CARE_PLANS_PRODUCER_TLS_KEY_FILE!,
+      clientCaFile: config.CARE_PLANS_PRODUCER_CLIENT_CA_FILE!,
+      pinnedClientCertificates: config.CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256!,
+    },
+    prisma: db.prisma,
+    accessLog: db.pool,
+    accessLogLockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS,
+    schemas: new ContractSchemas(),
+    logger,
+    logicalAddresses: config.CARE_PLANS_PRODUCER_LOGICAL_ADDRESSES!,
+    sourceSystemHsaId: config.CARE_PLANS_SOURCE_SYSTEM_HSA_ID!,
+    platformHsaId: config.CARE_PLANS_PLATFORM_HSA_ID!,
+  });
+  logger.info('GetCarePlans producer is listening', { url: producer.url });
+  return producer;
 }

@@ -59,3 +59,52 @@ describe('DEMO_IDP', () => {
     );
   });
 });
+
+describe('the GetCarePlans producer', () => {
+  const FINGERPRINT = 'AB'.repeat(32);
+  const complete = {
+    CARE_PLANS_PRODUCER_PORT: '8443',
+    CARE_PLANS_PRODUCER_TLS_CERT_FILE: '/run/secrets/server.pem',
+    CARE_PLANS_PRODUCER_TLS_KEY_FILE: '/run/secrets/server.key',
+    CARE_PLANS_PRODUCER_CLIENT_CA_FILE: '/etc/brygga/platform-ca.pem',
+    CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256: `${'ab:'.repeat(31)}ab, ${FINGERPRINT.replace('A', 'C')}`,
+    CARE_PLANS_PLATFORM_HSA_ID: 'SE5565594230-B8N',
+    CARE_PLANS_PRODUCER_LOGICAL_ADDRESSES: 'SE2321000016-BRYG, SE2321000016-0001',
+    CARE_PLANS_SOURCE_SYSTEM_HSA_ID: 'SE2321000016-BRYS',
+  };
+
+  it('is off by default', () => {
+    expect(loadConfig({}).CARE_PLANS_PRODUCER_PORT).toBeUndefined();
+  });
+
+  it('reads pinned fingerprints and logical addresses as lists', () => {
+    const config = loadConfig(complete);
+    expect(config.CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256).toEqual([
+      FINGERPRINT,
+      FINGERPRINT.replace('A', 'C'),
+    ]);
+    expect(config.CARE_PLANS_PRODUCER_LOGICAL_ADDRESSES).toEqual([
+      'SE2321000016-BRYG',
+      'SE2321000016-0001',
+    ]);
+  });
+
+  it('refuses a port without the rest of its configuration, naming what is missing', () => {
+    const { CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256: _pin, ...withoutPin } = complete;
+    expect(() => loadConfig(withoutPin)).toThrow(
+      'invalid configuration: CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256: required when CARE_PLANS_PRODUCER_PORT is set',
+    );
+  });
+
+  it('refuses a fingerprint that is not SHA-256, an HSA-ID that is not one, and the API port', () => {
+    expect(() =>
+      loadConfig({ ...complete, CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256: 'AB12' }),
+    ).toThrow(/CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256: must be SHA-256 fingerprints/);
+    expect(() => loadConfig({ ...complete, CARE_PLANS_PLATFORM_HSA_ID: 'inera' })).toThrow(
+      /CARE_PLANS_PLATFORM_HSA_ID: must be an HSA-ID/,
+    );
+    expect(() => loadConfig({ ...complete, PORT: '8443' })).toThrow(
+      /CARE_PLANS_PRODUCER_PORT: must not be PORT/,
+    );
+  });
+});

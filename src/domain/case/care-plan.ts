@@ -42,6 +42,12 @@ export const CARE_PLAN_TRANSITIONS: Readonly<Record<CarePlanStatus, readonly Car
   CLOSED: [],
 };
 
+/**
+ * Versions the parties have agreed, so the patient may read them on 1177: a draft is
+ * still being written, and the patient's own plan (SIP) is what was agreed with them.
+ */
+export const PUBLISHABLE_STATUSES: readonly CarePlanStatus[] = ['AGREED', 'FOLLOWED_UP', 'CLOSED'];
+
 /** Statuses in which the plan binds the parties, so the LPT/LRV rule must hold. */
 const IN_FORCE: readonly CarePlanStatus[] = ['AGREED', 'FOLLOWED_UP'];
 

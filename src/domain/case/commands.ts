@@ -11,6 +11,7 @@ import { parseHsaId } from '../hsa-id.js';
 import {
   type CarePlanContentInput,
   checkCarePlanTransition,
+  PUBLISHABLE_STATUSES,
   parseCarePlanContent,
 } from './care-plan.js';
 import { type CasePatch, decide, newEvent } from './decision.js';
@@ -19,6 +20,7 @@ import { CASE_GUARDS, carePlanGuard, MESSAGE_GUARDS, partyInOpenCase } from './g
 import type {
   Actor,
   CarePlanKind,
+  CarePlanSummary,
   CaseState,
   CloseReason,
   CompulsoryCare,
@@ -485,7 +487,14 @@ export function createCarePlan(
       {
         carePlans: [
           ...state.carePlans,
-          { id: input.carePlanId, kind: input.kind, latestVersion: 1, status },
+          {
+            id: input.carePlanId,
+            kind: input.kind,
+            latestVersion: 1,
+            status,
+            versionStatuses: { 1: status },
+            publishedVersion: null,
+          },
         ],
       },
       {
@@ -553,7 +562,14 @@ export function reviseCarePlan(
       event,
       {
         carePlans: state.carePlans.map((candidate) =>
-          candidate.id === plan.id ? { ...candidate, latestVersion: version, status } : candidate,
+          candidate.id === plan.id
+            ? {
+                ...candidate,
+                latestVersion: version,
+                status,
+                versionStatuses: { ...candidate.versionStatuses, [version]: status },
+              }
+            : candidate,
         ),
       },
       {
@@ -561,6 +577,130 @@ export function reviseCarePlan(
       },
     ),
   );
+}
+
+// ---------------------------------------------------------------------------------------
+// Publication to the patient (1177, through the national GetCarePlans contract)
+
+export interface PublishCarePlanToPatientInput {
+  carePlanId: string;
+  /** The version the parties agreed the patient may read. */
+  version: number;
+}
+
+/**
+ * The parties mark an agreed version as the patient's to read on 1177. One version per
+ * plan is published at a time: publishing another replaces it, so the patient reads the
+ * plan as the parties last agreed it, not a draft written since.
+ */
+export function publishCarePlanToPatient(
+  state: CaseState,
+  actor: Actor,
+  input: PublishCarePlanToPatientInput,
+  now: Date,
+): Result<Decision> {
+  const refused = CASE_GUARDS.publishCarePlanToPatient(state, actor);
+  if (refused) return fail(refused);
+  const found = findCarePlan(state, input.carePlanId);
+  if (!found.ok) return found;
+  const plan = found.value;
+  const status = plan.versionStatuses[input.version];
+  const wrong =
+    status === undefined
+      ? refusal(
+          'INVALID_INPUT',
+          `care plan ${plan.id} has no version ${input.version}`,
+          'version',
+          { version: input.version, latestVersion: plan.latestVersion },
+        )
+      : !PUBLISHABLE_STATUSES.includes(status)
+        ? refusal(
+            'INVALID_STATE',
+            `version ${input.version} of care plan ${plan.id} is ${status}: only an agreed version (${PUBLISHABLE_STATUSES.join(', ')}) is published to the patient`,
+            'version',
+            { version: input.version, status },
+          )
+        : plan.publishedVersion === input.version
+          ? refusal(
+              'INVALID_STATE',
+              `version ${input.version} of care plan ${plan.id} is already published to the patient`,
+              'version',
+              { version: input.version },
+            )
+          : undefined;
+  if (wrong) return fail(wrong);
+  const event = newEvent(
+    'CARE_PLAN_PUBLISHED_TO_PATIENT',
+    actor,
+    now,
+    otherCurrentUnitIds(state, actor.unitId),
+    { carePlanId: plan.id, version: input.version, replacedVersion: plan.publishedVersion },
+  );
+  return ok(
+    decide(state, event, {
+      carePlans: state.carePlans.map((candidate) =>
+        candidate.id === plan.id ? { ...candidate, publishedVersion: input.version } : candidate,
+      ),
+    }),
+  );
+}
+
+export interface WithdrawCarePlanFromPatientInput {
+  carePlanId: string;
+  reason: string;
+}
+
+/** Stops publication: from now on the national platform's requests get nothing of the plan. */
+export function withdrawCarePlanFromPatient(
+  state: CaseState,
+  actor: Actor,
+  input: WithdrawCarePlanFromPatientInput,
+  now: Date,
+): Result<Decision> {
+  const refused = CASE_GUARDS.withdrawCarePlanFromPatient(state, actor);
+  if (refused) return fail(refused);
+  const found = findCarePlan(state, input.carePlanId);
+  if (!found.ok) return found;
+  const plan = found.value;
+  const published = plan.publishedVersion;
+  if (published === null) {
+    return fail(
+      refusal(
+        'INVALID_STATE',
+        `care plan ${plan.id} is not published to the patient`,
+        'carePlanId',
+      ),
+    );
+  }
+  const badReason = checkText(input.reason, 'reason', TEXT);
+  if (badReason) return fail(badReason);
+  const event = newEvent(
+    'CARE_PLAN_PUBLICATION_WITHDRAWN',
+    actor,
+    now,
+    otherCurrentUnitIds(state, actor.unitId),
+    { carePlanId: plan.id, version: published, reason: input.reason.trim() },
+  );
+  return ok(
+    decide(state, event, {
+      carePlans: state.carePlans.map((candidate) =>
+        candidate.id === plan.id ? { ...candidate, publishedVersion: null } : candidate,
+      ),
+    }),
+  );
+}
+
+function findCarePlan(state: CaseState, carePlanId: string): Result<CarePlanSummary> {
+  const plan = state.carePlans.find((candidate) => candidate.id === carePlanId);
+  return plan
+    ? ok(plan)
+    : fail(
+        refusal(
+          'CARE_PLAN_NOT_FOUND',
+          `care plan ${carePlanId} is not in case ${state.id}`,
+          'carePlanId',
+        ),
+      );
 }
 
 // ---------------------------------------------------------------------------------------

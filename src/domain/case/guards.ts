@@ -25,6 +25,8 @@ export const CASE_COMMANDS = [
   'callToSip',
   'createCarePlan',
   'reviseCarePlan',
+  'publishCarePlanToPatient',
+  'withdrawCarePlanFromPatient',
   'announceDischarge',
   'discharge',
   'transferResponsibility',
@@ -121,6 +123,22 @@ export const CASE_GUARDS: Readonly<Record<CaseCommandName, CaseGuard>> = {
       : state.carePlans.some((plan) => carePlanGuard(plan) === undefined)
         ? undefined
         : refusal('INVALID_STATE', `every care plan of case ${state.id} is CLOSED`)),
+  /**
+   * Any current party, also after the case is closed: the patient reads the plan after
+   * discharge, when the case is usually closed, and publishing changes nothing the
+   * invoices rest on. Which plan and version is the input's.
+   */
+  publishCarePlanToPatient: (state, actor) =>
+    requireCurrentParty(state, actor) ??
+    (state.carePlans.length === 0
+      ? refusal('CARE_PLAN_NOT_FOUND', `case ${state.id} has no care plan`)
+      : undefined),
+  /** Any current party, open case or closed, while a plan of the case is published. */
+  withdrawCarePlanFromPatient: (state, actor) =>
+    requireCurrentParty(state, actor) ??
+    (state.carePlans.some((plan) => plan.publishedVersion !== null)
+      ? undefined
+      : refusal('INVALID_STATE', `no care plan of case ${state.id} is published to the patient`)),
   announceDischarge: (state, actor) =>
     requireCurrentParty(state, actor) ??
     requireWard(state, actor, 'announceDischarge') ??

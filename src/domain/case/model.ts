@@ -39,6 +39,8 @@ export type CaseEventType =
   | 'SIP_CALLED'
   | 'CARE_PLAN_CREATED'
   | 'CARE_PLAN_REVISED'
+  | 'CARE_PLAN_PUBLISHED_TO_PATIENT'
+  | 'CARE_PLAN_PUBLICATION_WITHDRAWN'
   | 'DISCHARGE_ANNOUNCED'
   | 'DISCHARGED'
   | 'MESSAGE_ANNULLED'
@@ -87,6 +89,13 @@ export interface CarePlanSummary {
   kind: CarePlanKind;
   latestVersion: number;
   status: CarePlanStatus;
+  /**
+   * The status of every version, by version number, so a command can check the version it
+   * is asked about and not only the latest.
+   */
+  versionStatuses: Readonly<Record<number, CarePlanStatus>>;
+  /** The version the parties published to the patient (1177), null when none is. */
+  publishedVersion: number | null;
 }
 
 export interface CaseState {

@@ -66,6 +66,21 @@ export type CarePlanRevisedPayload = {
   previousStatus: CarePlanStatus;
 };
 
+/** The parties agreed a version is the patient's to read on 1177 (published through GetCarePlans). */
+export type CarePlanPublishedPayload = {
+  carePlanId: string;
+  version: number;
+  /** The version published before, which this one replaces; null when none was. */
+  replacedVersion: number | null;
+};
+
+/** The plan is no longer published: the next request from the national platform gets none of it. */
+export type CarePlanPublicationWithdrawnPayload = {
+  carePlanId: string;
+  version: number;
+  reason: string;
+};
+
 export type DischargeAnnouncedPayload = {
   plannedAt: string;
   previousPlannedAt: string | null;
@@ -118,6 +133,8 @@ export type CaseEventPayloads = {
   SIP_CALLED: SipCalledPayload;
   CARE_PLAN_CREATED: CarePlanCreatedPayload;
   CARE_PLAN_REVISED: CarePlanRevisedPayload;
+  CARE_PLAN_PUBLISHED_TO_PATIENT: CarePlanPublishedPayload;
+  CARE_PLAN_PUBLICATION_WITHDRAWN: CarePlanPublicationWithdrawnPayload;
   DISCHARGE_ANNOUNCED: DischargeAnnouncedPayload;
   DISCHARGED: DischargedPayload;
   MESSAGE_ANNULLED: MessageAnnulledPayload;

@@ -25,6 +25,10 @@ const CASE_COMMAND_DESCRIPTIONS: Record<CaseCommandName, string> = {
   createCarePlan: 'createCarePlan: any current party of an open case.',
   reviseCarePlan:
     'reviseCarePlan: any current party of an open case that has a care plan that is not CLOSED (see CarePlan status).',
+  publishCarePlanToPatient:
+    'publishCarePlanToPatient: any current party of a case that has a care plan, open or closed (the version must be agreed).',
+  withdrawCarePlanFromPatient:
+    'withdrawCarePlanFromPatient: any current party of a case with a care plan published to the patient, open or closed.',
   announceDischarge:
     'announceDischarge: the ward, while the case is READY_FOR_DISCHARGE or DISCHARGE_ANNOUNCED.',
   discharge: 'discharge: the ward, before discharge.',

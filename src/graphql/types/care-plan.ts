@@ -1,5 +1,7 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
+import type { CarePlanPublishedPayload } from '../../domain/case/payloads.js';
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { guard } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
@@ -42,6 +44,56 @@ export const CarePlanVersion = builder.prismaObject('CarePlanVersion', {
   }),
 });
 
+/** The version of a plan that stands published to the patient, and who published it when. */
+interface Publication {
+  version: number;
+  publishedAt: Date;
+  publishedByHsaId: string;
+  publishedByName: string;
+}
+
+const CarePlanPublication = builder.objectRef<Publication>('CarePlanPublication').implement({
+  description:
+    'The version of a care plan published to the patient on 1177 (national GetCarePlans contract), as the last publication event of the plan says.',
+  fields: (t) => ({
+    version: t.exposeInt('version', { description: 'The version the patient reads.' }),
+    publishedAt: t.expose('publishedAt', {
+      type: 'DateTime',
+      description: 'When the parties published it.',
+    }),
+    publishedByHsaId: t.exposeString('publishedByHsaId', {
+      description: 'Employee HSA-ID of the person who published it.',
+    }),
+    publishedByName: t.exposeString('publishedByName', {
+      description: 'Name of the person who published it.',
+    }),
+  }),
+});
+
+/** The plan's publication events in order; the last one decides. */
+async function publicationOf(
+  prisma: Context['prisma'],
+  plan: { id: string; caseId: string },
+): Promise<Publication | null> {
+  const [last] = await prisma.caseEvent.findMany({
+    where: {
+      caseId: plan.caseId,
+      type: { in: ['CARE_PLAN_PUBLISHED_TO_PATIENT', 'CARE_PLAN_PUBLICATION_WITHDRAWN'] },
+      payload: { path: ['carePlanId'], equals: plan.id },
+    },
+    orderBy: { sequence: 'desc' },
+    take: 1,
+    select: { type: true, payload: true, occurredAt: true, authorHsaId: true, authorName: true },
+  });
+  if (last?.type !== 'CARE_PLAN_PUBLISHED_TO_PATIENT') return null;
+  return {
+    version: (last.payload as CarePlanPublishedPayload).version,
+    publishedAt: last.occurredAt,
+    publishedByHsaId: last.authorHsaId,
+    publishedByName: last.authorName,
+  };
+}
+
 export const CarePlan = builder.prismaNode('CarePlan', {
   id: { field: 'id' },
   description: 'Vårdplan or SIP (samordnad individuell plan) of a case, with all its versions.',
@@ -69,6 +121,15 @@ export const CarePlan = builder.prismaNode('CarePlan', {
     versions: t.relation('versions', {
       ...guard({ category: 'PLANNING', locate: ofPlan }),
       query: { orderBy: { version: 'asc' } },
+    }),
+    publishedToPatient: t.field({
+      ...guard({ category: 'PLANNING', locate: ofPlan }),
+      type: CarePlanPublication,
+      nullable: true,
+      description:
+        'The version the patient reads on 1177 (publishCarePlanToPatient), or null when none is published.',
+      select: { id: true, caseId: true },
+      resolve: (plan, _args, ctx) => publicationOf(ctx.prisma, plan),
     }),
     case: t.relation('case', { ...guard({ category: 'ADMINISTRATIVE', locate: ofPlan }) }),
   }),

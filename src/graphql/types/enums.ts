@@ -50,6 +50,13 @@ export const CaseEventType = builder.enumType('CaseEventType', {
     SIP_CALLED: { description: 'Kallelse till SIP.' },
     CARE_PLAN_CREATED: { description: 'Vårdplan / SIP upprättad.' },
     CARE_PLAN_REVISED: { description: 'Vårdplan / SIP reviderad.' },
+    CARE_PLAN_PUBLISHED_TO_PATIENT: {
+      description:
+        'A care-plan version published to the patient (1177, through the national GetCarePlans contract).',
+    },
+    CARE_PLAN_PUBLICATION_WITHDRAWN: {
+      description: 'A care plan withdrawn from the patient’s portal (1177): no longer published.',
+    },
     DISCHARGE_ANNOUNCED: { description: 'Utskrivningsmeddelande (planned date).' },
     DISCHARGED: { description: 'Utskrivning with information vid utskrivning.' },
     MESSAGE_ANNULLED: { description: 'Makulering.' },

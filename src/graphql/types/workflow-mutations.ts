@@ -220,8 +220,9 @@ function caseCommandMutation<Fields extends object, I>(
   const writes = COMMAND_WRITES[name];
   const inputName = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
   const Input = builder.inputType(inputName, {
+    description: `The input of ${name}: the case, optional concurrency and idempotency guards, and the command's own fields.`,
     fields: (t) => ({
-      caseId: t.id({ required: true }),
+      caseId: t.id({ required: true, description: 'The case the command acts on.' }),
       expectedVersion: t.int({
         required: false,
         description:
@@ -236,8 +237,15 @@ function caseCommandMutation<Fields extends object, I>(
       type: Case,
       description: options.description,
       authScopes: { authenticated: true },
-      errors: caseResult,
-      args: { input: t.arg({ type: Input, required: true }) },
+      errors: {
+        ...caseResult,
+        result: { description: `${name} was done: the case as it stands afterwards.` },
+        union: { description: `The case after ${name}, or why it was refused.` },
+        dataField: { name: 'case', description: 'The case as the command left it.' },
+      },
+      args: {
+        input: t.arg({ type: Input, required: true, description: `What ${name} needs.` }),
+      },
       resolve: async (_root, { input }, ctx, info) => {
         const { actor } = actingIn(ctx);
         const raw = input as unknown as Fields & {
@@ -553,6 +561,43 @@ caseCommandMutation<
     carePlanId: id(input.carePlanId, 'CarePlan', 'carePlanId'),
     expectedVersion: input.expectedPlanVersion,
     ...carePlanContent(input),
+  }),
+});
+
+caseCommandMutation<
+  { carePlanId: string; version: number },
+  commands.PublishCarePlanToPatientInput
+>('publishCarePlanToPatient', {
+  description:
+    'Publicering på 1177: the parties mark an agreed version of a care plan (AGREED, FOLLOWED_UP or CLOSED) as the patient’s to read on 1177, through the national GetCarePlans contract. It replaces the version published before; later versions are not published until this is run for them.',
+  fields: (t) => ({
+    carePlanId: t.id({ required: true, description: 'The care plan (a CarePlan id).' }),
+    version: t.int({ required: true, description: 'The version to publish.' }),
+  }),
+  command: commands.publishCarePlanToPatient,
+  toInput: (input) => ({
+    carePlanId: id(input.carePlanId, 'CarePlan', 'carePlanId'),
+    version: input.version,
+  }),
+});
+
+caseCommandMutation<
+  { carePlanId: string; reason: string },
+  commands.WithdrawCarePlanFromPatientInput
+>('withdrawCarePlanFromPatient', {
+  description:
+    'Stops publishing a care plan on 1177: the national platform’s next request gets nothing of it. The earlier publication stays in the event list.',
+  fields: (t) => ({
+    carePlanId: t.id({ required: true, description: 'The care plan (a CarePlan id).' }),
+    reason: t.string({
+      required: true,
+      description: 'Why the plan is withdrawn from the patient.',
+    }),
+  }),
+  command: commands.withdrawCarePlanFromPatient,
+  toInput: (input) => ({
+    carePlanId: id(input.carePlanId, 'CarePlan', 'carePlanId'),
+    reason: input.reason,
   }),
 });
 

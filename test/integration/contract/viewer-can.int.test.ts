@@ -17,11 +17,13 @@ import {
   CreateCarePlanDocument,
   DischargeDocument,
   NotifyReadyForDischargeDocument,
+  PublishCarePlanToPatientDocument,
   RecordConsentDocument,
   ReviseCarePlanDocument,
   SendAdmissionNoticeDocument,
   SendPlanningBasisDocument,
   TransferResponsibilityOutcomeDocument,
+  WithdrawCarePlanFromPatientDocument,
   WithdrawReadyForDischargeDocument,
 } from '../../generated/graphql.js';
 import {
@@ -185,12 +187,13 @@ async function build(state: StateName): Promise<string> {
     name: 'Eva Ström',
     unitId: ids[VC_SOLNA],
   });
+  // Agreed, so publishing it to the patient is refused for who acts, never for its status.
   await step(primary, CreateCarePlanDocument, {
     kind: 'SIP',
     summary: 'Hemgång med hemtjänst',
     items: [],
     participants: [],
-    status: 'DRAFT',
+    status: 'AGREED',
   });
   await step(social, AddNoteDocument, { text: 'Biståndsbeslut på gång' });
   await step(primary, CallToSipDocument, {
@@ -270,7 +273,25 @@ function attempt(
           summary: 'Plan, reviderad',
           items: [],
           participants: [],
-          status: 'DRAFT',
+          status: 'AGREED',
+        },
+      ];
+    case 'publishCarePlanToPatient':
+      return [
+        PublishCarePlanToPatientDocument,
+        {
+          caseId,
+          carePlanId: plan?.id ?? globalId('CarePlan', randomUUID()),
+          version: plan?.current?.version ?? 1,
+        },
+      ];
+    case 'withdrawCarePlanFromPatient':
+      return [
+        WithdrawCarePlanFromPatientDocument,
+        {
+          caseId,
+          carePlanId: plan?.id ?? globalId('CarePlan', randomUUID()),
+          reason: 'Planen ska revideras',
         },
       ];
     case 'announceDischarge':

@@ -81,7 +81,14 @@ describe('createCarePlan (vårdplan / SIP)', () => {
       ...carePlanContent({ summary: 'Hemgång' }),
     });
     expect(decision.next.carePlans).toEqual([
-      { id: PLAN_ID, kind: 'SIP', latestVersion: 1, status: 'DRAFT' },
+      {
+        id: PLAN_ID,
+        kind: 'SIP',
+        latestVersion: 1,
+        status: 'DRAFT',
+        versionStatuses: { 1: 'DRAFT' },
+        publishedVersion: null,
+      },
     ]);
     expect(decision.events[0]).toMatchObject({
       type: 'CARE_PLAN_CREATED',
@@ -233,7 +240,14 @@ describe('reviseCarePlan', () => {
       status: 'AGREED',
     });
     expect(decision.next.carePlans).toEqual([
-      { id: PLAN_ID, kind: 'SIP', latestVersion: 2, status: 'AGREED' },
+      {
+        id: PLAN_ID,
+        kind: 'SIP',
+        latestVersion: 2,
+        status: 'AGREED',
+        versionStatuses: { 1: 'DRAFT', 2: 'AGREED' },
+        publishedVersion: null,
+      },
     ]);
     expect(decision.events[0]).toMatchObject({
       type: 'CARE_PLAN_REVISED',

@@ -1,0 +1,98 @@
+import { constants, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Logger } from '../http/logger.js';
+import { getCarePlansHandler, type ProducerOptions } from './producer.js';
+
+/**
+ * The GetCarePlans producer's own listener: HTTPS with mutual TLS, on a port of its own
+ * (CARE_PLANS_PRODUCER_PORT), never the public API's. Two locks, both before a byte of
+ * HTTP is read:
+ * 1. the client must present a certificate issued by the configured CA
+ *    (CARE_PLANS_PRODUCER_CLIENT_CA_FILE), or the handshake fails;
+ * 2. that certificate must be the pinned one (CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256):
+ *    another certificate from the same CA (every SITHS or Inera function certificate
+ *    is) is cut off as soon as the handshake completes.
+ * The caller's logical address is then checked per request (./producer.ts).
+ */
+export interface CarePlansProducer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ProducerTls {
+  certFile: string;
+  keyFile: string;
+  clientCaFile: string;
+  /** Upper-case hex SHA-256 fingerprints without separators. */
+  pinnedClientCertificates: readonly string[];
+}
+
+/** Node writes fingerprint256 as `AB:CD:…`; the configuration as plain hex. */
+export function fingerprintOf(certificate: { fingerprint256?: string }): string | null {
+  return certificate.fingerprint256
+    ? certificate.fingerprint256.replaceAll(':', '').toUpperCase()
+    : null;
+}
+
+export async function startCarePlansProducer(
+  options: ProducerOptions & { host: string; port: number; tls: ProducerTls; logger: Logger },
+): Promise<CarePlansProducer> {
+  const [cert, key, ca] = await Promise.all([
+    readFile(options.tls.certFile, 'utf8'),
+    readFile(options.tls.keyFile, 'utf8'),
+    readFile(options.tls.clientCaFile, 'utf8'),
+  ]);
+  // A certificate file that does not parse stops the start, not the first request.
+  new X509Certificate(cert);
+  new X509Certificate(ca);
+  const pinned = new Set(options.tls.pinnedClientCertificates);
+  const handler = getCarePlansHandler(options);
+  const server = https.createServer(
+    {
+      cert,
+      key,
+      ca,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      // No resumption by ticket: every connection shows its certificate again, so the pin
+      // below is checked on a full handshake, never on a resumed session without one.
+      secureOptions: constants.SSL_OP_NO_TICKET,
+    },
+    (req, res) => {
+      handler(req, res).catch((error: unknown) => {
+        options.logger.error('GetCarePlans handler failed', { error: String(error) });
+        res.destroy();
+      });
+    },
+  );
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const fingerprint = fingerprintOf(socket.getPeerCertificate());
+    if (fingerprint === null || !pinned.has(fingerprint)) {
+      options.logger.warn('GetCarePlans: client certificate not pinned, connection closed', {
+        fingerprint,
+      });
+      socket.destroy();
+    }
+  });
+  server.on('tlsClientError', (error) => {
+    options.logger.info('GetCarePlans: TLS handshake refused', { error: error.message });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  return {
+    url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
