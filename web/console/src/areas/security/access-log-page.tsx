@@ -1,0 +1,140 @@
+import { useCallback, useMemo, useState } from 'react';
+import {
+  type AccessFlag,
+  type AccessLogFilter,
+  ConsoleAccessLogDocument,
+  type ConsoleAccessLogRowFragment,
+} from '../../generated/graphql.js';
+import { usePagedConnection } from '../../ui/connection.js';
+import { ErrorNotice } from '../../ui/error-notice.js';
+import { LoadProgress } from '../../ui/load-progress.js';
+import { formatStockholm } from '../../ui/time.js';
+import { columnHelper, VirtualTable } from '../../ui/virtual-table.js';
+import { AccessLogFilterForm, type FilterValues, toApiFilter } from './access-log-filter.js';
+import { EntryDetails } from './entry-details.js';
+import { FlagList } from './flag-list.js';
+
+export type AccessLogRow = ConsoleAccessLogRowFragment;
+
+const PAGE_SIZE = 100;
+const column = columnHelper<AccessLogRow>();
+
+/**
+ * Search the access log: by patient (personnummer), user, unit, period, flags and denied
+ * accesses; newest first, paged by cursor as the table scrolls, with a count of what is
+ * loaded out of how many match. Every search is itself logged by the API.
+ */
+export function AccessLogPage() {
+  const [filter, setFilter] = useState<AccessLogFilter | null>(null);
+  const [selected, setSelected] = useState<AccessLogRow | null>(null);
+  const list = usePagedConnection(
+    ConsoleAccessLogDocument,
+    filter === null ? null : { filter, first: PAGE_SIZE },
+    (data) => ({
+      nodes: data.accessLog.edges.map((edge) => edge.node),
+      totalCount: data.accessLog.totalCount,
+      hasNextPage: data.accessLog.pageInfo.hasNextPage,
+      endCursor: data.accessLog.pageInfo.endCursor ?? null,
+    }),
+  );
+  const onSearch = useCallback((values: FilterValues) => {
+    setSelected(null);
+    setFilter(toApiFilter(values));
+  }, []);
+  const columns = useMemo(
+    () =>
+      column.columns([
+        column.accessor('time', {
+          header: 'Time (Stockholm)',
+          cell: (info) => (
+            <time dateTime={info.getValue()}>{formatStockholm(info.getValue())}</time>
+          ),
+          size: 170,
+        }),
+        column.accessor('userName', {
+          header: 'User',
+          cell: (info) => <span title={info.row.original.userHsaId}>{info.getValue()}</span>,
+          size: 160,
+        }),
+        column.accessor('unitHsaId', { header: 'Unit', size: 190 }),
+        column.accessor('personalIdentityNumber', { header: 'Patient', size: 130 }),
+        column.accessor('activityName', { header: 'Activity', size: 100 }),
+        column.accessor('outcome', {
+          header: 'Outcome',
+          cell: (info) =>
+            info.getValue() === 'SUCCESS' ? (
+              'Succeeded'
+            ) : (
+              <strong className={`outcome outcome--${info.getValue().toLowerCase()}`}>
+                {info.getValue() === 'DENIED' ? 'Denied' : 'Failed'}
+              </strong>
+            ),
+          size: 90,
+        }),
+        column.accessor('flags', {
+          header: 'Flags',
+          cell: (info) => <FlagList flags={info.getValue() as AccessFlag[]} compact />,
+          size: 200,
+        }),
+        column.display({
+          id: 'open',
+          header: () => <span className="visually-hidden">Details</span>,
+          cell: (info) => (
+            <button
+              type="button"
+              className="button--small"
+              aria-label={`Details of ${info.row.original.userName}’s access at ${formatStockholm(info.row.original.time)}`}
+              aria-pressed={selected?.id === info.row.original.id}
+              onClick={() => setSelected(info.row.original)}
+            >
+              Details
+            </button>
+          ),
+          size: 80,
+        }),
+      ]),
+    [selected],
+  );
+
+  return (
+    <section aria-labelledby="access-log-title">
+      <h1 id="access-log-title">
+        Access log <span lang="sv">(logguppföljning)</span>
+      </h1>
+      <AccessLogFilterForm onSearch={onSearch} />
+      {filter === null ? (
+        <p className="hint">Give a patient, a user, a unit or a period, or search everything.</p>
+      ) : (
+        <>
+          <LoadProgress
+            loaded={list.nodes.length}
+            total={list.totalCount}
+            fetching={list.fetching}
+            noun="access-log rows"
+          />
+          <ErrorNotice error={list.error} />
+          {list.nodes.length > 0 ? (
+            <div className="split">
+              <VirtualTable
+                caption="Access-log rows, newest first"
+                data={list.nodes}
+                columns={columns}
+                getRowId={(row) => row.id}
+                onEndReached={list.loadMore}
+                rowClassName={(row) => (row.id === selected?.id ? 'is-selected' : undefined)}
+                testId="access-log-table"
+              />
+              {selected ? (
+                <EntryDetails entry={selected} onClose={() => setSelected(null)} />
+              ) : null}
+            </div>
+          ) : list.fetching || list.error ? null : (
+            <p className="hint" data-testid="no-rows">
+              No access-log rows match.
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
