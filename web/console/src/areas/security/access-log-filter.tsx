@@ -14,7 +14,7 @@ export interface FilterValues {
   deniedOnly: boolean;
 }
 
-const EMPTY: FilterValues = {
+export const EMPTY_FILTER: FilterValues = {
   personalIdentityNumber: '',
   userHsaId: '',
   unitHsaId: '',
@@ -39,8 +39,14 @@ export function toApiFilter(values: FilterValues): AccessLogFilter {
 }
 
 /** The search form of the access log. The API checks every value (a bad personnummer is refused). */
-export function AccessLogFilterForm({ onSearch }: { onSearch: (values: FilterValues) => void }) {
-  const [values, setValues] = useState<FilterValues>(EMPTY);
+export function AccessLogFilterForm({
+  onSearch,
+  initial,
+}: {
+  onSearch: (values: FilterValues) => void;
+  initial?: Partial<FilterValues>;
+}) {
+  const [values, setValues] = useState<FilterValues>({ ...EMPTY_FILTER, ...initial });
   const id = useId();
   const set = <K extends keyof FilterValues>(key: K, value: FilterValues[K]) =>
     setValues((current) => ({ ...current, [key]: value }));
@@ -145,7 +151,7 @@ export function AccessLogFilterForm({ onSearch }: { onSearch: (values: FilterVal
       </fieldset>
       <div className="filters__actions">
         <button type="submit">Search</button>
-        <button type="button" className="button--quiet" onClick={() => setValues(EMPTY)}>
+        <button type="button" className="button--quiet" onClick={() => setValues(EMPTY_FILTER)}>
           Clear
         </button>
       </div>

@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
+import { useLocation } from 'react-router';
 import {
   type AccessFlag,
   type AccessLogFilter,
@@ -10,9 +11,16 @@ import { ErrorNotice } from '../../ui/error-notice.js';
 import { LoadProgress } from '../../ui/load-progress.js';
 import { formatStockholm } from '../../ui/time.js';
 import { columnHelper, VirtualTable } from '../../ui/virtual-table.js';
-import { AccessLogFilterForm, type FilterValues, toApiFilter } from './access-log-filter.js';
+import {
+  AccessLogFilterForm,
+  EMPTY_FILTER,
+  type FilterValues,
+  toApiFilter,
+} from './access-log-filter.js';
+import { CsvExport } from './csv-export.js';
 import { EntryDetails } from './entry-details.js';
 import { FlagList } from './flag-list.js';
+import { ReviewForm } from './review-form.js';
 
 export type AccessLogRow = ConsoleAccessLogRowFragment;
 
@@ -25,7 +33,11 @@ const column = columnHelper<AccessLogRow>();
  * loaded out of how many match. Every search is itself logged by the API.
  */
 export function AccessLogPage() {
-  const [filter, setFilter] = useState<AccessLogFilter | null>(null);
+  // Another screen (unusual activity) may open this one with a search to run.
+  const initial = (useLocation().state as { search?: Partial<FilterValues> } | null)?.search;
+  const [filter, setFilter] = useState<AccessLogFilter | null>(
+    initial ? toApiFilter({ ...EMPTY_FILTER, ...initial }) : null,
+  );
   const [selected, setSelected] = useState<AccessLogRow | null>(null);
   const list = usePagedConnection(
     ConsoleAccessLogDocument,
@@ -49,16 +61,16 @@ export function AccessLogPage() {
           cell: (info) => (
             <time dateTime={info.getValue()}>{formatStockholm(info.getValue())}</time>
           ),
-          size: 170,
+          size: 165,
         }),
         column.accessor('userName', {
           header: 'User',
           cell: (info) => <span title={info.row.original.userHsaId}>{info.getValue()}</span>,
-          size: 160,
+          size: 130,
         }),
-        column.accessor('unitHsaId', { header: 'Unit', size: 190 }),
-        column.accessor('personalIdentityNumber', { header: 'Patient', size: 130 }),
-        column.accessor('activityName', { header: 'Activity', size: 100 }),
+        column.accessor('unitHsaId', { header: 'Unit', size: 155 }),
+        column.accessor('personalIdentityNumber', { header: 'Patient', size: 115 }),
+        column.accessor('activityName', { header: 'Activity', size: 85 }),
         column.accessor('outcome', {
           header: 'Outcome',
           cell: (info) =>
@@ -69,12 +81,12 @@ export function AccessLogPage() {
                 {info.getValue() === 'DENIED' ? 'Denied' : 'Failed'}
               </strong>
             ),
-          size: 90,
+          size: 85,
         }),
         column.accessor('flags', {
           header: 'Flags',
           cell: (info) => <FlagList flags={info.getValue() as AccessFlag[]} compact />,
-          size: 200,
+          size: 150,
         }),
         column.display({
           id: 'open',
@@ -90,7 +102,7 @@ export function AccessLogPage() {
               Details
             </button>
           ),
-          size: 80,
+          size: 75,
         }),
       ]),
     [selected],
@@ -101,17 +113,20 @@ export function AccessLogPage() {
       <h1 id="access-log-title">
         Access log <span lang="sv">(logguppföljning)</span>
       </h1>
-      <AccessLogFilterForm onSearch={onSearch} />
+      <AccessLogFilterForm onSearch={onSearch} initial={initial} />
       {filter === null ? (
         <p className="hint">Give a patient, a user, a unit or a period, or search everything.</p>
       ) : (
         <>
-          <LoadProgress
-            loaded={list.nodes.length}
-            total={list.totalCount}
-            fetching={list.fetching}
-            noun="access-log rows"
-          />
+          <div className="toolbar">
+            <LoadProgress
+              loaded={list.nodes.length}
+              total={list.totalCount}
+              fetching={list.fetching}
+              noun="access-log rows"
+            />
+            {list.totalCount ? <CsvExport filter={filter} /> : null}
+          </div>
           <ErrorNotice error={list.error} />
           {list.nodes.length > 0 ? (
             <div className="split">
@@ -125,7 +140,13 @@ export function AccessLogPage() {
                 testId="access-log-table"
               />
               {selected ? (
-                <EntryDetails entry={selected} onClose={() => setSelected(null)} />
+                <EntryDetails entry={selected} onClose={() => setSelected(null)}>
+                  <ReviewForm
+                    key={selected.id}
+                    title="Review this access"
+                    accessLogIds={[selected.id]}
+                  />
+                </EntryDetails>
               ) : null}
             </div>
           ) : list.fetching || list.error ? null : (

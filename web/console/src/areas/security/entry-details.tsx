@@ -1,10 +1,15 @@
+import { useEffect, useRef } from 'react';
 import type { AccessFlag } from '../../generated/graphql.js';
 import { formatStockholm } from '../../ui/time.js';
 import type { AccessLogRow } from './access-log-page.js';
 import { FlagList } from './flag-list.js';
 import { OUTCOME_LABELS } from './flags.js';
 
-/** One access-log row in full: who, where, which patient, why it is flagged. */
+/**
+ * One access-log row in full (who, where, which patient, why it is flagged), in a panel
+ * over the right of the table so the table keeps its width. Focus moves to the panel when
+ * it opens; Escape or Close shuts it.
+ */
 export function EntryDetails({
   entry,
   onClose,
@@ -14,10 +19,25 @@ export function EntryDetails({
   onClose: () => void;
   children?: React.ReactNode;
 }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus on each newly opened row
+  useEffect(() => {
+    heading.current?.focus();
+  }, [entry.id]);
+  // Escape closes it wherever focus is (after a review is recorded, its form is gone).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
   return (
     <aside className="details" aria-labelledby="entry-title" data-testid="entry-details">
       <div className="details__head">
-        <h2 id="entry-title">Access at {formatStockholm(entry.time)}</h2>
+        <h2 id="entry-title" tabIndex={-1} ref={heading}>
+          Access at {formatStockholm(entry.time)}
+        </h2>
         <button type="button" className="button--quiet" onClick={onClose}>
           Close
         </button>
