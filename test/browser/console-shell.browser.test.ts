@@ -7,6 +7,7 @@ import {
   signInToConsole,
   signOutOfConsole,
 } from '../support/console-browser.js';
+import { SOC_SODERMALM, SOC_SOLNA } from '../support/demo.js';
 import { freePort } from '../support/demo-login.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -140,6 +141,51 @@ describe('the console shell in a browser, offline', () => {
         .count(),
     ).toBe(1);
     expect((await page.locator('main li').allTextContents()).length).toBeGreaterThan(0);
+  });
+
+  it('lets a person with two commissions choose the one they act in, and switch', async () => {
+    const { page } = browser;
+    await signInToConsole(page, server.url, 'Security officer, Södermalm and Solna');
+    await page.getByTestId('choose-commission').waitFor();
+    expect(await page.getByTestId('signed-in-commission').textContent()).toBe('none chosen');
+    const select = page.getByLabel('Switch commission');
+    const choose = async (unitHsaId: string) => {
+      const label = (await select.locator('option').allTextContents()).find((text) =>
+        text.includes(`(${unitHsaId})`),
+      )!;
+      await select.selectOption({ label });
+      await page.getByRole('button', { name: 'Switch', exact: true }).click();
+      await expect
+        .poll(() => page.getByTestId('signed-in-commission').textContent())
+        .toContain(`(${unitHsaId})`);
+    };
+    await choose(SOC_SOLNA);
+    expect(await page.getByTestId('choose-commission').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/console-commission.png` });
+    // The server's session acts in it now: a fresh token says so.
+    const viewer = (await apiAsSignedIn(page, '{ viewer { actingCommission { unitHsaId } } }')) as {
+      data: { viewer: { actingCommission: { unitHsaId: string } } };
+    };
+    expect(viewer.data.viewer.actingCommission.unitHsaId).toBe(SOC_SOLNA);
+    // The log review works in it, and after a switch to the other municipality as well.
+    await page
+      .getByRole('navigation', { name: 'Console areas' })
+      .getByRole('link', { name: /^Log review/ })
+      .click();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page
+      .getByTestId('load-progress')
+      .getByText(/access-log rows loaded/)
+      .waitFor();
+    await choose(SOC_SODERMALM);
+    await page.getByRole('heading', { name: 'Access log (logguppföljning)' }).waitFor();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page
+      .getByTestId('load-progress')
+      .getByText(/access-log rows loaded/)
+      .waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await signOutOfConsole(page);
   });
 
   it('has no area for a URL that names none', async () => {

@@ -7,6 +7,14 @@ export function OverviewPage({ viewer, areas }: { viewer: Viewer; areas: Console
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Welcome, {viewer.name}</h1>
+      {viewer.actingCommission ? null : (
+        <div className="notice notice--warning" role="status" data-testid="choose-commission">
+          <p>
+            You have several commissions (<span lang="sv">medarbetaruppdrag</span>): choose the one
+            you act in (top right). What you see follows its organisation.
+          </p>
+        </div>
+      )}
       <p>Your roles show these areas of the console:</p>
       <ul className="area-list">
         {areas.map((area) => (
