@@ -16,19 +16,28 @@ const dateTime = new Intl.DateTimeFormat('sv-SE', {
 
 export const formatStockholm = (instant: string): string => dateTime.format(new Date(instant));
 
-/** The UTC offset of Stockholm at noon of that day, as "+01:00" or "+02:00". */
-function stockholmOffset(date: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: ZONE,
-    timeZoneName: 'longOffset',
-  }).formatToParts(new Date(`${date}T12:00:00Z`));
-  const name = parts.find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+const offsetFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  timeZoneName: 'longOffset',
+});
+
+/** Stockholm's UTC offset at an instant, as "+01:00" or "+02:00". */
+function stockholmOffsetAt(instant: Date): string {
+  const name =
+    offsetFormat.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ??
+    'GMT';
   return name === 'GMT' ? '+00:00' : name.slice(3);
 }
 
-/** The instant a Stockholm day (YYYY-MM-DD) starts. */
-export const startOfStockholmDay = (date: string): string =>
-  `${date}T00:00:00${stockholmOffset(date)}`;
+/**
+ * The instant a Stockholm day (YYYY-MM-DD) starts. The offset at noon is a first guess; on
+ * the days the clocks change, midnight has the other one, so it is checked at midnight.
+ */
+export function startOfStockholmDay(date: string): string {
+  const guess = stockholmOffsetAt(new Date(`${date}T12:00:00Z`));
+  const actual = stockholmOffsetAt(new Date(`${date}T00:00:00${guess}`));
+  return `${date}T00:00:00${actual}`;
+}
 
 /** The day after (YYYY-MM-DD), for an inclusive "to" date as the API's exclusive end. */
 export function nextDay(date: string): string {

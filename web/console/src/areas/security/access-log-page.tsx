@@ -11,14 +11,10 @@ import { ErrorNotice } from '../../ui/error-notice.js';
 import { LoadProgress } from '../../ui/load-progress.js';
 import { formatStockholm } from '../../ui/time.js';
 import { columnHelper, VirtualTable } from '../../ui/virtual-table.js';
-import {
-  AccessLogFilterForm,
-  EMPTY_FILTER,
-  type FilterValues,
-  toApiFilter,
-} from './access-log-filter.js';
+import { AccessLogFilterForm } from './access-log-filter.js';
 import { CsvExport } from './csv-export.js';
 import { EntryDetails } from './entry-details.js';
+import { EMPTY_FILTER, type FilterValues, toApiFilter } from './filter-values.js';
 import { FlagList } from './flag-list.js';
 import { ReviewForm } from './review-form.js';
 
