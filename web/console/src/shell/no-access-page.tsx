@@ -17,7 +17,8 @@ export function NoAccessPage({ viewer }: { viewer: Viewer }) {
         You are signed in as {viewer.name} ({viewer.hsaId}). Your sign-in gave you{' '}
         {viewer.roles.length > 0 ? (
           <>
-            the roles <strong>{viewer.roles.map(roleLabel).join(', ')}</strong>
+            the {viewer.roles.length === 1 ? 'role' : 'roles'}{' '}
+            <strong>{viewer.roles.map(roleLabel).join(', ')}</strong>
           </>
         ) : (
           <strong>no roles</strong>
