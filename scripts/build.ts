@@ -2,8 +2,8 @@
  * `npm run build`: the production build in dist/, run by `npm run start:prod` (node, no
  * TypeScript loader). tsc compiles src/ and the operators' command-line tools to
  * dist/src and dist/scripts; the files the code reads at run time beside its sources
- * (migrations, the start page's stylesheet, the IDE's build, the schema, the example rule
- * sets) are copied to the same places relative to dist/ as they have to the checkout, so
+ * (migrations, the start page's stylesheet, the IDE's and the console's builds, the schema,
+ * the example rule sets) are copied to the same places relative to dist/ as they have to the checkout, so
  * each `new URL('../../…', import.meta.url)` finds them unchanged. dist/ is then all a
  * container needs besides node_modules (Dockerfile).
  */
@@ -23,6 +23,7 @@ export const RUNTIME_FILES = [
   'schema/schema.graphql',
   'src/web/start.css',
   'web/ide/dist',
+  'web/console/dist',
 ] as const;
 
 if (!existsSync(join(root, 'src/db/generated/prisma/client.ts'))) {
@@ -30,6 +31,9 @@ if (!existsSync(join(root, 'src/db/generated/prisma/client.ts'))) {
 }
 if (!existsSync(join(root, 'web/ide/dist/index.html'))) {
   throw new Error('build: the IDE is not built; run npm run build:ide');
+}
+if (!existsSync(join(root, 'web/console/dist/index.html'))) {
+  throw new Error('build: the console is not built; run npm run build:console');
 }
 
 rmSync(dist, { recursive: true, force: true });

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import express, { type Request, type RequestHandler, type Router } from 'express';
-import { originsOf, setPageSecurityHeaders } from './security-headers.js';
+import type { Request, RequestHandler, Router } from 'express';
+import { builtAppHandlers } from './built-app.js';
+import { originsOf } from './security-headers.js';
 
 export interface IdeDeps {
   /** web/ide/dist: the Vite build of web/ide (`npm run build:ide`, run by `prepare`). */
@@ -9,11 +8,6 @@ export interface IdeDeps {
   schemaUrl: string;
   signInChoices(): Promise<{ slug: string; displayName: string; sloUrl: string | null }[]>;
 }
-
-const CONFIG_PLACEHOLDER = '<!--brygga-config-->';
-
-/** JSON inside a script element: `<` escaped so no value can close the element. */
-const scriptSafeJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 /** Does a GET ask for a page rather than a GraphQL result (as Apollo's landing page decides)? */
 export function wantsPage(req: Request): boolean {
@@ -30,47 +24,19 @@ export function wantsPage(req: Request): boolean {
  * assets. `page` serves it wherever it is mounted (/ide, and GET /graphql for browsers).
  */
 export function ideHandlers(deps: IdeDeps): { page: RequestHandler; assets: Router } {
-  const indexFile = path.join(deps.distDir, 'index.html');
-  const template = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
-  const assets = express.Router();
-  assets.use(
-    express.static(path.join(deps.distDir, 'assets'), {
-      immutable: true,
-      maxAge: '365d',
-      index: false,
-    }),
-  );
-  // A file that is not in this build (an old hash after a deploy): a plain 404, not an error.
-  assets.use((_req, res) => {
-    res.status(404).type('text').send('Not found.');
-  });
-
-  const page: RequestHandler = async (_req, res, next) => {
-    try {
-      if (!template) {
-        res
-          .status(503)
-          .type('text')
-          .send('The GraphQL IDE is not built. Run `npm run build:ide` (npm install does it).');
-        return;
-      }
+  return builtAppHandlers({
+    distDir: deps.distDir,
+    title: 'The GraphQL IDE',
+    buildScript: 'build:ide',
+    async pageConfig() {
       const idps = await deps.signInChoices();
-      const config = {
-        identityProviders: idps.map(({ slug, displayName }) => ({ slug, displayName })),
-        schemaUrl: deps.schemaUrl,
+      return {
+        config: {
+          identityProviders: idps.map(({ slug, displayName }) => ({ slug, displayName })),
+          schemaUrl: deps.schemaUrl,
+        },
+        formTargets: originsOf(idps.map((idp) => idp.sloUrl)),
       };
-      setPageSecurityHeaders(res, originsOf(idps.map((idp) => idp.sloUrl)));
-      res
-        .type('html')
-        .send(
-          template.replace(
-            CONFIG_PLACEHOLDER,
-            `<script type="application/json" id="brygga-config">${scriptSafeJson(config)}</script>`,
-          ),
-        );
-    } catch (error) {
-      next(error);
-    }
-  };
-  return { page, assets };
+    },
+  });
 }

@@ -3,21 +3,23 @@ import { fileURLToPath } from 'node:url';
 import { type RequestHandler, Router } from 'express';
 import type { Config } from '../config.js';
 import { DEMO_IDP_SLUG } from '../identity/demo-idp/register.js';
+import { consoleRouter } from './console.js';
 import { ideHandlers, wantsPage } from './ide.js';
 import { setPageSecurityHeaders } from './security-headers.js';
 import { startPage } from './start-page.js';
 
 /**
- * What Brygga serves to browsers: the start page at /, the GraphQL IDE (at /ide, and at
- * /graphql for a browser's GET) and the schema as text. None of it loads anything from
- * another host (src/web/README.md).
+ * What Brygga serves to browsers: the start page at /, the console at /console, the GraphQL
+ * IDE (at /ide, and at /graphql for a browser's GET) and the schema as text. None of it
+ * loads anything from another host (src/web/README.md).
  */
 
 export interface WebDeps {
   config: Pick<Config, 'NODE_ENV' | 'GRAPHQL_IDE'>;
   signInChoices(): Promise<{ slug: string; displayName: string; sloUrl: string | null }[]>;
-  /** Where the IDE's build and the schema are; defaults to this checkout. */
+  /** Where the IDE's and the console's builds and the schema are; default this checkout. */
   distDir?: string;
+  consoleDistDir?: string;
   schemaFile?: string;
 }
 
@@ -29,7 +31,7 @@ export function ideEnabled(config: WebDeps['config']): boolean {
 }
 
 export interface WebRoutes {
-  /** Mounted at the root: /, /start.css, /schema.graphql, /ide, /ide/assets. */
+  /** Mounted at the root: /, /start.css, /schema.graphql, /console/*, /ide, /ide/assets. */
   router: Router;
   /** Put before the GraphQL server on /graphql: answers a browser's GET with the IDE. */
   graphqlPage: RequestHandler;
@@ -61,6 +63,7 @@ export function createWebRoutes(deps: WebDeps): WebRoutes {
           identityProviders: ordered,
           returnTo: withIde ? '/ide' : '/',
           ideUrl: withIde ? '/ide' : null,
+          consoleUrl: '/console',
           schemaUrl: schemaServed ? '/schema.graphql' : null,
         }),
       );
@@ -81,6 +84,14 @@ export function createWebRoutes(deps: WebDeps): WebRoutes {
         .send(sdl);
     });
   }
+
+  // The console is for production use (unlike the IDE): always served.
+  router.use(
+    consoleRouter({
+      distDir: deps.consoleDistDir ?? fromRoot('web/console/dist'),
+      signInChoices: deps.signInChoices,
+    }),
+  );
 
   if (!withIde) {
     return { router, graphqlPage: (_req, _res, next) => next() };

@@ -6,6 +6,7 @@ export interface StartPageModel {
   /** Where a sign-in returns to: the IDE when it is served, else this page. */
   returnTo: string;
   ideUrl: string | null;
+  consoleUrl: string;
   schemaUrl: string | null;
 }
 
@@ -61,6 +62,7 @@ ${signIn}
 <section aria-labelledby="explore-title">
 <h2 id="explore-title">Explore the API</h2>
 <ul>
+<li><a href="${model.consoleUrl}">Console</a>: log review (logguppföljning) and the other work of security officers, identity admins, finance and information owners</li>
 ${model.ideUrl ? `<li><a href="${model.ideUrl}">GraphQL IDE</a>: run queries as the person you signed in as; withheld fields are listed with their reason</li>` : ''}
 ${model.schemaUrl ? `<li><a href="${model.schemaUrl}">The schema</a> (GraphQL SDL)</li>` : ''}
 <li><a href="/.well-known/jwks.json">Token signing keys</a> (JWKS)</li>

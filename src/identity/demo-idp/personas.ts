@@ -36,11 +36,22 @@ export const PERSONA_KEYS = [
   'finance-officer',
   'security-officer-region',
   'security-officer-municipality',
+  'security-officer-two-municipalities',
   'identity-admin',
   'information-owner',
   'no-access',
 ] as const;
 export type PersonaKey = (typeof PERSONA_KEYS)[number];
+
+export interface DemoCommission {
+  hsaId: string;
+  name: string;
+  unitHsaId: string;
+  providerHsaId: string;
+  purpose: string;
+  /** The commission's rights in HSA: the example rule set gives roles from them. */
+  rights: string[];
+}
 
 export interface Persona {
   key: PersonaKey;
@@ -51,15 +62,13 @@ export interface Persona {
   hsaId: string;
   givenName: string;
   surname: string;
-  commission: {
-    hsaId: string;
-    name: string;
-    unitHsaId: string;
-    providerHsaId: string;
-    purpose: string;
-    /** The commission's rights in HSA: the example rule set gives roles from them. */
-    rights: string[];
-  };
+  commission: DemoCommission;
+  /**
+   * Further commissions of a person who works for more than one unit: the login then
+   * carries them all, no commission is acting until the person chooses one
+   * (`chooseCommission`), and they can switch.
+   */
+  moreCommissions?: DemoCommission[];
   /** Professional licences (legitimation), e.g. LK (physician), SJK (nurse). */
   licences: string[];
 }
@@ -221,6 +230,34 @@ export const PERSONAS: readonly Persona[] = [
     licences: [],
   },
   {
+    key: 'security-officer-two-municipalities',
+    label: 'Security officer, Södermalm and Solna',
+    purpose:
+      'Reviews the access log for two municipalities, one commission each: chooses which one to act in, and switches.',
+    hsaId: 'SE2120001439-DP12',
+    givenName: 'Maja',
+    surname: 'Ek',
+    commission: {
+      hsaId: 'SE2120001439-DU12',
+      name: 'Informationssäkerhet Södermalm',
+      unitHsaId: SOC_SODERMALM,
+      providerHsaId: STOCKHOLM_STAD,
+      purpose: CARE,
+      rights: ['Logggranskning'],
+    },
+    moreCommissions: [
+      {
+        hsaId: 'SE2120000183-DU12',
+        name: 'Informationssäkerhet Solna stad',
+        unitHsaId: SOC_SOLNA,
+        providerHsaId: SOLNA,
+        purpose: CARE,
+        rights: ['Logggranskning'],
+      },
+    ],
+    licences: [],
+  },
+  {
     key: 'identity-admin',
     label: 'Identity admin',
     purpose: 'Manages the federation: identity providers, mapping rules, sessions and keys.',
@@ -281,17 +318,19 @@ export function personaByKey(key: unknown): Persona | null {
 /** The SAML attributes the demo IdP asserts for a persona (Inera profile, LoA 3). */
 export function personaAttributes(persona: Persona): Record<string, string[]> {
   const a = (name: string) => `${INERA_ATTRIBUTE}${name}`;
-  const c = persona.commission;
+  // The commission lists are read position by position (one entry per commission); the
+  // rights are a set over all of them.
+  const all = [persona.commission, ...(persona.moreCommissions ?? [])];
   const attributes: Record<string, string[]> = {
     [a('employeeHsaId')]: [persona.hsaId],
     [a('givenName')]: [persona.givenName],
     [a('surname')]: [persona.surname],
-    [a('commissionHsaId')]: [c.hsaId],
-    [a('commissionName')]: [c.name],
-    [a('commissionPurpose')]: [c.purpose],
-    [a('commissionRight')]: c.rights,
-    [a('healthCareUnitHsaId')]: [c.unitHsaId],
-    [a('healthCareProviderHsaId')]: [c.providerHsaId],
+    [a('commissionHsaId')]: all.map((c) => c.hsaId),
+    [a('commissionName')]: all.map((c) => c.name),
+    [a('commissionPurpose')]: all.map((c) => c.purpose),
+    [a('commissionRight')]: [...new Set(all.flatMap((c) => c.rights))],
+    [a('healthCareUnitHsaId')]: all.map((c) => c.unitHsaId),
+    [a('healthCareProviderHsaId')]: all.map((c) => c.providerHsaId),
     [LEVEL_OF_ASSURANCE_ATTRIBUTE]: [LOA3],
     [AUTHN_METHOD_ATTRIBUTE]: [SMARTCARD],
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { startServer } from '../../../src/http/app.js';
 import { PERSONA_KEYS, PERSONAS } from '../../../src/identity/demo-idp/personas.js';
-import { SOC_SOLNA, SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
+import { SOC_SODERMALM, SOC_SOLNA, SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
 import {
   demoLogin,
   demoResponseFor,
@@ -145,6 +145,31 @@ describe('the demo IdP', () => {
         ).toContain(persona.commission.unitHsaId);
       }
     }
+  });
+
+  it('signs in a person with two commissions acting in neither until they choose one', async () => {
+    const login = await demoLogin(baseUrl, 'security-officer-two-municipalities');
+    expect(login.roles).toEqual(['SECURITY_OFFICER']);
+    expect(login.actingCommission).toBeNull();
+    const mine = await graphql(baseUrl, login.accessToken, '{ myCommissions { unitHsaId } }');
+    expect(mine.data.myCommissions.map((c: any) => c.unitHsaId).sort()).toEqual(
+      [SOC_SODERMALM, SOC_SOLNA].sort(),
+    );
+    const chosen = await graphql(
+      baseUrl,
+      login.accessToken,
+      `mutation { chooseCommission(unitHsaId: "${SOC_SOLNA}", purpose: "Vård och behandling") { accessToken actingCommission { unitHsaId } } }`,
+    );
+    expect(chosen.data.chooseCommission.actingCommission.unitHsaId).toBe(SOC_SOLNA);
+    const viewer = await graphql(
+      baseUrl,
+      chosen.data.chooseCommission.accessToken,
+      '{ viewer { actingCommission { unitHsaId } otherCommissions { unitHsaId } } }',
+    );
+    expect(viewer.data.viewer).toEqual({
+      actingCommission: { unitHsaId: SOC_SOLNA },
+      otherCommissions: [{ unitHsaId: SOC_SODERMALM }],
+    });
   });
 
   it('signs in the identity admin, who sees the demo logins among the identity events', async () => {

@@ -107,6 +107,34 @@ describe('in development', () => {
     expect(configOf(await ide.text()).identityProviders).toHaveLength(1);
   });
 
+  it('serves the console at /console and every path below it, with its assets', async () => {
+    for (const path of ['/console', '/console/security', '/console/security/extract']) {
+      const response = await fetch(`${server.url}${path}`, { headers: { accept: HTML } });
+      expect(response.status).toBe(200);
+      const csp = response.headers.get('content-security-policy')!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("form-action 'self' https://idp.region.invalid;");
+      const html = await response.text();
+      expect(configOf(html).identityProviders).toEqual([
+        { slug: 'region-idp', displayName: 'Region Stockholm </script><b>' },
+      ]);
+      const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      expect(assets.length).toBeGreaterThan(0);
+      for (const src of assets) {
+        expect(src).toMatch(/^\/console\/assets\//);
+        const asset = await fetch(`${server.url}${src}`);
+        expect(asset.status).toBe(200);
+        expect(asset.headers.get('cache-control')).toContain('immutable');
+      }
+    }
+    const unknown = await fetch(`${server.url}/console/assets/nothing.js`);
+    expect(unknown.status).toBe(404);
+    // Only GET: a POST to the console is no page.
+    const post = await fetch(`${server.url}/console`, { method: 'POST' });
+    expect(post.status).toBe(404);
+  });
+
   it('still answers GraphQL on /graphql: POST, and GET with a query', async () => {
     const post = await fetch(`${server.url}/graphql`, {
       method: 'POST',
@@ -148,6 +176,19 @@ describe('in production', () => {
     IDENTITY_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
 
+  it('serves the console in production too', async () => {
+    const server = await startTestServer(production);
+    try {
+      const response = await fetch(`${server.url}/console/security`, { headers: { accept: HTML } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const start = await (await fetch(`${server.url}/`, { headers: { accept: HTML } })).text();
+      expect(start).toContain('href="/console"');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('serves no IDE and no schema unless GRAPHQL_IDE=true', async () => {
     const server = await startTestServer(production);
     try {
@@ -182,6 +223,14 @@ it('the built IDE requests nothing from another host', () => {
   // The bundle may mention URLs in strings (licences, docs links); what it must not have is
   // a stylesheet import or font from elsewhere.
   const dir = 'web/ide/dist/assets';
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.css'))) {
+    const css = readFileSync(`${dir}/${file}`, 'utf8');
+    expect(css).not.toMatch(/@import|url\(\s*["']?(https?:)?\/\//);
+  }
+});
+
+it('the built console requests nothing from another host', () => {
+  const dir = 'web/console/dist/assets';
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.css'))) {
     const css = readFileSync(`${dir}/${file}`, 'utf8');
     expect(css).not.toMatch(/@import|url\(\s*["']?(https?:)?\/\//);

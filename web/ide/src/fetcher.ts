@@ -1,6 +1,6 @@
 import type { GraphiQLProps } from 'graphiql';
+import type { Session } from '../../shared/session.js';
 import type { Redaction } from './redactions-panel.js';
-import type { Session } from './session.js';
 
 type Fetcher = GraphiQLProps['fetcher'];
 

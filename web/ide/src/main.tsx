@@ -4,12 +4,12 @@ import { GraphiQL } from 'graphiql';
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import { StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { Session, type SessionState } from '../../shared/session.js';
 import { examplesFor } from './examples.js';
 import { createFetcher } from './fetcher.js';
 import { MemoryStorage } from './memory-storage.js';
 import { readPageConfig } from './page-config.js';
 import { type Redaction, RedactionsPanel } from './redactions-panel.js';
-import { Session, type SessionState } from './session.js';
 import { SessionBar } from './session-bar.js';
 
 const config = readPageConfig();

@@ -1,19 +1,14 @@
-/**
- * What the server tells the page (src/web/ide.ts renders it into the HTML as JSON, which a
- * Content-Security-Policy without inline scripts still allows: it is data, not a script).
- */
-export interface IdentityProviderLink {
-  slug: string;
-  displayName: string;
-}
+import {
+  type IdentityProviderLink,
+  readPageConfig as readShared,
+} from '../../shared/page-config.js';
+
+export type { IdentityProviderLink };
 
 export interface PageConfig {
   identityProviders: IdentityProviderLink[];
   schemaUrl: string;
 }
 
-export function readPageConfig(): PageConfig {
-  const element = document.getElementById('brygga-config');
-  if (!element?.textContent) return { identityProviders: [], schemaUrl: '/schema.graphql' };
-  return JSON.parse(element.textContent) as PageConfig;
-}
+export const readPageConfig = (): PageConfig =>
+  readShared<PageConfig>({ identityProviders: [], schemaUrl: '/schema.graphql' });

@@ -1,5 +1,6 @@
+import { signInUrl } from '../../shared/page-config.js';
+import type { SessionState } from '../../shared/session.js';
 import type { IdentityProviderLink } from './page-config.js';
-import type { SessionState } from './session.js';
 
 /** Who is signed in (name, roles, acting unit) with sign-out; or the ways to sign in. */
 export function SessionBar({
@@ -34,7 +35,7 @@ export function SessionBar({
               <dt>Acting unit</dt>
               <dd data-testid="signed-in-unit">
                 {state.person.actingCommission
-                  ? `${state.person.actingCommission.name} (${state.person.actingCommission.unitHsaId})`
+                  ? `${state.person.actingCommission.name ?? 'Unit'} (${state.person.actingCommission.unitHsaId})`
                   : 'none'}
               </dd>
             </div>
@@ -49,11 +50,7 @@ export function SessionBar({
           <ul>
             {identityProviders.map((idp) => (
               <li key={idp.slug}>
-                <a
-                  href={`/auth/saml/${encodeURIComponent(idp.slug)}/login?returnTo=${encodeURIComponent(returnTo)}`}
-                >
-                  Sign in with {idp.displayName}
-                </a>
+                <a href={signInUrl(idp.slug, returnTo)}>Sign in with {idp.displayName}</a>
               </li>
             ))}
           </ul>

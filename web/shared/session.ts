@@ -1,4 +1,6 @@
 /**
+ * Shared by the GraphQL IDE (web/ide) and the console (web/console).
+ *
  * The signed-in person's access token, kept in memory only (never localStorage: a script
  * injected into the page must not find a token that outlives the tab). The session itself
  * is the HttpOnly cookie the SAML login set on /auth; `POST /auth/refresh` turns it into a
@@ -7,14 +9,22 @@
  */
 
 export interface Commission {
-  hsaId: string;
-  name: string;
+  hsaId: string | null;
+  name: string | null;
   unitHsaId: string;
   purpose: string;
 }
 
 export interface SignedInPerson {
   name: string;
+  roles: string[];
+  actingCommission: Commission | null;
+}
+
+/** A token the gateway issued some other way than a refresh: `chooseCommission`'s answer. */
+export interface IssuedToken {
+  accessToken: string;
+  expiresAt: string;
   roles: string[];
   actingCommission: Commission | null;
 }
@@ -62,6 +72,29 @@ export class Session {
     return this.token;
   }
 
+  /**
+   * Takes the token `chooseCommission` returned (the session on the server now acts in the
+   * chosen commission, so later refreshes keep it).
+   */
+  adopt(issued: IssuedToken): void {
+    const name = this.state.kind === 'signed-in' ? this.state.person.name : '';
+    this.accept(issued.accessToken, issued.expiresAt);
+    this.publish({
+      kind: 'signed-in',
+      person: { name, roles: issued.roles, actingCommission: issued.actingCommission },
+    });
+  }
+
+  private accept(token: string, expiresAt: string): void {
+    this.token = token;
+    this.expiresAt = Date.parse(expiresAt);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => void this.refresh(),
+      Math.max(5_000, this.expiresAt - Date.now() - REFRESH_MARGIN_MS),
+    );
+  }
+
   private async requestToken(): Promise<void> {
     const response = await fetch('/auth/refresh', {
       method: 'POST',
@@ -74,13 +107,7 @@ export class Session {
       return;
     }
     const answer = (await response.json()) as RefreshAnswer;
-    this.token = answer.accessToken;
-    this.expiresAt = Date.parse(answer.expiresAt);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(
-      () => void this.refresh(),
-      Math.max(5_000, this.expiresAt - Date.now() - REFRESH_MARGIN_MS),
-    );
+    this.accept(answer.accessToken, answer.expiresAt);
     this.publish({
       kind: 'signed-in',
       person: {

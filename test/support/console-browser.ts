@@ -1,0 +1,56 @@
+import type { Page } from 'playwright-core';
+
+/**
+ * Steps the console's browser tests share: signing in through the console's own sign-in
+ * page and the demo IdP's persona page (the real SAML login, through the ACS), signing
+ * out, and asking the API directly with the signed-in session's token.
+ */
+
+export const DEMO_BUTTON = 'Sign in with Demo IdP (development)';
+
+/** Opens `path` of the console signed out, signs in as the persona, and waits for the shell. */
+export async function signInToConsole(
+  page: Page,
+  baseUrl: string,
+  personaLabel: string,
+  path = '/console',
+): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByRole('link', { name: DEMO_BUTTON }).click();
+  await page.waitForURL(/\/demo-idp\//);
+  await page.getByRole('button', { name: personaLabel, exact: false }).first().click();
+  await page.waitForURL((url) => url.pathname.startsWith('/console'));
+}
+
+export async function signOutOfConsole(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/console'));
+}
+
+/**
+ * Runs a GraphQL query as the signed-in person, from the page, with a token of its own
+ * from `/auth/refresh` (the session cookie is HttpOnly; the console's token is in memory).
+ */
+export async function apiAsSignedIn(
+  page: Page,
+  query: string,
+): Promise<{ data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] }> {
+  return page.evaluate(async (document) => {
+    const refresh = await fetch('/auth/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { accessToken } = (await refresh.json()) as { accessToken: string };
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        authorization: `Bearer ${accessToken}`,
+      },
+      body: JSON.stringify({ query: document }),
+    });
+    return response.json();
+  }, query);
+}

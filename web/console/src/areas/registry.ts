@@ -1,0 +1,41 @@
+import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
+import type { Role } from '../generated/graphql.js';
+
+/**
+ * The console's areas, one per kind of work, each a folder of its own under src/areas/.
+ * The shell builds its menu, its routes and its FORBIDDEN and "no access" pages from this
+ * list alone: adding an area is adding its folder and one entry here. Which roles see an
+ * area is only what the menu shows; the API decides what each request may read (src/authz),
+ * so a forced URL gets the API's refusal as well as the console's.
+ */
+export interface ConsoleArea {
+  /** The first URL segment under /console/. */
+  path: string;
+  label: string;
+  /** The Swedish term staff use for the work, shown beside the label. */
+  swedish: string;
+  /** One line on the overview and in the "no access" explanation. */
+  summary: string;
+  /** Shown to anyone with at least one of these roles. */
+  roles: readonly Role[];
+  /** The area's screens; it routes below its own path. */
+  component: LazyExoticComponent<ComponentType>;
+}
+
+export const AREAS: readonly ConsoleArea[] = [
+  {
+    path: 'security',
+    label: 'Log review',
+    swedish: 'logguppföljning',
+    summary:
+      'Search the access log, follow up emergency access (nödöppning), draw samples, print a patient’s log extract (loggutdrag).',
+    roles: ['SECURITY_OFFICER'],
+    component: lazy(() => import('./security/index.js')),
+  },
+];
+
+export const grants = (area: ConsoleArea, roles: readonly string[]): boolean =>
+  area.roles.some((role) => roles.includes(role));
+
+export const areasFor = (roles: readonly string[]): ConsoleArea[] =>
+  AREAS.filter((area) => grants(area, roles));
