@@ -15,8 +15,16 @@ import {
 import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { watchIdentityProviders } from '../metrics/identity-providers.js';
 import { createServices, type Services } from '../services.js';
+import { CaseEventFeed } from '../subscriptions/case-event-feed.js';
+import { createSubscriptionServer } from '../subscriptions/server.js';
 import { createWebRoutes } from '../web/index.js';
-import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
+import {
+  type Authenticate,
+  actorOf,
+  armorProtection,
+  createGraphQLServer,
+  sqlCountScope,
+} from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { readinessCheck } from './readiness.js';
 import { requestContext } from './request-context.js';
@@ -105,6 +113,22 @@ export async function startServer(
   );
   app.use(requestErrorHandler(logger, db.availability));
 
+  // Subscriptions: the same port and path, over an HTTP upgrade (src/subscriptions).
+  const feed = new CaseEventFeed(apiDatabaseUrl(config), logger);
+  await feed.start();
+  const subscriptions = createSubscriptionServer({
+    httpServer,
+    db,
+    services,
+    feed,
+    authenticate: (authorization) => identity.authenticate(authorization),
+    actorOf: (principal) => actorOf(principal, services),
+    logger,
+    sessionCheckSeconds: config.SUBSCRIPTION_SESSION_CHECK_SECONDS,
+    accessLogLockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS,
+    validationRules: armorProtection(config.NODE_ENV === 'production').validationRules,
+  });
+
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const address = httpServer.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`;
@@ -119,6 +143,8 @@ export async function startServer(
     logger,
     async close() {
       stopping = true;
+      await subscriptions.close();
+      await feed.stop();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await requests.settled(SHUTDOWN_GRACE_MS);
       unwatchIdps();

@@ -30,6 +30,22 @@ export interface DeadlineRules {
   decision: string;
 }
 
+/**
+ * The law's defaults as the migration stores them (deadline_rule version 1): for pure
+ * callers that are given no versions (a unit test, a figure without the database).
+ */
+export const STATUTORY_DEADLINES: DeadlineRules = {
+  id: '00000000-0000-4000-8000-00002017d612',
+  regionId: null,
+  validFrom: new Date('2018-01-01T00:00:00+01:00'),
+  admissionNoticeHours: 24,
+  acknowledgementWorkingDays: 1,
+  planningBasisHours: 48,
+  sipCallDays: 3,
+  decision:
+    'Lag (2017:612) om samverkan vid utskrivning från sluten hälso- och sjukvård; kvittens och planeringsunderlag enligt vanlig regional rutin',
+};
+
 /** The steps with a deadline, in the order of the process. */
 export type DeadlineStep =
   | 'ADMISSION_NOTICE'

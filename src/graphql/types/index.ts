@@ -6,6 +6,7 @@ import './patient.js';
 import './case.js';
 import './case-event.js';
 import './inbox.js';
+import './subscription.js';
 import './care-plan.js';
 import './note.js';
 import './invoice.js';
