@@ -43,6 +43,8 @@ export interface RunningServer {
   tokens: TokenService;
   identity: IdentityServices;
   logger: Logger;
+  /** Committed case events heard by this process, and its live subscribers (src/subscriptions). */
+  feed: CaseEventFeed;
   close(): Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export async function startServer(
     tokens,
     identity,
     logger,
+    feed,
     async close() {
       stopping = true;
       await subscriptions.close();

@@ -184,13 +184,16 @@ export const InboxItemRef = builder.objectRef<InboxItem>('InboxItem').implement(
       type: 'CaseEvent',
       nullable: true,
       description: 'The message to acknowledge; null for a next step.',
-      resolve: (query, i, _args, ctx) =>
-        i.eventId === null
+      resolve: (query, i, _args, ctx) => {
+        // Taken before the branch: a next step has no message, and loads nothing.
+        const planned = { ...query };
+        return i.eventId === null
           ? null
           : ctx.prisma.caseEvent.findFirst({
-              ...query,
+              ...planned,
               where: { id: i.eventId, case: visibleCaseWhere(ctx) },
-            }),
+            });
+      },
     }),
   }),
 });
