@@ -19,10 +19,12 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import {
   type DocumentNode,
+  execute,
   GraphQLError,
   getOperationAST,
   parse,
   specifiedRules,
+  subscribe,
   type ValidationRule,
   validate,
 } from 'graphql';
@@ -172,8 +174,16 @@ export function createSubscriptionServer(deps: {
             }),
           ];
         }
-        return undefined;
+        // Parsed and validated here, with our limits: graphql-ws executes these arguments.
+        return {
+          schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+        };
       },
+      execute,
+      subscribe,
       context: (ctx): Context => {
         const socket = ctx.extra.socket;
         const connection = connections.get(socket)!;
