@@ -104,9 +104,12 @@ try {
       },
     );
     clients.push(client);
-  }
-  while (server.feed.subscriberCount < subscribers) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Opened in batches: a thousand handshakes at once overrun the listen backlog.
+    if ((i + 1) % 50 === 0 || i + 1 === subscribers) {
+      while (server.feed.subscriberCount < i + 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
   }
   global.gc?.();
   const open = process.memoryUsage();
