@@ -129,6 +129,8 @@ export async function startServer(
     sessionCheckSeconds: config.SUBSCRIPTION_SESSION_CHECK_SECONDS,
     accessLogLockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS,
     validationRules: armorProtection(config.NODE_ENV === 'production').validationRules,
+    // Half the pool: deliveries wait their turn, requests keep the other half.
+    deliverySlots: Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)),
   });
 
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));

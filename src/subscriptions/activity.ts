@@ -37,24 +37,31 @@ export async function* caseActivity(
     for await (const [notice] of on(notices, 'notice', signal ? { signal } : {}) as AsyncIterable<
       [CaseEventNotice]
     >) {
-      if (!(await live.stillSignedIn())) return;
-      const event = await ctx.prisma.caseEvent.findFirst({
-        where: { id: notice.eventId, case: visibleCaseWhere(ctx) },
-        select: {
-          id: true,
-          caseId: true,
-          case: { select: { patientId: true } },
-          recipients: { where: { unitId }, select: { unitId: true } },
-        },
-      });
-      if (!event) continue;
-      beginDelivery(ctx, live.pool);
-      yield {
-        eventId: event.id,
-        caseId: event.caseId,
-        patientId: event.case.patientId,
-        forYourUnit: event.recipients.length > 0,
-      };
+      // Held from the checks until the payload was logged and sent (the generator resumes
+      // only then): a delivery's database work happens within one slot.
+      const release = await live.slots.acquire();
+      try {
+        if (!(await live.stillSignedIn())) return;
+        const event = await ctx.prisma.caseEvent.findFirst({
+          where: { id: notice.eventId, case: visibleCaseWhere(ctx) },
+          select: {
+            id: true,
+            caseId: true,
+            case: { select: { patientId: true } },
+            recipients: { where: { unitId }, select: { unitId: true } },
+          },
+        });
+        if (!event) continue;
+        beginDelivery(ctx, live.pool);
+        yield {
+          eventId: event.id,
+          caseId: event.caseId,
+          patientId: event.case.patientId,
+          forYourUnit: event.recipients.length > 0,
+        };
+      } finally {
+        release();
+      }
     }
   } finally {
     unsubscribe();

@@ -50,6 +50,7 @@ import {
 import type { Services } from '../services.js';
 import type { CaseEventFeed } from './case-event-feed.js';
 import { CLOSE } from './close-codes.js';
+import { DeliverySlots } from './delivery-slots.js';
 
 /** The same bound on a document's size as POST /graphql (src/http/graphql-server.ts). */
 const MAX_TOKENS = 2000;
@@ -79,8 +80,11 @@ export function createSubscriptionServer(deps: {
   sessionCheckSeconds: number;
   accessLogLockWaitMs: number;
   validationRules: readonly ValidationRule[];
+  /** Deliveries using the database at once: the pool less room for requests. */
+  deliverySlots: number;
 }): SubscriptionServer {
   const { db, services, feed, logger } = deps;
+  const slots = new DeliverySlots(deps.deliverySlots);
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
   const connections = new WeakMap<WebSocket, Connection>();
 
@@ -198,7 +202,7 @@ export function createSubscriptionServer(deps: {
           redactions: [],
           access: new RequestAccessLog(),
           accessLogLockWaitMs: deps.accessLogLockWaitMs,
-          live: { feed, pool: db.pool, stillSignedIn: () => recheck(socket) },
+          live: { feed, pool: db.pool, slots, stillSignedIn: () => recheck(socket) },
         };
       },
       onNext: async (_ctx, _id, payload, args, result) => {
