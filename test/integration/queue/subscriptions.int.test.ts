@@ -2,6 +2,8 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { print } from 'graphql';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { startServer } from '../../../src/http/app.js';
 import { CLOSE } from '../../../src/subscriptions/close-codes.js';
 import {
   CaseActivityDocument,
@@ -206,6 +208,35 @@ describe('delivery', () => {
       [decodeGlobalID(solnaCase).id, SOC_SODERMALM],
     );
     expect(logged).toEqual([]);
+  });
+
+  it("reaches a subscriber of another API process on the same database (a ward's command on one, the municipality's socket on the other)", async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: server.databaseUrl,
+      LOG_LEVEL: 'error',
+      IDENTITY_SESSION_CACHE_SECONDS: '0',
+    });
+    const second = await startServer({ ...config, DATABASE_URL: server.databaseUrl });
+    try {
+      const caseId = await openCase(14, SOC_SOLNA);
+      const principal = principalFor(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF'], 'Live other process');
+      await server.tokenFor(principal);
+      const token = (await second.tokens.issueAccessToken(principal)).token;
+      const live = liveClient(second, token);
+      open.push(live);
+      const iterator = deliveries(live);
+      const first = next(iterator);
+      await untilSubscribers(second, 1);
+      await sendPlanningBasis(caseId);
+      const delivered = await first;
+      expect(delivered.data!.caseActivity.case?.id).toBe(caseId);
+      expect(delivered.data!.caseActivity.event?.type).toBe('PLANNING_BASIS_SENT');
+      await live.client.dispose();
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses queries and mutations on the socket: they go to POST /graphql', async () => {
