@@ -65,6 +65,11 @@ export const configSchema = z.object({
    * partition) before the request fails closed with ACCESS_LOG_UNAVAILABLE.
    */
   ACCESS_LOG_LOCK_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  /**
+   * How often an open subscription socket checks its access token and session again
+   * (besides before every delivery): a revoked session's socket closes within this.
+   */
+  SUBSCRIPTION_SESSION_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
   /** Adds the SQL statement count of a request to the response's extensions (dev, tests, bench). */
   EXPOSE_SQL_COUNT: boolean.default(false),
   /**

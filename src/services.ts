@@ -2,6 +2,7 @@ import { CaseService } from './cases/case-service.js';
 import type { Database } from './db/client.js';
 import { UnitDirectory } from './db/unit-directory.js';
 import type { IdentityServices } from './identity/index.js';
+import { DeadlineRuleBook } from './inbox/deadline-rules.js';
 import { DatabaseListingRegister, type ListingRegister } from './registers/listing-register.js';
 import {
   DatabasePopulationRegister,
@@ -14,6 +15,8 @@ export interface Services {
   listing: ListingRegister;
   units: UnitDirectory;
   cases: CaseService;
+  /** The versions of the deadline numbers (src/domain/deadlines). */
+  deadlines: DeadlineRuleBook;
   identity: IdentityServices;
 }
 
@@ -30,6 +33,7 @@ export function createServices(
     listing,
     units,
     cases: new CaseService(db.prisma, population, units, now),
+    deadlines: new DeadlineRuleBook(db.prisma),
     identity,
   };
 }

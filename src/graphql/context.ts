@@ -5,6 +5,7 @@ import type { Redaction } from '../authz/redaction.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Actor } from '../domain/case/model.js';
 import type { Services } from '../services.js';
+import type { LiveSession } from '../subscriptions/live-session.js';
 
 /**
  * What every resolver gets: who is asking (verified at the door), in which unit they act,
@@ -27,4 +28,6 @@ export interface Context {
   access: AccessRecorder;
   /** How long an access-log write may wait for the chain lock before failing closed. */
   accessLogLockWaitMs: number;
+  /** Set for a subscription over the WebSocket (src/subscriptions); absent over HTTP. */
+  live?: LiveSession;
 }

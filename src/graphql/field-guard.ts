@@ -76,6 +76,14 @@ interface GuardMemo {
 }
 const memos = new WeakMap<Context, GuardMemo>();
 
+/**
+ * Forgets the request's decisions: a subscription executes every delivery with one
+ * context, and each delivery must be decided afresh (consent, blocks, parties change).
+ */
+export function forgetDecisions(ctx: Context): void {
+  memos.delete(ctx);
+}
+
 function memoOf(ctx: Context): GuardMemo {
   let memo = memos.get(ctx);
   if (!memo) {

@@ -17,8 +17,16 @@ import { watchIdentityProviders } from '../metrics/identity-providers.js';
 import { ContractSchemas } from '../patient-portal/schema-validation.js';
 import { type CarePlansProducer, startCarePlansProducer } from '../patient-portal/server.js';
 import { createServices, type Services } from '../services.js';
+import { CaseEventFeed } from '../subscriptions/case-event-feed.js';
+import { createSubscriptionServer } from '../subscriptions/server.js';
 import { createWebRoutes } from '../web/index.js';
-import { type Authenticate, createGraphQLServer, sqlCountScope } from './graphql-server.js';
+import {
+  type Authenticate,
+  actorOf,
+  armorProtection,
+  createGraphQLServer,
+  sqlCountScope,
+} from './graphql-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { readinessCheck } from './readiness.js';
 import { requestContext } from './request-context.js';
@@ -39,6 +47,8 @@ export interface RunningServer {
   logger: Logger;
   /** The GetCarePlans producer for 1177, when CARE_PLANS_PRODUCER_PORT is set. */
   carePlansProducer: CarePlansProducer | null;
+  /** Committed case events heard by this process, and its live subscribers (src/subscriptions). */
+  feed: CaseEventFeed;
   close(): Promise<void>;
 }
 
@@ -118,6 +128,25 @@ export async function startServer(
       throw error;
     },
   );
+
+  // Subscriptions: the same port and path, over an HTTP upgrade (src/subscriptions).
+  const feed = new CaseEventFeed(apiDatabaseUrl(config), logger);
+  await feed.start();
+  const subscriptions = createSubscriptionServer({
+    httpServer,
+    db,
+    services,
+    feed,
+    authenticate: (authorization) => identity.authenticate(authorization),
+    actorOf: (principal) => actorOf(principal, services),
+    logger,
+    sessionCheckSeconds: config.SUBSCRIPTION_SESSION_CHECK_SECONDS,
+    accessLogLockWaitMs: config.ACCESS_LOG_LOCK_TIMEOUT_MS,
+    validationRules: armorProtection(config.NODE_ENV === 'production').validationRules,
+    // Half the pool: deliveries wait their turn, requests keep the other half.
+    deliverySlots: Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)),
+  });
+
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const address = httpServer.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`;
@@ -131,8 +160,11 @@ export async function startServer(
     identity,
     logger,
     carePlansProducer,
+    feed,
     async close() {
       stopping = true;
+      await subscriptions.close();
+      await feed.stop();
       await carePlansProducer?.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await requests.settled(SHUTDOWN_GRACE_MS);

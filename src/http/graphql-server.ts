@@ -65,19 +65,7 @@ export async function createGraphQLServer(deps: {
   plugins.push(connectionArgumentsPlugin<Context>());
   if (config.EXPOSE_SQL_COUNT) plugins.push(sqlCountPlugin());
 
-  // Limits as graphql-armor suggests, a little stricter: depth 10, 15 aliases, a cost limit,
-  // and no field suggestions in production (they leak the schema). Every alias counts,
-  // `__typename` too (armor lets that one through by default). The token limit is
-  // graphql-js's own parse option: armor's parses the document again in a plugin hook,
-  // where any syntax error became a 500.
-  const armor = new ApolloArmor({
-    maxDepth: { n: 10 },
-    maxAliases: { n: 15, allowList: [] },
-    maxTokens: { enabled: false },
-    maxDirectives: { n: 20 },
-    costLimit: { maxCost: 60_000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
-    blockFieldSuggestion: { enabled: production },
-  }).protect();
+  const armor = armorProtection(production);
   plugins.push(...(armor.plugins as ApolloServerPlugin<Context>[]));
   // Last, with no I/O of its own: the status follows from the final body (src/http/response-status.ts).
   plugins.push(responseStatusPlugin<Context>());
@@ -122,8 +110,27 @@ export async function createGraphQLServer(deps: {
   });
 }
 
+/**
+ * Limits as graphql-armor suggests, a little stricter: depth 10, 15 aliases, a cost limit,
+ * and no field suggestions in production (they leak the schema). Every alias counts,
+ * `__typename` too (armor lets that one through by default). The token limit is
+ * graphql-js's own parse option: armor's parses the document again in a plugin hook,
+ * where any syntax error became a 500. The subscription socket validates with the same
+ * rules (src/subscriptions/server.ts).
+ */
+export function armorProtection(production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { n: 10 },
+    maxAliases: { n: 15, allowList: [] },
+    maxTokens: { enabled: false },
+    maxDirectives: { n: 20 },
+    costLimit: { maxCost: 60_000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
 /** The acting commission's unit, when it is one Brygga knows and it is active. */
-async function actorOf(principal: Principal, services: Services): Promise<Actor | null> {
+export async function actorOf(principal: Principal, services: Services): Promise<Actor | null> {
   const commission = principal.actingCommission;
   if (!commission) return null;
   const unit = await services.units.byHsaId(commission.unitHsaId);

@@ -54,7 +54,10 @@ export async function computeStatistics(
   });
   const regionIds = [...new Set(cases.map((c) => c.regionId))];
   const agreements = await loadAgreements(prisma, regionIds);
+  // The same deadline versions as the inbox: one decision of "in time" (src/domain/deadlines).
+  const deadlines = await prisma.deadlineRule.findMany({ orderBy: { validFrom: 'asc' } });
   return paymentStatistics({
+    deadlines,
     timelines: cases,
     agreements,
     from: scope.from,

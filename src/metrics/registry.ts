@@ -126,3 +126,16 @@ export function operationLabel(name: string): string {
   operations.add(name);
   return name;
 }
+
+export const subscriptionSockets = new client.Gauge({
+  name: 'brygga_subscription_sockets',
+  help: 'Open, signed-in subscription sockets (graphql-ws) of this process',
+  registers: [registry],
+});
+
+export const subscriptionDeliveries = new client.Counter({
+  name: 'brygga_subscription_deliveries_total',
+  help: 'Subscription payloads sent, by outcome (ok, error, ACCESS_LOG_UNAVAILABLE)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});

@@ -16,14 +16,16 @@
  *   (paymentResponsibilityDays), plus, for months under an average agreement, the excess
  *   days and amount settled in the month (assessAverageModel).
  * - admissionNoticeWithin24hShare: of the cases admitted in the month, the share whose
- *   admission notice was sent within 24 hours of admission. A case with no admission
+ *   admission notice was in time (src/domain/deadlines: 24 hours of admission, or the
+ *   region's shorter routine; the same decision as the inbox and `Case.deadlines`). A case with no admission
  *   notice counts as late: the law asks for the notice within 24 h, and leaving the cases
  *   without one out of the denominator would reward not sending it at all. Only a case
  *   admitted less than 24 h before `asOf` without a notice yet is left out: it can still
  *   be in time.
  * - sipCallWithin3DaysShare: of the cases first notified ready in the month that have a
- *   call to coordinated planning (SIP), the share called at most 3 calendar days after
- *   the ready notice (a call before the notice counts as in time).
+ *   call to coordinated planning (SIP), the share called in time after the first ready
+ *   notice (src/domain/deadlines: by the end of the 3rd calendar day; a call before the
+ *   notice counts as in time).
  * A case whose event list cannot be read, or whose payment cannot be calculated, is
  * reported in `problems`, and left out of the indicators it could not be counted in.
  */
@@ -37,6 +39,14 @@ import {
   stockholmDate,
   type YearMonth,
 } from '../calendar.js';
+import {
+  admissionNoticeDue,
+  type DeadlineRules,
+  isLate,
+  rulesFor,
+  STATUTORY_DEADLINES,
+  sipCallDue,
+} from '../deadlines/rules.js';
 import { agreementFor, type PaymentAgreement } from './agreement.js';
 import {
   assessAverageModel,
@@ -117,6 +127,8 @@ export interface StatisticsInput {
    * admission notice yet is not (yet) late. Absent: every case without a notice is late.
    */
   asOf?: Date;
+  /** The deadline versions (table deadline_rule); absent: the law's defaults. */
+  deadlines?: readonly DeadlineRules[];
 }
 
 export interface PaymentStatistics {
@@ -126,7 +138,6 @@ export interface PaymentStatistics {
 }
 
 const ROLLING_MONTHS = 3;
-const DAY_MS = 86_400_000;
 
 interface ReadCase {
   timeline: CaseTimeline;
@@ -180,23 +191,29 @@ function municipalitySeries(
     }
 
     const admittedMonth = monthOf(stockholmDate(timeline.admittedAt));
+    const versions = input.deadlines ?? [STATUTORY_DEADLINES];
+    const admissionRules = rulesFor(versions, timeline.regionId, timeline.admittedAt);
+    const noticeDue = admissionRules
+      ? admissionNoticeDue(admissionRules, timeline.admittedAt)
+      : null;
     if (stay.admissionNotice !== null) {
       counters.admissionNotices.add(admittedMonth);
-      const delay = stay.admissionNotice.occurredAt.getTime() - timeline.admittedAt.getTime();
-      if (delay <= DAY_MS) counters.admissionNoticesInTime.add(admittedMonth);
-    } else if (
-      input.asOf === undefined ||
-      input.asOf.getTime() - timeline.admittedAt.getTime() > DAY_MS
-    ) {
+      if (!isLate(noticeDue, stay.admissionNotice.occurredAt, stay.admissionNotice.occurredAt)) {
+        counters.admissionNoticesInTime.add(admittedMonth);
+      }
+    } else if (input.asOf === undefined || isLate(noticeDue, null, input.asOf)) {
       // No notice, and the 24 h have passed: late (see the definition above).
       counters.admissionNotices.add(admittedMonth);
     }
 
     const firstReady = stay.readyPeriods[0];
     if (firstReady !== undefined && stay.sipCall !== null) {
-      const readyOn = stockholmDate(firstReady.notice.occurredAt);
+      const readyAt = firstReady.notice.occurredAt;
+      const readyOn = stockholmDate(readyAt);
       counters.sipCalls.add(monthOf(readyOn));
-      if (daysBetween(readyOn, stockholmDate(stay.sipCall.occurredAt)) <= 3) {
+      const sipRules = rulesFor(versions, timeline.regionId, readyAt);
+      const sipDue = sipRules ? sipCallDue(sipRules, readyAt) : null;
+      if (!isLate(sipDue, stay.sipCall.occurredAt, stay.sipCall.occurredAt)) {
         counters.sipCallsInTime.add(monthOf(readyOn));
       }
     }

@@ -5,6 +5,8 @@ import './unit.js';
 import './patient.js';
 import './case.js';
 import './case-event.js';
+import './inbox.js';
+import './subscription.js';
 import './care-plan.js';
 import './note.js';
 import './invoice.js';

@@ -1,0 +1,65 @@
+import { visibleCaseWhere } from '../../authz/case-access.js';
+import { type CaseActivity, caseActivity } from '../../subscriptions/activity.js';
+import { builder } from '../builder.js';
+import { BadInputError } from '../errors.js';
+import { guard } from '../field-guard.js';
+import { requireGrant } from '../require-grant.js';
+
+builder.subscriptionType({
+  description:
+    'Live delivery over the graphql-ws protocol on the same address as queries (WebSocket, `/graphql`), signed in with the access token in `connection_init` (`{ "authorization": "Bearer …" }`).',
+});
+
+const ofActivity = (a: CaseActivity) => ({ caseId: a.caseId, patientId: a.patientId });
+
+const CaseActivityRef = builder.objectRef<CaseActivity>('CaseActivity').implement({
+  description:
+    'A new event of a case your acting unit may see: a message to it (a new inbox item) or any other change of the case. Every field follows the same rules as in a query, and each delivery is logged like one.',
+  fields: (t) => ({
+    forYourUnit: t.boolean({
+      ...guard({ category: 'PLANNING', locate: ofActivity }),
+      description: 'The event was sent to your unit: it is a new item of your inbox.',
+      resolve: (a) => a.forYourUnit,
+    }),
+    event: t.prismaField({
+      type: 'CaseEvent',
+      nullable: true,
+      description: 'The event (an entry of the event list).',
+      resolve: (query, a, _args, ctx) =>
+        ctx.prisma.caseEvent.findFirst({
+          ...query,
+          where: { id: a.eventId, case: visibleCaseWhere(ctx) },
+        }),
+    }),
+    case: t.prismaField({
+      type: 'Case',
+      nullable: true,
+      description: 'The case as it is after the event.',
+      resolve: (query, a, _args, ctx) =>
+        ctx.prisma.case.findFirst({
+          ...query,
+          where: { id: a.caseId, AND: [visibleCaseWhere(ctx)] },
+        }),
+    }),
+  }),
+});
+
+builder.subscriptionField('caseActivity', (t) =>
+  t.field({
+    type: CaseActivityRef,
+    description:
+      'Every new event of the cases your acting unit may see, as it is committed (by any API process). Only over the WebSocket.',
+    authScopes: { actingUnit: true },
+    subscribe: (_root, _args, ctx) => {
+      requireGrant(ctx, 'PLANNING');
+      if (!ctx.live) {
+        throw new BadInputError(
+          'INVALID_ARGUMENT',
+          'Subscriptions are served over the WebSocket (graphql-ws) at /graphql.',
+        );
+      }
+      return caseActivity(ctx);
+    },
+    resolve: (activity) => activity,
+  }),
+);
