@@ -32,7 +32,6 @@
 
 import {
   addMonths,
-  daysBetween,
   firstDayOfMonth,
   monthOf,
   monthRange,
