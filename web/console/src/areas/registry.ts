@@ -32,6 +32,15 @@ export const AREAS: readonly ConsoleArea[] = [
     roles: ['SECURITY_OFFICER'],
     component: lazy(() => import('./security/index.js')),
   },
+  {
+    path: 'retention',
+    label: 'Retention',
+    swedish: 'gallring',
+    summary:
+      'Retention policies beside the law’s minimums, legal holds (spärr), purge records (gallringsprotokoll) and what the next run would purge.',
+    roles: ['INFORMATION_OWNER'],
+    component: lazy(() => import('./retention/index.js')),
+  },
 ];
 
 export const grants = (area: ConsoleArea, roles: readonly string[]): boolean =>
