@@ -41,6 +41,15 @@ export const AREAS: readonly ConsoleArea[] = [
     roles: ['INFORMATION_OWNER'],
     component: lazy(() => import('./retention/index.js')),
   },
+  {
+    path: 'finance',
+    label: 'Invoices',
+    swedish: 'fakturaunderlag',
+    summary:
+      'Invoice bases per month and municipality: draft, review the days behind each line, approve (attestera), send, credit; the printable invoice, CSV and payment statistics.',
+    roles: ['FINANCE'],
+    component: lazy(() => import('./finance/index.js')),
+  },
 ];
 
 export const grants = (area: ConsoleArea, roles: readonly string[]): boolean =>
