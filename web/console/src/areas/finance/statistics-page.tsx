@@ -6,8 +6,6 @@ import { stockholmToday } from '../../ui/time.js';
 import { monthsBefore, previousMonth } from './format.js';
 import { RefusalNotice } from './refusal.js';
 
-const DEFINITION_LABELS = { NATIONAL: 'national', LOCAL: 'local', COMMON: '' } as const;
-
 const number = new Intl.NumberFormat('sv-SE', { maximumFractionDigits: 1 });
 
 /**
@@ -94,11 +92,7 @@ export function StatisticsPage() {
                     .map((series) => (
                       <tr key={`${series.indicator}`}>
                         <th scope="row">
-                          {series.label}
-                          {DEFINITION_LABELS[series.definition]
-                            ? ` (${DEFINITION_LABELS[series.definition]})`
-                            : ''}{' '}
-                          <span className="hint">{series.unit}</span>
+                          {series.label} <span className="hint">{series.unit}</span>
                         </th>
                         {data.months.map((month) => {
                           const value = series.points.find((p) => p.month === month)?.value;
