@@ -50,6 +50,15 @@ export const AREAS: readonly ConsoleArea[] = [
     roles: ['FINANCE'],
     component: lazy(() => import('./finance/index.js')),
   },
+  {
+    path: 'identity',
+    label: 'Federation',
+    swedish: 'identitetsfederation',
+    summary:
+      'Identity providers and their metadata, mapping-rule dry runs that explain a refused login, sessions, signing keys and identity events.',
+    roles: ['IDENTITY_ADMIN'],
+    component: lazy(() => import('./identity/index.js')),
+  },
 ];
 
 export const grants = (area: ConsoleArea, roles: readonly string[]): boolean =>
