@@ -111,6 +111,34 @@ describe('the federation area in a browser', () => {
     await page.screenshot({ path: `${SHOTS}/console-identity-dry-run.png` });
   });
 
+  it('edits a rule set: a regex that does not compile is refused in place, a change is saved', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Mapping rules' }).click();
+    const form = page.getByRole('form', { name: 'Edit the rule set' });
+    await form.waitFor();
+    expect(await page.getByTestId('rule-set-version').textContent()).toMatch(/^Version 1,/);
+    const editor = form.getByLabel('Definition (JSON)');
+    const original = await editor.inputValue();
+    expect(original).toContain('Slutenvård(;.*)?');
+    await editor.fill(original.replace('Slutenvård(;.*)?', 'Slutenvård(;.*'));
+    await form.getByRole('button', { name: 'Save as a new version' }).click();
+    expect(await form.getByTestId('rule-problem-reason').textContent()).toBe(
+      'INVALID_MAPPING_RULES',
+    );
+    expect(await form.getByRole('alert').textContent()).toContain('Slutenvård(;.*');
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('rule-set-version').textContent()).toMatch(/^Version 1,/);
+    await page.screenshot({ path: `${SHOTS}/console-identity-rules.png` });
+
+    await editor.fill(original);
+    await form.getByLabel('What changed (comment)').fill('Reviewed with the HSA team');
+    await form.getByRole('button', { name: 'Save as a new version' }).click();
+    await page.getByRole('status').getByText('Saved as version 2.').waitFor();
+    expect(await page.getByTestId('rule-set-versions').textContent()).toContain(
+      'Reviewed with the HSA team',
+    );
+  });
+
   it('revokes a ward nurse’s session, and the nurse’s next request fails', async () => {
     await signInToConsole(nurse.page, server.url, 'Ward nurse');
     await nurse.page.getByRole('heading', { name: /No access to the console/ }).waitFor();

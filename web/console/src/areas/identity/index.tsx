@@ -2,6 +2,7 @@ import { NavLink, Route, Routes } from 'react-router';
 import { DryRunPage } from './dry-run-page.js';
 import { EventsPage, KeysPage } from './keys-events-page.js';
 import { ProvidersPage } from './providers-page.js';
+import { RuleSetsPage } from './rule-sets-page.js';
 import { SessionsPage } from './sessions-page.js';
 
 /**
@@ -16,6 +17,7 @@ export default function IdentityArea() {
         <NavLink to="/identity" end>
           Identity providers
         </NavLink>
+        <NavLink to="/identity/rules">Mapping rules</NavLink>
         <NavLink to="/identity/dry-run">Mapping dry run</NavLink>
         <NavLink to="/identity/sessions">Sessions</NavLink>
         <NavLink to="/identity/keys">Signing keys</NavLink>
@@ -23,6 +25,7 @@ export default function IdentityArea() {
       </nav>
       <Routes>
         <Route index element={<ProvidersPage />} />
+        <Route path="rules" element={<RuleSetsPage />} />
         <Route path="dry-run" element={<DryRunPage />} />
         <Route path="sessions" element={<SessionsPage />} />
         <Route path="keys" element={<KeysPage />} />
