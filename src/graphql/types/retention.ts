@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { policyFor } from '../../domain/retention/policy-resolution.js';
-import { RECORD_CLASSES } from '../../domain/retention/rules.js';
+import { LEGAL_MINIMUM_MONTHS, RECORD_CLASSES } from '../../domain/retention/rules.js';
 import { requireRetention } from '../../retention/access.js';
 import {
   decidePolicy,
@@ -103,6 +103,13 @@ export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {
     }),
     retainMonths: t.exposeInt('retainMonths'),
     retainDays: t.exposeInt('retainDays'),
+    legalMinimumMonths: t.int({
+      nullable: true,
+      description:
+        'The shortest retention the law allows for the class, in months after the anchor (access logs 60, the invoice basis 84); null where the law sets none.',
+      resolve: (p) =>
+        LEGAL_MINIMUM_MONTHS[p.recordClass as (typeof RECORD_CLASSES)[number]] ?? null,
+    }),
     keepBirthDays: t.exposeIntList('keepBirthDays', {
       description: 'Days of the month of birth whose records are kept for research.',
     }),
@@ -134,6 +141,13 @@ EffectiveRetention.implement({
     recordClass: t.field({
       type: RetentionRecordClass,
       resolve: (e) => e.recordClass as (typeof RECORD_CLASSES)[number],
+    }),
+    legalMinimumMonths: t.int({
+      nullable: true,
+      description:
+        'The shortest retention the law allows for the class, in months after the anchor; null where the law sets none. A decision below it is refused (RETENTION_BELOW_LEGAL_MINIMUM).',
+      resolve: (e) =>
+        LEGAL_MINIMUM_MONTHS[e.recordClass as (typeof RECORD_CLASSES)[number]] ?? null,
     }),
     policy: t.prismaField({
       type: 'RetentionPolicy',

@@ -80,19 +80,29 @@ describe('retention policies', () => {
   it('start from the law’s defaults, resolved for the owner’s organisation', async () => {
     const { retentionPolicies } = await owner.request(RetentionPoliciesDocument, {});
     expect(
-      retentionPolicies.map((p) => [p.recordClass, p.organizationKind, p.retainMonths]),
+      retentionPolicies.map((p) => [
+        p.recordClass,
+        p.organizationKind,
+        p.retainMonths,
+        p.legalMinimumMonths,
+      ]),
     ).toEqual(
       expect.arrayContaining([
-        ['CASE', 'MUNICIPALITY', 60],
-        ['CASE', 'CARE_PROVIDER', 120],
-        ['ACCESS_LOG', null, 60],
-        ['INVOICE_BASIS', null, 84],
+        ['CASE', 'MUNICIPALITY', 60, null],
+        ['CASE', 'CARE_PROVIDER', 120, null],
+        ['ACCESS_LOG', null, 60, 60],
+        ['INVOICE_BASIS', null, 84, 84],
       ]),
     );
     const { effectiveRetention } = await owner.request(EffectiveRetentionDocument, {});
     const byClass = Object.fromEntries(effectiveRetention.map((e) => [e.recordClass, e.policy]));
     expect(byClass.CASE).toMatchObject({ retainMonths: 60, organizationKind: 'MUNICIPALITY' });
     expect(byClass.PATIENT_IDENTITY).toBeNull();
+    // The law's minimums, for screens that show them beside the policy.
+    const minimums = Object.fromEntries(
+      effectiveRetention.map((e) => [e.recordClass, e.legalMinimumMonths]),
+    );
+    expect(minimums).toMatchObject({ ACCESS_LOG: 60, INVOICE_BASIS: 84, CASE: null });
   });
 
   it('are decided by the information owner for their own organisation, superseding the last decision', async () => {

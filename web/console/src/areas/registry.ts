@@ -32,6 +32,33 @@ export const AREAS: readonly ConsoleArea[] = [
     roles: ['SECURITY_OFFICER'],
     component: lazy(() => import('./security/index.js')),
   },
+  {
+    path: 'retention',
+    label: 'Retention',
+    swedish: 'gallring',
+    summary:
+      'Retention policies beside the law’s minimums, legal holds (spärr), purge records (gallringsprotokoll) and what the next run would purge.',
+    roles: ['INFORMATION_OWNER'],
+    component: lazy(() => import('./retention/index.js')),
+  },
+  {
+    path: 'finance',
+    label: 'Invoices',
+    swedish: 'fakturaunderlag',
+    summary:
+      'Invoice bases per month and municipality: draft, review the days behind each line, approve (attestera), send, credit; the printable invoice, CSV and payment statistics.',
+    roles: ['FINANCE'],
+    component: lazy(() => import('./finance/index.js')),
+  },
+  {
+    path: 'identity',
+    label: 'Federation',
+    swedish: 'identitetsfederation',
+    summary:
+      'Identity providers and their metadata, mapping-rule dry runs that explain a refused login, sessions, signing keys and identity events.',
+    roles: ['IDENTITY_ADMIN'],
+    component: lazy(() => import('./identity/index.js')),
+  },
 ];
 
 export const grants = (area: ConsoleArea, roles: readonly string[]): boolean =>

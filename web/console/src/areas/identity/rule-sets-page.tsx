@@ -1,0 +1,179 @@
+import { useId, useState } from 'react';
+import type { CombinedError } from 'urql';
+import { useMutation, useQuery } from 'urql';
+import {
+  ConsoleMappingRuleSetsDocument,
+  ConsoleUpdateMappingRuleSetDocument,
+} from '../../generated/graphql.js';
+import { ErrorNotice } from '../../ui/error-notice.js';
+import { formatStockholm } from '../../ui/time.js';
+
+/** The API's refusal of a definition: its reason (INVALID_MAPPING_RULES, STALE_VERSION), the field, every problem. */
+function RuleProblem({ error }: { error: CombinedError | null }) {
+  const first = error?.graphQLErrors[0];
+  if (!error) return null;
+  if (!first) return <ErrorNotice error={error} />;
+  const extensions = first.extensions as { code?: string; reason?: string; field?: string };
+  return (
+    <div className="notice notice--error" role="alert">
+      <p>
+        <code data-testid="rule-problem-reason">{extensions.reason ?? extensions.code}</code>
+        {extensions.field ? (
+          <>
+            {' '}
+            at <code data-testid="rule-problem-field">{extensions.field}</code>
+          </>
+        ) : null}
+        : {first.message}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Editing a mapping rule set: its current definition as JSON, saved as a new version (with
+ * the version it was based on, so a concurrent save is refused rather than lost); the API's
+ * validation problems are shown beside the definition; the version history below.
+ */
+export function RuleSetsPage() {
+  const [list, reload] = useQuery({ query: ConsoleMappingRuleSetsDocument });
+  const [selected, setSelected] = useState('');
+  const [text, setText] = useState<string | null>(null);
+  const [comment, setComment] = useState('');
+  const [parseError, setParseError] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<CombinedError | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [state, update] = useMutation(ConsoleUpdateMappingRuleSetDocument);
+  const id = useId();
+  const ruleSets = list.data?.mappingRuleSets ?? [];
+  const ruleSet = ruleSets.find((r) => r.id === selected) ?? ruleSets[0] ?? null;
+  const definition = text ?? (ruleSet ? JSON.stringify(ruleSet.current.definition, null, 2) : '');
+  return (
+    <section aria-labelledby="rule-sets-title">
+      <h1 id="rule-sets-title">
+        Mapping rule sets <span lang="sv">(mappningsregler)</span>
+      </h1>
+      <ErrorNotice error={list.error ?? null} />
+      {ruleSet ? (
+        <form
+          className="filters"
+          aria-label="Edit the rule set"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            setParseError(null);
+            setSaveError(null);
+            setSaved(null);
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(definition);
+            } catch (error) {
+              setParseError(`Not JSON: ${(error as Error).message}`);
+              return;
+            }
+            const result = await update({
+              id: ruleSet.id,
+              definition: parsed as Record<string, unknown>,
+              expectedVersion: ruleSet.currentVersion,
+              comment: comment.trim() || undefined,
+            });
+            if (result.error) setSaveError(result.error);
+            else if (result.data) {
+              setSaved(`Saved as version ${result.data.updateMappingRuleSet.currentVersion}.`);
+              setText(null);
+              setComment('');
+              reload();
+            }
+          }}
+        >
+          <div className="filters__row">
+            <div className="field">
+              <label htmlFor={`${id}-set`}>Rule set</label>
+              <select
+                id={`${id}-set`}
+                value={ruleSet.id}
+                onChange={(e) => {
+                  setSelected(e.target.value);
+                  setText(null);
+                }}
+              >
+                {ruleSets.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p data-testid="rule-set-version">
+              Version {ruleSet.currentVersion}, {formatStockholm(ruleSet.updatedAt)}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-definition`}>Definition (JSON)</label>
+            <textarea
+              id={`${id}-definition`}
+              rows={16}
+              value={definition}
+              onChange={(e) => setText(e.target.value)}
+              spellCheck={false}
+              aria-invalid={parseError !== null || saveError !== null}
+              aria-describedby={`${id}-problems`}
+            />
+          </div>
+          <div id={`${id}-problems`}>
+            {parseError ? (
+              <div className="notice notice--error" role="alert">
+                <p>{parseError}</p>
+              </div>
+            ) : null}
+            <RuleProblem error={saveError} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-comment`}>What changed (comment)</label>
+            <input
+              id={`${id}-comment`}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+            />
+          </div>
+          {saved ? (
+            <div className="notice notice--ok" role="status">
+              <p>{saved}</p>
+            </div>
+          ) : null}
+          <div className="filters__actions">
+            <button type="submit" className="button" disabled={state.fetching}>
+              Save as a new version
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {ruleSet ? (
+        <>
+          <h2>Version history</h2>
+          <table className="plain" data-testid="rule-set-versions">
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Saved</th>
+                <th scope="col">By</th>
+                <th scope="col">Comment</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...ruleSet.versions]
+                .sort((a, b) => b.version - a.version)
+                .map((version) => (
+                  <tr key={version.version}>
+                    <td>{version.version}</td>
+                    <td>{formatStockholm(version.createdAt)}</td>
+                    <td>{version.createdBy}</td>
+                    <td>{version.comment || '–'}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </section>
+  );
+}
