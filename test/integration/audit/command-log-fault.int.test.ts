@@ -16,12 +16,14 @@ import {
   LiftPatientBlockDocument,
   NotifyReadyForDischargeDocument,
   OpenEmergencyAccessDocument,
+  PublishCarePlanToPatientDocument,
   RecordConsentDocument,
   RegisterPatientBlockDocument,
   ReviseCarePlanDocument,
   SendAdmissionNoticeDocument,
   SendPlanningBasisDocument,
   TransferResponsibilityDocument,
+  WithdrawCarePlanFromPatientDocument,
   WithdrawReadyForDischargeDocument,
 } from '../../generated/graphql.js';
 import {
@@ -247,6 +249,30 @@ const EXAMPLES: [string, Call][] = [
     },
   ],
   [
+    'publishCarePlanToPatient',
+    {
+      as: 'primary',
+      document: PublishCarePlanToPatientDocument,
+      variables: async () => ({
+        input: { caseId, carePlanId: globalId('CarePlan', carePlanId), version: 2 },
+      }),
+    },
+  ],
+  [
+    'withdrawCarePlanFromPatient',
+    {
+      as: 'primary',
+      document: WithdrawCarePlanFromPatientDocument,
+      variables: async () => ({
+        input: {
+          caseId,
+          carePlanId: globalId('CarePlan', carePlanId),
+          reason: 'Patienten vill inte ha planen på 1177',
+        },
+      }),
+    },
+  ],
+  [
     'addNote',
     { as: 'social', document: AddNoteDocument, variables: caseInput({ text: 'Larm beställt' }) },
   ],
@@ -382,7 +408,7 @@ describe('with the access log refused, a command writes nothing; restored, it su
     } finally {
       await server.owner.query('GRANT INSERT ON access_log TO brygga_app');
     }
-    expect(refused.status).toBe(503);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(503);
     expect(refused.retryAfter).toBe('3');
     expect(refused.body.data ?? null).toBeNull();
     expect(refused.body.errors?.map((e) => e.extensions?.code)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
