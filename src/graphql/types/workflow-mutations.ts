@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
+import { visibleCaseWhere } from '../../authz/case-access.js';
 import {
   COMMAND_WRITES,
   type CommandWrites,
@@ -169,6 +171,49 @@ async function runLogged(
   return written ?? ctx.prisma.case.findUniqueOrThrow({ where: { id: outcome.caseId } });
 }
 
+type CaseRow = Awaited<ReturnType<typeof runLogged>>;
+
+/** What transferResponsibility answers: the case, unless the transfer took it from the caller. */
+interface TransferAnswer {
+  caseId: string;
+  /** The case as the command left it, or null when the caller may no longer read it. */
+  case: CaseRow | null;
+}
+
+const TransferResponsibilitySuccess = builder
+  .objectRef<TransferAnswer>('TransferResponsibilitySuccess')
+  .implement({
+    description:
+      'The transfer was made. A unit that hands away its own (last) role in the case is no longer a party, so it may not read the case afterwards: then `case` is null and `caseVisible` false.',
+    fields: (t) => ({
+      case: t.field({
+        type: Case,
+        nullable: true,
+        description:
+          'The case as the transfer left it; null when the caller handed away its own role and no longer takes part in the case (see `caseVisible`).',
+        resolve: (answer) => answer.case,
+      }),
+      caseId: t.id({
+        description:
+          'The global id of the case the transfer was made in, also when `case` is null (so a client can drop it from its cache and lists).',
+        resolve: (answer) => encodeGlobalID('Case', answer.caseId),
+      }),
+      caseVisible: t.boolean({
+        description:
+          'Whether the caller may still read the case after the transfer: false when it handed away its own role and is no longer a party.',
+        resolve: (answer) => answer.case !== null,
+      }),
+    }),
+  });
+
+/** The caller's answer after a transfer: the row when it may still read the case, else null. */
+async function transferAnswer(row: CaseRow, ctx: Context): Promise<TransferAnswer> {
+  const visible = await ctx.prisma.case.count({
+    where: { id: row.id, AND: [visibleCaseWhere(ctx)] },
+  });
+  return { caseId: row.id, case: visible > 0 ? row : null };
+}
+
 /**
  * The claim of a retried command: the client's key, else the new id it chose (named by
  * its input field, so a conflict names that field), else none.
@@ -214,6 +259,14 @@ function caseCommandMutation<Fields extends object, I>(
     checkUnits?: (input: Fields, ctx: Context) => UnitCheck;
     /** The id the client chose for what the command creates, a key when none is given. */
     naturalKey?: (input: Fields) => NaturalKey;
+    /**
+     * The success answer, when it is not the case itself: its type and how the row the
+     * command left becomes it (transferResponsibility, whose caller may lose the case).
+     */
+    answer?: {
+      type: typeof TransferResponsibilitySuccess;
+      of: (row: CaseRow, ctx: Context) => Promise<TransferAnswer>;
+    };
   },
 ) {
   // What the command writes, for the policy and the access log (src/authz/command-writes.ts).
@@ -231,35 +284,47 @@ function caseCommandMutation<Fields extends object, I>(
       ...options.fields(t),
     }),
   });
+  const run = async (input: unknown, ctx: Context, info: GraphQLResolveInfo) => {
+    const { actor } = actingIn(ctx);
+    const raw = input as unknown as Fields & {
+      caseId: string;
+      expectedVersion?: number | null;
+      idempotencyKey?: string | null;
+    };
+    authorizeWrite(ctx, writes);
+    const caseId = id(raw.caseId, 'Case', 'caseId');
+    const idempotency = claimOf(actor, name, raw, options.naturalKey?.(raw));
+    return runLogged(ctx, info, writes, (logging) =>
+      ctx.services.cases.execute(
+        caseId,
+        actor,
+        raw.expectedVersion,
+        options.command,
+        options.toInput(raw, ctx),
+        { checkUnits: options.checkUnits?.(raw, ctx), idempotency, ...logging },
+      ),
+    );
+  };
+  const answer = options.answer;
   builder.mutationField(name, (t) =>
-    t.field({
-      type: Case,
-      description: options.description,
-      authScopes: { authenticated: true },
-      errors: caseResult,
-      args: { input: t.arg({ type: Input, required: true }) },
-      resolve: async (_root, { input }, ctx, info) => {
-        const { actor } = actingIn(ctx);
-        const raw = input as unknown as Fields & {
-          caseId: string;
-          expectedVersion?: number | null;
-          idempotencyKey?: string | null;
-        };
-        authorizeWrite(ctx, writes);
-        const caseId = id(raw.caseId, 'Case', 'caseId');
-        const idempotency = claimOf(actor, name, raw, options.naturalKey?.(raw));
-        return runLogged(ctx, info, writes, (logging) =>
-          ctx.services.cases.execute(
-            caseId,
-            actor,
-            raw.expectedVersion,
-            options.command,
-            options.toInput(raw, ctx),
-            { checkUnits: options.checkUnits?.(raw, ctx), idempotency, ...logging },
-          ),
-        );
-      },
-    }),
+    answer
+      ? t.field({
+          type: answer.type,
+          description: options.description,
+          authScopes: { authenticated: true },
+          errors: { types: [CommandError], directResult: true },
+          args: { input: t.arg({ type: Input, required: true }) },
+          resolve: async (_root, { input }, ctx, info) =>
+            answer.of(await run(input, ctx, info), ctx),
+        })
+      : t.field({
+          type: Case,
+          description: options.description,
+          authScopes: { authenticated: true },
+          errors: caseResult,
+          args: { input: t.arg({ type: Input, required: true }) },
+          resolve: (_root, { input }, ctx, info) => run(input, ctx, info),
+        }),
   );
 }
 
@@ -685,6 +750,7 @@ caseCommandMutation<
       'toUnitId',
     );
   },
+  answer: { type: TransferResponsibilitySuccess, of: transferAnswer },
 });
 
 caseCommandMutation<
