@@ -19,7 +19,7 @@ import type {
 import { COMMAND_ERROR_CODES, CommandError } from '../../cases/command-error.js';
 import { idempotencyClaim } from '../../cases/idempotency.js';
 import * as commands from '../../domain/case/commands.js';
-import {
+import type {
   DISCHARGE_DESTINATIONS,
   MEDICATION_CHANGE_KINDS,
 } from '../../domain/case/discharge-information.js';
@@ -33,11 +33,14 @@ type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer
 import type { Context } from '../context.js';
 import { Case } from './case.js';
 import {
+  AdlLevel,
   CarePlanKind,
   CarePlanStatus,
   CaseCloseReason,
   CasePartyRole,
   CompulsoryCare,
+  DischargeDestination,
+  MedicationChangeKind,
 } from './enums.js';
 
 /**
@@ -426,9 +429,6 @@ caseCommandMutation<{ eventId: string }, commands.AcknowledgeInput>('acknowledge
   toInput: (input) => ({ eventId: id(input.eventId, 'CaseEvent', 'eventId') }),
 });
 
-const AdlLevel = builder.enumType('AdlLevel', {
-  values: ['INDEPENDENT', 'PARTLY_DEPENDENT', 'DEPENDENT', 'NOT_ASSESSED'] as const,
-});
 const KatzAdlInput = builder.inputType('KatzAdlInput', {
   description: 'Katz ADL index.',
   fields: (t) => ({
@@ -628,12 +628,6 @@ caseCommandMutation<{ plannedAt: Date }, commands.AnnounceDischargeInput>('annou
   toInput: (input) => ({ plannedAt: input.plannedAt }),
 });
 
-const DischargeDestination = builder.enumType('DischargeDestination', {
-  values: DISCHARGE_DESTINATIONS,
-});
-const MedicationChangeKind = builder.enumType('MedicationChangeKind', {
-  values: MEDICATION_CHANGE_KINDS,
-});
 const MedicationChangeInput = builder.inputType('MedicationChangeInput', {
   fields: (t) => ({
     medication: t.string({ required: true }),
