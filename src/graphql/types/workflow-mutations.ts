@@ -124,6 +124,27 @@ function id(globalId: string | number, typename: string, field: string): string 
   return decoded;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id a client chose for what a command creates: the global id of that type, or (the
+ * older, deprecated form, still accepted so existing clients keep working) the raw UUID.
+ * Lower case, so a retry that spells it otherwise is the same request.
+ */
+function chosenId(value: string | number | null | undefined, typename: string, field: string) {
+  if (value == null) return null;
+  const given = String(value);
+  const uuid = UUID.test(given) ? given : idOfType(given, typename);
+  if (uuid === null) {
+    throw new CommandError(
+      'INVALID_ID',
+      `${field} must be the global id of a new ${typename} (or a UUID).`,
+      field,
+    );
+  }
+  return uuid.toLowerCase();
+}
+
 function optionalId(globalId: string | number | null | undefined, typename: string, field: string) {
   return globalId == null ? null : id(globalId, typename, field);
 }
@@ -352,7 +373,7 @@ const SendAdmissionNoticeInput = builder.inputType('SendAdmissionNoticeInput', {
     caseId: t.id({
       required: false,
       description:
-        'A new case id (UUID) chosen by the client so a retried request cannot open a second case: a retry with the same input answers the first result; another input, IDEMPOTENCY_CONFLICT.',
+        'The global id of the new case, chosen by the client (a UUID as a `Case` global id) so a retried request cannot open a second case: a retry with the same input answers the first result; another input, IDEMPOTENCY_CONFLICT. The raw UUID is still accepted (deprecated).',
     }),
     idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
     personalIdentityNumber: t.string({ required: true }),
@@ -382,23 +403,15 @@ builder.mutationField('sendAdmissionNotice', (t) =>
     resolve: async (_root, { input }, ctx, info) => {
       const { actor } = actingIn(ctx);
       authorizeWrite(ctx, OPENS_CASE);
-      if (
-        input.caseId != null &&
-        !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
-          String(input.caseId),
-        )
-      ) {
-        throw new CommandError('INVALID_ID', 'caseId must be a UUID.', 'caseId');
-      }
-      const chosenId = input.caseId == null ? null : String(input.caseId).toLowerCase();
+      const newCaseId = chosenId(input.caseId, 'Case', 'caseId');
       const idempotency = claimOf(
         actor,
         'sendAdmissionNotice',
-        { ...input, caseId: chosenId },
-        naturalId('caseId', chosenId),
+        { ...input, caseId: newCaseId },
+        naturalId('caseId', newCaseId),
       );
       const request = {
-        caseId: chosenId ?? randomUUID(),
+        caseId: newCaseId ?? randomUUID(),
         personalIdentityNumber: input.personalIdentityNumber,
         admittedAt: input.admittedAt,
         psychiatric: input.psychiatric,
@@ -578,7 +591,8 @@ caseCommandMutation<
   fields: (t) => ({
     carePlanId: t.id({
       required: false,
-      description: 'A new UUID chosen by the client (idempotent retries).',
+      description:
+        'The global id of the new care plan, chosen by the client (a UUID as a `CarePlan` global id) for idempotent retries. The raw UUID is still accepted (deprecated).',
     }),
     kind: t.field({ type: CarePlanKind, required: true }),
     summary: t.string({ required: true }),
@@ -587,10 +601,11 @@ caseCommandMutation<
     followUpOn: t.string({ required: false, description: 'ISO date.' }),
     status: t.field({ type: CarePlanStatus, required: true }),
   }),
-  naturalKey: (input) => naturalId('carePlanId', input.carePlanId),
+  naturalKey: (input) =>
+    naturalId('carePlanId', chosenId(input.carePlanId, 'CarePlan', 'carePlanId')),
   command: commands.createCarePlan,
   toInput: (input) => ({
-    carePlanId: input.carePlanId ? String(input.carePlanId).toLowerCase() : randomUUID(),
+    carePlanId: chosenId(input.carePlanId, 'CarePlan', 'carePlanId') ?? randomUUID(),
     kind: input.kind,
     ...carePlanContent(input),
   }),
@@ -756,15 +771,16 @@ caseCommandMutation<
   fields: (t) => ({
     noteId: t.id({
       required: false,
-      description: 'A new UUID chosen by the client (idempotent retries).',
+      description:
+        'The global id of the new note, chosen by the client (a UUID as a `Note` global id) for idempotent retries. The raw UUID is still accepted (deprecated).',
     }),
     text: t.string({ required: true }),
     lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
   }),
-  naturalKey: (input) => naturalId('noteId', input.noteId),
+  naturalKey: (input) => naturalId('noteId', chosenId(input.noteId, 'Note', 'noteId')),
   command: commands.addNote,
   toInput: (input) => ({
-    noteId: input.noteId ? String(input.noteId).toLowerCase() : randomUUID(),
+    noteId: chosenId(input.noteId, 'Note', 'noteId') ?? randomUUID(),
     text: input.text,
     lockedToOrganization: input.lockedToOrganization ?? false,
   }),
