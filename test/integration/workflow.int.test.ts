@@ -46,8 +46,12 @@ const ids: Record<string, string> = {};
 let caseId = '';
 
 /** The case of a successful command; a CommandError fails the test with its code. */
-function success(result: { case: CaseSummaryFragment } | { code: string }): CaseSummaryFragment {
-  if (!('case' in result)) throw new Error(`command refused: ${JSON.stringify(result)}`);
+function success(
+  result: { case: CaseSummaryFragment | null } | { code: string },
+): CaseSummaryFragment {
+  if (!('case' in result) || result.case === null) {
+    throw new Error(`command refused or case not visible: ${JSON.stringify(result)}`);
+  }
   return result.case;
 }
 

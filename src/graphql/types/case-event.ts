@@ -5,6 +5,7 @@ import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
 import { CaseEventType } from './enums.js';
+import { type AnyEventDetails, CaseEventDetails } from './event-details.js';
 
 const ofEvent = (e: { caseId: string; type: string }) => ({ caseId: e.caseId });
 
@@ -30,7 +31,7 @@ builder.prismaObject('CaseEventAcknowledgement', {
   }),
 });
 
-builder.prismaNode('CaseEvent', {
+export const CaseEvent = builder.prismaNode('CaseEvent', {
   id: { field: 'id' },
   description: 'One entry of a case’s event list (händelselista). Never changed once written.',
   // Select mode: the JSON payload is loaded only when `payload` is asked for.
@@ -59,8 +60,21 @@ builder.prismaNode('CaseEvent', {
     payload: t.field({
       ...guard({ category: (e: { type: string }) => payloadCategory(e.type), locate: ofEvent }),
       type: 'JSONObject',
+      description:
+        'The event’s content as stored, with database ids that `node` cannot take. Read `details` instead.',
+      deprecationReason: 'Use `details`: typed per event type, with units and events as objects.',
       select: { payload: true },
       resolve: (e) => e.payload as Record<string, unknown>,
+    }),
+    details: t.field({
+      // The same category as `payload`: the planning basis and discharge are health information.
+      ...guard({ category: (e: { type: string }) => payloadCategory(e.type), locate: ofEvent }),
+      type: CaseEventDetails,
+      description:
+        'The event’s content, typed by its event type; null only when your roles may not read it (listed in the response’s `extensions.redactions`).',
+      select: { payload: true },
+      resolve: (e) =>
+        ({ caseId: e.caseId, type: e.type, payload: e.payload }) as unknown as AnyEventDetails,
     }),
     recipients: t.relation('recipients', { ...guard({ category: 'PLANNING', locate: ofEvent }) }),
     acknowledgements: t.relation('acknowledgements', {

@@ -5,6 +5,7 @@ import type {
 } from '../../domain/case/discharge-document.js';
 import type { DischargeInformation as Info } from '../../domain/case/discharge-information.js';
 import { builder } from '../builder.js';
+import { DischargeDestination, MedicationChangeKind } from './enums.js';
 
 interface DischargeInformationShape {
   caseRef: DischargeDocumentCase;
@@ -12,17 +13,20 @@ interface DischargeInformationShape {
   payload: Record<string, unknown>;
 }
 
-const MedicationChange = builder
+export const MedicationChange = builder
   .objectRef<Info['medicationChanges'][number]>('MedicationChange')
   .implement({
     fields: (t) => ({
       medication: t.exposeString('medication'),
-      change: t.exposeString('change'),
+      change: t.expose('change', {
+        type: MedicationChangeKind,
+        description: 'Started, changed or stopped.',
+      }),
       details: t.exposeString('details', { nullable: true }),
     }),
   });
 
-const FollowUpContact = builder
+export const FollowUpContact = builder
   .objectRef<Info['followUpContacts'][number]>('FollowUpContact')
   .implement({
     fields: (t) => ({
@@ -43,7 +47,11 @@ export const DischargeInformation = builder
     description: 'Information vid utskrivning (trygghetskvitto): what the patient takes home.',
     fields: (t) => ({
       dischargedAt: t.field({ type: 'DateTime', resolve: (s) => s.caseRef.dischargedAt }),
-      destination: t.string({ resolve: (s) => infoOf(s).destination }),
+      destination: t.field({
+        type: DischargeDestination,
+        description: 'Where the patient goes.',
+        resolve: (s) => infoOf(s).destination,
+      }),
       destinationDetail: t.string({ nullable: true, resolve: (s) => infoOf(s).destinationDetail }),
       medicationChanges: t.field({
         type: [MedicationChange],
@@ -53,7 +61,12 @@ export const DischargeInformation = builder
         type: [FollowUpContact],
         resolve: (s) => infoOf(s).followUpContacts,
       }),
-      homeCareStartsOn: t.string({ nullable: true, resolve: (s) => infoOf(s).homeCareStartsOn }),
+      homeCareStartsOn: t.field({
+        type: 'Date',
+        nullable: true,
+        description: 'The first day of home care or home health care, if any.',
+        resolve: (s) => infoOf(s).homeCareStartsOn,
+      }),
       assistiveAids: t.stringList({ resolve: (s) => infoOf(s).assistiveAids }),
       warningSigns: t.string({ resolve: (s) => infoOf(s).warningSigns }),
       summary: t.string({ resolve: (s) => infoOf(s).summary }),

@@ -78,3 +78,32 @@ export const CarePlanKind = builder.enumType('CarePlanKind', {
 export const CarePlanStatus = builder.enumType('CarePlanStatus', {
   values: ['DRAFT', 'AGREED', 'FOLLOWED_UP', 'CLOSED'] as const,
 });
+
+export const DischargeDestination = builder.enumType('DischargeDestination', {
+  description: 'Where the patient goes from the ward.',
+  values: {
+    HOME: { description: 'Home, with or without home care.' },
+    NURSING_HOME: { description: 'Särskilt boende (a nursing home).' },
+    SHORT_TERM_CARE: { description: 'Korttidsboende (short-term care).' },
+    OTHER: { description: 'Elsewhere; `destinationDetail` says where.' },
+  } as const,
+});
+
+export const MedicationChangeKind = builder.enumType('MedicationChangeKind', {
+  description: 'What happened to a medication during the stay.',
+  values: {
+    STARTED: { description: 'A new medication, started in hospital.' },
+    CHANGED: { description: 'Dose or form changed.' },
+    STOPPED: { description: 'The medication was stopped.' },
+  } as const,
+});
+
+export const AdlLevel = builder.enumType('AdlLevel', {
+  description: 'How far the patient manages one activity of daily living (Katz ADL index).',
+  values: {
+    INDEPENDENT: { description: 'Manages the activity without help.' },
+    PARTLY_DEPENDENT: { description: 'Needs some help.' },
+    DEPENDENT: { description: 'Needs help with all of it.' },
+    NOT_ASSESSED: { description: 'The ward has not assessed this activity.' },
+  } as const,
+});

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import { isYearMonth } from '../../domain/calendar.js';
 import type { LineDay } from '../../invoicing/basis.js';
@@ -70,12 +71,25 @@ const InvoiceLineDay = builder.objectRef<LineDay>('InvoiceLineDay').implement({
     }),
     eventIds: t.exposeStringList('eventIds', {
       description:
-        'The case events that make the day payable (the admission and the ready notice), or that stopped it on a credit; empty once the case is purged.',
+        'The case events that make the day payable, as database ids. Read `eventGlobalIds`.',
+      deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
+    }),
+    eventGlobalIds: t.idList({
+      description:
+        'The case events that make the day payable (the admission and the ready notice), or that stopped it on a credit, as `CaseEvent` global ids; empty once the case is purged.',
+      resolve: (d) => d.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
     }),
     readyNoticeId: t.exposeString('readyNoticeId', {
       nullable: true,
+      description: 'The ready notice behind the day, as a database id. Read `readyNoticeGlobalId`.',
+      deprecationReason: 'A raw database id; use `readyNoticeGlobalId`, which `node` takes.',
+    }),
+    readyNoticeGlobalId: t.id({
+      nullable: true,
       description:
-        'The ready notice whose count made the day payable: after a withdrawal, the later notice that restarted the count.',
+        'The ready notice (a `CaseEvent` global id) whose count made the day payable: after a withdrawal, the later notice that restarted the count.',
+      resolve: (d) =>
+        d.readyNoticeId == null ? null : encodeGlobalID('CaseEvent', d.readyNoticeId),
     }),
   }),
 });
@@ -115,7 +129,15 @@ builder.prismaNode('InvoiceLine', {
     }),
     eventIds: t.exposeStringList('eventIds', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
-      description: 'The case events behind these days (ids of CaseEvent rows).',
+      description: 'The case events behind these days, as database ids. Read `eventGlobalIds`.',
+      deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
+    }),
+    eventGlobalIds: t.field({
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: ['ID'],
+      description: 'The case events behind these days, as `CaseEvent` global ids.',
+      select: { eventIds: true },
+      resolve: (line) => line.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
     }),
     payableDays: t.field({
       ...guard({ category: 'FINANCIAL', locate: ofLine }),

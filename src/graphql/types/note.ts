@@ -4,7 +4,7 @@ import { guard } from '../field-guard.js';
 
 const ofNote = (n: { caseId: string }) => ({ caseId: n.caseId });
 
-builder.prismaNode('Note', {
+export const Note = builder.prismaNode('Note', {
   id: { field: 'id' },
   description:
     'Chat message or additional note (tilläggsanteckning). A locked note is readable only within the author’s organisation.',

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { InputFieldMap } from '@pothos/core';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
+import { visibleCaseWhere } from '../../authz/case-access.js';
 import {
   COMMAND_WRITES,
   type CommandWrites,
@@ -17,7 +19,7 @@ import type {
 import { COMMAND_ERROR_CODES, CommandError } from '../../cases/command-error.js';
 import { idempotencyClaim } from '../../cases/idempotency.js';
 import * as commands from '../../domain/case/commands.js';
-import {
+import type {
   DISCHARGE_DESTINATIONS,
   MEDICATION_CHANGE_KINDS,
 } from '../../domain/case/discharge-information.js';
@@ -31,11 +33,14 @@ type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer
 import type { Context } from '../context.js';
 import { Case } from './case.js';
 import {
+  AdlLevel,
   CarePlanKind,
   CarePlanStatus,
   CaseCloseReason,
   CasePartyRole,
   CompulsoryCare,
+  DischargeDestination,
+  MedicationChangeKind,
 } from './enums.js';
 
 /**
@@ -119,6 +124,27 @@ function id(globalId: string | number, typename: string, field: string): string 
   return decoded;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The id a client chose for what a command creates: the global id of that type, or (the
+ * older, deprecated form, still accepted so existing clients keep working) the raw UUID.
+ * Lower case, so a retry that spells it otherwise is the same request.
+ */
+function chosenId(value: string | number | null | undefined, typename: string, field: string) {
+  if (value == null) return null;
+  const given = String(value);
+  const uuid = UUID.test(given) ? given : idOfType(given, typename);
+  if (uuid === null) {
+    throw new CommandError(
+      'INVALID_ID',
+      `${field} must be the global id of a new ${typename} (or a UUID).`,
+      field,
+    );
+  }
+  return uuid.toLowerCase();
+}
+
 function optionalId(globalId: string | number | null | undefined, typename: string, field: string) {
   return globalId == null ? null : id(globalId, typename, field);
 }
@@ -169,6 +195,49 @@ async function runLogged(
   return written ?? ctx.prisma.case.findUniqueOrThrow({ where: { id: outcome.caseId } });
 }
 
+type CaseRow = Awaited<ReturnType<typeof runLogged>>;
+
+/** What transferResponsibility answers: the case, unless the transfer took it from the caller. */
+interface TransferAnswer {
+  caseId: string;
+  /** The case as the command left it, or null when the caller may no longer read it. */
+  case: CaseRow | null;
+}
+
+const TransferResponsibilitySuccess = builder
+  .objectRef<TransferAnswer>('TransferResponsibilitySuccess')
+  .implement({
+    description:
+      'The transfer was made. A unit that hands away its own (last) role in the case is no longer a party, so it may not read the case afterwards: then `case` is null and `caseVisible` false.',
+    fields: (t) => ({
+      case: t.field({
+        type: Case,
+        nullable: true,
+        description:
+          'The case as the transfer left it; null when the caller handed away its own role and no longer takes part in the case (see `caseVisible`).',
+        resolve: (answer) => answer.case,
+      }),
+      caseId: t.id({
+        description:
+          'The global id of the case the transfer was made in, also when `case` is null (so a client can drop it from its cache and lists).',
+        resolve: (answer) => encodeGlobalID('Case', answer.caseId),
+      }),
+      caseVisible: t.boolean({
+        description:
+          'Whether the caller may still read the case after the transfer: false when it handed away its own role and is no longer a party.',
+        resolve: (answer) => answer.case !== null,
+      }),
+    }),
+  });
+
+/** The caller's answer after a transfer: the row when it may still read the case, else null. */
+async function transferAnswer(row: CaseRow, ctx: Context): Promise<TransferAnswer> {
+  const visible = await ctx.prisma.case.count({
+    where: { id: row.id, AND: [visibleCaseWhere(ctx)] },
+  });
+  return { caseId: row.id, case: visible > 0 ? row : null };
+}
+
 /**
  * The claim of a retried command: the client's key, else the new id it chose (named by
  * its input field, so a conflict names that field), else none.
@@ -214,6 +283,14 @@ function caseCommandMutation<Fields extends object, I>(
     checkUnits?: (input: Fields, ctx: Context) => UnitCheck;
     /** The id the client chose for what the command creates, a key when none is given. */
     naturalKey?: (input: Fields) => NaturalKey;
+    /**
+     * The success answer, when it is not the case itself: its type and how the row the
+     * command left becomes it (transferResponsibility, whose caller may lose the case).
+     */
+    answer?: {
+      type: typeof TransferResponsibilitySuccess;
+      of: (row: CaseRow, ctx: Context) => Promise<TransferAnswer>;
+    };
   },
 ) {
   // What the command writes, for the policy and the access log (src/authz/command-writes.ts).
@@ -232,42 +309,60 @@ function caseCommandMutation<Fields extends object, I>(
       ...options.fields(t),
     }),
   });
+  const run = async (input: unknown, ctx: Context, info: GraphQLResolveInfo) => {
+    const { actor } = actingIn(ctx);
+    const raw = input as unknown as Fields & {
+      caseId: string;
+      expectedVersion?: number | null;
+      idempotencyKey?: string | null;
+    };
+    authorizeWrite(ctx, writes);
+    const caseId = id(raw.caseId, 'Case', 'caseId');
+    const idempotency = claimOf(actor, name, raw, options.naturalKey?.(raw));
+    return runLogged(ctx, info, writes, (logging) =>
+      ctx.services.cases.execute(
+        caseId,
+        actor,
+        raw.expectedVersion,
+        options.command,
+        options.toInput(raw, ctx),
+        { checkUnits: options.checkUnits?.(raw, ctx), idempotency, ...logging },
+      ),
+    );
+  };
+  const answer = options.answer;
   builder.mutationField(name, (t) =>
-    t.field({
-      type: Case,
-      description: options.description,
-      authScopes: { authenticated: true },
-      errors: {
-        ...caseResult,
-        result: { description: `${name} was done: the case as it stands afterwards.` },
-        union: { description: `The case after ${name}, or why it was refused.` },
-        dataField: { name: 'case', description: 'The case as the command left it.' },
-      },
-      args: {
-        input: t.arg({ type: Input, required: true, description: `What ${name} needs.` }),
-      },
-      resolve: async (_root, { input }, ctx, info) => {
-        const { actor } = actingIn(ctx);
-        const raw = input as unknown as Fields & {
-          caseId: string;
-          expectedVersion?: number | null;
-          idempotencyKey?: string | null;
-        };
-        authorizeWrite(ctx, writes);
-        const caseId = id(raw.caseId, 'Case', 'caseId');
-        const idempotency = claimOf(actor, name, raw, options.naturalKey?.(raw));
-        return runLogged(ctx, info, writes, (logging) =>
-          ctx.services.cases.execute(
-            caseId,
-            actor,
-            raw.expectedVersion,
-            options.command,
-            options.toInput(raw, ctx),
-            { checkUnits: options.checkUnits?.(raw, ctx), idempotency, ...logging },
-          ),
-        );
-      },
-    }),
+    answer
+      ? t.field({
+          type: answer.type,
+          description: options.description,
+          authScopes: { authenticated: true },
+          errors: {
+            types: [CommandError],
+            directResult: true,
+            union: { description: `What ${name} answered, or why it was refused.` },
+          },
+          args: {
+            input: t.arg({ type: Input, required: true, description: `What ${name} needs.` }),
+          },
+          resolve: async (_root, { input }, ctx, info) =>
+            answer.of(await run(input, ctx, info), ctx),
+        })
+      : t.field({
+          type: Case,
+          description: options.description,
+          authScopes: { authenticated: true },
+          errors: {
+            ...caseResult,
+            result: { description: `${name} was done: the case as it stands afterwards.` },
+            union: { description: `The case after ${name}, or why it was refused.` },
+            dataField: { name: 'case', description: 'The case as the command left it.' },
+          },
+          args: {
+            input: t.arg({ type: Input, required: true, description: `What ${name} needs.` }),
+          },
+          resolve: (_root, { input }, ctx, info) => run(input, ctx, info),
+        }),
   );
 }
 
@@ -292,7 +387,7 @@ const SendAdmissionNoticeInput = builder.inputType('SendAdmissionNoticeInput', {
     caseId: t.id({
       required: false,
       description:
-        'A new case id (UUID) chosen by the client so a retried request cannot open a second case: a retry with the same input answers the first result; another input, IDEMPOTENCY_CONFLICT.',
+        'The global id of the new case, chosen by the client (a UUID as a `Case` global id) so a retried request cannot open a second case: a retry with the same input answers the first result; another input, IDEMPOTENCY_CONFLICT. The raw UUID is still accepted (deprecated).',
     }),
     idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
     personalIdentityNumber: t.string({ required: true }),
@@ -322,23 +417,15 @@ builder.mutationField('sendAdmissionNotice', (t) =>
     resolve: async (_root, { input }, ctx, info) => {
       const { actor } = actingIn(ctx);
       authorizeWrite(ctx, OPENS_CASE);
-      if (
-        input.caseId != null &&
-        !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
-          String(input.caseId),
-        )
-      ) {
-        throw new CommandError('INVALID_ID', 'caseId must be a UUID.', 'caseId');
-      }
-      const chosenId = input.caseId == null ? null : String(input.caseId).toLowerCase();
+      const newCaseId = chosenId(input.caseId, 'Case', 'caseId');
       const idempotency = claimOf(
         actor,
         'sendAdmissionNotice',
-        { ...input, caseId: chosenId },
-        naturalId('caseId', chosenId),
+        { ...input, caseId: newCaseId },
+        naturalId('caseId', newCaseId),
       );
       const request = {
-        caseId: chosenId ?? randomUUID(),
+        caseId: newCaseId ?? randomUUID(),
         personalIdentityNumber: input.personalIdentityNumber,
         admittedAt: input.admittedAt,
         psychiatric: input.psychiatric,
@@ -369,9 +456,6 @@ caseCommandMutation<{ eventId: string }, commands.AcknowledgeInput>('acknowledge
   toInput: (input) => ({ eventId: id(input.eventId, 'CaseEvent', 'eventId') }),
 });
 
-const AdlLevel = builder.enumType('AdlLevel', {
-  values: ['INDEPENDENT', 'PARTLY_DEPENDENT', 'DEPENDENT', 'NOT_ASSESSED'] as const,
-});
 const KatzAdlInput = builder.inputType('KatzAdlInput', {
   description: 'Katz ADL index.',
   fields: (t) => ({
@@ -521,7 +605,8 @@ caseCommandMutation<
   fields: (t) => ({
     carePlanId: t.id({
       required: false,
-      description: 'A new UUID chosen by the client (idempotent retries).',
+      description:
+        'The global id of the new care plan, chosen by the client (a UUID as a `CarePlan` global id) for idempotent retries. The raw UUID is still accepted (deprecated).',
     }),
     kind: t.field({ type: CarePlanKind, required: true }),
     summary: t.string({ required: true }),
@@ -530,10 +615,11 @@ caseCommandMutation<
     followUpOn: t.string({ required: false, description: 'ISO date.' }),
     status: t.field({ type: CarePlanStatus, required: true }),
   }),
-  naturalKey: (input) => naturalId('carePlanId', input.carePlanId),
+  naturalKey: (input) =>
+    naturalId('carePlanId', chosenId(input.carePlanId, 'CarePlan', 'carePlanId')),
   command: commands.createCarePlan,
   toInput: (input) => ({
-    carePlanId: input.carePlanId ? String(input.carePlanId).toLowerCase() : randomUUID(),
+    carePlanId: chosenId(input.carePlanId, 'CarePlan', 'carePlanId') ?? randomUUID(),
     kind: input.kind,
     ...carePlanContent(input),
   }),
@@ -608,12 +694,6 @@ caseCommandMutation<{ plannedAt: Date }, commands.AnnounceDischargeInput>('annou
   toInput: (input) => ({ plannedAt: input.plannedAt }),
 });
 
-const DischargeDestination = builder.enumType('DischargeDestination', {
-  values: DISCHARGE_DESTINATIONS,
-});
-const MedicationChangeKind = builder.enumType('MedicationChangeKind', {
-  values: MEDICATION_CHANGE_KINDS,
-});
 const MedicationChangeInput = builder.inputType('MedicationChangeInput', {
   fields: (t) => ({
     medication: t.string({ required: true }),
@@ -730,6 +810,7 @@ caseCommandMutation<
       'toUnitId',
     );
   },
+  answer: { type: TransferResponsibilitySuccess, of: transferAnswer },
 });
 
 caseCommandMutation<
@@ -741,15 +822,16 @@ caseCommandMutation<
   fields: (t) => ({
     noteId: t.id({
       required: false,
-      description: 'A new UUID chosen by the client (idempotent retries).',
+      description:
+        'The global id of the new note, chosen by the client (a UUID as a `Note` global id) for idempotent retries. The raw UUID is still accepted (deprecated).',
     }),
     text: t.string({ required: true }),
     lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
   }),
-  naturalKey: (input) => naturalId('noteId', input.noteId),
+  naturalKey: (input) => naturalId('noteId', chosenId(input.noteId, 'Note', 'noteId')),
   command: commands.addNote,
   toInput: (input) => ({
-    noteId: input.noteId ? String(input.noteId).toLowerCase() : randomUUID(),
+    noteId: chosenId(input.noteId, 'Note', 'noteId') ?? randomUUID(),
     text: input.text,
     lockedToOrganization: input.lockedToOrganization ?? false,
   }),

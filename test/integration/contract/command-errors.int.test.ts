@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,6 +8,7 @@ import {
   SendAdmissionNoticeDocument,
 } from '../../generated/graphql.js';
 import {
+  globalId,
   residentWithoutCase,
   SOC_SOLNA,
   unitGlobalId,
@@ -62,13 +64,13 @@ describe('CommandError field and params', () => {
     expect(paramsOf(long)).toEqual({ max: '10000' });
   });
 
-  it('names a client-chosen id that is not a UUID', async () => {
-    const answer = (
-      await ward.request(AddNoteOutcomeDocument, {
-        input: { caseId, noteId: 'not-a-uuid', text: 'Hej' },
-      })
-    ).addNote;
-    expect(answer).toMatchObject({ code: 'INVALID_INPUT', field: 'noteId' });
+  it('names a client-chosen id that is neither a Note global id nor a UUID', async () => {
+    for (const noteId of ['not-a-uuid', globalId('Case', randomUUID())]) {
+      const answer = (
+        await ward.request(AddNoteOutcomeDocument, { input: { caseId, noteId, text: 'Hej' } })
+      ).addNote;
+      expect(answer, noteId).toMatchObject({ code: 'INVALID_ID', field: 'noteId' });
+    }
   });
 
   it('names readyAt in the future and before admission, with the time it must not precede', async () => {

@@ -4,10 +4,12 @@ import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AddNoteDocument,
+  CreateCarePlanDocument,
   SendAdmissionNoticeDocument,
   type SendAdmissionNoticeInput,
 } from '../../generated/graphql.js';
 import {
+  globalId,
   residentWithoutCase,
   SOC_SOLNA,
   unitGlobalId,
@@ -94,6 +96,11 @@ describe('addNote retried with the same noteId', () => {
       input: { ...input, noteId: noteId.toUpperCase() },
     });
     expect(upper.addNote).toEqual(first.addNote);
+    // The global id of the note is the same id as its raw UUID (the older, deprecated form).
+    const global = await social.request(AddNoteDocument, {
+      input: { ...input, noteId: globalId('Note', noteId) },
+    });
+    expect(global.addNote).toEqual(first.addNote);
     expect(await count('SELECT count(*)::int AS n FROM note WHERE id = $1', [noteId])).toBe(1);
     const caseUuid = decodeGlobalID(caseGlobalId).id;
     expect(
@@ -119,5 +126,54 @@ describe('addNote retried with the same noteId', () => {
       [noteId],
     );
     expect(rows[0]!.text).toBe('Hemtjänst beviljad från måndag');
+  });
+});
+
+describe('client-chosen ids as global ids', () => {
+  it('opens a case under the Case global id chosen, and a retry with its raw UUID is the same request', async () => {
+    const uuid = randomUUID();
+    const input = {
+      ...admission,
+      caseId: globalId('Case', uuid),
+      personalIdentityNumber: residentWithoutCase(4).personalIdentityNumber,
+    };
+    const first = await ward.request(SendAdmissionNoticeDocument, { input });
+    expect(first.sendAdmissionNotice).toMatchObject({ case: { id: globalId('Case', uuid) } });
+    const raw = await ward.request(SendAdmissionNoticeDocument, {
+      input: { ...input, caseId: uuid },
+    });
+    expect(raw.sendAdmissionNotice).toEqual(first.sendAdmissionNotice);
+    expect(await count('SELECT count(*)::int AS n FROM "case" WHERE id = $1', [uuid])).toBe(1);
+    const wrongType = await ward.request(SendAdmissionNoticeDocument, {
+      input: { ...input, caseId: globalId('Note', uuid) },
+    });
+    expect(wrongType.sendAdmissionNotice).toMatchObject({ code: 'INVALID_ID', field: 'caseId' });
+  });
+
+  it('creates a care plan under the CarePlan global id chosen', async () => {
+    const caseId = (
+      (await ward.request(SendAdmissionNoticeDocument, { input: admission }))
+        .sendAdmissionNotice as {
+        case: { id: string };
+      }
+    ).case.id;
+    const uuid = randomUUID();
+    const plan = {
+      caseId,
+      kind: 'CARE_PLAN' as const,
+      summary: 'Plan',
+      items: [],
+      participants: [],
+      status: 'DRAFT' as const,
+    };
+    const first = await ward.request(CreateCarePlanDocument, {
+      input: { ...plan, carePlanId: globalId('CarePlan', uuid) },
+    });
+    expect(first.createCarePlan.__typename).toBe('CreateCarePlanSuccess');
+    const raw = await ward.request(CreateCarePlanDocument, {
+      input: { ...plan, carePlanId: uuid },
+    });
+    expect(raw.createCarePlan).toEqual(first.createCarePlan);
+    expect(await count('SELECT count(*)::int AS n FROM care_plan WHERE id = $1', [uuid])).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ViewerDocument } from '../../generated/graphql.js';
+import { MyCommissionsDocument, ViewerDocument } from '../../generated/graphql.js';
 import {
   SOC_SOLNA,
   unitGlobalId,
@@ -68,6 +68,35 @@ describe('viewer', () => {
         unitHsaId: 'SE0000000000-UNKNOWN',
         acting: false,
         unit: null,
+      },
+    ]);
+  });
+
+  it('myCommissions (kept for compatibility) gives each commission its acting flag and Unit', async () => {
+    const base = principalFor(WARD_KAROLINSKA_GERIATRIK, ['WARD_STAFF'], 'Mona Commissions');
+    const primary = { ...base.commissions[0]!, hsaId: `${VC_SOLNA}C8`, unitHsaId: VC_SOLNA };
+    const token = await server.tokenFor({
+      ...base,
+      commissions: [primary, base.actingCommission!],
+    });
+    const { myCommissions } = await client(token).request(MyCommissionsDocument);
+    expect(myCommissions).toEqual([
+      {
+        hsaId: `${VC_SOLNA}C8`,
+        unitHsaId: VC_SOLNA,
+        purpose: base.actingCommission!.purpose,
+        acting: false,
+        unit: { id: await unitGlobalId(server.owner, VC_SOLNA), hsaId: VC_SOLNA },
+      },
+      {
+        hsaId: base.actingCommission!.hsaId,
+        unitHsaId: WARD_KAROLINSKA_GERIATRIK,
+        purpose: base.actingCommission!.purpose,
+        acting: true,
+        unit: {
+          id: await unitGlobalId(server.owner, WARD_KAROLINSKA_GERIATRIK),
+          hsaId: WARD_KAROLINSKA_GERIATRIK,
+        },
       },
     ]);
   });

@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { ClientError, type GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -325,6 +326,18 @@ describe('a worked example in a past month (lag 2017:612 default, Solna)', () =>
     expect([Number(line.pricePerDay), Number(line.amount)]).toEqual([9300, 37200]);
     expect(line.case?.reference).toBe('BR-TEST-000001');
     expect(new Set(line.eventIds)).toEqual(new Set(inserted.eventIds.slice(0, 2)));
+    // The same events as global ids, beside the deprecated raw ids.
+    expect(line.eventGlobalIds).toEqual(
+      line.eventIds!.map((id) => Buffer.from(`CaseEvent:${id}`).toString('base64')),
+    );
+    for (const day of line.payableDays!) {
+      expect(day.eventGlobalIds.map((id) => decodeGlobalID(id))).toEqual(
+        day.eventIds.map((id) => ({ typename: 'CaseEvent', id })),
+      );
+      expect(day.readyNoticeGlobalId && decodeGlobalID(day.readyNoticeGlobalId)).toEqual(
+        day.readyNoticeId && { typename: 'CaseEvent', id: day.readyNoticeId },
+      );
+    }
   });
 
   it('reconciles with the statistics of the same month', async () => {

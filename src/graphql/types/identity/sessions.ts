@@ -4,16 +4,54 @@ import { builder } from '../../builder.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors.js';
 import { actorOf, IdentityInputError, identityOf, requireIdentity } from './common.js';
 
-const ActingCommission = builder.objectRef<Commission>('ActingCommission').implement({
-  fields: (t) => ({
-    hsaId: t.exposeString('hsaId', { nullable: true }),
-    name: t.exposeString('name', { nullable: true }),
-    unitHsaId: t.exposeString('unitHsaId'),
-    providerHsaId: t.exposeString('providerHsaId'),
-    purpose: t.exposeString('purpose'),
-    rights: t.exposeStringList('rights'),
-  }),
-});
+/** The same commission: the directory's id when both have one, else unit and purpose. */
+const sameCommission = (a: Commission, b: Commission) =>
+  a.hsaId && b.hsaId ? a.hsaId === b.hsaId : a.unitHsaId === b.unitHsaId && a.purpose === b.purpose;
+
+/** `acting` is set where the answer knows it (the commission a token was just issued for). */
+const ActingCommission = builder
+  .objectRef<Commission & { acting?: boolean }>('ActingCommission')
+  .implement({
+    description:
+      'A commission (medarbetaruppdrag) of the signed-in person: the unit they may act for, and why. `viewer` answers the same with the acting one apart.',
+    fields: (t) => ({
+      hsaId: t.exposeString('hsaId', {
+        nullable: true,
+        description: 'The commission’s HSA-ID, when the directory gives one.',
+      }),
+      name: t.exposeString('name', {
+        nullable: true,
+        description: 'The commission’s name in the directory, if any.',
+      }),
+      unitHsaId: t.exposeString('unitHsaId', {
+        description: 'The HSA-ID of the unit the commission is for. Read `unit` for the Unit.',
+      }),
+      providerHsaId: t.exposeString('providerHsaId', {
+        description: 'The HSA-ID of the care provider (vårdgivare) of the unit.',
+      }),
+      purpose: t.exposeString('purpose', {
+        description: 'The commission’s purpose (e.g. "Vård och behandling").',
+      }),
+      rights: t.exposeStringList('rights', {
+        description: 'The commission rights (commissionRight) the directory lists.',
+      }),
+      unit: t.prismaField({
+        type: 'Unit',
+        nullable: true,
+        description: 'The unit, when Brygga knows it; null for a unit outside discharge planning.',
+        resolve: (query, c, _args, ctx) =>
+          ctx.prisma.unit.findUnique({ ...query, where: { hsaId: c.unitHsaId } }),
+      }),
+      acting: t.boolean({
+        description: 'Whether this is the commission the person acts in now.',
+        resolve: (c, _args, ctx) => {
+          if (c.acting !== undefined) return c.acting;
+          const acting = ctx.principal?.actingCommission;
+          return acting ? sameCommission(acting, c) : false;
+        },
+      }),
+    }),
+  });
 
 const IssuedToken = builder
   .objectRef<{
@@ -30,7 +68,7 @@ const IssuedToken = builder
       actingCommission: t.field({
         type: ActingCommission,
         nullable: true,
-        resolve: (r) => r.actingCommission,
+        resolve: (r) => (r.actingCommission ? { ...r.actingCommission, acting: true } : null),
       }),
     }),
   });
