@@ -131,7 +131,12 @@ export async function startServer(
 
   // Subscriptions: the same port and path, over an HTTP upgrade (src/subscriptions).
   const feed = new CaseEventFeed(apiDatabaseUrl(config), logger);
-  await feed.start();
+  await feed.start().catch(async (error: unknown) => {
+    await carePlansProducer?.close();
+    unwatchIdps();
+    await db.close();
+    throw error;
+  });
   const subscriptions = createSubscriptionServer({
     httpServer,
     db,

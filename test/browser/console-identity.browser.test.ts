@@ -134,9 +134,8 @@ describe('the federation area in a browser', () => {
     await form.getByLabel('What changed (comment)').fill('Reviewed with the HSA team');
     await form.getByRole('button', { name: 'Save as a new version' }).click();
     await page.getByRole('status').getByText('Saved as version 2.').waitFor();
-    expect(await page.getByTestId('rule-set-versions').textContent()).toContain(
-      'Reviewed with the HSA team',
-    );
+    // The history is fetched again after the save: wait for the new version's row.
+    await page.getByTestId('rule-set-versions').getByText('Reviewed with the HSA team').waitFor();
   });
 
   it('revokes a ward nurse’s session, and the nurse’s next request fails', async () => {

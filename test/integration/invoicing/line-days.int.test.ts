@@ -104,13 +104,17 @@ describe('a line whose count a later ready notice restarted', () => {
         date: '2026-03-05',
         reason: 'day 3 after ready notice 2026-03-02 (lag 2017:612 default)',
         eventIds: [admission, firstReady],
+        eventGlobalIds: [admission, firstReady].map((id) => globalId('CaseEvent', id)),
         readyNoticeId: firstReady,
+        readyNoticeGlobalId: globalId('CaseEvent', firstReady),
       },
       ...[12, 13, 14, 15].map((day) => ({
         date: `2026-03-${day}`,
         reason: `day ${day - 9} after ready notice 2026-03-09 (lag 2017:612 default)`,
         eventIds: [admission, secondReady],
+        eventGlobalIds: [admission, secondReady].map((id) => globalId('CaseEvent', id)),
         readyNoticeId: secondReady,
+        readyNoticeGlobalId: globalId('CaseEvent', secondReady),
       })),
     ]);
   });

@@ -192,7 +192,7 @@ export function PurgeRecordsPage() {
         </table>
       ) : null}
       {chosen ? (
-        <div className="details" data-testid="purge-record-details">
+        <div className="card" data-testid="purge-record-details">
           <h2>
             {chosen.mode === 'DRY_RUN' ? 'Dry run' : 'Purge'} for {chosen.asOf}
           </h2>
