@@ -1,13 +1,19 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stockholmInstant } from '../../src/domain/calendar.js';
 import { CreatePaymentAgreementDocument } from '../generated/graphql.js';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
-import { apiAsSignedIn, signInToConsole, signOutOfConsole } from '../support/console-browser.js';
+import {
+  apiAsSignedIn,
+  expectStayedOffline,
+  SHOTS,
+  signInToConsole,
+  signOutOfConsole,
+  startConsoleServer,
+} from '../support/console-browser.js';
 import { globalId, SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../support/demo.js';
-import { freePort } from '../support/demo-login.js';
 import { insertCase } from '../support/invoicing-cases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 /**
  * The finance area in Chromium against the real server: the region's finance officer drafts
@@ -20,7 +26,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * day 3 and the first paid day; discharged Tue 10 March: 5, 6, 7, 8, 9 March are paid.
  */
 
-const SHOTS = 'docs/screenshots';
 const REGION_FINANCE = 'Finance officer, Region Stockholm';
 const at = (date: string, time: string) => stockholmInstant(date, time);
 
@@ -30,13 +35,7 @@ describe('the finance area in a browser', () => {
   let invoiceUrl = '';
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = await startTestServer({
-      DEMO_IDP: 'true',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
+    server = await startConsoleServer();
     const { rows } = await server.owner.query<{ id: string }>(
       'SELECT id FROM organization WHERE hsa_id = $1',
       [SOLNA],
@@ -70,10 +69,7 @@ describe('the finance area in a browser', () => {
     await browser?.close();
     await server?.close();
   });
-  afterEach(() => {
-    expect(browser.nonLoopbackRequests).toEqual([]);
-    expect(browser.cspViolations).toEqual([]);
-  });
+  afterEach(() => expectStayedOffline(browser));
 
   it('drafts Solna’s March basis and shows the line with the days behind it', async () => {
     const { page } = browser;

@@ -1,11 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateSelfSignedCertificate } from '../../src/identity/certificates.js';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
-import { signInToConsole, signOutOfConsole } from '../support/console-browser.js';
-import { freePort } from '../support/demo-login.js';
+import {
+  expectStayedOffline,
+  SHOTS,
+  signInToConsole,
+  signOutOfConsole,
+  startConsoleServer,
+} from '../support/console-browser.js';
 import { SamlifyIdp } from '../support/idp/samlify-idp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 /**
  * The identity admin's federation area in Chromium against the real server: an IdP
@@ -15,7 +19,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * either browser. Screenshots (1280×800) go to docs/screenshots.
  */
 
-const SHOTS = 'docs/screenshots';
 const ADMIN = 'Identity admin';
 const NURSE_HSA_ID = 'SE2321000016-DP01';
 const A = 'http://sambi.se/attributes/1/';
@@ -26,13 +29,7 @@ describe('the federation area in a browser', () => {
   let nurse: TestBrowser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = await startTestServer({
-      DEMO_IDP: 'true',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
+    server = await startConsoleServer();
     browser = await openBrowser();
     nurse = await openBrowser();
   });
@@ -42,10 +39,7 @@ describe('the federation area in a browser', () => {
     await server?.close();
   });
   afterEach(() => {
-    for (const b of [browser, nurse]) {
-      expect(b.nonLoopbackRequests).toEqual([]);
-      expect(b.cspViolations).toEqual([]);
-    }
+    for (const b of [browser, nurse]) expectStayedOffline(b);
   });
 
   it('imports an IdP from an uploaded metadata file, with its certificate and expiry', async () => {

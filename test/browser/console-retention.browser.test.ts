@@ -1,10 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
-import { apiAsSignedIn, signInToConsole, signOutOfConsole } from '../support/console-browser.js';
-import { freePort } from '../support/demo-login.js';
+import {
+  apiAsSignedIn,
+  expectStayedOffline,
+  SHOTS,
+  signInToConsole,
+  signOutOfConsole,
+  startConsoleServer,
+} from '../support/console-browser.js';
 import { runRetentionCli } from '../support/retention-cli.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 /**
  * The information owner's retention area (gallring) in Chromium against the real server:
@@ -13,7 +18,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * loopback, no CSP violation. Screenshots (1280×800) go to docs/screenshots.
  */
 
-const SHOTS = 'docs/screenshots';
 const OWNER = 'Information owner, Region Stockholm';
 
 describe('the retention area in a browser', () => {
@@ -21,23 +25,14 @@ describe('the retention area in a browser', () => {
   let browser: TestBrowser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = await startTestServer({
-      DEMO_IDP: 'true',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
+    server = await startConsoleServer();
     browser = await openBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
-  afterEach(() => {
-    expect(browser.nonLoopbackRequests).toEqual([]);
-    expect(browser.cspViolations).toEqual([]);
-  });
+  afterEach(() => expectStayedOffline(browser));
 
   it('shows the information owner the policies in force beside the law’s minimums', async () => {
     const { page } = browser;

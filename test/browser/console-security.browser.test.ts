@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenEmergencyAccessDocument, SendAdmissionNoticeDocument } from '../generated/graphql.js';
@@ -9,7 +9,13 @@ import {
   writeAccesses,
 } from '../integration/audit/fixtures.js';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
-import { apiAsSignedIn, signInToConsole } from '../support/console-browser.js';
+import {
+  apiAsSignedIn,
+  expectStayedOffline,
+  SHOTS,
+  signInToConsole,
+  startConsoleServer,
+} from '../support/console-browser.js';
 import {
   residentWithoutCase,
   SOC_SOLNA,
@@ -19,8 +25,7 @@ import {
   WARD_KAROLINSKA_GERIATRIK,
   WARD_SODERSJUKHUSET_MEDICIN,
 } from '../support/demo.js';
-import { freePort } from '../support/demo-login.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 /**
  * The security officer's log review in Chromium (issue 13, item 2): find who read a given
@@ -32,7 +37,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * violation; screenshots (1280×800) to docs/screenshots.
  */
 
-const SHOTS = 'docs/screenshots';
 const REASON = 'Medvetslös vid ankomst, anhöriga nås inte';
 const OFFICER = 'Security officer, Region Stockholm';
 
@@ -59,13 +63,7 @@ describe('the security officer’s log review in a browser, offline', () => {
   const month = lastMonth();
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = await startTestServer({
-      DEMO_IDP: 'true',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
+    server = await startConsoleServer();
 
     // Last month: two users of the region read one patient; one user reads 51 patients,
     // three times, in one day (153 rows: more than one page of the console's table).
@@ -136,10 +134,7 @@ describe('the security officer’s log review in a browser, offline', () => {
     await browser?.close();
     await server?.close();
   });
-  afterEach(() => {
-    expect(browser.nonLoopbackRequests).toEqual([]);
-    expect(browser.cspViolations).toEqual([]);
-  });
+  afterEach(() => expectStayedOffline(browser));
 
   const search = (page: Page) => page.getByRole('form', { name: 'Search the access log' });
   const progress = (page: Page) => page.getByTestId('load-progress');

@@ -1,15 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import {
   apiAsSignedIn,
   DEMO_BUTTON,
+  expectStayedOffline,
+  SHOTS,
   signInToConsole,
   signOutOfConsole,
+  startConsoleServer,
 } from '../support/console-browser.js';
 import { SOC_SODERMALM, SOC_SOLNA } from '../support/demo.js';
-import { freePort } from '../support/demo-login.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 /**
  * The console's shell in Chromium against the real server and the demo IdP: sign-in per
@@ -19,7 +20,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * token is never in storage. Screenshots (1280×800) go to docs/screenshots.
  */
 
-const SHOTS = 'docs/screenshots';
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
 
 describe('the console shell in a browser, offline', () => {
@@ -27,23 +27,14 @@ describe('the console shell in a browser, offline', () => {
   let browser: TestBrowser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    server = await startTestServer({
-      DEMO_IDP: 'true',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-    });
+    server = await startConsoleServer();
     browser = await openBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
-  afterEach(() => {
-    expect(browser.nonLoopbackRequests).toEqual([]);
-    expect(browser.cspViolations).toEqual([]);
-  });
+  afterEach(() => expectStayedOffline(browser));
 
   it('asks a signed-out visitor to sign in, returning to the page asked for', async () => {
     const { page } = browser;

@@ -1,10 +1,39 @@
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { TestBrowser } from './browser.js';
+import { freePort } from './demo-login.js';
+import { startTestServer, type TestServer } from './server.js';
 
 /**
  * Steps the console's browser tests share: signing in through the console's own sign-in
  * page and the demo IdP's persona page (the real SAML login, through the ACS), signing
  * out, and asking the API directly with the signed-in session's token.
  */
+
+/** Where the browser tests put their screenshots. */
+export const SHOTS = 'docs/screenshots';
+
+/**
+ * The server the console's browser tests sign in to: the demo IdP on, on a port it names
+ * in PUBLIC_URL (the IdP's and the ACS's URLs derive from it).
+ */
+export async function startConsoleServer(env: Record<string, string> = {}): Promise<TestServer> {
+  mkdirSync(SHOTS, { recursive: true });
+  const port = await freePort();
+  return startTestServer({
+    DEMO_IDP: 'true',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...env,
+  });
+}
+
+/** What every browser test checks after each step: nothing left loopback, no CSP violation. */
+export function expectStayedOffline(browser: TestBrowser): void {
+  expect(browser.nonLoopbackRequests).toEqual([]);
+  expect(browser.cspViolations).toEqual([]);
+}
 
 export const DEMO_BUTTON = 'Sign in with Demo IdP (development)';
 
