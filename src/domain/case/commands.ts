@@ -561,16 +561,11 @@ export function reviseCarePlan(
       state,
       event,
       {
-        carePlans: state.carePlans.map((candidate) =>
-          candidate.id === plan.id
-            ? {
-                ...candidate,
-                latestVersion: version,
-                status,
-                versionStatuses: { ...candidate.versionStatuses, [version]: status },
-              }
-            : candidate,
-        ),
+        carePlans: carePlansWith(state, plan.id, {
+          latestVersion: version,
+          status,
+          versionStatuses: { ...plan.versionStatuses, [version]: status },
+        }),
       },
       {
         carePlanVersion: { carePlanId: plan.id, createdPlanKind: null, version, ...content.value },
@@ -638,9 +633,7 @@ export function publishCarePlanToPatient(
   );
   return ok(
     decide(state, event, {
-      carePlans: state.carePlans.map((candidate) =>
-        candidate.id === plan.id ? { ...candidate, publishedVersion: input.version } : candidate,
-      ),
+      carePlans: carePlansWith(state, plan.id, { publishedVersion: input.version }),
     }),
   );
 }
@@ -683,10 +676,19 @@ export function withdrawCarePlanFromPatient(
   );
   return ok(
     decide(state, event, {
-      carePlans: state.carePlans.map((candidate) =>
-        candidate.id === plan.id ? { ...candidate, publishedVersion: null } : candidate,
-      ),
+      carePlans: carePlansWith(state, plan.id, { publishedVersion: null }),
     }),
+  );
+}
+
+/** The case's care plans with one of them changed. */
+function carePlansWith(
+  state: CaseState,
+  carePlanId: string,
+  change: Partial<CarePlanSummary>,
+): CarePlanSummary[] {
+  return state.carePlans.map((candidate) =>
+    candidate.id === carePlanId ? { ...candidate, ...change } : candidate,
   );
 }
 
