@@ -213,6 +213,8 @@ export async function draftCostSharing(
       }
       return draftIn(tx, request);
     },
+    // Prisma's 5 s default would count the wait for another run's turn and the reading of
+    // every organisation's figures; a month's drafting is a monthly step, not a request.
     { timeout: 60_000, maxWait: 10_000 },
   );
 }
