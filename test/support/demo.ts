@@ -13,6 +13,14 @@ export async function unitGlobalId(owner: pg.Client, hsaId: string): Promise<str
   return encodeGlobalID('Unit', rows[0].id);
 }
 
+/** Every organisation's database id by its HSA-ID. */
+export async function organizationIds(owner: pg.Client): Promise<Map<string, string>> {
+  const { rows } = await owner.query<{ id: string; hsa_id: string }>(
+    'SELECT id, hsa_id FROM organization',
+  );
+  return new Map(rows.map((r) => [r.hsa_id, r.id]));
+}
+
 /** Residents 60–79 of the demo register have no case yet: tests open cases for them. */
 export function residentWithoutCase(index: number) {
   const resident = demoResidents(80)[60 + index];

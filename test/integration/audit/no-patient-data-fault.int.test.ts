@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src/authz/roles.js';
 import { stockholmInstant } from '../../../src/domain/calendar.js';
 import { generateSelfSignedCertificate } from '../../../src/identity/certificates.js';
-import { globalId, SOC_SOLNA, SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
+import {
+  globalId,
+  organizationIds,
+  SOC_SOLNA,
+  SOLNA,
+  WARD_KAROLINSKA_GERIATRIK,
+} from '../../support/demo.js';
 import { demoLogin, freePort } from '../../support/demo-login.js';
 import { INERA_RULES } from '../../support/idp/harness.js';
 import { SamlifyIdp } from '../../support/idp/samlify-idp.js';
@@ -422,10 +428,7 @@ beforeAll(async () => {
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
   });
-  const { rows } = await server.owner.query<{ id: string; hsa_id: string }>(
-    'SELECT id, hsa_id FROM organization',
-  );
-  for (const r of rows) orgId.set(r.hsa_id, r.id);
+  for (const [hsaId, id] of await organizationIds(server.owner)) orgId.set(hsaId, id);
   for (const [as, [unit, roles]] of Object.entries(PERSONAS)) {
     tokens.set(as, await server.tokenFor(principalFor(unit, roles, `Fault ${as}`)));
   }

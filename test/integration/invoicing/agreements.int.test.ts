@@ -18,6 +18,7 @@ import {
 import {
   globalId,
   HUDDINGE,
+  organizationIds,
   RINKEBY_KISTA,
   SODERMALM,
   WARD_KAROLINSKA_GERIATRIK,
@@ -36,10 +37,7 @@ const example = (file: string) =>
 beforeAll(async () => {
   server = await startTestServer();
   finance = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, { roles: ['FINANCE'] });
-  const { rows } = await server.owner.query<{ id: string; hsa_id: string }>(
-    'SELECT id, hsa_id FROM organization',
-  );
-  for (const r of rows) org.set(r.hsa_id, r.id);
+  for (const [hsaId, id] of await organizationIds(server.owner)) org.set(hsaId, id);
 });
 afterAll(() => server?.close());
 

@@ -20,6 +20,7 @@ import {
 } from '../../generated/graphql.js';
 import {
   globalId,
+  organizationIds,
   RINKEBY_KISTA,
   SOC_SOLNA,
   SODERMALM,
@@ -37,10 +38,7 @@ const orgId = (hsaId: string) => globalId('Organization', org.get(hsaId)!);
 beforeAll(async () => {
   server = await startTestServer();
   finance = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, { roles: ['FINANCE'] });
-  const { rows } = await server.owner.query<{ id: string; hsa_id: string }>(
-    'SELECT id, hsa_id FROM organization',
-  );
-  for (const r of rows) org.set(r.hsa_id, r.id);
+  for (const [hsaId, id] of await organizationIds(server.owner)) org.set(hsaId, id);
   await setPopulation(2026, [
     [STOCKHOLM_STAD, 1_000],
     [SODERMALM, 3_000],

@@ -30,6 +30,7 @@ import {
 import {
   globalId,
   HUDDINGE,
+  organizationIds,
   REGION,
   RINKEBY_KISTA,
   SOC_SODERMALM,
@@ -61,10 +62,7 @@ beforeAll(async () => {
   server = await startTestServer();
   finance = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, { roles: ['FINANCE'] });
   ward = await server.clientFor(WARD_KAROLINSKA_GERIATRIK);
-  const { rows } = await server.owner.query<{ id: string; hsa_id: string }>(
-    'SELECT id, hsa_id FROM organization',
-  );
-  for (const r of rows) org.set(r.hsa_id, r.id);
+  for (const [hsaId, id] of await organizationIds(server.owner)) org.set(hsaId, id);
 });
 afterAll(() => server?.close());
 

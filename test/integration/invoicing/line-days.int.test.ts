@@ -18,7 +18,7 @@ import {
   InvoiceHtmlDocument,
   MarkInvoiceSentDocument,
 } from '../../generated/graphql.js';
-import { globalId, SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
+import { globalId, organizationIds, SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
 import { appendEvents, insertCase } from '../../support/invoicing-cases.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
@@ -30,10 +30,7 @@ const at = (date: string, time: string) => stockholmInstant(date, time);
 beforeAll(async () => {
   server = await startTestServer();
   finance = await server.clientFor(WARD_KAROLINSKA_GERIATRIK, { roles: ['FINANCE'] });
-  const { rows } = await server.owner.query<{ id: string; hsa_id: string }>(
-    'SELECT id, hsa_id FROM organization',
-  );
-  for (const r of rows) org.set(r.hsa_id, r.id);
+  for (const [hsaId, id] of await organizationIds(server.owner)) org.set(hsaId, id);
 });
 afterAll(() => server?.close());
 
