@@ -109,9 +109,26 @@ export class DatabaseAvailability {
     try {
       await this.probe();
     } catch {
-      if (!this.closed) this.scheduleProbe();
+      // The readiness check may have found the database back meanwhile.
+      if (!this.closed && this.lostAt !== null) this.scheduleProbe();
       return;
     }
+    this.restored('probe');
+  }
+
+  /**
+   * A query on this pool just succeeded (the readiness check's): the database is back even
+   * if the probe's next attempt is seconds away, so /readyz never says ready while
+   * `available` still says lost.
+   */
+  reached(): void {
+    if (this.lostAt === null) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.restored('readiness');
+  }
+
+  private restored(by: string): void {
     if (this.closed || this.lostAt === null) return;
     const unavailableMs = Date.now() - this.lostAt;
     this.lostAt = null;
@@ -122,6 +139,7 @@ export class DatabaseAvailability {
       pool: this.name,
       unavailableMs,
       attempts: this.attempts,
+      by,
     });
   }
 }

@@ -23,6 +23,7 @@ export async function readinessCheck(deps: {
       const { rows } = await deps.db.pool.query<{ name: string }>(
         'SELECT name FROM brygga_migration',
       );
+      deps.db.availability.reached();
       const applied = new Set(rows.map((r) => r.name));
       const pending = known.filter((name) => !applied.has(name));
       if (pending.length > 0) return [`migrations not applied: ${pending.join(', ')}`];

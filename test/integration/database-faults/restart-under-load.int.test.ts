@@ -108,6 +108,11 @@ describe('the database stopped and started again under load', () => {
         database = await startEmbeddedPostgres({ dataDir: embedded.dataDir, port: embedded.port });
         await until('ready again', ready);
         const msToReady = Date.now() - startedAt;
+        // Ready means available: /readyz does not wait for the probe's backoff to say so.
+        expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({
+          status: 'ready',
+          database: { available: true },
+        });
         await until('answers with data again', () => load.deliveredSince(startedAt) >= 5);
         // With the database back, the same cookie is simply not a session.
         const refreshedAgain = await fetch(`${url}/auth/refresh`, {
