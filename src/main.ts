@@ -11,6 +11,7 @@ import {
   shareMetricsWithPrimary,
   startMetricsServer,
 } from './metrics/server.js';
+import { producerTlsFilesOf, readProducerTls } from './patient-portal/tls-files.js';
 import {
   YOUNG_GENERATION_FLAG,
   YOUNG_GENERATION_MIB,
@@ -81,6 +82,9 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
+    // Files a setting names are read now, so a missing one is a setting's error too.
+    const producerFiles = producerTlsFilesOf(config);
+    if (producerFiles) await readProducerTls(producerFiles);
   } catch (error) {
     if (error instanceof ConfigError) {
       say(error.message);

@@ -16,6 +16,7 @@ import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { watchIdentityProviders } from '../metrics/identity-providers.js';
 import { ContractSchemas } from '../patient-portal/schema-validation.js';
 import { type CarePlansProducer, startCarePlansProducer } from '../patient-portal/server.js';
+import { producerTlsFilesOf } from '../patient-portal/tls-files.js';
 import { createServices, type Services } from '../services.js';
 import { CaseEventFeed } from '../subscriptions/case-event-feed.js';
 import { createSubscriptionServer } from '../subscriptions/server.js';
@@ -185,15 +186,14 @@ async function startProducerIfConfigured(
   db: Database,
   logger: Logger,
 ): Promise<CarePlansProducer | null> {
-  if (config.CARE_PLANS_PRODUCER_PORT === undefined) return null;
+  const files = producerTlsFilesOf(config);
+  if (files === null || config.CARE_PLANS_PRODUCER_PORT === undefined) return null;
   // loadConfig refuses a producer port without the rest of its configuration.
   const producer = await startCarePlansProducer({
     host: config.CARE_PLANS_PRODUCER_HOST,
     port: config.CARE_PLANS_PRODUCER_PORT,
     tls: {
-      certFile: config.CARE_PLANS_PRODUCER_TLS_CERT_FILE!,
-      keyFile: config.CARE_PLANS_PRODUCER_TLS_KEY_FILE!,
-      clientCaFile: config.CARE_PLANS_PRODUCER_CLIENT_CA_FILE!,
+      ...files,
       pinnedClientCertificates: config.CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256!,
     },
     prisma: db.prisma,

@@ -1,10 +1,10 @@
-import { constants, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../http/logger.js';
 import { getCarePlansHandler, type ProducerOptions } from './producer.js';
+import { type ProducerTlsFiles, readProducerTls } from './tls-files.js';
 
 /**
  * The GetCarePlans producer's own listener: HTTPS with mutual TLS, on a port of its own
@@ -22,10 +22,7 @@ export interface CarePlansProducer {
   close(): Promise<void>;
 }
 
-export interface ProducerTls {
-  certFile: string;
-  keyFile: string;
-  clientCaFile: string;
+export interface ProducerTls extends ProducerTlsFiles {
   /** Upper-case hex SHA-256 fingerprints without separators. */
   pinnedClientCertificates: readonly string[];
 }
@@ -40,14 +37,8 @@ export function fingerprintOf(certificate: { fingerprint256?: string }): string 
 export async function startCarePlansProducer(
   options: ProducerOptions & { host: string; port: number; tls: ProducerTls; logger: Logger },
 ): Promise<CarePlansProducer> {
-  const [cert, key, ca] = await Promise.all([
-    readFile(options.tls.certFile, 'utf8'),
-    readFile(options.tls.keyFile, 'utf8'),
-    readFile(options.tls.clientCaFile, 'utf8'),
-  ]);
-  // A certificate file that does not parse stops the start, not the first request.
-  new X509Certificate(cert);
-  new X509Certificate(ca);
+  // A file that is missing or does not parse stops the start, not the first request.
+  const { cert, key, ca } = await readProducerTls(options.tls);
   const pinned = new Set(options.tls.pinnedClientCertificates);
   const handler = getCarePlansHandler(options);
   const server = https.createServer(

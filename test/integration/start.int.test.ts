@@ -16,6 +16,7 @@ import {
 import { createDatabaseFromTemplate, dropDatabase } from '../support/database.js';
 import { keepOutputOf } from '../support/log-capture.js';
 import { patientDataIn } from '../support/patient-data-in-logs.js';
+import { makeTestPki } from '../support/patient-portal/certificates.js';
 
 /**
  * The README's first command: `npm start` with no DATABASE_URL starts an embedded
@@ -95,6 +96,51 @@ describe('starting Brygga', () => {
     expect(http.output().trim().split('\n')).toEqual([
       'brygga: invalid configuration: PUBLIC_URL: must be https in production',
     ]);
+  });
+
+  it('stops with one line naming a GetCarePlans certificate file that is missing, not PEM or not the pair', {
+    timeout: 120_000,
+  }, async () => {
+    const pki = await makeTestPki();
+    try {
+      const producer = {
+        DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+        CARE_PLANS_PRODUCER_PORT: '0',
+        CARE_PLANS_PRODUCER_TLS_CERT_FILE: pki.server.certFile,
+        CARE_PLANS_PRODUCER_TLS_KEY_FILE: pki.server.keyFile,
+        CARE_PLANS_PRODUCER_CLIENT_CA_FILE: pki.ca.certFile,
+        CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256: pki.platform.fingerprint,
+        CARE_PLANS_PLATFORM_HSA_ID: 'SE5565594230-B8N',
+        CARE_PLANS_PRODUCER_LOGICAL_ADDRESSES: 'SE2321000016-BRYG',
+        CARE_PLANS_SOURCE_SYSTEM_HSA_ID: 'SE2321000016-BRYS',
+      };
+      const missing = join(pki.dir, 'gone.pem');
+      const refusals: [Record<string, string>, string][] = [
+        [
+          { CARE_PLANS_PRODUCER_TLS_CERT_FILE: missing },
+          `CARE_PLANS_PRODUCER_TLS_CERT_FILE: cannot read ${missing} (no such file)`,
+        ],
+        [
+          { CARE_PLANS_PRODUCER_CLIENT_CA_FILE: pki.server.keyFile },
+          'CARE_PLANS_PRODUCER_CLIENT_CA_FILE: is not a PEM certificate',
+        ],
+        [
+          { CARE_PLANS_PRODUCER_TLS_KEY_FILE: pki.server.certFile },
+          'CARE_PLANS_PRODUCER_TLS_KEY_FILE: is not a PEM private key',
+        ],
+        [
+          { CARE_PLANS_PRODUCER_TLS_KEY_FILE: pki.platform.keyFile },
+          'CARE_PLANS_PRODUCER_TLS_KEY_FILE: is not the private key of the certificate in CARE_PLANS_PRODUCER_TLS_CERT_FILE',
+        ],
+      ];
+      for (const [setting, line] of refusals) {
+        const run = start({ ...producer, ...setting });
+        expect(await run.exited, run.output()).toBe(78);
+        expect(run.output().trim().split('\n')).toEqual([`brygga: invalid configuration: ${line}`]);
+      }
+    } finally {
+      await pki.remove();
+    }
   });
 
   it('runs on an embedded PostgreSQL with the demo region when DATABASE_URL is unset', {
