@@ -9,6 +9,7 @@ import { publishedPlansOf } from './published-plans.js';
 import { faultEnvelope, responseEnvelope } from './render.js';
 import type { ContractSchemas } from './schema-validation.js';
 import { hasDocumentTypeDeclaration, readRequest } from './soap.js';
+import { PublishedContract } from './wsdl.js';
 
 /** Where the producer answers: RIV-TA's usual path for the interaction and its profile. */
 export const GET_CARE_PLANS_PATH = '/clinicalprocess/logistics/logistics/GetCarePlans/2/rivtabp21';
@@ -79,7 +80,7 @@ export function getCarePlansHandler(options: ProducerOptions) {
   };
 
   async function answerRequest(req: IncomingMessage, logId: string): Promise<Answer> {
-    const path = (req.url ?? '').split('?')[0];
+    const [path, search = ''] = (req.url ?? '').split('?', 2);
     if (path !== GET_CARE_PLANS_PATH) {
       return fault(
         404,
@@ -88,6 +89,7 @@ export function getCarePlansHandler(options: ProducerOptions) {
         'NOT_FOUND',
       );
     }
+    if (req.method === 'GET' && search !== '') return describeContract(req, search);
     if (req.method !== 'POST') {
       return fault(405, 'Client', 'GetCarePlans is called with POST (SOAP 1.1).', 'METHOD');
     }
@@ -182,6 +184,24 @@ export function getCarePlansHandler(options: ProducerOptions) {
     return ok(found.plans, 'DELIVERED');
   }
 }
+
+/** `?wsdl` and `?xsd=`: the contract as this endpoint publishes it (./wsdl.ts). */
+async function describeContract(req: IncomingMessage, search: string): Promise<Answer> {
+  // Only the pinned platform gets this far (./server.ts), so its Host names the endpoint.
+  const endpoint = `https://${req.headers.host ?? 'localhost'}${GET_CARE_PLANS_PATH}`;
+  const document = await published.document(new URLSearchParams(search), endpoint);
+  if (document === null) {
+    return fault(
+      404,
+      'Client',
+      'Ask for ?wsdl, or for a schema the WSDL links to with ?xsd=.',
+      'NOT_FOUND',
+    );
+  }
+  return { status: 200, body: document.xml, outcome: document.kind.toUpperCase() };
+}
+
+const published = new PublishedContract();
 
 /** RIV-TA's header for the consumer behind the platform; kept only when it is an HSA-ID. */
 function originalConsumer(req: IncomingMessage): string | null {

@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OID } from '../../../src/patient-portal/contract.js';
+import { GET_CARE_PLANS_PATH } from '../../../src/patient-portal/producer.js';
 import { ContractSchemas } from '../../../src/patient-portal/schema-validation.js';
 import {
   CarePlanPublicationsDocument,
@@ -33,6 +37,7 @@ import { startTestServer, type TestServer } from '../../support/server.js';
  * client certificates, requests written from the contract's schema, every answer
  * validated against the contract's schema, every delivery looked up in the access log.
  */
+const CONTRACTS = fileURLToPath(new URL('../../../contracts/', import.meta.url));
 const LOGICAL_ADDRESS = 'SE2321000016-BRYG';
 const SOURCE_SYSTEM = 'SE2321000016-BRYS';
 const PLATFORM = 'SE5565594230-B8N';
@@ -378,6 +383,78 @@ describe('GetCarePlans over mutual TLS', () => {
       careContactIds: Array.from({ length: 3000 }, (_, i) => `BR-2026-${i}`),
     });
     expect(await send(platform, huge)).toBe(413);
+  });
+
+  it('publishes the contract: ?wsdl with this endpoint, every schema it imports by ?xsd=, nothing else', async () => {
+    const platform = { client: pki.platform, ca: pki.ca.cert, method: 'GET' };
+    const endpoint = `${producerUrl}${GET_CARE_PLANS_PATH}`;
+    const get = (query: string) =>
+      post(producerUrl, '', { ...platform, path: `${GET_CARE_PLANS_PATH}?${query}` });
+    const locations = (xml: string) =>
+      [...xml.matchAll(/schemaLocation=['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+    // The published files are the contract's, byte for byte, but for the links.
+    const unlinked = (xml: string) =>
+      xml
+        .replace(/schemaLocation=(['"])[^'"]*\1/g, 'schemaLocation=""')
+        .replace(/location='[^']*'/, "location=''");
+    const contract = join(CONTRACTS, 'riv-ta', 'clinicalprocess_logistics_logistics_3.0');
+
+    const wsdl = await get('wsdl');
+    expect(wsdl.status).toBe(200);
+    expect(wsdl.contentType).toBe('text/xml; charset=utf-8');
+    expect(wsdl.body).toContain(`<soap:address location='${endpoint}' />`);
+    expect(unlinked(wsdl.body)).toBe(
+      unlinked(
+        await readFile(
+          join(
+            contract,
+            'interactions/GetCarePlansInteraction/GetCarePlansInteraction_2.0_RIVTABP21.wsdl',
+          ),
+          'utf8',
+        ),
+      ),
+    );
+    // Every import leads to a schema here, and the schemas' own imports too.
+    const served = new Map<string, string>();
+    const pending = locations(wsdl.body);
+    while (pending.length > 0) {
+      const link = new URL(pending.pop()!);
+      expect(`${link.origin}${link.pathname}`).toBe(endpoint);
+      const name = link.searchParams.get('xsd')!;
+      if (served.has(name)) continue;
+      const xsd = await get(`xsd=${encodeURIComponent(name)}`);
+      expect(xsd.status, name).toBe(200);
+      expect(unlinked(xsd.body)).toBe(unlinked(await readFile(join(contract, name), 'utf8')));
+      served.set(name, xsd.body);
+      pending.push(...locations(xsd.body));
+    }
+    expect([...served.keys()].sort()).toEqual([
+      'core_components/clinicalprocess_logistics_logistics_3.0.xsd',
+      'core_components/clinicalprocess_logistics_logistics_enum_3.0.xsd',
+      'core_components/itintegration_registry_1.0.xsd',
+      'interactions/GetCarePlansInteraction/GetCarePlansResponder_2.0.xsd',
+    ]);
+    // Nothing outside the contract's files, and no other question.
+    for (const query of [
+      'xsd=../../../../../etc/passwd',
+      `xsd=${encodeURIComponent('../../getcareplans-request-envelope.xsd')}`,
+      'xsd=interactions/GetCarePlansInteraction/GetCarePlansInteraction_2.0_RIVTABP21.wsdl',
+      'xsd=',
+      'list',
+    ]) {
+      const answer = await get(query);
+      expect(answer.status, query).toBe(404);
+      expect(readAnswer(answer.body).faultcode).toBe('soap:Client');
+    }
+    // A certificate that is not pinned reads no WSDL either.
+    await expect(
+      post(producerUrl, '', {
+        client: pki.sameCaOther,
+        ca: pki.ca.cert,
+        method: 'GET',
+        path: `${GET_CARE_PLANS_PATH}?wsdl`,
+      }),
+    ).rejects.toThrow();
   });
 
   it('refuses a logical address it does not serve with a fault', async () => {
