@@ -217,7 +217,6 @@ async function runLogged(
   return { row, shown };
 }
 
-
 /** What transferResponsibility answers: the case, unless the transfer took it from the caller. */
 interface TransferAnswer {
   caseId: string;

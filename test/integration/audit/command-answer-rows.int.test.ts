@@ -114,7 +114,12 @@ describe('a command leaves one SUCCESS row for its patient, naming what it wrote
     );
     expect(body.data?.addNote.case.dischargeInformation).toBeNull();
     expect(rows).toEqual([
-      theRow('CREATE', ['ADMINISTRATIVE', 'IDENTITY', 'MEDICAL:PAYMENT_RESPONSIBILITY', 'PLANNING']),
+      theRow('CREATE', [
+        'ADMINISTRATIVE',
+        'IDENTITY',
+        'MEDICAL:PAYMENT_RESPONSIBILITY',
+        'PLANNING',
+      ]),
       {
         activity: 'READ',
         outcome: 'DENIED',
