@@ -86,17 +86,26 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** The one SUCCESS row a command leaves for its patient, as the test compares it. */
-function theRow(activity: string, categories: string[], caseOf: string | null = caseId) {
+/** One row as sendLogged answers it, from global ids; only an emergency access is flagged here. */
+function rowOf(
+  of: { patientId: string; caseId: string | null },
+  activity: string,
+  categories: string[],
+  outcome = 'SUCCESS',
+) {
   return {
     activity,
-    outcome: 'SUCCESS',
-    patient_id: uuidOf(patientId),
-    case_id: caseOf === null ? null : uuidOf(caseOf),
+    outcome,
+    patient_id: uuidOf(of.patientId),
+    case_id: of.caseId === null ? null : uuidOf(of.caseId),
     categories,
     emergency_access: activity === 'EMERGENCY_ACCESS',
   };
 }
+
+/** The one SUCCESS row a command leaves for the patient of the case under test. */
+const theRow = (activity: string, categories: string[], caseOf: string | null = caseId) =>
+  rowOf({ patientId, caseId: caseOf }, activity, categories);
 
 describe('a command leaves one SUCCESS row for its patient, naming what it wrote and what its answer read', () => {
   it('social services without consent add a note: the refused part of the answer is a DENIED row apart', async () => {
@@ -120,14 +129,7 @@ describe('a command leaves one SUCCESS row for its patient, naming what it wrote
         'MEDICAL:PAYMENT_RESPONSIBILITY',
         'PLANNING',
       ]),
-      {
-        activity: 'READ',
-        outcome: 'DENIED',
-        patient_id: uuidOf(patientId),
-        case_id: uuidOf(caseId),
-        categories: ['MEDICAL'],
-        emergency_access: false,
-      },
+      rowOf({ patientId, caseId }, 'READ', ['MEDICAL'], 'DENIED'),
     ]);
   });
 
@@ -336,22 +338,8 @@ describe('the fallback: an answer that reads beyond its command’s row', () => 
     expect(types).toContain('PLANNING_BASIS_SENT');
     const patient = uuidOf(fresh.patientId);
     expect(sent.rows).toEqual([
-      {
-        activity: 'CREATE',
-        outcome: 'SUCCESS',
-        patient_id: patient,
-        case_id: uuidOf(fresh.caseId),
-        categories: ['PLANNING'],
-        emergency_access: false,
-      },
-      {
-        activity: 'READ',
-        outcome: 'SUCCESS',
-        patient_id: patient,
-        case_id: uuidOf(fresh.caseId),
-        categories: ['MEDICAL'],
-        emergency_access: false,
-      },
+      rowOf(fresh, 'CREATE', ['PLANNING']),
+      rowOf(fresh, 'READ', ['MEDICAL']),
     ]);
     expect(await beyondCount()).toBe(before + 1);
     const warnings = lines
