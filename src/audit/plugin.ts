@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { Context } from '../graphql/context.js';
 import type { Logger } from '../http/logger.js';
+import { accessLogCommandAnswerBeyondRow } from '../metrics/registry.js';
 import { RequestAccessLog } from './request-access-log.js';
 import { appendAccesses, type Queryable } from './writer.js';
 
@@ -20,9 +21,10 @@ export const ACCESS_LOG_RETRY_AFTER_SECONDS = 3;
  * nothing and costs nothing.
  *
  * A command's own rows are not written here: they commit with the command, in its
- * transaction (command-log.ts). What is left here are the reads, including the reads of
- * a command's answer beyond what its row names; a command whose rows failed makes the
- * whole request fail closed.
+ * transaction (command-log.ts), naming what its answer reads. What is left here are the
+ * other reads, and whatever a command's answer read beyond its row (should not happen:
+ * written as a READ row, counted and logged as a warning); a command whose rows failed
+ * makes the whole request fail closed.
  */
 export function accessLogPlugin(deps: {
   db: Queryable;
@@ -86,6 +88,7 @@ async function writeOrFailClosed(
       ...a,
       outcome: failed && a.outcome === 'SUCCESS' ? ('FAILED' as const) : a.outcome,
     }));
+    reportBeyondCommands(accesses, requestId, logger);
     await appendAccesses(
       db,
       {
@@ -104,6 +107,26 @@ async function writeOrFailClosed(
     });
     withhold(response, requestId);
   }
+}
+
+/**
+ * A command's answer read what the command's row does not name: the walk of its selection
+ * (src/graphql/answer-reads.ts) missed something. The read is written all the same; the
+ * line names the categories and the request, never the patient.
+ */
+function reportBeyondCommands(
+  accesses: readonly { beyondCommand?: true; categories: readonly string[] }[],
+  requestId: string,
+  logger: Logger,
+): void {
+  const beyond = accesses.filter((a) => a.beyondCommand);
+  if (beyond.length === 0) return;
+  accessLogCommandAnswerBeyondRow.inc(beyond.length);
+  logger.warn('a command’s answer read beyond its access-log row; written as a READ row', {
+    requestId,
+    rows: beyond.length,
+    categories: [...new Set(beyond.flatMap((a) => a.categories))].sort(),
+  });
 }
 
 /** The fail-closed answer: 503 ACCESS_LOG_UNAVAILABLE with Retry-After, no data. */

@@ -17,7 +17,15 @@ export interface CollectedAccess {
   outcome: AccessOutcome;
   emergencyAccess: boolean;
   personalIdentityNumber: string | null;
+  /**
+   * A read of a command's answer that the command's own row does not name (it names what
+   * the answer was worked out to read, src/graphql/answer-reads.ts): written all the same,
+   * as a READ row, and reported by the plugin. Not a column.
+   */
+  beyondCommand?: true;
 }
+
+type Collecting = CollectedAccess & { categorySet: Set<LoggedCategory> };
 
 /** One person: the patient id, or the personnummer of a person who is not a patient here. */
 function personKey(access: {
@@ -35,10 +43,7 @@ function personKey(access: {
  * because the reviewer must see both.
  */
 export class RequestAccessLog implements AccessRecorder {
-  private readonly accesses = new Map<
-    string,
-    CollectedAccess & { categorySet: Set<LoggedCategory> }
-  >();
+  private readonly accesses = new Map<string, Collecting>();
   /** Rows a command of this request committed in its own transaction (command-log.ts). */
   private readonly writtenByCommands: CollectedAccess[] = [];
   /** Why a command of this request could not write its rows; undefined: none failed. */
@@ -95,67 +100,74 @@ export class RequestAccessLog implements AccessRecorder {
   }
 
   /**
-   * The request's accesses, categories sorted so the stored row is canonical. A record
-   * without a case (a field of the Patient itself) joins the patient's row for a case in
-   * the same request, so one request reading a case and its patient is one row; it stays
-   * a row of its own only when the request touched the patient outside any case.
+   * The request's accesses, categories sorted so the stored row is canonical. What a
+   * command's row of this request already names is left out first (`beyondCommands`).
+   * Then a record without a case (a field of the Patient itself) joins the patient's row
+   * for a case in the same request, so one request reading a case and its patient is one
+   * row; it stays a row of its own only when the request touched the patient outside any
+   * case.
    */
   collected(): CollectedAccess[] {
-    return this.folded().flatMap((row) => this.beyondCommands(row));
+    return folded([...this.accesses.values()].flatMap((access) => this.beyondCommands(access)));
   }
 
   /**
-   * A successful read of a patient a command of this request already logged (the
-   * command's answer, read by the same user in the same request) is covered by the
-   * command's row as far as that row names its categories: only the categories it does
-   * not name are left, as a READ row; none left, no row. A caseless read (the Patient's
-   * own fields) is covered by the command's row of any case of that patient. Refusals are
-   * never covered: a DENIED row is always written.
+   * A successful read of a patient a command of this request logged (the command's
+   * answer, read by the same user in the same request) is covered by the command's row as
+   * far as that row names its categories: the row names what the answer was worked out to
+   * read, so normally nothing is left. A read of the command's case is covered by the
+   * command's row of that case; a caseless read (the Patient's own fields) by the
+   * command's row of any case of that patient, or of the patient outside any case (a
+   * block). What is left is still written, as a READ row marked `beyondCommand`, rather
+   * than lost. Refusals are never covered: a DENIED row is always written.
    */
-  private beyondCommands(row: CollectedAccess): CollectedAccess[] {
-    if (row.outcome !== 'SUCCESS') return [row];
+  private beyondCommands(access: Collecting): Collecting[] {
+    if (access.outcome !== 'SUCCESS') return [access];
     const covering = this.writtenByCommands.filter(
       (c) =>
         c.outcome === 'SUCCESS' &&
-        personKey(c) === personKey(row) &&
-        (row.caseId === null || c.caseId === row.caseId),
+        personKey(c) === personKey(access) &&
+        (access.caseId === null || c.caseId === access.caseId),
     );
-    if (covering.length === 0) return [row];
+    if (covering.length === 0) return [access];
     const named = new Set(covering.flatMap((c) => c.categories));
-    const left = row.categories.filter((c) => !named.has(c));
-    return left.length === 0 ? [] : [{ ...row, categories: left }];
-  }
-
-  private folded(): CollectedAccess[] {
-    const rows: (CollectedAccess & { categorySet: Set<LoggedCategory> })[] = [];
-    const withCase = new Map<string, CollectedAccess & { categorySet: Set<LoggedCategory> }>();
-    for (const access of this.accesses.values()) {
-      if (access.caseId === null) continue;
-      const copy = { ...access, categorySet: new Set(access.categorySet) };
-      rows.push(copy);
-      const key = `${personKey(access)}\u0000${access.outcome}`;
-      if (!withCase.has(key)) withCase.set(key, copy);
-    }
-    for (const access of this.accesses.values()) {
-      if (access.caseId !== null) continue;
-      const target = withCase.get(`${personKey(access)}\u0000${access.outcome}`);
-      if (!target) {
-        rows.push({ ...access, categorySet: new Set(access.categorySet) });
-        continue;
-      }
-      for (const category of access.categorySet) target.categorySet.add(category);
-      target.activity = strongerActivity(target.activity, access.activity);
-      target.emergencyAccess ||= access.emergencyAccess;
-      target.personalIdentityNumber ??= access.personalIdentityNumber;
-    }
-    return rows.map(({ categorySet, ...access }) => ({
-      ...access,
-      categories: [...categorySet].sort(),
-    }));
+    const left = [...access.categorySet].filter((c) => !named.has(c));
+    if (left.length === 0) return [];
+    return [{ ...access, categorySet: new Set(left), beyondCommand: true }];
   }
 
   /** Records still to be written at the response (a command's own rows are written). */
   get size(): number {
     return this.accesses.size;
   }
+}
+
+/** Folds caseless records into the patient's row for a case of the same request (see `collected`). */
+function folded(accesses: readonly Collecting[]): CollectedAccess[] {
+  const rows: Collecting[] = [];
+  const withCase = new Map<string, Collecting>();
+  for (const access of accesses) {
+    if (access.caseId === null) continue;
+    const copy = { ...access, categorySet: new Set(access.categorySet) };
+    rows.push(copy);
+    const key = `${personKey(access)}\u0000${access.outcome}`;
+    if (!withCase.has(key)) withCase.set(key, copy);
+  }
+  for (const access of accesses) {
+    if (access.caseId !== null) continue;
+    const target = withCase.get(`${personKey(access)}\u0000${access.outcome}`);
+    if (!target) {
+      rows.push({ ...access, categorySet: new Set(access.categorySet) });
+      continue;
+    }
+    for (const category of access.categorySet) target.categorySet.add(category);
+    target.activity = strongerActivity(target.activity, access.activity);
+    target.emergencyAccess ||= access.emergencyAccess;
+    target.personalIdentityNumber ??= access.personalIdentityNumber;
+    if (access.beyondCommand) target.beyondCommand = true;
+  }
+  return rows.map(({ categorySet, ...access }) => ({
+    ...access,
+    categories: [...categorySet].sort(),
+  }));
 }

@@ -1,9 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { responsePathAsArray } from 'graphql';
-import { blockedFor, type CaseFacts } from '../authz/case-facts.js';
-import { type AccessDecision, decideField, loggedCategory } from '../authz/decide.js';
+import type { CaseFacts } from '../authz/case-facts.js';
+import { type AccessDecision, loggedCategory } from '../authz/decide.js';
 import type { FieldCategory } from '../authz/field-categories.js';
 import { ORGANISATION_WIDE_ROLES } from '../authz/policy.js';
+import { decideRead, readCategory } from '../authz/read-decision.js';
 import type { Context } from './context.js';
 
 function onOrganisationLevel(ctx: Context): boolean {
@@ -17,8 +18,10 @@ function onOrganisationLevel(ctx: Context): boolean {
  * read is recorded for the PDL access log (one row per patient and request, written by
  * src/audit before the response leaves).
  *
- * The field's category is also stored in the schema's field extensions, where the
- * authorization matrix test and docs/authorization.md read it.
+ * The field's category is also stored in the schema's field extensions (`GuardExtensions`),
+ * where the authorization matrix test and docs/authorization.md read it, and where a
+ * command reads what its answer will read before it writes its access-log row
+ * (src/graphql/answer-reads.ts).
  */
 
 /** Where a parent object's patient data lives: its case, or (for Patient) the patient. */
@@ -36,11 +39,25 @@ export interface GuardOptions<Parent> {
   paymentRelevant?: boolean;
 }
 
+/** What a guarded field says of itself in the schema: the one field/category table. */
+export type GuardExtensions = {
+  /** The field's category, or BY_OBJECT when `categoryOf` decides it per object. */
+  category: FieldCategory | 'BY_OBJECT';
+  paymentRelevant: boolean;
+  /** The category of the field on one object (an event's payload by the event's type). */
+  categoryOf?: (parent: never) => FieldCategory;
+};
+
 export function guard<Parent>(options: GuardOptions<Parent>) {
-  const describe = typeof options.category === 'string' ? options.category : 'BY_OBJECT';
+  const byObject = typeof options.category === 'function' ? options.category : undefined;
+  const extensions: GuardExtensions = {
+    category: byObject ? 'BY_OBJECT' : (options.category as FieldCategory),
+    paymentRelevant: options.paymentRelevant ?? false,
+    ...(byObject ? { categoryOf: byObject as (parent: never) => FieldCategory } : {}),
+  };
   return {
     nullable: true as const,
-    extensions: { category: describe },
+    extensions,
     authScopes: (parent: Parent, _args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
       const where = options.locate(parent);
       const memo = memoOf(ctx);
@@ -84,6 +101,20 @@ export function forgetDecisions(ctx: Context): void {
   memos.delete(ctx);
 }
 
+/**
+ * A command's case as its transaction left it: the answer's fields are decided on these
+ * facts, the same ones the command's access-log row was decided on (answer-reads.ts).
+ * Decisions of the case made earlier in the request (before the command) are forgotten.
+ */
+export function adoptCaseFacts(ctx: Context, facts: CaseFacts): void {
+  const memo = memoOf(ctx);
+  memo.facts.set(facts.caseId, facts);
+  for (const key of memo.decisions.keys()) {
+    if (key.startsWith(`${facts.caseId}|`)) memo.decisions.delete(key);
+  }
+  ctx.facts.clear(facts.caseId).prime(facts.caseId, facts);
+}
+
 function memoOf(ctx: Context): GuardMemo {
   let memo = memos.get(ctx);
   if (!memo) {
@@ -101,25 +132,22 @@ function decideAndRecord<Parent>(
   ctx: Context,
   info: GraphQLResolveInfo,
 ): boolean {
-  let category = typeof options.category === 'string' ? options.category : options.category(parent);
-  const protectedIdentity = where.protectedIdentity ?? facts?.protectedIdentity ?? false;
-  if (category === 'IDENTITY' && protectedIdentity) category = 'PROTECTED_IDENTITY';
+  const declared =
+    typeof options.category === 'string' ? options.category : options.category(parent);
+  const read = {
+    category: declared,
+    facts,
+    protectedIdentity: where.protectedIdentity,
+    paymentRelevant: options.paymentRelevant ?? false,
+  };
+  const category = readCategory(read);
   const patientId = where.patientId ?? facts?.patientId ?? null;
-  const key = `${where.caseId}|${patientId}|${category}|${options.paymentRelevant ?? false}`;
+  const key = `${where.caseId}|${patientId}|${category}|${read.paymentRelevant}`;
   const memo = memoOf(ctx);
   let decision = memo.decisions.get(key);
   const first = decision === undefined;
   if (!decision) {
-    const blocked =
-      facts !== null &&
-      ctx.actor !== null &&
-      (category === 'MEDICAL' || category === 'SOCIAL' || category === 'PLANNING') &&
-      blockedFor(facts, ctx.actor.organizationId);
-    decision = decideField(ctx.principal, 'read', category, {
-      consentGiven: facts?.consentGiven ?? false,
-      paymentRelevant: options.paymentRelevant ?? false,
-      blockedForCaller: blocked,
-    });
+    decision = decideRead(ctx.principal, ctx.actor, read).decision;
     memo.decisions.set(key, decision);
   }
   if (!decision.allowed) {

@@ -41,6 +41,12 @@ export const accessLogAppendFailures = new client.Counter({
   registers: [registry],
 });
 
+export const accessLogCommandAnswerBeyondRow = new client.Counter({
+  name: 'brygga_access_log_command_answer_beyond_row_total',
+  help: 'READ rows written for what a command’s answer read beyond the command’s own row, which names what the answer was worked out to read (should stay 0; src/audit/README.md)',
+  registers: [registry],
+});
+
 export const databaseConnectionLost = new client.Counter({
   name: 'brygga_db_connection_lost_total',
   help: 'Times a pool found the database lost (src/db/availability.ts)',

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { blockedFor } from '../../authz/case-facts.js';
 import { type DenialReason, decideField, grantsFor } from '../../authz/decide.js';
 import { FIELD_CATEGORIES, type FieldCategory } from '../../authz/field-categories.js';
@@ -8,9 +9,16 @@ import {
   POLICY_VERSION,
 } from '../../authz/policy.js';
 import { CommandError } from '../../cases/command-error.js';
+import type { Tx } from '../../db/case-repository.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
-import { commandAccessLog, queryableOf } from '../command-access.js';
+import {
+  type CommandAnswerReads,
+  caseCommandAnswerReads,
+  commandAccessLog,
+  patientCommandAnswerReads,
+  queryableOf,
+} from '../command-access.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
 import { decodeId, idOfType } from '../global-id.js';
@@ -98,6 +106,7 @@ builder.mutationField('openEmergencyAccess', (t) =>
         );
       const now = ctx.now();
       const accessLog = commandAccessLog(ctx, info);
+      let reads: CommandAnswerReads | undefined;
       await ctx.prisma.$transaction(async (tx) => {
         await tx.emergencyAccess.create({
           data: {
@@ -110,18 +119,21 @@ builder.mutationField('openEmergencyAccess', (t) =>
             expiresAt: new Date(now.getTime() + EMERGENCY_ACCESS_MINUTES * 60_000),
           },
         });
-        // The grant and its log row commit together: no emergency access without its row.
+        // The grant and its log row commit together: no emergency access without its row,
+        // which names what the answer reads under the grant as well.
+        reads = await caseCommandAnswerReads(ctx, info, tx, target.id);
         await accessLog.append(queryableOf(tx), [
           {
             patientId: target.patientId,
             caseId: target.id,
-            categories: ['IDENTITY'],
+            categories: ['IDENTITY', ...reads.categories],
             activity: 'EMERGENCY_ACCESS',
             emergencyAccess: true,
           },
         ]);
       });
       accessLog.committed();
+      reads?.adopt();
       return target;
     },
   }),
@@ -155,13 +167,24 @@ async function blockablePatient(ctx: Context, patientGlobalId: string | number) 
   return { actor, principal, patient };
 }
 
-/** A block or its lifting changes what the patient's record shows, outside any one case. */
-const blockChange = (patientId: string) => ({
-  patientId,
-  caseId: null,
-  categories: ['IDENTITY' as const],
-  activity: 'CHANGE' as const,
-});
+/**
+ * A block or its lifting changes what the patient's record shows, outside any one case;
+ * the row names what the answer reads of the patient's own fields as well.
+ */
+async function blockChange(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  tx: Tx,
+  patient: { id: string; protectedIdentity: boolean },
+) {
+  const answer = await patientCommandAnswerReads(ctx, info, tx, patient);
+  return {
+    patientId: patient.id,
+    caseId: null,
+    categories: ['IDENTITY' as const, ...answer],
+    activity: 'CHANGE' as const,
+  };
+}
 
 builder.mutationField('registerPatientBlock', (t) =>
   t.field({
@@ -192,7 +215,7 @@ builder.mutationField('registerPatientBlock', (t) =>
             },
           });
         }
-        await accessLog.append(queryableOf(tx), [blockChange(patient.id)]);
+        await accessLog.append(queryableOf(tx), [await blockChange(ctx, info, tx, patient)]);
       });
       accessLog.committed();
       return patient;
@@ -226,7 +249,7 @@ builder.mutationField('liftPatientBlock', (t) =>
             'patientId',
           );
         }
-        await accessLog.append(queryableOf(tx), [blockChange(patient.id)]);
+        await accessLog.append(queryableOf(tx), [await blockChange(ctx, info, tx, patient)]);
       });
       accessLog.committed();
       return patient;

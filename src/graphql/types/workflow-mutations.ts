@@ -18,6 +18,7 @@ import type {
 } from '../../cases/case-service.js';
 import { COMMAND_ERROR_CODES, CommandError } from '../../cases/command-error.js';
 import { idempotencyClaim } from '../../cases/idempotency.js';
+import type { Tx } from '../../db/case-repository.js';
 import * as commands from '../../domain/case/commands.js';
 import type {
   DISCHARGE_DESTINATIONS,
@@ -25,7 +26,12 @@ import type {
 } from '../../domain/case/discharge-information.js';
 import type { Actor } from '../../domain/case/model.js';
 import { builder } from '../builder.js';
-import { commandAccessLog, queryableOf } from '../command-access.js';
+import {
+  type CommandAnswerReads,
+  caseCommandAnswerReads,
+  commandAccessLog,
+  queryableOf,
+} from '../command-access.js';
 import { idOfType } from '../global-id.js';
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
@@ -164,27 +170,39 @@ function authorizeWrite(ctx: Context, writes: Writes): void {
   }
 }
 
+type CaseRow = Awaited<ReturnType<Context['prisma']['case']['findUniqueOrThrow']>>;
+
 /**
  * Runs a command with its access-log row as the last statement of its transaction and
- * answers the case as the command left it. A retry answered by idempotency wrote
- * nothing, so it has no row of its own: its answer is logged as a read.
+ * answers the case as the command left it. The row names what the command wrote and what
+ * its answer will read (src/graphql/answer-reads.ts), so the answer's reads fold into it.
+ * A retry answered by idempotency wrote nothing, so it has no row of its own: its answer
+ * is logged as a read.
+ *
+ * `showsCase` says whether the answer shows the case at all (a transfer can take it from
+ * the caller); it is asked in the transaction, so the row and the answer agree.
  */
 async function runLogged(
   ctx: Context,
   info: GraphQLResolveInfo,
   writes: Writes,
   run: (options: Pick<CommandOptions, 'writeAccessLog'>) => Promise<CommandOutcome>,
+  showsCase?: (tx: Tx, caseId: string) => Promise<boolean>,
 ) {
   const accessLog = commandAccessLog(ctx, info);
-  let written: Awaited<ReturnType<Context['prisma']['case']['findUniqueOrThrow']>> | null = null;
+  let written: CaseRow | null = null;
+  let shown: boolean | undefined;
+  let reads: CommandAnswerReads | undefined;
   const outcome = await run({
     writeAccessLog: async (tx, caseId) => {
       const row = await tx.case.findUniqueOrThrow({ where: { id: caseId } });
+      shown = showsCase ? await showsCase(tx, caseId) : true;
+      reads = await caseCommandAnswerReads(ctx, info, tx, caseId, shown);
       await accessLog.append(queryableOf(tx), [
         {
           patientId: row.patientId,
           caseId,
-          categories: [writes.category],
+          categories: [writes.category, ...reads.categories],
           activity: writes.activity,
         },
       ]);
@@ -192,10 +210,12 @@ async function runLogged(
     },
   });
   accessLog.committed();
-  return written ?? ctx.prisma.case.findUniqueOrThrow({ where: { id: outcome.caseId } });
+  reads?.adopt();
+  const row: CaseRow =
+    written ?? (await ctx.prisma.case.findUniqueOrThrow({ where: { id: outcome.caseId } }));
+  shown ??= showsCase ? await showsCase(ctx.prisma, row.id) : true;
+  return { row, shown };
 }
-
-type CaseRow = Awaited<ReturnType<typeof runLogged>>;
 
 /** What transferResponsibility answers: the case, unless the transfer took it from the caller. */
 interface TransferAnswer {
@@ -230,12 +250,14 @@ const TransferResponsibilitySuccess = builder
     }),
   });
 
+/** Whether the caller may still read the case after a transfer (asked in its transaction). */
+async function stillVisible(ctx: Context, tx: Tx, caseId: string): Promise<boolean> {
+  return (await tx.case.count({ where: { id: caseId, AND: [visibleCaseWhere(ctx)] } })) > 0;
+}
+
 /** The caller's answer after a transfer: the row when it may still read the case, else null. */
-async function transferAnswer(row: CaseRow, ctx: Context): Promise<TransferAnswer> {
-  const visible = await ctx.prisma.case.count({
-    where: { id: row.id, AND: [visibleCaseWhere(ctx)] },
-  });
-  return { caseId: row.id, case: visible > 0 ? row : null };
+function transferAnswer({ row, shown }: { row: CaseRow; shown: boolean }): TransferAnswer {
+  return { caseId: row.id, case: shown ? row : null };
 }
 
 /**
@@ -289,7 +311,9 @@ function caseCommandMutation<Fields extends object, I>(
      */
     answer?: {
       type: typeof TransferResponsibilitySuccess;
-      of: (row: CaseRow, ctx: Context) => Promise<TransferAnswer>;
+      /** Whether the answer shows the case to the caller, after the command. */
+      showsCase: (ctx: Context, tx: Tx, caseId: string) => Promise<boolean>;
+      of: (done: { row: CaseRow; shown: boolean }) => TransferAnswer;
     };
   },
 ) {
@@ -319,15 +343,21 @@ function caseCommandMutation<Fields extends object, I>(
     authorizeWrite(ctx, writes);
     const caseId = id(raw.caseId, 'Case', 'caseId');
     const idempotency = claimOf(actor, name, raw, options.naturalKey?.(raw));
-    return runLogged(ctx, info, writes, (logging) =>
-      ctx.services.cases.execute(
-        caseId,
-        actor,
-        raw.expectedVersion,
-        options.command,
-        options.toInput(raw, ctx),
-        { checkUnits: options.checkUnits?.(raw, ctx), idempotency, ...logging },
-      ),
+    const showsCase = options.answer?.showsCase;
+    return runLogged(
+      ctx,
+      info,
+      writes,
+      (logging) =>
+        ctx.services.cases.execute(
+          caseId,
+          actor,
+          raw.expectedVersion,
+          options.command,
+          options.toInput(raw, ctx),
+          { checkUnits: options.checkUnits?.(raw, ctx), idempotency, ...logging },
+        ),
+      showsCase && ((tx, id) => showsCase(ctx, tx, id)),
     );
   };
   const answer = options.answer;
@@ -345,8 +375,7 @@ function caseCommandMutation<Fields extends object, I>(
           args: {
             input: t.arg({ type: Input, required: true, description: `What ${name} needs.` }),
           },
-          resolve: async (_root, { input }, ctx, info) =>
-            answer.of(await run(input, ctx, info), ctx),
+          resolve: async (_root, { input }, ctx, info) => answer.of(await run(input, ctx, info)),
         })
       : t.field({
           type: Case,
@@ -361,7 +390,7 @@ function caseCommandMutation<Fields extends object, I>(
           args: {
             input: t.arg({ type: Input, required: true, description: `What ${name} needs.` }),
           },
-          resolve: (_root, { input }, ctx, info) => run(input, ctx, info),
+          resolve: async (_root, { input }, ctx, info) => (await run(input, ctx, info)).row,
         }),
   );
 }
@@ -440,9 +469,10 @@ builder.mutationField('sendAdmissionNotice', (t) =>
             : optionalId(input.primaryCareUnitId, 'Unit', 'primaryCareUnitId'),
         expectedNeeds: input.expectedNeeds,
       };
-      return runLogged(ctx, info, OPENS_CASE, (logging) =>
+      const { row } = await runLogged(ctx, info, OPENS_CASE, (logging) =>
         ctx.services.cases.openCase(actor, request, { idempotency, ...logging }),
       );
+      return row;
     },
   }),
 );
@@ -810,7 +840,7 @@ caseCommandMutation<
       'toUnitId',
     );
   },
-  answer: { type: TransferResponsibilitySuccess, of: transferAnswer },
+  answer: { type: TransferResponsibilitySuccess, showsCase: stillVisible, of: transferAnswer },
 });
 
 caseCommandMutation<

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { print } from 'graphql';
+import { parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AddNoteDocument,
@@ -49,6 +49,20 @@ async function count(sql: string, values: unknown[] = []): Promise<number> {
 }
 
 const uuidOf = (id: string) => decodeGlobalID(id).id;
+
+/**
+ * An answer social services without the patient's consent are partly refused: the
+ * discharge information (MEDICAL, not needed for payment responsibility). Its DENIED row is
+ * written after the command committed (the command's own row names only what was read).
+ */
+const AddNoteRefusedInPart = parse(`
+  mutation AddNoteRefusedInPart($input: AddNoteInput!) {
+    addNote(input: $input) {
+      __typename
+      ... on AddNoteSuccess { case { id version dischargeInformation { summary } } }
+    }
+  }
+`);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -107,17 +121,18 @@ describe('a retried command', () => {
   it('addNote whose answer could not be logged (503) is committed once; its retry answers the success', async () => {
     const noteId = randomUUID();
     const input = { caseId, noteId, text: 'Hemtjänst beviljad' };
-    // The database refuses READ rows only: the command's CREATE row and note commit, the
-    // read of its answer fails and the client is told 503.
+    // The database refuses DENIED rows only: the command's CREATE row (naming what its
+    // answer read) and the note commit, the refusal in its answer cannot be logged and the
+    // client is told 503.
     await server.owner.query(`CREATE FUNCTION test_refuse_read() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'read rows refused (test)'; END $$`);
+      BEGIN RAISE EXCEPTION 'denied rows refused (test)'; END $$`);
     await server.owner.query(
       `CREATE TRIGGER test_refuse_read BEFORE INSERT ON access_log FOR EACH ROW
-       WHEN (NEW.activity = 'READ') EXECUTE FUNCTION test_refuse_read()`,
+       WHEN (NEW.outcome = 'DENIED') EXECUTE FUNCTION test_refuse_read()`,
     );
     let lost: Awaited<ReturnType<typeof send>>;
     try {
-      lost = await send('social', AddNoteDocument, { input });
+      lost = await send('social', AddNoteRefusedInPart, { input });
     } finally {
       await server.owner.query('DROP TRIGGER test_refuse_read ON access_log');
       await server.owner.query('DROP FUNCTION test_refuse_read()');

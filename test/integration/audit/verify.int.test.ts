@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { genesisHash, rowHash } from '../../../src/audit/hash-chain.js';
 import { verifyAccessLog } from '../../../src/audit/verify.js';
+import { verifyAccessLogCli } from '../../support/access-log-request.js';
 import { WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { appConnection, patientsOf, writeAccesses } from './fixtures.js';
@@ -37,13 +37,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-function runCli(): { status: number | null; stdout: string } {
-  const result = spawnSync('npx', ['tsx', 'scripts/verify-access-log.ts'], {
-    env: { ...process.env, DATABASE_URL: server.databaseUrl },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stdout: result.stdout };
-}
+const runCli = () => verifyAccessLogCli(server.databaseUrl);
 
 async function tamper(partition: string, sql: string): Promise<void> {
   const table = `access_log_partition.${partition}`;

@@ -177,7 +177,10 @@ describe('publishing a care plan to the patient (GraphQL)', () => {
       "SELECT activity, categories FROM access_log WHERE operation_name = 'PublishCarePlanToPatient' AND case_id = $1 AND activity = 'CHANGE'",
       [decodeGlobalID(caseId).id],
     );
-    expect(logged).toEqual([{ activity: 'CHANGE', categories: ['PLANNING'] }]);
+    // What it wrote (PLANNING) and what its answer (CaseSummary) read, on the one row.
+    expect(logged).toEqual([
+      { activity: 'CHANGE', categories: ['ADMINISTRATIVE', 'IDENTITY', 'MEDICAL', 'PLANNING'] },
+    ]);
     const { carePlans } = await ward.request(CarePlanPublicationsDocument, { caseId });
     expect(carePlans[0]?.publishedToPatient).toMatchObject({ version: 1 });
   });
