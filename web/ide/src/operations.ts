@@ -18,7 +18,14 @@ import retention from '../../../test/operations/retention.graphql?raw';
  * The operations our integration tests run (test/operations), so the IDE's examples are
  * documents that are known to work against the current schema and cannot go stale.
  */
-const definitions: readonly DefinitionNode[] = [audit, fragments, inbox, invoicing, queries, retention]
+const definitions: readonly DefinitionNode[] = [
+  audit,
+  fragments,
+  inbox,
+  invoicing,
+  queries,
+  retention,
+]
   .map((source) => parse(source))
   .flatMap((document) => document.definitions);
 
