@@ -10,6 +10,7 @@ import {
   WARD_KAROLINSKA_GERIATRIK,
 } from '../support/demo.js';
 import { freePort } from '../support/demo-login.js';
+import { untilSubscribers } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -143,7 +144,7 @@ describe('the front door in a browser, offline', () => {
     await page.locator('.graphiql-tab', { hasText: 'CaseActivity' }).click();
     await runOpenTab(page, 'subscription');
     // The socket is open and subscribed once the server's feed has a listener.
-    while (server.feed.subscriberCount < 1) await new Promise((r) => setTimeout(r, 20));
+    await untilSubscribers(server, 1);
     const ward = await server.clientFor(WARD_KAROLINSKA_GERIATRIK);
     const sent = await ward.request(SendAdmissionNoticeDocument, {
       input: {
