@@ -113,7 +113,7 @@ export const REQUEST_ERROR_CODES = {
     phase: 'request',
     status: 400,
     meaning:
-      '`after` or `before` is not a cursor of that connection (the access log’s own cursors: as a field error, 200).',
+      '`after` or `before` is not a cursor of that connection (the access log’s own cursors: as a field error, 200); over the WebSocket, `caseActivity(after:)` that is not the cursor of a committed event.',
   },
   // --- raised while executing, next to the data that could be answered
   FORBIDDEN: {

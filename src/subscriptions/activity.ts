@@ -5,6 +5,13 @@
  * session are checked again. Each delivery then starts with a fresh access log, facts and
  * field decisions, so the field rule decides it afresh and ./server.ts writes its own
  * access-log rows before it leaves.
+ *
+ * Resuming (`after`, ./cursor.ts): the feed is listened to first and its notices held,
+ * then the events after the cursor are replayed from the database in commit order, then
+ * the held and new notices follow, skipping any the replay already delivered. Positions are
+ * numbered in commit order (migration 20261206500000_case_event_position) and notices
+ * arrive in commit order, so an event committed while the replay read is either in the
+ * replay or among the held notices: none is lost at the boundary and none comes twice.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, on } from 'node:events';
@@ -15,6 +22,7 @@ import { createCaseFactsLoader } from '../authz/case-facts.js';
 import type { Context } from '../graphql/context.js';
 import { forgetDecisions } from '../graphql/field-guard.js';
 import type { CaseEventNotice } from './case-event-feed.js';
+import type { LiveSession } from './live-session.js';
 
 export interface CaseActivity {
   eventId: string;
@@ -22,50 +30,112 @@ export interface CaseActivity {
   patientId: string;
   /** The event was sent to the subscriber's unit: a new item of its inbox. */
   forYourUnit: boolean;
+  /** The event's position in commit order: the subscriber's cursor after this delivery. */
+  position: bigint;
 }
+
+/** Events read per replay query; a long absence is replayed in several. */
+const REPLAY_BATCH = 100;
 
 export async function* caseActivity(
   ctx: Context,
+  after: bigint | null,
   signal?: AbortSignal,
 ): AsyncGenerator<CaseActivity> {
   const live = ctx.live;
   const unitId = ctx.actor?.unitId;
   if (!live || !unitId) return;
   const notices = new EventEmitter();
+  // The iterator listens from here on: notices that arrive during the replay are held.
+  const held = on(notices, 'notice', signal ? { signal } : {}) as AsyncIterableIterator<
+    [CaseEventNotice]
+  >;
   const unsubscribe = live.feed.subscribe((notice) => notices.emit('notice', notice));
+  let last = after;
   try {
-    for await (const [notice] of on(notices, 'notice', signal ? { signal } : {}) as AsyncIterable<
-      [CaseEventNotice]
-    >) {
-      // Held from the checks until the payload was logged and sent (the generator resumes
-      // only then): a delivery's database work happens within one slot.
-      const release = await live.slots.acquire();
-      try {
-        if (!(await live.stillSignedIn())) return;
-        const event = await ctx.prisma.caseEvent.findFirst({
-          where: { id: notice.eventId, case: visibleCaseWhere(ctx) },
-          select: {
-            id: true,
-            caseId: true,
-            case: { select: { patientId: true } },
-            recipients: { where: { unitId }, select: { unitId: true } },
-          },
-        });
-        if (!event) continue;
-        beginDelivery(ctx, live.pool);
-        yield {
-          eventId: event.id,
-          caseId: event.caseId,
-          patientId: event.case.patientId,
-          forYourUnit: event.recipients.length > 0,
-        };
-      } finally {
-        release();
+    while (last !== null) {
+      const batch = await readEvents(ctx, unitId, { after: last });
+      for (const event of batch) {
+        last = event.position;
+        const delivered = yield* deliver(ctx, live, () => Promise.resolve(event));
+        if (!delivered) return;
       }
+      if (batch.length < REPLAY_BATCH) break;
+    }
+    for await (const [notice] of held) {
+      if (last !== null && notice.position <= last) continue; // replayed already
+      last = notice.position;
+      const delivered = yield* deliver(ctx, live, async () => {
+        const [event] = await readEvents(ctx, unitId, { eventId: notice.eventId });
+        return event;
+      });
+      if (!delivered) return;
     }
   } finally {
     unsubscribe();
+    await held.return?.();
   }
+}
+
+/**
+ * One delivery within a slot, held from the checks until the payload was logged and sent
+ * (the generator resumes only then), so a delivery's database work happens within it.
+ * False when the subscriber is no longer signed in (its socket is closing).
+ */
+async function* deliver(
+  ctx: Context,
+  live: LiveSession,
+  read: () => Promise<CaseActivity | undefined>,
+): AsyncGenerator<CaseActivity, boolean> {
+  const release = await live.slots.acquire();
+  try {
+    if (!(await live.stillSignedIn())) return false;
+    const event = await read();
+    if (!event) return true;
+    beginDelivery(ctx, live.pool);
+    yield event;
+    return true;
+  } finally {
+    release();
+  }
+}
+
+/** Events the subscriber may see now: one by id, or the next batch after a position. */
+async function readEvents(
+  ctx: Context,
+  unitId: string,
+  which: { eventId: string } | { after: bigint },
+): Promise<CaseActivity[]> {
+  const events = await ctx.prisma.caseEvent.findMany({
+    where: {
+      ...('eventId' in which
+        ? { id: which.eventId }
+        : { position: { is: { position: { gt: which.after } } } }),
+      case: visibleCaseWhere(ctx),
+    },
+    orderBy: { position: { position: 'asc' } },
+    take: REPLAY_BATCH,
+    select: {
+      id: true,
+      caseId: true,
+      case: { select: { patientId: true } },
+      recipients: { where: { unitId }, select: { unitId: true } },
+      position: { select: { position: true } },
+    },
+  });
+  return events.flatMap((event) =>
+    event.position
+      ? [
+          {
+            eventId: event.id,
+            caseId: event.caseId,
+            patientId: event.case.patientId,
+            forYourUnit: event.recipients.length > 0,
+            position: event.position.position,
+          },
+        ]
+      : [],
+  );
 }
 
 /** A delivery is a request of its own for the access log and the field rule. */

@@ -14,6 +14,8 @@ export const CASE_EVENT_CHANNEL = 'brygga_case_event';
 export interface CaseEventNotice {
   eventId: string;
   caseId: string;
+  /** The event's position in commit order (migration 20261206500000_case_event_position). */
+  position: bigint;
 }
 
 type Listener = (notice: CaseEventNotice) => void;
@@ -93,9 +95,18 @@ export class CaseEventFeed {
   private deliver(payload: string | undefined): void {
     let notice: CaseEventNotice;
     try {
-      const parsed = JSON.parse(payload ?? '') as Partial<CaseEventNotice>;
+      const parsed = JSON.parse(payload ?? '') as {
+        eventId?: string;
+        caseId?: string;
+        position?: number;
+      };
       if (!UUID.test(parsed.eventId ?? '') || !UUID.test(parsed.caseId ?? '')) return;
-      notice = { eventId: parsed.eventId!, caseId: parsed.caseId! };
+      if (!Number.isSafeInteger(parsed.position) || parsed.position! < 1) return;
+      notice = {
+        eventId: parsed.eventId!,
+        caseId: parsed.caseId!,
+        position: BigInt(parsed.position!),
+      };
     } catch {
       return;
     }

@@ -1,8 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SendAdmissionNoticeDocument } from '../generated/graphql.js';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
+import {
+  residentWithoutCase,
+  SOC_SOLNA,
+  unitGlobalId,
+  WARD_KAROLINSKA_GERIATRIK,
+} from '../support/demo.js';
 import { freePort } from '../support/demo-login.js';
+import { untilSubscribers } from '../support/live.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -21,8 +29,8 @@ const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
  * Runs the open tab. GraphiQL loads its editor (CodeMirror) after the page renders, and a
  * click before the editor holds the query runs nothing: wait for the query text first.
  */
-async function runOpenTab(page: Page): Promise<void> {
-  await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: 'query' }).waitFor();
+async function runOpenTab(page: Page, keyword: 'query' | 'subscription' = 'query'): Promise<void> {
+  await page.locator('.graphiql-query-editor .CodeMirror-code', { hasText: keyword }).waitFor();
   await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
 }
 
@@ -127,6 +135,36 @@ describe('the front door in a browser, offline', () => {
       .waitFor();
     expect(await page.locator('.graphiql-response').textContent()).not.toContain('UNAUTHENTICATED');
     expect(await page.getByTestId('signed-in-name').textContent()).toBe('Eva Strand');
+  });
+
+  it('runs the live subscription over a WebSocket, signed in with the in-memory token, and shows an event as the ward sends it', async () => {
+    const { page } = browser;
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.locator('.graphiql-tab', { hasText: 'CaseActivity' }).click();
+    await runOpenTab(page, 'subscription');
+    // The socket is open and subscribed once the server's feed has a listener.
+    await untilSubscribers(server, 1);
+    const ward = await server.clientFor(WARD_KAROLINSKA_GERIATRIK);
+    const sent = await ward.request(SendAdmissionNoticeDocument, {
+      input: {
+        personalIdentityNumber: residentWithoutCase(0).personalIdentityNumber,
+        admittedAt: new Date(Date.now() - 3_600_000).toISOString(),
+        municipalityParties: [
+          {
+            unitId: await unitGlobalId(server.owner, SOC_SOLNA),
+            role: 'MUNICIPAL_SOCIAL_SERVICES',
+          },
+        ],
+        expectedNeeds: 'Hemtjänst',
+      },
+    });
+    expect(sent.sendAdmissionNotice.__typename).toBe('SendAdmissionNoticeSuccess');
+    await page.locator('.graphiql-response', { hasText: 'ADMISSION_NOTICE_SENT' }).waitFor();
+    const result = await page.locator('.graphiql-response').textContent();
+    expect(result).toContain('"forYourUnit": true');
+    expect(sockets).toEqual([`${server.url.replace(/^http/, 'ws')}/graphql`]);
+    await page.screenshot({ path: `${SHOTS}/ide-subscription.png` });
   });
 
   it('signs out: the session ends and the IDE shows signed-out', async () => {

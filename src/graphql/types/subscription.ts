@@ -1,5 +1,6 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
 import { type CaseActivity, caseActivity } from '../../subscriptions/activity.js';
+import { formatCursor, parseCursor } from '../../subscriptions/cursor.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
@@ -16,6 +17,11 @@ const CaseActivityRef = builder.objectRef<CaseActivity>('CaseActivity').implemen
   description:
     'A new event of a case your acting unit may see: a message to it (a new inbox item) or any other change of the case. Every field follows the same rules as in a query, and each delivery is logged like one.',
   fields: (t) => ({
+    cursor: t.string({
+      description:
+        'Where this event stands in the order events were committed (opaque). Keep the last one you received and pass it as `caseActivity(after:)` when you reconnect, to get what you missed.',
+      resolve: (a) => formatCursor(a.position),
+    }),
     forYourUnit: t.boolean({
       ...guard({ category: 'PLANNING', locate: ofActivity }),
       description: 'The event was sent to your unit: it is a new item of your inbox.',
@@ -48,9 +54,16 @@ builder.subscriptionField('caseActivity', (t) =>
   t.field({
     type: CaseActivityRef,
     description:
-      'Every new event of the cases your acting unit may see, as it is committed (by any API process). Only over the WebSocket.',
+      'Every new event of the cases your acting unit may see, as it is committed (by any API process); with `after`, first the ones you missed. Only over the WebSocket.',
     authScopes: { actingUnit: true },
-    subscribe: (_root, _args, ctx) => {
+    args: {
+      after: t.arg.string({
+        required: false,
+        description:
+          'Resume: the `cursor` of the last delivery you received. The events after it that you may see are delivered first, in commit order, then live ones, with none missed and none twice. Without it, only events from now on.',
+      }),
+    },
+    subscribe: async (_root, args, ctx) => {
       requireGrant(ctx, 'PLANNING');
       if (!ctx.live) {
         throw new BadInputError(
@@ -58,7 +71,8 @@ builder.subscriptionField('caseActivity', (t) =>
           'Subscriptions are served over the WebSocket (graphql-ws) at /graphql.',
         );
       }
-      return caseActivity(ctx);
+      const after = args.after == null ? null : await parseCursor(ctx.prisma, args.after);
+      return caseActivity(ctx, after);
     },
     resolve: (activity) => activity,
   }),

@@ -1,6 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { print } from 'graphql';
 import type { GraphQLClient } from 'graphql-request';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { startServer } from '../../../src/http/app.js';
@@ -8,6 +9,8 @@ import { CLOSE } from '../../../src/subscriptions/close-codes.js';
 import {
   CaseActivityDocument,
   type CaseActivitySubscription,
+  ResumeCaseActivityDocument,
+  type ResumeCaseActivitySubscription,
   SendAdmissionNoticeDocument,
   SendPlanningBasisDocument,
 } from '../../generated/graphql.js';
@@ -32,8 +35,8 @@ let server: TestServer;
 let ward: GraphQLClient;
 const open: LiveClient[] = [];
 
-interface Delivery {
-  data?: CaseActivitySubscription | null;
+interface Delivery<Data = CaseActivitySubscription> {
+  data?: Data | null;
   errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
   extensions?: Record<string, unknown>;
 }
@@ -54,7 +57,7 @@ function deliveries(live: LiveClient): AsyncIterator<Delivery> {
     [Symbol.asyncIterator]() as AsyncIterator<Delivery>;
 }
 
-async function next(iterator: AsyncIterator<Delivery>): Promise<Delivery> {
+async function next<D extends Delivery<unknown>>(iterator: AsyncIterator<D>): Promise<D> {
   const result = await iterator.next();
   if (result.done) throw new Error('the subscription ended');
   return result.value;
@@ -248,5 +251,147 @@ describe('delivery', () => {
       (errors: unknown) =>
         Array.isArray(errors) && String(errors[0]?.message).includes('Only subscriptions'),
     );
+  });
+});
+
+describe('resuming after a reconnect', () => {
+  type Resumed = Delivery<ResumeCaseActivitySubscription>;
+
+  function resumed(live: LiveClient, after?: string): AsyncIterator<Resumed> {
+    return live.client
+      .iterate({
+        query: print(ResumeCaseActivityDocument),
+        operationName: 'ResumeCaseActivity',
+        variables: after === undefined ? {} : { after },
+      })
+      [Symbol.asyncIterator]() as AsyncIterator<Resumed>;
+  }
+
+  const seen = (d: Resumed) => {
+    expect(d.errors).toBeUndefined();
+    const a = d.data!.caseActivity;
+    return { case: a.case?.id, type: a.event?.type, forYourUnit: a.forYourUnit };
+  };
+
+  it('replays exactly the events missed while away, in commit order and once each, then continues live; each delivery carries its cursor and is logged', async () => {
+    const first = await openCase(15, SOC_SOLNA);
+    const solna = await connect(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF']);
+    let before = server.feed.subscriberCount;
+    const events = resumed(solna.live);
+    const pending = next(events);
+    await untilSubscribers(server, before + 1);
+    await sendPlanningBasis(first);
+    const received = await pending;
+    expect(seen(received)).toEqual({ case: first, type: 'PLANNING_BASIS_SENT', forYourUnit: true });
+    const cursor = received.data!.caseActivity.cursor;
+    await solna.live.client.dispose();
+    expect(await solna.live.closed).toBeDefined();
+
+    // While away: two events of a new Solna case, one of Södermalm's that Solna never sees,
+    // and one more of the first case.
+    const second = await openCase(16, SOC_SOLNA);
+    await sendPlanningBasis(second);
+    const elsewhere = await openCase(17, SOC_SODERMALM);
+    await sendPlanningBasis(first);
+
+    const again = await connect(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF']);
+    before = server.feed.subscriberCount;
+    const resumedEvents = resumed(again.live, cursor);
+    const replay = [next(resumedEvents)];
+    await untilSubscribers(server, before + 1);
+    // Sent once the resumed subscriber listens, possibly while the replay is still running:
+    // it must come exactly once, after the replayed events.
+    await sendPlanningBasis(elsewhere);
+    await sendPlanningBasis(second);
+    const deliveries = [await replay[0]!];
+    for (let i = 0; i < 3; i += 1) deliveries.push(await next(resumedEvents));
+
+    expect(deliveries.map(seen)).toEqual([
+      { case: second, type: 'ADMISSION_NOTICE_SENT', forYourUnit: true },
+      { case: second, type: 'PLANNING_BASIS_SENT', forYourUnit: true },
+      { case: first, type: 'PLANNING_BASIS_SENT', forYourUnit: true },
+      // live: Södermalm's planning basis was never for Solna, so next is the second case's
+      { case: second, type: 'PLANNING_BASIS_SENT', forYourUnit: true },
+    ]);
+    const cursors = [cursor, ...deliveries.map((d) => d.data!.caseActivity.cursor)].map(BigInt);
+    for (let i = 1; i < cursors.length; i += 1) expect(cursors[i]! > cursors[i - 1]!).toBe(true);
+
+    // A replayed delivery is logged like a live one: its own request id, Solna's rows.
+    const requestIds = deliveries.map((d) => d.extensions?.requestId as string);
+    expect(new Set(requestIds).size).toBe(requestIds.length);
+    const { rows } = await server.owner.query<{ request_id: string; unit_hsa_id: string }>(
+      `SELECT DISTINCT request_id, unit_hsa_id FROM access_log
+        WHERE request_id = ANY ($1::text[]) AND operation_name = 'ResumeCaseActivity'`,
+      [requestIds],
+    );
+    expect(rows.map((r) => r.request_id).sort()).toEqual([...requestIds].sort());
+    expect(new Set(rows.map((r) => r.unit_hsa_id))).toEqual(new Set([SOC_SOLNA]));
+  });
+
+  it('replays nothing another unit may not see: Södermalm resuming from the same cursor gets only its own case', async () => {
+    const solnaCase = await openCase(18, SOC_SOLNA);
+    const sodermalmCase = await openCase(19, SOC_SODERMALM);
+    const { rows } = await server.owner.query<{ position: string }>(
+      `SELECT p.position::text FROM case_event_position p JOIN case_event e ON e.id = p.event_id
+        WHERE e.case_id = $1`,
+      [decodeGlobalID(solnaCase).id],
+    );
+    const cursor = (BigInt(rows[0]!.position) - 1n).toString();
+    const sodermalm = await connect(SOC_SODERMALM, ['SOCIAL_SERVICES_STAFF']);
+    const replayed = await next(resumed(sodermalm.live, cursor));
+    expect(seen(replayed)).toEqual({
+      case: sodermalmCase,
+      type: 'ADMISSION_NOTICE_SENT',
+      forYourUnit: true,
+    });
+  });
+
+  it.each([
+    ['not a cursor', 'abc'],
+    ['negative', '-1'],
+    ['beyond the last committed event', '900000000000000000'],
+  ])('refuses an after that is %s with INVALID_CURSOR', async (_why, after) => {
+    const { live } = await connect(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF']);
+    const outcome = await resumed(live, after)
+      .next()
+      .then(
+        (result) => result.value as Resumed,
+        (errors: unknown) => ({ errors }) as Resumed,
+      );
+    expect(outcome.data ?? null).toBeNull();
+    expect(outcome.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'INVALID_CURSOR' }) }),
+    ]);
+  });
+
+  it('numbers events in the order their transactions commit, not the order they were written, so a cursor never passes an event still to come', async () => {
+    const { rows: some } = await server.owner.query<{ case_id: string }>(
+      'SELECT case_id FROM case_event WHERE sequence = 1 LIMIT 1',
+    );
+    const caseId = some[0]!.case_id;
+    const copy = (sequence: number) =>
+      `INSERT INTO case_event (case_id, sequence, type, author_hsa_id, author_name, author_unit_id, occurred_at, payload)
+       SELECT case_id, ${sequence}, type, author_hsa_id, author_name, author_unit_id, occurred_at, payload
+         FROM case_event WHERE case_id = $1 AND sequence = 1 RETURNING id`;
+    const [early, late] = [
+      new pg.Client({ connectionString: server.databaseUrl }),
+      new pg.Client({ connectionString: server.databaseUrl }),
+    ];
+    await Promise.all([early.connect(), late.connect()]);
+    try {
+      await early.query('BEGIN');
+      const writtenFirst = (await early.query<{ id: string }>(copy(1001), [caseId])).rows[0]!.id;
+      await late.query('BEGIN');
+      const writtenSecond = (await late.query<{ id: string }>(copy(1002), [caseId])).rows[0]!.id;
+      await late.query('COMMIT');
+      await early.query('COMMIT');
+      const { rows } = await server.owner.query<{ event_id: string }>(
+        'SELECT event_id FROM case_event_position WHERE event_id = ANY ($1::uuid[]) ORDER BY position',
+        [[writtenFirst, writtenSecond]],
+      );
+      expect(rows.map((r) => r.event_id)).toEqual([writtenSecond, writtenFirst]);
+    } finally {
+      await Promise.all([early.end(), late.end()]);
+    }
   });
 });

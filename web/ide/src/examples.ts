@@ -83,6 +83,8 @@ const BY_ROLE: Record<string, Example[]> = {
     { operation: 'CaseListNested', variables: { first: 5 } },
     { operation: 'Cases', variables: { first: 10 } },
     { operation: 'SearchUnits', variables: { search: { text: 'Solna' }, first: 10 } },
+    // Runs over the WebSocket (./fetcher.ts): each new event of your cases as it commits.
+    { operation: 'CaseActivity' },
   ],
   FINANCE: [
     { operation: 'Invoices', variables: {} },

@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import audit from '../../../test/operations/audit.graphql?raw';
 import fragments from '../../../test/operations/fragments.graphql?raw';
+import inbox from '../../../test/operations/inbox.graphql?raw';
 import invoicing from '../../../test/operations/invoicing.graphql?raw';
 import queries from '../../../test/operations/queries.graphql?raw';
 import retention from '../../../test/operations/retention.graphql?raw';
@@ -17,7 +18,14 @@ import retention from '../../../test/operations/retention.graphql?raw';
  * The operations our integration tests run (test/operations), so the IDE's examples are
  * documents that are known to work against the current schema and cannot go stale.
  */
-const definitions: readonly DefinitionNode[] = [audit, fragments, invoicing, queries, retention]
+const definitions: readonly DefinitionNode[] = [
+  audit,
+  fragments,
+  inbox,
+  invoicing,
+  queries,
+  retention,
+]
   .map((source) => parse(source))
   .flatMap((document) => document.definitions);
 
