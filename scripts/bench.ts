@@ -6,7 +6,6 @@
  *   npm run bench -- [--duration 15] [--connections 8] [--rate 200] [--processes 1,2]
  *                    [--ready 600] [--logins 500] [--skip-postgraphile] [--note "…"]
  *                    [--only a,b,c,d,e,rate,postgraphile]   (a subset, e.g. while working on one)
- *                    [--executor compiled|graphql-js]        (Brygga's GRAPHQL_EXECUTOR)
  *   npm run bench -- --render docs/bench/<date>.json    (docs/performance.md again from a stored run)
  *
  * DATABASE_URL selects the seeded database (default brygga_scale on 127.0.0.1:5432). Starts
@@ -37,7 +36,6 @@ const { values: flags } = parseArgs({
     'skip-postgraphile': { type: 'boolean', default: false },
     note: { type: 'string', default: '' },
     only: { type: 'string', default: 'a,b,c,d,e,rate,postgraphile' },
-    executor: { type: 'string', default: 'compiled' },
     render: { type: 'string' },
   },
 });
@@ -62,7 +60,6 @@ const apiEnv = (extra: Record<string, string> = {}) => ({
   SCHEDULER_ENABLED: 'false',
   TRUSTED_DOCUMENTS: 'off',
   SEED_DEMO: 'false',
-  GRAPHQL_EXECUTOR: flags.executor,
   ...extra,
 });
 
@@ -230,7 +227,7 @@ async function main(): Promise<void> {
 
   const report: BenchReport = {
     machine,
-    note: [flags.note, `GRAPHQL_EXECUTOR=${flags.executor}`].filter(Boolean).join('; '),
+    note: flags.note ?? '',
     settings: { ...settings, rate: Number(flags.rate), poolSize: POOL_SIZE },
     data: {
       cases: sizes[0]!.cases,

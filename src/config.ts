@@ -70,11 +70,6 @@ export const configSchema = z.object({
    * (besides before every delivery): a revoked session's socket closes within this.
    */
   SUBSCRIPTION_SESSION_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
-  /**
-   * How GraphQL operations over HTTP execute: `compiled` (graphql-jit, each document compiled
-   * once) or `graphql-js` (interpreted, the reference; for comparison and as a way back).
-   */
-  GRAPHQL_EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
   /** Adds the SQL statement count of a request to the response's extensions (dev, tests, bench). */
   EXPOSE_SQL_COUNT: boolean.default(false),
   /**

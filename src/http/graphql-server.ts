@@ -18,7 +18,6 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { countSqlStatements, currentSqlStatementCount } from '../db/sql-statement-counter.js';
 import type { Actor } from '../domain/case/model.js';
-import { compiledExecutorGateway } from '../graphql/compiled-executor.js';
 import { connectionArgumentsPlugin } from '../graphql/connection-arguments.js';
 import type { Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema.js';
@@ -72,11 +71,7 @@ export async function createGraphQLServer(deps: {
   plugins.push(responseStatusPlugin<Context>());
 
   const server = new ApolloServer<Context>({
-    // Apollo's executor hook (its `gateway` option): operations run compiled by graphql-jit
-    // (src/graphql/compiled-executor.ts) unless GRAPHQL_EXECUTOR says graphql-js.
-    ...(config.GRAPHQL_EXECUTOR === 'compiled'
-      ? { gateway: compiledExecutorGateway(schema) }
-      : { schema }),
+    schema,
     plugins,
     validationRules: armor.validationRules,
     // 2,000 tokens: our largest operation, the case detail, is about 400.
