@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { signXml } from '@node-saml/node-saml/lib/xml.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateSelfSignedCertificate } from '../../../src/identity/certificates.js';
-import { type Harness, startHarness } from '../../support/idp/harness.js';
+import { graphqlAt, type Harness, startHarness } from '../../support/idp/harness.js';
 import { SamlifyIdp } from '../../support/idp/samlify-idp.js';
 import {
   INERA,
@@ -53,20 +53,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function gql(token: string | null, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(`${h.url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as {
-    data?: Record<string, any>;
-    errors?: { message: string; extensions: Record<string, unknown> }[];
-  };
-}
+const gql = (token: string | null, query: string, variables: Record<string, unknown> = {}) =>
+  graphqlAt(h.url, token, query, variables);
 async function counts() {
   const { rows } = await h.owner.query<{ idps: string; versions: string; events: string }>(
     `SELECT (SELECT count(*) FROM identity_provider) AS idps,
