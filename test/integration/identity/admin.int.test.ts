@@ -186,7 +186,7 @@ describe('identity providers', () => {
 describe('metadata', () => {
   const importMutation = `mutation ($slug: String, $xml: String, $url: String, $newProvider: NewIdentityProviderFromMetadata) {
     importIdentityProviderMetadata(slug: $slug, xml: $xml, url: $url, newProvider: $newProvider) {
-      slug entityId ssoUrl signingCertificates { sha256Fingerprint } metadataUrl metadataRefreshedAt } }`;
+      slug entityId ssoUrl signingCertificates { sha256Fingerprint } metadataUrl metadataRefreshedAt nextMetadataRefreshAt } }`;
 
   test('a new IdP from an uploaded metadata document', async () => {
     const idp = await newIdp('vgr');
@@ -199,6 +199,8 @@ describe('metadata', () => {
       slug: 'vgr',
       entityId: idp.entityId,
       ssoUrl: idp.ssoUrl,
+      // A file is never fetched again.
+      nextMetadataRefreshAt: null,
     });
   });
   test('bad metadata changes nothing: malformed XML, no signing certificate, a DTD, not metadata', async () => {
@@ -241,6 +243,16 @@ describe('metadata', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data?.importIdentityProviderMetadata.signingCertificates).toHaveLength(2);
     expect(res.data?.importIdentityProviderMetadata.metadataUrl).toBe(metadataUrl);
+    // The next scheduled refresh: the one just made plus the refresh period (a day).
+    const times = await gql(
+      admin,
+      '{ identityProvider(slug: "kommun") { metadataRefreshedAt metadataRefreshSeconds nextMetadataRefreshAt } }',
+    );
+    const kommun = times.data?.identityProvider;
+    expect(kommun.metadataRefreshSeconds).toBe(86400);
+    expect(Date.parse(kommun.nextMetadataRefreshAt) - Date.parse(kommun.metadataRefreshedAt)).toBe(
+      86_400_000,
+    );
 
     // Due now: two processes run the scheduled refresh at once; exactly one refreshes.
     await h.owner.query(
