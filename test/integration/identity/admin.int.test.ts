@@ -528,6 +528,27 @@ describe('mapping rules', () => {
     expect(set.versions.map((v: { comment: string }) => v.comment)).toEqual(['second', 'first']);
     expect(set.versions[0].createdBy).toContain('SE2321000016-A001');
   });
+  test('a new rule set needs a name of its own: blank, too long or taken is refused, nothing stored', async () => {
+    const before = await counts();
+    const create = (name: string) =>
+      gql(
+        admin,
+        'mutation ($n: String!, $d: JSONObject!) { createMappingRuleSet(name: $n, definition: $d) { id name } }',
+        { n: name, d: { roleRules: [], commissions: { profile: 'INERA' } } },
+      );
+    for (const [name, reason] of [
+      ['   ', 'INVALID_NAME'],
+      ['x'.repeat(101), 'INVALID_NAME'],
+      ['Kommun B', 'ALREADY_EXISTS'],
+      [' Kommun B ', 'ALREADY_EXISTS'],
+    ] as const) {
+      const refused = await create(name);
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+    }
+    expect(await counts()).toEqual(before);
+    expect((await create('  Kommun C ')).data?.createMappingRuleSet.name).toBe('Kommun C');
+  });
 });
 
 describe('sessions and keys', () => {
