@@ -31,87 +31,93 @@ export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void 
   const nameRefused = reason !== undefined && NAME_REASONS.includes(reason);
   const definitionRefused = parseError !== null || (error !== null && !nameRefused);
   return (
-    <form
-      className="filters"
-      aria-label="Create a rule set"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        setParseError(null);
-        setError(null);
-        setCreated(null);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(definition);
-        } catch (problem) {
-          setParseError(`Not JSON: ${(problem as Error).message}`);
-          return;
-        }
-        const result = await create({
-          name,
-          definition: parsed as Record<string, unknown>,
-          comment: comment.trim() || undefined,
-        });
-        if (result.error) setError(result.error);
-        else if (result.data) {
-          const set = result.data.createMappingRuleSet;
-          setCreated(`Created ${set.name} (version ${set.currentVersion}).`);
-          setName('');
-          setDefinition(STARTING_DEFINITION);
-          setComment('');
-          onCreated(set.id);
-        }
-      }}
-    >
-      <h2>New rule set</h2>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input
-          id={`${id}-name`}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          aria-invalid={nameRefused}
-          aria-describedby={nameRefused ? `${id}-name-problem` : undefined}
-        />
-        {nameRefused ? (
-          <div id={`${id}-name-problem`}>
-            <RuleProblem error={error} />
-          </div>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-definition`}>New definition (JSON)</label>
-        <textarea
-          id={`${id}-definition`}
-          rows={8}
-          value={definition}
-          onChange={(e) => setDefinition(e.target.value)}
-          spellCheck={false}
-          aria-invalid={definitionRefused}
-          aria-describedby={`${id}-definition-problem`}
-        />
-        <div id={`${id}-definition-problem`}>
-          {parseError ? (
-            <div className="notice notice--error" role="alert">
-              <p>{parseError}</p>
+    <section aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>New rule set</h2>
+      <form
+        className="filters"
+        aria-label="Create a rule set"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setParseError(null);
+          setError(null);
+          setCreated(null);
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(definition);
+          } catch (problem) {
+            setParseError(`Not JSON: ${(problem as Error).message}`);
+            return;
+          }
+          const result = await create({
+            name,
+            definition: parsed as Record<string, unknown>,
+            comment: comment.trim() || undefined,
+          });
+          if (result.error) setError(result.error);
+          else if (result.data) {
+            const set = result.data.createMappingRuleSet;
+            setCreated(`Created ${set.name} (version ${set.currentVersion}).`);
+            setName('');
+            setDefinition(STARTING_DEFINITION);
+            setComment('');
+            onCreated(set.id);
+          }
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Name</label>
+          <input
+            id={`${id}-name`}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={nameRefused}
+            aria-describedby={nameRefused ? `${id}-name-problem` : undefined}
+          />
+          {nameRefused ? (
+            <div id={`${id}-name-problem`}>
+              <RuleProblem error={error} />
             </div>
           ) : null}
-          {nameRefused ? null : <RuleProblem error={error} />}
         </div>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-comment`}>Why (comment)</label>
-        <input id={`${id}-comment`} value={comment} onChange={(e) => setComment(e.target.value)} />
-      </div>
-      {created ? (
-        <div className="notice notice--ok" role="status">
-          <p>{created}</p>
+        <div className="field">
+          <label htmlFor={`${id}-definition`}>New definition (JSON)</label>
+          <textarea
+            id={`${id}-definition`}
+            rows={8}
+            value={definition}
+            onChange={(e) => setDefinition(e.target.value)}
+            spellCheck={false}
+            aria-invalid={definitionRefused}
+            aria-describedby={`${id}-definition-problem`}
+          />
+          <div id={`${id}-definition-problem`}>
+            {parseError ? (
+              <div className="notice notice--error" role="alert">
+                <p>{parseError}</p>
+              </div>
+            ) : null}
+            {nameRefused ? null : <RuleProblem error={error} />}
+          </div>
         </div>
-      ) : null}
-      <div className="filters__actions">
-        <button type="submit" className="button" disabled={state.fetching}>
-          Create the rule set
-        </button>
-      </div>
-    </form>
+        <div className="field">
+          <label htmlFor={`${id}-comment`}>Why (comment)</label>
+          <input
+            id={`${id}-comment`}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+          />
+        </div>
+        {created ? (
+          <div className="notice notice--ok" role="status">
+            <p>{created}</p>
+          </div>
+        ) : null}
+        <div className="filters__actions">
+          <button type="submit" className="button" disabled={state.fetching}>
+            Create the rule set
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
