@@ -9,6 +9,7 @@ import {
   INERA,
   identityAdmin,
   ineraNurse,
+  ineraSecurityOfficer,
   LOA,
   legacyNurse,
   SAMBI,
@@ -32,15 +33,7 @@ beforeAll(async () => {
   h = await startHarness();
   admin = (await h.login('inera', identityAdmin())).accessToken;
   nurse = (await h.login('inera', ineraNurse())).accessToken;
-  officer = (
-    await h.login(
-      'inera',
-      ineraNurse({
-        [`${INERA}commissionRight`]: ['Logggranskning'],
-        [`${INERA}healthcareProfessionalLicense`]: [],
-      }),
-    )
-  ).accessToken;
+  officer = (await h.login('inera', ineraSecurityOfficer())).accessToken;
   metadataServer = http.createServer((_req, res) => {
     res.setHeader('content-type', 'application/samlmetadata+xml');
     res.end(served.body);

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { graphqlAt, type Harness, startHarness } from '../../support/idp/harness.js';
-import { INERA, identityAdmin, ineraNurse, municipalOfficer } from '../../support/idp/users.js';
+import {
+  identityAdmin,
+  ineraNurse,
+  ineraSecurityOfficer,
+  municipalOfficer,
+} from '../../support/idp/users.js';
 
 /**
  * Over HTTP: the token signing keys an identity admin reads (and nobody else), before and
@@ -33,15 +38,7 @@ beforeAll(async () => {
   h = await startHarness();
   admin = (await h.login('inera', identityAdmin())).accessToken;
   nurse = (await h.login('inera', ineraNurse())).accessToken;
-  officer = (
-    await h.login(
-      'inera',
-      ineraNurse({
-        [`${INERA}commissionRight`]: ['Logggranskning'],
-        [`${INERA}healthcareProfessionalLicense`]: [],
-      }),
-    )
-  ).accessToken;
+  officer = (await h.login('inera', ineraSecurityOfficer())).accessToken;
   await h.login('kommun', municipalOfficer());
   // A refused login at the municipality's IdP: her groups give no role.
   const refused = await h.signedResponse(
