@@ -1,7 +1,10 @@
 import type { CombinedError } from 'urql';
 import { ErrorNotice } from '../../ui/error-notice.js';
 
-/** The API's refusal of a definition: its reason (INVALID_MAPPING_RULES, STALE_VERSION), the field, every problem. */
+/**
+ * The API's refusal of a rule set: its reason (INVALID_MAPPING_RULES, STALE_VERSION,
+ * INVALID_NAME, ALREADY_EXISTS), the field it names, and the message.
+ */
 export function RuleProblem({ error }: { error: CombinedError | null }) {
   const first = error?.graphQLErrors[0];
   if (!error) return null;
