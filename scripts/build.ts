@@ -35,6 +35,9 @@ if (!existsSync(join(root, 'web/ide/dist/index.html'))) {
 if (!existsSync(join(root, 'web/console/dist/index.html'))) {
   throw new Error('build: the console is not built; run npm run build:console');
 }
+if (!existsSync(join(root, 'schema/persisted-documents.json'))) {
+  throw new Error('build: no trusted-documents manifest; run npm run codegen');
+}
 
 rmSync(dist, { recursive: true, force: true });
 execFileSync(
@@ -46,9 +49,10 @@ for (const file of RUNTIME_FILES) {
   mkdirSync(dirname(join(dist, file)), { recursive: true });
   cpSync(join(root, file), join(dist, file), { recursive: true });
 }
-// The trusted-documents manifest, when graphql-codegen has written one (TRUSTED_DOCUMENTS_FILE).
+// The trusted-documents manifest (TRUSTED_DOCUMENTS_FILE's default): the console sends its
+// documents by id, so it is served in every mode (scripts/trusted-documents.ts).
 const manifest = 'schema/persisted-documents.json';
-if (existsSync(join(root, manifest))) cpSync(join(root, manifest), join(dist, manifest));
+cpSync(join(root, manifest), join(dist, manifest));
 // ES modules without the checkout's package.json (a container copies dist/ on its own).
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 process.stderr.write(`build: dist/ ready (node dist/src/main.js)\n`);

@@ -101,7 +101,7 @@ export const configSchema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).default('brygga'),
   /** Trusted documents: off, allow (documentId or a full query), enforce (documentId or a listed query only). */
   TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'enforce']).default('allow'),
-  /** The manifest of trusted documents ({ sha256: document }), from graphql-codegen. */
+  /** The manifest of trusted documents ({ sha256: document }); npm run codegen writes the default (the console's documents and test/operations). */
   TRUSTED_DOCUMENTS_FILE: z.string().min(1).default('schema/persisted-documents.json'),
   // The identity gateway (src/identity/README.md explains each).
   /** 32 random bytes, base64: encrypts token and SP private keys at rest. Required in production. */

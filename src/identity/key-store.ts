@@ -64,6 +64,46 @@ function published(keys: SigningKey[], now: Date): SigningKey[] {
   return keys.filter((k) => k.retiresAt === null || k.retiresAt > now);
 }
 
+/**
+ * Where a token signing key is in its life, as `pickActive` and `published` see it at `now`:
+ * PUBLISHED (in the JWKS, not signing yet: within the publish lead), SIGNING (the key new
+ * tokens get), VERIFYING (superseded: still in the JWKS until the tokens it signed have
+ * expired), RETIRED (out of the JWKS and the verifier).
+ */
+export type SigningKeyState = 'PUBLISHED' | 'SIGNING' | 'VERIFYING' | 'RETIRED';
+
+/** A signing key as an identity admin sees it: its times, never its private part. */
+export interface SigningKeyInfo {
+  kid: string;
+  algorithm: string;
+  state: SigningKeyState;
+  createdAt: Date;
+  activatesAt: Date;
+  retiresAt: Date | null;
+}
+
+type KeyTimes = { kid: string; activatesAt: Date; retiresAt: Date | null };
+
+export function signingKeyStates<K extends KeyTimes>(
+  keys: readonly K[],
+  now: Date,
+): (K & { state: SigningKeyState })[] {
+  const live = keys.filter((k) => k.retiresAt === null || k.retiresAt > now);
+  const signing = live
+    .filter((k) => k.activatesAt <= now)
+    .sort((a, b) => b.activatesAt.getTime() - a.activatesAt.getTime())[0];
+  return keys.map((k) => ({
+    ...k,
+    state: !live.includes(k)
+      ? 'RETIRED'
+      : k.activatesAt > now
+        ? 'PUBLISHED'
+        : k === signing
+          ? 'SIGNING'
+          : 'VERIFYING',
+  }));
+}
+
 export interface RotationSettings {
   /** A new key is created when the newest is older than this. */
   rotationSeconds: number;
@@ -145,6 +185,17 @@ export class DatabaseKeyStore implements KeyStore {
 
   publicJwks(now: Date): JSONWebKeySet {
     return { keys: published(this.keys, now).map((k) => k.publicJwk) };
+  }
+
+  /** The access-token signing keys, newest first (at most `limit`), with their state at `now`. */
+  async list(now: Date, limit = 100): Promise<SigningKeyInfo[]> {
+    const rows = await this.prisma.identitySigningKey.findMany({
+      where: { purpose: 'ACCESS_TOKEN' },
+      orderBy: [{ activatesAt: 'desc' }, { kid: 'desc' }],
+      take: limit,
+      select: { kid: true, algorithm: true, createdAt: true, activatesAt: true, retiresAt: true },
+    });
+    return signingKeyStates(rows, now);
   }
 
   /**

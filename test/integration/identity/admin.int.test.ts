@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { signXml } from '@node-saml/node-saml/lib/xml.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateSelfSignedCertificate } from '../../../src/identity/certificates.js';
-import { type Harness, startHarness } from '../../support/idp/harness.js';
+import { graphqlAt, type Harness, startHarness } from '../../support/idp/harness.js';
 import { SamlifyIdp } from '../../support/idp/samlify-idp.js';
 import {
   INERA,
   identityAdmin,
   ineraNurse,
+  ineraSecurityOfficer,
   LOA,
   legacyNurse,
   SAMBI,
@@ -32,15 +33,7 @@ beforeAll(async () => {
   h = await startHarness();
   admin = (await h.login('inera', identityAdmin())).accessToken;
   nurse = (await h.login('inera', ineraNurse())).accessToken;
-  officer = (
-    await h.login(
-      'inera',
-      ineraNurse({
-        [`${INERA}commissionRight`]: ['Logggranskning'],
-        [`${INERA}healthcareProfessionalLicense`]: [],
-      }),
-    )
-  ).accessToken;
+  officer = (await h.login('inera', ineraSecurityOfficer())).accessToken;
   metadataServer = http.createServer((_req, res) => {
     res.setHeader('content-type', 'application/samlmetadata+xml');
     res.end(served.body);
@@ -53,20 +46,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function gql(token: string | null, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(`${h.url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as {
-    data?: Record<string, any>;
-    errors?: { message: string; extensions: Record<string, unknown> }[];
-  };
-}
+const gql = (token: string | null, query: string, variables: Record<string, unknown> = {}) =>
+  graphqlAt(h.url, token, query, variables);
 async function counts() {
   const { rows } = await h.owner.query<{ idps: string; versions: string; events: string }>(
     `SELECT (SELECT count(*) FROM identity_provider) AS idps,
@@ -198,7 +179,7 @@ describe('identity providers', () => {
 describe('metadata', () => {
   const importMutation = `mutation ($slug: String, $xml: String, $url: String, $newProvider: NewIdentityProviderFromMetadata) {
     importIdentityProviderMetadata(slug: $slug, xml: $xml, url: $url, newProvider: $newProvider) {
-      slug entityId ssoUrl signingCertificates { sha256Fingerprint } metadataUrl metadataRefreshedAt } }`;
+      slug entityId ssoUrl signingCertificates { sha256Fingerprint } metadataUrl metadataRefreshedAt nextMetadataRefreshAt } }`;
 
   test('a new IdP from an uploaded metadata document', async () => {
     const idp = await newIdp('vgr');
@@ -211,6 +192,8 @@ describe('metadata', () => {
       slug: 'vgr',
       entityId: idp.entityId,
       ssoUrl: idp.ssoUrl,
+      // A file is never fetched again.
+      nextMetadataRefreshAt: null,
     });
   });
   test('bad metadata changes nothing: malformed XML, no signing certificate, a DTD, not metadata', async () => {
@@ -253,6 +236,16 @@ describe('metadata', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data?.importIdentityProviderMetadata.signingCertificates).toHaveLength(2);
     expect(res.data?.importIdentityProviderMetadata.metadataUrl).toBe(metadataUrl);
+    // The next scheduled refresh: the one just made plus the refresh period (a day).
+    const times = await gql(
+      admin,
+      '{ identityProvider(slug: "kommun") { metadataRefreshedAt metadataRefreshSeconds nextMetadataRefreshAt } }',
+    );
+    const kommun = times.data?.identityProvider;
+    expect(kommun.metadataRefreshSeconds).toBe(86400);
+    expect(Date.parse(kommun.nextMetadataRefreshAt) - Date.parse(kommun.metadataRefreshedAt)).toBe(
+      86_400_000,
+    );
 
     // Due now: two processes run the scheduled refresh at once; exactly one refreshes.
     await h.owner.query(
@@ -527,6 +520,27 @@ describe('mapping rules', () => {
     expect(set.currentVersion).toBe(2);
     expect(set.versions.map((v: { comment: string }) => v.comment)).toEqual(['second', 'first']);
     expect(set.versions[0].createdBy).toContain('SE2321000016-A001');
+  });
+  test('a new rule set needs a name of its own: blank, too long or taken is refused, nothing stored', async () => {
+    const before = await counts();
+    const create = (name: string) =>
+      gql(
+        admin,
+        'mutation ($n: String!, $d: JSONObject!) { createMappingRuleSet(name: $n, definition: $d) { id name } }',
+        { n: name, d: { roleRules: [], commissions: { profile: 'INERA' } } },
+      );
+    for (const [name, reason] of [
+      ['   ', 'INVALID_NAME'],
+      ['x'.repeat(101), 'INVALID_NAME'],
+      ['Kommun B', 'ALREADY_EXISTS'],
+      [' Kommun B ', 'ALREADY_EXISTS'],
+    ] as const) {
+      const refused = await create(name);
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+    }
+    expect(await counts()).toEqual(before);
+    expect((await create('  Kommun C ')).data?.createMappingRuleSet.name).toBe('Kommun C');
   });
 });
 

@@ -79,6 +79,33 @@ export const KOMMUN_RULES = {
   },
 };
 
+/** What a GraphQL request over HTTP answered. */
+export interface GraphQLAnswer {
+  status: number;
+  data?: Record<string, any>;
+  errors?: { message: string; extensions: Record<string, unknown> }[];
+}
+
+/** Posts a GraphQL request to the harness (or any server) at `url`, as `token` (or anonymous). */
+export async function graphqlAt(
+  url: string,
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLAnswer> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      ...headers,
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, ...((await res.json()) as Omit<GraphQLAnswer, 'status'>) };
+}
+
 export interface Harness {
   url: string;
   /** The test database's URL (for the command-line tools). */

@@ -38,6 +38,14 @@ export function ineraNurse(overrides: Record<string, string[]> = {}): TestUser {
   };
 }
 
+/** The same person as the ward nurse, with the log-review right and no licence: a security officer. */
+export function ineraSecurityOfficer(): TestUser {
+  return ineraNurse({
+    [`${INERA}commissionRight`]: ['Logggranskning'],
+    [`${INERA}healthcareProfessionalLicense`]: [],
+  });
+}
+
 /** A municipal case officer, as her municipality's IdP sends her (its own names). */
 export function municipalOfficer(overrides: Record<string, string[]> = {}): TestUser {
   return {

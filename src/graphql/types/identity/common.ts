@@ -40,9 +40,9 @@ export function requireIdentity(ctx: Context, permission: IdentityPermission): P
   if (!ctx.principal) throw new UnauthenticatedError();
   if (!mayIdentity(ctx.principal, permission)) {
     throw new ForbiddenError(
-      permission === 'ADMINISTER_IDENTITY'
-        ? 'Only identity administrators may do this.'
-        : 'Only security officers and identity administrators may read identity events.',
+      permission === 'REVIEW_IDENTITY_EVENTS'
+        ? 'Only security officers and identity administrators may read identity events.'
+        : 'Only identity administrators may do this.',
     );
   }
   return ctx.principal;

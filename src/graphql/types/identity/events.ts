@@ -1,9 +1,13 @@
-import type { IdentityEvent as EventRow } from '../../../db/generated/prisma/client.js';
+import { z } from 'zod';
+import type { IdentityEvent as EventRow, Prisma } from '../../../db/generated/prisma/client.js';
 import {
+  type IdentityEventOutcome as IdentityEventOutcomeValue,
+  type IdentityEventType as IdentityEventTypeValue,
   IdentityEventOutcome as OutcomeValues,
   IdentityEventType as TypeValues,
 } from '../../../db/generated/prisma/enums.js';
 import { builder } from '../../builder.js';
+import { BadInputError } from '../../errors.js';
 import { asGraphQL, identityOf, requireIdentity } from './common.js';
 
 const IdentityEventType = builder.enumType('IdentityEventType', {
@@ -35,39 +39,173 @@ const IdentityEvent = builder.objectRef<EventRow>('IdentityEvent').implement({
 
 const clamp = (n: number | null | undefined) => Math.min(Math.max(n ?? 50, 1), 500);
 
+const DESCRIBE = {
+  types: 'Only events of these types (any type when absent or empty).',
+  outcome: 'Only successes, or only failures.',
+  subject: 'Only events about this person (employee HSA-ID or NameID), exactly.',
+  idpId: 'Only events of this identity provider (its `IdentityProvider.id`).',
+  since: 'Only events at or after this time.',
+  until: 'Only events before this time.',
+};
+
+interface EventFilter {
+  types?: readonly IdentityEventTypeValue[] | null;
+  outcome?: IdentityEventOutcomeValue | null;
+  subject?: string | null;
+  idpId?: string | number | null;
+  since?: Date | null;
+  until?: Date | null;
+}
+
+/** The rows a filter selects; a malformed IdP id or an empty period is refused, not run. */
+function whereOf(filter: EventFilter, field: string) {
+  const idpId = filter.idpId == null ? null : String(filter.idpId);
+  if (idpId !== null && !z.guid().safeParse(idpId).success) {
+    throw new BadInputError('INVALID_ARGUMENT', 'idpId is not an IdP id.', `${field}idpId`);
+  }
+  if (filter.since && filter.until && filter.since >= filter.until) {
+    throw new BadInputError('INVALID_ARGUMENT', 'since must be before until.', `${field}until`);
+  }
+  return {
+    ...(filter.types?.length ? { type: { in: [...filter.types] } } : {}),
+    ...(filter.outcome ? { outcome: filter.outcome } : {}),
+    ...(filter.subject ? { subject: filter.subject } : {}),
+    ...(idpId ? { idpId } : {}),
+    ...(filter.since || filter.until
+      ? {
+          occurredAt: {
+            ...(filter.since ? { gte: filter.since } : {}),
+            ...(filter.until ? { lt: filter.until } : {}),
+          },
+        }
+      : {}),
+  } satisfies Prisma.IdentityEventWhereInput;
+}
+
+const NEWEST_FIRST = [
+  { occurredAt: 'desc' },
+  { id: 'desc' },
+] satisfies Prisma.IdentityEventOrderByWithRelationInput[];
+
 builder.queryField('identityEvents', (t) =>
   t.field({
     type: [IdentityEvent],
-    description: 'Identity events, newest first. Security officers and identity admins.',
+    description:
+      'Identity events, newest first (at most `first`, up to 500). Security officers and identity admins. `identityEventLog` pages through them by cursor.',
     args: {
-      types: t.arg({ type: [IdentityEventType], required: false }),
-      outcome: t.arg({ type: IdentityEventOutcome, required: false }),
-      subject: t.arg.string({ required: false }),
-      since: t.arg({ type: 'DateTime', required: false }),
-      until: t.arg({ type: 'DateTime', required: false }),
-      first: t.arg.int({ required: false, defaultValue: 50 }),
+      types: t.arg({ type: [IdentityEventType], required: false, description: DESCRIBE.types }),
+      outcome: t.arg({
+        type: IdentityEventOutcome,
+        required: false,
+        description: DESCRIBE.outcome,
+      }),
+      subject: t.arg.string({ required: false, description: DESCRIBE.subject }),
+      idpId: t.arg.id({ required: false, description: DESCRIBE.idpId }),
+      since: t.arg({ type: 'DateTime', required: false, description: DESCRIBE.since }),
+      until: t.arg({ type: 'DateTime', required: false, description: DESCRIBE.until }),
+      first: t.arg.int({
+        required: false,
+        defaultValue: 50,
+        description: 'How many events (1–500; outside, the nearest bound).',
+      }),
     },
     resolve: (_root, args, ctx) => {
       requireIdentity(ctx, 'REVIEW_IDENTITY_EVENTS');
       return ctx.prisma.identityEvent.findMany({
-        where: {
-          ...(args.types?.length ? { type: { in: args.types } } : {}),
-          ...(args.outcome ? { outcome: args.outcome } : {}),
-          ...(args.subject ? { subject: args.subject } : {}),
-          ...(args.since || args.until
-            ? {
-                occurredAt: {
-                  ...(args.since ? { gte: args.since } : {}),
-                  ...(args.until ? { lt: args.until } : {}),
-                },
-              }
-            : {}),
-        },
-        orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
+        where: whereOf(args, ''),
+        orderBy: NEWEST_FIRST,
         take: clamp(args.first),
       });
     },
   }),
+);
+
+const IdentityEventFilter = builder.inputType('IdentityEventFilter', {
+  description: 'Which identity events to list; every condition given must hold.',
+  fields: (t) => ({
+    types: t.field({ type: [IdentityEventType], required: false, description: DESCRIBE.types }),
+    outcome: t.field({
+      type: IdentityEventOutcome,
+      required: false,
+      description: DESCRIBE.outcome,
+    }),
+    subject: t.string({ required: false, description: DESCRIBE.subject }),
+    idpId: t.id({ required: false, description: DESCRIBE.idpId }),
+    since: t.field({ type: 'DateTime', required: false, description: DESCRIBE.since }),
+    until: t.field({ type: 'DateTime', required: false, description: DESCRIBE.until }),
+  }),
+});
+
+const EVENT_PAGE_MAX = 100;
+
+/** A cursor names the last event of a page: its time and id (the order's keys). */
+const cursorOf = (event: EventRow) =>
+  Buffer.from(`${event.occurredAt.toISOString()}|${event.id}`, 'utf8').toString('base64url');
+
+function afterCursor(after: string | null | undefined): Prisma.IdentityEventWhereInput {
+  if (!after) return {};
+  const [time, id] = Buffer.from(after, 'base64url').toString('utf8').split('|');
+  const at = new Date(time ?? '');
+  if (!id || !z.guid().safeParse(id).success || Number.isNaN(at.getTime())) {
+    throw new BadInputError('INVALID_CURSOR', 'after is not a cursor of this connection.', 'after');
+  }
+  return { OR: [{ occurredAt: { lt: at } }, { occurredAt: at, id: { lt: id } }] };
+}
+
+builder.queryField('identityEventLog', (t) =>
+  t.connection(
+    {
+      type: IdentityEvent,
+      description:
+        'Identity events, newest first, a page at a time (forward only: `first`, up to 100, and `after`). Security officers and identity admins.',
+      extensions: { maxPageSize: EVENT_PAGE_MAX, ownCursors: true },
+      args: {
+        filter: t.arg({
+          type: IdentityEventFilter,
+          required: false,
+          description: 'Which events; all when absent.',
+        }),
+      },
+      resolve: async (_root, args, ctx) => {
+        requireIdentity(ctx, 'REVIEW_IDENTITY_EVENTS');
+        if (args.last != null || args.before != null) {
+          throw new BadInputError(
+            'INVALID_ARGUMENT',
+            'Identity events page forward only: use first/after.',
+          );
+        }
+        const first = args.first ?? 50;
+        const where = whereOf(args.filter ?? {}, 'filter.');
+        const rows = await ctx.prisma.identityEvent.findMany({
+          where: { AND: [where, afterCursor(args.after)] },
+          orderBy: NEWEST_FIRST,
+          take: first + 1,
+        });
+        const edges = rows.slice(0, first).map((node) => ({ cursor: cursorOf(node), node }));
+        return {
+          // Counted only when a client asks for totalCount.
+          count: () => ctx.prisma.identityEvent.count({ where }),
+          edges,
+          pageInfo: {
+            hasNextPage: rows.length > first,
+            hasPreviousPage: Boolean(args.after),
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
+    },
+    {
+      description: 'A page of identity events.',
+      fields: (c) => ({
+        totalCount: c.int({
+          description: 'How many events the filter selects (all pages).',
+          resolve: (connection) =>
+            (connection as unknown as { count: () => Promise<number> }).count(),
+        }),
+      }),
+    },
+  ),
 );
 
 builder.queryField('recentLogins', (t) =>

@@ -43,6 +43,20 @@ export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').im
     metadataUrl: t.exposeString('metadataUrl', { nullable: true }),
     metadataRefreshedAt: t.expose('metadataRefreshedAt', { type: 'DateTime', nullable: true }),
     metadataValidUntil: t.expose('metadataValidUntil', { type: 'DateTime', nullable: true }),
+    metadataRefreshSeconds: t.exposeInt('metadataRefreshSeconds', {
+      description: 'How often metadata from `metadataUrl` is fetched again, in seconds.',
+    }),
+    nextMetadataRefreshAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the scheduled refresh fetches `metadataUrl` next: the last refresh plus `metadataRefreshSeconds` (now, when it never succeeded). Null when nothing is refreshed: no URL, or the IdP is disabled.',
+      resolve: (idp, _args, ctx) => {
+        if (!idp.metadataUrl || !idp.enabled) return null;
+        if (!idp.metadataRefreshedAt) return ctx.now();
+        return new Date(idp.metadataRefreshedAt.getTime() + idp.metadataRefreshSeconds * 1000);
+      },
+    }),
     serviceProvider: t.field({
       type: ServiceProviderEndpoints,
       description: 'Our SP as this IdP knows it (give the metadata URL to the IdP operator).',

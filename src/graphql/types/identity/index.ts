@@ -4,3 +4,4 @@ import './identity-providers.js';
 import './mapping.js';
 import './sessions.js';
 import './events.js';
+import './signing-keys.js';

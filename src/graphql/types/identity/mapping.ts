@@ -99,19 +99,38 @@ builder.queryField('mappingRuleSets', (t) =>
   }),
 );
 
+const RULE_SET_NAME_MAX = 100;
+
 builder.mutationField('createMappingRuleSet', (t) =>
   t.field({
     type: MappingRuleSet,
+    description:
+      'Stores a new rule set as its version 1; an IdP uses it once `ruleSetId` names it. Refused, with nothing stored, when the name is blank, too long or taken (ALREADY_EXISTS), or a rule is invalid (INVALID_MAPPING_RULES, with the field).',
     args: {
-      name: t.arg.string({ required: true }),
-      definition: t.arg({ type: 'JSONObject', required: true }),
-      comment: t.arg.string({ required: false }),
+      name: t.arg.string({
+        required: true,
+        description: `A name no other rule set has (1–${RULE_SET_NAME_MAX} characters; trimmed).`,
+      }),
+      definition: t.arg({
+        type: 'JSONObject',
+        required: true,
+        description: 'The rules (docs/federation/README.md; examples in docs/federation/*.json).',
+      }),
+      comment: t.arg.string({ required: false, description: 'Why it was made (the history).' }),
     },
     resolve: (_root, args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
+      const name = args.name.trim();
+      if (name.length === 0 || name.length > RULE_SET_NAME_MAX) {
+        throw new IdentityInputError(
+          'INVALID_NAME',
+          `Give the rule set a name (1–${RULE_SET_NAME_MAX} characters).`,
+          'name',
+        );
+      }
       return asGraphQL(() =>
         identityOf(ctx).ruleSets.create(
-          { name: args.name, definition: args.definition, comment: args.comment ?? undefined },
+          { name, definition: args.definition, comment: args.comment ?? undefined },
           actorOf(admin),
         ),
       );

@@ -1,6 +1,7 @@
 import { NavLink, Route, Routes } from 'react-router';
 import { DryRunPage } from './dry-run-page.js';
-import { EventsPage, KeysPage } from './keys-events-page.js';
+import { EventsPage } from './events-page.js';
+import { KeysPage } from './keys-page.js';
 import { ProvidersPage } from './providers-page.js';
 import { RuleSetsPage } from './rule-sets-page.js';
 import { SessionsPage } from './sessions-page.js';

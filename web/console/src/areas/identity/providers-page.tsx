@@ -69,8 +69,18 @@ export function ProvidersPage() {
                     <>
                       From <code>{idp.metadataUrl}</code>, refreshed{' '}
                       {idp.metadataRefreshedAt ? formatStockholm(idp.metadataRefreshedAt) : 'never'}
+                      {idp.nextMetadataRefreshAt ? (
+                        <>
+                          ;{' '}
+                          <span data-testid="next-refresh">
+                            next refresh {formatStockholm(idp.nextMetadataRefreshAt)}
+                          </span>
+                        </>
+                      ) : (
+                        '; not refreshed while disabled'
+                      )}
                       {idp.metadataValidUntil
-                        ? `; next refresh by ${formatStockholm(idp.metadataValidUntil)}`
+                        ? `; valid until ${formatStockholm(idp.metadataValidUntil)}`
                         : ''}
                     </>
                   ) : (

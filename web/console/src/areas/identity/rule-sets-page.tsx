@@ -1,34 +1,13 @@
 import { useId, useState } from 'react';
-import type { CombinedError } from 'urql';
-import { useMutation, useQuery } from 'urql';
+import { type CombinedError, useMutation, useQuery } from 'urql';
 import {
   ConsoleMappingRuleSetsDocument,
   ConsoleUpdateMappingRuleSetDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
 import { formatStockholm } from '../../ui/time.js';
-
-/** The API's refusal of a definition: its reason (INVALID_MAPPING_RULES, STALE_VERSION), the field, every problem. */
-function RuleProblem({ error }: { error: CombinedError | null }) {
-  const first = error?.graphQLErrors[0];
-  if (!error) return null;
-  if (!first) return <ErrorNotice error={error} />;
-  const extensions = first.extensions as { code?: string; reason?: string; field?: string };
-  return (
-    <div className="notice notice--error" role="alert">
-      <p>
-        <code data-testid="rule-problem-reason">{extensions.reason ?? extensions.code}</code>
-        {extensions.field ? (
-          <>
-            {' '}
-            at <code data-testid="rule-problem-field">{extensions.field}</code>
-          </>
-        ) : null}
-        : {first.message}
-      </p>
-    </div>
-  );
-}
+import { NewRuleSetForm } from './new-rule-set-form.js';
+import { RuleProblem } from './rule-problem.js';
 
 /**
  * Editing a mapping rule set: its current definition as JSON, saved as a new version (with
@@ -174,6 +153,13 @@ export function RuleSetsPage() {
           </table>
         </>
       ) : null}
+      <NewRuleSetForm
+        onCreated={(created) => {
+          setSelected(created);
+          setText(null);
+          reload();
+        }}
+      />
     </section>
   );
 }

@@ -1,0 +1,123 @@
+import { useId, useState } from 'react';
+import { type CombinedError, useMutation } from 'urql';
+import { ConsoleCreateMappingRuleSetDocument } from '../../generated/graphql.js';
+import { RuleProblem } from './rule-problem.js';
+
+/** Where a new rule set starts: no role rules yet, commissions read the Inera way. */
+const STARTING_DEFINITION = JSON.stringify(
+  { roleRules: [], commissions: { profile: 'INERA' } },
+  null,
+  2,
+);
+
+/** Which input the API's refusal is about, from its reason. */
+const NAME_REASONS = ['INVALID_NAME', 'ALREADY_EXISTS'];
+
+/**
+ * A new mapping rule set: a name and a definition (JSON), stored by the API as version 1.
+ * The API's refusal (a taken or blank name, an invalid rule with its field) is shown beside
+ * the input it is about, and nothing is stored; on success the editor opens the new set.
+ */
+export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void }) {
+  const [name, setName] = useState('');
+  const [definition, setDefinition] = useState(STARTING_DEFINITION);
+  const [comment, setComment] = useState('');
+  const [parseError, setParseError] = useState<string | null>(null);
+  const [error, setError] = useState<CombinedError | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const [state, create] = useMutation(ConsoleCreateMappingRuleSetDocument);
+  const id = useId();
+  const reason = (error?.graphQLErrors[0]?.extensions as { reason?: string } | undefined)?.reason;
+  const nameRefused = reason !== undefined && NAME_REASONS.includes(reason);
+  const definitionRefused = parseError !== null || (error !== null && !nameRefused);
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>New rule set</h2>
+      <form
+        className="filters"
+        aria-label="Create a rule set"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setParseError(null);
+          setError(null);
+          setCreated(null);
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(definition);
+          } catch (problem) {
+            setParseError(`Not JSON: ${(problem as Error).message}`);
+            return;
+          }
+          const result = await create({
+            name,
+            definition: parsed as Record<string, unknown>,
+            comment: comment.trim() || undefined,
+          });
+          if (result.error) setError(result.error);
+          else if (result.data) {
+            const set = result.data.createMappingRuleSet;
+            setCreated(`Created ${set.name} (version ${set.currentVersion}).`);
+            setName('');
+            setDefinition(STARTING_DEFINITION);
+            setComment('');
+            onCreated(set.id);
+          }
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Name</label>
+          <input
+            id={`${id}-name`}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={nameRefused}
+            aria-describedby={nameRefused ? `${id}-name-problem` : undefined}
+          />
+          {nameRefused ? (
+            <div id={`${id}-name-problem`}>
+              <RuleProblem error={error} />
+            </div>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-definition`}>New definition (JSON)</label>
+          <textarea
+            id={`${id}-definition`}
+            rows={8}
+            value={definition}
+            onChange={(e) => setDefinition(e.target.value)}
+            spellCheck={false}
+            aria-invalid={definitionRefused}
+            aria-describedby={`${id}-definition-problem`}
+          />
+          <div id={`${id}-definition-problem`}>
+            {parseError ? (
+              <div className="notice notice--error" role="alert">
+                <p>{parseError}</p>
+              </div>
+            ) : null}
+            {nameRefused ? null : <RuleProblem error={error} />}
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-comment`}>Why (comment)</label>
+          <input
+            id={`${id}-comment`}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+          />
+        </div>
+        {created ? (
+          <div className="notice notice--ok" role="status">
+            <p>{created}</p>
+          </div>
+        ) : null}
+        <div className="filters__actions">
+          <button type="submit" className="button" disabled={state.fetching}>
+            Create the rule set
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
