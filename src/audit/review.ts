@@ -8,8 +8,8 @@ import {
   stockholmInstant,
 } from '../domain/calendar.js';
 import type { AccessActivity } from './access-recorder.js';
-import { PATIENT_PORTAL_DISCLOSURE_SQL } from './patient-portal-disclosure.js';
 import type { ChainedRow } from './hash-chain.js';
+import { PATIENT_PORTAL_DISCLOSURE_SQL } from './patient-portal-disclosure.js';
 import type { ReviewScope } from './review-access.js';
 
 /**

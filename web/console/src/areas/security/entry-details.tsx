@@ -60,8 +60,8 @@ export function EntryDetails({
               Disclosure to the patient <span lang="sv">(utlämnande till invånaren)</span>
             </strong>
             : the care plans published to the patient, delivered to 1177 Journalen through the
-            national platform. The platform is no party of the case, so the row is also flagged
-            “not a party”.
+            national platform. The platform is no party of the case, so the row is also flagged “not
+            a party”.
           </p>
         </div>
       ) : null}
