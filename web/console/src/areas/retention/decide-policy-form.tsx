@@ -5,8 +5,8 @@ import {
   type ConsoleRetentionDecisionFragment,
   type RetentionRecordClass,
 } from '../../generated/graphql.js';
-import { ErrorNotice } from '../../ui/error-notice.js';
-import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
+import { FormFooter } from '../../ui/form-footer.js';
+import type { Refusal } from '../../ui/refusal-notice.js';
 import { CLASS_LABELS, OWNER_CLASSES, period } from './labels.js';
 
 /** Whole numbers typed in a field, or null when something else was typed. */
@@ -167,18 +167,13 @@ export function DecidePolicyForm({
           rows={2}
         />
       </div>
-      <RefusalNotice refusal={refusal} />
-      <ErrorNotice error={state.error ?? null} />
-      {decided ? (
-        <div className="notice notice--ok" role="status">
-          <p>{decided}</p>
-        </div>
-      ) : null}
-      <div className="filters__actions">
-        <button type="submit" className="button" disabled={state.fetching}>
-          Decide policy
-        </button>
-      </div>
+      <FormFooter
+        refusal={refusal}
+        error={state.error}
+        done={decided}
+        submitting={state.fetching}
+        submitLabel="Decide policy"
+      />
     </form>
   );
 }

@@ -9,6 +9,7 @@ import {
   type PlaceLegalHoldInput,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { FormFooter } from '../../ui/form-footer.js';
 import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 import { TARGET_LABELS } from './labels.js';
@@ -251,18 +252,13 @@ function PlaceHoldForm({
           rows={2}
         />
       </div>
-      <RefusalNotice refusal={refusal} />
-      <ErrorNotice error={state.error ?? null} />
-      {placed ? (
-        <div className="notice notice--ok" role="status">
-          <p>{placed}</p>
-        </div>
-      ) : null}
-      <div className="filters__actions">
-        <button type="submit" className="button" disabled={state.fetching}>
-          Place hold
-        </button>
-      </div>
+      <FormFooter
+        refusal={refusal}
+        error={state.error}
+        done={placed}
+        submitting={state.fetching}
+        submitLabel="Place hold"
+      />
     </form>
   );
 }

@@ -4,8 +4,8 @@ import {
   ConsoleRecordRetentionDecisionDocument,
   type RetentionRecordClass,
 } from '../../generated/graphql.js';
-import { ErrorNotice } from '../../ui/error-notice.js';
-import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
+import { FormFooter } from '../../ui/form-footer.js';
+import type { Refusal } from '../../ui/refusal-notice.js';
 import { stockholmToday } from '../../ui/time.js';
 import { CLASS_LABELS, OWNER_CLASSES } from './labels.js';
 
@@ -111,18 +111,13 @@ export function RecordDecisionForm({ onRecorded }: { onRecorded: () => void }) {
           Hand cases over to the e-archive before they are purged
         </label>
       ) : null}
-      <RefusalNotice refusal={refusal} />
-      <ErrorNotice error={state.error ?? null} />
-      {recorded ? (
-        <div className="notice notice--ok" role="status">
-          <p>{recorded}</p>
-        </div>
-      ) : null}
-      <div className="filters__actions">
-        <button type="submit" className="button" disabled={state.fetching}>
-          Record decision
-        </button>
-      </div>
+      <FormFooter
+        refusal={refusal}
+        error={state.error}
+        done={recorded}
+        submitting={state.fetching}
+        submitLabel="Record decision"
+      />
     </form>
   );
 }
