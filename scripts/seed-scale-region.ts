@@ -1,5 +1,6 @@
 import { testPersonalIdentityNumber } from '../src/db/seed/demo-reference-data.js';
 import { FAMILY_NAMES, GIVEN_NAMES } from '../src/db/seed/sample-content.js';
+import { SCALE_REGION_ORG_NUMBER } from '../src/db/seed/scale-reference-data.js';
 import type { Prng } from './seed-scale-prng.js';
 
 /**
@@ -93,7 +94,6 @@ export interface RegionSizes {
   residents: number;
 }
 
-const REGION_ORG_NUMBER = '2321000099';
 /** One in ten wards is psychiatric, as in a region's bed mix. */
 const PSYCHIATRIC_EVERY = 10;
 const HOSPITALS = [
@@ -186,10 +186,10 @@ export function buildRegion(sizes: RegionSizes, prng: Prng): ScaleRegion {
   };
 
   const region = org({
-    hsaId: `SE${REGION_ORG_NUMBER}-0001`,
+    hsaId: `SE${SCALE_REGION_ORG_NUMBER}-0001`,
     name: 'Region Skala',
     kind: 'CARE_PROVIDER',
-    orgNumber: REGION_ORG_NUMBER,
+    orgNumber: SCALE_REGION_ORG_NUMBER,
     municipalityCode: null,
     parentId: null,
   });
@@ -261,7 +261,7 @@ export function buildRegion(sizes: RegionSizes, prng: Prng): ScaleRegion {
       : SPECIALTIES[Math.floor(w / HOSPITALS.length) % SPECIALTIES.length]!;
     wards.push(
       unit(
-        `SE${REGION_ORG_NUMBER}-W${String(w + 1).padStart(3, '0')}`,
+        `SE${SCALE_REGION_ORG_NUMBER}-W${String(w + 1).padStart(3, '0')}`,
         `${hospital}, ${specialty} avd ${10 + w}`,
         psychiatric ? 'WARD_PSYCHIATRIC' : 'WARD_SOMATIC',
         region,
@@ -275,7 +275,7 @@ export function buildRegion(sizes: RegionSizes, prng: Prng): ScaleRegion {
     const area = v < areas.length ? areas[v]! : weightedPick(areas, totalWeight, prng);
     area.primaryCare.push(
       unit(
-        `SE${REGION_ORG_NUMBER}-V${String(v + 1).padStart(3, '0')}`,
+        `SE${SCALE_REGION_ORG_NUMBER}-V${String(v + 1).padStart(3, '0')}`,
         `Vårdcentralen ${area.organization.name.split(' ')[0]} ${area.primaryCare.length + 1}`,
         'PRIMARY_CARE',
         region,

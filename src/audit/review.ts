@@ -9,6 +9,7 @@ import {
 } from '../domain/calendar.js';
 import type { AccessActivity } from './access-recorder.js';
 import type { ChainedRow } from './hash-chain.js';
+import { PATIENT_PORTAL_DISCLOSURE_SQL } from './patient-portal-disclosure.js';
 import type { ReviewScope } from './review-access.js';
 
 /**
@@ -31,6 +32,7 @@ export const ACCESS_FLAGS = [
   'NOT_A_PARTY',
   'OUT_OF_HOURS',
   'UNUSUAL_VOLUME',
+  'PATIENT_PORTAL_DISCLOSURE',
 ] as const;
 export type AccessFlag = (typeof ACCESS_FLAGS)[number];
 export type AccessOutcomeName = 'SUCCESS' | 'DENIED' | 'FAILED';
@@ -187,6 +189,7 @@ function where(scope: ReviewScope, filter: AccessLogFilter, sample?: SampleDefin
         NOT_A_PARTY: Prisma.sql`l.not_a_party`,
         OUT_OF_HOURS: Prisma.sql`l.out_of_hours`,
         UNUSUAL_VOLUME: Prisma.sql`${userPatientsThatDay(filter)} > ${UNUSUAL_PATIENTS_PER_USER_AND_DAY}`,
+        PATIENT_PORTAL_DISCLOSURE: PATIENT_PORTAL_DISCLOSURE_SQL,
       }[flag],
     );
   }

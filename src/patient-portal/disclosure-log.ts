@@ -1,3 +1,4 @@
+import { PATIENT_PORTAL_DISCLOSURE } from '../audit/patient-portal-disclosure.js';
 import { appendAccesses, type Queryable } from '../audit/writer.js';
 import type { Principal } from '../authz/principal.js';
 import type { PublishedPlan } from './published-plans.js';
@@ -11,7 +12,7 @@ export interface PlatformIdentity {
 }
 
 /** The purpose every delivery is logged under: the patient reads their own plan. */
-export const DISCLOSURE_PURPOSE = 'Invånarens egen åtkomst (1177)';
+export const DISCLOSURE_PURPOSE = PATIENT_PORTAL_DISCLOSURE.purpose;
 
 /**
  * Every delivery is a disclosure (utlämnande) of the patient's plans to the patient's
@@ -20,7 +21,8 @@ export const DISCLOSURE_PURPOSE = 'Invånarens egen åtkomst (1177)';
  * the platform as the one who asked, the purpose above, and the care giver of each plan's
  * accountable unit as the provider, so that provider's security officers review it with
  * their own organisation's accesses. The platform is not a party of the case, so the row
- * says so (not_a_party), as it does for anyone outside the case.
+ * says so (not_a_party), as it does for anyone outside the case; the review flags the row
+ * as a disclosure to the portal (src/audit/patient-portal-disclosure.ts).
  *
  * Rows of different care givers are appended in one call each; all go in before the
  * answer is sent, and if any fails the request answers a fault and delivers nothing.
@@ -64,7 +66,7 @@ export async function logDisclosure(
     };
     written += await appendAccesses(
       db,
-      { requestId, operationName: 'GetCarePlans', principal },
+      { requestId, operationName: PATIENT_PORTAL_DISCLOSURE.operationName, principal },
       [...caseIds].map((caseId) => ({
         patientId: patient.id,
         personalIdentityNumber: patient.personalIdentityNumber,

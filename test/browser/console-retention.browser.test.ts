@@ -40,7 +40,7 @@ describe('the retention area in a browser', () => {
     const menu = page.getByRole('navigation', { name: 'Console areas' });
     await menu.getByRole('link', { name: 'Retention (gallring)' }).click();
     await page.waitForURL(`${server.url}/console/retention`);
-    await page.getByRole('heading', { name: 'Retention policies (gallringsbeslut)' }).waitFor();
+    await page.getByRole('heading', { name: 'Retention policies (gallringsregler)' }).waitFor();
     const table = page.getByTestId('policies-table');
     await table.waitFor();
     const accessLog = table.getByRole('row', { name: /^Access log/ });

@@ -4,7 +4,7 @@ import type { IdentityServices } from '../index.js';
 import { KeyBox } from '../key-box.js';
 import { spEndpoints } from '../saml/service-provider.js';
 import { AUTO_SUBMIT_SCRIPT, personaPage, postResponsePage, refusedPage } from './pages.js';
-import { PERSONAS, personaByKey } from './personas.js';
+import { PERSONAS, type Persona, personaByKey, SCALE_PERSONAS } from './personas.js';
 import { DEMO_IDP_SLUG, registerDemoIdp } from './register.js';
 import { DemoRequestError, DemoSamlIdp, demoIdpEndpoints } from './saml-idp.js';
 import { demoIdpKey } from './signing-key.js';
@@ -34,6 +34,21 @@ export async function createDemoIdp(input: {
   const idp = new DemoSamlIdp(demoIdpEndpoints(publicUrl), key);
   await registerDemoIdp(identity, idp.metadata());
   const sp = spEndpoints(publicUrl, DEMO_IDP_SLUG);
+  /** The demo region's personas, and the scale region's when `npm run seed:scale` loaded it. */
+  const offered = async (): Promise<Persona[]> => {
+    const present = new Set(
+      (
+        await input.prisma.organization.findMany({
+          where: { hsaId: { in: SCALE_PERSONAS.flatMap((p) => p.onlyWithOrganization ?? []) } },
+          select: { hsaId: true },
+        })
+      ).map((o) => o.hsaId),
+    );
+    return [
+      ...PERSONAS,
+      ...SCALE_PERSONAS.filter((p) => present.has(p.onlyWithOrganization ?? '')),
+    ];
+  };
 
   const spSide = async () => ({
     metadata: await identity.gateway.spMetadata(DEMO_IDP_SLUG),
@@ -66,7 +81,7 @@ export async function createDemoIdp(input: {
     res
       .type('html')
       .set('Cache-Control', 'no-store')
-      .send(personaPage({ action: '/demo-idp/sso', request: rawQuery, personas: PERSONAS }));
+      .send(personaPage({ action: '/demo-idp/sso', request: rawQuery, personas: await offered() }));
   });
   router.post(
     '/demo-idp/sso',
@@ -75,7 +90,8 @@ export async function createDemoIdp(input: {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const persona = personaByKey(body.persona);
       try {
-        if (!persona) throw new DemoRequestError('Choose one of the personas on the page.');
+        if (!persona || !(await offered()).includes(persona))
+          throw new DemoRequestError('Choose one of the personas on the page.');
         if (typeof body.request !== 'string')
           throw new DemoRequestError('The login request is missing.');
         const request = await verify(body.request);

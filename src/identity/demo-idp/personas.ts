@@ -10,6 +10,7 @@ import {
   WARD_KAROLINSKA_MEDICIN,
   WARD_SODERSJUKHUSET_MEDICIN,
 } from '../../db/seed/demo-reference-data.js';
+import { SCALE_FIRST_WARD, SCALE_REGION } from '../../db/seed/scale-reference-data.js';
 import { LEVEL_OF_ASSURANCE_ATTRIBUTE } from '../mapping/profiles.js';
 
 /**
@@ -42,7 +43,9 @@ export const PERSONA_KEYS = [
   'information-owner',
   'no-access',
 ] as const;
-export type PersonaKey = (typeof PERSONA_KEYS)[number];
+/** Personas of the region-year `npm run seed:scale` loads, offered only when it is there. */
+export const SCALE_PERSONA_KEYS = ['security-officer-scale-region'] as const;
+export type PersonaKey = (typeof PERSONA_KEYS)[number] | (typeof SCALE_PERSONA_KEYS)[number];
 
 export interface DemoCommission {
   hsaId: string;
@@ -72,6 +75,11 @@ export interface Persona {
   moreCommissions?: DemoCommission[];
   /** Professional licences (legitimation), e.g. LK (physician), SJK (nurse). */
   licences: string[];
+  /**
+   * Offered only while the database holds this organisation (its HSA-ID): the scale
+   * region's people act in units only `npm run seed:scale` creates.
+   */
+  onlyWithOrganization?: string;
 }
 
 const CARE = 'Vård och behandling';
@@ -330,8 +338,36 @@ export const PERSONAS: readonly Persona[] = [
   },
 ];
 
+/**
+ * The security officer of the region-year `npm run seed:scale` loads (docs/performance.md):
+ * the demo region's officer has no rows there, so measuring the log review at region scale
+ * in the browser (`npm run bench:console-log`) needs one of its own. Like every persona,
+ * only on a server with the demo IdP, which production refuses (src/config.ts).
+ */
+export const SCALE_PERSONAS: readonly Persona[] = [
+  {
+    key: 'security-officer-scale-region',
+    label: 'Security officer, Region Skala (seed:scale)',
+    purpose:
+      'Reviews the access log of the region-year npm run seed:scale loads; offered only when it is in the database.',
+    hsaId: `${SCALE_REGION.slice(0, 12)}-DS01`,
+    givenName: 'Sigrid',
+    surname: 'Skala',
+    commission: {
+      hsaId: `${SCALE_REGION.slice(0, 12)}-DU01`,
+      name: 'Informationssäkerhet Region Skala',
+      unitHsaId: SCALE_FIRST_WARD,
+      providerHsaId: SCALE_REGION,
+      purpose: CARE,
+      rights: ['Logggranskning'],
+    },
+    licences: [],
+    onlyWithOrganization: SCALE_REGION,
+  },
+];
+
 export function personaByKey(key: unknown): Persona | null {
-  return PERSONAS.find((p) => p.key === key) ?? null;
+  return [...PERSONAS, ...SCALE_PERSONAS].find((p) => p.key === key) ?? null;
 }
 
 /** The SAML attributes the demo IdP asserts for a persona (Inera profile, LoA 3). */

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
+import { SCALE_FIRST_WARD, SCALE_REGION } from '../../../src/db/seed/scale-reference-data.js';
 import { startServer } from '../../../src/http/app.js';
-import { PERSONA_KEYS, PERSONAS } from '../../../src/identity/demo-idp/personas.js';
+import {
+  PERSONA_KEYS,
+  PERSONAS,
+  SCALE_PERSONA_KEYS,
+} from '../../../src/identity/demo-idp/personas.js';
 import { SOC_SODERMALM, SOC_SOLNA, SOLNA, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
 import {
   demoLogin,
@@ -79,6 +84,43 @@ describe('the demo IdP', () => {
       expect(c.parties.map((p: any) => p.unit.hsaId)).toContain(WARD_KAROLINSKA_GERIATRIK);
       expect(c.patient.familyName).not.toBeNull();
     }
+  });
+
+  it('offers the scale region’s security officer only once npm run seed:scale’s region is there', async () => {
+    const [scaleOfficer] = SCALE_PERSONA_KEYS;
+    // Without the region: no button, and a forged choice is refused.
+    const { personaPage } = await demoResponseFor(baseUrl, 'ward-nurse');
+    expect(personaPage).not.toContain(scaleOfficer);
+    const form = formsOf(personaPage)[0]!;
+    const forged = await fetch(new URL(form.action, baseUrl), {
+      method: 'POST',
+      body: new URLSearchParams({ ...form.fields, persona: scaleOfficer }),
+    });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('Choose one of the personas on the page.');
+
+    // The region and its first ward, as seed:scale names them.
+    const { rows } = await server.owner.query<{ id: string }>(
+      `INSERT INTO organization (id, hsa_id, name, kind, org_number)
+       VALUES (gen_random_uuid(), $1, 'Region Skala', 'CARE_PROVIDER', '2321000099') RETURNING id`,
+      [SCALE_REGION],
+    );
+    await server.owner.query(
+      `INSERT INTO unit (id, hsa_id, name, kind, organization_id, municipality_code)
+       VALUES (gen_random_uuid(), $1, 'Norra sjukhuset Geriatrik', 'WARD_SOMATIC', $2, '0180')`,
+      [SCALE_FIRST_WARD, rows[0]!.id],
+    );
+    const login = await demoLogin(baseUrl, scaleOfficer);
+    expect(login.roles).toEqual(['SECURITY_OFFICER']);
+    expect(login.actingCommission?.unitHsaId).toBe(SCALE_FIRST_WARD);
+    const log = await graphql(
+      baseUrl,
+      login.accessToken,
+      'query { accessLog(first: 5) { totalCount } }',
+    );
+    expect(log.errors).toBeUndefined();
+    // The demo region's rows are not the scale region's officer's to read.
+    expect(log.data.accessLog.totalCount).toBe(0);
   });
 
   it('signs in the Solna social worker, who sees Solna’s cases', async () => {

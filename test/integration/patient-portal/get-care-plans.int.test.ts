@@ -9,19 +9,21 @@ import { GET_CARE_PLANS_PATH } from '../../../src/patient-portal/producer.js';
 import { ContractSchemas } from '../../../src/patient-portal/schema-validation.js';
 import {
   CarePlanPublicationsDocument,
-  CreateCarePlanDocument,
   PublishCarePlanToPatientDocument,
   ReviseCarePlanDocument,
-  SendAdmissionNoticeDocument,
   WithdrawCarePlanFromPatientDocument,
 } from '../../generated/graphql.js';
 import {
   residentWithoutCase,
   SOC_SOLNA,
-  unitGlobalId,
   VC_SOLNA,
   WARD_KAROLINSKA_GERIATRIK,
 } from '../../support/demo.js';
+import {
+  openCaseWithAgreedPlan,
+  PORTAL,
+  producerEnv,
+} from '../../support/patient-portal/agreed-plan.js';
 import { makeTestPki, type TestPki } from '../../support/patient-portal/certificates.js';
 import {
   getCarePlansRequest,
@@ -38,9 +40,9 @@ import { startTestServer, type TestServer } from '../../support/server.js';
  * validated against the contract's schema, every delivery looked up in the access log.
  */
 const CONTRACTS = fileURLToPath(new URL('../../../contracts/', import.meta.url));
-const LOGICAL_ADDRESS = 'SE2321000016-BRYG';
-const SOURCE_SYSTEM = 'SE2321000016-BRYS';
-const PLATFORM = 'SE5565594230-B8N';
+const LOGICAL_ADDRESS = PORTAL.logicalAddress;
+const SOURCE_SYSTEM = PORTAL.sourceSystem;
+const PLATFORM = PORTAL.platform;
 
 let pki: TestPki;
 let server: TestServer;
@@ -98,51 +100,12 @@ function success<T extends { __typename?: string }>(answer: T): T {
 
 beforeAll(async () => {
   pki = await makeTestPki();
-  server = await startTestServer({
-    CARE_PLANS_PRODUCER_PORT: '0',
-    CARE_PLANS_PRODUCER_TLS_CERT_FILE: pki.server.certFile,
-    CARE_PLANS_PRODUCER_TLS_KEY_FILE: pki.server.keyFile,
-    CARE_PLANS_PRODUCER_CLIENT_CA_FILE: pki.ca.certFile,
-    CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256: pki.platform.fingerprint,
-    CARE_PLANS_PLATFORM_HSA_ID: PLATFORM,
-    CARE_PLANS_PRODUCER_LOGICAL_ADDRESSES: LOGICAL_ADDRESS,
-    CARE_PLANS_SOURCE_SYSTEM_HSA_ID: SOURCE_SYSTEM,
-  });
+  server = await startTestServer(producerEnv(pki));
   producerUrl = server.carePlansProducer!.url;
-  ward = await server.clientFor(WARD_KAROLINSKA_GERIATRIK);
-  primaryCare = await server.clientFor(VC_SOLNA, { roles: ['PRIMARY_CARE_STAFF'] });
-  const { sendAdmissionNotice } = await ward.request(SendAdmissionNoticeDocument, {
-    input: {
-      personalIdentityNumber: patient.personalIdentityNumber,
-      admittedAt: new Date(Date.now() - 5 * 3_600_000).toISOString(),
-      municipalityParties: [
-        { unitId: await unitGlobalId(server.owner, SOC_SOLNA), role: 'MUNICIPAL_SOCIAL_SERVICES' },
-      ],
-      primaryCareUnitId: await unitGlobalId(server.owner, VC_SOLNA),
-    },
-  });
-  const opened = success(sendAdmissionNotice) as { case: { id: string; reference: string } };
-  caseId = opened.case.id;
-  caseReference = opened.case.reference;
-  const { createCarePlan } = await primaryCare.request(CreateCarePlanDocument, {
-    input: {
-      caseId,
-      kind: 'SIP',
-      summary: 'Hemgång med hemtjänst två gånger om dagen',
-      items: [
-        {
-          responsibleUnitId: await unitGlobalId(server.owner, SOC_SOLNA),
-          action: 'Hemtjänst morgon och kväll',
-          dueOn: '2026-12-20',
-        },
-      ],
-      participants: [{ name: 'Patienten', role: 'Patient' }],
-      status: 'AGREED',
-    },
-  });
-  success(createCarePlan);
-  const { carePlans } = await ward.request(CarePlanPublicationsDocument, { caseId });
-  planId = carePlans[0]!.id;
+  ({ ward, primaryCare, caseId, caseReference, planId } = await openCaseWithAgreedPlan(
+    server,
+    patient.personalIdentityNumber,
+  ));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import type { AccessActivity } from '../../../audit/access-recorder.js';
 import { INERA_ACTIVITY_NAMES } from '../../../audit/activity.js';
+import { isPatientPortalDisclosure } from '../../../audit/patient-portal-disclosure.js';
 import {
   ACCESS_FLAGS,
   type AccessLogEntry,
@@ -49,6 +50,10 @@ export const AccessFlagEnum = builder.enumType('AccessFlag', {
     },
     UNUSUAL_VOLUME: {
       description: `The user touched more than ${UNUSUAL_PATIENTS_PER_USER_AND_DAY} distinct patients of this organisation that Stockholm day (computed at review time).`,
+    },
+    PATIENT_PORTAL_DISCLOSURE: {
+      description:
+        'A disclosure (utlämnande) to the patient: the care plans published to them, delivered to 1177 through the national platform (GetCarePlans).',
     },
   } as const,
 });
@@ -109,6 +114,7 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
               NOT_A_PARTY: r.notAParty,
               OUT_OF_HOURS: r.outOfHours,
               UNUSUAL_VOLUME: r.userPatientsThatDay > UNUSUAL_PATIENTS_PER_USER_AND_DAY,
+              PATIENT_PORTAL_DISCLOSURE: isPatientPortalDisclosure(r),
             })[f],
         ),
     }),

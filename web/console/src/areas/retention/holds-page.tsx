@@ -9,28 +9,12 @@ import {
   type PlaceLegalHoldInput,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { FormFooter } from '../../ui/form-footer.js';
+import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 import { TARGET_LABELS } from './labels.js';
 
 type TargetChoice = 'PATIENT' | 'CASE' | 'ORGANIZATION';
-
-interface RefusalShape {
-  code: string;
-  field?: string | null;
-  message: string;
-}
-
-/** The API's refusal (a RetentionError) shown where it belongs: its code and message. */
-function Refusal({ refusal }: { refusal: RefusalShape | null }) {
-  if (!refusal) return null;
-  return (
-    <div className="notice notice--error" role="alert">
-      <p>
-        <code data-testid="refusal-code">{refusal.code}</code>: {refusal.message}
-      </p>
-    </div>
-  );
-}
 
 /**
  * Legal holds (spärr mot gallring): while a hold is active nothing of its target (a patient,
@@ -100,7 +84,7 @@ function targetText(hold: ConsoleLegalHoldFragment): string {
 function HoldRow({ hold, onReleased }: { hold: ConsoleLegalHoldFragment; onReleased: () => void }) {
   const [releasing, setReleasing] = useState(false);
   const [reason, setReason] = useState('');
-  const [refusal, setRefusal] = useState<RefusalShape | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [state, release] = useMutation(ConsoleReleaseLegalHoldDocument);
   const id = useId();
   const label = `${TARGET_LABELS[hold.target]}: ${targetText(hold)}`;
@@ -134,7 +118,7 @@ function HoldRow({ hold, onReleased }: { hold: ConsoleLegalHoldFragment; onRelea
                   rows={2}
                 />
               </div>
-              <Refusal refusal={refusal} />
+              <RefusalNotice refusal={refusal} />
               <ErrorNotice error={state.error ?? null} />
               <button type="submit" className="button" disabled={state.fetching}>
                 Release hold
@@ -178,7 +162,7 @@ function PlaceHoldForm({
   const [subject, setSubject] = useState('');
   const [reason, setReason] = useState('');
   const [reference, setReference] = useState('');
-  const [refusal, setRefusal] = useState<RefusalShape | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [placed, setPlaced] = useState<string | null>(null);
   const [state, place] = useMutation(ConsolePlaceLegalHoldDocument);
   const id = useId();
@@ -268,18 +252,13 @@ function PlaceHoldForm({
           rows={2}
         />
       </div>
-      <Refusal refusal={refusal} />
-      <ErrorNotice error={state.error ?? null} />
-      {placed ? (
-        <div className="notice notice--ok" role="status">
-          <p>{placed}</p>
-        </div>
-      ) : null}
-      <div className="filters__actions">
-        <button type="submit" className="button" disabled={state.fetching}>
-          Place hold
-        </button>
-      </div>
+      <FormFooter
+        refusal={refusal}
+        error={state.error}
+        done={placed}
+        submitting={state.fetching}
+        submitLabel="Place hold"
+      />
     </form>
   );
 }

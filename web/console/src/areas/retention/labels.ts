@@ -39,3 +39,13 @@ export function period(months: number, days = 0): string {
   if (days > 0) parts.push(`${days} day${days === 1 ? '' : 's'}`);
   return parts.join(' ') || 'none';
 }
+
+/**
+ * The classes an owner decides for their own organisation; the system's own records have
+ * one policy for all, and the API refuses a decision on them (RETENTION_NOT_PER_ORGANIZATION).
+ */
+export const OWNER_CLASSES: readonly RetentionRecordClass[] = [
+  'CASE',
+  'INVOICE_BASIS',
+  'ACCESS_LOG',
+];

@@ -2,19 +2,23 @@ import { useQuery } from 'urql';
 import { ConsoleRetentionPoliciesDocument } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
 import { CLASS_LABELS, MODE_LABELS, period } from './labels.js';
+import { PurgeModeForm } from './purge-mode-form.js';
 
 /**
- * The retention policies (gallringsbeslut) in force for the owner's organisation, one per
- * record class, beside the shortest time the law allows; the owner's recorded decisions;
- * and whether due records are purged automatically or after approval.
+ * The retention policies in force for the owner's organisation, one per record class,
+ * beside the shortest time the law allows and the decision (gallringsbeslut) each
+ * implements; and whether due records are purged automatically or after approval, which
+ * the owner chooses here.
  */
 export function PoliciesPage() {
-  const [{ data, fetching, error }] = useQuery({ query: ConsoleRetentionPoliciesDocument });
+  const [{ data, fetching, error }, reload] = useQuery({
+    query: ConsoleRetentionPoliciesDocument,
+  });
   const control = data?.retentionControl;
   return (
     <section aria-labelledby="policies-title">
       <h1 id="policies-title">
-        Retention policies <span lang="sv">(gallringsbeslut)</span>
+        Retention policies <span lang="sv">(gallringsregler)</span>
       </h1>
       <ErrorNotice error={error ?? null} />
       {fetching && !data ? <p className="loading">Loading policies…</p> : null}
@@ -23,6 +27,14 @@ export function PoliciesPage() {
           Purge mode for {control.data.organization.name}:{' '}
           <strong>{MODE_LABELS[control.data.mode]}</strong>
         </p>
+      ) : null}
+      {control?.__typename === 'RetentionControlSuccess' ? (
+        <PurgeModeForm
+          key={control.data.mode}
+          organization={control.data.organization}
+          mode={control.data.mode}
+          onChanged={() => reload({ requestPolicy: 'network-only' })}
+        />
       ) : null}
       {data ? (
         <table className="plain" data-testid="policies-table">
@@ -35,6 +47,9 @@ export function PoliciesPage() {
                 Legal minimum <span lang="sv">(lagkrav)</span>
               </th>
               <th scope="col">Decision</th>
+              <th scope="col">
+                Under <span lang="sv">(gallringsbeslut)</span>
+              </th>
               <th scope="col">Whose</th>
               <th scope="col">Research days</th>
             </tr>
@@ -55,6 +70,11 @@ export function PoliciesPage() {
                 </td>
                 <td>{row.policy?.decision ?? '–'}</td>
                 <td>
+                  {row.policy?.retentionDecision
+                    ? `${row.policy.retentionDecision.reference} (${row.policy.retentionDecision.decidedOn})`
+                    : '–'}
+                </td>
+                <td>
                   {row.policy?.organization?.name ?? (row.policy ? 'The law’s default' : '–')}
                 </td>
                 <td>{row.policy?.keepBirthDays.join(', ') || '–'}</td>
@@ -62,43 +82,6 @@ export function PoliciesPage() {
             ))}
           </tbody>
         </table>
-      ) : null}
-      {data ? (
-        <>
-          <h2>
-            Decisions recorded <span lang="sv">(beslut)</span>
-          </h2>
-          {data.retentionDecisions.length === 0 ? (
-            <p className="hint">
-              No retention decision recorded for your organisation: the defaults above apply.
-            </p>
-          ) : (
-            <table className="plain" data-testid="decisions-table">
-              <thead>
-                <tr>
-                  <th scope="col">Records</th>
-                  <th scope="col">Decided on</th>
-                  <th scope="col">By</th>
-                  <th scope="col">Reference (diarienummer)</th>
-                  <th scope="col">Organisation</th>
-                  <th scope="col">Recorded by</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.retentionDecisions.map((decision) => (
-                  <tr key={decision.id}>
-                    <td>{CLASS_LABELS[decision.recordClass]}</td>
-                    <td>{decision.decidedOn}</td>
-                    <td>{decision.decidedBy}</td>
-                    <td>{decision.reference}</td>
-                    <td>{decision.organization.name}</td>
-                    <td>{decision.recordedByName}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </>
       ) : null}
     </section>
   );

@@ -53,6 +53,18 @@ export function EntryDetails({
           <blockquote data-testid="emergency-reason">{entry.emergencyReason}</blockquote>
         </div>
       ) : null}
+      {entry.flags.includes('PATIENT_PORTAL_DISCLOSURE') ? (
+        <div className="notice" data-testid="portal-disclosure">
+          <p>
+            <strong>
+              Disclosure to the patient <span lang="sv">(utlämnande till invånaren)</span>
+            </strong>
+            : the care plans published to the patient, delivered to 1177 Journalen through the
+            national platform. The platform is no party of the case, so the row is also flagged “not
+            a party”.
+          </p>
+        </div>
+      ) : null}
       <dl className="facts">
         <dt>User</dt>
         <dd>

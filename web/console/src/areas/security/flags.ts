@@ -7,6 +7,7 @@ export const FLAG_LABELS: Record<AccessFlag, { label: string; swedish: string }>
   NOT_A_PARTY: { label: 'Not a party', swedish: 'ej part i ärendet' },
   OUT_OF_HOURS: { label: 'Out of hours', swedish: 'utanför kontorstid' },
   UNUSUAL_VOLUME: { label: 'Unusual volume', swedish: 'ovanligt många patienter' },
+  PATIENT_PORTAL_DISCLOSURE: { label: 'Disclosed to 1177', swedish: 'utlämnande till invånaren' },
 };
 
 export const FLAGS = Object.keys(FLAG_LABELS) as AccessFlag[];
