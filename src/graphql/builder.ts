@@ -9,6 +9,7 @@ import { getDatamodel } from '../db/generated/pothos-types.js';
 import { MAX_PAGE_SIZE } from './connection-arguments.js';
 import type { Context } from './context.js';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
+import TotalCountDescriptionPlugin from './total-count-plugin.js';
 
 /**
  * The one Pothos builder. Plugin order matters: scope-auth wraps every resolver first,
@@ -38,7 +39,14 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    PrismaPlugin,
+    RelayPlugin,
+    // Describes the totalCount field the prisma plugin adds to counting connections.
+    TotalCountDescriptionPlugin,
+  ],
   scopeAuth: {
     authScopes: (ctx) => ({
       authenticated: ctx.principal !== null,
