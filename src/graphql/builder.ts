@@ -164,4 +164,7 @@ builder.scalarType('Decimal', {
 });
 
 builder.queryType({});
-builder.mutationType({});
+builder.mutationType({
+  description:
+    'Commands. A refused command writes nothing; most answer a result union whose error member says why.',
+});
