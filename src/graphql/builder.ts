@@ -99,10 +99,12 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description:
         'Any object by its global id; null when it does not exist or you may not see it.',
+      args: { id: { description: 'A global id, as any `id` field answers it.' } },
     },
     nodesQueryOptions: {
       description:
         'Several objects by their global ids, in the same order; null for each one not found or not visible.',
+      args: { ids: { description: 'Global ids, as `id` fields answer them.' } },
     },
     // An id that does not decode, or names a type that is no node (or no type at all), is
     // bad input with a stable code, not a server error.
@@ -163,7 +165,10 @@ builder.scalarType('Decimal', {
   },
 });
 
-builder.queryType({});
+builder.queryType({
+  description:
+    'Reads. What a field answers depends on who asks: lists hold only what you may see, and a field withheld from you is null with the reason in `extensions.redactions`.',
+});
 builder.mutationType({
   description:
     'Commands. A refused command writes nothing; most answer a result union whose error member says why.',
