@@ -542,7 +542,7 @@ builder.queryField('case', (t) =>
     description:
       'One case by its id, or null when it does not exist or is not visible to the caller.',
     authScopes: { actingUnit: true },
-    args: { id: t.arg.id() },
+    args: { id: t.arg.id({ description: 'The case’s global id (`Case.id`).' }) },
     resolve: (query, _root, args, ctx) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
       return ctx.prisma.case.findFirst({
