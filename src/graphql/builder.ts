@@ -9,6 +9,7 @@ import { getDatamodel } from '../db/generated/pothos-types.js';
 import { MAX_PAGE_SIZE } from './connection-arguments.js';
 import type { Context } from './context.js';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
+import TotalCountDescriptionPlugin from './total-count-plugin.js';
 
 /**
  * The one Pothos builder. Plugin order matters: scope-auth wraps every resolver first,
@@ -38,7 +39,14 @@ export const builder = new SchemaBuilder<{
 }>({
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    PrismaPlugin,
+    RelayPlugin,
+    // Describes the totalCount field the prisma plugin adds to counting connections.
+    TotalCountDescriptionPlugin,
+  ],
   scopeAuth: {
     authScopes: (ctx) => ({
       authenticated: ctx.principal !== null,
@@ -91,10 +99,12 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description:
         'Any object by its global id; null when it does not exist or you may not see it.',
+      args: { id: { description: 'A global id, as any `id` field answers it.' } },
     },
     nodesQueryOptions: {
       description:
         'Several objects by their global ids, in the same order; null for each one not found or not visible.',
+      args: { ids: { description: 'Global ids, as `id` fields answer them.' } },
     },
     // An id that does not decode, or names a type that is no node (or no type at all), is
     // bad input with a stable code, not a server error.
@@ -155,5 +165,11 @@ builder.scalarType('Decimal', {
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({
+  description:
+    'Reads. What a field answers depends on who asks: lists hold only what you may see, and a field withheld from you is null with the reason in `extensions.redactions`.',
+});
+builder.mutationType({
+  description:
+    'Commands. A refused command writes nothing; most answer a result union whose error member says why.',
+});

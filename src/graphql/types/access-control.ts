@@ -31,11 +31,35 @@ import { actingIn } from './workflow-mutations.js';
  * (spärr), and the support question "why may (or may not) I see this field?".
  */
 
-export const FieldCategoryEnum = builder.enumType('FieldCategory', { values: FIELD_CATEGORIES });
+/** What each category holds, for the schema; the type makes a new category need one. */
+const FIELD_CATEGORY_DESCRIPTIONS: Record<FieldCategory, string> = {
+  IDENTITY: 'Who the patient is: name, personnummer, home municipality.',
+  PROTECTED_IDENTITY:
+    'The same for a patient with protected identity (skyddade personuppgifter); granted more narrowly.',
+  MEDICAL:
+    'Health care information: diagnoses, functional status, medication (hälso- och sjukvård).',
+  SOCIAL: 'Social services’ assessments and decisions (socialtjänst).',
+  PLANNING: 'The discharge planning: dates, parties, care plans, messages and notes.',
+  ADMINISTRATIVE: 'What running the process needs: references, statuses, units.',
+  FINANCIAL: 'Payment responsibility, invoices and prices.',
+  AUDIT: 'Access logs and identity logs.',
+  FEDERATION: 'Login federation set-up: identity providers, mapping rules, keys.',
+  RETENTION: 'Retention policies, legal holds and purge records (gallring); no patient data.',
+};
+
+export const FieldCategoryEnum = builder.enumType('FieldCategory', {
+  description:
+    'The kind of information a field holds; roles are granted actions on categories, not on single fields (docs/authorization.md).',
+  values: Object.fromEntries(
+    FIELD_CATEGORIES.map((c) => [c, { description: FIELD_CATEGORY_DESCRIPTIONS[c] }]),
+  ) as Record<FieldCategory, { description: string }>,
+});
 export const RedactionReason = builder.enumType('RedactionReason', {
   description: 'Why a field answers null; also used in `extensions.redactions` of responses.',
   values: {
-    NOT_SIGNED_IN: {},
+    NOT_SIGNED_IN: {
+      description: 'No valid access token, or no acting commission: sign in first.',
+    },
     NOT_GRANTED: { description: 'None of your roles is granted this kind of information.' },
     CONSENT_REQUIRED: {
       description:
@@ -51,11 +75,20 @@ export const RedactionReason = builder.enumType('RedactionReason', {
   } as const,
 });
 
-const commandResult = (name: string) => ({ types: [CommandError], dataField: { name } });
+const commandResult = (name: string, answer: string, done: string) => ({
+  types: [CommandError],
+  dataField: { name, description: answer },
+  result: { description: `${done}: ${answer.charAt(0).toLowerCase()}${answer.slice(1)}` },
+  union: { description: `${answer.slice(0, -1)}; or a CommandError saying why it was refused.` },
+});
 
 const OpenEmergencyAccessInput = builder.inputType('OpenEmergencyAccessInput', {
+  description: 'Whose case to open in an emergency (nödöppning), and why.',
   fields: (t) => ({
-    personalIdentityNumber: t.string(),
+    personalIdentityNumber: t.string({
+      description:
+        'The patient’s personnummer or samordningsnummer; their latest open case is opened.',
+    }),
     reason: t.string({
       description:
         'Why the patient’s consent cannot be obtained and access cannot wait (at least 10 characters).',
@@ -68,8 +101,14 @@ builder.mutationField('openEmergencyAccess', (t) =>
     type: Case,
     description: `Nödöppning: opens the patient's latest open case to you, in your acting unit, for ${EMERGENCY_ACCESS_MINUTES} minutes. Logged as emergency access and always flagged for review.`,
     authScopes: { authenticated: true },
-    errors: commandResult('case'),
-    args: { input: t.arg({ type: OpenEmergencyAccessInput }) },
+    errors: commandResult(
+      'case',
+      'The case now open to you until the emergency access expires.',
+      'Emergency access opened',
+    ),
+    args: {
+      input: t.arg({ type: OpenEmergencyAccessInput, description: 'The patient and the reason.' }),
+    },
     resolve: async (_root, { input }, ctx, info) => {
       const { actor, principal } = actingIn(ctx);
       if (!principal.roles.some((r) => EMERGENCY_ACCESS_ROLES.includes(r))) {
@@ -140,7 +179,13 @@ builder.mutationField('openEmergencyAccess', (t) =>
 );
 
 const PatientBlockInput = builder.inputType('PatientBlockInput', {
-  fields: (t) => ({ patientId: t.id() }),
+  description:
+    'The patient whose block (spärr) of your organisation’s information to register or lift.',
+  fields: (t) => ({
+    patientId: t.id({
+      description: 'The patient’s global id (`Patient.id`), a patient in a case of your unit.',
+    }),
+  }),
 });
 
 async function blockablePatient(ctx: Context, patientGlobalId: string | number) {
@@ -192,8 +237,12 @@ builder.mutationField('registerPatientBlock', (t) =>
     description:
       'Spärr: at the patient’s request, blocks your organisation’s information about the patient from every other organisation.',
     authScopes: { authenticated: true },
-    errors: commandResult('patient'),
-    args: { input: t.arg({ type: PatientBlockInput }) },
+    errors: commandResult(
+      'patient',
+      'The patient; your organisation’s information about them is now blocked from every other organisation.',
+      'Block registered',
+    ),
+    args: { input: t.arg({ type: PatientBlockInput, description: 'The patient.' }) },
     resolve: async (_root, { input }, ctx, info) => {
       const { actor, principal, patient } = await blockablePatient(ctx, input.patientId);
       const accessLog = commandAccessLog(ctx, info);
@@ -228,8 +277,12 @@ builder.mutationField('liftPatientBlock', (t) =>
     type: Patient,
     description: 'Lifts the patient’s block of your organisation’s information.',
     authScopes: { authenticated: true },
-    errors: commandResult('patient'),
-    args: { input: t.arg({ type: PatientBlockInput }) },
+    errors: commandResult(
+      'patient',
+      'The patient; your organisation’s information about them is no longer blocked.',
+      'Block lifted',
+    ),
+    args: { input: t.arg({ type: PatientBlockInput, description: 'The patient.' }) },
     resolve: async (_root, { input }, ctx, info) => {
       const { actor, principal, patient } = await blockablePatient(ctx, input.patientId);
       const accessLog = commandAccessLog(ctx, info);
@@ -271,18 +324,33 @@ const AccessExplanation = builder
   .implement({
     description: 'Which rule allowed or denied the caller a field of a case.',
     fields: (t) => ({
-      field: t.exposeString('field'),
-      category: t.field({ type: FieldCategoryEnum, resolve: (e) => e.category }),
+      field: t.exposeString('field', { description: 'The field asked about, as Type.field.' }),
+      category: t.field({
+        type: FieldCategoryEnum,
+        description:
+          'The field’s category; a field whose category depends on the object is explained as MEDICAL, its strictest.',
+        resolve: (e) => e.category,
+      }),
       caseVisible: t.exposeBoolean('caseVisible', {
         description: 'Whether the row rule lets you see the case at all.',
       }),
-      rowRule: t.exposeString('rowRule'),
+      rowRule: t.exposeString('rowRule', {
+        description:
+          'The row rule that decided, in words, e.g. "your acting unit takes part in the case".',
+      }),
       allowed: t.exposeBoolean('allowed', {
         description: 'Both the row rule and the field rule allow it.',
       }),
-      reason: t.field({ type: RedactionReason, nullable: true, resolve: (e) => e.reason }),
-      rule: t.exposeString('rule'),
-      policyVersion: t.exposeString('policyVersion'),
+      reason: t.field({
+        type: RedactionReason,
+        nullable: true,
+        description: 'Why the field rule denies it; null when it allows it.',
+        resolve: (e) => e.reason,
+      }),
+      rule: t.exposeString('rule', { description: 'The field rule that decided, in words.' }),
+      policyVersion: t.exposeString('policyVersion', {
+        description: 'The version of the access policy that decided (docs/authorization.md).',
+      }),
     }),
   });
 
@@ -292,7 +360,12 @@ builder.queryField('whyAccess', (t) =>
     description:
       'For support: why you may, or may not, read a field of a case, e.g. field "Case.dischargeInformation".',
     authScopes: { authenticated: true },
-    args: { caseId: t.arg.id(), field: t.arg.string() },
+    args: {
+      caseId: t.arg.id({ description: 'The case’s global id (`Case.id`).' }),
+      field: t.arg.string({
+        description: 'A field with patient data, as Type.field, e.g. "Case.dischargeInformation".',
+      }),
+    },
     resolve: async (_root, args, ctx, info) => {
       const [typeName, fieldName] = args.field.split('.');
       const type = typeName ? info.schema.getType(typeName) : undefined;

@@ -13,34 +13,64 @@ const ofPlan = (p: { caseId: string }) => ({ caseId: p.caseId });
 builder.prismaObject('CarePlanItem', {
   description: 'Who does what, by when.',
   fields: (t) => ({
-    position: t.exposeInt('position'),
-    responsibleUnit: t.relation('responsibleUnit'),
-    action: t.exposeString('action'),
-    dueOn: t.expose('dueOn', { type: 'Date', nullable: true }),
+    position: t.exposeInt('position', { description: 'The item’s place in the plan, from 1.' }),
+    responsibleUnit: t.relation('responsibleUnit', { description: 'The unit that does it.' }),
+    action: t.exposeString('action', { description: 'What is to be done.' }),
+    dueOn: t.expose('dueOn', {
+      type: 'Date',
+      nullable: true,
+      description: 'By when (a calendar day); null when no date was set.',
+    }),
   }),
 });
 
 builder.prismaObject('CarePlanParticipant', {
+  description: 'Someone who took part in drawing up a version of the plan.',
   fields: (t) => ({
-    position: t.exposeInt('position'),
-    name: t.exposeString('name'),
-    role: t.exposeString('role'),
-    unit: t.relation('unit', { nullable: true }),
+    position: t.exposeInt('position', { description: 'Their place in the list, from 1.' }),
+    name: t.exposeString('name', { description: 'Their name.' }),
+    role: t.exposeString('role', {
+      description: 'Their part in words, e.g. "patient", "next of kin".',
+    }),
+    unit: t.relation('unit', {
+      nullable: true,
+      description: 'The unit they represent; null for the patient and next of kin.',
+    }),
   }),
 });
 
 export const CarePlanVersion = builder.prismaObject('CarePlanVersion', {
   description: 'One version of a care plan. A revision adds a version; none is overwritten.',
   fields: (t) => ({
-    version: t.exposeInt('version'),
-    status: t.expose('status', { type: CarePlanStatus }),
-    summary: t.exposeString('summary'),
-    followUpOn: t.expose('followUpOn', { type: 'Date', nullable: true }),
-    authorHsaId: t.exposeString('authorHsaId'),
-    authorName: t.exposeString('authorName'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    items: t.relation('items', { query: { orderBy: { position: 'asc' } } }),
-    participants: t.relation('participants', { query: { orderBy: { position: 'asc' } } }),
+    version: t.exposeInt('version', {
+      description: 'The version number, from 1; send it as `expectedPlanVersion` when revising.',
+    }),
+    status: t.expose('status', {
+      type: CarePlanStatus,
+      description: 'The plan’s status in this version.',
+    }),
+    summary: t.exposeString('summary', { description: 'The plan’s summary, in words.' }),
+    followUpOn: t.expose('followUpOn', {
+      type: 'Date',
+      nullable: true,
+      description: 'When the parties meet to follow the plan up; null when not set.',
+    }),
+    authorHsaId: t.exposeString('authorHsaId', {
+      description: 'The employee HSA-ID of who wrote the version.',
+    }),
+    authorName: t.exposeString('authorName', { description: 'Their name.' }),
+    createdAt: t.expose('createdAt', {
+      type: 'DateTime',
+      description: 'When the version was written.',
+    }),
+    items: t.relation('items', {
+      description: 'The actions agreed, in order.',
+      query: { orderBy: { position: 'asc' } },
+    }),
+    participants: t.relation('participants', {
+      description: 'Who took part, in order.',
+      query: { orderBy: { position: 'asc' } },
+    }),
   }),
 });
 
@@ -104,10 +134,13 @@ export const CarePlan = builder.prismaNode('CarePlan', {
     kind: t.expose('kind', {
       ...guard({ category: 'PLANNING', locate: ofPlan }),
       type: CarePlanKind,
+      description:
+        'Vårdplan, förenklad vårdplan or SIP; null if withheld from you (as every field here).',
     }),
     createdAt: t.expose('createdAt', {
       ...guard({ category: 'PLANNING', locate: ofPlan }),
       type: 'DateTime',
+      description: 'When the first version was written.',
     }),
     current: t.field({
       ...guard({ category: 'PLANNING', locate: ofPlan }),
@@ -120,6 +153,7 @@ export const CarePlan = builder.prismaNode('CarePlan', {
     }),
     versions: t.relation('versions', {
       ...guard({ category: 'PLANNING', locate: ofPlan }),
+      description: 'Every version, oldest first.',
       query: { orderBy: { version: 'asc' } },
     }),
     publishedToPatient: t.field({
@@ -131,7 +165,10 @@ export const CarePlan = builder.prismaNode('CarePlan', {
       select: { id: true, caseId: true },
       resolve: (plan, _args, ctx) => publicationOf(ctx.prisma, plan),
     }),
-    case: t.relation('case', { ...guard({ category: 'ADMINISTRATIVE', locate: ofPlan }) }),
+    case: t.relation('case', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofPlan }),
+      description: 'The case the plan belongs to.',
+    }),
   }),
 });
 
@@ -140,7 +177,7 @@ builder.queryField('carePlans', (t) =>
     type: [CarePlan],
     description: 'The care plans of a case, oldest first.',
     authScopes: { actingUnit: true },
-    args: { caseId: t.arg.id() },
+    args: { caseId: t.arg.id({ description: 'The case (`Case.id`).' }) },
     resolve: (query, _root, args, ctx) => {
       requireGrant(ctx, 'PLANNING');
       return ctx.prisma.carePlan.findMany({

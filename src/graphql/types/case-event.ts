@@ -17,17 +17,20 @@ function payloadCategory(type: string): 'MEDICAL' | 'PLANNING' {
 builder.prismaObject('CaseEventRecipient', {
   description: 'A unit an event was sent to, and whether it has acknowledged it (kvittens).',
   fields: (t) => ({
-    unit: t.relation('unit'),
+    unit: t.relation('unit', {
+      description:
+        'The receiving unit; its acknowledgement, if any, is in `CaseEvent.acknowledgements`.',
+    }),
   }),
 });
 
 builder.prismaObject('CaseEventAcknowledgement', {
   description: 'Kvittens: a recipient unit confirmed it received the event.',
   fields: (t) => ({
-    unit: t.relation('unit'),
-    acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime' }),
-    byHsaId: t.exposeString('byHsaId'),
-    byName: t.exposeString('byName'),
+    unit: t.relation('unit', { description: 'The unit that acknowledged.' }),
+    acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime', description: 'When.' }),
+    byHsaId: t.exposeString('byHsaId', { description: 'The employee HSA-ID of who acknowledged.' }),
+    byName: t.exposeString('byName', { description: 'Their name.' }),
   }),
 });
 
@@ -41,22 +44,33 @@ export const CaseEvent = builder.prismaNode('CaseEvent', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, case: visibleCaseWhere(ctx) }),
   fields: (t) => ({
-    sequence: t.exposeInt('sequence', { ...guard({ category: 'PLANNING', locate: ofEvent }) }),
+    sequence: t.exposeInt('sequence', {
+      ...guard({ category: 'PLANNING', locate: ofEvent }),
+      description:
+        'The event’s place in the case’s list (increasing with each event); null if withheld from you (as every field here).',
+    }),
     type: t.expose('type', {
       ...guard({ category: 'PLANNING', locate: ofEvent }),
       type: CaseEventType,
+      description: 'What the event records.',
     }),
     occurredAt: t.expose('occurredAt', {
       ...guard({ category: 'PLANNING', locate: ofEvent }),
       type: 'DateTime',
+      description: 'When it was written.',
     }),
     authorHsaId: t.exposeString('authorHsaId', {
       ...guard({ category: 'PLANNING', locate: ofEvent }),
+      description: 'The employee HSA-ID of who wrote it.',
     }),
     authorName: t.exposeString('authorName', {
       ...guard({ category: 'PLANNING', locate: ofEvent }),
+      description: 'Their name.',
     }),
-    authorUnit: t.relation('authorUnit', { ...guard({ category: 'PLANNING', locate: ofEvent }) }),
+    authorUnit: t.relation('authorUnit', {
+      ...guard({ category: 'PLANNING', locate: ofEvent }),
+      description: 'The unit they acted for.',
+    }),
     payload: t.field({
       ...guard({ category: (e: { type: string }) => payloadCategory(e.type), locate: ofEvent }),
       type: 'JSONObject',
@@ -76,11 +90,18 @@ export const CaseEvent = builder.prismaNode('CaseEvent', {
       resolve: (e) =>
         ({ caseId: e.caseId, type: e.type, payload: e.payload }) as unknown as AnyEventDetails,
     }),
-    recipients: t.relation('recipients', { ...guard({ category: 'PLANNING', locate: ofEvent }) }),
+    recipients: t.relation('recipients', {
+      ...guard({ category: 'PLANNING', locate: ofEvent }),
+      description: 'The units the message was sent to; empty for an event that is no message.',
+    }),
     acknowledgements: t.relation('acknowledgements', {
       ...guard({ category: 'PLANNING', locate: ofEvent }),
+      description: 'The kvittenser received so far.',
     }),
-    case: t.relation('case', { ...guard({ category: 'ADMINISTRATIVE', locate: ofEvent }) }),
+    case: t.relation('case', {
+      ...guard({ category: 'ADMINISTRATIVE', locate: ofEvent }),
+      description: 'The case the event belongs to.',
+    }),
   }),
 });
 

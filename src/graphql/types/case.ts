@@ -30,10 +30,17 @@ const currentParties = { where: { leftAt: null }, orderBy: { joinedAt: 'asc' } }
 export const CaseParty = builder.prismaObject('CaseParty', {
   description: 'A unit taking part in a case; `leftAt` is set when responsibility moved on.',
   fields: (t) => ({
-    role: t.expose('role', { type: CasePartyRole }),
-    joinedAt: t.expose('joinedAt', { type: 'DateTime' }),
-    leftAt: t.expose('leftAt', { type: 'DateTime', nullable: true }),
-    unit: t.relation('unit'),
+    role: t.expose('role', { type: CasePartyRole, description: 'The part the unit plays.' }),
+    joinedAt: t.expose('joinedAt', {
+      type: 'DateTime',
+      description: 'When the unit became a party (the admission notice, or a transfer to it).',
+    }),
+    leftAt: t.expose('leftAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the role moved to another unit; null while the unit is a current party.',
+    }),
+    unit: t.relation('unit', { description: 'The unit.' }),
   }),
 });
 
@@ -49,10 +56,13 @@ export const Case = builder.prismaNode('Case', {
   fields: (t) => ({
     reference: t.exposeString('reference', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      description:
+        'The case reference people quote, BR-<year>-<number>; null if withheld from you (as every field of a case: see `extensions.redactions`).',
     }),
     status: t.expose('status', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: CaseStatus,
+      description: 'Where the case stands in the process.',
     }),
     version: t.exposeInt('version', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
@@ -60,19 +70,34 @@ export const Case = builder.prismaNode('Case', {
     }),
     psychiatric: t.exposeBoolean('psychiatric', {
       ...guard({ category: 'MEDICAL', locate: ofCase, paymentRelevant: true }),
+      description:
+        'Psychiatric 24-hour care (its own day counts for payment responsibility) rather than somatic care.',
     }),
     compulsoryCare: t.expose('compulsoryCare', {
       ...guard({ category: 'MEDICAL', locate: ofCase, paymentRelevant: true }),
       type: CompulsoryCare,
+      description: 'Whether the patient goes on to compulsory outpatient care (ÖPT/ÖRV).',
     }),
     consent: t.expose('consent', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: ConsentStatus,
+      description:
+        'The patient’s consent to sharing between region and municipality, as last recorded.',
     }),
-    patient: t.relation('patient', { ...guard({ category: 'IDENTITY', locate: ofCase }) }),
+    patient: t.relation('patient', {
+      ...guard({ category: 'IDENTITY', locate: ofCase }),
+      description: 'The patient of the stay.',
+    }),
     parties: t.relation('parties', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
-      args: { includeFormer: t.arg.boolean({ required: false, defaultValue: false }) },
+      description: 'The units taking part, in the order they joined.',
+      args: {
+        includeFormer: t.arg.boolean({
+          required: false,
+          defaultValue: false,
+          description: 'Also units whose role has moved on (with `leftAt` set).',
+        }),
+      },
       query: (args) => (args.includeFormer ? { orderBy: { joinedAt: 'asc' } } : currentParties),
     }),
     // The three fields below select the current parties exactly as `parties` does, so
@@ -93,6 +118,7 @@ export const Case = builder.prismaNode('Case', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: Unit,
       nullable: true,
+      description: 'The primary-care unit currently responsible; null when none takes part.',
       select: (_args, _ctx, nested) => ({
         parties: { ...currentParties, include: { unit: nested(true) } },
       }),
@@ -120,24 +146,31 @@ export const Case = builder.prismaNode('Case', {
     fixedCareContactHsaId: t.exposeString('fixedCareContactHsaId', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
       nullable: true,
+      description:
+        'The fixed care contact’s employee HSA-ID; null until appointed or when not given.',
     }),
     fixedCareContactUnit: t.relation('fixedCareContactUnit', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
       nullable: true,
+      description: 'The unit the fixed care contact works at; null until one is appointed.',
     }),
     admittedAt: t.expose('admittedAt', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: 'DateTime',
+      description: 'When the patient was admitted to the ward.',
     }),
     admissionNoticeAt: t.expose('admissionNoticeAt', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
+      description:
+        'When the admission notice (inskrivningsmeddelande) was sent; due within 24 h of admission.',
     }),
     planningBasisAt: t.expose('planningBasisAt', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
+      description: 'When the planning basis (planeringsunderlag) was sent; null until then.',
     }),
     readyForDischargeAt: t.expose('readyForDischargeAt', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
@@ -149,31 +182,39 @@ export const Case = builder.prismaNode('Case', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
+      description: 'When the ready notice was last withdrawn (avbrott); null if it never was.',
     }),
     sipCalledAt: t.expose('sipCalledAt', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
+      description:
+        'When the call to SIP (kallelse) was sent; due within 3 days of the ready notice.',
     }),
     sipMeetingAt: t.expose('sipMeetingAt', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
+      description: 'When the SIP meeting is (or was); null until called.',
     }),
     plannedDischargeAt: t.expose('plannedDischargeAt', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
+      description:
+        'The discharge time the ward announced; null until announced, and again after a withdrawal.',
     }),
     dischargedAt: t.expose('dischargedAt', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
+      description: 'When the patient left the ward; null until discharged.',
     }),
     closedAt: t.expose('closedAt', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: 'DateTime',
       nullable: true,
+      description: 'When the case was closed; null while open.',
     }),
     updatedAt: t.expose('updatedAt', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
@@ -185,6 +226,7 @@ export const Case = builder.prismaNode('Case', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: CaseCloseReason,
       nullable: true,
+      description: 'Why the case was closed; null while open.',
     }),
     events: t.relatedConnection('events', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
@@ -195,12 +237,14 @@ export const Case = builder.prismaNode('Case', {
     }),
     carePlans: t.relation('carePlans', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
+      description: 'The case’s care plans (vårdplan, SIP), oldest first.',
       query: { orderBy: { createdAt: 'asc' } },
     }),
     latestCarePlan: t.field({
       ...guard({ category: 'PLANNING', locate: ofCase }),
       type: CarePlan,
       nullable: true,
+      description: 'The care plan created last; null when the case has none.',
       select: (_args, _ctx, nested) => ({
         carePlans: nested({ orderBy: { createdAt: 'desc' }, take: 1 }),
       }),
@@ -498,7 +542,7 @@ builder.queryField('case', (t) =>
     description:
       'One case by its id, or null when it does not exist or is not visible to the caller.',
     authScopes: { actingUnit: true },
-    args: { id: t.arg.id() },
+    args: { id: t.arg.id({ description: 'The case’s global id (`Case.id`).' }) },
     resolve: (query, _root, args, ctx) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
       return ctx.prisma.case.findFirst({

@@ -16,6 +16,7 @@ const ofLine = (l: { caseId: string | null }) => ({ caseId: l.caseId });
 const ofInvoice = () => ({ caseId: null });
 
 export const InvoiceKind = builder.enumType('InvoiceKind', {
+  description: 'What an invoice charges for.',
   values: {
     PAYMENT_RESPONSIBILITY: {
       description: 'Faktureringsunderlag for betalningsansvar.',
@@ -26,17 +27,26 @@ export const InvoiceKind = builder.enumType('InvoiceKind', {
   } as const,
 });
 export const InvoiceStatus = builder.enumType('InvoiceStatus', {
-  values: ['DRAFT', 'APPROVED', 'SENT'] as const,
+  description: 'Where an invoice stands: DRAFT → APPROVED → SENT, never back.',
+  values: {
+    DRAFT: { description: 'Being drafted: drafting again may add credit and charge lines.' },
+    APPROVED: { description: 'Approved after the month ended; its content is frozen.' },
+    SENT: {
+      description: 'Sent to the debtor; changes after this go on a correction invoice.',
+    },
+  } as const,
 });
 export const InvoiceLineKind = builder.enumType('InvoiceLineKind', {
+  description: 'Whether a line charges or credits.',
   values: {
-    CHARGE: {},
+    CHARGE: { description: 'Charges days (or a cost share) to the debtor.' },
     CREDIT: {
       description: 'Corrects an earlier line; lines are never edited.',
     },
   } as const,
 });
 export const PaymentModel = builder.enumType('PaymentModel', {
+  description: 'How an agreement counts days with payment responsibility (docs/agreements.md).',
   values: {
     STATUTORY_DEFAULT: {
       description: 'Lag (2017:612) when no agreement exists.',
@@ -96,36 +106,45 @@ const InvoiceLineDay = builder.objectRef<LineDay>('InvoiceLineDay').implement({
 
 builder.prismaNode('InvoiceLine', {
   id: { field: 'id' },
+  description:
+    'One line of an invoice: the payable days of one case (or a cost share), or a credit of an earlier line. Lines are never edited; a field withheld from you is null (see `extensions.redactions`).',
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
   findUnique: (id, ctx) => ({ id, invoice: visibleInvoiceWhere(ctx) }),
   fields: (t) => ({
     position: t.exposeInt('position', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      description: 'The line’s place on the invoice, from 1.',
     }),
     kind: t.expose('kind', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
       type: InvoiceLineKind,
+      description: 'Charge or credit.',
     }),
     description: t.exposeString('description', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      description: 'The line’s text as printed on the invoice.',
     }),
     days: t.exposeInt('days', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      description: 'Days with payment responsibility on the line; negative on a credit.',
     }),
     dates: t.field({
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
       type: ['Date'],
+      description: 'The days charged or credited (Stockholm calendar days), in order.',
       select: { dates: true },
       resolve: (line) => line.dates.map((d) => d.toISOString().slice(0, 10)),
     }),
     pricePerDay: t.expose('pricePerDay', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
       type: 'Decimal',
+      description: 'SEK per day (belopp per vårddygn) from the agreement in force.',
     }),
     amount: t.expose('amount', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
       type: 'Decimal',
+      description: 'The line’s sum in SEK; negative on a credit.',
     }),
     eventIds: t.exposeStringList('eventIds', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
@@ -150,10 +169,14 @@ builder.prismaNode('InvoiceLine', {
     case: t.relation('case', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofLine }),
       nullable: true,
+      description:
+        'The case whose days the line charges; null on a line without a case (a cost share), once the case is purged, or if withheld from you.',
     }),
     correctsLineId: t.exposeString('correctsLineId', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
       nullable: true,
+      description:
+        'On a credit line: the database id of the charge line it takes back; null on a charge.',
     }),
   }),
 });
@@ -169,10 +192,12 @@ export const Invoice = builder.prismaNode('Invoice', {
     kind: t.expose('kind', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: InvoiceKind,
+      description: 'Payment responsibility or cost sharing.',
     }),
     status: t.expose('status', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: InvoiceStatus,
+      description: 'Draft, approved or sent.',
     }),
     period: t.field({
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
@@ -183,31 +208,38 @@ export const Invoice = builder.prismaNode('Invoice', {
     }),
     debtor: t.relation('debtor', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      description: 'Who pays: the municipality or Stockholm district.',
     }),
     creditor: t.relation('creditor', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      description: 'Who invoices: the region (care provider).',
     }),
     totalAmount: t.expose('totalAmount', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: 'Decimal',
+      description: 'The sum of all lines in SEK, credits subtracted.',
     }),
     createdAt: t.expose('createdAt', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: 'DateTime',
+      description: 'When the invoice was first drafted.',
     }),
     approvedAt: t.expose('approvedAt', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: 'DateTime',
       nullable: true,
+      description: 'When it was approved; null while a draft (or if withheld from you).',
     }),
     sentAt: t.expose('sentAt', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       type: 'DateTime',
       nullable: true,
+      description: 'When it was marked sent; null until then (or if withheld from you).',
     }),
     lines: t.relation('lines', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
       query: { orderBy: { position: 'asc' } },
+      description: 'The invoice’s lines in position order.',
     }),
     correction: t.exposeInt('correction', {
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
@@ -227,10 +259,14 @@ export const Invoice = builder.prismaNode('Invoice', {
 });
 
 const InvoiceFilter = builder.inputType('InvoiceFilter', {
+  description: 'Which invoices to list; every condition given must hold.',
   fields: (t) => ({
-    kind: t.field({ type: InvoiceKind, required: false }),
-    status: t.field({ type: InvoiceStatus, required: false }),
-    debtorId: t.id({ required: false }),
+    kind: t.field({ type: InvoiceKind, required: false, description: 'Only this kind.' }),
+    status: t.field({ type: InvoiceStatus, required: false, description: 'Only this status.' }),
+    debtorId: t.id({
+      required: false,
+      description: 'Only invoices to this municipality or district (an `Organization` global id).',
+    }),
     period: t.string({ required: false, description: 'YYYY-MM' }),
   }),
 });
@@ -301,8 +337,10 @@ function invoiceWhere(
 }
 
 builder.prismaObject('PaymentAgreementPrice', {
+  description:
+    'The price per day (belopp per vårddygn) of an agreement for one year and care type.',
   fields: (t) => ({
-    year: t.exposeInt('year'),
+    year: t.exposeInt('year', { description: 'The calendar year the price applies to.' }),
     careType: t.field({
       type: AgreementCareType,
       nullable: true,
@@ -310,7 +348,10 @@ builder.prismaObject('PaymentAgreementPrice', {
       select: { careType: true },
       resolve: (p) => (p.careType === 'ALL' ? null : p.careType),
     }),
-    pricePerDay: t.expose('pricePerDay', { type: 'Decimal' }),
+    pricePerDay: t.expose('pricePerDay', {
+      type: 'Decimal',
+      description: 'SEK per day with payment responsibility, e.g. "9300.00".',
+    }),
   }),
 });
 
@@ -318,12 +359,21 @@ builder.prismaNode('PaymentAgreement', {
   id: { field: 'id' },
   description: 'An agreement on payment responsibility, valid for a period.',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    model: t.expose('model', { type: PaymentModel }),
-    validFrom: t.expose('validFrom', { type: 'Date' }),
-    validTo: t.expose('validTo', { type: 'Date', nullable: true }),
+    name: t.exposeString('name', { description: 'The agreement’s name, as the parties call it.' }),
+    model: t.expose('model', {
+      type: PaymentModel,
+      description: 'How days with payment responsibility are counted.',
+    }),
+    validFrom: t.expose('validFrom', { type: 'Date', description: 'The first day it applies.' }),
+    validTo: t.expose('validTo', {
+      type: 'Date',
+      nullable: true,
+      description: 'The last day it applies (inclusive); null: until further notice.',
+    }),
     parameters: t.field({
       type: 'JSONObject',
+      description:
+        'The model’s parameters (e.g. free days per care type, cut-off hour), as in docs/agreements.md; empty for STATUTORY_DEFAULT.',
       select: { parameters: true },
       resolve: (a) => a.parameters as Record<string, unknown>,
     }),
@@ -337,6 +387,7 @@ builder.prismaNode('PaymentAgreement', {
       resolve: (a) => a.regionId === null,
     }),
     prices: t.relation('prices', {
+      description: 'Its prices per day, by year and then care type.',
       query: { orderBy: [{ year: 'asc' }, { careType: 'asc' }] },
     }),
   }),
@@ -346,6 +397,8 @@ builder.queryField('paymentAgreements', (t) =>
   t.prismaField({
     type: ['PaymentAgreement'],
     authScopes: { actingUnit: true },
+    description:
+      'The payment agreements that apply to your organisation (as region or municipality), and the national default versions, oldest first.',
     resolve: (query, _root, _args, ctx) => {
       requireGrant(ctx, 'FINANCIAL');
       return ctx.prisma.paymentAgreement.findMany({

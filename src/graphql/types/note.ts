@@ -16,20 +16,30 @@ export const Note = builder.prismaNode('Note', {
     AND: [visibleNoteWhere(ctx)],
   }),
   fields: (t) => ({
-    text: t.exposeString('text', { ...guard({ category: 'PLANNING', locate: ofNote }) }),
+    text: t.exposeString('text', {
+      ...guard({ category: 'PLANNING', locate: ofNote }),
+      description: 'The note; null if withheld from you (as every field here).',
+    }),
     lockedToOrganization: t.exposeBoolean('lockedToOrganization', {
       ...guard({ category: 'PLANNING', locate: ofNote }),
+      description: 'Locked (låst): readable only within the author’s organisation.',
     }),
     authorHsaId: t.exposeString('authorHsaId', {
       ...guard({ category: 'PLANNING', locate: ofNote }),
+      description: 'The employee HSA-ID of who wrote it.',
     }),
     authorName: t.exposeString('authorName', {
       ...guard({ category: 'PLANNING', locate: ofNote }),
+      description: 'Their name.',
     }),
-    authorUnit: t.relation('authorUnit', { ...guard({ category: 'PLANNING', locate: ofNote }) }),
+    authorUnit: t.relation('authorUnit', {
+      ...guard({ category: 'PLANNING', locate: ofNote }),
+      description: 'The unit they wrote for.',
+    }),
     createdAt: t.expose('createdAt', {
       ...guard({ category: 'PLANNING', locate: ofNote }),
       type: 'DateTime',
+      description: 'When it was written.',
     }),
   }),
 });

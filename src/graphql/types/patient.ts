@@ -17,6 +17,7 @@ const ofPatient = (p: { id: string; protectedIdentity: boolean }) => ({
 });
 
 export const PatientIdentityKind = builder.enumType('PatientIdentityKind', {
+  description: 'Which kind of Swedish identity number a person has.',
   values: {
     PERSONNUMMER: { description: 'Personal identity number from the population register.' },
     SAMORDNINGSNUMMER: { description: 'Co-ordination number (day of birth + 60).' },
@@ -33,16 +34,21 @@ export const Patient = builder.prismaNode('Patient', {
   fields: (t) => ({
     personalIdentityNumber: t.exposeString('personalIdentityNumber', {
       ...guard({ category: 'IDENTITY', locate: ofPatient }),
+      description:
+        'Personnummer or samordningsnummer, 12 digits (YYYYMMDDNNNN); null if withheld from you (as every field here; stricter for a protected identity).',
     }),
     identityKind: t.expose('identityKind', {
       ...guard({ category: 'IDENTITY', locate: ofPatient }),
       type: PatientIdentityKind,
+      description: 'Personnummer or samordningsnummer.',
     }),
     givenName: t.exposeString('givenName', {
       ...guard({ category: 'IDENTITY', locate: ofPatient }),
+      description: 'Given name, from the population register.',
     }),
     familyName: t.exposeString('familyName', {
       ...guard({ category: 'IDENTITY', locate: ofPatient }),
+      description: 'Family name, from the population register.',
     }),
     protectedIdentity: t.exposeBoolean('protectedIdentity', {
       ...guard({ category: 'ADMINISTRATIVE', locate: ofPatient }),
@@ -50,6 +56,8 @@ export const Patient = builder.prismaNode('Patient', {
     }),
     homeMunicipalityCode: t.exposeString('homeMunicipalityCode', {
       ...guard({ category: 'IDENTITY', locate: ofPatient }),
+      description:
+        'The 4-digit code (kommunkod) of the municipality where the patient is registered.',
     }),
     homeOrganization: t.relation('homeOrganization', {
       ...guard({ category: 'IDENTITY', locate: ofPatient }),
@@ -83,19 +91,36 @@ const PatientRegisterRecord = builder
   .implement({
     description: 'A person as the population register and the primary-care listing know them.',
     fields: (t) => ({
-      personalIdentityNumber: t.exposeString('personalIdentityNumber'),
-      identityKind: t.field({ type: PatientIdentityKind, resolve: (r) => r.identityKind }),
+      personalIdentityNumber: t.exposeString('personalIdentityNumber', {
+        description: 'The number looked up, normalised to 12 digits (YYYYMMDDNNNN).',
+      }),
+      identityKind: t.field({
+        type: PatientIdentityKind,
+        description: 'Personnummer or samordningsnummer.',
+        resolve: (r) => r.identityKind,
+      }),
       givenName: t.exposeString('givenName', {
         nullable: true,
         description:
           'Null for a protected identity the caller may not see (see extensions.redactions).',
       }),
-      familyName: t.exposeString('familyName', { nullable: true }),
-      protectedIdentity: t.exposeBoolean('protectedIdentity'),
-      municipalityCode: t.exposeString('municipalityCode'),
+      familyName: t.exposeString('familyName', {
+        nullable: true,
+        description:
+          'Null for a protected identity the caller may not see (see extensions.redactions).',
+      }),
+      protectedIdentity: t.exposeBoolean('protectedIdentity', {
+        description: 'Skyddade personuppgifter: show name and address only where needed.',
+      }),
+      municipalityCode: t.exposeString('municipalityCode', {
+        description:
+          'The 4-digit code (kommunkod) of the municipality where the person is registered.',
+      }),
       homeOrganization: t.prismaField({
         type: 'Organization',
         nullable: true,
+        description:
+          'The municipality or district responsible for the person; null when Brygga does not know it.',
         resolve: (query, r, _args, ctx) =>
           ctx.prisma.organization.findUnique({
             ...selecting(query),
@@ -124,7 +149,12 @@ builder.queryField('lookupPatient', (t) =>
     description:
       'Look a person up in the population register and the listing service by personnummer or samordningsnummer.',
     authScopes: { actingUnit: true },
-    args: { personalIdentityNumber: t.arg.string() },
+    args: {
+      personalIdentityNumber: t.arg.string({
+        description:
+          'Personnummer or samordningsnummer as YYYYMMDDNNNN, YYYYMMDD-NNNN or YYMMDD-NNNN (check digit verified).',
+      }),
+    },
     resolve: async (_root, args, ctx, info) => {
       requireGrant(ctx, 'IDENTITY');
       const parsed = parsePersonalIdentityNumber(args.personalIdentityNumber);

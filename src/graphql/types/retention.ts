@@ -29,6 +29,7 @@ import { OrganizationKind } from './organization.js';
  */
 
 export const RetentionRecordClass = builder.enumType('RetentionRecordClass', {
+  description: 'A class of records with its own retention rule (gallring).',
   values: {
     CASE: { description: 'Cases with their events, care plans and notes.' },
     INVOICE_BASIS: {
@@ -48,13 +49,27 @@ export const RetentionRecordClass = builder.enumType('RetentionRecordClass', {
   } satisfies Record<(typeof RECORD_CLASSES)[number], unknown>,
 });
 const RunMode = builder.enumType('RetentionRunMode', {
-  values: ['PURGE', 'DRY_RUN'] as const,
+  description: 'Whether a retention run purged or only counted.',
+  values: {
+    PURGE: { description: 'Records due were purged.' },
+    DRY_RUN: { description: 'Nothing was purged: the counts say what a purge would remove.' },
+  } as const,
 });
 const RunStatus = builder.enumType('RetentionRunStatus', {
-  values: ['RUNNING', 'SUCCEEDED', 'FAILED'] as const,
+  description: 'How far a retention run got.',
+  values: {
+    RUNNING: { description: 'Started and not finished (or cut off and not yet resumed).' },
+    SUCCEEDED: { description: 'Finished without error.' },
+    FAILED: { description: 'Ended with an error; `error` says why.' },
+  } as const,
 });
 const HoldTargetEnum = builder.enumType('LegalHoldTarget', {
-  values: ['CASE', 'PATIENT', 'ORGANIZATION'] as const,
+  description: 'What a legal hold keeps from purging.',
+  values: {
+    CASE: { description: 'One case, with its events, care plans and notes.' },
+    PATIENT: { description: 'Every case of one patient, and the access-log rows about them.' },
+    ORGANIZATION: { description: 'Every record of the organisation.' },
+  } as const,
 });
 
 const RetentionErrorCode = builder.enumType('RetentionErrorCode', {
@@ -68,12 +83,31 @@ builder.objectType(RetentionCommandError, {
   description: 'Why a retention decision or hold was refused. A refused command writes nothing.',
   isTypeOf: (value) => value instanceof RetentionCommandError,
   fields: (t) => ({
-    code: t.field({ type: RetentionErrorCode, resolve: (e) => e.code }),
-    message: t.exposeString('message'),
-    field: t.string({ nullable: true, resolve: (e) => e.field }),
+    code: t.field({
+      type: RetentionErrorCode,
+      description: 'What was refused, as a stable code to switch on.',
+      resolve: (e) => e.code,
+    }),
+    message: t.exposeString('message', {
+      description: 'What to fix, in English for people; never match on it.',
+    }),
+    field: t.string({
+      nullable: true,
+      description:
+        'The input field at fault, as a dotted path (e.g. "input.retainMonths"), when one is.',
+      resolve: (e) => e.field,
+    }),
   }),
 });
 const retentionErrors = { types: [RetentionCommandError] };
+
+/** The error options of a retention command, its result types described by what it answers. */
+const retentionResult = (answer: string) => ({
+  ...retentionErrors,
+  result: { description: `Success: ${answer.charAt(0).toLowerCase()}${answer.slice(1)}` },
+  union: { description: `${answer.slice(0, -1)}; or a RetentionError saying why it was refused.` },
+  dataField: { description: answer },
+});
 
 function idOf(globalId: string | number, typename: string, field: string): string {
   const id = idOfType(globalId, typename);
@@ -94,15 +128,30 @@ export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {
     'the end of an invoice’s fiscal year, the end of an access-log month, the end of a session), for one ' +
     'organisation, or as the default for a kind of organisation, or for all.',
   fields: (t) => ({
-    id: t.id({ resolve: (p) => encodeGlobalID('RetentionPolicy', p.id) }),
-    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
-    organization: t.relation('organization', { nullable: true }),
+    id: t.id({
+      description: 'The policy’s global id (not loadable through `node`; list policies instead).',
+      resolve: (p) => encodeGlobalID('RetentionPolicy', p.id),
+    }),
+    recordClass: t.expose('recordClass', {
+      type: RetentionRecordClass,
+      description: 'The class of records it governs.',
+    }),
+    organization: t.relation('organization', {
+      nullable: true,
+      description: 'The organisation whose own decision it is; null for a default.',
+    }),
     organizationKind: t.expose('organizationKind', {
       type: OrganizationKind,
       nullable: true,
+      description:
+        'For a default: the kind of organisation it applies to; null for the default of all, or for one organisation’s own policy.',
     }),
-    retainMonths: t.exposeInt('retainMonths'),
-    retainDays: t.exposeInt('retainDays'),
+    retainMonths: t.exposeInt('retainMonths', {
+      description: 'Months the records are kept after their anchor (plus retainDays).',
+    }),
+    retainDays: t.exposeInt('retainDays', {
+      description: 'Days kept on top of retainMonths; usually 0.',
+    }),
     legalMinimumMonths: t.int({
       nullable: true,
       description:
@@ -116,12 +165,21 @@ export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {
     decision: t.exposeString('decision', {
       description: 'The decision implemented.',
     }),
-    decidedByHsaId: t.exposeString('decidedByHsaId', { nullable: true }),
-    decidedByName: t.exposeString('decidedByName', { nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    decidedByHsaId: t.exposeString('decidedByHsaId', {
+      nullable: true,
+      description:
+        'The information owner who recorded it (employee HSA-ID); null for the law’s defaults.',
+    }),
+    decidedByName: t.exposeString('decidedByName', {
+      nullable: true,
+      description: 'Their name; null for the law’s defaults.',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was recorded.' }),
     supersededAt: t.expose('supersededAt', {
       type: 'DateTime',
       nullable: true,
+      description:
+        'When a later decision for the same class and scope replaced it; null while in force.',
     }),
     retentionDecision: t.relation('retentionDecision', {
       nullable: true,
@@ -140,6 +198,7 @@ EffectiveRetention.implement({
   fields: (t) => ({
     recordClass: t.field({
       type: RetentionRecordClass,
+      description: 'The class of records.',
       resolve: (e) => e.recordClass as (typeof RECORD_CLASSES)[number],
     }),
     legalMinimumMonths: t.int({
@@ -152,6 +211,8 @@ EffectiveRetention.implement({
     policy: t.prismaField({
       type: 'RetentionPolicy',
       nullable: true,
+      description:
+        'The policy that applies: the organisation’s own, else the default for its kind, else the default for all; null when none applies (nothing is purged).',
       resolve: (query, e, _args, ctx) =>
         e.policyId === null
           ? null
@@ -168,7 +229,12 @@ builder.queryField('retentionPolicies', (t) =>
     type: ['RetentionPolicy'],
     description:
       'The defaults and your organisation’s own decisions; superseded ones too when asked, oldest first.',
-    args: { includeSuperseded: t.arg.boolean({ defaultValue: false }) },
+    args: {
+      includeSuperseded: t.arg.boolean({
+        defaultValue: false,
+        description: 'Also list decisions that later ones replaced.',
+      }),
+    },
     resolve: async (query, _root, args, ctx) => {
       const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.retentionPolicy.findMany({
@@ -188,7 +254,13 @@ builder.queryField('effectiveRetention', (t) =>
     type: [EffectiveRetention],
     description:
       'For each record class, the policy that applies to your organisation (or one of its districts).',
-    args: { organizationId: t.arg.id({ required: false }) },
+    args: {
+      organizationId: t.arg.id({
+        required: false,
+        description:
+          'Your organisation or one of its districts (`Organization.id`); default: your own.',
+      }),
+    },
     resolve: async (_root, args, ctx) => {
       const actor = await requireRetention(ctx, 'read');
       const organizationId =
@@ -220,15 +292,24 @@ builder.queryField('effectiveRetention', (t) =>
 );
 
 const DecideInput = builder.inputType('DecideRetentionPolicyInput', {
+  description:
+    'How long one class of your organisation’s records is kept, and the decision behind it.',
   fields: (t) => ({
     organizationId: t.id({
       required: false,
       description: 'Default: your own organisation.',
     }),
-    recordClass: t.field({ type: RetentionRecordClass }),
-    retainMonths: t.int(),
-    retainDays: t.int({ defaultValue: 0 }),
-    keepBirthDays: t.intList({ defaultValue: [] }),
+    recordClass: t.field({ type: RetentionRecordClass, description: 'The class decided for.' }),
+    retainMonths: t.int({
+      description:
+        'Months to keep after the anchor; at least the legal minimum where there is one.',
+    }),
+    retainDays: t.int({ defaultValue: 0, description: 'Days to keep on top of the months.' }),
+    keepBirthDays: t.intList({
+      defaultValue: [],
+      description:
+        'Days of the month (1–31) of people whose records are kept for research, e.g. [5, 15, 25] for social-services files.',
+    }),
     decision: t.string({
       description: 'The decision: body, date and reference (diarienummer).',
     }),
@@ -246,8 +327,10 @@ builder.mutationField('decideRetentionPolicy', (t) =>
     description:
       'Records your organisation’s retention decision for a class, superseding the previous one. ' +
       'The law’s minimums hold: access logs five years, the invoice basis seven years after the fiscal year.',
-    errors: retentionErrors,
-    args: { input: t.arg({ type: DecideInput }) },
+    errors: retentionResult('The policy recorded, now in force.'),
+    args: {
+      input: t.arg({ type: DecideInput, description: 'The class, the time and the decision.' }),
+    },
     resolve: async (query, _root, { input }, ctx) => {
       const actor = await requireRetention(ctx, 'change');
       const id = await decidePolicy(ctx.prisma, actor, {
@@ -276,8 +359,11 @@ builder.mutationField('decideRetentionPolicy', (t) =>
 builder.prismaObject('LegalHold', {
   description: 'A legal hold: while active, nothing of its target is purged.',
   fields: (t) => ({
-    id: t.id({ resolve: (h) => encodeGlobalID('LegalHold', h.id) }),
-    target: t.expose('target', { type: HoldTargetEnum }),
+    id: t.id({
+      description: 'The hold’s global id: pass it to `releaseLegalHold`.',
+      resolve: (h) => encodeGlobalID('LegalHold', h.id),
+    }),
+    target: t.expose('target', { type: HoldTargetEnum, description: 'What the hold keeps.' }),
     caseId: t.id({
       nullable: true,
       description: 'The held case (a Case id), for target CASE.',
@@ -288,17 +374,42 @@ builder.prismaObject('LegalHold', {
       description: 'The held patient (a Patient id), for target PATIENT.',
       resolve: (h) => (h.patientId ? encodeGlobalID('Patient', h.patientId) : null),
     }),
-    organization: t.relation('organization', { nullable: true }),
-    placedFor: t.relation('placedForOrganization'),
-    reason: t.exposeString('reason'),
-    reference: t.exposeString('reference', { nullable: true }),
-    placedByHsaId: t.exposeString('placedByHsaId'),
-    placedByName: t.exposeString('placedByName'),
-    placedAt: t.expose('placedAt', { type: 'DateTime' }),
-    active: t.boolean({ resolve: (h) => h.releasedAt === null }),
-    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true }),
-    releasedByHsaId: t.exposeString('releasedByHsaId', { nullable: true }),
-    releasedReason: t.exposeString('releasedReason', { nullable: true }),
+    organization: t.relation('organization', {
+      nullable: true,
+      description: 'The held organisation, for target ORGANIZATION.',
+    }),
+    placedFor: t.relation('placedForOrganization', {
+      description: 'The organisation that placed the hold and whose holds list shows it.',
+    }),
+    reason: t.exposeString('reason', {
+      description: 'Why the records must be kept (e.g. a dispute).',
+    }),
+    reference: t.exposeString('reference', {
+      nullable: true,
+      description: 'The decision or case number (diarienummer); null if none was given.',
+    }),
+    placedByHsaId: t.exposeString('placedByHsaId', {
+      description: 'The employee HSA-ID of who placed it.',
+    }),
+    placedByName: t.exposeString('placedByName', { description: 'Their name.' }),
+    placedAt: t.expose('placedAt', { type: 'DateTime', description: 'When it was placed.' }),
+    active: t.boolean({
+      description: 'True until released: while true, nothing of the target is purged.',
+      resolve: (h) => h.releasedAt === null,
+    }),
+    releasedAt: t.expose('releasedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was released; null while active.',
+    }),
+    releasedByHsaId: t.exposeString('releasedByHsaId', {
+      nullable: true,
+      description: 'The employee HSA-ID of who released it; null while active.',
+    }),
+    releasedReason: t.exposeString('releasedReason', {
+      nullable: true,
+      description: 'Why it was released; null while active.',
+    }),
   }),
 });
 
@@ -330,11 +441,17 @@ const PlaceHoldInput = builder.inputType('PlaceLegalHoldInput', {
   description:
     'Exactly one target: a case, a patient (by id or personnummer), or your organisation.',
   fields: (t) => ({
-    caseId: t.id({ required: false }),
-    patientId: t.id({ required: false }),
-    personalIdentityNumber: t.string({ required: false }),
-    organizationId: t.id({ required: false }),
-    reason: t.string(),
+    caseId: t.id({ required: false, description: 'Hold one case (`Case.id`).' }),
+    patientId: t.id({ required: false, description: 'Hold a patient (`Patient.id`).' }),
+    personalIdentityNumber: t.string({
+      required: false,
+      description: 'Hold a patient by personnummer or samordningsnummer.',
+    }),
+    organizationId: t.id({
+      required: false,
+      description: 'Hold every record of your organisation (`Organization.id`).',
+    }),
+    reason: t.string({ description: 'Why the records must be kept.' }),
     reference: t.string({
       required: false,
       description: 'The decision or case number (diarienummer).',
@@ -345,8 +462,10 @@ const PlaceHoldInput = builder.inputType('PlaceLegalHoldInput', {
 builder.mutationField('placeLegalHold', (t) =>
   t.prismaField({
     type: 'LegalHold',
-    errors: retentionErrors,
-    args: { input: t.arg({ type: PlaceHoldInput }) },
+    description:
+      'Places a legal hold for your organisation: while it is active, nothing of its target is purged, whatever the retention policy.',
+    errors: retentionResult('The hold placed, active from now.'),
+    args: { input: t.arg({ type: PlaceHoldInput, description: 'The target and the reason.' }) },
     resolve: async (query, _root, { input }, ctx) => {
       const actor = await requireRetention(ctx, 'change');
       const given = [
@@ -406,15 +525,19 @@ builder.mutationField('placeLegalHold', (t) =>
 );
 
 const ReleaseHoldInput = builder.inputType('ReleaseLegalHoldInput', {
-  fields: (t) => ({ id: t.id(), reason: t.string() }),
+  description: 'The hold to release and why.',
+  fields: (t) => ({
+    id: t.id({ description: 'The hold’s global id (`LegalHold.id`).' }),
+    reason: t.string({ description: 'Why the records need no longer be kept.' }),
+  }),
 });
 
 builder.mutationField('releaseLegalHold', (t) =>
   t.prismaField({
     type: 'LegalHold',
     description: 'Ends a hold; what it kept is purged by the next run if its time has run out.',
-    errors: retentionErrors,
-    args: { input: t.arg({ type: ReleaseHoldInput }) },
+    errors: retentionResult('The hold, now released.'),
+    args: { input: t.arg({ type: ReleaseHoldInput, description: 'The hold and the reason.' }) },
     resolve: async (query, _root, { input }, ctx) => {
       const actor = await requireRetention(ctx, 'change');
       const holdId = idOf(input.id, 'LegalHold', 'input.id');
@@ -432,9 +555,17 @@ const PurgeRecordItem = builder.prismaObject('RetentionRunItem', {
   description:
     'One line of a purge record: counts for one class under one policy, never what was purged.',
   fields: (t) => ({
-    recordClass: t.expose('recordClass', { type: RetentionRecordClass }),
-    policy: t.relation('policy', { nullable: true }),
-    decision: t.exposeString('decision'),
+    recordClass: t.expose('recordClass', {
+      type: RetentionRecordClass,
+      description: 'The class of records counted.',
+    }),
+    policy: t.relation('policy', {
+      nullable: true,
+      description: 'The policy applied; null when none applied to these records.',
+    }),
+    decision: t.exposeString('decision', {
+      description: 'The decision the policy implemented, as recorded at run time.',
+    }),
     purged: t.float({
       description: 'Records purged (a dry run: that would be purged).',
       resolve: (i) => Number(i.purged),
@@ -443,14 +574,26 @@ const PurgeRecordItem = builder.prismaObject('RetentionRunItem', {
       description: 'Due, but kept by a legal hold.',
       resolve: (i) => Number(i.held),
     }),
-    keptForResearch: t.float({ resolve: (i) => Number(i.keptForResearch) }),
+    keptForResearch: t.float({
+      description: 'Due, but kept for research (a birthday in the policy’s keepBirthDays).',
+      resolve: (i) => Number(i.keptForResearch),
+    }),
     rows: t.field({
       type: 'JSONObject',
       description: 'Rows per table behind the count.',
       resolve: (i) => i.rows as Record<string, unknown>,
     }),
-    earliest: t.expose('earliest', { type: 'DateTime', nullable: true }),
-    latest: t.expose('latest', { type: 'DateTime', nullable: true }),
+    earliest: t.expose('earliest', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'The earliest anchor (e.g. a case’s last entry) among the purged records; null if none.',
+    }),
+    latest: t.expose('latest', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The latest anchor among the purged records; null if none.',
+    }),
   }),
 });
 
@@ -535,13 +678,16 @@ builder.prismaObject('RetentionRun', {
   description:
     'A gallringsprotokoll: one run of retention (or a dry run), with who or what started it and what it did.',
   fields: (t) => ({
-    id: t.id({ resolve: (r) => encodeGlobalID('PurgeRecord', r.id) }),
-    mode: t.expose('mode', { type: RunMode }),
+    id: t.id({
+      description: 'The run’s global id (a PurgeRecord id).',
+      resolve: (r) => encodeGlobalID('PurgeRecord', r.id),
+    }),
+    mode: t.expose('mode', { type: RunMode, description: 'A purge or a dry run.' }),
     asOf: t.expose('asOf', {
       type: 'Date',
       description: 'The day (Europe/Stockholm) the rules were applied for.',
     }),
-    status: t.expose('status', { type: RunStatus }),
+    status: t.expose('status', { type: RunStatus, description: 'Running, succeeded or failed.' }),
     startedBy: t.exposeString('startedBy', {
       description:
         "Who or what started the run, as it named itself: 'scheduler:<job id>', 'cli:<user>'.",
@@ -549,16 +695,26 @@ builder.prismaObject('RetentionRun', {
     startedByLogin: t.exposeString('startedByLogin', {
       description: 'The database login that started the run, as the database authenticated it.',
     }),
-    startedAt: t.expose('startedAt', { type: 'DateTime' }),
-    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
-    finishedBy: t.exposeString('finishedBy', { nullable: true }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', description: 'When the run started.' }),
+    finishedAt: t.expose('finishedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it finished; null while running.',
+    }),
+    finishedBy: t.exposeString('finishedBy', {
+      nullable: true,
+      description: 'Who or what ended the run, as it named itself; null while running.',
+    }),
     resumed: t.exposeInt('resumed', {
       description: 'How often the run was resumed after being cut off.',
     }),
     resumedBy: t.exposeStringList('resumedBy', {
       description: 'Each resume in order: who resumed, the database login, when.',
     }),
-    error: t.exposeString('error', { nullable: true }),
+    error: t.exposeString('error', {
+      nullable: true,
+      description: 'Why a FAILED run failed; null otherwise.',
+    }),
     seal: t.exposeString('seal', {
       nullable: true,
       description:
@@ -615,7 +771,11 @@ builder.queryField('purgeRecords', (t) =>
     description: 'Purge records (gallringsprotokoll), newest first.',
     args: {
       limit: t.arg.int({ defaultValue: 20, description: 'At most 100.' }),
-      mode: t.arg({ type: RunMode, required: false }),
+      mode: t.arg({
+        type: RunMode,
+        required: false,
+        description: 'Only purges or only dry runs; absent: both.',
+      }),
     },
     resolve: async (query, _root, args, ctx) => {
       await requireRetention(ctx, 'read');

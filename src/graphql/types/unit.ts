@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import { selecting } from '../prisma-query.js';
 
 export const UnitKind = builder.enumType('UnitKind', {
+  description: 'What kind of unit; it decides the roles a unit can take in a case.',
   values: {
     WARD_SOMATIC: { description: 'Hospital ward, somatic care.' },
     WARD_PSYCHIATRIC: { description: 'Hospital ward, psychiatric 24-hour care.' },
@@ -16,27 +17,58 @@ export const Unit = builder.prismaNode('Unit', {
   id: { field: 'id' },
   description: 'An HSA unit taking part in discharge planning, with its contact details.',
   fields: (t) => ({
-    hsaId: t.exposeString('hsaId'),
-    name: t.exposeString('name'),
-    kind: t.expose('kind', { type: UnitKind }),
-    municipalityCode: t.exposeString('municipalityCode'),
-    phone: t.exposeString('phone', { nullable: true }),
-    email: t.exposeString('email', { nullable: true }),
-    address: t.exposeString('address', { nullable: true }),
-    active: t.exposeBoolean('active'),
-    organization: t.relation('organization'),
+    hsaId: t.exposeString('hsaId', { description: 'The unit’s HSA-ID.' }),
+    name: t.exposeString('name', { description: 'The unit’s name, as in the directory.' }),
+    kind: t.expose('kind', {
+      type: UnitKind,
+      description: 'Ward, primary care or municipal unit.',
+    }),
+    municipalityCode: t.exposeString('municipalityCode', {
+      description: 'The 4-digit code (kommunkod) of the municipality the unit is in.',
+    }),
+    phone: t.exposeString('phone', {
+      nullable: true,
+      description: 'Phone number; null when unknown.',
+    }),
+    email: t.exposeString('email', {
+      nullable: true,
+      description: 'Email address; null when unknown.',
+    }),
+    address: t.exposeString('address', {
+      nullable: true,
+      description: 'Postal or visiting address; null when unknown.',
+    }),
+    active: t.exposeBoolean('active', {
+      description:
+        'false for a unit that no longer takes part in discharge planning; unit searches leave it out unless asked.',
+    }),
+    organization: t.relation('organization', {
+      description: 'The care provider, municipality or district the unit belongs to.',
+    }),
   }),
 });
 
 const UnitSearchInput = builder.inputType('UnitSearchInput', {
+  description: 'Which units to list; every condition given must hold.',
   fields: (t) => ({
     text: t.string({
       required: false,
       description: 'Matches the start of any word of the name, or the HSA-ID.',
     }),
-    kinds: t.field({ type: [UnitKind], required: false }),
-    municipalityCode: t.string({ required: false }),
-    includeInactive: t.boolean({ required: false, defaultValue: false }),
+    kinds: t.field({
+      type: [UnitKind],
+      required: false,
+      description: 'Only units of these kinds.',
+    }),
+    municipalityCode: t.string({
+      required: false,
+      description: 'Only units in this municipality (4-digit kommunkod).',
+    }),
+    includeInactive: t.boolean({
+      required: false,
+      defaultValue: false,
+      description: 'Also units that no longer take part.',
+    }),
   }),
 });
 

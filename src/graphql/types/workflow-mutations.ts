@@ -32,6 +32,7 @@ import {
   commandAccessLog,
   queryableOf,
 } from '../command-access.js';
+import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
 import { idOfType } from '../global-id.js';
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
@@ -63,11 +64,15 @@ const ERROR_CODE_DESCRIPTIONS: Partial<Record<(typeof COMMAND_ERROR_CODES)[numbe
 export const ErrorCode = builder.enumType('ErrorCode', {
   description: 'Stable codes of CommandError; front-ends switch on these, never on messages.',
   values: Object.fromEntries(
-    COMMAND_ERROR_CODES.map((code) => [code, { description: ERROR_CODE_DESCRIPTIONS[code] }]),
+    COMMAND_ERROR_CODES.map((code) => [
+      code,
+      { description: ERROR_CODE_DESCRIPTIONS[code] ?? RESULT_ERROR_MEANINGS[code] },
+    ]),
   ) as Record<(typeof COMMAND_ERROR_CODES)[number], { description?: string }>,
 });
 
 const ErrorInterface = builder.interfaceRef<Error & { code: string }>('Error').implement({
+  description: 'What every refusal answered as data has: a message for people.',
   fields: (t) => ({
     message: t.exposeString('message', {
       description: 'What went wrong, in English, for people; never match on it (use the code).',
@@ -400,18 +405,29 @@ const OPENS_CASE: Writes = COMMAND_WRITES.sendAdmissionNotice;
 // ---- inskrivningsmeddelande: opens the case ---------------------------------------------
 
 const MunicipalityPartyInput = builder.inputType('MunicipalityPartyInput', {
+  description: 'A municipal unit the admission notice goes to, and the part it plays.',
   fields: (t) => ({
-    unitId: t.id({ required: true }),
+    unitId: t.id({ required: true, description: 'The municipal unit (`Unit.id`).' }),
     role: t.field({
       type: builder.enumType('MunicipalityPartyRole', {
-        values: ['MUNICIPAL_SOCIAL_SERVICES', 'MUNICIPAL_HEALTH_CARE'] as const,
+        description: 'The part a municipal unit plays in a case.',
+        values: {
+          MUNICIPAL_SOCIAL_SERVICES: {
+            description: 'Social services (socialtjänst), e.g. home help.',
+          },
+          MUNICIPAL_HEALTH_CARE: {
+            description: 'Municipal health care (kommunal hälso- och sjukvård), e.g. home nursing.',
+          },
+        } as const,
       }),
       required: true,
+      description: 'Social services or municipal health care.',
     }),
   }),
 });
 
 const SendAdmissionNoticeInput = builder.inputType('SendAdmissionNoticeInput', {
+  description: 'The admission notice (inskrivningsmeddelande) that opens a case.',
   fields: (t) => ({
     caseId: t.id({
       required: false,
@@ -419,19 +435,39 @@ const SendAdmissionNoticeInput = builder.inputType('SendAdmissionNoticeInput', {
         'The global id of the new case, chosen by the client (a UUID as a `Case` global id) so a retried request cannot open a second case: a retry with the same input answers the first result; another input, IDEMPOTENCY_CONFLICT. The raw UUID is still accepted (deprecated).',
     }),
     idempotencyKey: t.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }),
-    personalIdentityNumber: t.string({ required: true }),
-    admittedAt: t.field({ type: 'DateTime', required: true }),
+    personalIdentityNumber: t.string({
+      required: true,
+      description:
+        'The patient’s personnummer or samordningsnummer (12 digits, check digit verified); the population register must know the person.',
+    }),
+    admittedAt: t.field({
+      type: 'DateTime',
+      required: true,
+      description: 'When the patient was admitted to the ward; not in the future.',
+    }),
     psychiatric: t.boolean({
       required: false,
       description: 'Defaults to whether the acting ward is psychiatric.',
     }),
-    compulsoryCare: t.field({ type: CompulsoryCare, required: false, defaultValue: 'NONE' }),
-    municipalityParties: t.field({ type: [MunicipalityPartyInput], required: true }),
+    compulsoryCare: t.field({
+      type: CompulsoryCare,
+      required: false,
+      defaultValue: 'NONE',
+      description: 'Whether the patient is bound for compulsory outpatient care (LPT/LRV).',
+    }),
+    municipalityParties: t.field({
+      type: [MunicipalityPartyInput],
+      required: true,
+      description: 'The municipal units notified, each with its role.',
+    }),
     primaryCareUnitId: t.id({
       required: false,
       description: 'Omit to use the unit where the patient is listed; null for none.',
     }),
-    expectedNeeds: t.string({ required: false }),
+    expectedNeeds: t.string({
+      required: false,
+      description: 'The support the ward expects the patient to need after discharge, in words.',
+    }),
   }),
 });
 
@@ -441,8 +477,19 @@ builder.mutationField('sendAdmissionNotice', (t) =>
     description:
       'Inskrivningsmeddelande: the ward tells the municipality and primary care that the patient was admitted and will likely need support (within 24 h of admission). Opens the case.',
     authScopes: { authenticated: true },
-    errors: caseResult,
-    args: { input: t.arg({ type: SendAdmissionNoticeInput, required: true }) },
+    errors: {
+      ...caseResult,
+      result: { description: 'sendAdmissionNotice was done: the case it opened.' },
+      union: { description: 'The case opened, or why it was refused.' },
+      dataField: { name: 'case', description: 'The new case as the notice opened it.' },
+    },
+    args: {
+      input: t.arg({
+        type: SendAdmissionNoticeInput,
+        required: true,
+        description: 'The patient, the admission and the receivers.',
+      }),
+    },
     resolve: async (_root, { input }, ctx, info) => {
       const { actor } = actingIn(ctx);
       authorizeWrite(ctx, OPENS_CASE);
@@ -481,7 +528,12 @@ builder.mutationField('sendAdmissionNotice', (t) =>
 
 caseCommandMutation<{ eventId: string }, commands.AcknowledgeInput>('acknowledge', {
   description: 'Kvittens: the acting unit confirms it received a message of the case.',
-  fields: (t) => ({ eventId: t.id({ required: true }) }),
+  fields: (t) => ({
+    eventId: t.id({
+      required: true,
+      description: 'The message acknowledged (`CaseEvent.id`), one sent to your unit.',
+    }),
+  }),
   command: commands.acknowledge,
   toInput: (input) => ({ eventId: id(input.eventId, 'CaseEvent', 'eventId') }),
 });
@@ -489,12 +541,24 @@ caseCommandMutation<{ eventId: string }, commands.AcknowledgeInput>('acknowledge
 const KatzAdlInput = builder.inputType('KatzAdlInput', {
   description: 'Katz ADL index.',
   fields: (t) => ({
-    bathing: t.field({ type: AdlLevel, required: true }),
-    dressing: t.field({ type: AdlLevel, required: true }),
-    toileting: t.field({ type: AdlLevel, required: true }),
-    transferring: t.field({ type: AdlLevel, required: true }),
-    continence: t.field({ type: AdlLevel, required: true }),
-    feeding: t.field({ type: AdlLevel, required: true }),
+    bathing: t.field({ type: AdlLevel, required: true, description: 'Bathing (bad).' }),
+    dressing: t.field({
+      type: AdlLevel,
+      required: true,
+      description: 'Dressing (på- och avklädning).',
+    }),
+    toileting: t.field({
+      type: AdlLevel,
+      required: true,
+      description: 'Going to the toilet (toalettbesök).',
+    }),
+    transferring: t.field({
+      type: AdlLevel,
+      required: true,
+      description: 'Moving in and out of bed or chair (förflyttning).',
+    }),
+    continence: t.field({ type: AdlLevel, required: true, description: 'Continence (kontinens).' }),
+    feeding: t.field({ type: AdlLevel, required: true, description: 'Eating (födointag).' }),
   }),
 });
 
@@ -503,12 +567,27 @@ caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisI
   {
     description: 'Planeringsunderlag: the ward’s basis for the receivers’ planning.',
     fields: (t) => ({
-      diagnosisSummary: t.string({ required: true }),
-      functionalStatus: t.string({ required: true }),
-      adl: t.field({ type: KatzAdlInput, required: true }),
-      livingSituation: t.string({ required: false }),
-      expectedNeeds: t.string({ required: true }),
-      assistiveAids: t.stringList({ required: false }),
+      diagnosisSummary: t.string({
+        required: true,
+        description: 'The diagnoses and course of care, in words for the receivers (MEDICAL).',
+      }),
+      functionalStatus: t.string({
+        required: true,
+        description: 'What the patient manages and not, in words.',
+      }),
+      adl: t.field({ type: KatzAdlInput, required: true, description: 'The ADL assessment.' }),
+      livingSituation: t.string({
+        required: false,
+        description: 'How and with whom the patient lives (e.g. alone, stairs, home help already).',
+      }),
+      expectedNeeds: t.string({
+        required: true,
+        description: 'The support the ward expects the patient to need after discharge.',
+      }),
+      assistiveAids: t.stringList({
+        required: false,
+        description: 'Aids the patient uses or will need (e.g. rollator).',
+      }),
       estimatedReadyOn: t.string({ required: false, description: 'ISO date.' }),
     }),
     command: commands.sendPlanningBasis,
@@ -530,9 +609,9 @@ caseCommandMutation<
 >('appointFixedCareContact', {
   description: 'Fast vårdkontakt: primary care names the patient’s fixed care contact.',
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: 'The fixed care contact’s name.' }),
     hsaId: t.string({ required: false, description: 'The person’s employee HSA-ID.' }),
-    unitId: t.id({ required: true }),
+    unitId: t.id({ required: true, description: 'The unit the contact works at (`Unit.id`).' }),
   }),
   command: commands.appointFixedCareContact,
   toInput: (input) => ({
@@ -546,7 +625,14 @@ caseCommandMutation<{ readyAt: Date }, commands.NotifyReadyForDischargeInput>(
   'notifyReadyForDischarge',
   {
     description: 'Utskrivningsklar: the physician judged the patient ready for discharge.',
-    fields: (t) => ({ readyAt: t.field({ type: 'DateTime', required: true }) }),
+    fields: (t) => ({
+      readyAt: t.field({
+        type: 'DateTime',
+        required: true,
+        description:
+          'When the physician judged the patient ready; not in the future. It starts the payment-responsibility count (day 0).',
+      }),
+    }),
     command: commands.notifyReadyForDischarge,
     toInput: (input) => ({ readyAt: input.readyAt }),
   },
@@ -556,7 +642,12 @@ caseCommandMutation<{ reason: string }, commands.WithdrawReadyForDischargeInput>
   'withdrawReadyForDischarge',
   {
     description: 'Avbrott i utskrivningsklar: the patient is no longer ready.',
-    fields: (t) => ({ reason: t.string({ required: true }) }),
+    fields: (t) => ({
+      reason: t.string({
+        required: true,
+        description: 'Why the patient is no longer ready (e.g. a new infection).',
+      }),
+    }),
     command: commands.withdrawReadyForDischarge,
     toInput: (input) => ({ reason: input.reason }),
   },
@@ -569,9 +660,19 @@ caseCommandMutation<
   description:
     'Kallelse till SIP: the fixed care contact calls the parties to coordinated planning.',
   fields: (t) => ({
-    meetingAt: t.field({ type: 'DateTime', required: true }),
-    participantUnitIds: t.idList({ required: true }),
-    message: t.string({ required: true }),
+    meetingAt: t.field({
+      type: 'DateTime',
+      required: true,
+      description: 'When the SIP meeting is.',
+    }),
+    participantUnitIds: t.idList({
+      required: true,
+      description: 'The units called to the meeting (`Unit.id`).',
+    }),
+    message: t.string({
+      required: true,
+      description: 'The call itself: place, how to take part, what to prepare.',
+    }),
   }),
   command: commands.callToSip,
   toInput: (input) => ({
@@ -584,17 +685,28 @@ caseCommandMutation<
 });
 
 const CarePlanItemInput = builder.inputType('CarePlanItemInput', {
+  description: 'One action of a care plan and the unit responsible for it.',
   fields: (t) => ({
-    responsibleUnitId: t.id({ required: true }),
-    action: t.string({ required: true }),
+    responsibleUnitId: t.id({
+      required: true,
+      description: 'The unit responsible (`Unit.id`), a party of the case.',
+    }),
+    action: t.string({ required: true, description: 'What is to be done, in words.' }),
     dueOn: t.string({ required: false, description: 'ISO date.' }),
   }),
 });
 const CarePlanParticipantInput = builder.inputType('CarePlanParticipantInput', {
+  description: 'Someone who took part in drawing up the plan.',
   fields: (t) => ({
-    name: t.string({ required: true }),
-    role: t.string({ required: true }),
-    unitId: t.id({ required: false }),
+    name: t.string({ required: true, description: 'Their name.' }),
+    role: t.string({
+      required: true,
+      description: 'Their part in words, e.g. "patient", "next of kin", "biståndshandläggare".',
+    }),
+    unitId: t.id({
+      required: false,
+      description: 'The unit they represent (`Unit.id`); absent for the patient and next of kin.',
+    }),
   }),
 });
 
@@ -638,12 +750,24 @@ caseCommandMutation<
       description:
         'The global id of the new care plan, chosen by the client (a UUID as a `CarePlan` global id) for idempotent retries. The raw UUID is still accepted (deprecated).',
     }),
-    kind: t.field({ type: CarePlanKind, required: true }),
-    summary: t.string({ required: true }),
-    items: t.field({ type: [CarePlanItemInput], required: true }),
-    participants: t.field({ type: [CarePlanParticipantInput], required: true }),
+    kind: t.field({ type: CarePlanKind, required: true, description: 'Which kind of plan.' }),
+    summary: t.string({ required: true, description: 'The plan’s summary, in words.' }),
+    items: t.field({
+      type: [CarePlanItemInput],
+      required: true,
+      description: 'The actions agreed, each with its responsible unit.',
+    }),
+    participants: t.field({
+      type: [CarePlanParticipantInput],
+      required: true,
+      description: 'Who took part in drawing it up.',
+    }),
     followUpOn: t.string({ required: false, description: 'ISO date.' }),
-    status: t.field({ type: CarePlanStatus, required: true }),
+    status: t.field({
+      type: CarePlanStatus,
+      required: true,
+      description: 'The first version’s status: DRAFT, or AGREED when agreed at once.',
+    }),
   }),
   naturalKey: (input) =>
     naturalId('carePlanId', chosenId(input.carePlanId, 'CarePlan', 'carePlanId')),
@@ -661,16 +785,35 @@ caseCommandMutation<
 >('reviseCarePlan', {
   description: 'Revidera vårdplan / SIP: adds a version; earlier versions stay as they were.',
   fields: (t) => ({
-    carePlanId: t.id({ required: true }),
+    carePlanId: t.id({ required: true, description: 'The care plan to revise (`CarePlan.id`).' }),
     expectedPlanVersion: t.int({
       required: true,
       description: 'The plan version the author edited.',
     }),
-    summary: t.string({ required: true }),
-    items: t.field({ type: [CarePlanItemInput], required: true }),
-    participants: t.field({ type: [CarePlanParticipantInput], required: true }),
-    followUpOn: t.string({ required: false }),
-    status: t.field({ type: CarePlanStatus, required: true }),
+    summary: t.string({
+      required: true,
+      description: 'The new version’s summary (the whole of it).',
+    }),
+    items: t.field({
+      type: [CarePlanItemInput],
+      required: true,
+      description: 'The new version’s actions (all of them, not a change list).',
+    }),
+    participants: t.field({
+      type: [CarePlanParticipantInput],
+      required: true,
+      description: 'Who took part in this revision.',
+    }),
+    followUpOn: t.string({
+      required: false,
+      description: 'When the parties meet to follow the plan up, ISO date.',
+    }),
+    status: t.field({
+      type: CarePlanStatus,
+      required: true,
+      description:
+        'The new status; it may only move forward (DRAFT → AGREED → FOLLOWED_UP → CLOSED).',
+    }),
   }),
   command: commands.reviseCarePlan,
   toInput: (input) => ({
@@ -719,37 +862,76 @@ caseCommandMutation<
 
 caseCommandMutation<{ plannedAt: Date }, commands.AnnounceDischargeInput>('announceDischarge', {
   description: 'Utskrivningsmeddelande: the ward announces the planned discharge time.',
-  fields: (t) => ({ plannedAt: t.field({ type: 'DateTime', required: true }) }),
+  fields: (t) => ({
+    plannedAt: t.field({
+      type: 'DateTime',
+      required: true,
+      description: 'When the patient is planned to leave the ward.',
+    }),
+  }),
   command: commands.announceDischarge,
   toInput: (input) => ({ plannedAt: input.plannedAt }),
 });
 
 const MedicationChangeInput = builder.inputType('MedicationChangeInput', {
+  description: 'A medication started, changed or stopped during the stay.',
   fields: (t) => ({
-    medication: t.string({ required: true }),
-    change: t.field({ type: MedicationChangeKind, required: true }),
-    details: t.string({ required: false }),
+    medication: t.string({
+      required: true,
+      description: 'The medication, e.g. "Metoprolol 50 mg".',
+    }),
+    change: t.field({
+      type: MedicationChangeKind,
+      required: true,
+      description: 'What happened to it.',
+    }),
+    details: t.string({ required: false, description: 'Dose, reason or instructions, in words.' }),
   }),
 });
 const FollowUpContactInput = builder.inputType('FollowUpContactInput', {
+  description: 'Whom the patient turns to, or who will contact them, after discharge.',
   fields: (t) => ({
-    unitName: t.string({ required: true }),
-    contactName: t.string({ required: false }),
-    phone: t.string({ required: false }),
-    when: t.string({ required: false }),
+    unitName: t.string({ required: true, description: 'The unit, as the patient knows it.' }),
+    contactName: t.string({ required: false, description: 'A named person there.' }),
+    phone: t.string({
+      required: false,
+      description: 'A phone number, as written for the patient.',
+    }),
+    when: t.string({ required: false, description: 'When, in words (e.g. "within a week").' }),
   }),
 });
 const DischargeInformationInput = builder.inputType('DischargeInformationInput', {
   description: 'Information vid utskrivning (trygghetskvitto) that the patient takes home.',
   fields: (t) => ({
-    destination: t.field({ type: DischargeDestination, required: true }),
-    destinationDetail: t.string({ required: false }),
-    medicationChanges: t.field({ type: [MedicationChangeInput], required: true }),
-    followUpContacts: t.field({ type: [FollowUpContactInput], required: true }),
+    destination: t.field({
+      type: DischargeDestination,
+      required: true,
+      description: 'Where the patient goes.',
+    }),
+    destinationDetail: t.string({
+      required: false,
+      description: 'Where exactly; needed when destination is OTHER.',
+    }),
+    medicationChanges: t.field({
+      type: [MedicationChangeInput],
+      required: true,
+      description: 'Medications started, changed or stopped; empty for none.',
+    }),
+    followUpContacts: t.field({
+      type: [FollowUpContactInput],
+      required: true,
+      description: 'Whom the patient turns to after discharge.',
+    }),
     homeCareStartsOn: t.string({ required: false, description: 'ISO date.' }),
-    assistiveAids: t.stringList({ required: false }),
-    warningSigns: t.string({ required: true }),
-    summary: t.string({ required: true }),
+    assistiveAids: t.stringList({ required: false, description: 'Aids the patient takes home.' }),
+    warningSigns: t.string({
+      required: true,
+      description: 'Signs that should make the patient seek care, in words for the patient.',
+    }),
+    summary: t.string({
+      required: true,
+      description: 'The stay and what happens next, for the patient.',
+    }),
   }),
 });
 
@@ -779,8 +961,16 @@ caseCommandMutation<
 >('discharge', {
   description: 'Utskrivning: the patient leaves the ward, with the information at discharge.',
   fields: (t) => ({
-    dischargedAt: t.field({ type: 'DateTime', required: true }),
-    information: t.field({ type: DischargeInformationInput, required: true }),
+    dischargedAt: t.field({
+      type: 'DateTime',
+      required: true,
+      description: 'When the patient left the ward; not in the future.',
+    }),
+    information: t.field({
+      type: DischargeInformationInput,
+      required: true,
+      description: 'The information at discharge the patient takes home.',
+    }),
   }),
   command: commands.discharge,
   toInput: ({ dischargedAt, information: i }) => ({
@@ -808,7 +998,13 @@ caseCommandMutation<{ eventId: string; reason: string }, commands.AnnulMessageIn
   {
     description:
       'Makulering: the author’s unit voids a message sent in error. The message stays in the list.',
-    fields: (t) => ({ eventId: t.id({ required: true }), reason: t.string({ required: true }) }),
+    fields: (t) => ({
+      eventId: t.id({
+        required: true,
+        description: 'The message to void (`CaseEvent.id`), sent by your unit.',
+      }),
+      reason: t.string({ required: true, description: 'Why it is voided.' }),
+    }),
     command: commands.annulMessage,
     toInput: (input) => ({
       eventId: id(input.eventId, 'CaseEvent', 'eventId'),
@@ -823,9 +1019,15 @@ caseCommandMutation<
 >('transferResponsibility', {
   description: 'Ansvarsöverflyttning: another unit takes over a role in the case.',
   fields: (t) => ({
-    fromUnitId: t.id({ required: true }),
-    toUnitId: t.id({ required: true }),
-    role: t.field({ type: CasePartyRole, required: true }),
+    fromUnitId: t.id({
+      required: true,
+      description: 'The unit that holds the role now (`Unit.id`).',
+    }),
+    toUnitId: t.id({
+      required: true,
+      description: 'The unit that takes it over (`Unit.id`), of the kind the role needs.',
+    }),
+    role: t.field({ type: CasePartyRole, required: true, description: 'The role handed over.' }),
   }),
   command: commands.transferResponsibility,
   toInput: (input) => ({
@@ -855,8 +1057,12 @@ caseCommandMutation<
       description:
         'The global id of the new note, chosen by the client (a UUID as a `Note` global id) for idempotent retries. The raw UUID is still accepted (deprecated).',
     }),
-    text: t.string({ required: true }),
-    lockedToOrganization: t.boolean({ required: false, defaultValue: false }),
+    text: t.string({ required: true, description: 'The note (at most 10 000 characters).' }),
+    lockedToOrganization: t.boolean({
+      required: false,
+      defaultValue: false,
+      description: 'true: only your own organisation may read it (låst anteckning).',
+    }),
   }),
   naturalKey: (input) => naturalId('noteId', chosenId(input.noteId, 'Note', 'noteId')),
   command: commands.addNote,
@@ -868,7 +1074,12 @@ caseCommandMutation<
 });
 
 const RecordableConsent = builder.enumType('RecordableConsent', {
-  values: ['GIVEN', 'DECLINED', 'CANNOT_BE_OBTAINED'] as const,
+  description: 'The patient’s answer on consent (samtycke), as it can be recorded.',
+  values: {
+    GIVEN: { description: 'The patient agreed to sharing between region and municipality.' },
+    DECLINED: { description: 'The patient said no.' },
+    CANNOT_BE_OBTAINED: { description: 'The patient cannot express a view.' },
+  } as const,
 });
 
 caseCommandMutation<
@@ -882,8 +1093,12 @@ caseCommandMutation<
   description:
     'Samtycke: the patient’s consent to sharing information between region and municipality.',
   fields: (t) => ({
-    consent: t.field({ type: RecordableConsent, required: true }),
-    note: t.string({ required: false }),
+    consent: t.field({
+      type: RecordableConsent,
+      required: true,
+      description: 'The patient’s answer.',
+    }),
+    note: t.string({ required: false, description: 'How and when it was asked, in words.' }),
     supportDeclined: t.boolean({
       required: false,
       description:
@@ -902,7 +1117,13 @@ caseCommandMutation<{ reason: commands.CloseCaseInput['reason'] }, commands.Clos
   'closeCase',
   {
     description: 'Avsluta ärendet.',
-    fields: (t) => ({ reason: t.field({ type: CaseCloseReason, required: true }) }),
+    fields: (t) => ({
+      reason: t.field({
+        type: CaseCloseReason,
+        required: true,
+        description: 'Why the case is closed.',
+      }),
+    }),
     command: commands.closeCase,
     toInput: (input) => ({ reason: input.reason }),
   },

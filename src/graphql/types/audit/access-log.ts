@@ -32,7 +32,13 @@ builder.queryField('accessLog', (t) =>
         'Search the access log of your own organisation (security officers), newest first.',
       authScopes: { authenticated: true },
       extensions: { maxPageSize: ACCESS_LOG_MAX_PAGE, ownCursors: true },
-      args: { filter: t.arg({ type: AccessLogFilterInput, required: false }) },
+      args: {
+        filter: t.arg({
+          type: AccessLogFilterInput,
+          required: false,
+          description: 'Which rows; absent: every row of your organisation.',
+        }),
+      },
       resolve: async (_root, args, ctx) => {
         const scope = requireSecurityOfficer(ctx);
         const page = parsePage(args);
@@ -88,7 +94,13 @@ builder.queryField('accessLogCsv', (t) =>
   t.string({
     description: `The filtered access log of your organisation as CSV (RFC 4180, header row, UTC times), oldest first; at most ${EXPORT_ROW_LIMIT} rows. The export is itself logged as Utskrift (PRINT) of every patient in it.`,
     authScopes: { authenticated: true },
-    args: { filter: t.arg({ type: AccessLogFilterInput, required: false }) },
+    args: {
+      filter: t.arg({
+        type: AccessLogFilterInput,
+        required: false,
+        description: 'Which rows; absent: every row of your organisation (up to the row limit).',
+      }),
+    },
     resolve: async (_root, args, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       const rows = await exportAccessLog(ctx.prisma, scope, parseFilter(args.filter));
@@ -121,10 +133,12 @@ builder.queryField('accessLogCsv', (t) =>
 const UnusualActivityRef = builder.objectRef<UnusualActivity>('UnusualAccessActivity').implement({
   description: 'A user who touched unusually many distinct patients on one Stockholm day.',
   fields: (t) => ({
-    userHsaId: t.exposeString('userHsaId'),
-    userName: t.exposeString('userName'),
+    userHsaId: t.exposeString('userHsaId', { description: 'The user’s employee HSA-ID.' }),
+    userName: t.exposeString('userName', { description: 'The user’s name as last logged.' }),
     day: t.exposeString('day', { description: 'YYYY-MM-DD, Europe/Stockholm.' }),
-    patientCount: t.exposeInt('patientCount'),
+    patientCount: t.exposeInt('patientCount', {
+      description: 'Distinct patients of your organisation they touched that day.',
+    }),
     unitHsaIds: t.exposeStringList('unitHsaIds', { description: 'The units they acted in.' }),
   }),
 });
@@ -135,8 +149,11 @@ builder.queryField('unusualAccessActivity', (t) =>
     description: `Users of your organisation with more than \`threshold\` (default ${UNUSUAL_PATIENTS_PER_USER_AND_DAY}) distinct patients on the Stockholm day.`,
     authScopes: { authenticated: true },
     args: {
-      day: t.arg({ type: 'Date' }),
-      threshold: t.arg.int({ required: false }),
+      day: t.arg({ type: 'Date', description: 'The Stockholm calendar day to look at.' }),
+      threshold: t.arg.int({
+        required: false,
+        description: `List users with more distinct patients than this (0 or more; default ${UNUSUAL_PATIENTS_PER_USER_AND_DAY}).`,
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const scope = requireSecurityOfficer(ctx);

@@ -7,6 +7,7 @@ import { selecting } from '../../prisma-query.js';
 import { parseUuid } from './shared.js';
 
 const ConclusionEnum = builder.enumType('AccessReviewConclusion', {
+  description: 'What a log review concluded about the accesses it looked at.',
   values: {
     NO_REMARK: { description: 'Nothing to remark: the accesses had a need.' },
     FOLLOW_UP: { description: 'Needs follow-up (ask the user or their manager).' },
@@ -18,23 +19,45 @@ builder.prismaObject('AccessReview', {
   description:
     'A documented review (logguppföljning): who reviewed which sample or rows, when, and the conclusion.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    sample: t.relation('sample', { nullable: true }),
-    accessLogIds: t.exposeIDList('accessLogIds'),
-    conclusion: t.expose('conclusion', { type: ConclusionEnum }),
-    note: t.exposeString('note'),
-    reviewerHsaId: t.exposeString('reviewerHsaId'),
-    reviewerName: t.exposeString('reviewerName'),
-    reviewedAt: t.expose('reviewedAt', { type: 'DateTime' }),
+    id: t.exposeID('id', { description: 'The review’s id (a UUID).' }),
+    sample: t.relation('sample', {
+      nullable: true,
+      description: 'The sample reviewed; null for a targeted review of chosen rows only.',
+    }),
+    accessLogIds: t.exposeIDList('accessLogIds', {
+      description:
+        'The access-log rows reviewed besides the sample (`AccessLogEntry.id`); may be empty.',
+    }),
+    conclusion: t.expose('conclusion', {
+      type: ConclusionEnum,
+      description: 'What the review concluded.',
+    }),
+    note: t.exposeString('note', {
+      description: 'The reviewer’s notes; empty when none were written.',
+    }),
+    reviewerHsaId: t.exposeString('reviewerHsaId', {
+      description: 'The security officer’s employee HSA-ID.',
+    }),
+    reviewerName: t.exposeString('reviewerName', { description: 'The security officer’s name.' }),
+    reviewedAt: t.expose('reviewedAt', {
+      type: 'DateTime',
+      description: 'When the review was recorded.',
+    }),
   }),
 });
 
 const RecordReviewInput = builder.inputType('RecordAccessReviewInput', {
   description: 'A sample, some rows, or both; at least one of them.',
   fields: (t) => ({
-    sampleId: t.id({ required: false }),
-    accessLogIds: t.idList({ required: false }),
-    conclusion: t.field({ type: ConclusionEnum }),
+    sampleId: t.id({
+      required: false,
+      description: 'The sample reviewed (`AccessReviewSample.id`), of your organisation.',
+    }),
+    accessLogIds: t.idList({
+      required: false,
+      description: `Access-log rows reviewed (\`AccessLogEntry.id\`), of your organisation; at most 1000.`,
+    }),
+    conclusion: t.field({ type: ConclusionEnum, description: 'What the review concluded.' }),
     note: t.string({ required: false, description: 'At most 4000 characters.' }),
   }),
 });
@@ -46,7 +69,12 @@ builder.mutationField('recordAccessReview', (t) =>
     type: 'AccessReview',
     description: 'Record the review of a sample or of chosen access-log rows. Never changed after.',
     authScopes: { authenticated: true },
-    args: { input: t.arg({ type: RecordReviewInput }) },
+    args: {
+      input: t.arg({
+        type: RecordReviewInput,
+        description: 'What was reviewed and the conclusion.',
+      }),
+    },
     resolve: async (query, _root, { input }, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       const ids = [

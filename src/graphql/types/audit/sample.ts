@@ -25,18 +25,28 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
   description:
     'A reproducible random sample of one month of the organisation’s access log, for the systematic review (e.g. 10 % monthly). The same seed selects the same rows.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', {
+      description:
+        'The sample’s id (a UUID): pass it to `accessLogSample` or `recordAccessReview`.',
+    }),
     month: t.string({
       description: 'YYYY-MM, a calendar month in Europe/Stockholm.',
       resolve: (s) => s.month.toISOString().slice(0, 7),
     }),
-    percent: t.float({ resolve: (s) => Number(s.percent.toString()) }),
-    seed: t.exposeString('seed'),
+    percent: t.float({
+      description: 'The share of the month’s rows selected, in percent (0–100, two decimals).',
+      resolve: (s) => Number(s.percent.toString()),
+    }),
+    seed: t.exposeString('seed', {
+      description: 'The random seed: drawing again with it selects the same rows.',
+    }),
     population: t.exposeInt('population', { description: 'Rows of the month when drawn.' }),
     size: t.exposeInt('size', { description: 'Rows selected when drawn.' }),
-    drawnByHsaId: t.exposeString('drawnByHsaId'),
-    drawnByName: t.exposeString('drawnByName'),
-    drawnAt: t.expose('drawnAt', { type: 'DateTime' }),
+    drawnByHsaId: t.exposeString('drawnByHsaId', {
+      description: 'The employee HSA-ID of the security officer who drew it.',
+    }),
+    drawnByName: t.exposeString('drawnByName', { description: 'Their name.' }),
+    drawnAt: t.expose('drawnAt', { type: 'DateTime', description: 'When it was drawn.' }),
     entries: t.connection(
       {
         type: AccessLogEntryRef,
@@ -72,6 +82,7 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
 });
 
 const DrawSampleInput = builder.inputType('DrawAccessLogSampleInput', {
+  description: 'The month and share of your organisation’s access log to sample.',
   fields: (t) => ({
     month: t.string({ description: 'YYYY-MM, a calendar month in Europe/Stockholm.' }),
     percent: t.float({
@@ -91,7 +102,9 @@ builder.mutationField('drawAccessLogSample', (t) =>
     description:
       'Draw (and store, with its seed) a random sample of a month of your organisation’s access log.',
     authScopes: { authenticated: true },
-    args: { input: t.arg({ type: DrawSampleInput }) },
+    args: {
+      input: t.arg({ type: DrawSampleInput, description: 'The month, share and optional seed.' }),
+    },
     resolve: async (_query, _root, { input }, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       const range = stockholmMonth(input.month);
@@ -128,7 +141,7 @@ builder.queryField('accessLogSample', (t) =>
     nullable: true,
     description: 'A sample your organisation drew.',
     authScopes: { authenticated: true },
-    args: { id: t.arg.id() },
+    args: { id: t.arg.id({ description: 'The sample’s id (`AccessReviewSample.id`, a UUID).' }) },
     resolve: async (query, _root, args, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       return ctx.prisma.accessReviewSample.findFirst({

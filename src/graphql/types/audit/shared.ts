@@ -29,6 +29,7 @@ export const AccessActivityEnum = builder.enumType('AccessActivity', {
 });
 
 export const AccessOutcomeEnum = builder.enumType('AccessOutcome', {
+  description: 'How an access to patient data ended.',
   values: {
     SUCCESS: { description: 'The data was returned or written.' },
     DENIED: { description: 'The authorization layer refused the access.' },
@@ -62,19 +63,35 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
   description:
     'One request’s access to one patient: the PDL access-log row, append-only and hash-chained.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    time: t.expose('time', { type: 'DateTime' }),
-    activity: t.field({ type: AccessActivityEnum, resolve: (r) => r.activity }),
+    id: t.exposeID('id', {
+      description: 'The log row’s id (a UUID); what an access review names in `accessLogIds`.',
+    }),
+    time: t.expose('time', { type: 'DateTime', description: 'When the access happened.' }),
+    activity: t.field({
+      type: AccessActivityEnum,
+      description: 'What was done with the data.',
+      resolve: (r) => r.activity,
+    }),
     activityName: t.string({
       description: 'The Inera name: Läsa, Skriva, Utskrift, Radera, Nödöppning.',
       resolve: (r) => INERA_ACTIVITY_NAMES[r.activity],
     }),
-    outcome: t.field({ type: AccessOutcomeEnum, resolve: (r) => r.outcome }),
-    userHsaId: t.exposeString('userHsaId'),
-    userName: t.exposeString('userName'),
+    outcome: t.field({
+      type: AccessOutcomeEnum,
+      description: 'Whether the access succeeded, was denied or failed.',
+      resolve: (r) => r.outcome,
+    }),
+    userHsaId: t.exposeString('userHsaId', { description: 'The user’s employee HSA-ID.' }),
+    userName: t.exposeString('userName', {
+      description: 'The user’s name as the login gave it, at access time.',
+    }),
     unitHsaId: t.exposeString('unitHsaId', { description: 'The acting unit.' }),
     providerHsaId: t.exposeString('providerHsaId', { description: 'The acting care provider.' }),
-    commissionHsaId: t.exposeString('commissionHsaId', { nullable: true }),
+    commissionHsaId: t.exposeString('commissionHsaId', {
+      nullable: true,
+      description:
+        'The commission (medarbetaruppdrag) acted under; null when the login named none.',
+    }),
     purpose: t.exposeString('purpose', { description: 'The commission’s purpose.' }),
     patientId: t.exposeID('patientId', {
       nullable: true,
@@ -84,27 +101,49 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
     personalIdentityNumber: t.exposeString('personalIdentityNumber', {
       description: 'As it was at access time; kept when the patient is purged.',
     }),
-    caseId: t.exposeID('caseId', { nullable: true }),
+    caseId: t.exposeID('caseId', {
+      nullable: true,
+      description:
+        'The case’s database id (a UUID); null for an access outside a case (a register look-up).',
+    }),
     categories: t.exposeStringList('categories', { description: 'Field categories touched.' }),
-    requestId: t.exposeString('requestId'),
-    operationName: t.exposeString('operationName', { nullable: true }),
-    emergencyAccess: t.exposeBoolean('emergencyAccess'),
+    requestId: t.exposeString('requestId', {
+      description:
+        'The request that made the access; the same in the server log and the response headers.',
+    }),
+    operationName: t.exposeString('operationName', {
+      nullable: true,
+      description: 'The GraphQL operation name the client sent; null when it sent none.',
+    }),
+    emergencyAccess: t.exposeBoolean('emergencyAccess', {
+      description: 'True when the access rested on an emergency opening (nödöppning).',
+    }),
     emergencyReason: t.exposeString('emergencyReason', {
       nullable: true,
       description:
         'The reason given when the emergency access (nödöppning) this row rests on was opened; null for other rows.',
     }),
-    protectedIdentity: t.exposeBoolean('protectedIdentity'),
-    notAParty: t.exposeBoolean('notAParty'),
-    outOfHours: t.exposeBoolean('outOfHours'),
+    protectedIdentity: t.exposeBoolean('protectedIdentity', {
+      description: 'True when the patient has a protected identity (skyddade personuppgifter).',
+    }),
+    notAParty: t.exposeBoolean('notAParty', {
+      description:
+        'True when the acting unit was not a current party of the case (or of any case of the patient).',
+    }),
+    outOfHours: t.exposeBoolean('outOfHours', {
+      description: 'True before 07:00, from 19:00 or on a weekend, Stockholm time.',
+    }),
     userPatientsThatDay: t.exposeInt('userPatientsThatDay', {
       description: 'Distinct patients this user touched in this organisation that Stockholm day.',
     }),
     unusualVolume: t.boolean({
+      description: `True when userPatientsThatDay is above ${UNUSUAL_PATIENTS_PER_USER_AND_DAY}.`,
       resolve: (r) => r.userPatientsThatDay > UNUSUAL_PATIENTS_PER_USER_AND_DAY,
     }),
     flags: t.field({
       type: [AccessFlagEnum],
+      description:
+        'Every reason the row deserves a reviewer’s look, from the booleans above; empty for none.',
       resolve: (r) =>
         ACCESS_FLAGS.filter(
           (f) =>
@@ -118,9 +157,16 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
             })[f],
         ),
     }),
-    chainPosition: t.exposeInt('chainPosition'),
-    prevHash: t.exposeString('prevHash'),
-    hash: t.exposeString('hash'),
+    chainPosition: t.exposeInt('chainPosition', {
+      description: 'The row’s place in the month’s hash chain (gaps would show deleted rows).',
+    }),
+    prevHash: t.exposeString('prevHash', {
+      description: 'The hash of the row before (or the month’s genesis hash), hex SHA-256.',
+    }),
+    hash: t.exposeString('hash', {
+      description:
+        'sha256(prevHash ‖ the row’s content), hex: `npm run audit:verify` recomputes it to detect tampering.',
+    }),
   }),
 });
 
@@ -128,14 +174,30 @@ export const AccessLogFilterInput = builder.inputType('AccessLogFilter', {
   description: 'Every condition given must hold. Periods are [from, to).',
   fields: (t) => ({
     patientId: t.id({ required: false, description: 'The patient’s database id (a UUID).' }),
-    personalIdentityNumber: t.string({ required: false }),
-    userHsaId: t.string({ required: false }),
-    unitHsaId: t.string({ required: false }),
-    caseId: t.id({ required: false }),
-    from: t.field({ type: 'DateTime', required: false }),
-    to: t.field({ type: 'DateTime', required: false }),
-    activities: t.field({ type: [AccessActivityEnum], required: false }),
-    outcomes: t.field({ type: [AccessOutcomeEnum], required: false }),
+    personalIdentityNumber: t.string({
+      required: false,
+      description:
+        'The patient’s personnummer or samordningsnummer (12 digits, check digit verified).',
+    }),
+    userHsaId: t.string({ required: false, description: 'Accesses by this employee HSA-ID.' }),
+    unitHsaId: t.string({ required: false, description: 'Accesses from this unit’s HSA-ID.' }),
+    caseId: t.id({ required: false, description: 'The case’s database id (a UUID).' }),
+    from: t.field({
+      type: 'DateTime',
+      required: false,
+      description: 'Accesses at or after this time.',
+    }),
+    to: t.field({ type: 'DateTime', required: false, description: 'Accesses before this time.' }),
+    activities: t.field({
+      type: [AccessActivityEnum],
+      required: false,
+      description: 'Rows with any of these activities.',
+    }),
+    outcomes: t.field({
+      type: [AccessOutcomeEnum],
+      required: false,
+      description: 'Rows with any of these outcomes.',
+    }),
     flags: t.field({
       type: [AccessFlagEnum],
       required: false,

@@ -4,45 +4,99 @@ import { spEndpoints } from '../../../identity/saml/service-provider.js';
 import { builder } from '../../builder.js';
 import { actorOf, asGraphQL, identityOf, requireIdentity } from './common.js';
 
+/** What each setting of an IdP means; the output type and the three inputs share them. */
+const IDP = {
+  slug: 'The name in our URLs (/auth/saml/<slug>/…): lowercase letters, digits and hyphens, 2–40 characters.',
+  displayName: 'The name users see on the login page, e.g. "Inera IdP (SITHS)".',
+  entityId: 'The IdP’s SAML entityID, as in its metadata.',
+  ssoUrl: 'The IdP’s SingleSignOnService URL, http(s).',
+  sloUrl: 'The IdP’s SingleLogoutService URL; none: logout ends only our session.',
+  signingCertificates:
+    'The IdP’s pinned signing certificates (PEM): its responses must verify against one of them; at least one.',
+  requiredLevelOfAssurance:
+    'The lowest level of assurance (1–4, from `urn:sambi:names:attribute:levelOfAssurance`) a login must have; default 3.',
+  clockSkewSeconds: 'How far the IdP’s clock may differ from ours, 0–300 seconds; default 60.',
+  idpInitiatedAllowed:
+    'Whether a login the IdP starts (unsolicited response) is accepted; default false.',
+  requireSignedResponse:
+    'Whether the whole SAML response must be signed, not only the assertion; default true.',
+  ruleSetId:
+    'The attribute-mapping rule set (`MappingRuleSet.id`) that turns its attributes into a user.',
+  metadataUrl:
+    'Where the IdP’s (or the federation’s) metadata is fetched for scheduled refresh; none: no refresh.',
+  metadataSigningCertificates:
+    'Federation certificates (PEM) the fetched metadata must be signed with; none: metadata need not be signed.',
+  metadataRefreshSeconds:
+    'How often the metadata is refreshed, 300 seconds to 30 days; default one day.',
+} as const;
+
 const Certificate = builder.objectRef<string>('IdpCertificate').implement({
   description: 'A pinned IdP signing certificate.',
   fields: (t) => ({
-    subject: t.string({ resolve: (pem) => parseCertificate(pem).subject }),
-    sha256Fingerprint: t.string({ resolve: (pem) => parseCertificate(pem).fingerprint256 }),
+    subject: t.string({
+      description: 'The certificate’s subject (distinguished name).',
+      resolve: (pem) => parseCertificate(pem).subject,
+    }),
+    sha256Fingerprint: t.string({
+      description:
+        'SHA-256 fingerprint, colon-separated hex: compare with what the IdP operator publishes.',
+      resolve: (pem) => parseCertificate(pem).fingerprint256,
+    }),
     validFrom: t.field({
       type: 'DateTime',
+      description: 'Not valid before this time.',
       resolve: (pem) => new Date(parseCertificate(pem).validFrom),
     }),
     validTo: t.field({
       type: 'DateTime',
+      description: 'Not valid after this time: roll over before it.',
       resolve: (pem) => new Date(parseCertificate(pem).validTo),
     }),
-    pem: t.string({ resolve: (pem) => pem }),
+    pem: t.string({ description: 'The certificate itself, PEM.', resolve: (pem) => pem }),
   }),
 });
 
 export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').implement({
   description: 'An identity provider of the federation and how Brygga trusts it.',
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.exposeID('id', {
+      description: 'The IdP’s database id (a UUID); most operations take the `slug` instead.',
+    }),
     slug: t.exposeString('slug', { description: 'The name in our URLs: /auth/saml/<slug>/…' }),
-    displayName: t.exposeString('displayName'),
-    entityId: t.exposeString('entityId'),
-    ssoUrl: t.exposeString('ssoUrl'),
-    sloUrl: t.exposeString('sloUrl', { nullable: true }),
+    displayName: t.exposeString('displayName', { description: IDP.displayName }),
+    entityId: t.exposeString('entityId', { description: IDP.entityId }),
+    ssoUrl: t.exposeString('ssoUrl', { description: IDP.ssoUrl }),
+    sloUrl: t.exposeString('sloUrl', { nullable: true, description: IDP.sloUrl }),
     signingCertificates: t.field({
       type: [Certificate],
+      description: IDP.signingCertificates,
       resolve: (idp) => idp.signingCertificates,
     }),
-    requiredLevelOfAssurance: t.exposeInt('requiredLoa'),
-    clockSkewSeconds: t.exposeInt('clockSkewSeconds'),
-    idpInitiatedAllowed: t.exposeBoolean('idpInitiatedAllowed'),
-    requireSignedResponse: t.exposeBoolean('requireSignedResponse'),
-    enabled: t.exposeBoolean('enabled'),
-    ruleSetId: t.exposeID('ruleSetId'),
-    metadataUrl: t.exposeString('metadataUrl', { nullable: true }),
-    metadataRefreshedAt: t.expose('metadataRefreshedAt', { type: 'DateTime', nullable: true }),
-    metadataValidUntil: t.expose('metadataValidUntil', { type: 'DateTime', nullable: true }),
+    requiredLevelOfAssurance: t.exposeInt('requiredLoa', {
+      description: IDP.requiredLevelOfAssurance,
+    }),
+    clockSkewSeconds: t.exposeInt('clockSkewSeconds', { description: IDP.clockSkewSeconds }),
+    idpInitiatedAllowed: t.exposeBoolean('idpInitiatedAllowed', {
+      description: IDP.idpInitiatedAllowed,
+    }),
+    requireSignedResponse: t.exposeBoolean('requireSignedResponse', {
+      description: IDP.requireSignedResponse,
+    }),
+    enabled: t.exposeBoolean('enabled', {
+      description: 'Whether users can log in through it; a disabled IdP is kept, not deleted.',
+    }),
+    ruleSetId: t.exposeID('ruleSetId', { description: IDP.ruleSetId }),
+    metadataUrl: t.exposeString('metadataUrl', { nullable: true, description: IDP.metadataUrl }),
+    metadataRefreshedAt: t.expose('metadataRefreshedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When metadata was last fetched and applied; null if never.',
+    }),
+    metadataValidUntil: t.expose('metadataValidUntil', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The `validUntil` of the metadata last applied; null when it had none.',
+    }),
     metadataRefreshSeconds: t.exposeInt('metadataRefreshSeconds', {
       description: 'How often metadata from `metadataUrl` is fetched again, in seconds.',
     }),
@@ -70,49 +124,66 @@ const ServiceProviderEndpoints = builder
     'ServiceProviderEndpoints',
   )
   .implement({
+    description:
+      'Brygga’s service-provider endpoints for one IdP, to register with the IdP operator.',
     fields: (t) => ({
       entityId: t.exposeString('entityId', { description: 'Also the URL of our SP metadata.' }),
-      acsUrl: t.exposeString('acsUrl'),
-      sloUrl: t.exposeString('sloUrl'),
-      loginUrl: t.exposeString('loginUrl'),
+      acsUrl: t.exposeString('acsUrl', {
+        description: 'Our AssertionConsumerService URL, where the IdP posts its responses.',
+      }),
+      sloUrl: t.exposeString('sloUrl', { description: 'Our SingleLogoutService URL.' }),
+      loginUrl: t.exposeString('loginUrl', {
+        description: 'Where a browser starts a login through this IdP.',
+      }),
     }),
   });
 
 const IdentityProviderInput = builder.inputType('IdentityProviderInput', {
+  description: 'A new IdP, entered by hand (or use importIdentityProviderMetadata).',
   fields: (t) => ({
-    slug: t.string({ required: true }),
-    displayName: t.string({ required: true }),
-    entityId: t.string({ required: true }),
-    ssoUrl: t.string({ required: true }),
-    sloUrl: t.string({ required: false }),
+    slug: t.string({ required: true, description: IDP.slug }),
+    displayName: t.string({ required: true, description: IDP.displayName }),
+    entityId: t.string({ required: true, description: IDP.entityId }),
+    ssoUrl: t.string({ required: true, description: IDP.ssoUrl }),
+    sloUrl: t.string({ required: false, description: IDP.sloUrl }),
     signingCertificates: t.stringList({ required: true, description: 'PEM certificates.' }),
-    requiredLevelOfAssurance: t.int({ required: false }),
-    clockSkewSeconds: t.int({ required: false }),
-    idpInitiatedAllowed: t.boolean({ required: false }),
-    requireSignedResponse: t.boolean({ required: false }),
-    ruleSetId: t.id({ required: true }),
-    metadataUrl: t.string({ required: false }),
-    metadataSigningCertificates: t.stringList({ required: false }),
-    metadataRefreshSeconds: t.int({ required: false }),
+    requiredLevelOfAssurance: t.int({ required: false, description: IDP.requiredLevelOfAssurance }),
+    clockSkewSeconds: t.int({ required: false, description: IDP.clockSkewSeconds }),
+    idpInitiatedAllowed: t.boolean({ required: false, description: IDP.idpInitiatedAllowed }),
+    requireSignedResponse: t.boolean({ required: false, description: IDP.requireSignedResponse }),
+    ruleSetId: t.id({ required: true, description: IDP.ruleSetId }),
+    metadataUrl: t.string({ required: false, description: IDP.metadataUrl }),
+    metadataSigningCertificates: t.stringList({
+      required: false,
+      description: IDP.metadataSigningCertificates,
+    }),
+    metadataRefreshSeconds: t.int({ required: false, description: IDP.metadataRefreshSeconds }),
   }),
 });
 
 const IdentityProviderPatch = builder.inputType('IdentityProviderPatch', {
+  description: 'The settings to change; a field left out (or null) keeps its value.',
   fields: (t) => ({
-    displayName: t.string({ required: false }),
-    entityId: t.string({ required: false }),
-    ssoUrl: t.string({ required: false }),
-    sloUrl: t.string({ required: false }),
-    signingCertificates: t.stringList({ required: false }),
-    requiredLevelOfAssurance: t.int({ required: false }),
-    clockSkewSeconds: t.int({ required: false }),
-    idpInitiatedAllowed: t.boolean({ required: false }),
-    requireSignedResponse: t.boolean({ required: false }),
-    enabled: t.boolean({ required: false }),
-    ruleSetId: t.id({ required: false }),
-    metadataUrl: t.string({ required: false }),
-    metadataSigningCertificates: t.stringList({ required: false }),
-    metadataRefreshSeconds: t.int({ required: false }),
+    displayName: t.string({ required: false, description: IDP.displayName }),
+    entityId: t.string({ required: false, description: IDP.entityId }),
+    ssoUrl: t.string({ required: false, description: IDP.ssoUrl }),
+    sloUrl: t.string({ required: false, description: IDP.sloUrl }),
+    signingCertificates: t.stringList({ required: false, description: IDP.signingCertificates }),
+    requiredLevelOfAssurance: t.int({ required: false, description: IDP.requiredLevelOfAssurance }),
+    clockSkewSeconds: t.int({ required: false, description: IDP.clockSkewSeconds }),
+    idpInitiatedAllowed: t.boolean({ required: false, description: IDP.idpInitiatedAllowed }),
+    requireSignedResponse: t.boolean({ required: false, description: IDP.requireSignedResponse }),
+    enabled: t.boolean({
+      required: false,
+      description: 'false disables logins through the IdP; true enables them again.',
+    }),
+    ruleSetId: t.id({ required: false, description: IDP.ruleSetId }),
+    metadataUrl: t.string({ required: false, description: IDP.metadataUrl }),
+    metadataSigningCertificates: t.stringList({
+      required: false,
+      description: IDP.metadataSigningCertificates,
+    }),
+    metadataRefreshSeconds: t.int({ required: false, description: IDP.metadataRefreshSeconds }),
   }),
 });
 
@@ -143,7 +214,8 @@ builder.queryField('identityProvider', (t) =>
   t.field({
     type: IdentityProvider,
     nullable: true,
-    args: { slug: t.arg.string({ required: true }) },
+    description: 'One IdP by its slug; null when there is none. Identity admins only.',
+    args: { slug: t.arg.string({ required: true, description: 'The IdP’s slug.' }) },
     resolve: (_root, { slug }, ctx) => {
       requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       return identityOf(ctx).idps.bySlug(slug);
@@ -154,7 +226,15 @@ builder.queryField('identityProvider', (t) =>
 builder.mutationField('createIdentityProvider', (t) =>
   t.field({
     type: IdentityProvider,
-    args: { input: t.arg({ type: IdentityProviderInput, required: true }) },
+    description:
+      'Adds an IdP to the federation, enabled. Every setting is validated before anything is written; the change is an identity event.',
+    args: {
+      input: t.arg({
+        type: IdentityProviderInput,
+        required: true,
+        description: 'The IdP’s settings.',
+      }),
+    },
     resolve: (_root, { input }, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       return asGraphQL(() => identityOf(ctx).idps.create(defined(input) as never, actorOf(admin)));
@@ -165,9 +245,10 @@ builder.mutationField('createIdentityProvider', (t) =>
 builder.mutationField('updateIdentityProvider', (t) =>
   t.field({
     type: IdentityProvider,
+    description: 'Changes settings of an IdP (validated first); the change is an identity event.',
     args: {
-      slug: t.arg.string({ required: true }),
-      patch: t.arg({ type: IdentityProviderPatch, required: true }),
+      slug: t.arg.string({ required: true, description: 'The IdP’s slug.' }),
+      patch: t.arg({ type: IdentityProviderPatch, required: true, description: 'What to change.' }),
     },
     resolve: (_root, { slug, patch }, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
@@ -181,7 +262,9 @@ builder.mutationField('updateIdentityProvider', (t) =>
 builder.mutationField('disableIdentityProvider', (t) =>
   t.field({
     type: IdentityProvider,
-    args: { slug: t.arg.string({ required: true }) },
+    description:
+      'Stops logins through an IdP (same as `enabled: false`); its settings are kept for enabling again.',
+    args: { slug: t.arg.string({ required: true, description: 'The IdP’s slug.' }) },
     resolve: (_root, { slug }, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       return asGraphQL(() => identityOf(ctx).idps.disable(slug, actorOf(admin)));
@@ -190,14 +273,18 @@ builder.mutationField('disableIdentityProvider', (t) =>
 );
 
 const NewProviderFromMetadata = builder.inputType('NewIdentityProviderFromMetadata', {
+  description: 'The settings metadata does not carry, for an IdP created by a metadata import.',
   fields: (t) => ({
-    slug: t.string({ required: true }),
-    displayName: t.string({ required: true }),
-    ruleSetId: t.id({ required: true }),
-    requiredLevelOfAssurance: t.int({ required: false }),
-    clockSkewSeconds: t.int({ required: false }),
-    idpInitiatedAllowed: t.boolean({ required: false }),
-    metadataSigningCertificates: t.stringList({ required: false }),
+    slug: t.string({ required: true, description: IDP.slug }),
+    displayName: t.string({ required: true, description: IDP.displayName }),
+    ruleSetId: t.id({ required: true, description: IDP.ruleSetId }),
+    requiredLevelOfAssurance: t.int({ required: false, description: IDP.requiredLevelOfAssurance }),
+    clockSkewSeconds: t.int({ required: false, description: IDP.clockSkewSeconds }),
+    idpInitiatedAllowed: t.boolean({ required: false, description: IDP.idpInitiatedAllowed }),
+    metadataSigningCertificates: t.stringList({
+      required: false,
+      description: IDP.metadataSigningCertificates,
+    }),
   }),
 });
 
@@ -207,14 +294,28 @@ builder.mutationField('importIdentityProviderMetadata', (t) =>
     description:
       'Imports IdP metadata from a document or an https URL: for an existing IdP (slug) it replaces endpoints and pinned certificates (rollover); otherwise `newProvider` creates one. The metadata must validate (and carry a valid federation signature where the IdP has metadata signing certificates); otherwise nothing changes.',
     args: {
-      slug: t.arg.string({ required: false }),
-      xml: t.arg.string({ required: false }),
-      url: t.arg.string({ required: false }),
+      slug: t.arg.string({
+        required: false,
+        description: 'The existing IdP to update; absent: create one from `newProvider`.',
+      }),
+      xml: t.arg.string({
+        required: false,
+        description:
+          'The metadata document itself (EntityDescriptor or an aggregate); or give `url`.',
+      }),
+      url: t.arg.string({
+        required: false,
+        description: 'An https URL to fetch the metadata from; or give `xml`.',
+      }),
       entityId: t.arg.string({
         required: false,
         description: 'Which IdP of an aggregate to import.',
       }),
-      newProvider: t.arg({ type: NewProviderFromMetadata, required: false }),
+      newProvider: t.arg({
+        type: NewProviderFromMetadata,
+        required: false,
+        description: 'For a new IdP (no `slug`): the settings metadata does not carry.',
+      }),
     },
     resolve: (_root, args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');

@@ -42,10 +42,14 @@ const RuleSetVersion = builder
     createdAt: Date;
   }>('MappingRuleSetVersion')
   .implement({
+    description: 'One saved version of a mapping rule set; versions are never changed.',
     fields: (t) => ({
-      version: t.exposeInt('version'),
+      version: t.exposeInt('version', {
+        description: 'The version number, from 1, one up per save.',
+      }),
       definition: t.field({
         type: 'JSONObject',
+        description: 'The rules as saved (the shape is described on MappingRuleSet).',
         resolve: (v) => v.definition as Record<string, unknown>,
       }),
       subject: t.field({
@@ -54,9 +58,13 @@ const RuleSetVersion = builder
           "Who the person is and whether the NameID must agree. Versions stored before this setting existed answer { identifierAttribute: the profile's employeeHsaId, nameIdMustMatch: false }.",
         resolve: (v) => subjectRuleOf(parseRuleSetDefinition(v.definition)),
       }),
-      comment: t.exposeString('comment'),
-      createdBy: t.exposeString('createdBy'),
-      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      comment: t.exposeString('comment', {
+        description: 'Why it was saved; empty when no comment was given.',
+      }),
+      createdBy: t.exposeString('createdBy', {
+        description: 'The identity admin who saved it, as "<HSA-ID> (<name>)".',
+      }),
+      createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was saved.' }),
     }),
   });
 
@@ -66,12 +74,22 @@ export const MappingRuleSet = builder
     description:
       'How IdP attributes become roles and commissions. Definition: { roleRules: [{ name, attribute, match: { kind: exact|oneOf|regex, value|values|pattern }, roles }], subject?: { identifierAttribute?, nameIdMustMatch }, commissions: { profile: INERA|SAMBI_LEGACY|CUSTOM, attributes?, defaultProviderHsaId?, defaultPurpose? } }. A new rule set without `subject` gets nameIdMustMatch true for INERA and SAMBI_LEGACY, false for CUSTOM; a new version without `subject` keeps the current one.',
     fields: (t) => ({
-      id: t.exposeID('id'),
-      name: t.exposeString('name'),
-      currentVersion: t.exposeInt('currentVersion'),
-      updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+      id: t.exposeID('id', {
+        description:
+          'The rule set’s database id (a UUID): what `IdentityProvider.ruleSetId` names.',
+      }),
+      name: t.exposeString('name', { description: 'The rule set’s name, for admins.' }),
+      currentVersion: t.exposeInt('currentVersion', {
+        description:
+          'The version logins use now; pass it as `expectedVersion` when saving an edit.',
+      }),
+      updatedAt: t.expose('updatedAt', {
+        type: 'DateTime',
+        description: 'When a version was last saved.',
+      }),
       current: t.field({
         type: RuleSetVersion,
+        description: 'The version logins use now.',
         resolve: async (set, _args, ctx) =>
           ctx.prisma.identityMappingRuleSetVersion.findUniqueOrThrow({
             where: { ruleSetId_version: { ruleSetId: set.id, version: set.currentVersion } },
@@ -92,6 +110,7 @@ export const MappingRuleSet = builder
 builder.queryField('mappingRuleSets', (t) =>
   t.field({
     type: [MappingRuleSet],
+    description: 'Every mapping rule set, by name. Identity admins only.',
     resolve: (_root, _args, ctx) => {
       requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       return ctx.prisma.identityMappingRuleSet.findMany({ orderBy: { name: 'asc' } });
@@ -144,10 +163,18 @@ builder.mutationField('updateMappingRuleSet', (t) =>
     description:
       'Stores a new version and makes it current: the next login and the next token refresh use it. Refused, with nothing stored, when a rule is invalid (e.g. a regex that does not compile) or someone saved since `expectedVersion`.',
     args: {
-      id: t.arg.id({ required: true }),
-      definition: t.arg({ type: 'JSONObject', required: true }),
-      comment: t.arg.string({ required: false }),
-      expectedVersion: t.arg.int({ required: false }),
+      id: t.arg.id({ required: true, description: 'The rule set (`MappingRuleSet.id`).' }),
+      definition: t.arg({
+        type: 'JSONObject',
+        required: true,
+        description: 'The whole new definition (not a patch).',
+      }),
+      comment: t.arg.string({ required: false, description: 'Why, kept with the version.' }),
+      expectedVersion: t.arg.int({
+        required: false,
+        description:
+          'The `currentVersion` you edited; if someone saved since, the save is refused.',
+      }),
     },
     resolve: (_root, args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
@@ -167,21 +194,35 @@ builder.mutationField('updateMappingRuleSet', (t) =>
 );
 
 const AttributeInput = builder.inputType('SamlAttributeInput', {
+  description: 'One SAML attribute as an IdP would send it.',
   fields: (t) => ({
-    name: t.string({ required: true }),
-    values: t.stringList({ required: true }),
+    name: t.string({
+      required: true,
+      description: 'The attribute name, e.g. "http://sambi.se/attributes/1/employeeHsaId".',
+    }),
+    values: t.stringList({
+      required: true,
+      description: 'Its values, in order (multi-valued attributes pair by position).',
+    }),
   }),
 });
 
 const RuleOutcome = builder
   .objectRef<MappingResult['rules'][number]>('MappingRuleOutcome')
   .implement({
+    description: 'How one role rule fared in a dry run.',
     fields: (t) => ({
-      name: t.exposeString('name'),
-      attribute: t.exposeString('attribute'),
-      matched: t.exposeBoolean('matched'),
-      roles: t.exposeStringList('roles'),
-      explanation: t.exposeString('explanation'),
+      name: t.exposeString('name', { description: 'The rule’s name in the definition.' }),
+      attribute: t.exposeString('attribute', { description: 'The attribute the rule reads.' }),
+      matched: t.exposeBoolean('matched', {
+        description: 'Whether the attribute matched, granting the roles.',
+      }),
+      roles: t.exposeStringList('roles', {
+        description: 'The roles the rule grants when it matches.',
+      }),
+      explanation: t.exposeString('explanation', {
+        description: 'Why it matched or not, in words (the values seen and the match).',
+      }),
     }),
   });
 
@@ -194,30 +235,61 @@ const DryRunCommission = builder
     purpose?: string;
   }>('DryRunCommission')
   .implement({
+    description:
+      'A commission (medarbetaruppdrag) read from the attributes; a field is null when the attributes did not give it.',
     fields: (t) => ({
-      hsaId: t.string({ nullable: true, resolve: (c) => c.hsaId ?? null }),
-      name: t.string({ nullable: true, resolve: (c) => c.name ?? null }),
-      unitHsaId: t.string({ nullable: true, resolve: (c) => c.unitHsaId ?? null }),
-      providerHsaId: t.string({ nullable: true, resolve: (c) => c.providerHsaId ?? null }),
-      purpose: t.string({ nullable: true, resolve: (c) => c.purpose ?? null }),
+      hsaId: t.string({
+        nullable: true,
+        description: 'The commission’s HSA-ID.',
+        resolve: (c) => c.hsaId ?? null,
+      }),
+      name: t.string({
+        nullable: true,
+        description: 'The commission’s name.',
+        resolve: (c) => c.name ?? null,
+      }),
+      unitHsaId: t.string({
+        nullable: true,
+        description: 'The care unit the commission is for.',
+        resolve: (c) => c.unitHsaId ?? null,
+      }),
+      providerHsaId: t.string({
+        nullable: true,
+        description: 'The unit’s care provider (from the attributes or the rule set’s default).',
+        resolve: (c) => c.providerHsaId ?? null,
+      }),
+      purpose: t.string({
+        nullable: true,
+        description:
+          'The commission’s purpose, e.g. "Vård och behandling" (or the rule set’s default).',
+        resolve: (c) => c.purpose ?? null,
+      }),
     }),
   });
 
 const RefusedCommission = builder
   .objectRef<MappingResult['refusedCommissions'][number]>('RefusedCommission')
   .implement({
+    description: 'A commission the login would not offer, and why.',
     fields: (t) => ({
-      commission: t.field({ type: DryRunCommission, resolve: (r) => r.commission }),
-      reason: t.exposeString('reason'),
+      commission: t.field({
+        type: DryRunCommission,
+        description: 'What the attributes said of it.',
+        resolve: (r) => r.commission,
+      }),
+      reason: t.exposeString('reason', {
+        description: 'Why, e.g. no purpose, no care provider, or a purpose Brygga does not serve.',
+      }),
     }),
   });
 
 const AmbiguousAttributeRef = builder
   .objectRef<MappingResult['ambiguousAttributes'][number]>('AmbiguousAttribute')
   .implement({
+    description: 'A mapped attribute without a single reading.',
     fields: (t) => ({
-      attribute: t.exposeString('attribute'),
-      reason: t.exposeString('reason'),
+      attribute: t.exposeString('attribute', { description: 'The attribute name.' }),
+      reason: t.exposeString('reason', { description: 'What makes it ambiguous, in words.' }),
     }),
   });
 
@@ -226,17 +298,38 @@ const DryRunResult = builder
   .implement({
     description: 'The principal a login with these attributes would produce, and why.',
     fields: (t) => ({
-      grantsAccess: t.boolean({ resolve: (r) => r.denialReasons.length === 0 }),
-      hsaId: t.exposeString('hsaId', { nullable: true }),
-      name: t.exposeString('name'),
-      roles: t.exposeStringList('roles'),
-      commissions: t.field({ type: [DryRunCommission], resolve: (r) => r.commissions }),
+      grantsAccess: t.boolean({
+        description: 'Whether such a login would be let in (no denial reasons).',
+        resolve: (r) => r.denialReasons.length === 0,
+      }),
+      hsaId: t.exposeString('hsaId', {
+        nullable: true,
+        description: 'The person’s employee HSA-ID as read; null when the attribute is missing.',
+      }),
+      name: t.exposeString('name', {
+        description: 'The person’s name as read from the attributes.',
+      }),
+      roles: t.exposeStringList('roles', { description: 'The roles the matching rules grant.' }),
+      commissions: t.field({
+        type: [DryRunCommission],
+        description: 'The commissions the user could choose at login.',
+        resolve: (r) => r.commissions,
+      }),
       refusedCommissions: t.field({
         type: [RefusedCommission],
+        description: 'Commissions in the attributes that would not be offered, with why.',
         resolve: (r) => r.refusedCommissions,
       }),
-      levelOfAssurance: t.exposeString('levelOfAssurance', { nullable: true }),
-      rules: t.field({ type: [RuleOutcome], resolve: (r) => r.rules }),
+      levelOfAssurance: t.exposeString('levelOfAssurance', {
+        nullable: true,
+        description:
+          'The level of assurance as sent (e.g. "http://id.sambi.se/loa/loa3"); null when absent.',
+      }),
+      rules: t.field({
+        type: [RuleOutcome],
+        description: 'Each role rule, matched or not, in definition order.',
+        resolve: (r) => r.rules,
+      }),
       ambiguousAttributes: t.field({
         type: [AmbiguousAttributeRef],
         description:
@@ -246,7 +339,9 @@ const DryRunResult = builder
       denialReasons: t.exposeStringList('denialReasons', {
         description: 'Empty when the login gives access.',
       }),
-      ruleSetVersion: t.exposeInt('ruleSetVersion'),
+      ruleSetVersion: t.exposeInt('ruleSetVersion', {
+        description: 'The rule-set version run; 0 for a `definition` given in the query.',
+      }),
     }),
   });
 
@@ -256,11 +351,23 @@ builder.queryField('mappingDryRun', (t) =>
     description:
       "Runs a rule set (the IdP's current one, or `definition` to try an edit before saving) on attributes or on a pasted Response/Assertion. Grants nothing; verifies no signature.",
     args: {
-      idpSlug: t.arg.string({ required: false }),
-      ruleSetId: t.arg.id({ required: false }),
-      definition: t.arg({ type: 'JSONObject', required: false }),
-      attributes: t.arg({ type: [AttributeInput], required: false }),
-      assertionXml: t.arg.string({ required: false }),
+      idpSlug: t.arg.string({ required: false, description: 'Run this IdP’s current rule set.' }),
+      ruleSetId: t.arg.id({ required: false, description: 'Run this rule set’s current version.' }),
+      definition: t.arg({
+        type: 'JSONObject',
+        required: false,
+        description: 'Run this unsaved definition instead (wins over idpSlug and ruleSetId).',
+      }),
+      attributes: t.arg({
+        type: [AttributeInput],
+        required: false,
+        description: 'The attributes to map; or give assertionXml (exactly one of the two).',
+      }),
+      assertionXml: t.arg.string({
+        required: false,
+        description:
+          'A pasted SAML Response or Assertion to read the attributes from; its signature is not checked.',
+      }),
     },
     resolve: (_root, args, ctx) => {
       requireIdentity(ctx, 'ADMINISTER_IDENTITY');

@@ -61,13 +61,21 @@ const IssuedToken = builder
     roles: string[];
   }>('IssuedAccessToken')
   .implement({
+    description:
+      'A new access token for the chosen commission, to use from now on instead of the old one.',
     fields: (t) => ({
-      accessToken: t.exposeString('accessToken'),
-      expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
-      roles: t.exposeStringList('roles'),
+      accessToken: t.exposeString('accessToken', {
+        description: 'The bearer token (a signed JWT) for the Authorization header.',
+      }),
+      expiresAt: t.expose('expiresAt', {
+        type: 'DateTime',
+        description: 'When it stops working; renew it from the session before then.',
+      }),
+      roles: t.exposeStringList('roles', { description: 'The roles the token carries.' }),
       actingCommission: t.field({
         type: ActingCommission,
         nullable: true,
+        description: 'The commission the token acts in; null if none could be chosen.',
         resolve: (r) => (r.actingCommission ? { ...r.actingCommission, acting: true } : null),
       }),
     }),
@@ -91,9 +99,19 @@ builder.mutationField('chooseCommission', (t) =>
     description:
       'Picks the acting commission (medarbetaruppdrag) and returns a new access token for it. Only commissions with a purpose Brygga serves, as the current rules read them from the login, can be chosen.',
     args: {
-      unitHsaId: t.arg.string({ required: true }),
-      purpose: t.arg.string({ required: true }),
-      commissionHsaId: t.arg.string({ required: false }),
+      unitHsaId: t.arg.string({
+        required: true,
+        description: 'The unit of the commission (`ActingCommission.unitHsaId`).',
+      }),
+      purpose: t.arg.string({
+        required: true,
+        description: 'The commission’s purpose, as `myCommissions` lists it.',
+      }),
+      commissionHsaId: t.arg.string({
+        required: false,
+        description:
+          'The commission’s HSA-ID, when it has one: tells apart two commissions of the same unit and purpose.',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       if (!ctx.principal) throw new UnauthenticatedError();
@@ -131,16 +149,39 @@ const SessionInfo = builder
     revokedReason: string | null;
   }>('IdentitySession')
   .implement({
+    description:
+      'A login session: what its refresh cookie renews access tokens from, until it expires or is revoked.',
     fields: (t) => ({
-      id: t.exposeID('id'),
+      id: t.exposeID('id', { description: 'The session’s id: pass it to `revokeSession`.' }),
       subject: t.exposeString('subject', { description: 'Employee HSA-ID.' }),
-      idpId: t.exposeID('idpId'),
-      createdAt: t.expose('createdAt', { type: 'DateTime' }),
-      refreshedAt: t.expose('refreshedAt', { type: 'DateTime' }),
-      expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
-      revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
-      revokedBy: t.exposeString('revokedBy', { nullable: true }),
-      revokedReason: t.exposeString('revokedReason', { nullable: true }),
+      idpId: t.exposeID('idpId', {
+        description: 'The IdP logged in through (`IdentityProvider.id`).',
+      }),
+      createdAt: t.expose('createdAt', {
+        type: 'DateTime',
+        description: 'When the login happened.',
+      }),
+      refreshedAt: t.expose('refreshedAt', {
+        type: 'DateTime',
+        description: 'When a token was last issued from it.',
+      }),
+      expiresAt: t.expose('expiresAt', {
+        type: 'DateTime',
+        description: 'When it ends unless revoked before.',
+      }),
+      revokedAt: t.expose('revokedAt', {
+        type: 'DateTime',
+        nullable: true,
+        description: 'When it was ended early (logout or revokeSession); null if not.',
+      }),
+      revokedBy: t.exposeString('revokedBy', {
+        nullable: true,
+        description: 'Who ended it early; null if not.',
+      }),
+      revokedReason: t.exposeString('revokedReason', {
+        nullable: true,
+        description: 'Why it was ended early; null if not.',
+      }),
     }),
   });
 
@@ -149,8 +190,12 @@ builder.queryField('identitySessions', (t) =>
     type: [SessionInfo],
     description: "A person's sessions (by employee HSA-ID), newest first.",
     args: {
-      subject: t.arg.string({ required: true }),
-      first: t.arg.int({ required: false, defaultValue: 20 }),
+      subject: t.arg.string({ required: true, description: 'The person’s employee HSA-ID.' }),
+      first: t.arg.int({
+        required: false,
+        defaultValue: 20,
+        description: 'How many of the newest to answer (1–100).',
+      }),
     },
     resolve: (_root, { subject, first }, ctx) => {
       requireIdentity(ctx, 'ADMINISTER_IDENTITY');
@@ -179,7 +224,13 @@ builder.mutationField('revokeSession', (t) =>
     type: 'Boolean',
     description:
       'Ends a session at once: its access tokens and refresh cookie stop working. False when it had already ended.',
-    args: { sessionId: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
+    args: {
+      sessionId: t.arg.id({ required: true, description: 'The session (`IdentitySession.id`).' }),
+      reason: t.arg.string({
+        required: true,
+        description: 'Why, kept with the session and its identity event (1–500 characters).',
+      }),
+    },
     resolve: async (_root, { sessionId, reason }, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       const identity = identityOf(ctx);

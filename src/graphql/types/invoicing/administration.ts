@@ -7,13 +7,14 @@ import { parseMonth } from '../../../invoicing/month.js';
 import { builder } from '../../builder.js';
 import { selecting } from '../../prisma-query.js';
 import { AgreementCareType, Invoice, PaymentModel } from '../invoice.js';
-import { idOf, invoicingErrors } from './errors.js';
+import { idOf, invoicingErrors, invoicingResult } from './errors.js';
 
 /** Payment agreement versions, population figures and cost-sharing invoices. */
 
 const PriceInput = builder.inputType('PaymentAgreementPriceInput', {
+  description: 'The price per day (belopp per vårddygn) for one year and care type.',
   fields: (t) => ({
-    year: t.int(),
+    year: t.int({ description: 'The calendar year the price applies to, e.g. 2026.' }),
     careType: t.field({
       type: AgreementCareType,
       required: false,
@@ -27,22 +28,33 @@ const PriceInput = builder.inputType('PaymentAgreementPriceInput', {
 });
 
 const CreatePaymentAgreementInput = builder.inputType('CreatePaymentAgreementInput', {
+  description: 'A new version of a payment-responsibility agreement of your region.',
   fields: (t) => ({
-    name: t.string(),
+    name: t.string({ description: 'The agreement’s name, as the parties call it.' }),
     municipalityId: t.id({
       required: false,
       description:
         'The municipality or district; absent: every municipality of your region without its own.',
     }),
-    model: t.field({ type: PaymentModel }),
-    validFrom: t.field({ type: 'Date' }),
-    validTo: t.field({ type: 'Date', required: false }),
+    model: t.field({
+      type: PaymentModel,
+      description: 'How days with payment responsibility are counted.',
+    }),
+    validFrom: t.field({ type: 'Date', description: 'The first day the version applies.' }),
+    validTo: t.field({
+      type: 'Date',
+      required: false,
+      description: 'The last day it applies (inclusive); absent: until further notice.',
+    }),
     parameters: t.field({
       type: 'JSONObject',
       required: false,
       description: 'The model parameters (INDIVIDUAL, AVERAGE); absent for STATUTORY_DEFAULT.',
     }),
-    prices: t.field({ type: [PriceInput] }),
+    prices: t.field({
+      type: [PriceInput],
+      description: 'The prices per day, per year (and care type) the version covers.',
+    }),
     decision: t.string({
       description: 'The decision the agreement rests on.',
     }),
@@ -61,8 +73,10 @@ builder.mutationField('createPaymentAgreement', (t) =>
     description:
       'Adds an agreement version for your region after validating it alone and against the region’s others ' +
       '(overlaps, missing prices, unknown parameters).',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: CreatePaymentAgreementInput }) },
+    errors: invoicingResult('the agreement version recorded'),
+    args: {
+      input: t.arg({ type: CreatePaymentAgreementInput, description: 'The version to add.' }),
+    },
     resolve: async (query, _root, { input }, ctx) => {
       const actor = requireFinance(ctx);
       const id = await createAgreementVersion(ctx.prisma, {
@@ -96,19 +110,25 @@ builder.mutationField('createPaymentAgreement', (t) =>
 );
 
 const PopulationInput = builder.inputType('PopulationFigureInput', {
+  description: 'The residents of one municipality or district.',
   fields: (t) => ({
     organizationId: t.id({ description: 'A municipality or district.' }),
-    population: t.int(),
+    population: t.int({ description: 'Its number of residents (folkmängd), more than 0.' }),
   }),
 });
 
 const SetPopulationFiguresInput = builder.inputType('SetPopulationFiguresInput', {
+  description:
+    'Residents per municipality or district for one year, the basis for sharing the system cost; recording an organisation’s year again replaces its figure.',
   fields: (t) => ({
-    year: t.int(),
+    year: t.int({ description: 'The year the figures are for (2000–2100).' }),
     source: t.string({
       description: 'e.g. "SCB folkmängd 1 november 2025".',
     }),
-    figures: t.field({ type: [PopulationInput] }),
+    figures: t.field({
+      type: [PopulationInput],
+      description: 'One figure per municipality or district, each named once.',
+    }),
   }),
 });
 
@@ -117,8 +137,10 @@ builder.mutationField('setPopulationFigures', (t) =>
     type: 'Int',
     description:
       'Records the residents of municipalities or districts for a year; returns how many were recorded.',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: SetPopulationFiguresInput }) },
+    errors: invoicingResult('how many figures were recorded'),
+    args: {
+      input: t.arg({ type: SetPopulationFiguresInput, description: 'The year and its figures.' }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const actor = requireFinance(ctx);
       if (input.year < 2000 || input.year > 2100) {
@@ -199,6 +221,8 @@ const UnassignedResidents = builder.enumType('UnassignedResidents', {
 });
 
 const SystemCostInput = builder.inputType('SystemCostInput', {
+  description:
+    'The system’s own cost, shared by each municipality’s or district’s share of the residents.',
   fields: (t) => ({
     amount: t.field({
       type: 'Decimal',
@@ -348,6 +372,7 @@ builder.mutationField('createCostSharingContract', (t) =>
 );
 
 const SupportCostInput = builder.inputType('SupportCostInput', {
+  description: 'The support cost, shared by each municipality’s or district’s number of users.',
   fields: (t) => ({
     amount: t.field({
       type: 'Decimal',
@@ -362,10 +387,20 @@ const SupportCostInput = builder.inputType('SupportCostInput', {
 });
 
 const DraftCostSharingInput = builder.inputType('DraftCostSharingInput', {
+  description:
+    'What to share in this month’s cost-sharing invoices; give at least one of systemCost, supportCost and fixedAmount.',
   fields: (t) => ({
     month: t.string({ description: 'The invoice period, YYYY-MM.' }),
-    systemCost: t.field({ type: SystemCostInput, required: false }),
-    supportCost: t.field({ type: SupportCostInput, required: false }),
+    systemCost: t.field({
+      type: SystemCostInput,
+      required: false,
+      description: 'The system cost to share by population; none if omitted.',
+    }),
+    supportCost: t.field({
+      type: SupportCostInput,
+      required: false,
+      description: 'The support cost to share per user; none if omitted.',
+    }),
     fixedAmount: t.field({
       type: FixedAmountInput,
       required: false,
@@ -380,8 +415,10 @@ builder.mutationField('draftCostSharingInvoices', (t) =>
     description:
       'Drafts your region’s cost-sharing invoices for a month: the system cost by population share and the ' +
       'support cost per user. Returns the draft invoices, one per municipality or district.',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: DraftCostSharingInput }) },
+    errors: invoicingResult('the draft invoices, one per municipality or district'),
+    args: {
+      input: t.arg({ type: DraftCostSharingInput, description: 'The month and the costs.' }),
+    },
     resolve: async (query, _root, { input }, ctx) => {
       const actor = requireFinance(ctx);
       const outcomes = await draftCostSharing(ctx.prisma, {

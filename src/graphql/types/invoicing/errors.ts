@@ -1,10 +1,13 @@
 import { INVOICING_ERROR_CODES, InvoicingError } from '../../../invoicing/errors.js';
 import { builder } from '../../builder.js';
+import { RESULT_ERROR_MEANINGS } from '../../error-codes.js';
 import { idOfType } from '../../global-id.js';
 
 export const InvoicingErrorCode = builder.enumType('InvoicingErrorCode', {
   description: 'Stable codes of InvoicingError; front-ends switch on these, never on messages.',
-  values: INVOICING_ERROR_CODES,
+  values: Object.fromEntries(
+    INVOICING_ERROR_CODES.map((code) => [code, { description: RESULT_ERROR_MEANINGS[code] }]),
+  ) as Record<(typeof INVOICING_ERROR_CODES)[number], { description: string }>,
 });
 
 const InvoicingFieldError = builder
@@ -28,8 +31,15 @@ builder.objectType(InvoicingError, {
     'Why an invoicing command or report was refused, naming what to fix. A refused command writes nothing.',
   isTypeOf: (value) => value instanceof InvoicingError,
   fields: (t) => ({
-    code: t.field({ type: InvoicingErrorCode, resolve: (e) => e.code }),
-    message: t.exposeString('message'),
+    code: t.field({
+      type: InvoicingErrorCode,
+      description: 'What was refused, as a stable code to switch on.',
+      resolve: (e) => e.code,
+    }),
+    message: t.exposeString('message', {
+      description:
+        'What to fix, in English for people (names the event, agreement, year or invoice); never match on it.',
+    }),
     field: t.string({
       nullable: true,
       description: 'The input field at fault, as a dotted path, when one is.',
@@ -45,6 +55,20 @@ builder.objectType(InvoicingError, {
 });
 
 export const invoicingErrors = { types: [InvoicingError] };
+
+/**
+ * The error options of one invoicing field, with the result types the errors plugin
+ * generates for it (`<Field>Success`, `<Field>Result`) described by what the field answers.
+ */
+export function invoicingResult(answer: string) {
+  const said = answer.charAt(0).toUpperCase() + answer.slice(1);
+  return {
+    ...invoicingErrors,
+    result: { description: `Success: ${answer}.` },
+    union: { description: `${said}; or an InvoicingError saying why it was refused.` },
+    dataField: { description: `${said}.` },
+  };
+}
 
 /** A Relay id of the expected type, or INVALID_ID naming the field. */
 export function idOf(globalId: string | number, typename: string, field: string): string {

@@ -7,7 +7,7 @@ import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { selecting } from '../../prisma-query.js';
 import { Invoice } from '../invoice.js';
-import { idOf, invoicingErrors } from './errors.js';
+import { idOf, invoicingResult } from './errors.js';
 
 /**
  * The invoice basis of payment responsibility through GraphQL: drafting, approving,
@@ -32,6 +32,7 @@ const InvoiceDraft = builder.objectRef<DraftResult>('InvoiceDraft').implement({
   fields: (t) => ({
     invoice: t.prismaField({
       type: 'Invoice',
+      description: 'The drafted invoice (status DRAFT) with all its lines.',
       resolve: (query, draft, _args, ctx) =>
         ctx.prisma.invoice.findUniqueOrThrow({
           ...selecting(query),
@@ -42,16 +43,19 @@ const InvoiceDraft = builder.objectRef<DraftResult>('InvoiceDraft').implement({
     linesCredited: t.exposeInt('credited', {
       description: 'Lines credited because their days no longer hold.',
     }),
-    linesUnchanged: t.exposeInt('unchanged'),
+    linesUnchanged: t.exposeInt('unchanged', {
+      description: 'Lines already on the invoice that still hold and were left as they were.',
+    }),
   }),
 });
 
 const DraftInvoiceBasisInput = builder.inputType('DraftInvoiceBasisInput', {
+  description: 'Which invoice basis to draft: the paying municipality or district and the month.',
   fields: (t) => ({
     municipalityId: t.id({
       description: 'The municipality or Stockholm district (an Organization) that pays.',
     }),
-    month: t.string({ description: 'YYYY-MM.' }),
+    month: t.string({ description: 'The month of care invoiced, YYYY-MM.' }),
   }),
 });
 
@@ -61,8 +65,10 @@ builder.mutationField('draftInvoiceBasis', (t) =>
     description:
       'Drafts, or brings up to date, the invoice basis of your region for a municipality or district and month. ' +
       'Drafting again appends credit and charge lines for what changed; an approved or sent invoice is refused.',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: DraftInvoiceBasisInput }) },
+    errors: invoicingResult('the drafted invoice basis and what the draft changed'),
+    args: {
+      input: t.arg({ type: DraftInvoiceBasisInput, description: 'The debtor and month to draft.' }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const actor = requireFinance(ctx);
       const municipalityId = idOf(input.municipalityId, 'Organization', 'municipalityId');
@@ -81,8 +87,13 @@ builder.mutationField('draftCorrectionInvoice', (t) =>
       'lines that charged days no longer supported and charge lines for days now supported, each naming the ' +
       'events behind it. The sent invoice is never changed. Approve and send it like any invoice; a sent ' +
       'correction can be corrected again.',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: DraftInvoiceBasisInput }) },
+    errors: invoicingResult('the drafted correction invoice and what the draft changed'),
+    args: {
+      input: t.arg({
+        type: DraftInvoiceBasisInput,
+        description: 'The debtor and the sent month to correct.',
+      }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const actor = requireFinance(ctx);
       const municipalityId = idOf(input.municipalityId, 'Organization', 'municipalityId');
@@ -97,7 +108,12 @@ builder.mutationField('draftCorrectionInvoice', (t) =>
 );
 
 const InvoiceIdInput = builder.inputType('InvoiceIdInput', {
-  fields: (t) => ({ invoiceId: t.id() }),
+  description: 'The invoice to act on.',
+  fields: (t) => ({
+    invoiceId: t.id({
+      description: 'The invoice’s global id (`Invoice.id`), of your organisation.',
+    }),
+  }),
 });
 
 function transitionMutation(name: string, description: string, step: 'approve' | 'markSent') {
@@ -105,8 +121,8 @@ function transitionMutation(name: string, description: string, step: 'approve' |
     t.field({
       type: Invoice,
       description,
-      errors: invoicingErrors,
-      args: { input: t.arg({ type: InvoiceIdInput }) },
+      errors: invoicingResult('the invoice in its new status'),
+      args: { input: t.arg({ type: InvoiceIdInput, description: 'The invoice to move on.' }) },
       resolve: async (_root, { input }, ctx) => {
         const actor = requireFinance(ctx);
         const invoiceId = idOf(input.invoiceId, 'Invoice', 'invoiceId');
@@ -125,6 +141,7 @@ transitionMutation(
 transitionMutation('markInvoiceSent', 'APPROVED → SENT.', 'markSent');
 
 const CreditInvoiceLineInput = builder.inputType('CreditInvoiceLineInput', {
+  description: 'The charge line to credit and why.',
   fields: (t) => ({
     lineId: t.id({ description: 'The charge line (an InvoiceLine) to credit.' }),
     reason: t.string({ description: 'Why, shown on the credit line.' }),
@@ -138,8 +155,10 @@ builder.mutationField('creditInvoiceLine', (t) =>
       'Credits a charge line: a CREDIT line naming it, never an edit. On a draft the credit goes on the same ' +
       'invoice; for an approved or sent invoice on the next draft invoice of the same debtor. Returns the ' +
       'invoice carrying the credit line.',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: CreditInvoiceLineInput }) },
+    errors: invoicingResult('the invoice that carries the new credit line'),
+    args: {
+      input: t.arg({ type: CreditInvoiceLineInput, description: 'The line and the reason.' }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const actor = requireFinance(ctx);
       const lineId = idOf(input.lineId, 'InvoiceLine', 'lineId');
@@ -154,8 +173,13 @@ function renderingQuery(name: string, description: string, render: typeof invoic
     t.field({
       type: 'String',
       description,
-      errors: invoicingErrors,
-      args: { invoiceId: t.arg.id() },
+      errors: invoicingResult('the rendered invoice, as the text of the file'),
+      args: {
+        invoiceId: t.arg.id({
+          description:
+            'The invoice’s global id (`Invoice.id`). Rendering it is logged as a print (utskrift) for each patient on it.',
+        }),
+      },
       resolve: async (_root, args, ctx) => {
         const actor = requireFinance(ctx);
         const invoiceId = idOf(args.invoiceId, 'Invoice', 'invoiceId');

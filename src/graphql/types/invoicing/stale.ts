@@ -10,7 +10,7 @@ import { builder } from '../../builder.js';
 import { guard } from '../../field-guard.js';
 import { selecting } from '../../prisma-query.js';
 import { InvoiceLineKind } from '../invoice.js';
-import { invoicingErrors } from './errors.js';
+import { invoicingResult } from './errors.js';
 
 /**
  * Sent invoices that no longer agree with the event list (an annulment, a corrected
@@ -32,20 +32,38 @@ const onCase = () =>
 const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLinePreview').implement({
   description: 'A line a correction invoice would carry: a credit of charged days or a new charge.',
   fields: (t) => ({
-    kind: t.field({ ...onCase(), type: InvoiceLineKind, resolve: (l) => l.kind }),
+    kind: t.field({
+      ...onCase(),
+      type: InvoiceLineKind,
+      description:
+        'CREDIT to take back charged days, CHARGE for days now supported; null if withheld from you.',
+      resolve: (l) => l.kind,
+    }),
     caseId: t.id({
       ...onCase(),
+      description:
+        'The case the days belong to, as a `Case` global id; null for a line without a case, or if withheld from you.',
       resolve: (l) => (l.caseId === null ? null : encodeGlobalID('Case', l.caseId)),
     }),
-    description: t.exposeString('description', { ...onCase() }),
+    description: t.exposeString('description', {
+      ...onCase(),
+      description:
+        'The line’s text as the correction invoice would print it (patient, days, reason).',
+    }),
     days: t.exposeInt('days', { ...onCase(), description: 'Negative for a credit.' }),
     dates: t.stringList({ ...onCase(), description: 'YYYY-MM-DD.', resolve: (l) => [...l.dates] }),
     pricePerDay: t.field({
       ...onCase(),
       type: 'Decimal',
+      description: 'SEK per day, from the agreement in force on those days.',
       resolve: (l) => decimalOf(l.pricePerDay),
     }),
-    amount: t.field({ ...onCase(), type: 'Decimal', resolve: (l) => decimalOf(l.amount) }),
+    amount: t.field({
+      ...onCase(),
+      type: 'Decimal',
+      description: 'days × pricePerDay in SEK; negative for a credit.',
+      resolve: (l) => decimalOf(l.amount),
+    }),
     eventIds: t.stringList({
       ...onCase(),
       description: 'The case events behind the change (ids of CaseEvent rows).',
@@ -64,9 +82,16 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
     'A month whose approved or sent invoices differ from what the event list supports now.',
   fields: (t) => ({
     month: t.exposeString('month', { description: 'YYYY-MM.' }),
-    debtorId: t.id({ resolve: (s) => encodeGlobalID('Organization', s.municipalityId) }),
-    debtorName: t.exposeString('debtorName'),
-    debtorHsaId: t.exposeString('debtorHsaId'),
+    debtorId: t.id({
+      description: 'The paying municipality or district, as an `Organization` global id.',
+      resolve: (s) => encodeGlobalID('Organization', s.municipalityId),
+    }),
+    debtorName: t.exposeString('debtorName', {
+      description: 'The paying municipality’s or district’s name.',
+    }),
+    debtorHsaId: t.exposeString('debtorHsaId', {
+      description: 'The paying municipality’s or district’s HSA-ID.',
+    }),
     invoice: t.prismaField({
       type: 'Invoice',
       description: 'The month’s last approved or sent invoice (the original or a correction).',
@@ -100,11 +125,16 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
       description: 'supportedAmount − invoicedAmount: what a correction invoice nets to.',
       resolve: (s) => decimalOf(s.supportedAmount - s.invoicedAmount),
     }),
-    lines: t.field({ type: [CorrectionLinePreview], resolve: (s) => s.lines }),
+    lines: t.field({
+      type: [CorrectionLinePreview],
+      description: 'The lines a correction invoice would carry now, credits and charges.',
+      resolve: (s) => s.lines,
+    }),
   }),
 });
 
 const StaleInvoicesInput = builder.inputType('StaleInvoicesInput', {
+  description: 'The months to check, from and to inclusive.',
   fields: (t) => ({
     from: t.string({ description: 'First month, YYYY-MM.' }),
     to: t.string({ description: `Last month, YYYY-MM (at most ${MAX_MONTHS} months).` }),
@@ -118,8 +148,8 @@ builder.queryField('staleInvoices', (t) =>
       'The months, per municipality or district, whose approved or sent invoice basis no longer agrees with the ' +
       'event list, with the difference per line. Months whose basis cannot be computed now are refused with the ' +
       'error that names what to fix.',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: StaleInvoicesInput }) },
+    errors: invoicingResult('the months whose invoices differ, empty when all agree'),
+    args: { input: t.arg({ type: StaleInvoicesInput, description: 'The months to check.' }) },
     resolve: async (_root, { input }, ctx) => {
       const actor = requireFinance(ctx);
       const from = parseMonth(input.from, 'from');

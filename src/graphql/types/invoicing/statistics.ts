@@ -10,7 +10,7 @@ import { parseMonth } from '../../../invoicing/month.js';
 import { computeStatistics } from '../../../invoicing/statistics-service.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
-import { idOf, invoicingErrors } from './errors.js';
+import { idOf, invoicingResult } from './errors.js';
 
 /**
  * The indicators of coordinated discharge per municipality or district and month, as
@@ -28,12 +28,14 @@ function definitionOf(indicator: Indicator): Definition {
 }
 
 const IndicatorEnum = builder.enumType('StatisticsIndicator', {
+  description: 'What a statistics series measures (each value says what and in which unit).',
   values: Object.fromEntries(
     Object.entries(INDICATORS).map(([key, { label }]) => [key, { description: label }]),
   ) as Record<Indicator, { description: string }>,
 });
 
 const IndicatorDefinition = builder.enumType('IndicatorDefinition', {
+  description: 'Which definition of days from ready notice to discharge an indicator follows.',
   values: {
     NATIONAL: {
       description: 'The national indicator: stays of at least 1 day, closed in the month.',
@@ -64,22 +66,51 @@ interface StatisticsView {
 const Point = builder
   .objectRef<{ month: string; value: number | null }>('StatisticsPoint')
   .implement({
+    description: 'The value of one indicator for one month.',
     fields: (t) => ({
       month: t.exposeString('month', { description: 'YYYY-MM.' }),
-      value: t.exposeFloat('value', { nullable: true }),
+      value: t.exposeFloat('value', {
+        nullable: true,
+        description:
+          'In the series’ unit; null where nothing was measured (e.g. an average without discharges).',
+      }),
     }),
   });
 
 const Series = builder.objectRef<SeriesView>('StatisticsSeries').implement({
+  description:
+    'One indicator of one municipality or district, one point per month: a line to plot.',
   fields: (t) => ({
-    municipalityId: t.id({ resolve: (s) => encodeGlobalID('Organization', s.municipalityId) }),
-    municipalityName: t.exposeString('municipalityName'),
-    municipalityHsaId: t.exposeString('municipalityHsaId'),
-    indicator: t.field({ type: IndicatorEnum, resolve: (s) => s.indicator }),
-    definition: t.field({ type: IndicatorDefinition, resolve: (s) => definitionOf(s.indicator) }),
-    label: t.exposeString('label'),
+    municipalityId: t.id({
+      description: 'The municipality or district, as an `Organization` global id.',
+      resolve: (s) => encodeGlobalID('Organization', s.municipalityId),
+    }),
+    municipalityName: t.exposeString('municipalityName', {
+      description: 'The municipality’s or district’s name, for a legend.',
+    }),
+    municipalityHsaId: t.exposeString('municipalityHsaId', {
+      description: 'The municipality’s or district’s HSA-ID.',
+    }),
+    indicator: t.field({
+      type: IndicatorEnum,
+      description: 'What the series measures.',
+      resolve: (s) => s.indicator,
+    }),
+    definition: t.field({
+      type: IndicatorDefinition,
+      description:
+        'Whether it follows the national or the local definition, or is the same under both.',
+      resolve: (s) => definitionOf(s.indicator),
+    }),
+    label: t.exposeString('label', {
+      description: 'The indicator in words (English), for a legend.',
+    }),
     unit: t.exposeString('unit', { description: 'cases, days, SEK or share (0–1).' }),
-    points: t.field({ type: [Point], resolve: (s) => s.points }),
+    points: t.field({
+      type: [Point],
+      description: 'One point per month of `PaymentStatistics.months`, in order.',
+      resolve: (s) => s.points,
+    }),
   }),
 });
 
@@ -88,25 +119,47 @@ const Problem = builder
   .implement({
     description: 'A case left out of the indicators, and why.',
     fields: (t) => ({
-      municipalityId: t.id({ resolve: (p) => encodeGlobalID('Organization', p.municipalityId) }),
+      municipalityId: t.id({
+        description:
+          'The municipality or district whose figures lack the case (`Organization` global id).',
+        resolve: (p) => encodeGlobalID('Organization', p.municipalityId),
+      }),
       caseId: t.id({
         nullable: true,
+        description:
+          'The case left out, as a `Case` global id; null when the problem is not one case’s.',
         resolve: (p) => (p.caseId === null ? null : encodeGlobalID('Case', p.caseId)),
       }),
-      code: t.exposeString('code'),
-      message: t.exposeString('message'),
+      code: t.exposeString('code', {
+        description:
+          'Why, as an InvoicingErrorCode value (e.g. NO_AGREEMENT, EVENTS_OUT_OF_ORDER).',
+      }),
+      message: t.exposeString('message', { description: 'What to fix, in English for people.' }),
     }),
   });
 
 const Statistics = builder.objectRef<StatisticsView>('PaymentStatistics').implement({
+  description: 'Indicators of coordinated discharge for the months asked, shaped for plotting.',
   fields: (t) => ({
-    months: t.exposeStringList('months'),
-    series: t.field({ type: [Series], resolve: (s) => s.series }),
-    problems: t.field({ type: [Problem], resolve: (s) => s.problems }),
+    months: t.exposeStringList('months', {
+      description: 'Every month of the range, YYYY-MM, oldest first: the x axis of every series.',
+    }),
+    series: t.field({
+      type: [Series],
+      description: 'One series per municipality or district and indicator.',
+      resolve: (s) => s.series,
+    }),
+    problems: t.field({
+      type: [Problem],
+      description: 'Cases left out of the figures and why; empty when every case was counted.',
+      resolve: (s) => s.problems,
+    }),
   }),
 });
 
 const StatisticsInput = builder.inputType('PaymentStatisticsInput', {
+  description:
+    'The months (from and to inclusive) and optionally one municipality; a region sees its wards’ cases, a municipality its own and its districts’.',
   fields: (t) => ({
     from: t.string({ description: 'First month, YYYY-MM.' }),
     to: t.string({ description: 'Last month, YYYY-MM (at most 36 months).' }),
@@ -177,8 +230,10 @@ builder.queryField('paymentStatistics', (t) =>
     description:
       'Indicators per municipality or district and month (national and local definitions, 3-month rolling average, ' +
       'days and amount of payment responsibility), shaped for plotting.',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: StatisticsInput }) },
+    errors: invoicingResult('the indicators, one series per municipality and indicator'),
+    args: {
+      input: t.arg({ type: StatisticsInput, description: 'Which months and municipalities.' }),
+    },
     resolve: (_root, { input }, ctx) => statisticsFor(ctx, input),
   }),
 );
@@ -188,8 +243,12 @@ builder.queryField('statisticsCsv', (t) =>
     type: 'String',
     description:
       'The same indicators as CSV: one row per municipality, indicator and month (semicolon-separated).',
-    errors: invoicingErrors,
-    args: { input: t.arg({ type: StatisticsInput }) },
+    errors: invoicingResult(
+      'the CSV text (header month;municipality_hsa_id;municipality;indicator;definition;unit;value)',
+    ),
+    args: {
+      input: t.arg({ type: StatisticsInput, description: 'Which months and municipalities.' }),
+    },
     resolve: async (_root, { input }, ctx) => {
       const view = await statisticsFor(ctx, input);
       return stringify(
