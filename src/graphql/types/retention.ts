@@ -17,7 +17,8 @@ import {
 import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
 import { builder } from '../builder.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
-import { idOfType } from '../global-id.js';
+import { ForbiddenError } from '../errors.js';
+import { decodeId, idOfType } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { OrganizationKind } from './organization.js';
 
@@ -191,17 +192,13 @@ builder.queryField('effectiveRetention', (t) =>
     args: { organizationId: t.arg.id({ required: false }) },
     resolve: async (_root, args, ctx) => {
       const actor = await requireRetention(ctx, 'read');
+      // A query has no result union: its refusals are request errors with stable codes.
       const organizationId =
         args.organizationId == null
           ? actor.organizationId
-          : idOfType(args.organizationId, 'Organization');
-      if (organizationId === null || !actor.scope.includes(organizationId)) {
-        throw new RetentionCommandError(
-          'NOT_YOUR_ORGANIZATION',
-          'Not an organisation of yours.',
-          'organizationId',
-        );
-      }
+          : decodeId(args.organizationId, 'Organization', 'organizationId');
+      if (!actor.scope.includes(organizationId))
+        throw new ForbiddenError('Not an organisation of yours (organizationId).');
       const organization = await ctx.prisma.organization.findUniqueOrThrow({
         where: { id: organizationId },
         select: { id: true, kind: true },

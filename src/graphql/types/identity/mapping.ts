@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { IdentityMappingRuleSet } from '../../../db/generated/prisma/client.js';
 import type { MappingResult } from '../../../identity/mapping/evaluate.js';
 import {
@@ -8,7 +9,18 @@ import {
 import { parseRuleSetDefinition, type RuleSetDefinition } from '../../../identity/mapping/rules.js';
 import { attributesForDryRun } from '../../../identity/saml/acs.js';
 import { builder } from '../../builder.js';
-import { actorOf, asGraphQL, IdentityInputError, identityOf, requireIdentity } from './common.js';
+import { BadInputError } from '../../errors.js';
+import {
+  actorOf,
+  asGraphQL,
+  asIdentityResult,
+  IdentityInputError,
+  identityIdArg,
+  identityIdOf,
+  identityOf,
+  identityResult,
+  requireIdentity,
+} from './common.js';
 
 const SubjectRuleRef = builder
   .objectRef<{ identifierAttribute: string; nameIdMustMatch: boolean }>('MappingSubjectRule')
@@ -67,6 +79,11 @@ export const MappingRuleSet = builder
       'How IdP attributes become roles and commissions. Definition: { roleRules: [{ name, attribute, match: { kind: exact|oneOf|regex, value|values|pattern }, roles }], subject?: { identifierAttribute?, nameIdMustMatch }, commissions: { profile: INERA|SAMBI_LEGACY|CUSTOM, attributes?, defaultProviderHsaId?, defaultPurpose? } }. A new rule set without `subject` gets nameIdMustMatch true for INERA and SAMBI_LEGACY, false for CUSTOM; a new version without `subject` keeps the current one.',
     fields: (t) => ({
       id: t.exposeID('id'),
+      globalId: t.id({
+        description:
+          'The global id: what `updateMappingRuleSet(id:)`, `mappingDryRun(ruleSetId:)` and an IdP’s `ruleSetId` take.',
+        resolve: (set) => encodeGlobalID('MappingRuleSet', set.id),
+      }),
       name: t.exposeString('name'),
       currentVersion: t.exposeInt('currentVersion'),
       updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -74,7 +91,12 @@ export const MappingRuleSet = builder
         type: RuleSetVersion,
         resolve: async (set, _args, ctx) =>
           ctx.prisma.identityMappingRuleSetVersion.findUniqueOrThrow({
-            where: { ruleSetId_version: { ruleSetId: set.id, version: set.currentVersion } },
+            where: {
+              ruleSetId_version: {
+                ruleSetId: set.id,
+                version: set.currentVersion,
+              },
+            },
           }),
       }),
       versions: t.field({
@@ -94,7 +116,9 @@ builder.queryField('mappingRuleSets', (t) =>
     type: [MappingRuleSet],
     resolve: (_root, _args, ctx) => {
       requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return ctx.prisma.identityMappingRuleSet.findMany({ orderBy: { name: 'asc' } });
+      return ctx.prisma.identityMappingRuleSet.findMany({
+        orderBy: { name: 'asc' },
+      });
     },
   }),
 );
@@ -102,16 +126,33 @@ builder.queryField('mappingRuleSets', (t) =>
 builder.mutationField('createMappingRuleSet', (t) =>
   t.field({
     type: MappingRuleSet,
+    description:
+      'Creates a rule set with its first version. Refused, with nothing stored, when a rule is invalid.',
+    errors: identityResult('createMappingRuleSet', 'mappingRuleSet', 'the rule set as created'),
     args: {
-      name: t.arg.string({ required: true }),
-      definition: t.arg({ type: 'JSONObject', required: true }),
-      comment: t.arg.string({ required: false }),
+      name: t.arg.string({
+        required: true,
+        description: 'A name no other rule set has.',
+      }),
+      definition: t.arg({
+        type: 'JSONObject',
+        required: true,
+        description: 'The rules (see MappingRuleSet).',
+      }),
+      comment: t.arg.string({
+        required: false,
+        description: 'Why, kept with the version.',
+      }),
     },
     resolve: (_root, args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return asGraphQL(() =>
+      return asIdentityResult(() =>
         identityOf(ctx).ruleSets.create(
-          { name: args.name, definition: args.definition, comment: args.comment ?? undefined },
+          {
+            name: args.name,
+            definition: args.definition,
+            comment: args.comment ?? undefined,
+          },
           actorOf(admin),
         ),
       );
@@ -124,18 +165,38 @@ builder.mutationField('updateMappingRuleSet', (t) =>
     type: MappingRuleSet,
     description:
       'Stores a new version and makes it current: the next login and the next token refresh use it. Refused, with nothing stored, when a rule is invalid (e.g. a regex that does not compile) or someone saved since `expectedVersion`.',
+    errors: identityResult(
+      'updateMappingRuleSet',
+      'mappingRuleSet',
+      'the rule set with its new current version',
+    ),
     args: {
-      id: t.arg.id({ required: true }),
-      definition: t.arg({ type: 'JSONObject', required: true }),
-      comment: t.arg.string({ required: false }),
-      expectedVersion: t.arg.int({ required: false }),
+      id: t.arg.id({
+        required: true,
+        description:
+          'The rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+      }),
+      definition: t.arg({
+        type: 'JSONObject',
+        required: true,
+        description: 'The whole new definition (see MappingRuleSet).',
+      }),
+      comment: t.arg.string({
+        required: false,
+        description: 'What changed, kept with the version.',
+      }),
+      expectedVersion: t.arg.int({
+        required: false,
+        description:
+          'The version the edit was based on; refused with CONCURRENT_MODIFICATION when another was saved since.',
+      }),
     },
     resolve: (_root, args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return asGraphQL(() =>
+      return asIdentityResult(() =>
         identityOf(ctx).ruleSets.update(
           {
-            ruleSetId: String(args.id),
+            ruleSetId: identityIdArg(args.id, 'MappingRuleSet', 'id'),
             definition: args.definition,
             comment: args.comment ?? undefined,
             expectedVersion: args.expectedVersion ?? undefined,
@@ -178,8 +239,14 @@ const DryRunCommission = builder
     fields: (t) => ({
       hsaId: t.string({ nullable: true, resolve: (c) => c.hsaId ?? null }),
       name: t.string({ nullable: true, resolve: (c) => c.name ?? null }),
-      unitHsaId: t.string({ nullable: true, resolve: (c) => c.unitHsaId ?? null }),
-      providerHsaId: t.string({ nullable: true, resolve: (c) => c.providerHsaId ?? null }),
+      unitHsaId: t.string({
+        nullable: true,
+        resolve: (c) => c.unitHsaId ?? null,
+      }),
+      providerHsaId: t.string({
+        nullable: true,
+        resolve: (c) => c.providerHsaId ?? null,
+      }),
       purpose: t.string({ nullable: true, resolve: (c) => c.purpose ?? null }),
     }),
   });
@@ -188,7 +255,10 @@ const RefusedCommission = builder
   .objectRef<MappingResult['refusedCommissions'][number]>('RefusedCommission')
   .implement({
     fields: (t) => ({
-      commission: t.field({ type: DryRunCommission, resolve: (r) => r.commission }),
+      commission: t.field({
+        type: DryRunCommission,
+        resolve: (r) => r.commission,
+      }),
       reason: t.exposeString('reason'),
     }),
   });
@@ -211,7 +281,10 @@ const DryRunResult = builder
       hsaId: t.exposeString('hsaId', { nullable: true }),
       name: t.exposeString('name'),
       roles: t.exposeStringList('roles'),
-      commissions: t.field({ type: [DryRunCommission], resolve: (r) => r.commissions }),
+      commissions: t.field({
+        type: [DryRunCommission],
+        resolve: (r) => r.commissions,
+      }),
       refusedCommissions: t.field({
         type: [RefusedCommission],
         resolve: (r) => r.refusedCommissions,
@@ -231,6 +304,18 @@ const DryRunResult = builder
     }),
   });
 
+/** The dry-run's rule set id (global or raw UUID); INVALID_ID as a request error otherwise. */
+function dryRunRuleSetId(value: string | number): string {
+  const id = identityIdOf(value, 'MappingRuleSet');
+  if (id === null)
+    throw new BadInputError(
+      'INVALID_ID',
+      'ruleSetId is not the id of a MappingRuleSet.',
+      'ruleSetId',
+    );
+  return id;
+}
+
 builder.queryField('mappingDryRun', (t) =>
   t.field({
     type: DryRunResult,
@@ -247,17 +332,16 @@ builder.queryField('mappingDryRun', (t) =>
       requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       const identity = identityOf(ctx);
       return asGraphQL(async () => {
+        const chosenRuleSetId = args.ruleSetId == null ? null : dryRunRuleSetId(args.ruleSetId);
         if ((args.attributes == null) === (args.assertionXml == null)) {
           throw new IdentityInputError('BAD_INPUT', 'Give either attributes or assertionXml.');
         }
         let definition = args.definition ? parseRuleSetDefinition(args.definition) : null;
         let version = 0;
         if (!definition) {
-          const ruleSetId = args.ruleSetId
-            ? String(args.ruleSetId)
-            : args.idpSlug
-              ? (await identity.idps.require(args.idpSlug)).ruleSetId
-              : null;
+          const ruleSetId =
+            chosenRuleSetId ??
+            (args.idpSlug ? (await identity.idps.require(args.idpSlug)).ruleSetId : null);
           if (!ruleSetId)
             throw new IdentityInputError(
               'BAD_USER_INPUT',

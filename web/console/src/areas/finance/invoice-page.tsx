@@ -11,10 +11,10 @@ import {
   ConsoleMarkInvoiceSentDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 import { downloadText } from './download.js';
 import { formatKronor, STATUS_LABELS } from './format.js';
-import { type Refusal, RefusalNotice } from './refusal.js';
 
 /**
  * One invoice basis: its lines and the days behind each (with the rule and the case events

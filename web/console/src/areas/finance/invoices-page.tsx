@@ -9,9 +9,9 @@ import {
   type InvoiceStatus,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { stockholmToday } from '../../ui/time.js';
 import { formatKronor, monthsBefore, previousMonth, STATUS_LABELS } from './format.js';
-import { type Refusal, RefusalNotice } from './refusal.js';
 
 const PAGE = 100;
 

@@ -2,9 +2,9 @@ import { useId, useState } from 'react';
 import { useQuery } from 'urql';
 import { ConsolePaymentStatisticsDocument } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { RefusalNotice } from '../../ui/refusal-notice.js';
 import { stockholmToday } from '../../ui/time.js';
 import { monthsBefore, previousMonth } from './format.js';
-import { RefusalNotice } from './refusal.js';
 
 const number = new Intl.NumberFormat('sv-SE', { maximumFractionDigits: 1 });
 

@@ -6,11 +6,13 @@ import {
   type IdentityEventOutcome,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
 /** Rotating the token signing key: the API answers the new key's id; publication is public. */
 export function KeysPage() {
   const [state, rotate] = useMutation(ConsoleRotateSigningKeyDocument);
+  const answer = state.data?.rotateTokenSigningKey;
   const [events] = useQuery({
     query: ConsoleIdentityEventsDocument,
     variables: { types: ['KEY_CREATED', 'KEY_RETIRED'] },
@@ -28,11 +30,11 @@ export function KeysPage() {
         Rotate the signing key
       </button>
       <ErrorNotice error={state.error ?? events.error ?? null} />
-      {state.data ? (
+      <RefusalNotice refusal={answer?.__typename === 'IdentityError' ? answer : null} />
+      {answer?.__typename === 'RotateTokenSigningKeySuccess' ? (
         <div className="notice notice--ok" role="status">
           <p>
-            New key published:{' '}
-            <code data-testid="new-key-id">{state.data.rotateTokenSigningKey}</code>
+            New key published: <code data-testid="new-key-id">{answer.keyId}</code>
           </p>
         </div>
       ) : null}

@@ -6,25 +6,23 @@ import {
   ConsoleUpdateMappingRuleSetDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import type { Refusal } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
-/** The API's refusal of a definition: its reason (INVALID_MAPPING_RULES, STALE_VERSION), the field, every problem. */
-function RuleProblem({ error }: { error: CombinedError | null }) {
-  const first = error?.graphQLErrors[0];
-  if (!error) return null;
-  if (!first) return <ErrorNotice error={error} />;
-  const extensions = first.extensions as { code?: string; reason?: string; field?: string };
+/** The API's refusal of a definition (INVALID_MAPPING_RULES, CONCURRENT_MODIFICATION …): its code, the field, every problem. */
+function RuleProblem({ refusal }: { refusal: Refusal | null }) {
+  if (!refusal) return null;
   return (
     <div className="notice notice--error" role="alert">
       <p>
-        <code data-testid="rule-problem-reason">{extensions.reason ?? extensions.code}</code>
-        {extensions.field ? (
+        <code data-testid="rule-problem-reason">{refusal.code}</code>
+        {refusal.field ? (
           <>
             {' '}
-            at <code data-testid="rule-problem-field">{extensions.field}</code>
+            at <code data-testid="rule-problem-field">{refusal.field}</code>
           </>
         ) : null}
-        : {first.message}
+        : {refusal.message}
       </p>
     </div>
   );
@@ -42,11 +40,12 @@ export function RuleSetsPage() {
   const [comment, setComment] = useState('');
   const [parseError, setParseError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<CombinedError | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [state, update] = useMutation(ConsoleUpdateMappingRuleSetDocument);
   const id = useId();
   const ruleSets = list.data?.mappingRuleSets ?? [];
-  const ruleSet = ruleSets.find((r) => r.id === selected) ?? ruleSets[0] ?? null;
+  const ruleSet = ruleSets.find((r) => r.globalId === selected) ?? ruleSets[0] ?? null;
   const definition = text ?? (ruleSet ? JSON.stringify(ruleSet.current.definition, null, 2) : '');
   return (
     <section aria-labelledby="rule-sets-title">
@@ -62,6 +61,7 @@ export function RuleSetsPage() {
             event.preventDefault();
             setParseError(null);
             setSaveError(null);
+            setRefusal(null);
             setSaved(null);
             let parsed: unknown;
             try {
@@ -71,14 +71,16 @@ export function RuleSetsPage() {
               return;
             }
             const result = await update({
-              id: ruleSet.id,
+              id: ruleSet.globalId,
               definition: parsed as Record<string, unknown>,
               expectedVersion: ruleSet.currentVersion,
               comment: comment.trim() || undefined,
             });
+            const answer = result.data?.updateMappingRuleSet;
             if (result.error) setSaveError(result.error);
-            else if (result.data) {
-              setSaved(`Saved as version ${result.data.updateMappingRuleSet.currentVersion}.`);
+            else if (answer?.__typename === 'IdentityError') setRefusal(answer);
+            else if (answer?.__typename === 'UpdateMappingRuleSetSuccess') {
+              setSaved(`Saved as version ${answer.mappingRuleSet.currentVersion}.`);
               setText(null);
               setComment('');
               reload();
@@ -90,14 +92,14 @@ export function RuleSetsPage() {
               <label htmlFor={`${id}-set`}>Rule set</label>
               <select
                 id={`${id}-set`}
-                value={ruleSet.id}
+                value={ruleSet.globalId}
                 onChange={(e) => {
                   setSelected(e.target.value);
                   setText(null);
                 }}
               >
                 {ruleSets.map((r) => (
-                  <option key={r.id} value={r.id}>
+                  <option key={r.globalId} value={r.globalId}>
                     {r.name}
                   </option>
                 ))}
@@ -115,7 +117,7 @@ export function RuleSetsPage() {
               value={definition}
               onChange={(e) => setText(e.target.value)}
               spellCheck={false}
-              aria-invalid={parseError !== null || saveError !== null}
+              aria-invalid={parseError !== null || saveError !== null || refusal !== null}
               aria-describedby={`${id}-problems`}
             />
           </div>
@@ -125,7 +127,8 @@ export function RuleSetsPage() {
                 <p>{parseError}</p>
               </div>
             ) : null}
-            <RuleProblem error={saveError} />
+            <ErrorNotice error={saveError} />
+            <RuleProblem refusal={refusal} />
           </div>
           <div className="field">
             <label htmlFor={`${id}-comment`}>What changed (comment)</label>
