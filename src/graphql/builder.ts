@@ -27,6 +27,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: Date; Output: Date | string };
+    YearMonth: { Input: string; Output: string };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
     Decimal: {
       Input: string;
@@ -142,6 +143,11 @@ function upperFirst(s: string): string {
 
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('Date', DateResolver);
+
+/** A `Date` argument as the calendar day it names (the scalar reads "2026-01-05" as UTC midnight). */
+export function calendarDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
 builder.addScalarType('JSONObject', JSONObjectResolver);
 builder.scalarType('Decimal', {
   description: 'An exact decimal amount, serialised as a string (e.g. "9300.00").',
@@ -153,6 +159,19 @@ builder.scalarType('Decimal', {
     }
     return value;
   },
+});
+
+const YEAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+function yearMonth(value: unknown): string {
+  if (typeof value !== 'string' || !YEAR_MONTH.test(value))
+    throw new TypeError('YearMonth must be a calendar month written YYYY-MM, e.g. "2026-01"');
+  return value;
+}
+builder.scalarType('YearMonth', {
+  description:
+    'A calendar month, written YYYY-MM (e.g. "2026-01"): an invoice period, a statistics month. Anything else is refused before the operation runs (BAD_USER_INPUT for a variable).',
+  serialize: yearMonth,
+  parseValue: yearMonth,
 });
 
 builder.queryType({});

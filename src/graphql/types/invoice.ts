@@ -176,8 +176,8 @@ export const Invoice = builder.prismaNode('Invoice', {
     }),
     period: t.field({
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
-      type: 'String',
-      description: 'The invoiced month, YYYY-MM.',
+      type: 'YearMonth',
+      description: 'The invoiced month.',
       select: { period: true },
       resolve: (i) => i.period.toISOString().slice(0, 7),
     }),
@@ -231,7 +231,7 @@ const InvoiceFilter = builder.inputType('InvoiceFilter', {
     kind: t.field({ type: InvoiceKind, required: false }),
     status: t.field({ type: InvoiceStatus, required: false }),
     debtorId: t.id({ required: false }),
-    period: t.string({ required: false, description: 'YYYY-MM' }),
+    period: t.field({ type: 'YearMonth', required: false, description: 'The invoiced month.' }),
   }),
 });
 

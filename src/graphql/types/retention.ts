@@ -15,7 +15,7 @@ import {
   type RetentionErrorCode as RetentionErrorCodeValue,
 } from '../../retention/errors.js';
 import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
-import { builder } from '../builder.js';
+import { builder, calendarDay } from '../builder.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
 import { ForbiddenError } from '../errors.js';
 import { decodeId, idOfType } from '../global-id.js';
@@ -758,9 +758,7 @@ const RecordDecisionInput = builder.inputType('RecordRetentionDecisionInput', {
       description: 'The class of records decided on.',
     }),
     reference: t.string({ description: 'Diarienummer, § in the minutes.' }),
-    decidedOn: t.string({
-      description: 'The day of the decision, YYYY-MM-DD.',
-    }),
+    decidedOn: t.field({ type: 'Date', description: 'The day of the decision.' }),
     decidedBy: t.string({ description: 'The board or officer who decided.' }),
     archiveBeforePurge: t.boolean({
       defaultValue: false,
@@ -802,7 +800,7 @@ builder.mutationField('recordRetentionDecision', (t) =>
         organizationId: organizationOf(input.organizationId, actor.organizationId),
         recordClass: input.recordClass,
         reference: input.reference,
-        decidedOn: input.decidedOn,
+        decidedOn: calendarDay(input.decidedOn),
         decidedBy: input.decidedBy,
         archiveBeforePurge: input.archiveBeforePurge ?? false,
       });

@@ -388,7 +388,7 @@ const STEPS: [string, Step][] = [
     'drawAccessLogSample',
     {
       as: 'officer',
-      query: `mutation ($month: String!) {
+      query: `mutation ($month: YearMonth!) {
         drawAccessLogSample(input: { month: $month, percent: 50, seed: "fault" }) { __typename } }`,
       variables: async () => ({
         month: await one<string>(

@@ -123,7 +123,7 @@ const UnusualActivityRef = builder.objectRef<UnusualActivity>('UnusualAccessActi
   fields: (t) => ({
     userHsaId: t.exposeString('userHsaId'),
     userName: t.exposeString('userName'),
-    day: t.exposeString('day', { description: 'YYYY-MM-DD, Europe/Stockholm.' }),
+    day: t.expose('day', { type: 'Date', description: 'The day, in Europe/Stockholm.' }),
     patientCount: t.exposeInt('patientCount'),
     unitHsaIds: t.exposeStringList('unitHsaIds', { description: 'The units they acted in.' }),
   }),

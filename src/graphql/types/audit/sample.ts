@@ -26,8 +26,9 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
     'A reproducible random sample of one month of the organisation’s access log, for the systematic review (e.g. 10 % monthly). The same seed selects the same rows.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    month: t.string({
-      description: 'YYYY-MM, a calendar month in Europe/Stockholm.',
+    month: t.field({
+      type: 'YearMonth',
+      description: 'A calendar month in Europe/Stockholm.',
       resolve: (s) => s.month.toISOString().slice(0, 7),
     }),
     percent: t.float({ resolve: (s) => Number(s.percent.toString()) }),
@@ -73,7 +74,10 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
 
 const DrawSampleInput = builder.inputType('DrawAccessLogSampleInput', {
   fields: (t) => ({
-    month: t.string({ description: 'YYYY-MM, a calendar month in Europe/Stockholm.' }),
+    month: t.field({
+      type: 'YearMonth',
+      description: 'A calendar month in Europe/Stockholm.',
+    }),
     percent: t.float({
       description: 'Share of the month’s rows to select, more than 0, at most 100.',
     }),

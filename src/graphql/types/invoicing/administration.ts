@@ -363,7 +363,7 @@ const SupportCostInput = builder.inputType('SupportCostInput', {
 
 const DraftCostSharingInput = builder.inputType('DraftCostSharingInput', {
   fields: (t) => ({
-    month: t.string({ description: 'The invoice period, YYYY-MM.' }),
+    month: t.field({ type: 'YearMonth', description: 'The invoice period.' }),
     systemCost: t.field({ type: SystemCostInput, required: false }),
     supportCost: t.field({ type: SupportCostInput, required: false }),
     fixedAmount: t.field({

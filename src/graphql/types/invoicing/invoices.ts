@@ -51,7 +51,7 @@ const DraftInvoiceBasisInput = builder.inputType('DraftInvoiceBasisInput', {
     municipalityId: t.id({
       description: 'The municipality or Stockholm district (an Organization) that pays.',
     }),
-    month: t.string({ description: 'YYYY-MM.' }),
+    month: t.field({ type: 'YearMonth', description: 'The month.' }),
   }),
 });
 

@@ -39,7 +39,12 @@ const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLineP
     }),
     description: t.exposeString('description', { ...onCase() }),
     days: t.exposeInt('days', { ...onCase(), description: 'Negative for a credit.' }),
-    dates: t.stringList({ ...onCase(), description: 'YYYY-MM-DD.', resolve: (l) => [...l.dates] }),
+    dates: t.field({
+      ...onCase(),
+      type: ['Date'],
+      description: 'The days.',
+      resolve: (l) => [...l.dates],
+    }),
     pricePerDay: t.field({
       ...onCase(),
       type: 'Decimal',
@@ -63,7 +68,7 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
   description:
     'A month whose approved or sent invoices differ from what the event list supports now.',
   fields: (t) => ({
-    month: t.exposeString('month', { description: 'YYYY-MM.' }),
+    month: t.expose('month', { type: 'YearMonth', description: 'The month.' }),
     debtorId: t.id({ resolve: (s) => encodeGlobalID('Organization', s.municipalityId) }),
     debtorName: t.exposeString('debtorName'),
     debtorHsaId: t.exposeString('debtorHsaId'),
@@ -106,8 +111,8 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
 
 const StaleInvoicesInput = builder.inputType('StaleInvoicesInput', {
   fields: (t) => ({
-    from: t.string({ description: 'First month, YYYY-MM.' }),
-    to: t.string({ description: `Last month, YYYY-MM (at most ${MAX_MONTHS} months).` }),
+    from: t.field({ type: 'YearMonth', description: 'First month.' }),
+    to: t.field({ type: 'YearMonth', description: `Last month (at most ${MAX_MONTHS} months).` }),
   }),
 });
 

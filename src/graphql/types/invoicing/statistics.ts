@@ -65,7 +65,7 @@ const Point = builder
   .objectRef<{ month: string; value: number | null }>('StatisticsPoint')
   .implement({
     fields: (t) => ({
-      month: t.exposeString('month', { description: 'YYYY-MM.' }),
+      month: t.expose('month', { type: 'YearMonth', description: 'The month.' }),
       value: t.exposeFloat('value', { nullable: true }),
     }),
   });
@@ -100,7 +100,10 @@ const Problem = builder
 
 const Statistics = builder.objectRef<StatisticsView>('PaymentStatistics').implement({
   fields: (t) => ({
-    months: t.exposeStringList('months'),
+    months: t.expose('months', {
+      type: ['YearMonth'],
+      description: 'The months asked for, in order.',
+    }),
     series: t.field({ type: [Series], resolve: (s) => s.series }),
     problems: t.field({ type: [Problem], resolve: (s) => s.problems }),
   }),
@@ -108,8 +111,8 @@ const Statistics = builder.objectRef<StatisticsView>('PaymentStatistics').implem
 
 const StatisticsInput = builder.inputType('PaymentStatisticsInput', {
   fields: (t) => ({
-    from: t.string({ description: 'First month, YYYY-MM.' }),
-    to: t.string({ description: 'Last month, YYYY-MM (at most 36 months).' }),
+    from: t.field({ type: 'YearMonth', description: 'First month.' }),
+    to: t.field({ type: 'YearMonth', description: 'Last month (at most 36 months).' }),
     municipalityId: t.id({
       required: false,
       description: 'Only this municipality or district (an Organization).',
