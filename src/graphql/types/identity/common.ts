@@ -17,7 +17,7 @@ import type { Context } from '../../context.js';
 import type { RequestErrorCode } from '../../error-codes.js';
 import { RESULT_ERROR_MEANINGS } from '../../error-codes.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
-import { idOfType } from '../../global-id.js';
+import { uuidOrIdOfType } from '../../global-id.js';
 
 /**
  * Refused identity-admin input: code BAD_USER_INPUT (one of the server's stable codes),
@@ -128,18 +128,11 @@ export async function asGraphQL<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The UUID in an id argument of an identity object: its global id (typename as given) or,
- * the older form still taken, the raw UUID; null when it is neither. Lower case.
+ * The UUID an identity command's id argument names (its global id, or the deprecated raw
+ * UUID); anything else is the command's INVALID_ID naming the field.
  */
-export function identityIdOf(value: string | number, typename: string): string | null {
-  const given = String(value);
-  const uuid = UUID.test(given) ? given : idOfType(given, typename);
-  return uuid === null ? null : uuid.toLowerCase();
-}
-
-/** As identityIdOf, refusing anything else with the command's INVALID_ID naming the field. */
 export function identityIdArg(value: string | number, typename: string, field: string): string {
-  const id = identityIdOf(value, typename);
+  const id = uuidOrIdOfType(value, typename);
   if (id === null)
     throw new IdentityCommandError(
       'INVALID_ID',
@@ -148,8 +141,6 @@ export function identityIdArg(value: string | number, typename: string, field: s
     );
   return id;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const IdentityErrorCode = builder.enumType('IdentityErrorCode', {
   description: 'Stable codes of IdentityError; front-ends switch on these, never on messages.',

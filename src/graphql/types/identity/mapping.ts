@@ -10,13 +10,13 @@ import { parseRuleSetDefinition, type RuleSetDefinition } from '../../../identit
 import { attributesForDryRun } from '../../../identity/saml/acs.js';
 import { builder } from '../../builder.js';
 import { BadInputError } from '../../errors.js';
+import { uuidOrIdOfType } from '../../global-id.js';
 import {
   actorOf,
   asGraphQL,
   asIdentityResult,
   IdentityInputError,
   identityIdArg,
-  identityIdOf,
   identityOf,
   identityResult,
   requireIdentity,
@@ -306,7 +306,7 @@ const DryRunResult = builder
 
 /** The dry-run's rule set id (global or raw UUID); INVALID_ID as a request error otherwise. */
 function dryRunRuleSetId(value: string | number): string {
-  const id = identityIdOf(value, 'MappingRuleSet');
+  const id = uuidOrIdOfType(value, 'MappingRuleSet');
   if (id === null)
     throw new BadInputError(
       'INVALID_ID',
