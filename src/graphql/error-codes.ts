@@ -123,11 +123,7 @@ export const REQUEST_ERROR_CODES = {
     meaning:
       'Signed in, but the roles or acting commission do not allow this root field or command.',
   },
-  NOT_FOUND: {
-    phase: 'field',
-    status: 200,
-    meaning: 'The thing named does not exist.',
-  },
+  NOT_FOUND: { phase: 'field', status: 200, meaning: 'The thing named does not exist.' },
   INVALID_ID: {
     phase: 'field',
     status: 200,
@@ -143,11 +139,7 @@ export const REQUEST_ERROR_CODES = {
     status: 200,
     meaning: 'A personnummer or samordningsnummer of the wrong form or check digit.',
   },
-  INVALID_HSA_ID: {
-    phase: 'field',
-    status: 200,
-    meaning: 'An HSA-ID of the wrong form.',
-  },
+  INVALID_HSA_ID: { phase: 'field', status: 200, meaning: 'An HSA-ID of the wrong form.' },
   FORBIDDEN_FILTER: {
     phase: 'field',
     status: 200,

@@ -37,9 +37,7 @@ export class IdentityInputError extends GraphQLError {
 
 /** The identity services of the request's context (src/services.ts: `identity`). */
 export function identityOf(ctx: Context): IdentityServices {
-  const services = ctx.services as Context['services'] & {
-    identity?: IdentityServices;
-  };
+  const services = ctx.services as Context['services'] & { identity?: IdentityServices };
   if (!services.identity)
     throw new Error('identity services are not wired into the GraphQL context');
   return services.identity;

@@ -16,9 +16,7 @@ const Certificate = builder.objectRef<string>('IdpCertificate').implement({
   description: 'A pinned IdP signing certificate.',
   fields: (t) => ({
     subject: t.string({ resolve: (pem) => parseCertificate(pem).subject }),
-    sha256Fingerprint: t.string({
-      resolve: (pem) => parseCertificate(pem).fingerprint256,
-    }),
+    sha256Fingerprint: t.string({ resolve: (pem) => parseCertificate(pem).fingerprint256 }),
     validFrom: t.field({
       type: 'DateTime',
       resolve: (pem) => new Date(parseCertificate(pem).validFrom),
@@ -40,9 +38,7 @@ export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').im
         'The global id, the id to keep in a client (the IdP commands name an IdP by `slug`).',
       resolve: (idp) => encodeGlobalID('IdentityProvider', idp.id),
     }),
-    slug: t.exposeString('slug', {
-      description: 'The name in our URLs: /auth/saml/<slug>/…',
-    }),
+    slug: t.exposeString('slug', { description: 'The name in our URLs: /auth/saml/<slug>/…' }),
     displayName: t.exposeString('displayName'),
     entityId: t.exposeString('entityId'),
     ssoUrl: t.exposeString('ssoUrl'),
@@ -62,14 +58,8 @@ export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').im
       resolve: (idp) => encodeGlobalID('MappingRuleSet', idp.ruleSetId),
     }),
     metadataUrl: t.exposeString('metadataUrl', { nullable: true }),
-    metadataRefreshedAt: t.expose('metadataRefreshedAt', {
-      type: 'DateTime',
-      nullable: true,
-    }),
-    metadataValidUntil: t.expose('metadataValidUntil', {
-      type: 'DateTime',
-      nullable: true,
-    }),
+    metadataRefreshedAt: t.expose('metadataRefreshedAt', { type: 'DateTime', nullable: true }),
+    metadataValidUntil: t.expose('metadataValidUntil', { type: 'DateTime', nullable: true }),
     serviceProvider: t.field({
       type: ServiceProviderEndpoints,
       description: 'Our SP as this IdP knows it (give the metadata URL to the IdP operator).',
@@ -79,17 +69,12 @@ export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').im
 });
 
 const ServiceProviderEndpoints = builder
-  .objectRef<{
-    entityId: string;
-    acsUrl: string;
-    sloUrl: string;
-    loginUrl: string;
-  }>('ServiceProviderEndpoints')
+  .objectRef<{ entityId: string; acsUrl: string; sloUrl: string; loginUrl: string }>(
+    'ServiceProviderEndpoints',
+  )
   .implement({
     fields: (t) => ({
-      entityId: t.exposeString('entityId', {
-        description: 'Also the URL of our SP metadata.',
-      }),
+      entityId: t.exposeString('entityId', { description: 'Also the URL of our SP metadata.' }),
       acsUrl: t.exposeString('acsUrl'),
       sloUrl: t.exposeString('sloUrl'),
       loginUrl: t.exposeString('loginUrl'),
@@ -103,10 +88,7 @@ const IdentityProviderInput = builder.inputType('IdentityProviderInput', {
     entityId: t.string({ required: true }),
     ssoUrl: t.string({ required: true }),
     sloUrl: t.string({ required: false }),
-    signingCertificates: t.stringList({
-      required: true,
-      description: 'PEM certificates.',
-    }),
+    signingCertificates: t.stringList({ required: true, description: 'PEM certificates.' }),
     requiredLevelOfAssurance: t.int({ required: false }),
     clockSkewSeconds: t.int({ required: false }),
     idpInitiatedAllowed: t.boolean({ required: false }),

@@ -91,12 +91,7 @@ export const MappingRuleSet = builder
         type: RuleSetVersion,
         resolve: async (set, _args, ctx) =>
           ctx.prisma.identityMappingRuleSetVersion.findUniqueOrThrow({
-            where: {
-              ruleSetId_version: {
-                ruleSetId: set.id,
-                version: set.currentVersion,
-              },
-            },
+            where: { ruleSetId_version: { ruleSetId: set.id, version: set.currentVersion } },
           }),
       }),
       versions: t.field({
@@ -116,9 +111,7 @@ builder.queryField('mappingRuleSets', (t) =>
     type: [MappingRuleSet],
     resolve: (_root, _args, ctx) => {
       requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return ctx.prisma.identityMappingRuleSet.findMany({
-        orderBy: { name: 'asc' },
-      });
+      return ctx.prisma.identityMappingRuleSet.findMany({ orderBy: { name: 'asc' } });
     },
   }),
 );
@@ -148,11 +141,7 @@ builder.mutationField('createMappingRuleSet', (t) =>
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       return asIdentityResult(() =>
         identityOf(ctx).ruleSets.create(
-          {
-            name: args.name,
-            definition: args.definition,
-            comment: args.comment ?? undefined,
-          },
+          { name: args.name, definition: args.definition, comment: args.comment ?? undefined },
           actorOf(admin),
         ),
       );
@@ -239,14 +228,8 @@ const DryRunCommission = builder
     fields: (t) => ({
       hsaId: t.string({ nullable: true, resolve: (c) => c.hsaId ?? null }),
       name: t.string({ nullable: true, resolve: (c) => c.name ?? null }),
-      unitHsaId: t.string({
-        nullable: true,
-        resolve: (c) => c.unitHsaId ?? null,
-      }),
-      providerHsaId: t.string({
-        nullable: true,
-        resolve: (c) => c.providerHsaId ?? null,
-      }),
+      unitHsaId: t.string({ nullable: true, resolve: (c) => c.unitHsaId ?? null }),
+      providerHsaId: t.string({ nullable: true, resolve: (c) => c.providerHsaId ?? null }),
       purpose: t.string({ nullable: true, resolve: (c) => c.purpose ?? null }),
     }),
   });
@@ -255,10 +238,7 @@ const RefusedCommission = builder
   .objectRef<MappingResult['refusedCommissions'][number]>('RefusedCommission')
   .implement({
     fields: (t) => ({
-      commission: t.field({
-        type: DryRunCommission,
-        resolve: (r) => r.commission,
-      }),
+      commission: t.field({ type: DryRunCommission, resolve: (r) => r.commission }),
       reason: t.exposeString('reason'),
     }),
   });
@@ -281,10 +261,7 @@ const DryRunResult = builder
       hsaId: t.exposeString('hsaId', { nullable: true }),
       name: t.exposeString('name'),
       roles: t.exposeStringList('roles'),
-      commissions: t.field({
-        type: [DryRunCommission],
-        resolve: (r) => r.commissions,
-      }),
+      commissions: t.field({ type: [DryRunCommission], resolve: (r) => r.commissions }),
       refusedCommissions: t.field({
         type: [RefusedCommission],
         resolve: (r) => r.refusedCommissions,

@@ -50,10 +50,7 @@ const ActingCommission = builder
         nullable: true,
         description: 'The unit, when Brygga knows it; null for a unit outside discharge planning.',
         resolve: (query, c, _args, ctx) =>
-          ctx.prisma.unit.findUnique({
-            ...query,
-            where: { hsaId: c.unitHsaId },
-          }),
+          ctx.prisma.unit.findUnique({ ...query, where: { hsaId: c.unitHsaId } }),
       }),
       acting: t.boolean({
         description: 'Whether this is the commission the person acts in now.',
