@@ -154,6 +154,17 @@ builder.prismaNode('InvoiceLine', {
     correctsLineId: t.exposeString('correctsLineId', {
       ...guard({ category: 'FINANCIAL', locate: ofLine }),
       nullable: true,
+      description: 'For a credit: the charge line it takes back, as a database id.',
+      deprecationReason: 'A raw database id; use `correctsLineGlobalId`, which `node` takes.',
+    }),
+    correctsLineGlobalId: t.field({
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: 'ID',
+      nullable: true,
+      description: 'For a credit: the charge line (an InvoiceLine global id) it takes back.',
+      select: { correctsLineId: true },
+      resolve: (line) =>
+        line.correctsLineId === null ? null : encodeGlobalID('InvoiceLine', line.correctsLineId),
     }),
   }),
 });

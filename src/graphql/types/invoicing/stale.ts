@@ -53,13 +53,29 @@ const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLineP
     amount: t.field({ ...onCase(), type: 'Decimal', resolve: (l) => decimalOf(l.amount) }),
     eventIds: t.stringList({
       ...onCase(),
-      description: 'The case events behind the change (ids of CaseEvent rows).',
+      description: 'The case events behind the change, as database ids. Read `eventGlobalIds`.',
+      deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
       resolve: (l) => [...l.eventIds],
+    }),
+    eventGlobalIds: t.idList({
+      ...onCase(),
+      description: 'The case events behind the change, as `CaseEvent` global ids.',
+      resolve: (l) => l.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
     }),
     correctsLineId: t.string({
       ...onCase(),
-      description: 'For a credit: the charge line (InvoiceLine id) whose days it takes back.',
+      description:
+        'For a credit: the charge line whose days it takes back, as a database id. Read `correctsLineGlobalId`.',
+      deprecationReason: 'A raw database id; use `correctsLineGlobalId`, which `node` takes.',
       resolve: (l) => l.correctsLineId,
+    }),
+    correctsLineGlobalId: t.id({
+      ...onCase(),
+      nullable: true,
+      description:
+        'For a credit: the charge line (an InvoiceLine global id) whose days it takes back.',
+      resolve: (l) =>
+        l.correctsLineId === null ? null : encodeGlobalID('InvoiceLine', l.correctsLineId),
     }),
   }),
 });
