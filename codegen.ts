@@ -8,6 +8,7 @@ const typescriptConfig = {
   scalars: {
     DateTime: 'string',
     Date: 'string',
+    YearMonth: 'string',
     Decimal: 'string',
     JSONObject: 'Record<string, unknown>',
   },

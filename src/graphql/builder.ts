@@ -6,6 +6,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types.js';
 import { getDatamodel } from '../db/generated/pothos-types.js';
+import { isYearMonth } from '../domain/calendar.js';
 import { MAX_PAGE_SIZE } from './connection-arguments.js';
 import type { Context } from './context.js';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
@@ -28,6 +29,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: Date; Output: Date | string };
+    YearMonth: { Input: string; Output: string };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
     Decimal: {
       Input: string;
@@ -152,6 +154,11 @@ function upperFirst(s: string): string {
 
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('Date', DateResolver);
+
+/** A `Date` argument as the calendar day it names (the scalar reads "2026-01-05" as UTC midnight). */
+export function calendarDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
 builder.addScalarType('JSONObject', JSONObjectResolver);
 builder.scalarType('Decimal', {
   description: 'An exact decimal amount, serialised as a string (e.g. "9300.00").',
@@ -163,6 +170,18 @@ builder.scalarType('Decimal', {
     }
     return value;
   },
+});
+
+function yearMonth(value: unknown): string {
+  if (typeof value !== 'string' || !isYearMonth(value))
+    throw new TypeError('YearMonth must be a calendar month written YYYY-MM, e.g. "2026-01"');
+  return value;
+}
+builder.scalarType('YearMonth', {
+  description:
+    'A calendar month, written YYYY-MM (e.g. "2026-01"): an invoice period, a statistics month. Anything else is refused before the operation runs (BAD_USER_INPUT for a variable).',
+  serialize: yearMonth,
+  parseValue: yearMonth,
 });
 
 builder.queryType({

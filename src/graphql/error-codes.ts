@@ -1,4 +1,5 @@
 import type { CommandErrorCode } from '../cases/command-error.js';
+import type { IdentityErrorCode } from '../identity/command-error.js';
 import type { InvoicingErrorCode } from '../invoicing/errors.js';
 import type { RetentionErrorCode } from '../retention/errors.js';
 
@@ -96,7 +97,7 @@ export const REQUEST_ERROR_CODES = {
     phase: 'request',
     status: 400,
     meaning:
-      'A variable does not fit its type; as a field error (200): identity-admin input that breaks a rule, named in `extensions.reason`.',
+      'A variable does not fit its type; as a field error (200): input of the mapping dry-run that breaks a rule, named in `extensions.reason`.',
   },
   OPERATION_RESOLUTION_FAILURE: {
     phase: 'request',
@@ -159,8 +160,9 @@ export function isRequestErrorCode(code: unknown): code is RequestErrorCode {
 
 /**
  * What each code of the typed mutation results means (`CommandError.code`,
- * `InvoicingError.code`, `RetentionError.code`): answered as data, HTTP 200. The type
- * makes a new code in any of the three lists fail to compile until it is explained here.
+ * `InvoicingError.code`, `RetentionError.code`, `IdentityError.code`): answered as data,
+ * HTTP 200. The type makes a new code in any of the lists fail to compile until it is
+ * explained here.
  */
 export const RESULT_ERROR_MEANINGS = {
   INVALID_STATE: 'The case (or plan, invoice) is not in a state that allows this step.',
@@ -229,4 +231,17 @@ export const RESULT_ERROR_MEANINGS = {
     'The idempotency key (or client-chosen id) was already used for a command with other input.',
   INVOICE_NOT_SENT: 'Only a sent month can be corrected; this one is not sent yet.',
   NOTHING_TO_CORRECT: 'The sent invoices already match what the event list supports.',
-} as const satisfies Record<CommandErrorCode | InvoicingErrorCode | RetentionErrorCode, string>;
+  INVALID_IDP:
+    'An identity provider setting breaks a rule (a clock skew, a certificate …); `field` names it.',
+  INVALID_METADATA:
+    'The SAML metadata is malformed, unsigned where it must be signed, or not https.',
+  INVALID_MAPPING_RULES:
+    'A mapping rule does not validate (a regex, a role, a profile); `field` names it.',
+  ALREADY_EXISTS: 'An identity provider or rule set with that name or entity ID exists already.',
+  IDENTITY_PROVIDER_NOT_FOUND: 'No identity provider has that slug.',
+  RULE_SET_NOT_FOUND: 'No mapping rule set has that id.',
+  SESSION_NOT_FOUND: 'No login session has that id.',
+} as const satisfies Record<
+  CommandErrorCode | InvoicingErrorCode | RetentionErrorCode | IdentityErrorCode,
+  string
+>;

@@ -15,6 +15,19 @@ export function idOfType(globalId: string | number, typename: string): string | 
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The UUID an argument names by the global id of the type or (the older form, deprecated
+ * but still taken) by the raw UUID; null when it is neither. Lower case, so two spellings
+ * of one id are the same id.
+ */
+export function uuidOrIdOfType(value: string | number, typename: string): string | null {
+  const given = String(value);
+  const uuid = UUID.test(given) ? given : idOfType(given, typename);
+  return uuid === null ? null : uuid.toLowerCase();
+}
+
 /** As idOfType, failing the request with INVALID_ID naming the field. */
 export function decodeId(globalId: string | number, typename: string, field: string): string {
   const id = idOfType(globalId, typename);

@@ -366,7 +366,7 @@ describe('invoices and payment agreements', () => {
     expect((await solna.request(InvoicesDocument, {})).invoices.edges).toHaveLength(0);
     expect(
       await errorCode(finance.request(InvoicesDocument, { filter: { period: '2026-13' } })),
-    ).toBe('INVALID_PERIOD');
+    ).toBe('BAD_USER_INPUT');
 
     const { paymentAgreements } = await regionFinance.request(PaymentAgreementsDocument, {});
     // The region's own version, and the law's default for the whole country (migration

@@ -349,7 +349,7 @@ describe('NameID and the person’s identifier', () => {
     const officer = await h.login('kommun', municipalOfficer());
 
     const update =
-      'mutation ($id: ID!, $definition: JSONObject!) { updateMappingRuleSet(id: $id, definition: $definition) { currentVersion } }';
+      'mutation ($id: ID!, $definition: JSONObject!) { updateMappingRuleSet(id: $id, definition: $definition) { __typename ... on UpdateMappingRuleSetSuccess { mappingRuleSet { currentVersion } } ... on IdentityError { code field } } }';
     const invalid = [
       { ...KOMMUN_RULES, subject: { nameIdMustMatch: 'yes' } },
       {
@@ -360,16 +360,18 @@ describe('NameID and the person’s identifier', () => {
     ];
     for (const definition of invalid) {
       const refused = await gql(update, { id: kommun.id, definition });
-      expect(refused.errors?.[0]?.extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        reason: 'INVALID_MAPPING_RULES',
+      expect(refused.data?.updateMappingRuleSet).toMatchObject({
+        __typename: 'IdentityError',
+        code: 'INVALID_MAPPING_RULES',
       });
     }
     const changed = await gql(update, {
       id: kommun.id,
       definition: { ...KOMMUN_RULES, subject: { nameIdMustMatch: true } },
     });
-    expect(changed.data?.updateMappingRuleSet.currentVersion).toBe(kommun.currentVersion + 1);
+    expect(changed.data?.updateMappingRuleSet.mappingRuleSet.currentVersion).toBe(
+      kommun.currentVersion + 1,
+    );
 
     const before = await h.sessionCount();
     await expectLoginRefused(

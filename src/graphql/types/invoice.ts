@@ -177,6 +177,16 @@ builder.prismaNode('InvoiceLine', {
       nullable: true,
       description:
         'On a credit line: the database id of the charge line it takes back; null on a charge.',
+      deprecationReason: 'A raw database id; use `correctsLineGlobalId`, which `node` takes.',
+    }),
+    correctsLineGlobalId: t.field({
+      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      type: 'ID',
+      nullable: true,
+      description: 'For a credit: the charge line (an InvoiceLine global id) it takes back.',
+      select: { correctsLineId: true },
+      resolve: (line) =>
+        line.correctsLineId === null ? null : encodeGlobalID('InvoiceLine', line.correctsLineId),
     }),
   }),
 });
@@ -201,8 +211,8 @@ export const Invoice = builder.prismaNode('Invoice', {
     }),
     period: t.field({
       ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
-      type: 'String',
-      description: 'The invoiced month, YYYY-MM.',
+      type: 'YearMonth',
+      description: 'The invoiced month.',
       select: { period: true },
       resolve: (i) => i.period.toISOString().slice(0, 7),
     }),
@@ -267,7 +277,7 @@ const InvoiceFilter = builder.inputType('InvoiceFilter', {
       required: false,
       description: 'Only invoices to this municipality or district (an `Organization` global id).',
     }),
-    period: t.string({ required: false, description: 'YYYY-MM' }),
+    period: t.field({ type: 'YearMonth', required: false, description: 'The invoiced month.' }),
   }),
 });
 

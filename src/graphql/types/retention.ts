@@ -15,9 +15,10 @@ import {
   type RetentionErrorCode as RetentionErrorCodeValue,
 } from '../../retention/errors.js';
 import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
-import { builder } from '../builder.js';
+import { builder, calendarDay } from '../builder.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
-import { idOfType } from '../global-id.js';
+import { ForbiddenError } from '../errors.js';
+import { decodeId, idOfType } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { OrganizationKind } from './organization.js';
 
@@ -263,17 +264,13 @@ builder.queryField('effectiveRetention', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       const actor = await requireRetention(ctx, 'read');
+      // A query has no result union: its refusals are request errors with stable codes.
       const organizationId =
         args.organizationId == null
           ? actor.organizationId
-          : idOfType(args.organizationId, 'Organization');
-      if (organizationId === null || !actor.scope.includes(organizationId)) {
-        throw new RetentionCommandError(
-          'NOT_YOUR_ORGANIZATION',
-          'Not an organisation of yours.',
-          'organizationId',
-        );
-      }
+          : decodeId(args.organizationId, 'Organization', 'organizationId');
+      if (!actor.scope.includes(organizationId))
+        throw new ForbiddenError('Not an organisation of yours (organizationId).');
       const organization = await ctx.prisma.organization.findUniqueOrThrow({
         where: { id: organizationId },
         select: { id: true, kind: true },
@@ -921,9 +918,7 @@ const RecordDecisionInput = builder.inputType('RecordRetentionDecisionInput', {
       description: 'The class of records decided on.',
     }),
     reference: t.string({ description: 'Diarienummer, § in the minutes.' }),
-    decidedOn: t.string({
-      description: 'The day of the decision, YYYY-MM-DD.',
-    }),
+    decidedOn: t.field({ type: 'Date', description: 'The day of the decision.' }),
     decidedBy: t.string({ description: 'The board or officer who decided.' }),
     archiveBeforePurge: t.boolean({
       defaultValue: false,
@@ -965,7 +960,7 @@ builder.mutationField('recordRetentionDecision', (t) =>
         organizationId: organizationOf(input.organizationId, actor.organizationId),
         recordClass: input.recordClass,
         reference: input.reference,
-        decidedOn: input.decidedOn,
+        decidedOn: calendarDay(input.decidedOn),
         decidedBy: input.decidedBy,
         archiveBeforePurge: input.archiveBeforePurge ?? false,
       });

@@ -33,7 +33,7 @@ import {
   queryableOf,
 } from '../command-access.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
-import { idOfType } from '../global-id.js';
+import { idOfType, uuidOrIdOfType } from '../global-id.js';
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
@@ -135,8 +135,6 @@ function id(globalId: string | number, typename: string, field: string): string 
   return decoded;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The id a client chose for what a command creates: the global id of that type, or (the
  * older, deprecated form, still accepted so existing clients keep working) the raw UUID.
@@ -144,8 +142,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 function chosenId(value: string | number | null | undefined, typename: string, field: string) {
   if (value == null) return null;
-  const given = String(value);
-  const uuid = UUID.test(given) ? given : idOfType(given, typename);
+  const uuid = uuidOrIdOfType(value, typename);
   if (uuid === null) {
     throw new CommandError(
       'INVALID_ID',
@@ -153,7 +150,7 @@ function chosenId(value: string | number | null | undefined, typename: string, f
       field,
     );
   }
-  return uuid.toLowerCase();
+  return uuid;
 }
 
 function optionalId(globalId: string | number | null | undefined, typename: string, field: string) {

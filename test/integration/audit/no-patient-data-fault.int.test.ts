@@ -85,7 +85,10 @@ const STEPS: [string, Step][] = [
       }),
     },
   ],
-  ['rotateTokenSigningKey', { as: 'admin', query: 'mutation { rotateTokenSigningKey }' }],
+  [
+    'rotateTokenSigningKey',
+    { as: 'admin', query: 'mutation { rotateTokenSigningKey { __typename } }' },
+  ],
   [
     'createMappingRuleSet',
     {
@@ -385,7 +388,7 @@ const STEPS: [string, Step][] = [
     'drawAccessLogSample',
     {
       as: 'officer',
-      query: `mutation ($month: String!) {
+      query: `mutation ($month: YearMonth!) {
         drawAccessLogSample(input: { month: $month, percent: 50, seed: "fault" }) { __typename } }`,
       variables: async () => ({
         month: await one<string>(
@@ -411,7 +414,7 @@ const STEPS: [string, Step][] = [
     {
       as: 'admin',
       query: `mutation ($id: ID!) {
-        revokeSession(sessionId: $id, reason: "left the organisation") }`,
+        revokeSession(sessionId: $id, reason: "left the organisation") { __typename } }`,
       variables: () => ({ id: nurse.sessionId }),
     },
   ],

@@ -357,7 +357,7 @@ describe('the monthly sample and review records', () => {
           input: { month: '2026-13', percent: 10 },
         }),
       ),
-    ).toBe('INVALID_PERIOD');
+    ).toBe('BAD_USER_INPUT');
     expect(
       await code(
         regionOfficer.request(DrawAccessLogSampleDocument, {

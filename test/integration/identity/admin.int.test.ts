@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { signXml } from '@node-saml/node-saml/lib/xml.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateSelfSignedCertificate } from '../../../src/identity/certificates.js';
+import { globalId } from '../../support/demo.js';
 import { graphqlAt, type Harness, startHarness } from '../../support/idp/harness.js';
 import { SamlifyIdp } from '../../support/idp/samlify-idp.js';
 import {
@@ -119,7 +120,7 @@ describe('identity providers', () => {
     const idp = await newIdp('region');
     const created = await gql(
       admin,
-      `mutation ($input: IdentityProviderInput!) { createIdentityProvider(input: $input) { slug enabled requiredLevelOfAssurance } }`,
+      `mutation ($input: IdentityProviderInput!) { createIdentityProvider(input: $input) { __typename ... on CreateIdentityProviderSuccess { identityProvider { slug enabled requiredLevelOfAssurance ruleSetGlobalId } } ... on IdentityError { code field message } } }`,
       {
         input: {
           slug: 'region',
@@ -127,22 +128,26 @@ describe('identity providers', () => {
           entityId: idp.entityId,
           ssoUrl: idp.ssoUrl,
           signingCertificates: [idp.certificatePem],
-          ruleSetId: h.ineraRuleSetId,
+          ruleSetId: globalId('MappingRuleSet', h.ineraRuleSetId),
           requiredLevelOfAssurance: 3,
         },
       },
     );
     expect(created.errors).toBeUndefined();
+    expect(created.data?.createIdentityProvider.identityProvider).toMatchObject({
+      slug: 'region',
+      ruleSetGlobalId: globalId('MappingRuleSet', h.ineraRuleSetId),
+    });
     const updated = await gql(
       admin,
-      'mutation { updateIdentityProvider(slug: "region", patch: { clockSkewSeconds: 90 }) { clockSkewSeconds } }',
+      `mutation { updateIdentityProvider(slug: "region", patch: { clockSkewSeconds: 90 }) { __typename ... on UpdateIdentityProviderSuccess { identityProvider { clockSkewSeconds } } ... on IdentityError { code field message } } }`,
     );
-    expect(updated.data?.updateIdentityProvider.clockSkewSeconds).toBe(90);
+    expect(updated.data?.updateIdentityProvider.identityProvider.clockSkewSeconds).toBe(90);
     const disabled = await gql(
       admin,
-      'mutation { disableIdentityProvider(slug: "region") { enabled } }',
+      'mutation { disableIdentityProvider(slug: "region") { __typename ... on DisableIdentityProviderSuccess { identityProvider { enabled } } ... on IdentityError { code field message } } }',
     );
-    expect(disabled.data?.disableIdentityProvider.enabled).toBe(false);
+    expect(disabled.data?.disableIdentityProvider.identityProvider.enabled).toBe(false);
     const { rows } = await h.owner.query(
       `SELECT type, actor FROM identity_event WHERE type IN ('IDP_CREATED','IDP_UPDATED','IDP_DISABLED') ORDER BY occurred_at`,
     );
@@ -155,23 +160,23 @@ describe('identity providers', () => {
     const before = await counts();
     const unknown = await gql(
       admin,
-      'mutation { updateIdentityProvider(slug: "nope", patch: { clockSkewSeconds: 10 }) { slug } }',
+      'mutation { updateIdentityProvider(slug: "nope", patch: { clockSkewSeconds: 10 }) { __typename ... on UpdateIdentityProviderSuccess { identityProvider { slug } } ... on IdentityError { code field message } } }',
     );
-    expect(unknown.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    expect(unknown.data?.updateIdentityProvider.code).toBe('IDENTITY_PROVIDER_NOT_FOUND');
     const skew = await gql(
       admin,
-      'mutation { updateIdentityProvider(slug: "inera", patch: { clockSkewSeconds: 3600 }) { slug } }',
+      'mutation { updateIdentityProvider(slug: "inera", patch: { clockSkewSeconds: 3600 }) { __typename ... on UpdateIdentityProviderSuccess { identityProvider { slug } } ... on IdentityError { code field message } } }',
     );
-    expect(skew.errors?.[0]?.extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      reason: 'INVALID_IDP',
+    expect(skew.data?.updateIdentityProvider).toMatchObject({
+      __typename: 'IdentityError',
+      code: 'INVALID_IDP',
       field: 'clockSkewSeconds',
     });
     const cert = await gql(
       admin,
-      'mutation { updateIdentityProvider(slug: "inera", patch: { signingCertificates: ["not a cert"] }) { slug } }',
+      'mutation { updateIdentityProvider(slug: "inera", patch: { signingCertificates: ["not a cert"] }) { __typename ... on UpdateIdentityProviderSuccess { identityProvider { slug } } ... on IdentityError { code field message } } }',
     );
-    expect(cert.errors?.[0]?.extensions).toMatchObject({ reason: 'INVALID_IDP' });
+    expect(cert.data?.updateIdentityProvider).toMatchObject({ code: 'INVALID_IDP' });
     expect(await counts()).toEqual(before);
   });
 });
@@ -179,7 +184,9 @@ describe('identity providers', () => {
 describe('metadata', () => {
   const importMutation = `mutation ($slug: String, $xml: String, $url: String, $newProvider: NewIdentityProviderFromMetadata) {
     importIdentityProviderMetadata(slug: $slug, xml: $xml, url: $url, newProvider: $newProvider) {
-      slug entityId ssoUrl signingCertificates { sha256Fingerprint } metadataUrl metadataRefreshedAt nextMetadataRefreshAt } }`;
+      __typename ... on IdentityError { code field message }
+      ... on ImportIdentityProviderMetadataSuccess { identityProvider {
+      slug entityId ssoUrl signingCertificates { sha256Fingerprint } metadataUrl metadataRefreshedAt nextMetadataRefreshAt } } } }`;
 
   test('a new IdP from an uploaded metadata document', async () => {
     const idp = await newIdp('vgr');
@@ -188,7 +195,7 @@ describe('metadata', () => {
       newProvider: { slug: 'vgr', displayName: 'VGR', ruleSetId: h.ineraRuleSetId },
     });
     expect(res.errors).toBeUndefined();
-    expect(res.data?.importIdentityProviderMetadata).toMatchObject({
+    expect(res.data?.importIdentityProviderMetadata.identityProvider).toMatchObject({
       slug: 'vgr',
       entityId: idp.entityId,
       ssoUrl: idp.ssoUrl,
@@ -212,11 +219,11 @@ describe('metadata', () => {
         xml,
         newProvider: { slug: 'bad', displayName: 'Bad', ruleSetId: h.ineraRuleSetId },
       });
-      expect(res.errors?.[0]?.extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        reason: 'INVALID_METADATA',
+      expect(res.data?.importIdentityProviderMetadata).toMatchObject({
+        __typename: 'IdentityError',
+        code: 'INVALID_METADATA',
       });
-      expect(res.errors?.[0]?.message).toMatch(message);
+      expect(res.data?.importIdentityProviderMetadata.message).toMatch(message);
     }
     expect(await counts()).toEqual(before);
   });
@@ -234,8 +241,10 @@ describe('metadata', () => {
       );
     const res = await gql(admin, importMutation, { slug: 'kommun', url: metadataUrl });
     expect(res.errors).toBeUndefined();
-    expect(res.data?.importIdentityProviderMetadata.signingCertificates).toHaveLength(2);
-    expect(res.data?.importIdentityProviderMetadata.metadataUrl).toBe(metadataUrl);
+    expect(
+      res.data?.importIdentityProviderMetadata.identityProvider.signingCertificates,
+    ).toHaveLength(2);
+    expect(res.data?.importIdentityProviderMetadata.identityProvider.metadataUrl).toBe(metadataUrl);
     // The next scheduled refresh: the one just made plus the refresh period (a day).
     const times = await gql(
       admin,
@@ -300,23 +309,26 @@ describe('metadata', () => {
     );
     const before = await counts();
     const refusedUnsigned = await gql(admin, importMutation, { slug: 'vgr', xml: unsigned });
-    expect(refusedUnsigned.errors?.[0]?.message).toMatch(/not signed/);
+    expect(refusedUnsigned.data?.importIdentityProviderMetadata.message).toMatch(/not signed/);
     const refusedTampered = await gql(admin, importMutation, {
       slug: 'vgr',
       xml: signed.replace('https://vgr.test/sso2', 'https://evil.test/sso'),
     });
-    expect(refusedTampered.errors?.[0]?.message).toMatch(/does not verify/);
+    expect(refusedTampered.data?.importIdentityProviderMetadata.message).toMatch(/does not verify/);
     expect(await counts()).toEqual(before);
     const accepted = await gql(admin, importMutation, { slug: 'vgr', xml: signed });
     expect(accepted.errors).toBeUndefined();
-    expect(accepted.data?.importIdentityProviderMetadata.ssoUrl).toBe('https://vgr.test/sso2');
+    expect(accepted.data?.importIdentityProviderMetadata.identityProvider.ssoUrl).toBe(
+      'https://vgr.test/sso2',
+    );
   });
   test('metadata URLs: https only (http only to loopback when configured)', async () => {
     const res = await gql(admin, importMutation, {
       slug: 'inera',
       url: 'http://metadata.example.org/md.xml',
     });
-    expect(res.errors?.[0]?.message).toMatch(/https only/);
+    expect(res.data?.importIdentityProviderMetadata).toMatchObject({ code: 'INVALID_METADATA' });
+    expect(res.data?.importIdentityProviderMetadata.message).toMatch(/https only/);
   });
   test('our SP metadata publishes the current and the next SP certificate', async () => {
     const before = await (await fetch(`${h.url}/auth/saml/inera/metadata`)).text();
@@ -465,40 +477,44 @@ describe('mapping rules', () => {
     for (const [definition, message] of cases) {
       const res = await gql(
         admin,
-        'mutation ($d: JSONObject!) { createMappingRuleSet(name: "bad", definition: $d) { id } }',
+        'mutation ($d: JSONObject!) { createMappingRuleSet(name: "bad", definition: $d) { __typename ... on CreateMappingRuleSetSuccess { mappingRuleSet { id } } ... on IdentityError { code field message } } }',
         { d: definition },
       );
-      expect(res.errors?.[0]?.extensions).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        reason: 'INVALID_MAPPING_RULES',
+      expect(res.data?.createMappingRuleSet).toMatchObject({
+        __typename: 'IdentityError',
+        code: 'INVALID_MAPPING_RULES',
       });
-      expect(res.errors?.[0]?.message).toMatch(message);
+      expect(res.data?.createMappingRuleSet.message).toMatch(message);
     }
     const stale = await gql(
       admin,
-      'mutation ($id: ID!, $d: JSONObject!) { updateMappingRuleSet(id: $id, definition: $d, expectedVersion: 99) { id } }',
+      'mutation ($id: ID!, $d: JSONObject!) { updateMappingRuleSet(id: $id, definition: $d, expectedVersion: 99) { __typename ... on UpdateMappingRuleSetSuccess { mappingRuleSet { id } } ... on IdentityError { code field message } } }',
       {
         id: h.ineraRuleSetId,
         d: { roleRules: [], commissions: { profile: 'INERA' } },
       },
     );
-    expect(stale.errors?.[0]?.extensions).toMatchObject({ reason: 'STALE_VERSION' });
+    expect(stale.data?.updateMappingRuleSet).toMatchObject({
+      code: 'CONCURRENT_MODIFICATION',
+      field: 'expectedVersion',
+    });
     expect(await counts()).toEqual(before);
   });
   test('versions are kept; the audit names who changed what', async () => {
     const created = await gql(
       admin,
-      'mutation ($d: JSONObject!) { createMappingRuleSet(name: "Kommun B", definition: $d, comment: "first") { id currentVersion } }',
+      'mutation ($d: JSONObject!) { createMappingRuleSet(name: "Kommun B", definition: $d, comment: "first") { __typename ... on CreateMappingRuleSetSuccess { mappingRuleSet { id globalId currentVersion } } ... on IdentityError { code field message } } }',
       {
         d: { roleRules: [], commissions: { profile: 'INERA' } },
       },
     );
-    const id = created.data!.createMappingRuleSet.id;
+    const { id, globalId: ruleSetGlobalId } = created.data!.createMappingRuleSet.mappingRuleSet;
+    expect(ruleSetGlobalId).toBe(globalId('MappingRuleSet', id));
     await gql(
       admin,
-      'mutation ($id: ID!, $d: JSONObject!) { updateMappingRuleSet(id: $id, definition: $d, comment: "second") { id } }',
+      'mutation ($id: ID!, $d: JSONObject!) { updateMappingRuleSet(id: $id, definition: $d, comment: "second") { __typename } }',
       {
-        id,
+        id: ruleSetGlobalId,
         d: {
           roleRules: [
             {
@@ -526,21 +542,27 @@ describe('mapping rules', () => {
     const create = (name: string) =>
       gql(
         admin,
-        'mutation ($n: String!, $d: JSONObject!) { createMappingRuleSet(name: $n, definition: $d) { id name } }',
+        `mutation ($n: String!, $d: JSONObject!) { createMappingRuleSet(name: $n, definition: $d) {
+          __typename ... on CreateMappingRuleSetSuccess { mappingRuleSet { id name } }
+          ... on IdentityError { code field } } }`,
         { n: name, d: { roleRules: [], commissions: { profile: 'INERA' } } },
       );
-    for (const [name, reason] of [
-      ['   ', 'INVALID_NAME'],
-      ['x'.repeat(101), 'INVALID_NAME'],
-      ['Kommun B', 'ALREADY_EXISTS'],
-      [' Kommun B ', 'ALREADY_EXISTS'],
+    for (const [name, refusal] of [
+      ['   ', { code: 'INVALID_INPUT', field: 'name' }],
+      ['x'.repeat(101), { code: 'INVALID_INPUT', field: 'name' }],
+      ['Kommun B', { code: 'ALREADY_EXISTS' }],
+      [' Kommun B ', { code: 'ALREADY_EXISTS' }],
     ] as const) {
       const refused = await create(name);
-      expect(refused.data ?? null).toBeNull();
-      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+      expect(refused.errors).toBeUndefined();
+      expect(refused.data?.createMappingRuleSet, name).toMatchObject({
+        __typename: 'IdentityError',
+        ...refusal,
+      });
     }
     expect(await counts()).toEqual(before);
-    expect((await create('  Kommun C ')).data?.createMappingRuleSet.name).toBe('Kommun C');
+    const created = await create('  Kommun C ');
+    expect(created.data?.createMappingRuleSet.mappingRuleSet.name).toBe('Kommun C');
   });
 });
 
@@ -552,15 +574,18 @@ describe('sessions and keys', () => {
     ).sid;
     const list = await gql(
       admin,
-      '{ identitySessions(subject: "SE2321000016-N001") { id revokedAt } }',
+      '{ identitySessions(subject: "SE2321000016-N001") { id globalId revokedAt } }',
     );
-    expect(list.data?.identitySessions.map((s: { id: string }) => s.id)).toContain(sid);
-    const revoked = await gql(
-      admin,
-      'mutation ($id: ID!) { revokeSession(sessionId: $id, reason: "card reported lost") }',
-      { id: sid },
-    );
-    expect(revoked.data?.revokeSession).toBe(true);
+    const listed = list.data?.identitySessions.find((s: { id: string }) => s.id === sid);
+    expect(listed.globalId).toBe(globalId('IdentitySession', sid));
+    const revoke = `mutation ($id: ID!) { revokeSession(sessionId: $id, reason: "card reported lost") { __typename ... on RevokeSessionSuccess { revoked } ... on IdentityError { code field message } } }`;
+    const revoked = await gql(admin, revoke, { id: listed.globalId });
+    expect(revoked.data?.revokeSession).toEqual({
+      __typename: 'RevokeSessionSuccess',
+      revoked: true,
+    });
+    // Already ended: nothing to revoke, said as data (the raw UUID is still taken).
+    expect((await gql(admin, revoke, { id: sid })).data?.revokeSession.revoked).toBe(false);
     expect(
       (await gql(session.accessToken, '{ myCommissions { unitHsaId } }')).errors?.[0]?.extensions
         .code,
@@ -575,12 +600,100 @@ describe('sessions and keys', () => {
     });
   });
   test('an admin rotates the token key; the event names the admin', async () => {
-    const res = await gql(admin, 'mutation { rotateTokenSigningKey }');
-    expect(res.data?.rotateTokenSigningKey).toMatch(/^es256-/);
+    const res = await gql(
+      admin,
+      'mutation { rotateTokenSigningKey { ... on RotateTokenSigningKeySuccess { keyId } } }',
+    );
+    expect(res.data?.rotateTokenSigningKey.keyId).toMatch(/^es256-/);
     const events = await gql(
       officer,
       '{ identityEvents(types: [KEY_CREATED], first: 1) { actor details } }',
     );
     expect(events.data?.identityEvents[0].actor).toContain('SE2321000016-A001');
+  });
+});
+
+describe('ids the identity commands take (issue 20)', () => {
+  const refusal = '{ __typename ... on IdentityError { code field } }';
+  test('a malformed id, or the global id of another type, is INVALID_ID naming the field; nothing changes', async () => {
+    const before = await counts();
+    for (const id of ['garbage', globalId('Case', h.ineraRuleSetId), '']) {
+      const update = await gql(
+        admin,
+        `mutation ($id: ID!) { updateMappingRuleSet(id: $id, definition: { roleRules: [] }) ${refusal} }`,
+        { id },
+      );
+      expect(update.data?.updateMappingRuleSet, id).toEqual({
+        __typename: 'IdentityError',
+        code: 'INVALID_ID',
+        field: 'id',
+      });
+      const revoke = await gql(
+        admin,
+        `mutation ($id: ID!) { revokeSession(sessionId: $id, reason: "x") ${refusal} }`,
+        { id },
+      );
+      expect(revoke.data?.revokeSession, id).toMatchObject({
+        code: 'INVALID_ID',
+        field: 'sessionId',
+      });
+      const create = await gql(
+        admin,
+        `mutation ($id: ID!) { createIdentityProvider(input: { slug: "x", displayName: "X", entityId: "https://x.test", ssoUrl: "https://x.test/sso", signingCertificates: [], ruleSetId: $id }) ${refusal} }`,
+        { id },
+      );
+      expect(create.data?.createIdentityProvider, id).toMatchObject({
+        code: 'INVALID_ID',
+        field: 'input.ruleSetId',
+      });
+      const patch = await gql(
+        admin,
+        `mutation ($id: ID!) { updateIdentityProvider(slug: "inera", patch: { ruleSetId: $id }) ${refusal} }`,
+        { id },
+      );
+      expect(patch.data?.updateIdentityProvider, id).toMatchObject({
+        code: 'INVALID_ID',
+        field: 'patch.ruleSetId',
+      });
+      const dryRun = await gql(
+        admin,
+        'query ($id: ID!) { mappingDryRun(ruleSetId: $id, attributes: []) { grantsAccess } }',
+        { id },
+      );
+      expect(dryRun.errors?.[0]?.extensions, id).toMatchObject({
+        code: 'INVALID_ID',
+        field: 'ruleSetId',
+      });
+    }
+    expect(await counts()).toEqual(before);
+  });
+  test('a well-formed id of nothing: RULE_SET_NOT_FOUND, SESSION_NOT_FOUND', async () => {
+    const none = '00000000-0000-4000-8000-000000000000';
+    const update = await gql(
+      admin,
+      `mutation ($id: ID!) { updateMappingRuleSet(id: $id, definition: { roleRules: [], commissions: { profile: "INERA" } }) ${refusal} }`,
+      { id: globalId('MappingRuleSet', none) },
+    );
+    expect(update.data?.updateMappingRuleSet.code).toBe('RULE_SET_NOT_FOUND');
+    const revoke = await gql(
+      admin,
+      `mutation ($id: ID!) { revokeSession(sessionId: $id, reason: "x") ${refusal} }`,
+      { id: globalId('IdentitySession', none) },
+    );
+    expect(revoke.data?.revokeSession).toMatchObject({
+      code: 'SESSION_NOT_FOUND',
+      field: 'sessionId',
+    });
+  });
+  test('the dry-run takes the rule set by its global id as by its raw one', async () => {
+    const dryRun = (id: string) =>
+      gql(
+        admin,
+        'query ($id: ID!) { mappingDryRun(ruleSetId: $id, attributes: []) { ruleSetVersion denialReasons } }',
+        { id },
+      );
+    const byGlobal = await dryRun(globalId('MappingRuleSet', h.ineraRuleSetId));
+    expect(byGlobal.errors).toBeUndefined();
+    expect(byGlobal.data).toEqual((await dryRun(h.ineraRuleSetId)).data);
   });
 });

@@ -191,10 +191,14 @@ describe('a sent month corrected by correction invoices', () => {
       pricePerDay: '9300.00',
       amount: '-37200.00',
       correctsLineId: rawId(lineB),
+      correctsLineGlobalId: lineB,
     });
     // Traceable to the events that changed: the new discharge and the annulment.
     expect(found[0]!.lines[0]!.eventIds).toEqual(
       expect.arrayContaining([changed.discharge, changed.annulment]),
+    );
+    expect(found[0]!.lines[0]!.eventGlobalIds).toEqual(
+      found[0]!.lines[0]!.eventIds!.map((id) => globalId('CaseEvent', id)),
     );
   });
 
@@ -215,6 +219,7 @@ describe('a sent month corrected by correction invoices', () => {
       days: -4,
       amount: '-37200.00',
       correctsLineId: rawId(lineB),
+      correctsLineGlobalId: lineB,
     });
     expect(invoice.lines![0]!.description).toContain(
       'BR-CORR-B: correction of line 2 of the 2026-03 invoice: 4 days 2026-03-16–2026-03-19',

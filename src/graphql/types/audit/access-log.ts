@@ -135,7 +135,7 @@ const UnusualActivityRef = builder.objectRef<UnusualActivity>('UnusualAccessActi
   fields: (t) => ({
     userHsaId: t.exposeString('userHsaId', { description: 'The user’s employee HSA-ID.' }),
     userName: t.exposeString('userName', { description: 'The user’s name as last logged.' }),
-    day: t.exposeString('day', { description: 'YYYY-MM-DD, Europe/Stockholm.' }),
+    day: t.expose('day', { type: 'Date', description: 'The day, in Europe/Stockholm.' }),
     patientCount: t.exposeInt('patientCount', {
       description: 'Distinct patients of your organisation they touched that day.',
     }),

@@ -29,8 +29,9 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
       description:
         'The sample’s id (a UUID): pass it to `accessLogSample` or `recordAccessReview`.',
     }),
-    month: t.string({
-      description: 'YYYY-MM, a calendar month in Europe/Stockholm.',
+    month: t.field({
+      type: 'YearMonth',
+      description: 'A calendar month in Europe/Stockholm.',
       resolve: (s) => s.month.toISOString().slice(0, 7),
     }),
     percent: t.float({
@@ -84,7 +85,10 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
 const DrawSampleInput = builder.inputType('DrawAccessLogSampleInput', {
   description: 'The month and share of your organisation’s access log to sample.',
   fields: (t) => ({
-    month: t.string({ description: 'YYYY-MM, a calendar month in Europe/Stockholm.' }),
+    month: t.field({
+      type: 'YearMonth',
+      description: 'A calendar month in Europe/Stockholm.',
+    }),
     percent: t.float({
       description: 'Share of the month’s rows to select, more than 0, at most 100.',
     }),

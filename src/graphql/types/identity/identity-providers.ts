@@ -1,8 +1,16 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { IdentityProvider as IdpRow } from '../../../db/generated/prisma/client.js';
 import { parseCertificate } from '../../../identity/certificates.js';
 import { spEndpoints } from '../../../identity/saml/service-provider.js';
 import { builder } from '../../builder.js';
-import { actorOf, asGraphQL, identityOf, requireIdentity } from './common.js';
+import {
+  actorOf,
+  asIdentityResult,
+  identityIdArg,
+  identityOf,
+  identityResult,
+  requireIdentity,
+} from './common.js';
 
 /** What each setting of an IdP means; the output type and the three inputs share them. */
 const IDP = {
@@ -60,7 +68,13 @@ export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').im
   description: 'An identity provider of the federation and how Brygga trusts it.',
   fields: (t) => ({
     id: t.exposeID('id', {
-      description: 'The IdP’s database id (a UUID); most operations take the `slug` instead.',
+      description:
+        'The IdP’s database id (a UUID); keep `globalId` in a client, most operations take the `slug`.',
+    }),
+    globalId: t.id({
+      description:
+        'The global id, the id to keep in a client (the IdP commands name an IdP by `slug`).',
+      resolve: (idp) => encodeGlobalID('IdentityProvider', idp.id),
     }),
     slug: t.exposeString('slug', { description: 'The name in our URLs: /auth/saml/<slug>/…' }),
     displayName: t.exposeString('displayName', { description: IDP.displayName }),
@@ -86,6 +100,10 @@ export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').im
       description: 'Whether users can log in through it; a disabled IdP is kept, not deleted.',
     }),
     ruleSetId: t.exposeID('ruleSetId', { description: IDP.ruleSetId }),
+    ruleSetGlobalId: t.id({
+      description: 'The global id of the mapping rule set this IdP uses (MappingRuleSet.globalId).',
+      resolve: (idp) => encodeGlobalID('MappingRuleSet', idp.ruleSetId),
+    }),
     metadataUrl: t.exposeString('metadataUrl', { nullable: true, description: IDP.metadataUrl }),
     metadataRefreshedAt: t.expose('metadataRefreshedAt', {
       type: 'DateTime',
@@ -151,7 +169,11 @@ const IdentityProviderInput = builder.inputType('IdentityProviderInput', {
     clockSkewSeconds: t.int({ required: false, description: IDP.clockSkewSeconds }),
     idpInitiatedAllowed: t.boolean({ required: false, description: IDP.idpInitiatedAllowed }),
     requireSignedResponse: t.boolean({ required: false, description: IDP.requireSignedResponse }),
-    ruleSetId: t.id({ required: true, description: IDP.ruleSetId }),
+    ruleSetId: t.id({
+      required: true,
+      description:
+        'The mapping rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+    }),
     metadataUrl: t.string({ required: false, description: IDP.metadataUrl }),
     metadataSigningCertificates: t.stringList({
       required: false,
@@ -177,7 +199,11 @@ const IdentityProviderPatch = builder.inputType('IdentityProviderPatch', {
       required: false,
       description: 'false disables logins through the IdP; true enables them again.',
     }),
-    ruleSetId: t.id({ required: false, description: IDP.ruleSetId }),
+    ruleSetId: t.id({
+      required: false,
+      description:
+        'The mapping rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+    }),
     metadataUrl: t.string({ required: false, description: IDP.metadataUrl }),
     metadataSigningCertificates: t.stringList({
       required: false,
@@ -187,15 +213,21 @@ const IdentityProviderPatch = builder.inputType('IdentityProviderPatch', {
   }),
 });
 
-/** GraphQL's null-for-absent → the service's undefined-for-unchanged. */
-function defined<T extends Record<string, unknown>>(input: T) {
-  const { requiredLevelOfAssurance, ...rest } = input as T & {
+/**
+ * GraphQL's null-for-absent → the service's undefined-for-unchanged; the rule set's id
+ * (global or raw) → its UUID, INVALID_ID naming `<argument>.ruleSetId` otherwise.
+ */
+function defined<T extends Record<string, unknown>>(input: T, argument: string) {
+  const { requiredLevelOfAssurance, ruleSetId, ...rest } = input as T & {
     requiredLevelOfAssurance?: number | null;
+    ruleSetId?: string | number | null;
   };
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rest))
     if (value !== null && value !== undefined) out[key] = value;
   if (requiredLevelOfAssurance != null) out.requiredLoa = requiredLevelOfAssurance;
+  if (ruleSetId != null)
+    out.ruleSetId = identityIdArg(ruleSetId, 'MappingRuleSet', `${argument}.ruleSetId`);
   return out;
 }
 
@@ -223,11 +255,15 @@ builder.queryField('identityProvider', (t) =>
   }),
 );
 
+const providerResult = (name: string, what: string) =>
+  identityResult(name, 'identityProvider', `the identity provider ${what}`);
+
 builder.mutationField('createIdentityProvider', (t) =>
   t.field({
     type: IdentityProvider,
     description:
       'Adds an IdP to the federation, enabled. Every setting is validated before anything is written; the change is an identity event.',
+    errors: providerResult('createIdentityProvider', 'as created'),
     args: {
       input: t.arg({
         type: IdentityProviderInput,
@@ -237,7 +273,9 @@ builder.mutationField('createIdentityProvider', (t) =>
     },
     resolve: (_root, { input }, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return asGraphQL(() => identityOf(ctx).idps.create(defined(input) as never, actorOf(admin)));
+      return asIdentityResult(() =>
+        identityOf(ctx).idps.create(defined(input, 'input') as never, actorOf(admin)),
+      );
     },
   }),
 );
@@ -245,15 +283,23 @@ builder.mutationField('createIdentityProvider', (t) =>
 builder.mutationField('updateIdentityProvider', (t) =>
   t.field({
     type: IdentityProvider,
-    description: 'Changes settings of an IdP (validated first); the change is an identity event.',
+    description: 'Changes the given settings of an IdP (the others stay), audited as IDP_UPDATED.',
+    errors: providerResult('updateIdentityProvider', 'as it stands afterwards'),
     args: {
-      slug: t.arg.string({ required: true, description: 'The IdP’s slug.' }),
-      patch: t.arg({ type: IdentityProviderPatch, required: true, description: 'What to change.' }),
+      slug: t.arg.string({
+        required: true,
+        description: 'Which IdP (its slug).',
+      }),
+      patch: t.arg({
+        type: IdentityProviderPatch,
+        required: true,
+        description: 'The settings to change; absent or null ones stay as they are.',
+      }),
     },
     resolve: (_root, { slug, patch }, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return asGraphQL(() =>
-        identityOf(ctx).idps.update(slug, defined(patch) as never, actorOf(admin)),
+      return asIdentityResult(() =>
+        identityOf(ctx).idps.update(slug, defined(patch, 'patch') as never, actorOf(admin)),
       );
     },
   }),
@@ -262,12 +308,17 @@ builder.mutationField('updateIdentityProvider', (t) =>
 builder.mutationField('disableIdentityProvider', (t) =>
   t.field({
     type: IdentityProvider,
-    description:
-      'Stops logins through an IdP (same as `enabled: false`); its settings are kept for enabling again.',
-    args: { slug: t.arg.string({ required: true, description: 'The IdP’s slug.' }) },
+    description: 'Stops logins through an IdP, audited as IDP_DISABLED.',
+    errors: providerResult('disableIdentityProvider', 'as it stands afterwards (disabled)'),
+    args: {
+      slug: t.arg.string({
+        required: true,
+        description: 'Which IdP (its slug).',
+      }),
+    },
     resolve: (_root, { slug }, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return asGraphQL(() => identityOf(ctx).idps.disable(slug, actorOf(admin)));
+      return asIdentityResult(() => identityOf(ctx).idps.disable(slug, actorOf(admin)));
     },
   }),
 );
@@ -277,7 +328,11 @@ const NewProviderFromMetadata = builder.inputType('NewIdentityProviderFromMetada
   fields: (t) => ({
     slug: t.string({ required: true, description: IDP.slug }),
     displayName: t.string({ required: true, description: IDP.displayName }),
-    ruleSetId: t.id({ required: true, description: IDP.ruleSetId }),
+    ruleSetId: t.id({
+      required: true,
+      description:
+        'The mapping rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+    }),
     requiredLevelOfAssurance: t.int({ required: false, description: IDP.requiredLevelOfAssurance }),
     clockSkewSeconds: t.int({ required: false, description: IDP.clockSkewSeconds }),
     idpInitiatedAllowed: t.boolean({ required: false, description: IDP.idpInitiatedAllowed }),
@@ -293,6 +348,7 @@ builder.mutationField('importIdentityProviderMetadata', (t) =>
     type: IdentityProvider,
     description:
       'Imports IdP metadata from a document or an https URL: for an existing IdP (slug) it replaces endpoints and pinned certificates (rollover); otherwise `newProvider` creates one. The metadata must validate (and carry a valid federation signature where the IdP has metadata signing certificates); otherwise nothing changes.',
+    errors: providerResult('importIdentityProviderMetadata', 'as the metadata left it'),
     args: {
       slug: t.arg.string({
         required: false,
@@ -319,14 +375,16 @@ builder.mutationField('importIdentityProviderMetadata', (t) =>
     },
     resolve: (_root, args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return asGraphQL(() =>
+      return asIdentityResult(async () =>
         identityOf(ctx).idps.importMetadata(
           {
             xml: args.xml ?? undefined,
             url: args.url ?? undefined,
             existing: args.slug ?? undefined,
             entityId: args.entityId ?? undefined,
-            create: args.newProvider ? (defined(args.newProvider) as never) : undefined,
+            create: args.newProvider
+              ? (defined(args.newProvider, 'newProvider') as never)
+              : undefined,
           },
           actorOf(admin),
         ),

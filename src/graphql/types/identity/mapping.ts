@@ -1,4 +1,6 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { IdentityMappingRuleSet } from '../../../db/generated/prisma/client.js';
+import { IdentityCommandError } from '../../../identity/command-error.js';
 import type { MappingResult } from '../../../identity/mapping/evaluate.js';
 import {
   collectAttributes,
@@ -8,7 +10,18 @@ import {
 import { parseRuleSetDefinition, type RuleSetDefinition } from '../../../identity/mapping/rules.js';
 import { attributesForDryRun } from '../../../identity/saml/acs.js';
 import { builder } from '../../builder.js';
-import { actorOf, asGraphQL, IdentityInputError, identityOf, requireIdentity } from './common.js';
+import { BadInputError } from '../../errors.js';
+import { uuidOrIdOfType } from '../../global-id.js';
+import {
+  actorOf,
+  asGraphQL,
+  asIdentityResult,
+  IdentityInputError,
+  identityIdArg,
+  identityOf,
+  identityResult,
+  requireIdentity,
+} from './common.js';
 
 const SubjectRuleRef = builder
   .objectRef<{ identifierAttribute: string; nameIdMustMatch: boolean }>('MappingSubjectRule')
@@ -78,6 +91,11 @@ export const MappingRuleSet = builder
         description:
           'The rule set’s database id (a UUID): what `IdentityProvider.ruleSetId` names.',
       }),
+      globalId: t.id({
+        description:
+          'The global id: what `updateMappingRuleSet(id:)`, `mappingDryRun(ruleSetId:)` and an IdP’s `ruleSetId` take.',
+        resolve: (set) => encodeGlobalID('MappingRuleSet', set.id),
+      }),
       name: t.exposeString('name', { description: 'The rule set’s name, for admins.' }),
       currentVersion: t.exposeInt('currentVersion', {
         description:
@@ -125,6 +143,7 @@ builder.mutationField('createMappingRuleSet', (t) =>
     type: MappingRuleSet,
     description:
       'Stores a new rule set as its version 1; an IdP uses it once `ruleSetId` names it. Refused, with nothing stored, when the name is blank, too long or taken (ALREADY_EXISTS), or a rule is invalid (INVALID_MAPPING_RULES, with the field).',
+    errors: identityResult('createMappingRuleSet', 'mappingRuleSet', 'the rule set as created'),
     args: {
       name: t.arg.string({
         required: true,
@@ -140,19 +159,19 @@ builder.mutationField('createMappingRuleSet', (t) =>
     resolve: (_root, args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       const name = args.name.trim();
-      if (name.length === 0 || name.length > RULE_SET_NAME_MAX) {
-        throw new IdentityInputError(
-          'INVALID_NAME',
-          `Give the rule set a name (1–${RULE_SET_NAME_MAX} characters).`,
-          'name',
-        );
-      }
-      return asGraphQL(() =>
-        identityOf(ctx).ruleSets.create(
+      return asIdentityResult(async () => {
+        if (name.length === 0 || name.length > RULE_SET_NAME_MAX) {
+          throw new IdentityCommandError(
+            'INVALID_INPUT',
+            `Give the rule set a name (1–${RULE_SET_NAME_MAX} characters).`,
+            'name',
+          );
+        }
+        return identityOf(ctx).ruleSets.create(
           { name, definition: args.definition, comment: args.comment ?? undefined },
           actorOf(admin),
-        ),
-      );
+        );
+      });
     },
   }),
 );
@@ -162,26 +181,38 @@ builder.mutationField('updateMappingRuleSet', (t) =>
     type: MappingRuleSet,
     description:
       'Stores a new version and makes it current: the next login and the next token refresh use it. Refused, with nothing stored, when a rule is invalid (e.g. a regex that does not compile) or someone saved since `expectedVersion`.',
+    errors: identityResult(
+      'updateMappingRuleSet',
+      'mappingRuleSet',
+      'the rule set with its new current version',
+    ),
     args: {
-      id: t.arg.id({ required: true, description: 'The rule set (`MappingRuleSet.id`).' }),
+      id: t.arg.id({
+        required: true,
+        description:
+          'The rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+      }),
       definition: t.arg({
         type: 'JSONObject',
         required: true,
-        description: 'The whole new definition (not a patch).',
+        description: 'The whole new definition (see MappingRuleSet).',
       }),
-      comment: t.arg.string({ required: false, description: 'Why, kept with the version.' }),
+      comment: t.arg.string({
+        required: false,
+        description: 'What changed, kept with the version.',
+      }),
       expectedVersion: t.arg.int({
         required: false,
         description:
-          'The `currentVersion` you edited; if someone saved since, the save is refused.',
+          'The version the edit was based on; refused with CONCURRENT_MODIFICATION when another was saved since.',
       }),
     },
     resolve: (_root, args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
-      return asGraphQL(() =>
+      return asIdentityResult(() =>
         identityOf(ctx).ruleSets.update(
           {
-            ruleSetId: String(args.id),
+            ruleSetId: identityIdArg(args.id, 'MappingRuleSet', 'id'),
             definition: args.definition,
             comment: args.comment ?? undefined,
             expectedVersion: args.expectedVersion ?? undefined,
@@ -345,6 +376,18 @@ const DryRunResult = builder
     }),
   });
 
+/** The dry-run's rule set id (global or raw UUID); INVALID_ID as a request error otherwise. */
+function dryRunRuleSetId(value: string | number): string {
+  const id = uuidOrIdOfType(value, 'MappingRuleSet');
+  if (id === null)
+    throw new BadInputError(
+      'INVALID_ID',
+      'ruleSetId is not the id of a MappingRuleSet.',
+      'ruleSetId',
+    );
+  return id;
+}
+
 builder.queryField('mappingDryRun', (t) =>
   t.field({
     type: DryRunResult,
@@ -373,17 +416,16 @@ builder.queryField('mappingDryRun', (t) =>
       requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       const identity = identityOf(ctx);
       return asGraphQL(async () => {
+        const chosenRuleSetId = args.ruleSetId == null ? null : dryRunRuleSetId(args.ruleSetId);
         if ((args.attributes == null) === (args.assertionXml == null)) {
           throw new IdentityInputError('BAD_INPUT', 'Give either attributes or assertionXml.');
         }
         let definition = args.definition ? parseRuleSetDefinition(args.definition) : null;
         let version = 0;
         if (!definition) {
-          const ruleSetId = args.ruleSetId
-            ? String(args.ruleSetId)
-            : args.idpSlug
-              ? (await identity.idps.require(args.idpSlug)).ruleSetId
-              : null;
+          const ruleSetId =
+            chosenRuleSetId ??
+            (args.idpSlug ? (await identity.idps.require(args.idpSlug)).ruleSetId : null);
           if (!ruleSetId)
             throw new IdentityInputError(
               'BAD_USER_INPUT',

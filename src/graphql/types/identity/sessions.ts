@@ -1,8 +1,18 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Commission } from '../../../authz/principal.js';
+import { IdentityCommandError } from '../../../identity/command-error.js';
 import { CommissionChoiceError } from '../../../identity/gateway.js';
 import { builder } from '../../builder.js';
-import { NotFoundError, UnauthenticatedError } from '../../errors.js';
-import { actorOf, IdentityInputError, identityOf, requireIdentity } from './common.js';
+import { UnauthenticatedError } from '../../errors.js';
+import {
+  actorOf,
+  asIdentityResult,
+  IdentityInputError,
+  identityIdArg,
+  identityOf,
+  identityResult,
+  requireIdentity,
+} from './common.js';
 
 /** The same commission: the directory's id when both have one, else unit and purpose. */
 const sameCommission = (a: Commission, b: Commission) =>
@@ -153,6 +163,10 @@ const SessionInfo = builder
       'A login session: what its refresh cookie renews access tokens from, until it expires or is revoked.',
     fields: (t) => ({
       id: t.exposeID('id', { description: 'The session’s id: pass it to `revokeSession`.' }),
+      globalId: t.id({
+        description: 'The global id: what `revokeSession(sessionId:)` takes.',
+        resolve: (session) => encodeGlobalID('IdentitySession', session.id),
+      }),
       subject: t.exposeString('subject', { description: 'Employee HSA-ID.' }),
       idpId: t.exposeID('idpId', {
         description: 'The IdP logged in through (`IdentityProvider.id`).',
@@ -223,44 +237,61 @@ builder.mutationField('revokeSession', (t) =>
   t.field({
     type: 'Boolean',
     description:
-      'Ends a session at once: its access tokens and refresh cookie stop working. False when it had already ended.',
+      'Ends a session at once: its access tokens and refresh cookie stop working. `revoked` is false when it had already ended.',
+    errors: identityResult(
+      'revokeSession',
+      'revoked',
+      'whether this revoked the session (false: it had already ended)',
+    ),
     args: {
-      sessionId: t.arg.id({ required: true, description: 'The session (`IdentitySession.id`).' }),
+      sessionId: t.arg.id({
+        required: true,
+        description:
+          'The session: its global id (IdentitySession.globalId); the raw UUID is still taken but deprecated.',
+      }),
       reason: t.arg.string({
         required: true,
-        description: 'Why, kept with the session and its identity event (1–500 characters).',
+        description: 'Why, for the identity audit (1–500 characters).',
       }),
     },
-    resolve: async (_root, { sessionId, reason }, ctx) => {
+    resolve: (_root, { sessionId, reason }, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       const identity = identityOf(ctx);
-      const session = await identity.sessions.get(String(sessionId));
-      if (!session) throw new NotFoundError('The session');
-      if (reason.trim().length === 0 || reason.length > 500) {
-        throw new IdentityInputError(
-          'BAD_USER_INPUT',
-          'Give a reason (at most 500 characters).',
-          'reason',
+      return asIdentityResult(async () => {
+        const id = identityIdArg(sessionId, 'IdentitySession', 'sessionId');
+        if (reason.trim().length === 0 || reason.length > 500) {
+          throw new IdentityCommandError(
+            'INVALID_INPUT',
+            'Give a reason (at most 500 characters).',
+            'reason',
+          );
+        }
+        const session = await identity.sessions.get(id);
+        if (!session)
+          throw new IdentityCommandError(
+            'SESSION_NOT_FOUND',
+            'The session was not found.',
+            'sessionId',
+          );
+        const now = ctx.now();
+        const revoked = await identity.sessions.revoke(
+          session.id,
+          actorOf(admin),
+          reason.trim(),
+          now,
         );
-      }
-      const now = ctx.now();
-      const revoked = await identity.sessions.revoke(
-        session.id,
-        actorOf(admin),
-        reason.trim(),
-        now,
-      );
-      await identity.events.record({
-        type: 'SESSION_REVOKED',
-        outcome: 'SUCCESS',
-        idpId: session.idpId,
-        subject: session.subject,
-        actor: actorOf(admin),
-        sessionId: session.id,
-        reason: reason.trim(),
-        requestId: ctx.requestId,
+        await identity.events.record({
+          type: 'SESSION_REVOKED',
+          outcome: 'SUCCESS',
+          idpId: session.idpId,
+          subject: session.subject,
+          actor: actorOf(admin),
+          sessionId: session.id,
+          reason: reason.trim(),
+          requestId: ctx.requestId,
+        });
+        return revoked;
       });
-      return revoked;
     },
   }),
 );
@@ -269,7 +300,8 @@ builder.mutationField('rotateTokenSigningKey', (t) =>
   t.field({
     type: 'String',
     description:
-      'Publishes a new token signing key now; it starts signing after the publish lead, and the current key is retired once its tokens have expired. Returns the new key ID.',
+      'Publishes a new token signing key now; it starts signing after the publish lead, and the current key is retired once its tokens have expired.',
+    errors: identityResult('rotateTokenSigningKey', 'keyId', 'the new key’s ID (its `kid`)'),
     resolve: (_root, _args, ctx) => {
       const admin = requireIdentity(ctx, 'ADMINISTER_IDENTITY');
       return identityOf(ctx).keys.rotate(ctx.now(), actorOf(admin));

@@ -390,7 +390,7 @@ const DraftCostSharingInput = builder.inputType('DraftCostSharingInput', {
   description:
     'What to share in this month’s cost-sharing invoices; give at least one of systemCost, supportCost and fixedAmount.',
   fields: (t) => ({
-    month: t.string({ description: 'The invoice period, YYYY-MM.' }),
+    month: t.field({ type: 'YearMonth', description: 'The invoice period.' }),
     systemCost: t.field({
       type: SystemCostInput,
       required: false,

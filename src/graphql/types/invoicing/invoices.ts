@@ -55,7 +55,7 @@ const DraftInvoiceBasisInput = builder.inputType('DraftInvoiceBasisInput', {
     municipalityId: t.id({
       description: 'The municipality or Stockholm district (an Organization) that pays.',
     }),
-    month: t.string({ description: 'The month of care invoiced, YYYY-MM.' }),
+    month: t.field({ type: 'YearMonth', description: 'The month of care invoiced.' }),
   }),
 });
 

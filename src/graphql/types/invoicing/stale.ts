@@ -51,7 +51,12 @@ const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLineP
         'The line’s text as the correction invoice would print it (patient, days, reason).',
     }),
     days: t.exposeInt('days', { ...onCase(), description: 'Negative for a credit.' }),
-    dates: t.stringList({ ...onCase(), description: 'YYYY-MM-DD.', resolve: (l) => [...l.dates] }),
+    dates: t.field({
+      ...onCase(),
+      type: ['Date'],
+      description: 'The days.',
+      resolve: (l) => [...l.dates],
+    }),
     pricePerDay: t.field({
       ...onCase(),
       type: 'Decimal',
@@ -66,13 +71,29 @@ const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLineP
     }),
     eventIds: t.stringList({
       ...onCase(),
-      description: 'The case events behind the change (ids of CaseEvent rows).',
+      description: 'The case events behind the change, as database ids. Read `eventGlobalIds`.',
+      deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
       resolve: (l) => [...l.eventIds],
+    }),
+    eventGlobalIds: t.idList({
+      ...onCase(),
+      description: 'The case events behind the change, as `CaseEvent` global ids.',
+      resolve: (l) => l.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
     }),
     correctsLineId: t.string({
       ...onCase(),
-      description: 'For a credit: the charge line (InvoiceLine id) whose days it takes back.',
+      description:
+        'For a credit: the charge line whose days it takes back, as a database id. Read `correctsLineGlobalId`.',
+      deprecationReason: 'A raw database id; use `correctsLineGlobalId`, which `node` takes.',
       resolve: (l) => l.correctsLineId,
+    }),
+    correctsLineGlobalId: t.id({
+      ...onCase(),
+      nullable: true,
+      description:
+        'For a credit: the charge line (an InvoiceLine global id) whose days it takes back.',
+      resolve: (l) =>
+        l.correctsLineId === null ? null : encodeGlobalID('InvoiceLine', l.correctsLineId),
     }),
   }),
 });
@@ -81,7 +102,7 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
   description:
     'A month whose approved or sent invoices differ from what the event list supports now.',
   fields: (t) => ({
-    month: t.exposeString('month', { description: 'YYYY-MM.' }),
+    month: t.expose('month', { type: 'YearMonth', description: 'The month.' }),
     debtorId: t.id({
       description: 'The paying municipality or district, as an `Organization` global id.',
       resolve: (s) => encodeGlobalID('Organization', s.municipalityId),
@@ -136,8 +157,8 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
 const StaleInvoicesInput = builder.inputType('StaleInvoicesInput', {
   description: 'The months to check, from and to inclusive.',
   fields: (t) => ({
-    from: t.string({ description: 'First month, YYYY-MM.' }),
-    to: t.string({ description: `Last month, YYYY-MM (at most ${MAX_MONTHS} months).` }),
+    from: t.field({ type: 'YearMonth', description: 'First month.' }),
+    to: t.field({ type: 'YearMonth', description: `Last month (at most ${MAX_MONTHS} months).` }),
   }),
 });
 

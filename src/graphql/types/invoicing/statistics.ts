@@ -68,7 +68,7 @@ const Point = builder
   .implement({
     description: 'The value of one indicator for one month.',
     fields: (t) => ({
-      month: t.exposeString('month', { description: 'YYYY-MM.' }),
+      month: t.expose('month', { type: 'YearMonth', description: 'The month.' }),
       value: t.exposeFloat('value', {
         nullable: true,
         description:
@@ -141,8 +141,9 @@ const Problem = builder
 const Statistics = builder.objectRef<StatisticsView>('PaymentStatistics').implement({
   description: 'Indicators of coordinated discharge for the months asked, shaped for plotting.',
   fields: (t) => ({
-    months: t.exposeStringList('months', {
-      description: 'Every month of the range, YYYY-MM, oldest first: the x axis of every series.',
+    months: t.expose('months', {
+      type: ['YearMonth'],
+      description: 'Every month of the range, oldest first: the x axis of every series.',
     }),
     series: t.field({
       type: [Series],
@@ -161,8 +162,8 @@ const StatisticsInput = builder.inputType('PaymentStatisticsInput', {
   description:
     'The months (from and to inclusive) and optionally one municipality; a region sees its wards’ cases, a municipality its own and its districts’.',
   fields: (t) => ({
-    from: t.string({ description: 'First month, YYYY-MM.' }),
-    to: t.string({ description: 'Last month, YYYY-MM (at most 36 months).' }),
+    from: t.field({ type: 'YearMonth', description: 'First month.' }),
+    to: t.field({ type: 'YearMonth', description: 'Last month (at most 36 months).' }),
     municipalityId: t.id({
       required: false,
       description: 'Only this municipality or district (an Organization).',

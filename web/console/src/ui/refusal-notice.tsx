@@ -1,4 +1,4 @@
-/** A refusal the API answered as a result type (InvoicingError, RetentionError, …): its stable code and message. */
+/** A refusal the API answered as a result type (InvoicingError, RetentionError, IdentityError, …): its stable code and message. */
 export interface Refusal {
   code: string;
   field?: string | null;

@@ -6,6 +6,7 @@ import {
   type TokenSigningKeyState,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
 const STATE: Record<TokenSigningKeyState, string> = {
@@ -26,6 +27,7 @@ export function KeysPage() {
   const [state, rotate] = useMutation(ConsoleRotateSigningKeyDocument);
   const [confirming, setConfirming] = useState(false);
   const [rotated, setRotated] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const list = keys.data?.tokenSigningKeys ?? [];
   const newKey = rotated ? list.find((k) => k.kid === rotated) : undefined;
   return (
@@ -39,6 +41,7 @@ export function KeysPage() {
         have expired, then retires.
       </p>
       <ErrorNotice error={keys.error ?? state.error ?? null} />
+      <RefusalNotice refusal={refusal} />
       {confirming ? (
         <div className="notice notice--warning" role="alertdialog" aria-labelledby="rotate-q">
           <p id="rotate-q">
@@ -53,8 +56,10 @@ export function KeysPage() {
               onClick={async () => {
                 const result = await rotate({});
                 setConfirming(false);
-                if (result.data) {
-                  setRotated(result.data.rotateTokenSigningKey);
+                const answer = result.data?.rotateTokenSigningKey;
+                if (answer?.__typename === 'IdentityError') setRefusal(answer);
+                if (answer?.__typename === 'RotateTokenSigningKeySuccess') {
+                  setRotated(answer.keyId);
                   reload();
                 }
               }}
@@ -72,6 +77,7 @@ export function KeysPage() {
           className="button"
           onClick={() => {
             setRotated(null);
+            setRefusal(null);
             setConfirming(true);
           }}
         >

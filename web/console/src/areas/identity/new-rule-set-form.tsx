@@ -1,6 +1,8 @@
 import { useId, useState } from 'react';
 import { type CombinedError, useMutation } from 'urql';
 import { ConsoleCreateMappingRuleSetDocument } from '../../generated/graphql.js';
+import { ErrorNotice } from '../../ui/error-notice.js';
+import type { Refusal } from '../../ui/refusal-notice.js';
 import { RuleProblem } from './rule-problem.js';
 
 /** Where a new rule set starts: no role rules yet, commissions read the Inera way. */
@@ -10,8 +12,9 @@ const STARTING_DEFINITION = JSON.stringify(
   2,
 );
 
-/** Which input the API's refusal is about, from its reason. */
-const NAME_REASONS = ['INVALID_NAME', 'ALREADY_EXISTS'];
+/** Whether the API's refusal is about the name: it names the field, or the name is taken. */
+const aboutName = (refusal: Refusal) =>
+  refusal.field === 'name' || refusal.code === 'ALREADY_EXISTS';
 
 /**
  * A new mapping rule set: a name and a definition (JSON), stored by the API as version 1.
@@ -24,12 +27,12 @@ export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void 
   const [comment, setComment] = useState('');
   const [parseError, setParseError] = useState<string | null>(null);
   const [error, setError] = useState<CombinedError | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [created, setCreated] = useState<string | null>(null);
   const [state, create] = useMutation(ConsoleCreateMappingRuleSetDocument);
   const id = useId();
-  const reason = (error?.graphQLErrors[0]?.extensions as { reason?: string } | undefined)?.reason;
-  const nameRefused = reason !== undefined && NAME_REASONS.includes(reason);
-  const definitionRefused = parseError !== null || (error !== null && !nameRefused);
+  const nameRefused = refusal !== null && aboutName(refusal);
+  const definitionRefused = parseError !== null || (refusal !== null && !nameRefused);
   return (
     <section aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>New rule set</h2>
@@ -40,6 +43,7 @@ export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void 
           event.preventDefault();
           setParseError(null);
           setError(null);
+          setRefusal(null);
           setCreated(null);
           let parsed: unknown;
           try {
@@ -53,14 +57,16 @@ export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void 
             definition: parsed as Record<string, unknown>,
             comment: comment.trim() || undefined,
           });
+          const answer = result.data?.createMappingRuleSet;
           if (result.error) setError(result.error);
-          else if (result.data) {
-            const set = result.data.createMappingRuleSet;
+          else if (answer?.__typename === 'IdentityError') setRefusal(answer);
+          else if (answer?.__typename === 'CreateMappingRuleSetSuccess') {
+            const set = answer.mappingRuleSet;
             setCreated(`Created ${set.name} (version ${set.currentVersion}).`);
             setName('');
             setDefinition(STARTING_DEFINITION);
             setComment('');
-            onCreated(set.id);
+            onCreated(set.globalId);
           }
         }}
       >
@@ -75,7 +81,7 @@ export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void 
           />
           {nameRefused ? (
             <div id={`${id}-name-problem`}>
-              <RuleProblem error={error} />
+              <RuleProblem refusal={refusal} />
             </div>
           ) : null}
         </div>
@@ -96,7 +102,8 @@ export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void 
                 <p>{parseError}</p>
               </div>
             ) : null}
-            {nameRefused ? null : <RuleProblem error={error} />}
+            {nameRefused ? null : <RuleProblem refusal={refusal} />}
+            <ErrorNotice error={error} />
           </div>
         </div>
         <div className="field">

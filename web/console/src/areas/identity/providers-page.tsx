@@ -6,6 +6,7 @@ import {
   ConsoleSetIdpEnabledDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -25,12 +26,14 @@ function expiry(validTo: string): string {
 export function ProvidersPage() {
   const [result, reload] = useQuery({ query: ConsoleIdentityProvidersDocument });
   const [toggle, setEnabled] = useMutation(ConsoleSetIdpEnabledDocument);
+  const [toggleRefusal, setToggleRefusal] = useState<Refusal | null>(null);
   return (
     <section aria-labelledby="idps-title">
       <h1 id="idps-title">
         Identity providers <span lang="sv">(identitetsutfärdare)</span>
       </h1>
       <ErrorNotice error={result.error ?? toggle.error ?? null} />
+      <RefusalNotice refusal={toggleRefusal} />
       {result.data ? (
         <table className="plain" data-testid="idps-table">
           <caption className="visually-hidden">Identity providers</caption>
@@ -47,7 +50,7 @@ export function ProvidersPage() {
           </thead>
           <tbody>
             {result.data.identityProviders.map((idp) => (
-              <tr key={idp.id} data-testid="idp-row">
+              <tr key={idp.globalId} data-testid="idp-row">
                 <th scope="row">
                   {idp.displayName}
                   <br />
@@ -93,7 +96,10 @@ export function ProvidersPage() {
                     className="button--small"
                     disabled={toggle.fetching}
                     onClick={async () => {
-                      await setEnabled({ slug: idp.slug, patch: { enabled: !idp.enabled } });
+                      const answer = (
+                        await setEnabled({ slug: idp.slug, patch: { enabled: !idp.enabled } })
+                      ).data?.updateIdentityProvider;
+                      setToggleRefusal(answer?.__typename === 'IdentityError' ? answer : null);
                       reload();
                     }}
                   >
@@ -119,7 +125,7 @@ function ImportForm({
   providers,
   onImported,
 }: {
-  ruleSets: readonly { id: string; name: string }[];
+  ruleSets: readonly { globalId: string; name: string }[];
   providers: readonly string[];
   onImported: () => void;
 }) {
@@ -131,9 +137,10 @@ function ImportForm({
   const [displayName, setDisplayName] = useState('');
   const [ruleSetId, setRuleSetId] = useState('');
   const [done, setDone] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [state, importMetadata] = useMutation(ConsoleImportIdpMetadataDocument);
   const id = useId();
-  const chosenRuleSet = ruleSetId || ruleSets[0]?.id || '';
+  const chosenRuleSet = ruleSetId || ruleSets[0]?.globalId || '';
   return (
     <form
       className="filters"
@@ -141,14 +148,17 @@ function ImportForm({
       onSubmit={async (event) => {
         event.preventDefault();
         setDone(null);
+        setRefusal(null);
         const result = await importMetadata({
           xml: source === 'xml' ? xml : undefined,
           url: source === 'url' ? url : undefined,
           slug: target || undefined,
           newProvider: target ? undefined : { slug, displayName, ruleSetId: chosenRuleSet },
         });
-        if (result.data) {
-          setDone(`Imported: ${result.data.importIdentityProviderMetadata.displayName}.`);
+        const answer = result.data?.importIdentityProviderMetadata;
+        if (answer?.__typename === 'IdentityError') setRefusal(answer);
+        else if (answer?.__typename === 'ImportIdentityProviderMetadataSuccess') {
+          setDone(`Imported: ${answer.identityProvider.displayName}.`);
           onImported();
         }
       }}
@@ -188,7 +198,7 @@ function ImportForm({
                 onChange={(e) => setRuleSetId(e.target.value)}
               >
                 {ruleSets.map((ruleSet) => (
-                  <option key={ruleSet.id} value={ruleSet.id}>
+                  <option key={ruleSet.globalId} value={ruleSet.globalId}>
                     {ruleSet.name}
                   </option>
                 ))}
@@ -240,6 +250,7 @@ function ImportForm({
         </>
       )}
       <ErrorNotice error={state.error ?? null} />
+      <RefusalNotice refusal={refusal} />
       {done ? (
         <div className="notice notice--ok" role="status">
           <p>{done}</p>

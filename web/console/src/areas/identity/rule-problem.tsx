@@ -1,26 +1,23 @@
-import type { CombinedError } from 'urql';
-import { ErrorNotice } from '../../ui/error-notice.js';
+import type { Refusal } from '../../ui/refusal-notice.js';
 
 /**
- * The API's refusal of a rule set: its reason (INVALID_MAPPING_RULES, STALE_VERSION,
- * INVALID_NAME, ALREADY_EXISTS), the field it names, and the message.
+ * The API's refusal of a rule set (its IdentityError): the code (INVALID_MAPPING_RULES,
+ * CONCURRENT_MODIFICATION, INVALID_INPUT, ALREADY_EXISTS), the field it names, and the
+ * message, shown beside the input it is about.
  */
-export function RuleProblem({ error }: { error: CombinedError | null }) {
-  const first = error?.graphQLErrors[0];
-  if (!error) return null;
-  if (!first) return <ErrorNotice error={error} />;
-  const extensions = first.extensions as { code?: string; reason?: string; field?: string };
+export function RuleProblem({ refusal }: { refusal: Refusal | null }) {
+  if (!refusal) return null;
   return (
     <div className="notice notice--error" role="alert">
       <p>
-        <code data-testid="rule-problem-reason">{extensions.reason ?? extensions.code}</code>
-        {extensions.field ? (
+        <code data-testid="rule-problem-reason">{refusal.code}</code>
+        {refusal.field ? (
           <>
             {' '}
-            at <code data-testid="rule-problem-field">{extensions.field}</code>
+            at <code data-testid="rule-problem-field">{refusal.field}</code>
           </>
         ) : null}
-        : {first.message}
+        : {refusal.message}
       </p>
     </div>
   );

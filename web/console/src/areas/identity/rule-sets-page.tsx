@@ -5,6 +5,7 @@ import {
   ConsoleUpdateMappingRuleSetDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import type { Refusal } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 import { NewRuleSetForm } from './new-rule-set-form.js';
 import { RuleProblem } from './rule-problem.js';
@@ -21,11 +22,12 @@ export function RuleSetsPage() {
   const [comment, setComment] = useState('');
   const [parseError, setParseError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<CombinedError | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [state, update] = useMutation(ConsoleUpdateMappingRuleSetDocument);
   const id = useId();
   const ruleSets = list.data?.mappingRuleSets ?? [];
-  const ruleSet = ruleSets.find((r) => r.id === selected) ?? ruleSets[0] ?? null;
+  const ruleSet = ruleSets.find((r) => r.globalId === selected) ?? ruleSets[0] ?? null;
   const definition = text ?? (ruleSet ? JSON.stringify(ruleSet.current.definition, null, 2) : '');
   return (
     <section aria-labelledby="rule-sets-title">
@@ -41,6 +43,7 @@ export function RuleSetsPage() {
             event.preventDefault();
             setParseError(null);
             setSaveError(null);
+            setRefusal(null);
             setSaved(null);
             let parsed: unknown;
             try {
@@ -50,14 +53,16 @@ export function RuleSetsPage() {
               return;
             }
             const result = await update({
-              id: ruleSet.id,
+              id: ruleSet.globalId,
               definition: parsed as Record<string, unknown>,
               expectedVersion: ruleSet.currentVersion,
               comment: comment.trim() || undefined,
             });
+            const answer = result.data?.updateMappingRuleSet;
             if (result.error) setSaveError(result.error);
-            else if (result.data) {
-              setSaved(`Saved as version ${result.data.updateMappingRuleSet.currentVersion}.`);
+            else if (answer?.__typename === 'IdentityError') setRefusal(answer);
+            else if (answer?.__typename === 'UpdateMappingRuleSetSuccess') {
+              setSaved(`Saved as version ${answer.mappingRuleSet.currentVersion}.`);
               setText(null);
               setComment('');
               reload();
@@ -69,14 +74,14 @@ export function RuleSetsPage() {
               <label htmlFor={`${id}-set`}>Rule set</label>
               <select
                 id={`${id}-set`}
-                value={ruleSet.id}
+                value={ruleSet.globalId}
                 onChange={(e) => {
                   setSelected(e.target.value);
                   setText(null);
                 }}
               >
                 {ruleSets.map((r) => (
-                  <option key={r.id} value={r.id}>
+                  <option key={r.globalId} value={r.globalId}>
                     {r.name}
                   </option>
                 ))}
@@ -94,7 +99,7 @@ export function RuleSetsPage() {
               value={definition}
               onChange={(e) => setText(e.target.value)}
               spellCheck={false}
-              aria-invalid={parseError !== null || saveError !== null}
+              aria-invalid={parseError !== null || saveError !== null || refusal !== null}
               aria-describedby={`${id}-problems`}
             />
           </div>
@@ -104,7 +109,8 @@ export function RuleSetsPage() {
                 <p>{parseError}</p>
               </div>
             ) : null}
-            <RuleProblem error={saveError} />
+            <ErrorNotice error={saveError} />
+            <RuleProblem refusal={refusal} />
           </div>
           <div className="field">
             <label htmlFor={`${id}-comment`}>What changed (comment)</label>

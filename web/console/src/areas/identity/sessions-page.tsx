@@ -5,6 +5,7 @@ import {
   ConsoleRevokeSessionDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
 /**
@@ -68,7 +69,7 @@ export function SessionsPage() {
           </thead>
           <tbody>
             {result.data.identitySessions.map((session) => (
-              <tr key={session.id} data-testid="session-row">
+              <tr key={session.globalId} data-testid="session-row">
                 <td>{formatStockholm(session.createdAt)}</td>
                 <td>{formatStockholm(session.refreshedAt)}</td>
                 <td>{formatStockholm(session.expiresAt)}</td>
@@ -81,7 +82,7 @@ export function SessionsPage() {
                   ) : new Date(session.expiresAt) < new Date() ? (
                     'Expired'
                   ) : (
-                    <RevokeForm sessionId={session.id} onRevoked={() => reload()} />
+                    <RevokeForm sessionId={session.globalId} onRevoked={() => reload()} />
                   )}
                 </td>
               </tr>
@@ -96,6 +97,7 @@ export function SessionsPage() {
 function RevokeForm({ sessionId, onRevoked }: { sessionId: string; onRevoked: () => void }) {
   const [reason, setReason] = useState('');
   const [state, revoke] = useMutation(ConsoleRevokeSessionDocument);
+  const answer = state.data?.revokeSession;
   const id = useId();
   return (
     <form
@@ -103,7 +105,7 @@ function RevokeForm({ sessionId, onRevoked }: { sessionId: string; onRevoked: ()
       onSubmit={async (event) => {
         event.preventDefault();
         const result = await revoke({ sessionId, reason });
-        if (result.data?.revokeSession) onRevoked();
+        if (result.data?.revokeSession.__typename === 'RevokeSessionSuccess') onRevoked();
       }}
     >
       <div className="field">
@@ -111,6 +113,7 @@ function RevokeForm({ sessionId, onRevoked }: { sessionId: string; onRevoked: ()
         <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} />
       </div>
       <ErrorNotice error={state.error ?? null} />
+      <RefusalNotice refusal={answer?.__typename === 'IdentityError' ? answer : null} />
       <button type="submit" className="button--small" disabled={state.fetching}>
         Revoke
       </button>
