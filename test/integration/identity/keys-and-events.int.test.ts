@@ -74,8 +74,11 @@ describe('token signing keys', () => {
     expect(signing).toHaveLength(1);
     expect(signing[0]).toMatchObject({ algorithm: 'ES256', retiresAt: null });
 
-    const rotated = await gql(admin, 'mutation { rotateTokenSigningKey }');
-    const kid = rotated.data?.rotateTokenSigningKey as string;
+    const rotated = await gql(
+      admin,
+      'mutation { rotateTokenSigningKey { ... on RotateTokenSigningKeySuccess { keyId } } }',
+    );
+    const kid = rotated.data?.rotateTokenSigningKey.keyId as string;
     const after = (await gql(admin, KEYS)).data?.tokenSigningKeys as Key[];
     expect(after).toHaveLength(before.length + 1);
     const [newest] = after;
@@ -197,7 +200,7 @@ describe('identity events by IdP, outcome and person', () => {
       'an IdP id that is no id',
       { filter: { idpId: 'inera' } },
       200,
-      'INVALID_ARGUMENT',
+      'INVALID_ID',
       'filter.idpId',
     ],
     [
@@ -229,7 +232,7 @@ describe('identity events by IdP, outcome and person', () => {
     const answer = await gql(admin, '{ identityEvents(idpId: "kommun") { id } }');
     expect(answer.data ?? null).toBeNull();
     expect(answer.errors?.[0]?.extensions).toMatchObject({
-      code: 'INVALID_ARGUMENT',
+      code: 'INVALID_ID',
       field: 'idpId',
     });
   });

@@ -55,8 +55,10 @@ const withoutPlans = residentWithoutCase(4);
 let caseId = '';
 let caseReference = '';
 let planId = '';
-/** Answers that carried plans, each of which must have left its access-log row. */
-let delivered = 0;
+/** The logIds of answers that carried plans: each must have left its access-log row. */
+const delivered: string[] = [];
+/** The logIds of every answer, with plans or with our fault (soap:Server names its logId). */
+const answered: string[] = [];
 
 function request(fields: Partial<RequestFields> = {}): string {
   return getCarePlansRequest({
@@ -73,7 +75,10 @@ async function asPlatform(body: string, headers?: Record<string, string>): Promi
   expect(verdict.errors).toEqual([]);
   expect(verdict.valid).toBe(true);
   expect(answer.contentType).toBe('text/xml; charset=utf-8');
-  if (readAnswer(answer.body).carePlans.length > 0) delivered++;
+  const read = readAnswer(answer.body);
+  if (read.carePlans.length > 0) delivered.push(read.logId!);
+  const logId = read.logId ?? read.faultstring?.match(/logId ([0-9a-f-]{36})/)?.[1];
+  if (logId) answered.push(logId);
   return answer;
 }
 
@@ -454,11 +459,16 @@ describe('GetCarePlans over mutual TLS', () => {
     for (const client of [pki.stranger, pki.sameCaOther, null]) {
       await expect(post(producerUrl, request(), { client, ca: pki.ca.cert })).rejects.toThrow();
     }
-    // Every delivery so far left its row, and only the platform's deliveries did.
-    const { rows } = await server.owner.query(
-      "SELECT user_hsa_id, count(DISTINCT request_id)::int AS n FROM access_log WHERE operation_name = 'GetCarePlans' GROUP BY user_hsa_id",
+    // Every delivery so far left its row, and only the platform's requests did: a row
+    // beyond the deliveries may only be one whose answer became our fault after the row
+    // (the fail-closed direction: logged, not delivered), never a refused certificate's.
+    const { rows } = await server.owner.query<{ user_hsa_id: string; request_id: string }>(
+      "SELECT DISTINCT user_hsa_id, request_id FROM access_log WHERE operation_name = 'GetCarePlans'",
     );
-    expect(delivered).toBeGreaterThan(5);
-    expect(rows).toEqual([{ user_hsa_id: PLATFORM, n: delivered }]);
+    expect(delivered.length).toBeGreaterThan(5);
+    expect(new Set(rows.map((r) => r.user_hsa_id))).toEqual(new Set([PLATFORM]));
+    const logged = rows.map((r) => r.request_id);
+    expect(logged).toEqual(expect.arrayContaining(delivered));
+    expect(answered).toEqual(expect.arrayContaining(logged));
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '../../../db/generated/prisma/enums.js';
 import { builder } from '../../builder.js';
 import { BadInputError } from '../../errors.js';
+import { uuidOrIdOfType } from '../../global-id.js';
 import { asGraphQL, identityOf, requireIdentity } from './common.js';
 
 /** What each event type records; the type makes a new one in the database enum need one. */
@@ -92,7 +93,8 @@ const DESCRIBE = {
   types: 'Only events of these types (any type when absent or empty).',
   outcome: 'Only successes, or only failures.',
   subject: 'Only events about this person (employee HSA-ID or NameID), exactly.',
-  idpId: 'Only events of this identity provider (its `IdentityProvider.id`).',
+  idpId:
+    'Only events of this identity provider: its `IdentityProvider.globalId` (the raw `IdentityProvider.id` is still taken, deprecated).',
   since: 'Only events at or after this time.',
   until: 'Only events before this time.',
 };
@@ -108,9 +110,14 @@ interface EventFilter {
 
 /** The rows a filter selects; a malformed IdP id or an empty period is refused, not run. */
 function whereOf(filter: EventFilter, field: string) {
-  const idpId = filter.idpId == null ? null : String(filter.idpId);
-  if (idpId !== null && !z.guid().safeParse(idpId).success) {
-    throw new BadInputError('INVALID_ARGUMENT', 'idpId is not an IdP id.', `${field}idpId`);
+  // IdentityProvider.globalId, or the raw UUID (IdentityProvider.id, deprecated).
+  const idpId = filter.idpId == null ? null : uuidOrIdOfType(filter.idpId, 'IdentityProvider');
+  if (filter.idpId != null && idpId === null) {
+    throw new BadInputError(
+      'INVALID_ID',
+      'idpId is not the id of an IdentityProvider.',
+      `${field}idpId`,
+    );
   }
   if (filter.since && filter.until && filter.since >= filter.until) {
     throw new BadInputError('INVALID_ARGUMENT', 'since must be before until.', `${field}until`);
