@@ -196,13 +196,7 @@ describe('identity events by IdP, outcome and person', () => {
   // Refused in the resolver, the answer is executed (data: null): 200, as the media types
   // ask; refused before execution (the page size), 400 under graphql-response+json.
   test.each([
-    [
-      'an IdP id that is no id',
-      { filter: { idpId: 'inera' } },
-      200,
-      'INVALID_ID',
-      'filter.idpId',
-    ],
+    ['an IdP id that is no id', { filter: { idpId: 'inera' } }, 200, 'INVALID_ID', 'filter.idpId'],
     [
       'an empty period',
       { filter: { since: '2026-12-04T10:00:00Z', until: '2026-12-04T10:00:00Z' } },
