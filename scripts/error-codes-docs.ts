@@ -3,12 +3,14 @@
  * the typed result codes of the mutations. `--check` fails when the committed file is stale.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { ACCESS_REVIEW_ERROR_CODES } from '../src/audit/review-error.js';
 import { COMMAND_ERROR_CODES } from '../src/cases/command-error.js';
 import {
   type ErrorCodeSpec,
   REQUEST_ERROR_CODES,
   RESULT_ERROR_MEANINGS,
 } from '../src/graphql/error-codes.js';
+import { IDENTITY_ERROR_CODES } from '../src/identity/command-error.js';
 import { INVOICING_ERROR_CODES } from '../src/invoicing/errors.js';
 import { RETENTION_ERROR_CODES } from '../src/retention/errors.js';
 
@@ -53,7 +55,7 @@ function render(): string {
     'Clients switch on the code, never on the message. Two kinds of errors:',
     '',
     '- **Errors that end a request or a field** carry `extensions.code` in the response’s `errors`. Their HTTP status follows the GraphQL-over-HTTP spec: a request that was not executed (syntax, validation, limits, variables, connection arguments) answers 400 when the client accepts `application/graphql-response+json` and 200 under `application/json` (the default without an Accept header); an executed request answers 200 with the errors next to its data; faults before GraphQL have their own status. A code not in this list never reaches a client: anything unexpected is `INTERNAL_SERVER_ERROR` with a `reference` that is also in the server log.',
-    '- **Refused commands** answer as data: the `CommandError`, `InvoicingError` or `RetentionError` member of the mutation’s result union, with `code`, `message` and `field`. A refused command writes nothing.',
+    '- **Refused commands** answer as data: the `CommandError`, `InvoicingError`, `RetentionError`, `IdentityError` or `AccessReviewError` member of the mutation’s result union. Each implements the `Error` interface (`message`, `field`, `params`) and adds its own `code`. A refused command writes nothing.',
     '',
     '## `extensions.code`',
     '',
@@ -72,6 +74,8 @@ function render(): string {
     ...resultTable('Workflow commands', 'ErrorCode', COMMAND_ERROR_CODES),
     ...resultTable('Invoicing', 'InvoicingErrorCode', INVOICING_ERROR_CODES),
     ...resultTable('Retention', 'RetentionErrorCode', RETENTION_ERROR_CODES),
+    ...resultTable('Identity', 'IdentityErrorCode', IDENTITY_ERROR_CODES),
+    ...resultTable('Access-log review', 'AccessReviewErrorCode', ACCESS_REVIEW_ERROR_CODES),
   );
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }

@@ -1,3 +1,4 @@
+import type { AccessReviewErrorCode } from '../audit/review-error.js';
 import type { CommandErrorCode } from '../cases/command-error.js';
 import type { IdentityErrorCode } from '../identity/command-error.js';
 import type { InvoicingErrorCode } from '../invoicing/errors.js';
@@ -241,7 +242,18 @@ export const RESULT_ERROR_MEANINGS = {
   IDENTITY_PROVIDER_NOT_FOUND: 'No identity provider has that slug.',
   RULE_SET_NOT_FOUND: 'No mapping rule set has that id.',
   SESSION_NOT_FOUND: 'No login session has that id.',
+  SESSION_NOT_ACTIVE: 'The caller’s login session has ended or was revoked: sign in again.',
+  NO_SUCH_COMMISSION:
+    'The caller has no commission for that unit (and HSA-ID) with a purpose Brygga serves.',
+  NO_ACCESS:
+    'The login no longer gives access: its IdP is disabled or the mapping rules now refuse it.',
+  SAMPLE_NOT_FOUND: 'No access-log sample of your organisation has that id.',
+  ACCESS_LOG_ROW_NOT_FOUND: 'An access-log row named is not one of your organisation’s.',
 } as const satisfies Record<
-  CommandErrorCode | InvoicingErrorCode | RetentionErrorCode | IdentityErrorCode,
+  | CommandErrorCode
+  | InvoicingErrorCode
+  | RetentionErrorCode
+  | IdentityErrorCode
+  | AccessReviewErrorCode,
   string
 >;

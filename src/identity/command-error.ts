@@ -1,7 +1,8 @@
 /**
- * The one error an identity-administration command (an IdP, a mapping rule set, a
- * session, the signing key) can end with; GraphQL exposes it as the `IdentityError`
- * member of their result unions. A refused command changes nothing.
+ * The one error an identity command can end with: the administration of an IdP, a mapping
+ * rule set, a session or the signing key, and a person's choice of acting commission.
+ * GraphQL exposes it as the `IdentityError` member of their result unions. A refused
+ * command changes nothing.
  */
 export const IDENTITY_ERROR_CODES = [
   'INVALID_ID',
@@ -14,6 +15,10 @@ export const IDENTITY_ERROR_CODES = [
   'IDENTITY_PROVIDER_NOT_FOUND',
   'RULE_SET_NOT_FOUND',
   'SESSION_NOT_FOUND',
+  // a person choosing the commission to act in (src/identity/gateway.ts)
+  'SESSION_NOT_ACTIVE',
+  'NO_SUCH_COMMISSION',
+  'NO_ACCESS',
 ] as const;
 
 export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];

@@ -21,6 +21,7 @@ import { ForbiddenError } from '../errors.js';
 import { decodeId, idOfType } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { OrganizationKind } from './organization.js';
+import { ErrorInterface } from './result-error.js';
 
 /**
  * Retention (gallring) for information owners, who decide policies and legal holds for
@@ -82,21 +83,13 @@ const RetentionErrorCode = builder.enumType('RetentionErrorCode', {
 builder.objectType(RetentionCommandError, {
   name: 'RetentionError',
   description: 'Why a retention decision or hold was refused. A refused command writes nothing.',
+  interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof RetentionCommandError,
   fields: (t) => ({
     code: t.field({
       type: RetentionErrorCode,
       description: 'What was refused, as a stable code to switch on.',
       resolve: (e) => e.code,
-    }),
-    message: t.exposeString('message', {
-      description: 'What to fix, in English for people; never match on it.',
-    }),
-    field: t.string({
-      nullable: true,
-      description:
-        'The input field at fault, as a dotted path (e.g. "input.retainMonths"), when one is.',
-      resolve: (e) => e.field,
     }),
   }),
 });

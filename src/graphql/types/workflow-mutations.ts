@@ -49,6 +49,7 @@ import {
   DischargeDestination,
   MedicationChangeKind,
 } from './enums.js';
+import { ErrorInterface } from './result-error.js';
 
 /**
  * One mutation per workflow command of src/domain/case. Each takes a typed input, runs
@@ -71,26 +72,6 @@ export const ErrorCode = builder.enumType('ErrorCode', {
   ) as Record<(typeof COMMAND_ERROR_CODES)[number], { description?: string }>,
 });
 
-const ErrorInterface = builder.interfaceRef<Error & { code: string }>('Error').implement({
-  description: 'What every refusal answered as data has: a message for people.',
-  fields: (t) => ({
-    message: t.exposeString('message', {
-      description: 'What went wrong, in English, for people; never match on it (use the code).',
-    }),
-  }),
-});
-
-const CommandErrorParam = builder
-  .objectRef<{ name: string; value: string }>('CommandErrorParam')
-  .implement({
-    description:
-      'A value the error message names (a limit, a status, an id), so a client can word the message itself.',
-    fields: (t) => ({
-      name: t.exposeString('name', { description: 'What the value is, e.g. `max` or `status`.' }),
-      value: t.exposeString('value', { description: 'The value, written as text.' }),
-    }),
-  });
-
 builder.objectType(CommandError, {
   name: 'CommandError',
   description: 'Why a workflow command was refused. Nothing of a refused command is written.',
@@ -101,18 +82,6 @@ builder.objectType(CommandError, {
       type: ErrorCode,
       description: 'The stable code; switch on it, never on the message.',
       resolve: (e) => e.code,
-    }),
-    field: t.string({
-      nullable: true,
-      description:
-        'The input field at fault, as a dotted path from the input (e.g. `items.0.action`); set whenever one field is at fault, null when none is (who acts, the state of the case).',
-      resolve: (e) => e.field,
-    }),
-    params: t.field({
-      type: [CommandErrorParam],
-      description: 'The values the message names, by name; empty when it names none.',
-      resolve: (e) =>
-        Object.entries(e.params).map(([name, value]) => ({ name, value: String(value) })),
     }),
   }),
 });

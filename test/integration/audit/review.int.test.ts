@@ -7,10 +7,15 @@ import {
   type AccessLogFilter,
   type AccessLogQuery,
   AccessLogSampleDocument,
+  AccessLogSamplesDocument,
   AccessReviewsDocument,
   DrawAccessLogSampleDocument,
+  type DrawAccessLogSampleMutation,
+  type DrawAccessLogSampleMutationVariables,
   PatientAccessExtractDocument,
   RecordAccessReviewDocument,
+  type RecordAccessReviewMutation,
+  type RecordAccessReviewMutationVariables,
   UnusualAccessActivityDocument,
 } from '../../generated/graphql.js';
 import {
@@ -304,6 +309,53 @@ describe('search', () => {
 });
 
 describe('the monthly sample and review records', () => {
+  type Drawn = Extract<
+    DrawAccessLogSampleMutation['drawAccessLogSample'],
+    { __typename: 'DrawAccessLogSampleSuccess' }
+  >['sample'];
+  type Recorded = Extract<
+    RecordAccessReviewMutation['recordAccessReview'],
+    { __typename: 'RecordAccessReviewSuccess' }
+  >['review'];
+  type Refusal = Extract<
+    RecordAccessReviewMutation['recordAccessReview'],
+    { __typename: 'AccessReviewError' }
+  >;
+
+  async function draw(
+    officer: GraphQLClient,
+    input: DrawAccessLogSampleMutationVariables['input'],
+  ): Promise<Drawn> {
+    const answer = (await officer.request(DrawAccessLogSampleDocument, { input }))
+      .drawAccessLogSample;
+    if (answer.__typename !== 'DrawAccessLogSampleSuccess')
+      throw new Error(`refused: ${JSON.stringify(answer)}`);
+    return answer.sample;
+  }
+
+  async function record(
+    officer: GraphQLClient,
+    input: RecordAccessReviewMutationVariables['input'],
+  ): Promise<Recorded> {
+    const answer = (await officer.request(RecordAccessReviewDocument, { input }))
+      .recordAccessReview;
+    if (answer.__typename !== 'RecordAccessReviewSuccess')
+      throw new Error(`refused: ${JSON.stringify(answer)}`);
+    return answer.review;
+  }
+
+  /** The refusal a command answered as data; fails the test if it was done instead. */
+  async function refused(
+    answer: Promise<
+      | DrawAccessLogSampleMutation['drawAccessLogSample']
+      | RecordAccessReviewMutation['recordAccessReview']
+    >,
+  ): Promise<Pick<Refusal, 'code' | 'field' | 'params'>> {
+    const got = await answer;
+    if (got.__typename !== 'AccessReviewError') throw new Error(`done: ${JSON.stringify(got)}`);
+    return { code: got.code, field: got.field, params: got.params };
+  }
+
   async function sampleIds(id: string): Promise<string[]> {
     const { accessLogSample } = await regionOfficer.request(AccessLogSampleDocument, {
       id,
@@ -314,10 +366,8 @@ describe('the monthly sample and review records', () => {
 
   it('draws the same rows with the same seed, stores the seed, and stays in the month', async () => {
     const input = { month: '2026-10', percent: 30, seed: 'oktober-2026' };
-    const first = (await regionOfficer.request(DrawAccessLogSampleDocument, { input }))
-      .drawAccessLogSample;
-    const again = (await regionOfficer.request(DrawAccessLogSampleDocument, { input }))
-      .drawAccessLogSample;
+    const first = await draw(regionOfficer, input);
+    const again = await draw(regionOfficer, input);
     expect(first).toMatchObject({
       month: '2026-10',
       percent: 30,
@@ -332,18 +382,10 @@ describe('the monthly sample and review records', () => {
     expect(firstIds).toHaveLength(first.size);
     expect(await sampleIds(again.id)).toEqual(firstIds);
 
-    const other = (
-      await regionOfficer.request(DrawAccessLogSampleDocument, {
-        input: { ...input, seed: 'another seed' },
-      })
-    ).drawAccessLogSample;
+    const other = await draw(regionOfficer, { ...input, seed: 'another seed' });
     expect(await sampleIds(other.id)).not.toEqual(firstIds);
 
-    const random = (
-      await regionOfficer.request(DrawAccessLogSampleDocument, {
-        input: { month: '2026-10', percent: 100 },
-      })
-    ).drawAccessLogSample;
+    const random = await draw(regionOfficer, { month: '2026-10', percent: 100 });
     expect(random.seed).toMatch(/^[0-9a-f]{32}$/);
     expect(random.size).toBe(56);
 
@@ -351,6 +393,7 @@ describe('the monthly sample and review records', () => {
     expect(
       (await cityOfficer.request(AccessLogSampleDocument, { id: first.id })).accessLogSample,
     ).toBeNull();
+    // A month that is no month is refused before execution, by the YearMonth scalar.
     expect(
       await code(
         regionOfficer.request(DrawAccessLogSampleDocument, {
@@ -358,27 +401,44 @@ describe('the monthly sample and review records', () => {
         }),
       ),
     ).toBe('BAD_USER_INPUT');
+    // The command's own rules answer as data, naming the field and the limits.
+    const drawRefusal = (input: DrawAccessLogSampleMutationVariables['input']) =>
+      refused(
+        regionOfficer
+          .request(DrawAccessLogSampleDocument, { input })
+          .then((d) => d.drawAccessLogSample),
+      );
+    expect(await drawRefusal({ month: '2026-10', percent: 0 })).toEqual({
+      code: 'INVALID_INPUT',
+      field: 'input.percent',
+      params: [
+        { name: 'min', value: '0' },
+        { name: 'max', value: '100' },
+      ],
+    });
+    expect(await drawRefusal({ month: '2026-10', percent: 100.5 })).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'input.percent',
+    });
+    expect(await drawRefusal({ month: '2026-10', percent: 10, seed: 'x'.repeat(201) })).toEqual({
+      code: 'INVALID_INPUT',
+      field: 'input.seed',
+      params: [{ name: 'max', value: '200' }],
+    });
+    // A refused draw stored nothing.
     expect(
-      await code(
-        regionOfficer.request(DrawAccessLogSampleDocument, {
-          input: { month: '2026-10', percent: 0 },
-        }),
-      ),
-    ).toBe('BAD_USER_INPUT');
+      (await regionOfficer.request(AccessLogSamplesDocument, {})).accessLogSamples.totalCount,
+    ).toBe(4);
   });
 
   it('records reviews of a sample and of chosen rows, with who and when', async () => {
-    const sample = (
-      await regionOfficer.request(DrawAccessLogSampleDocument, {
-        input: { month: '2026-10', percent: 10, seed: 'review' },
-      })
-    ).drawAccessLogSample;
+    const sample = await draw(regionOfficer, { month: '2026-10', percent: 10, seed: 'review' });
     const [night] = await all(regionOfficer, { ...OCTOBER, flags: ['OUT_OF_HOURS'] });
-    const ofSample = (
-      await regionOfficer.request(RecordAccessReviewDocument, {
-        input: { sampleId: sample.id, conclusion: 'NO_REMARK', note: 'Stickprov oktober.' },
-      })
-    ).recordAccessReview;
+    const ofSample = await record(regionOfficer, {
+      sampleId: sample.id,
+      conclusion: 'NO_REMARK',
+      note: 'Stickprov oktober.',
+    });
     expect(ofSample).toMatchObject({
       sample: { id: sample.id },
       accessLogIds: [],
@@ -386,11 +446,11 @@ describe('the monthly sample and review records', () => {
       reviewerHsaId: `${WARD_DANDERYD_ORTOPEDI}P1`,
       reviewerName: 'Rut Region',
     });
-    const ofRow = (
-      await regionOfficer.request(RecordAccessReviewDocument, {
-        input: { accessLogIds: [night!.id], conclusion: 'FOLLOW_UP', note: 'Fråga chefen.' },
-      })
-    ).recordAccessReview;
+    const ofRow = await record(regionOfficer, {
+      accessLogIds: [night!.id],
+      conclusion: 'FOLLOW_UP',
+      note: 'Fråga chefen.',
+    });
     expect(ofRow).toMatchObject({
       sample: null,
       accessLogIds: [night!.id],
@@ -407,26 +467,53 @@ describe('the monthly sample and review records', () => {
         .reviews,
     ).toEqual([{ id: ofSample.id, conclusion: 'NO_REMARK' }]);
 
-    // Not another organisation's rows or samples, and not nothing.
+    // Not another organisation's rows or samples, and not nothing: each answered as data,
+    // naming the field, and none of them stored.
+    const recordRefusal = (
+      officer: GraphQLClient,
+      input: RecordAccessReviewMutationVariables['input'],
+    ) =>
+      refused(
+        officer.request(RecordAccessReviewDocument, { input }).then((d) => d.recordAccessReview),
+      );
     expect(
-      await code(
-        cityOfficer.request(RecordAccessReviewDocument, {
-          input: { accessLogIds: [night!.id], conclusion: 'INCIDENT' },
-        }),
-      ),
-    ).toBe('NOT_FOUND');
+      await recordRefusal(cityOfficer, {
+        accessLogIds: [night!.id],
+        conclusion: 'INCIDENT',
+      }),
+    ).toEqual({
+      code: 'ACCESS_LOG_ROW_NOT_FOUND',
+      field: 'input.accessLogIds.0',
+      params: [{ name: 'id', value: night!.id }],
+    });
     expect(
-      await code(
-        cityOfficer.request(RecordAccessReviewDocument, {
-          input: { sampleId: sample.id, conclusion: 'INCIDENT' },
-        }),
-      ),
-    ).toBe('NOT_FOUND');
+      await recordRefusal(cityOfficer, { sampleId: sample.id, conclusion: 'INCIDENT' }),
+    ).toEqual({ code: 'SAMPLE_NOT_FOUND', field: 'input.sampleId', params: [] });
+    expect(await recordRefusal(regionOfficer, { conclusion: 'NO_REMARK' })).toEqual({
+      code: 'INVALID_INPUT',
+      field: 'input',
+      params: [],
+    });
     expect(
-      await code(
-        regionOfficer.request(RecordAccessReviewDocument, { input: { conclusion: 'NO_REMARK' } }),
-      ),
-    ).toBe('BAD_USER_INPUT');
+      await recordRefusal(regionOfficer, {
+        accessLogIds: [night!.id, 'not-a-uuid'],
+        conclusion: 'NO_REMARK',
+      }),
+    ).toEqual({ code: 'INVALID_ID', field: 'input.accessLogIds.1', params: [] });
+    expect(
+      await recordRefusal(regionOfficer, {
+        sampleId: sample.id,
+        conclusion: 'NO_REMARK',
+        note: 'n'.repeat(4001),
+      }),
+    ).toEqual({
+      code: 'INVALID_INPUT',
+      field: 'input.note',
+      params: [{ name: 'max', value: '4000' }],
+    });
+    expect(
+      (await regionOfficer.request(AccessReviewsDocument, {})).accessReviews.edges,
+    ).toHaveLength(2);
     expect((await cityOfficer.request(AccessReviewsDocument, {})).accessReviews.edges).toEqual([]);
   });
 });

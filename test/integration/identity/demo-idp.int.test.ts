@@ -200,12 +200,12 @@ describe('the demo IdP', () => {
     const chosen = await graphql(
       baseUrl,
       login.accessToken,
-      `mutation { chooseCommission(unitHsaId: "${SOC_SOLNA}", purpose: "Vård och behandling") { accessToken actingCommission { unitHsaId } } }`,
+      `mutation { chooseCommission(unitHsaId: "${SOC_SOLNA}", purpose: "Vård och behandling") { ... on ChooseCommissionSuccess { token { accessToken actingCommission { unitHsaId } } } } }`,
     );
-    expect(chosen.data.chooseCommission.actingCommission.unitHsaId).toBe(SOC_SOLNA);
+    expect(chosen.data.chooseCommission.token.actingCommission.unitHsaId).toBe(SOC_SOLNA);
     const viewer = await graphql(
       baseUrl,
-      chosen.data.chooseCommission.accessToken,
+      chosen.data.chooseCommission.token.accessToken,
       '{ viewer { actingCommission { unitHsaId } otherCommissions { unitHsaId } } }',
     );
     expect(viewer.data.viewer).toEqual({

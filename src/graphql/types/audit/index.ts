@@ -2,5 +2,6 @@
 import './shared.js';
 import './access-log.js';
 import './sample.js';
+import './review-error.js';
 import './review.js';
 import './extract.js';

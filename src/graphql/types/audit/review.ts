@@ -1,9 +1,10 @@
 import { ownAccessLogIds } from '../../../audit/review.js';
 import { requireSecurityOfficer } from '../../../audit/review-access.js';
+import { AccessReviewError } from '../../../audit/review-error.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
-import { BadInputError, NotFoundError } from '../../errors.js';
 import { selecting } from '../../prisma-query.js';
+import { accessReviewResult, reviewUuid } from './review-error.js';
 import { parseUuid } from './shared.js';
 
 const ConclusionEnum = builder.enumType('AccessReviewConclusion', {
@@ -15,7 +16,7 @@ const ConclusionEnum = builder.enumType('AccessReviewConclusion', {
   } as const,
 });
 
-builder.prismaObject('AccessReview', {
+const AccessReviewRef = builder.prismaObject('AccessReview', {
   description:
     'A documented review (logguppföljning): who reviewed which sample or rows, when, and the conclusion.',
   fields: (t) => ({
@@ -63,46 +64,50 @@ const RecordReviewInput = builder.inputType('RecordAccessReviewInput', {
 });
 
 const MAX_IDS = 1000;
+const MAX_NOTE = 4000;
 
 builder.mutationField('recordAccessReview', (t) =>
-  t.prismaField({
-    type: 'AccessReview',
+  t.field({
+    type: AccessReviewRef,
     description: 'Record the review of a sample or of chosen access-log rows. Never changed after.',
     authScopes: { authenticated: true },
+    errors: accessReviewResult('recordAccessReview', 'review', 'the review as recorded'),
     args: {
       input: t.arg({
         type: RecordReviewInput,
         description: 'What was reviewed and the conclusion.',
       }),
     },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const scope = requireSecurityOfficer(ctx);
-      const ids = [
-        ...new Set(
-          (input.accessLogIds ?? []).map((id) => parseUuid(String(id), 'input.accessLogIds')),
-        ),
-      ];
-      const sampleId = input.sampleId ? parseUuid(String(input.sampleId), 'input.sampleId') : null;
+      const named = (input.accessLogIds ?? []).map((id, index) => ({
+        id: reviewUuid(id, `input.accessLogIds.${index}`),
+        index,
+      }));
+      const ids = [...new Set(named.map((row) => row.id))];
+      const sampleId = input.sampleId ? reviewUuid(input.sampleId, 'input.sampleId') : null;
       if (!sampleId && ids.length === 0) {
-        throw new BadInputError(
-          'BAD_USER_INPUT',
+        throw new AccessReviewError(
+          'INVALID_INPUT',
           'Name a sample or at least one access-log row.',
           'input',
         );
       }
       if (ids.length > MAX_IDS) {
-        throw new BadInputError(
-          'BAD_USER_INPUT',
+        throw new AccessReviewError(
+          'INVALID_INPUT',
           `At most ${MAX_IDS} rows per review.`,
           'input.accessLogIds',
+          { max: MAX_IDS },
         );
       }
       const note = input.note ?? '';
-      if (note.length > 4000) {
-        throw new BadInputError(
-          'BAD_USER_INPUT',
-          'note must be at most 4000 characters.',
+      if (note.length > MAX_NOTE) {
+        throw new AccessReviewError(
+          'INVALID_INPUT',
+          `note must be at most ${MAX_NOTE} characters.`,
           'input.note',
+          { max: MAX_NOTE },
         );
       }
       if (sampleId) {
@@ -110,15 +115,28 @@ builder.mutationField('recordAccessReview', (t) =>
           where: { id: sampleId, providerHsaId: scope.providerHsaId },
           select: { id: true },
         });
-        if (!sample) throw new NotFoundError('The sample');
+        if (!sample) {
+          throw new AccessReviewError(
+            'SAMPLE_NOT_FOUND',
+            'No sample of your organisation has that id.',
+            'input.sampleId',
+          );
+        }
       }
       if (ids.length > 0) {
         const own = await ownAccessLogIds(ctx.prisma, scope, ids);
         // Another organisation's row reads as absent, like one that never existed.
-        if (own.size !== ids.length) throw new NotFoundError('An access-log row');
+        const missing = named.find((row) => !own.has(row.id));
+        if (missing) {
+          throw new AccessReviewError(
+            'ACCESS_LOG_ROW_NOT_FOUND',
+            'An access-log row named is not one of your organisation’s.',
+            `input.accessLogIds.${missing.index}`,
+            { id: missing.id },
+          );
+        }
       }
       return ctx.prisma.accessReview.create({
-        ...selecting(query),
         data: {
           providerHsaId: scope.providerHsaId,
           sampleId,

@@ -7,9 +7,10 @@ import {
   stockholmMonth,
 } from '../../../audit/review.js';
 import { requireSecurityOfficer } from '../../../audit/review-access.js';
+import { AccessReviewError } from '../../../audit/review-error.js';
 import { builder } from '../../builder.js';
-import { BadInputError } from '../../errors.js';
 import { selecting } from '../../prisma-query.js';
+import { accessReviewResult } from './review-error.js';
 import {
   ACCESS_LOG_MAX_PAGE,
   AccessLogEntryRef,
@@ -82,6 +83,8 @@ export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', 
   }),
 });
 
+const MAX_SEED = 200;
+
 const DrawSampleInput = builder.inputType('DrawAccessLogSampleInput', {
   description: 'The month and share of your organisation’s access log to sample.',
   fields: (t) => ({
@@ -101,32 +104,35 @@ const DrawSampleInput = builder.inputType('DrawAccessLogSampleInput', {
 });
 
 builder.mutationField('drawAccessLogSample', (t) =>
-  t.prismaField({
-    type: 'AccessReviewSample',
+  t.field({
+    type: AccessReviewSampleRef,
     description:
       'Draw (and store, with its seed) a random sample of a month of your organisation’s access log.',
     authScopes: { authenticated: true },
+    errors: accessReviewResult('drawAccessLogSample', 'sample', 'the sample as stored'),
     args: {
       input: t.arg({ type: DrawSampleInput, description: 'The month, share and optional seed.' }),
     },
-    resolve: async (_query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       const range = stockholmMonth(input.month);
       if (!range)
-        throw new BadInputError('INVALID_PERIOD', 'month must be YYYY-MM.', 'input.month');
+        throw new AccessReviewError('INVALID_MONTH', 'month must be YYYY-MM.', 'input.month');
       if (!(input.percent > 0 && input.percent <= 100)) {
-        throw new BadInputError(
-          'BAD_USER_INPUT',
+        throw new AccessReviewError(
+          'INVALID_INPUT',
           'percent must be more than 0 and at most 100.',
           'input.percent',
+          { min: 0, max: 100 },
         );
       }
       const seed = input.seed?.trim() || newSeed();
-      if (seed.length > 200) {
-        throw new BadInputError(
-          'BAD_USER_INPUT',
-          'seed must be at most 200 characters.',
+      if (seed.length > MAX_SEED) {
+        throw new AccessReviewError(
+          'INVALID_INPUT',
+          `seed must be at most ${MAX_SEED} characters.`,
           'input.seed',
+          { max: MAX_SEED },
         );
       }
       return drawSample(ctx.prisma, scope, {

@@ -208,8 +208,10 @@ export const AccessLogFilterInput = builder.inputType('AccessLogFilter', {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const isUuid = (value: string): boolean => UUID.test(value);
+
 export function parseUuid(value: string, field: string): string {
-  if (!UUID.test(value)) throw new BadInputError('INVALID_ID', `${field} must be a UUID.`, field);
+  if (!isUuid(value)) throw new BadInputError('INVALID_ID', `${field} must be a UUID.`, field);
   return value.toLowerCase();
 }
 

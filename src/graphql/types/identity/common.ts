@@ -18,6 +18,7 @@ import type { RequestErrorCode } from '../../error-codes.js';
 import { RESULT_ERROR_MEANINGS } from '../../error-codes.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
 import { uuidOrIdOfType } from '../../global-id.js';
+import { ErrorInterface } from '../result-error.js';
 
 /**
  * Refused identity-admin input: code BAD_USER_INPUT (one of the server's stable codes),
@@ -150,22 +151,14 @@ const IdentityErrorCode = builder.enumType('IdentityErrorCode', {
 builder.objectType(IdentityCommandError, {
   name: 'IdentityError',
   description:
-    'Why an identity-administration command (an IdP, a mapping rule set, a session, the signing key) was refused. A refused command changes nothing.',
+    'Why an identity command was refused: the administration of an IdP, a mapping rule set, a session or the signing key, or a person’s choice of acting commission. A refused command changes nothing.',
+  interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof IdentityCommandError,
   fields: (t) => ({
     code: t.field({
       type: IdentityErrorCode,
       description: 'The stable code; switch on it, never on the message.',
       resolve: (e) => e.code,
-    }),
-    message: t.exposeString('message', {
-      description: 'What went wrong, in English, for people; never match on it (use the code).',
-    }),
-    field: t.string({
-      nullable: true,
-      description:
-        'The input field at fault, as a dotted path (e.g. `roleRules.0.match.pattern`, `clockSkewSeconds`), when one is.',
-      resolve: (e) => e.field,
     }),
   }),
 });

@@ -7,7 +7,6 @@ import { UnauthenticatedError } from '../../errors.js';
 import {
   actorOf,
   asIdentityResult,
-  IdentityInputError,
   identityIdArg,
   identityOf,
   identityResult,
@@ -108,6 +107,11 @@ builder.mutationField('chooseCommission', (t) =>
     type: IssuedToken,
     description:
       'Picks the acting commission (medarbetaruppdrag) and returns a new access token for it. Only commissions with a purpose Brygga serves, as the current rules read them from the login, can be chosen.',
+    errors: identityResult(
+      'chooseCommission',
+      'token',
+      'the new access token, acting in the chosen commission',
+    ),
     args: {
       unitHsaId: t.arg.string({
         required: true,
@@ -138,8 +142,9 @@ builder.mutationField('chooseCommission', (t) =>
           roles: issued.principal.roles,
         };
       } catch (error) {
+        // The gateway's refusals are the person's to act on (sign in again, pick another).
         if (error instanceof CommissionChoiceError)
-          throw new IdentityInputError(error.code, error.message);
+          throw new IdentityCommandError(error.code, error.message);
         throw error;
       }
     },

@@ -2,6 +2,7 @@ import { INVOICING_ERROR_CODES, InvoicingError } from '../../../invoicing/errors
 import { builder } from '../../builder.js';
 import { RESULT_ERROR_MEANINGS } from '../../error-codes.js';
 import { idOfType } from '../../global-id.js';
+import { ErrorInterface } from '../result-error.js';
 
 export const InvoicingErrorCode = builder.enumType('InvoicingErrorCode', {
   description: 'Stable codes of InvoicingError; front-ends switch on these, never on messages.',
@@ -29,21 +30,13 @@ builder.objectType(InvoicingError, {
   name: 'InvoicingError',
   description:
     'Why an invoicing command or report was refused, naming what to fix. A refused command writes nothing.',
+  interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof InvoicingError,
   fields: (t) => ({
     code: t.field({
       type: InvoicingErrorCode,
       description: 'What was refused, as a stable code to switch on.',
       resolve: (e) => e.code,
-    }),
-    message: t.exposeString('message', {
-      description:
-        'What to fix, in English for people (names the event, agreement, year or invoice); never match on it.',
-    }),
-    field: t.string({
-      nullable: true,
-      description: 'The input field at fault, as a dotted path, when one is.',
-      resolve: (e) => e.field,
     }),
     fieldErrors: t.field({
       type: [InvoicingFieldError],

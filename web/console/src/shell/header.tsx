@@ -4,6 +4,7 @@ import { useMutation } from 'urql';
 import type { Session } from '../../../shared/session.js';
 import { ConsoleChooseCommissionDocument } from '../generated/graphql.js';
 import { ErrorNotice } from '../ui/error-notice.js';
+import { type Refusal, RefusalNotice } from '../ui/refusal-notice.js';
 import { roleLabel } from './roles.js';
 import type { Viewer } from './signed-in-shell.js';
 
@@ -63,6 +64,7 @@ function CommissionSwitch({ viewer, session }: { viewer: Viewer; session: Sessio
   const selectId = useId();
   const [, choose] = useMutation(ConsoleChooseCommissionDocument);
   const [error, setError] = useState<Parameters<typeof ErrorNotice>[0]['error'] | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   if (viewer.otherCommissions.length === 0) return null;
   const all = [
     ...(viewer.actingCommission ? [viewer.actingCommission] : []),
@@ -85,7 +87,13 @@ function CommissionSwitch({ viewer, session }: { viewer: Viewer; session: Sessio
           setError(result.error ?? null);
           return;
         }
-        session.adopt(result.data.chooseCommission);
+        const chosen = result.data.chooseCommission;
+        if (chosen.__typename === 'IdentityError') {
+          setRefusal(chosen);
+          return;
+        }
+        setRefusal(null);
+        session.adopt(chosen.token);
       }}
     >
       <label htmlFor={selectId}>Switch commission</label>
@@ -109,6 +117,7 @@ function CommissionSwitch({ viewer, session }: { viewer: Viewer; session: Sessio
         Switch
       </button>
       {error ? <ErrorNotice error={error} /> : null}
+      <RefusalNotice refusal={refusal} />
     </form>
   );
 }

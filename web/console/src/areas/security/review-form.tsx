@@ -6,6 +6,7 @@ import {
   type ConsoleRecordAccessReviewMutation,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
 const CONCLUSIONS: { value: AccessReviewConclusion; label: string }[] = [
@@ -14,7 +15,10 @@ const CONCLUSIONS: { value: AccessReviewConclusion; label: string }[] = [
   { value: 'INCIDENT', label: 'Incident: report and handle as such (avvikelse)' },
 ];
 
-type Recorded = ConsoleRecordAccessReviewMutation['recordAccessReview'];
+type Recorded = Extract<
+  ConsoleRecordAccessReviewMutation['recordAccessReview'],
+  { __typename: 'RecordAccessReviewSuccess' }
+>['review'];
 
 /**
  * Records the review (logguppföljning) of access-log rows or of a whole sample: a
@@ -34,6 +38,7 @@ export function ReviewForm({
   const id = useId();
   const [{ fetching, error }, record] = useMutation(ConsoleRecordAccessReviewDocument);
   const [recorded, setRecorded] = useState<Recorded | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   if (recorded)
     return (
       <div className="notice notice--ok" role="status" data-testid="review-recorded">
@@ -59,9 +64,11 @@ export function ReviewForm({
             note: String(form.get('note') ?? ''),
           },
         });
-        if (result.data) {
-          setRecorded(result.data.recordAccessReview);
-          onRecorded?.(result.data.recordAccessReview);
+        const answer = result.data?.recordAccessReview;
+        if (answer?.__typename === 'AccessReviewError') setRefusal(answer);
+        if (answer?.__typename === 'RecordAccessReviewSuccess') {
+          setRecorded(answer.review);
+          onRecorded?.(answer.review);
         }
       }}
     >
@@ -86,6 +93,7 @@ export function ReviewForm({
         <textarea id={`${id}-note`} name="note" rows={3} maxLength={4000} />
       </div>
       <ErrorNotice error={error ?? null} />
+      <RefusalNotice refusal={refusal} />
       <button type="submit" disabled={fetching}>
         Record review
       </button>

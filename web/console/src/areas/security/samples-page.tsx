@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import {
@@ -8,6 +8,7 @@ import {
 import { usePagedConnection } from '../../ui/connection.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
 import { LoadProgress } from '../../ui/load-progress.js';
+import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm, lastMonth } from '../../ui/time.js';
 
 /**
@@ -19,6 +20,7 @@ export function SamplesPage() {
   const id = useId();
   const navigate = useNavigate();
   const [{ fetching, error }, draw] = useMutation(ConsoleDrawAccessLogSampleDocument);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const samples = usePagedConnection(ConsoleAccessLogSamplesDocument, { first: 50 }, (data) => ({
     nodes: data.accessLogSamples.edges.map((edge) => edge.node),
     totalCount: data.accessLogSamples.totalCount,
@@ -44,8 +46,10 @@ export function SamplesPage() {
               seed: seed === '' ? undefined : seed,
             },
           });
-          if (result.data)
-            navigate(`/security/samples/${encodeURIComponent(result.data.drawAccessLogSample.id)}`);
+          const answer = result.data?.drawAccessLogSample;
+          setRefusal(answer?.__typename === 'AccessReviewError' ? answer : null);
+          if (answer?.__typename === 'DrawAccessLogSampleSuccess')
+            navigate(`/security/samples/${encodeURIComponent(answer.sample.id)}`);
         }}
       >
         <div className="filters__row">
@@ -82,6 +86,7 @@ export function SamplesPage() {
           </button>
         </div>
         <ErrorNotice error={error ?? null} />
+        <RefusalNotice refusal={refusal} />
       </form>
       <h2>Drawn samples</h2>
       <LoadProgress
