@@ -10,7 +10,7 @@ export interface ProducerTlsFiles {
 }
 
 /** The files of a configured producer; null when it is off. */
-export function producerTlsFilesOf(config: Config): ProducerTlsFiles | null {
+function producerTlsFilesOf(config: Config): ProducerTlsFiles | null {
   if (config.CARE_PLANS_PRODUCER_PORT === undefined) return null;
   // loadConfig refuses a producer port without the rest of its configuration.
   return {
@@ -49,6 +49,18 @@ export async function readProducerTls(files: ProducerTlsFiles): Promise<Producer
     );
   }
   return { cert, key, ca };
+}
+
+/**
+ * The configured producer's certificate material, read and checked once per process (at
+ * the start, with the rest of the configuration) and handed to where the producer starts;
+ * null when the producer is off.
+ */
+export async function readConfiguredProducerTls(
+  config: Config,
+): Promise<ProducerTlsMaterial | null> {
+  const files = producerTlsFilesOf(config);
+  return files === null ? null : readProducerTls(files);
 }
 
 async function readSetting(name: string, path: string): Promise<string> {
