@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { type Config, ConfigError } from '../config.js';
 
 /** The producer's certificate files, as configured (CARE_PLANS_PRODUCER_*_FILE). */
-export interface ProducerTlsFiles {
+interface ProducerTlsFiles {
   certFile: string;
   keyFile: string;
   clientCaFile: string;
@@ -33,7 +33,7 @@ export interface ProducerTlsMaterial {
  * naming the setting, before the database is touched: found at the first handshake it would
  * be a producer that refuses the platform with nothing in the log but a TLS error.
  */
-export async function readProducerTls(files: ProducerTlsFiles): Promise<ProducerTlsMaterial> {
+async function readProducerTls(files: ProducerTlsFiles): Promise<ProducerTlsMaterial> {
   const [cert, key, ca] = await Promise.all([
     readSetting('CARE_PLANS_PRODUCER_TLS_CERT_FILE', files.certFile),
     readSetting('CARE_PLANS_PRODUCER_TLS_KEY_FILE', files.keyFile),
