@@ -11,7 +11,7 @@ import {
   shareMetricsWithPrimary,
   startMetricsServer,
 } from './metrics/server.js';
-import { producerTlsFilesOf, readProducerTls } from './patient-portal/tls-files.js';
+import { type ProducerTlsMaterial, readConfiguredProducerTls } from './patient-portal/tls-files.js';
 import {
   YOUNG_GENERATION_FLAG,
   YOUNG_GENERATION_MIB,
@@ -80,11 +80,12 @@ function orderedShutdown(steps: ShutdownStep[]) {
 
 async function main(): Promise<void> {
   let config: Config;
+  let producerTls: ProducerTlsMaterial | null;
   try {
     config = loadConfig();
-    // Files a setting names are read now, so a missing one is a setting's error too.
-    const producerFiles = producerTlsFilesOf(config);
-    if (producerFiles) await readProducerTls(producerFiles);
+    // Files a setting names are read now, so a missing one is a setting's error too; what
+    // they hold goes on to the server, which does not read them again.
+    producerTls = await readConfiguredProducerTls(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       say(error.message);
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (isClusterWorker()) return runWorker(config);
+  if (isClusterWorker()) return runWorker(config, producerTls);
 
   if (!youngGenerationConfigured()) {
     say(
@@ -160,16 +161,16 @@ async function main(): Promise<void> {
     return;
   }
 
-  await api.start(apiConfig, databaseUrl, config.SCHEDULER_ENABLED);
+  await api.start(apiConfig, producerTls, databaseUrl, config.SCHEDULER_ENABLED);
 }
 
 /** An API process of the cluster: the HTTP server, and the scheduler in slot 0 only. */
-async function runWorker(config: Config): Promise<void> {
+async function runWorker(config: Config, producerTls: ProducerTlsMaterial | null): Promise<void> {
   const api = apiProcess();
   orderedShutdown(api.steps).listen();
   if (config.METRICS_PORT !== undefined) shareMetricsWithPrimary();
   const withScheduler = config.SCHEDULER_ENABLED && workerSlot() === 0;
-  if (await api.start(config, config.DATABASE_URL!, withScheduler)) {
+  if (await api.start(config, producerTls, config.DATABASE_URL!, withScheduler)) {
     say(`API process ${process.pid} runs the scheduler`);
   }
 }
@@ -192,10 +193,11 @@ function apiProcess() {
   /** Resolves true when it started the scheduler. */
   const start = async (
     config: Config,
+    producerTls: ProducerTlsMaterial | null,
     databaseUrl: string,
     withScheduler: boolean,
   ): Promise<boolean> => {
-    server = startServer({ ...config, DATABASE_URL: databaseUrl });
+    server = startServer({ ...config, DATABASE_URL: databaseUrl }, { producerTls });
     const running = await server;
     if (stopping || !withScheduler) return false;
     scheduler = startJobs(config, databaseUrl, running);

@@ -16,7 +16,10 @@ import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
 import { watchIdentityProviders } from '../metrics/identity-providers.js';
 import { ContractSchemas } from '../patient-portal/schema-validation.js';
 import { type CarePlansProducer, startCarePlansProducer } from '../patient-portal/server.js';
-import { producerTlsFilesOf } from '../patient-portal/tls-files.js';
+import {
+  type ProducerTlsMaterial,
+  readConfiguredProducerTls,
+} from '../patient-portal/tls-files.js';
 import { createServices, type Services } from '../services.js';
 import { CaseEventFeed } from '../subscriptions/case-event-feed.js';
 import { createSubscriptionServer } from '../subscriptions/server.js';
@@ -53,10 +56,26 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** What the process read at its start, handed on so that the server does not read it again. */
+export interface ReadAtStart {
+  /**
+   * The GetCarePlans producer's certificate material (null: the producer is off). When not
+   * given (tests, benchmarks), the server reads and checks the configured files itself.
+   */
+  producerTls?: ProducerTlsMaterial | null;
+}
+
 /** Composes the HTTP service: health, the pages for browsers, the identity gateway, GraphQL. */
 export async function startServer(
   config: Config & { DATABASE_URL: string },
+  readAtStart: ReadAtStart = {},
 ): Promise<RunningServer> {
+  // A certificate file that is missing or does not parse stops the start before the
+  // database is touched, not the first request.
+  const producerTls =
+    readAtStart.producerTls === undefined
+      ? await readConfiguredProducerTls(config)
+      : readAtStart.producerTls;
   const logger = createLogger(config.LOG_LEVEL);
   const db = connectDatabase(apiDatabaseUrl(config), {
     appRole: config.DATABASE_APP_ROLE,
@@ -120,9 +139,9 @@ export async function startServer(
   );
   app.use(requestErrorHandler(logger, db.availability));
 
-  // Before the API listens: a producer that cannot start (a certificate file missing or
-  // unreadable) stops the start with nothing left listening.
-  const carePlansProducer = await startProducerIfConfigured(config, db, logger).catch(
+  // Before the API listens: a producer that cannot start (its port taken) stops the start
+  // with nothing left listening.
+  const carePlansProducer = await startProducerIfConfigured(config, producerTls, db, logger).catch(
     async (error: unknown) => {
       unwatchIdps();
       await db.close();
@@ -183,17 +202,17 @@ export async function startServer(
 /** The GetCarePlans producer (src/patient-portal), off unless its port is configured. */
 async function startProducerIfConfigured(
   config: Config,
+  tls: ProducerTlsMaterial | null,
   db: Database,
   logger: Logger,
 ): Promise<CarePlansProducer | null> {
-  const files = producerTlsFilesOf(config);
-  if (files === null || config.CARE_PLANS_PRODUCER_PORT === undefined) return null;
+  if (tls === null || config.CARE_PLANS_PRODUCER_PORT === undefined) return null;
   // loadConfig refuses a producer port without the rest of its configuration.
   const producer = await startCarePlansProducer({
     host: config.CARE_PLANS_PRODUCER_HOST,
     port: config.CARE_PLANS_PRODUCER_PORT,
     tls: {
-      ...files,
+      ...tls,
       pinnedClientCertificates: config.CARE_PLANS_PRODUCER_CLIENT_CERT_SHA256!,
     },
     prisma: db.prisma,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../http/logger.js';
 import { getCarePlansHandler, type ProducerOptions } from './producer.js';
-import { type ProducerTlsFiles, readProducerTls } from './tls-files.js';
+import type { ProducerTlsMaterial } from './tls-files.js';
 
 /**
  * The GetCarePlans producer's own listener: HTTPS with mutual TLS, on a port of its own
@@ -22,7 +22,8 @@ export interface CarePlansProducer {
   close(): Promise<void>;
 }
 
-export interface ProducerTls extends ProducerTlsFiles {
+/** The certificate material, read and checked at the process's start (./tls-files.ts). */
+export interface ProducerTls extends ProducerTlsMaterial {
   /** Upper-case hex SHA-256 fingerprints without separators. */
   pinnedClientCertificates: readonly string[];
 }
@@ -37,8 +38,7 @@ export function fingerprintOf(certificate: { fingerprint256?: string }): string 
 export async function startCarePlansProducer(
   options: ProducerOptions & { host: string; port: number; tls: ProducerTls; logger: Logger },
 ): Promise<CarePlansProducer> {
-  // A file that is missing or does not parse stops the start, not the first request.
-  const { cert, key, ca } = await readProducerTls(options.tls);
+  const { cert, key, ca } = options.tls;
   const pinned = new Set(options.tls.pinnedClientCertificates);
   const handler = getCarePlansHandler(options);
   const server = https.createServer(

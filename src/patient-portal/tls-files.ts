@@ -3,14 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { type Config, ConfigError } from '../config.js';
 
 /** The producer's certificate files, as configured (CARE_PLANS_PRODUCER_*_FILE). */
-export interface ProducerTlsFiles {
+interface ProducerTlsFiles {
   certFile: string;
   keyFile: string;
   clientCaFile: string;
 }
 
 /** The files of a configured producer; null when it is off. */
-export function producerTlsFilesOf(config: Config): ProducerTlsFiles | null {
+function producerTlsFilesOf(config: Config): ProducerTlsFiles | null {
   if (config.CARE_PLANS_PRODUCER_PORT === undefined) return null;
   // loadConfig refuses a producer port without the rest of its configuration.
   return {
@@ -33,7 +33,7 @@ export interface ProducerTlsMaterial {
  * naming the setting, before the database is touched: found at the first handshake it would
  * be a producer that refuses the platform with nothing in the log but a TLS error.
  */
-export async function readProducerTls(files: ProducerTlsFiles): Promise<ProducerTlsMaterial> {
+async function readProducerTls(files: ProducerTlsFiles): Promise<ProducerTlsMaterial> {
   const [cert, key, ca] = await Promise.all([
     readSetting('CARE_PLANS_PRODUCER_TLS_CERT_FILE', files.certFile),
     readSetting('CARE_PLANS_PRODUCER_TLS_KEY_FILE', files.keyFile),
@@ -49,6 +49,18 @@ export async function readProducerTls(files: ProducerTlsFiles): Promise<Producer
     );
   }
   return { cert, key, ca };
+}
+
+/**
+ * The configured producer's certificate material, read and checked once per process (at
+ * the start, with the rest of the configuration) and handed to where the producer starts;
+ * null when the producer is off.
+ */
+export async function readConfiguredProducerTls(
+  config: Config,
+): Promise<ProducerTlsMaterial | null> {
+  const files = producerTlsFilesOf(config);
+  return files === null ? null : readProducerTls(files);
 }
 
 async function readSetting(name: string, path: string): Promise<string> {

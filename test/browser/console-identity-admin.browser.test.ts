@@ -5,6 +5,7 @@ import { generateSelfSignedCertificate } from '../../src/identity/certificates.j
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import {
   apiAsSignedIn,
+  describedBy,
   expectStayedOffline,
   SHOTS,
   signInToConsole,
@@ -160,7 +161,9 @@ describe('the identity admin’s keys, events and rule sets in a browser', () =>
     );
     expect(await form.getByRole('alert').textContent()).toContain('bistand(');
     expect(await definition.getAttribute('aria-invalid')).toBe('true');
+    expect(await describedBy(definition)).toContain('INVALID_MAPPING_RULES');
     expect(await name.getAttribute('aria-invalid')).toBe('false');
+    expect(await describedBy(name)).toBe('');
     // The new rule set's form is last on the page: the screenshot shows the page's end.
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.screenshot({ path: `${SHOTS}/console-identity-new-rule-set.png` });
@@ -174,7 +177,9 @@ describe('the identity admin’s keys, events and rule sets in a browser', () =>
     await form.getByRole('button', { name: 'Create the rule set' }).click();
     await form.getByTestId('rule-problem-reason').getByText('ALREADY_EXISTS').waitFor();
     expect(await name.getAttribute('aria-invalid')).toBe('true');
+    expect(await describedBy(name)).toContain('ALREADY_EXISTS');
     expect(await definition.getAttribute('aria-invalid')).toBe('false');
+    expect(await describedBy(definition)).toBe('');
     const { rows: unchanged } = await server.owner.query(
       'SELECT count(*)::int AS n FROM identity_mapping_rule_set',
     );

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateSelfSignedCertificate } from '../../src/identity/certificates.js';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import {
+  describedBy,
   expectStayedOffline,
   SHOTS,
   signInToConsole,
@@ -121,6 +122,7 @@ describe('the federation area in a browser', () => {
     );
     expect(await form.getByRole('alert').textContent()).toContain('Slutenvård(;.*');
     expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    expect(await describedBy(editor)).toContain('INVALID_MAPPING_RULES');
     expect(await page.getByTestId('rule-set-version').textContent()).toMatch(/^Version 1,/);
     await page.screenshot({ path: `${SHOTS}/console-identity-rules.png` });
 

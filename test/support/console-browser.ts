@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TestBrowser } from './browser.js';
 import { freePort } from './demo-login.js';
@@ -82,4 +82,19 @@ export async function apiAsSignedIn(
     });
     return response.json();
   }, query);
+}
+
+/**
+ * What a control's aria-describedby points at, as text: what a screen reader reads after
+ * the control's name (the problem a field was refused for, for one).
+ */
+export async function describedBy(control: Locator): Promise<string> {
+  return control.evaluate((element) =>
+    (element.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter((id) => id !== '')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .trim(),
+  );
 }

@@ -5,7 +5,7 @@ import type { Principal } from '../../src/authz/principal.js';
 import type { Role } from '../../src/authz/roles.js';
 import { loadConfig } from '../../src/config.js';
 import { demoStaffHsaId } from '../../src/db/seed/demo-region.js';
-import { type RunningServer, startServer } from '../../src/http/app.js';
+import { type ReadAtStart, type RunningServer, startServer } from '../../src/http/app.js';
 import { createDatabaseFromTemplate, dropDatabase } from './database.js';
 import { openTestSession } from './idp/test-sessions.js';
 
@@ -23,7 +23,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts Brygga on a random port against a fresh clone of the seeded template database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  readAtStart: ReadAtStart = {},
+): Promise<TestServer> {
   const name = `brygga_t_${randomBytes(6).toString('hex')}`;
   const databaseUrl = await createDatabaseFromTemplate(name);
   const config = loadConfig({
@@ -37,7 +40,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     EXPOSE_SQL_COUNT: 'true',
     ...env,
   });
-  const server = await startServer({ ...config, DATABASE_URL: databaseUrl });
+  const server = await startServer({ ...config, DATABASE_URL: databaseUrl }, readAtStart);
   const owner = new pg.Client({ connectionString: databaseUrl });
   await owner.connect();
   const endpoint = `${server.url}/graphql`;

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useClient, useMutation, useQuery } from 'urql';
 import {
@@ -11,6 +11,7 @@ import {
   ConsoleMarkInvoiceSentDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { TextAreaField } from '../../ui/field.js';
 import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 import { downloadText } from './download.js';
@@ -195,7 +196,6 @@ function LineRow({
   const [reason, setReason] = useState('');
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [state, credit] = useMutation(ConsoleCreditInvoiceLineDocument);
-  const id = useId();
   const days = line.payableDays ?? [];
   return (
     <tr data-testid="invoice-line">
@@ -243,15 +243,12 @@ function LineRow({
               }
             }}
           >
-            <div className="field">
-              <label htmlFor={`${id}-reason`}>Why the line is credited</label>
-              <textarea
-                id={`${id}-reason`}
-                rows={2}
-                value={reason}
-                onChange={(event) => setReason(event.target.value)}
-              />
-            </div>
+            <TextAreaField
+              label="Why the line is credited"
+              rows={2}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
             <RefusalNotice refusal={refusal} />
             <ErrorNotice error={state.error ?? null} />
             <button type="submit" className="button" disabled={state.fetching}>

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import {
@@ -9,6 +9,7 @@ import {
   type InvoiceStatus,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField, SelectField } from '../../ui/field.js';
 import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { stockholmToday } from '../../ui/time.js';
 import { formatKronor, monthsBefore, previousMonth, STATUS_LABELS } from './format.js';
@@ -34,7 +35,6 @@ export function InvoicesPage() {
     query: ConsoleInvoicesDocument,
     variables: { filter, first: PAGE },
   });
-  const id = useId();
   const rows = invoices.data?.invoices.edges.map((edge) => edge.node) ?? [];
   return (
     <section aria-labelledby="invoices-title">
@@ -47,28 +47,22 @@ export function InvoicesPage() {
       />
       <h2>Invoices</h2>
       <div className="filters__row">
-        <div className="field">
-          <label htmlFor={`${id}-period`}>Month</label>
-          <input
-            id={`${id}-period`}
-            type="month"
-            value={period}
-            onChange={(event) => setPeriod(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-status`}>Status</label>
-          <select
-            id={`${id}-status`}
-            value={status}
-            onChange={(event) => setStatus(event.target.value as InvoiceStatus | '')}
-          >
-            <option value="">Any</option>
-            <option value="DRAFT">{STATUS_LABELS.DRAFT}</option>
-            <option value="APPROVED">{STATUS_LABELS.APPROVED}</option>
-            <option value="SENT">{STATUS_LABELS.SENT}</option>
-          </select>
-        </div>
+        <InputField
+          label="Month"
+          type="month"
+          value={period}
+          onChange={(event) => setPeriod(event.target.value)}
+        />
+        <SelectField
+          label="Status"
+          value={status}
+          onChange={(event) => setStatus(event.target.value as InvoiceStatus | '')}
+        >
+          <option value="">Any</option>
+          <option value="DRAFT">{STATUS_LABELS.DRAFT}</option>
+          <option value="APPROVED">{STATUS_LABELS.APPROVED}</option>
+          <option value="SENT">{STATUS_LABELS.SENT}</option>
+        </SelectField>
       </div>
       <ErrorNotice error={invoices.error ?? null} />
       {invoices.data ? (
@@ -158,7 +152,6 @@ function DraftForm({
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [state, draft] = useMutation(ConsoleDraftInvoiceBasisDocument);
   const navigate = useNavigate();
-  const id = useId();
   const chosen = municipalityId || choices[0]?.[0] || '';
   return (
     <form
@@ -184,29 +177,23 @@ function DraftForm({
         Draft or update a month <span lang="sv">(upprätta underlag)</span>
       </h2>
       <div className="filters__row">
-        <div className="field">
-          <label htmlFor={`${id}-month`}>Month</label>
-          <input
-            id={`${id}-month`}
-            type="month"
-            value={month}
-            onChange={(event) => setMonth(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-municipality`}>Municipality or district</label>
-          <select
-            id={`${id}-municipality`}
-            value={chosen}
-            onChange={(event) => setMunicipalityId(event.target.value)}
-          >
-            {choices.map(([value, name]) => (
-              <option key={value} value={value}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <InputField
+          label="Month"
+          type="month"
+          value={month}
+          onChange={(event) => setMonth(event.target.value)}
+        />
+        <SelectField
+          label="Municipality or district"
+          value={chosen}
+          onChange={(event) => setMunicipalityId(event.target.value)}
+        >
+          {choices.map(([value, name]) => (
+            <option key={value} value={value}>
+              {name}
+            </option>
+          ))}
+        </SelectField>
         <div className="filters__actions">
           <button type="submit" className="button" disabled={state.fetching || chosen === ''}>
             Draft invoice basis

@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 import { ConsolePaymentStatisticsDocument } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField } from '../../ui/field.js';
 import { RefusalNotice } from '../../ui/refusal-notice.js';
 import { stockholmToday } from '../../ui/time.js';
 import { monthsBefore, previousMonth } from './format.js';
@@ -20,7 +21,6 @@ export function StatisticsPage() {
     query: ConsolePaymentStatisticsDocument,
     variables: { input: period },
   });
-  const id = useId();
   const answer = result.data?.paymentStatistics;
   const data = answer?.__typename === 'PaymentStatisticsSuccess' ? answer.data : null;
   const municipalities = data
@@ -40,24 +40,18 @@ export function StatisticsPage() {
         }}
       >
         <div className="filters__row">
-          <div className="field">
-            <label htmlFor={`${id}-from`}>From month</label>
-            <input
-              id={`${id}-from`}
-              type="month"
-              value={draft.from}
-              onChange={(event) => setDraft({ ...draft, from: event.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-to`}>To month</label>
-            <input
-              id={`${id}-to`}
-              type="month"
-              value={draft.to}
-              onChange={(event) => setDraft({ ...draft, to: event.target.value })}
-            />
-          </div>
+          <InputField
+            label="From month"
+            type="month"
+            value={draft.from}
+            onChange={(event) => setDraft({ ...draft, from: event.target.value })}
+          />
+          <InputField
+            label="To month"
+            type="month"
+            value={draft.to}
+            onChange={(event) => setDraft({ ...draft, to: event.target.value })}
+          />
           <div className="filters__actions">
             <button type="submit" className="button">
               Show

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useClient, useQuery } from 'urql';
 import {
   ConsoleIdentityProvidersDocument,
@@ -7,6 +7,7 @@ import {
   type SamlAttributeInput,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField, SelectField, TextAreaField } from '../../ui/field.js';
 
 /**
  * Pasted attributes, one per line as `name = value` (a repeated name is a multi-valued
@@ -36,7 +37,6 @@ export function DryRunPage() {
   const [answer, setAnswer] = useState<ConsoleMappingDryRunQuery['mappingDryRun'] | null>(null);
   const [error, setError] = useState<import('urql').CombinedError | null>(null);
   const client = useClient();
-  const id = useId();
   const ruleSets = list.data?.mappingRuleSets ?? [];
   const chosen = ruleSetId || ruleSets[0]?.globalId || '';
   return (
@@ -59,38 +59,29 @@ export function DryRunPage() {
           setAnswer(result.data?.mappingDryRun ?? null);
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-rules`}>Rule set</label>
-          <select id={`${id}-rules`} value={chosen} onChange={(e) => setRuleSetId(e.target.value)}>
-            {ruleSets.map((ruleSet) => (
-              <option key={ruleSet.globalId} value={ruleSet.globalId}>
-                {ruleSet.name} (version {ruleSet.currentVersion})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-file`}>Attributes file</label>
-          <input
-            id={`${id}-file`}
-            type="file"
-            accept=".txt,text/plain"
-            onChange={async (e) => {
-              const file = e.target.files?.[0];
-              if (file) setText(await file.text());
-            }}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-attributes`}>Attributes, one per line: name = value</label>
-          <textarea
-            id={`${id}-attributes`}
-            rows={8}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            spellCheck={false}
-          />
-        </div>
+        <SelectField label="Rule set" value={chosen} onChange={(e) => setRuleSetId(e.target.value)}>
+          {ruleSets.map((ruleSet) => (
+            <option key={ruleSet.globalId} value={ruleSet.globalId}>
+              {ruleSet.name} (version {ruleSet.currentVersion})
+            </option>
+          ))}
+        </SelectField>
+        <InputField
+          label="Attributes file"
+          type="file"
+          accept=".txt,text/plain"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (file) setText(await file.text());
+          }}
+        />
+        <TextAreaField
+          label="Attributes, one per line: name = value"
+          rows={8}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          spellCheck={false}
+        />
         <div className="filters__actions">
           <button type="submit" className="button" disabled={chosen === ''}>
             Dry run

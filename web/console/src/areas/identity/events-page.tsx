@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 import {
   ConsoleIdentityEventLogDocument,
@@ -8,6 +8,7 @@ import {
 } from '../../generated/graphql.js';
 import { usePagedConnection } from '../../ui/connection.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField, SelectField } from '../../ui/field.js';
 import { LoadProgress } from '../../ui/load-progress.js';
 import { formatStockholm, nextDay, startOfStockholmDay } from '../../ui/time.js';
 
@@ -56,7 +57,6 @@ export function EventsPage() {
   const providers = idps.data?.identityProviders ?? [];
   const idpName = (idpId: string | null | undefined) =>
     providers.find((p) => p.id === idpId)?.displayName ?? (idpId ? idpId : '–');
-  const id = useId();
   const set = (patch: Partial<FormValues>) => setValues((v) => ({ ...v, ...patch }));
   return (
     <section aria-labelledby="events-title">
@@ -72,59 +72,44 @@ export function EventsPage() {
         }}
       >
         <div className="filters__row">
-          <div className="field">
-            <label htmlFor={`${id}-idp`}>Identity provider</label>
-            <select
-              id={`${id}-idp`}
-              value={values.idpId}
-              onChange={(e) => set({ idpId: e.target.value })}
-            >
-              <option value="">Any</option>
-              {providers.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.displayName}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-outcome`}>Outcome</label>
-            <select
-              id={`${id}-outcome`}
-              value={values.outcome}
-              onChange={(e) => set({ outcome: e.target.value as IdentityEventOutcome | '' })}
-            >
-              <option value="">Any</option>
-              <option value="SUCCESS">Success</option>
-              <option value="FAILURE">Failure</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-subject`}>Person (HSA-ID)</label>
-            <input
-              id={`${id}-subject`}
-              value={values.subject}
-              onChange={(e) => set({ subject: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-from`}>From (date)</label>
-            <input
-              id={`${id}-from`}
-              type="date"
-              value={values.from}
-              onChange={(e) => set({ from: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-to`}>To (date, inclusive)</label>
-            <input
-              id={`${id}-to`}
-              type="date"
-              value={values.to}
-              onChange={(e) => set({ to: e.target.value })}
-            />
-          </div>
+          <SelectField
+            label="Identity provider"
+            value={values.idpId}
+            onChange={(e) => set({ idpId: e.target.value })}
+          >
+            <option value="">Any</option>
+            {providers.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.displayName}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label="Outcome"
+            value={values.outcome}
+            onChange={(e) => set({ outcome: e.target.value as IdentityEventOutcome | '' })}
+          >
+            <option value="">Any</option>
+            <option value="SUCCESS">Success</option>
+            <option value="FAILURE">Failure</option>
+          </SelectField>
+          <InputField
+            label="Person (HSA-ID)"
+            value={values.subject}
+            onChange={(e) => set({ subject: e.target.value })}
+          />
+          <InputField
+            label="From (date)"
+            type="date"
+            value={values.from}
+            onChange={(e) => set({ from: e.target.value })}
+          />
+          <InputField
+            label="To (date, inclusive)"
+            type="date"
+            value={values.to}
+            onChange={(e) => set({ to: e.target.value })}
+          />
           <div className="filters__actions">
             <button type="submit" className="button">
               Filter

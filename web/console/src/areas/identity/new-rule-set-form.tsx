@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { type CombinedError, useMutation } from 'urql';
 import { ConsoleCreateMappingRuleSetDocument } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField, TextAreaField } from '../../ui/field.js';
 import type { Refusal } from '../../ui/refusal-notice.js';
 import { RuleProblem } from './rule-problem.js';
 
@@ -70,50 +71,34 @@ export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void 
           }
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input
-            id={`${id}-name`}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={nameRefused}
-            aria-describedby={nameRefused ? `${id}-name-problem` : undefined}
-          />
-          {nameRefused ? (
-            <div id={`${id}-name-problem`}>
-              <RuleProblem refusal={refusal} />
-            </div>
-          ) : null}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-definition`}>New definition (JSON)</label>
-          <textarea
-            id={`${id}-definition`}
-            rows={8}
-            value={definition}
-            onChange={(e) => setDefinition(e.target.value)}
-            spellCheck={false}
-            aria-invalid={definitionRefused}
-            aria-describedby={`${id}-definition-problem`}
-          />
-          <div id={`${id}-definition-problem`}>
-            {parseError ? (
+        <InputField
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={nameRefused ? <RuleProblem refusal={refusal} /> : null}
+        />
+        <TextAreaField
+          label="New definition (JSON)"
+          rows={8}
+          value={definition}
+          onChange={(e) => setDefinition(e.target.value)}
+          spellCheck={false}
+          error={
+            parseError ? (
               <div className="notice notice--error" role="alert">
                 <p>{parseError}</p>
               </div>
-            ) : null}
-            {nameRefused ? null : <RuleProblem refusal={refusal} />}
-            <ErrorNotice error={error} />
-          </div>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-comment`}>Why (comment)</label>
-          <input
-            id={`${id}-comment`}
-            value={comment}
-            onChange={(e) => setComment(e.target.value)}
-          />
-        </div>
+            ) : definitionRefused ? (
+              <RuleProblem refusal={refusal} />
+            ) : null
+          }
+        />
+        <ErrorNotice error={error} />
+        <InputField
+          label="Why (comment)"
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+        />
         {created ? (
           <div className="notice notice--ok" role="status">
             <p>{created}</p>

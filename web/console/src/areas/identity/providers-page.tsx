@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import {
   ConsoleIdentityProvidersDocument,
@@ -6,6 +6,7 @@ import {
   ConsoleSetIdpEnabledDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField, SelectField, TextAreaField } from '../../ui/field.js';
 import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
@@ -139,7 +140,6 @@ function ImportForm({
   const [done, setDone] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [state, importMetadata] = useMutation(ConsoleImportIdpMetadataDocument);
-  const id = useId();
   const chosenRuleSet = ruleSetId || ruleSets[0]?.globalId || '';
   return (
     <form
@@ -165,88 +165,68 @@ function ImportForm({
     >
       <h2>Import metadata</h2>
       <div className="filters__row">
-        <div className="field">
-          <label htmlFor={`${id}-target`}>For</label>
-          <select id={`${id}-target`} value={target} onChange={(e) => setTarget(e.target.value)}>
-            <option value="">A new IdP</option>
-            {providers.map((provider) => (
-              <option key={provider} value={provider}>
-                {provider} (replace endpoints and certificates)
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label="For" value={target} onChange={(e) => setTarget(e.target.value)}>
+          <option value="">A new IdP</option>
+          {providers.map((provider) => (
+            <option key={provider} value={provider}>
+              {provider} (replace endpoints and certificates)
+            </option>
+          ))}
+        </SelectField>
         {target ? null : (
           <>
-            <div className="field">
-              <label htmlFor={`${id}-slug`}>Short name (slug)</label>
-              <input id={`${id}-slug`} value={slug} onChange={(e) => setSlug(e.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-name`}>Display name</label>
-              <input
-                id={`${id}-name`}
-                value={displayName}
-                onChange={(e) => setDisplayName(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-rules`}>Mapping rule set</label>
-              <select
-                id={`${id}-rules`}
-                value={chosenRuleSet}
-                onChange={(e) => setRuleSetId(e.target.value)}
-              >
-                {ruleSets.map((ruleSet) => (
-                  <option key={ruleSet.globalId} value={ruleSet.globalId}>
-                    {ruleSet.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <InputField
+              label="Short name (slug)"
+              value={slug}
+              onChange={(e) => setSlug(e.target.value)}
+            />
+            <InputField
+              label="Display name"
+              value={displayName}
+              onChange={(e) => setDisplayName(e.target.value)}
+            />
+            <SelectField
+              label="Mapping rule set"
+              value={chosenRuleSet}
+              onChange={(e) => setRuleSetId(e.target.value)}
+            >
+              {ruleSets.map((ruleSet) => (
+                <option key={ruleSet.globalId} value={ruleSet.globalId}>
+                  {ruleSet.name}
+                </option>
+              ))}
+            </SelectField>
           </>
         )}
-        <div className="field">
-          <label htmlFor={`${id}-source`}>Metadata from</label>
-          <select
-            id={`${id}-source`}
-            value={source}
-            onChange={(e) => setSource(e.target.value as 'xml' | 'url')}
-          >
-            <option value="xml">A file or pasted XML</option>
-            <option value="url">An https URL (refreshed)</option>
-          </select>
-        </div>
+        <SelectField
+          label="Metadata from"
+          value={source}
+          onChange={(e) => setSource(e.target.value as 'xml' | 'url')}
+        >
+          <option value="xml">A file or pasted XML</option>
+          <option value="url">An https URL (refreshed)</option>
+        </SelectField>
       </div>
       {source === 'url' ? (
-        <div className="field">
-          <label htmlFor={`${id}-url`}>Metadata URL</label>
-          <input id={`${id}-url`} value={url} onChange={(e) => setUrl(e.target.value)} />
-        </div>
+        <InputField label="Metadata URL" value={url} onChange={(e) => setUrl(e.target.value)} />
       ) : (
         <>
-          <div className="field">
-            <label htmlFor={`${id}-file`}>Metadata file</label>
-            <input
-              id={`${id}-file`}
-              type="file"
-              accept=".xml,application/xml,application/samlmetadata+xml"
-              onChange={async (e) => {
-                const file = e.target.files?.[0];
-                if (file) setXml(await file.text());
-              }}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-xml`}>Metadata XML</label>
-            <textarea
-              id={`${id}-xml`}
-              rows={5}
-              value={xml}
-              onChange={(e) => setXml(e.target.value)}
-              spellCheck={false}
-            />
-          </div>
+          <InputField
+            label="Metadata file"
+            type="file"
+            accept=".xml,application/xml,application/samlmetadata+xml"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (file) setXml(await file.text());
+            }}
+          />
+          <TextAreaField
+            label="Metadata XML"
+            rows={5}
+            value={xml}
+            onChange={(e) => setXml(e.target.value)}
+            spellCheck={false}
+          />
         </>
       )}
       <ErrorNotice error={state.error ?? null} />

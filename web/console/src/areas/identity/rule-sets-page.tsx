@@ -5,6 +5,7 @@ import {
   ConsoleUpdateMappingRuleSetDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField, SelectField, TextAreaField } from '../../ui/field.js';
 import type { Refusal } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 import { NewRuleSetForm } from './new-rule-set-form.js';
@@ -70,39 +71,33 @@ export function RuleSetsPage() {
           }}
         >
           <div className="filters__row">
-            <div className="field">
-              <label htmlFor={`${id}-set`}>Rule set</label>
-              <select
-                id={`${id}-set`}
-                value={ruleSet.globalId}
-                onChange={(e) => {
-                  setSelected(e.target.value);
-                  setText(null);
-                }}
-              >
-                {ruleSets.map((r) => (
-                  <option key={r.globalId} value={r.globalId}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              label="Rule set"
+              value={ruleSet.globalId}
+              onChange={(e) => {
+                setSelected(e.target.value);
+                setText(null);
+              }}
+            >
+              {ruleSets.map((r) => (
+                <option key={r.globalId} value={r.globalId}>
+                  {r.name}
+                </option>
+              ))}
+            </SelectField>
             <p data-testid="rule-set-version">
               Version {ruleSet.currentVersion}, {formatStockholm(ruleSet.updatedAt)}
             </p>
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-definition`}>Definition (JSON)</label>
-            <textarea
-              id={`${id}-definition`}
-              rows={16}
-              value={definition}
-              onChange={(e) => setText(e.target.value)}
-              spellCheck={false}
-              aria-invalid={parseError !== null || saveError !== null || refusal !== null}
-              aria-describedby={`${id}-problems`}
-            />
-          </div>
+          <TextAreaField
+            label="Definition (JSON)"
+            rows={16}
+            value={definition}
+            onChange={(e) => setText(e.target.value)}
+            spellCheck={false}
+            aria-invalid={parseError !== null || saveError !== null || refusal !== null}
+            aria-describedby={`${id}-problems`}
+          />
           <div id={`${id}-problems`}>
             {parseError ? (
               <div className="notice notice--error" role="alert">
@@ -112,14 +107,11 @@ export function RuleSetsPage() {
             <ErrorNotice error={saveError} />
             <RuleProblem refusal={refusal} />
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-comment`}>What changed (comment)</label>
-            <input
-              id={`${id}-comment`}
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-            />
-          </div>
+          <InputField
+            label="What changed (comment)"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+          />
           {saved ? (
             <div className="notice notice--ok" role="status">
               <p>{saved}</p>

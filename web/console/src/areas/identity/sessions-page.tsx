@@ -1,10 +1,11 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import {
   ConsoleIdentitySessionsDocument,
   ConsoleRevokeSessionDocument,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField } from '../../ui/field.js';
 import { RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
@@ -20,7 +21,6 @@ export function SessionsPage() {
     variables: { subject: subject ?? '' },
     pause: subject === null,
   });
-  const id = useId();
   return (
     <section aria-labelledby="sessions-title">
       <h1 id="sessions-title">
@@ -35,16 +35,13 @@ export function SessionsPage() {
         }}
       >
         <div className="filters__row">
-          <div className="field">
-            <label htmlFor={`${id}-subject`}>Person (employee HSA-ID)</label>
-            <input
-              id={`${id}-subject`}
-              value={input}
-              onChange={(e) => setInput(e.target.value)}
-              placeholder="SE2321000016-…"
-              spellCheck={false}
-            />
-          </div>
+          <InputField
+            label="Person (employee HSA-ID)"
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            placeholder="SE2321000016-…"
+            spellCheck={false}
+          />
           <div className="filters__actions">
             <button type="submit" className="button">
               Find sessions
@@ -98,7 +95,6 @@ function RevokeForm({ sessionId, onRevoked }: { sessionId: string; onRevoked: ()
   const [reason, setReason] = useState('');
   const [state, revoke] = useMutation(ConsoleRevokeSessionDocument);
   const answer = state.data?.revokeSession;
-  const id = useId();
   return (
     <form
       aria-label="Revoke the session"
@@ -108,10 +104,7 @@ function RevokeForm({ sessionId, onRevoked }: { sessionId: string; onRevoked: ()
         if (result.data?.revokeSession.__typename === 'RevokeSessionSuccess') onRevoked();
       }}
     >
-      <div className="field">
-        <label htmlFor={`${id}-reason`}>Reason</label>
-        <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </div>
+      <InputField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
       <ErrorNotice error={state.error ?? null} />
       <RefusalNotice refusal={answer?.__typename === 'IdentityError' ? answer : null} />
       <button type="submit" className="button--small" disabled={state.fetching}>

@@ -1,13 +1,15 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import {
   ConsoleDecideRetentionPolicyDocument,
   type ConsoleRetentionDecisionFragment,
   type RetentionRecordClass,
 } from '../../generated/graphql.js';
+import { InputField, SelectField, TextAreaField } from '../../ui/field.js';
 import { FormFooter } from '../../ui/form-footer.js';
 import type { Refusal } from '../../ui/refusal-notice.js';
-import { CLASS_LABELS, OWNER_CLASSES, period } from './labels.js';
+import { RecordClassField } from './fields.js';
+import { CLASS_LABELS, period } from './labels.js';
 
 /** Whole numbers typed in a field, or null when something else was typed. */
 function wholeNumbers(text: string): number[] | null {
@@ -40,7 +42,6 @@ export function DecidePolicyForm({
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [decided, setDecided] = useState<string | null>(null);
   const [state, decide] = useMutation(ConsoleDecideRetentionPolicyDocument);
-  const id = useId();
   const ofClass = decisions.filter((d) => d.recordClass === recordClass);
   // The newest of the class unless the owner picks another (the list is newest first).
   const linked = ofClass.find((d) => d.id === decisionId) ?? ofClass[0] ?? null;
@@ -88,54 +89,35 @@ export function DecidePolicyForm({
         Decide a policy <span lang="sv">(tillämpa beslutet)</span>
       </h2>
       <div className="filters__row">
-        <div className="field">
-          <label htmlFor={`${id}-class`}>Records</label>
-          <select
-            id={`${id}-class`}
-            value={recordClass}
-            onChange={(event) => {
-              setRecordClass(event.target.value as RetentionRecordClass);
-              setDecisionId('');
-            }}
-          >
-            {OWNER_CLASSES.map((c) => (
-              <option key={c} value={c}>
-                {CLASS_LABELS[c]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-months`}>Kept for (months)</label>
-          <input
-            id={`${id}-months`}
-            inputMode="numeric"
-            value={months}
-            onChange={(event) => setMonths(event.target.value)}
-            autoComplete="off"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-days`}>and days</label>
-          <input
-            id={`${id}-days`}
-            inputMode="numeric"
-            value={days}
-            onChange={(event) => setDays(event.target.value)}
-            autoComplete="off"
-          />
-        </div>
+        <RecordClassField
+          value={recordClass}
+          onChange={(chosen) => {
+            setRecordClass(chosen);
+            setDecisionId('');
+          }}
+        />
+        <InputField
+          label="Kept for (months)"
+          inputMode="numeric"
+          value={months}
+          onChange={(event) => setMonths(event.target.value)}
+          autoComplete="off"
+        />
+        <InputField
+          label="and days"
+          inputMode="numeric"
+          value={days}
+          onChange={(event) => setDays(event.target.value)}
+          autoComplete="off"
+        />
         {recordClass === 'CASE' ? (
-          <div className="field">
-            <label htmlFor={`${id}-birth`}>Kept for research: days of birth</label>
-            <input
-              id={`${id}-birth`}
-              value={birthDays}
-              onChange={(event) => setBirthDays(event.target.value)}
-              placeholder="5, 15, 25"
-              autoComplete="off"
-            />
-          </div>
+          <InputField
+            label="Kept for research: days of birth"
+            value={birthDays}
+            onChange={(event) => setBirthDays(event.target.value)}
+            placeholder="5, 15, 25"
+            autoComplete="off"
+          />
         ) : null}
       </div>
       {ofClass.length === 0 ? (
@@ -143,30 +125,24 @@ export function DecidePolicyForm({
           No decision recorded for these records yet: record it above first.
         </p>
       ) : (
-        <div className="field">
-          <label htmlFor={`${id}-decision`}>Under decision</label>
-          <select
-            id={`${id}-decision`}
-            value={linked?.id ?? ''}
-            onChange={(event) => setDecisionId(event.target.value)}
-          >
-            {ofClass.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.reference} ({d.decidedOn}, {d.decidedBy})
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Under decision"
+          value={linked?.id ?? ''}
+          onChange={(event) => setDecisionId(event.target.value)}
+        >
+          {ofClass.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.reference} ({d.decidedOn}, {d.decidedBy})
+            </option>
+          ))}
+        </SelectField>
       )}
-      <div className="field">
-        <label htmlFor={`${id}-text`}>What the decision says</label>
-        <textarea
-          id={`${id}-text`}
-          value={decision}
-          onChange={(event) => setDecision(event.target.value)}
-          rows={2}
-        />
-      </div>
+      <TextAreaField
+        label="What the decision says"
+        value={decision}
+        onChange={(event) => setDecision(event.target.value)}
+        rows={2}
+      />
       <FormFooter
         refusal={refusal}
         error={state.error}

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import {
   type ConsoleLegalHoldFragment,
@@ -9,9 +9,11 @@ import {
   type PlaceLegalHoldInput,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField, SelectField, TextAreaField } from '../../ui/field.js';
 import { FormFooter } from '../../ui/form-footer.js';
 import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
+import { ReferenceField } from './fields.js';
 import { TARGET_LABELS } from './labels.js';
 
 type TargetChoice = 'PATIENT' | 'CASE' | 'ORGANIZATION';
@@ -86,7 +88,6 @@ function HoldRow({ hold, onReleased }: { hold: ConsoleLegalHoldFragment; onRelea
   const [reason, setReason] = useState('');
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [state, release] = useMutation(ConsoleReleaseLegalHoldDocument);
-  const id = useId();
   const label = `${TARGET_LABELS[hold.target]}: ${targetText(hold)}`;
   return (
     <tr data-testid="hold-row">
@@ -109,15 +110,12 @@ function HoldRow({ hold, onReleased }: { hold: ConsoleLegalHoldFragment; onRelea
                 else if (answer) onReleased();
               }}
             >
-              <div className="field">
-                <label htmlFor={`${id}-reason`}>Reason for release</label>
-                <textarea
-                  id={`${id}-reason`}
-                  value={reason}
-                  onChange={(event) => setReason(event.target.value)}
-                  rows={2}
-                />
-              </div>
+              <TextAreaField
+                label="Reason for release"
+                value={reason}
+                onChange={(event) => setReason(event.target.value)}
+                rows={2}
+              />
               <RefusalNotice refusal={refusal} />
               <ErrorNotice error={state.error ?? null} />
               <button type="submit" className="button" disabled={state.fetching}>
@@ -165,7 +163,6 @@ function PlaceHoldForm({
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [placed, setPlaced] = useState<string | null>(null);
   const [state, place] = useMutation(ConsolePlaceLegalHoldDocument);
-  const id = useId();
   const input = (): PlaceLegalHoldInput => {
     const common = { reason, reference: reference.trim() || undefined };
     if (target === 'ORGANIZATION') return { ...common, organizationId: organization?.id ?? '' };
@@ -196,62 +193,43 @@ function PlaceHoldForm({
         Place a hold <span lang="sv">(spärra)</span>
       </h2>
       <div className="filters__row">
-        <div className="field">
-          <label htmlFor={`${id}-target`}>What to hold</label>
-          <select
-            id={`${id}-target`}
-            value={target}
-            onChange={(event) => setTarget(event.target.value as TargetChoice)}
-          >
-            <option value="PATIENT">A patient (personnummer)</option>
-            <option value="CASE">A case (case id)</option>
-            <option value="ORGANIZATION">
-              The whole organisation{organization ? ` (${organization.name})` : ''}
-            </option>
-          </select>
-        </div>
+        <SelectField
+          label="What to hold"
+          value={target}
+          onChange={(event) => setTarget(event.target.value as TargetChoice)}
+        >
+          <option value="PATIENT">A patient (personnummer)</option>
+          <option value="CASE">A case (case id)</option>
+          <option value="ORGANIZATION">
+            The whole organisation{organization ? ` (${organization.name})` : ''}
+          </option>
+        </SelectField>
         {target === 'ORGANIZATION' ? null : (
-          <div className="field">
-            <label htmlFor={`${id}-subject`}>
-              {target === 'PATIENT' ? (
+          <InputField
+            label={
+              target === 'PATIENT' ? (
                 <>
                   Patient <span lang="sv">(personnummer)</span>
                 </>
               ) : (
                 'Case id'
-              )}
-            </label>
-            <input
-              id={`${id}-subject`}
-              value={subject}
-              onChange={(event) => setSubject(event.target.value)}
-              placeholder={target === 'PATIENT' ? 'YYYYMMDD-NNNN' : 'Q2FzZTo…'}
-              autoComplete="off"
-              spellCheck={false}
-            />
-          </div>
-        )}
-        <div className="field">
-          <label htmlFor={`${id}-reference`}>
-            Reference <span lang="sv">(diarienummer)</span>
-          </label>
-          <input
-            id={`${id}-reference`}
-            value={reference}
-            onChange={(event) => setReference(event.target.value)}
+              )
+            }
+            value={subject}
+            onChange={(event) => setSubject(event.target.value)}
+            placeholder={target === 'PATIENT' ? 'YYYYMMDD-NNNN' : 'Q2FzZTo…'}
             autoComplete="off"
+            spellCheck={false}
           />
-        </div>
+        )}
+        <ReferenceField value={reference} onChange={setReference} />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-reason`}>Reason</label>
-        <textarea
-          id={`${id}-reason`}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          rows={2}
-        />
-      </div>
+      <TextAreaField
+        label="Reason"
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        rows={2}
+      />
       <FormFooter
         refusal={refusal}
         error={state.error}

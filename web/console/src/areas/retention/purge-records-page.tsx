@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import {
   ConsoleDecideRetentionProposalDocument,
@@ -8,6 +8,7 @@ import {
   type RetentionRunMode,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { SelectField, TextAreaField } from '../../ui/field.js';
 import { formatStockholm } from '../../ui/time.js';
 import { CLASS_LABELS } from './labels.js';
 
@@ -80,7 +81,6 @@ export function PurgeRecordsPage() {
     (decision) => decision.proposal.id === newest?.id,
   );
   const chosen = records.data?.purgeRecords.find((record) => record.id === selected) ?? null;
-  const id = useId();
   return (
     <section aria-labelledby="purge-title">
       <h1 id="purge-title">
@@ -129,18 +129,15 @@ export function PurgeRecordsPage() {
 
       <h2>Earlier runs</h2>
       <div className="filters__row">
-        <div className="field">
-          <label htmlFor={`${id}-mode`}>Show</label>
-          <select
-            id={`${id}-mode`}
-            value={mode}
-            onChange={(event) => setMode(event.target.value as RetentionRunMode | '')}
-          >
-            <option value="">All runs</option>
-            <option value="PURGE">Purges</option>
-            <option value="DRY_RUN">Dry runs</option>
-          </select>
-        </div>
+        <SelectField
+          label="Show"
+          value={mode}
+          onChange={(event) => setMode(event.target.value as RetentionRunMode | '')}
+        >
+          <option value="">All runs</option>
+          <option value="PURGE">Purges</option>
+          <option value="DRY_RUN">Dry runs</option>
+        </SelectField>
       </div>
       <ErrorNotice error={records.error ?? null} />
       {records.data && records.data.purgeRecords.length === 0 ? (
@@ -207,7 +204,6 @@ function DecideProposal({ proposalId, onDecided }: { proposalId: string; onDecid
   const [comment, setComment] = useState('');
   const [refusal, setRefusal] = useState<{ code: string; message: string } | null>(null);
   const [state, decide] = useMutation(ConsoleDecideRetentionProposalDocument);
-  const id = useId();
   const submit = async (approve: boolean) => {
     setRefusal(null);
     const result = await decide({
@@ -219,15 +215,12 @@ function DecideProposal({ proposalId, onDecided }: { proposalId: string; onDecid
   };
   return (
     <form aria-label="Approve or reject the proposal" onSubmit={(event) => event.preventDefault()}>
-      <div className="field">
-        <label htmlFor={`${id}-comment`}>Comment (optional)</label>
-        <textarea
-          id={`${id}-comment`}
-          value={comment}
-          onChange={(event) => setComment(event.target.value)}
-          rows={2}
-        />
-      </div>
+      <TextAreaField
+        label="Comment (optional)"
+        value={comment}
+        onChange={(event) => setComment(event.target.value)}
+        rows={2}
+      />
       {refusal ? (
         <div className="notice notice--error" role="alert">
           <p>

@@ -1,13 +1,14 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
 import {
   ConsoleRecordRetentionDecisionDocument,
   type RetentionRecordClass,
 } from '../../generated/graphql.js';
+import { InputField } from '../../ui/field.js';
 import { FormFooter } from '../../ui/form-footer.js';
 import type { Refusal } from '../../ui/refusal-notice.js';
 import { stockholmToday } from '../../ui/time.js';
-import { CLASS_LABELS, OWNER_CLASSES } from './labels.js';
+import { RecordClassField, ReferenceField } from './fields.js';
 
 /**
  * Records a retention decision (gallringsbeslut) taken outside Brygga: its reference
@@ -23,7 +24,6 @@ export function RecordDecisionForm({ onRecorded }: { onRecorded: () => void }) {
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [recorded, setRecorded] = useState<string | null>(null);
   const [state, record] = useMutation(ConsoleRecordRetentionDecisionDocument);
-  const id = useId();
   return (
     <form
       className="filters"
@@ -55,51 +55,25 @@ export function RecordDecisionForm({ onRecorded }: { onRecorded: () => void }) {
         Record a decision <span lang="sv">(gallringsbeslut)</span>
       </h2>
       <div className="filters__row">
-        <div className="field">
-          <label htmlFor={`${id}-class`}>Records</label>
-          <select
-            id={`${id}-class`}
-            value={recordClass}
-            onChange={(event) => setRecordClass(event.target.value as RetentionRecordClass)}
-          >
-            {OWNER_CLASSES.map((c) => (
-              <option key={c} value={c}>
-                {CLASS_LABELS[c]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-reference`}>
-            Reference <span lang="sv">(diarienummer)</span>
-          </label>
-          <input
-            id={`${id}-reference`}
-            value={reference}
-            onChange={(event) => setReference(event.target.value)}
-            placeholder="RS 2026-0412, § 14"
-            autoComplete="off"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-date`}>Decided on</label>
-          <input
-            id={`${id}-date`}
-            type="date"
-            value={decidedOn}
-            onChange={(event) => setDecidedOn(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-by`}>Decided by</label>
-          <input
-            id={`${id}-by`}
-            value={decidedBy}
-            onChange={(event) => setDecidedBy(event.target.value)}
-            placeholder="Regionstyrelsen"
-            autoComplete="off"
-          />
-        </div>
+        <RecordClassField value={recordClass} onChange={setRecordClass} />
+        <ReferenceField
+          value={reference}
+          onChange={setReference}
+          placeholder="RS 2026-0412, § 14"
+        />
+        <InputField
+          label="Decided on"
+          type="date"
+          value={decidedOn}
+          onChange={(event) => setDecidedOn(event.target.value)}
+        />
+        <InputField
+          label="Decided by"
+          value={decidedBy}
+          onChange={(event) => setDecidedBy(event.target.value)}
+          placeholder="Regionstyrelsen"
+          autoComplete="off"
+        />
       </div>
       {recordClass === 'CASE' ? (
         <label className="check">

@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { InputField } from '../../ui/field.js';
 import { lastMonth } from '../../ui/time.js';
 import { EMPTY_FILTER, type FilterValues } from './filter-values.js';
 import { FLAG_LABELS, FLAGS } from './flags.js';
@@ -12,7 +13,6 @@ export function AccessLogFilterForm({
   initial?: Partial<FilterValues>;
 }) {
   const [values, setValues] = useState<FilterValues>({ ...EMPTY_FILTER, ...initial });
-  const id = useId();
   const set = <K extends keyof FilterValues>(key: K, value: FilterValues[K]) =>
     setValues((current) => ({ ...current, [key]: value }));
   const text = (
@@ -20,18 +20,15 @@ export function AccessLogFilterForm({
     label: React.ReactNode,
     hint: string,
   ) => (
-    <div className="field">
-      <label htmlFor={`${id}-${key}`}>{label}</label>
-      <input
-        id={`${id}-${key}`}
-        name={key}
-        value={values[key]}
-        onChange={(event) => set(key, event.target.value)}
-        placeholder={hint}
-        autoComplete="off"
-        spellCheck={false}
-      />
-    </div>
+    <InputField
+      label={label}
+      name={key}
+      value={values[key]}
+      onChange={(event) => set(key, event.target.value)}
+      placeholder={hint}
+      autoComplete="off"
+      spellCheck={false}
+    />
   );
   return (
     <form
@@ -52,26 +49,20 @@ export function AccessLogFilterForm({
         )}
         {text('userHsaId', 'User (HSA-ID)', 'SE…')}
         {text('unitHsaId', 'Unit (HSA-ID)', 'SE…')}
-        <div className="field">
-          <label htmlFor={`${id}-from`}>From</label>
-          <input
-            id={`${id}-from`}
-            name="from"
-            type="date"
-            value={values.from}
-            onChange={(event) => set('from', event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>To (inclusive)</label>
-          <input
-            id={`${id}-to`}
-            name="to"
-            type="date"
-            value={values.to}
-            onChange={(event) => set('to', event.target.value)}
-          />
-        </div>
+        <InputField
+          label="From"
+          name="from"
+          type="date"
+          value={values.from}
+          onChange={(event) => set('from', event.target.value)}
+        />
+        <InputField
+          label="To (inclusive)"
+          name="to"
+          type="date"
+          value={values.to}
+          onChange={(event) => set('to', event.target.value)}
+        />
         <button
           type="button"
           className="button--quiet"

@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 import { ConsolePatientAccessExtractDocument } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField } from '../../ui/field.js';
 import { formatStockholm, nextDay, startOfStockholmDay } from '../../ui/time.js';
 
 interface Asked {
@@ -16,7 +17,6 @@ interface Asked {
  * this form do not print. Producing it is logged by the API as Utskrift (PRINT).
  */
 export function ExtractPage() {
-  const id = useId();
   const [asked, setAsked] = useState<Asked | null>(null);
   const [{ data, error, fetching }] = useQuery({
     query: ConsolePatientAccessExtractDocument,
@@ -44,26 +44,19 @@ export function ExtractPage() {
           });
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-pnr`}>
-            Patient <span lang="sv">(personnummer)</span>
-          </label>
-          <input
-            id={`${id}-pnr`}
-            name="personalIdentityNumber"
-            required
-            autoComplete="off"
-            placeholder="YYYYMMDD-NNNN"
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-from`}>From</label>
-          <input id={`${id}-from`} name="from" type="date" />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>To (inclusive)</label>
-          <input id={`${id}-to`} name="to" type="date" />
-        </div>
+        <InputField
+          label={
+            <>
+              Patient <span lang="sv">(personnummer)</span>
+            </>
+          }
+          name="personalIdentityNumber"
+          required
+          autoComplete="off"
+          placeholder="YYYYMMDD-NNNN"
+        />
+        <InputField label="From" name="from" type="date" />
+        <InputField label="To (inclusive)" name="to" type="date" />
         <button type="submit">Make extract</button>
       </form>
       {fetching ? (

@@ -6,6 +6,7 @@ import {
   type ConsoleRecordAccessReviewMutation,
 } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { TextAreaField } from '../../ui/field.js';
 import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm } from '../../ui/time.js';
 
@@ -88,10 +89,7 @@ export function ReviewForm({
           </label>
         ))}
       </fieldset>
-      <div className="field">
-        <label htmlFor={`${id}-note`}>Note (at most 4000 characters)</label>
-        <textarea id={`${id}-note`} name="note" rows={3} maxLength={4000} />
-      </div>
+      <TextAreaField label="Note (at most 4000 characters)" name="note" rows={3} maxLength={4000} />
       <ErrorNotice error={error ?? null} />
       <RefusalNotice refusal={refusal} />
       <button type="submit" disabled={fetching}>

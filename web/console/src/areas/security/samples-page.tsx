@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation } from 'urql';
 import {
@@ -7,6 +7,7 @@ import {
 } from '../../generated/graphql.js';
 import { usePagedConnection } from '../../ui/connection.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField } from '../../ui/field.js';
 import { LoadProgress } from '../../ui/load-progress.js';
 import { type Refusal, RefusalNotice } from '../../ui/refusal-notice.js';
 import { formatStockholm, lastMonth } from '../../ui/time.js';
@@ -17,7 +18,6 @@ import { formatStockholm, lastMonth } from '../../ui/time.js';
  * organisation's earlier samples.
  */
 export function SamplesPage() {
-  const id = useId();
   const navigate = useNavigate();
   const [{ fetching, error }, draw] = useMutation(ConsoleDrawAccessLogSampleDocument);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
@@ -53,34 +53,30 @@ export function SamplesPage() {
         }}
       >
         <div className="filters__row">
-          <div className="field">
-            <label htmlFor={`${id}-month`}>Month</label>
-            <input
-              id={`${id}-month`}
-              name="month"
-              required
-              pattern="\d{4}-\d{2}"
-              placeholder="YYYY-MM"
-              defaultValue={lastMonth().month}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-percent`}>Share of the rows (%)</label>
-            <input
-              id={`${id}-percent`}
-              name="percent"
-              type="number"
-              min={0.01}
-              max={100}
-              step="any"
-              required
-              defaultValue={10}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-seed`}>Seed (to draw a stored sample again)</label>
-            <input id={`${id}-seed`} name="seed" autoComplete="off" placeholder="random" />
-          </div>
+          <InputField
+            label="Month"
+            name="month"
+            required
+            pattern="\d{4}-\d{2}"
+            placeholder="YYYY-MM"
+            defaultValue={lastMonth().month}
+          />
+          <InputField
+            label="Share of the rows (%)"
+            name="percent"
+            type="number"
+            min={0.01}
+            max={100}
+            step="any"
+            required
+            defaultValue={10}
+          />
+          <InputField
+            label="Seed (to draw a stored sample again)"
+            name="seed"
+            autoComplete="off"
+            placeholder="random"
+          />
           <button type="submit" disabled={fetching}>
             Draw sample
           </button>

@@ -1,8 +1,9 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { ConsoleUnusualActivityDocument } from '../../generated/graphql.js';
 import { ErrorNotice } from '../../ui/error-notice.js';
+import { InputField } from '../../ui/field.js';
 import { stockholmToday } from '../../ui/time.js';
 
 /**
@@ -11,7 +12,6 @@ import { stockholmToday } from '../../ui/time.js';
  * that user's rows of that day in the access log.
  */
 export function UnusualActivityPage() {
-  const id = useId();
   const [asked, setAsked] = useState<{ day: string; threshold: number } | null>(null);
   const [{ data, error, fetching }] = useQuery({
     query: ConsoleUnusualActivityDocument,
@@ -31,21 +31,21 @@ export function UnusualActivityPage() {
           setAsked({ day: String(form.get('day')), threshold: Number(form.get('threshold')) });
         }}
       >
-        <div className="field">
-          <label htmlFor={`${id}-day`}>Day (Stockholm)</label>
-          <input id={`${id}-day`} name="day" type="date" required defaultValue={stockholmToday()} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-threshold`}>More distinct patients than</label>
-          <input
-            id={`${id}-threshold`}
-            name="threshold"
-            type="number"
-            min={0}
-            defaultValue={50}
-            required
-          />
-        </div>
+        <InputField
+          label="Day (Stockholm)"
+          name="day"
+          type="date"
+          required
+          defaultValue={stockholmToday()}
+        />
+        <InputField
+          label="More distinct patients than"
+          name="threshold"
+          type="number"
+          min={0}
+          defaultValue={50}
+          required
+        />
         <button type="submit">Show</button>
       </form>
       {fetching ? (
