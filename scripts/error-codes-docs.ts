@@ -10,6 +10,7 @@ import {
   RESULT_ERROR_MEANINGS,
 } from '../src/graphql/error-codes.js';
 import { INVOICING_ERROR_CODES } from '../src/invoicing/errors.js';
+import { NOTIFICATION_ERROR_CODES } from '../src/notifications/errors.js';
 import { RETENTION_ERROR_CODES } from '../src/retention/errors.js';
 
 const DOC = new URL('../docs/error-codes.md', import.meta.url).pathname;
@@ -72,6 +73,7 @@ function render(): string {
     ...resultTable('Workflow commands', 'ErrorCode', COMMAND_ERROR_CODES),
     ...resultTable('Invoicing', 'InvoicingErrorCode', INVOICING_ERROR_CODES),
     ...resultTable('Retention', 'RetentionErrorCode', RETENTION_ERROR_CODES),
+    ...resultTable('Notifications', 'NotificationErrorCode', NOTIFICATION_ERROR_CODES),
   );
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
