@@ -1,16 +1,12 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { requireNotificationAdmin } from '../../notifications/access.js';
 import { maskAddress } from '../../notifications/address.js';
-import {
-  NOTIFICATION_ERROR_CODES,
-  NotificationCommandError,
-  type NotificationErrorCode as NotificationErrorCodeValue,
-} from '../../notifications/errors.js';
+import { NOTIFICATION_ERROR_CODES, NotificationCommandError } from '../../notifications/errors.js';
 import { addSubscription, endSubscription } from '../../notifications/subscriptions.js';
 import { builder } from '../builder.js';
-import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
 import { idOfType } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
+import { resultErrorType } from '../result-error.js';
 
 /**
  * A unit's e-mail and SMS notifications (src/notifications): its subscriptions, set up
@@ -39,43 +35,12 @@ const NotificationStatus = builder.enumType('NotificationStatus', {
   } as const,
 });
 
-const NotificationErrorCode = builder.enumType('NotificationErrorCode', {
-  description: 'Stable codes of NotificationError; front-ends switch on these, never on messages.',
-  values: Object.fromEntries(
-    NOTIFICATION_ERROR_CODES.map((code) => [code, { description: RESULT_ERROR_MEANINGS[code] }]),
-  ) as Record<NotificationErrorCodeValue, { description: string }>,
-});
-
-builder.objectType(NotificationCommandError, {
+const notificationResult = resultErrorType(NotificationCommandError, {
   name: 'NotificationError',
+  codes: NOTIFICATION_ERROR_CODES,
   description:
     'Why a notification subscription was refused or not ended. A refused command writes nothing.',
-  isTypeOf: (value) => value instanceof NotificationCommandError,
-  fields: (t) => ({
-    code: t.field({
-      type: NotificationErrorCode,
-      description: 'What was refused, as a stable code to switch on.',
-      resolve: (e) => e.code,
-    }),
-    message: t.exposeString('message', {
-      description: 'What to fix, in English for people; never match on it.',
-    }),
-    field: t.string({
-      nullable: true,
-      description:
-        'The input field at fault, as a dotted path (e.g. "input.address"), when one is.',
-      resolve: (e) => e.field,
-    }),
-  }),
-});
-
-const notificationResult = (answer: string) => ({
-  types: [NotificationCommandError],
-  result: { description: `Success: ${answer.charAt(0).toLowerCase()}${answer.slice(1)}` },
-  union: {
-    description: `${answer.slice(0, -1)}; or a NotificationError saying why it was refused.`,
-  },
-  dataField: { description: answer },
+  field: 'The input field at fault, as a dotted path (e.g. "input.address"), when one is.',
 });
 
 // Plain objects, not Relay nodes: `node(id:)` would reach them without the unit check.
