@@ -160,7 +160,17 @@ export async function startScheduler(
       RETENTION_CRONTAB +
       FAN_OUT_CRONTAB,
   });
-  const stopFanOut = await fanOutOnCommit(config.DATABASE_URL, runner, logger);
+  // Without the commit notices the minute run still fans out: a failed LISTEN is no reason
+  // not to run the scheduler.
+  const stopFanOut = await fanOutOnCommit(config.DATABASE_URL, runner, logger).catch(
+    (error: unknown) => {
+      logger.warn('notifications: commit notices not heard; fanning out every minute only', {
+        area: 'notifications',
+        error: String(error),
+      });
+      return async () => undefined;
+    },
+  );
   // A retention run cut off by a crash or a stop is finished now, not tomorrow night.
   const unfinished = await ownerPool.query(
     `SELECT 1 FROM retention_run_record WHERE status = 'RUNNING'`,
