@@ -12,6 +12,7 @@ import {
 } from '../src/graphql/error-codes.js';
 import { IDENTITY_ERROR_CODES } from '../src/identity/command-error.js';
 import { INVOICING_ERROR_CODES } from '../src/invoicing/errors.js';
+import { NOTIFICATION_ERROR_CODES } from '../src/notifications/errors.js';
 import { RETENTION_ERROR_CODES } from '../src/retention/errors.js';
 
 const DOC = new URL('../docs/error-codes.md', import.meta.url).pathname;
@@ -76,6 +77,7 @@ function render(): string {
     ...resultTable('Retention', 'RetentionErrorCode', RETENTION_ERROR_CODES),
     ...resultTable('Identity', 'IdentityErrorCode', IDENTITY_ERROR_CODES),
     ...resultTable('Access-log review', 'AccessReviewErrorCode', ACCESS_REVIEW_ERROR_CODES),
+    ...resultTable('Notifications', 'NotificationErrorCode', NOTIFICATION_ERROR_CODES),
   );
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }

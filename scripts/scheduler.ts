@@ -67,6 +67,9 @@ const scheduler = await startScheduler({
   DATABASE_URL: databaseUrl,
   DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
   LOG_LEVEL: config.LOG_LEVEL,
+  NOTIFICATION_SENDER: config.NOTIFICATION_SENDER,
+  NOTIFICATION_COALESCE_SECONDS: config.NOTIFICATION_COALESCE_SECONDS,
+  NOTIFICATION_MAX_ATTEMPTS: config.NOTIFICATION_MAX_ATTEMPTS,
   maintenance: async () => ({
     identity: await identity.maintain(),
     accessLogPartitions: await ensureAccessLogPartitions(db.pool),

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { NOTIFICATION_SENDERS } from './notifications/sender.js';
+import { NOTIFICATION_DEFAULTS } from './notifications/settings.js';
 
 /**
  * Configuration from the environment, validated once at start. A bad value stops the
@@ -81,6 +83,23 @@ export const configSchema = z.object({
   WEB_CONCURRENCY: processes.optional(),
   /** Run the Postgres-backed scheduler (monthly invoicing, statistics) in this process. */
   SCHEDULER_ENABLED: boolean.default(true),
+  // Notifications outside the browser (src/notifications/README.md), sent by the scheduler.
+  /** Where a unit's e-mail and SMS notifications go: `log` writes one line each (channel, masked address, unit, text). */
+  NOTIFICATION_SENDER: z.enum(NOTIFICATION_SENDERS).default('log'),
+  /** A subscription gets at most one notification per this many seconds; events in between are counted in the next. */
+  NOTIFICATION_COALESCE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(NOTIFICATION_DEFAULTS.coalesceSeconds),
+  /** Attempts to send one notification before it is FAILED (graphile-worker's backoff: e^attempt seconds between them). */
+  NOTIFICATION_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(25)
+    .default(NOTIFICATION_DEFAULTS.maxAttempts),
   /** Serve the GraphQL IDE (/ide, and /graphql for browsers). Default: on except in production. */
   GRAPHQL_IDE: boolean.optional(),
   /** The least severe log lines written (JSON on stderr, src/http/logger.ts); `debug` adds the probes' request lines. */

@@ -218,6 +218,9 @@ function startJobs(config: Config, databaseUrl: string, running: RunningServer) 
     DATABASE_URL: databaseUrl,
     DATABASE_APP_ROLE: config.DATABASE_APP_ROLE,
     LOG_LEVEL: config.LOG_LEVEL,
+    NOTIFICATION_SENDER: config.NOTIFICATION_SENDER,
+    NOTIFICATION_COALESCE_SECONDS: config.NOTIFICATION_COALESCE_SECONDS,
+    NOTIFICATION_MAX_ATTEMPTS: config.NOTIFICATION_MAX_ATTEMPTS,
     RETENTION_ARCHIVE_DIR: config.RETENTION_ARCHIVE_DIR,
     maintenance: async () => ({
       identity: await running.identity.maintain(),

@@ -2,6 +2,7 @@ import type { AccessReviewErrorCode } from '../audit/review-error.js';
 import type { CommandErrorCode } from '../cases/command-error.js';
 import type { IdentityErrorCode } from '../identity/command-error.js';
 import type { InvoicingErrorCode } from '../invoicing/errors.js';
+import type { NotificationErrorCode } from '../notifications/errors.js';
 import type { RetentionErrorCode } from '../retention/errors.js';
 
 /**
@@ -161,7 +162,8 @@ export function isRequestErrorCode(code: unknown): code is RequestErrorCode {
 
 /**
  * What each code of the typed mutation results means (`CommandError.code`,
- * `InvoicingError.code`, `RetentionError.code`, `IdentityError.code`): answered as data,
+ * `InvoicingError.code`, `RetentionError.code`, `IdentityError.code`,
+ * `NotificationError.code`): answered as data,
  * HTTP 200. The type makes a new code in any of the lists fail to compile until it is
  * explained here.
  */
@@ -249,11 +251,19 @@ export const RESULT_ERROR_MEANINGS = {
     'The login no longer gives access: its IdP is disabled or the mapping rules now refuse it.',
   SAMPLE_NOT_FOUND: 'No access-log sample of your organisation has that id.',
   ACCESS_LOG_ROW_NOT_FOUND: 'An access-log row named is not one of your organisation’s.',
+  INVALID_PHONE_NUMBER:
+    'An SMS notification needs a phone number in E.164 form: +, the country code, digits only (+46701234567).',
+  INVALID_EMAIL_ADDRESS: 'An e-mail notification needs an e-mail address.',
+  ALREADY_SUBSCRIBED:
+    'Your unit already has an active notification subscription to that address on that channel.',
+  SUBSCRIPTION_NOT_FOUND: 'Your unit has no notification subscription with that id.',
+  SUBSCRIPTION_ALREADY_ENDED: 'The notification subscription has already ended.',
 } as const satisfies Record<
   | CommandErrorCode
   | InvoicingErrorCode
   | RetentionErrorCode
   | IdentityErrorCode
-  | AccessReviewErrorCode,
+  | AccessReviewErrorCode
+  | NotificationErrorCode,
   string
 >;

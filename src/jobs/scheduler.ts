@@ -24,10 +24,19 @@ import type { Config } from '../config.js';
 import { DatabaseAvailability } from '../db/availability.js';
 import { connectDatabase, type Database } from '../db/client.js';
 import { endPool } from '../db/end-pool.js';
-import { createLogger } from '../http/logger.js';
+import { createLogger, type Logger } from '../http/logger.js';
 import { previousMonth } from '../invoicing/month.js';
 import { watchPool } from '../metrics/pools.js';
 import { countedJob } from '../metrics/registry.js';
+import type { NotificationSender } from '../notifications/sender.js';
+import { senderNamed } from '../notifications/sender.js';
+import { NOTIFICATION_DEFAULTS } from '../notifications/settings.js';
+import {
+  FAN_OUT_CRONTAB,
+  fanOutOnCommit,
+  type NotificationTaskOptions,
+  notificationTasks,
+} from '../notifications/tasks.js';
 import { RetentionError, runRetention } from '../retention/run.js';
 import { recordSkippedRun } from '../retention/warnings.js';
 import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
@@ -58,12 +67,20 @@ export const RETENTION_TASK = 'retention';
 const RETENTION_CRONTAB = `${RETENTION_CRON} ${RETENTION_TASK} ?fill=1d&max=1&jobKey=${RETENTION_TASK}&jobKeyMode=preserve_run_at\n`;
 
 export interface SchedulerConfig
-  extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL' | 'RETENTION_ARCHIVE_DIR'> {
+  extends Pick<Config, 'DATABASE_APP_ROLE' | 'LOG_LEVEL' | 'RETENTION_ARCHIVE_DIR'>,
+    Partial<
+      Pick<
+        Config,
+        'NOTIFICATION_SENDER' | 'NOTIFICATION_COALESCE_SECONDS' | 'NOTIFICATION_MAX_ATTEMPTS'
+      >
+    > {
   DATABASE_URL: string;
   /** Jobs run at once by this instance (default 1). */
   concurrency?: number;
   /** The maintenance run every five minutes; its result is logged. */
   maintenance?: () => Promise<unknown>;
+  /** Sends the notifications instead of the sender NOTIFICATION_SENDER names (tests). */
+  notificationSender?: NotificationSender;
 }
 
 export interface Scheduler {
@@ -136,9 +153,24 @@ export async function startScheduler(
       ...taskList(db, now),
       ...maintenanceTask(config),
       ...retentionTask(ownerPool, now, () => stopping, config.RETENTION_ARCHIVE_DIR),
+      ...notificationTasks(ownerPool, notificationOptions(config, logger)),
     },
-    crontab: (config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB) + RETENTION_CRONTAB,
+    crontab:
+      (config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB) +
+      RETENTION_CRONTAB +
+      FAN_OUT_CRONTAB,
   });
+  // Without the commit notices the minute run still fans out: a failed LISTEN is no reason
+  // not to run the scheduler.
+  const stopFanOut = await fanOutOnCommit(config.DATABASE_URL, runner, logger).catch(
+    (error: unknown) => {
+      logger.warn('notifications: commit notices not heard; fanning out every minute only', {
+        area: 'notifications',
+        error: String(error),
+      });
+      return async () => undefined;
+    },
+  );
   // A retention run cut off by a crash or a stop is finished now, not tomorrow night.
   const unfinished = await ownerPool.query(
     `SELECT 1 FROM retention_run_record WHERE status = 'RUNNING'`,
@@ -151,12 +183,25 @@ export async function startScheduler(
     async stop() {
       // A retention run in progress stops after its current batch and resumes on the next start.
       stopping = true;
+      await stopFanOut();
       ownerAvailability.close();
       unwatch();
       await runner.stop();
       await endPool(ownerPool);
       await db.close();
     },
+  };
+}
+
+/** The outbox's settings, defaulted as src/config.ts defaults them. */
+export function notificationOptions(
+  config: SchedulerConfig,
+  logger: Logger,
+): NotificationTaskOptions {
+  return {
+    sender: config.notificationSender ?? senderNamed(config.NOTIFICATION_SENDER ?? 'log', logger),
+    coalesceSeconds: config.NOTIFICATION_COALESCE_SECONDS ?? NOTIFICATION_DEFAULTS.coalesceSeconds,
+    maxAttempts: config.NOTIFICATION_MAX_ATTEMPTS ?? NOTIFICATION_DEFAULTS.maxAttempts,
   };
 }
 

@@ -106,6 +106,13 @@ export const jobLastSuccess = new client.Gauge({
   registers: [registry],
 });
 
+export const notificationAttempts = new client.Counter({
+  name: 'brygga_notification_attempts_total',
+  help: 'Notification sends (e-mail, SMS) attempted, by channel and outcome: sent, failed (tried again later), abandoned (the last attempt failed), cancelled (the subscription ended first)',
+  labelNames: ['channel', 'outcome'] as const,
+  registers: [registry],
+});
+
 /** Runs a scheduled job's body and counts it; the body's result or error passes through. */
 export async function countedJob<T>(job: string, body: () => Promise<T>): Promise<T> {
   const end = jobDuration.startTimer({ job });

@@ -88,4 +88,12 @@ describe('the console meets WCAG 2.1 AA, page by page', () => {
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((url) => [url, []])));
     await signOutOfConsole(page);
   });
+
+  it('the start page with the inbox count, as a social worker', async () => {
+    const { page } = browser;
+    await signInToConsole(page, server.url, 'Social worker, Solna');
+    await page.getByTestId('inbox-count').waitFor();
+    expect(await wcagViolations(page)).toEqual([]);
+    await signOutOfConsole(page);
+  });
 });

@@ -57,6 +57,7 @@ describe('one mutation-result shape', () => {
       'CommandError',
       'IdentityError',
       'InvoicingError',
+      'NotificationError',
       'RetentionError',
     ]);
     for (const name of implementations) {

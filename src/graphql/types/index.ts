@@ -18,4 +18,5 @@ import './invoicing/index.js';
 import './audit/index.js';
 import './identity/index.js';
 import './retention.js';
+import './notifications.js';
 import './viewer.js';

@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
 
 /** The values an error message names, by name, for a client that words its own message. */
 export type ErrorParams = Readonly<Record<string, string | number>>;
@@ -46,3 +47,52 @@ export const ErrorInterface = builder.interfaceRef<ResultError>('Error').impleme
     }),
   }),
 });
+
+type ResultCode = keyof typeof RESULT_ERROR_MEANINGS;
+
+/** A typed refusal of one part of the API: its stable code besides the Error interface. */
+export interface TypedResultError<Code extends ResultCode> extends ResultError {
+  readonly code: Code;
+}
+
+/**
+ * A mutation's typed error as GraphQL exposes it: `<name> implements Error { code … }`
+ * with its `<name>Code` enum (each code described from RESULT_ERROR_MEANINGS), and the
+ * options of a field whose result is `<Field>Success { <data> } | <name>`, each described
+ * by what the field answers. RetentionError, IdentityError and InvoicingError predate it
+ * and are declared in their own files with the same shape.
+ */
+export function resultErrorType(
+  // biome-ignore lint/suspicious/noExplicitAny: Pothos infers an object type's shape from a class constructor of any arguments
+  errorClass: new (...args: any[]) => TypedResultError<ResultCode>,
+  options: { name: string; codes: readonly ResultCode[]; description: string },
+) {
+  const codeEnum = builder.enumType(`${options.name}Code`, {
+    description: `Stable codes of ${options.name}; front-ends switch on these, never on messages.`,
+    values: Object.fromEntries(
+      options.codes.map((code) => [code, { description: RESULT_ERROR_MEANINGS[code] }]),
+      // Only the listed codes are values; typed as every result code, which e.code is.
+    ) as unknown as Record<ResultCode, { description: string }>,
+  });
+  builder.objectType(errorClass, {
+    name: options.name,
+    description: options.description,
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => value instanceof errorClass,
+    fields: (t) => ({
+      code: t.field({
+        type: codeEnum,
+        description: 'What was refused, as a stable code to switch on.',
+        resolve: (e) => e.code,
+      }),
+    }),
+  });
+  return (answer: string, dataField?: string) => ({
+    types: [errorClass],
+    result: { description: `Success: ${answer.charAt(0).toLowerCase()}${answer.slice(1)}` },
+    union: {
+      description: `${answer.slice(0, -1)}; or a ${options.name} saying why it was refused.`,
+    },
+    dataField: { ...(dataField ? { name: dataField } : {}), description: answer },
+  });
+}

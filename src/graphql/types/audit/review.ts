@@ -71,7 +71,7 @@ builder.mutationField('recordAccessReview', (t) =>
     type: AccessReviewRef,
     description: 'Record the review of a sample or of chosen access-log rows. Never changed after.',
     authScopes: { authenticated: true },
-    errors: accessReviewResult('recordAccessReview', 'review', 'the review as recorded'),
+    errors: accessReviewResult('review', 'the review as recorded'),
     args: {
       input: t.arg({
         type: RecordReviewInput,

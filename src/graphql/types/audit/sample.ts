@@ -109,7 +109,7 @@ builder.mutationField('drawAccessLogSample', (t) =>
     description:
       'Draw (and store, with its seed) a random sample of a month of your organisation’s access log.',
     authScopes: { authenticated: true },
-    errors: accessReviewResult('drawAccessLogSample', 'sample', 'the sample as stored'),
+    errors: accessReviewResult('sample', 'the sample as stored'),
     args: {
       input: t.arg({ type: DrawSampleInput, description: 'The month, share and optional seed.' }),
     },

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { AREAS } from '../areas/registry.js';
 import { roleLabel } from './roles.js';
 import type { Viewer } from './signed-in-shell.js';
@@ -5,9 +6,10 @@ import type { Viewer } from './signed-in-shell.js';
 /**
  * Signed in, but no role that any area of the console is for: says which roles the sign-in
  * gave, which role each area needs, and where roles come from (the IdP's mapping rules), so
- * the person can ask their identity admin for the right thing.
+ * the person can ask their identity admin for the right thing. Care staff, whose work is
+ * in their own systems, still see their unit's inbox count (`inbox`) here.
  */
-export function NoAccessPage({ viewer }: { viewer: Viewer }) {
+export function NoAccessPage({ viewer, inbox }: { viewer: Viewer; inbox?: ReactNode }) {
   return (
     <section aria-labelledby="no-access-title" className="card card--warning">
       <h1 id="no-access-title">
@@ -25,6 +27,7 @@ export function NoAccessPage({ viewer }: { viewer: Viewer }) {
         )}
         , and the console has no area for {viewer.roles.length === 1 ? 'it' : 'them'}.
       </p>
+      {inbox}
       <h2>Why: the mapping</h2>
       <p>
         Roles are mapped afresh at every sign-in from your directory entry (HSA: your commission,

@@ -1,9 +1,21 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { ConsoleArea } from '../areas/registry.js';
 import type { Viewer } from './signed-in-shell.js';
 
-/** The start of the console: the areas the person's roles show, one line each. */
-export function OverviewPage({ viewer, areas }: { viewer: Viewer; areas: ConsoleArea[] }) {
+/**
+ * The start of the console: the acting unit's inbox count for those whose work has one
+ * (`inbox`), and the areas the person's roles show, one line each.
+ */
+export function OverviewPage({
+  viewer,
+  areas,
+  inbox,
+}: {
+  viewer: Viewer;
+  areas: ConsoleArea[];
+  inbox?: ReactNode;
+}) {
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Welcome, {viewer.name}</h1>
@@ -15,6 +27,7 @@ export function OverviewPage({ viewer, areas }: { viewer: Viewer; areas: Console
           </p>
         </div>
       )}
+      {inbox}
       <p>Your roles show these areas of the console:</p>
       <ul className="area-list">
         {areas.map((area) => (

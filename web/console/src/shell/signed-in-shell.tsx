@@ -7,6 +7,7 @@ import { ConsoleViewerDocument, type ConsoleViewerQuery } from '../generated/gra
 import { ErrorNotice } from '../ui/error-notice.js';
 import { ForbiddenPage } from './forbidden-page.js';
 import { Header } from './header.js';
+import { hasInbox, InboxCount } from './inbox-count.js';
 import { NoAccessPage } from './no-access-page.js';
 import { NotFoundPage } from './not-found-page.js';
 import { OverviewPage } from './overview-page.js';
@@ -15,7 +16,8 @@ export type Viewer = NonNullable<ConsoleViewerQuery['viewer']>;
 
 /**
  * The signed-in console: who is signed in (the `viewer` query), a menu of the areas their
- * roles show, and the area a URL names, or FORBIDDEN when the roles do not show it.
+ * roles show, and the area a URL names, or FORBIDDEN when the roles do not show it. The
+ * start page counts the acting unit's inbox for those whose work has one.
  */
 export function SignedInShell({ session }: { session: Session }) {
   const [{ data, error, fetching }] = useQuery({ query: ConsoleViewerDocument });
@@ -39,6 +41,7 @@ export function SignedInShell({ session }: { session: Session }) {
     );
   const viewer = data.viewer;
   const areas = areasFor(viewer.roles);
+  const inbox = hasInbox(viewer) ? <InboxCount viewer={viewer} /> : null;
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -70,9 +73,9 @@ export function SignedInShell({ session }: { session: Session }) {
               index
               element={
                 areas.length > 0 ? (
-                  <OverviewPage viewer={viewer} areas={areas} />
+                  <OverviewPage viewer={viewer} areas={areas} inbox={inbox} />
                 ) : (
-                  <NoAccessPage viewer={viewer} />
+                  <NoAccessPage viewer={viewer} inbox={inbox} />
                 )
               }
             />
