@@ -25,7 +25,7 @@ import type {
   MEDICATION_CHANGE_KINDS,
 } from '../../domain/case/discharge-information.js';
 import type { Actor } from '../../domain/case/model.js';
-import { builder } from '../builder.js';
+import { builder, calendarDay } from '../builder.js';
 import {
   type CommandAnswerReads,
   caseCommandAnswerReads,
@@ -151,6 +151,14 @@ function chosenId(value: string | number | null | undefined, typename: string, f
     );
   }
   return uuid;
+}
+
+/**
+ * A `Date` argument as the calendar day the domain takes (YYYY-MM-DD); the scalar has
+ * refused anything that is not a real day before the command runs.
+ */
+function optionalDay(day: Date | null | undefined): string | null {
+  return day == null ? null : calendarDay(day);
 }
 
 function optionalId(globalId: string | number | null | undefined, typename: string, field: string) {
@@ -559,46 +567,50 @@ const KatzAdlInput = builder.inputType('KatzAdlInput', {
   }),
 });
 
-caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisInput>(
-  'sendPlanningBasis',
-  {
-    description: 'Planeringsunderlag: the ward’s basis for the receivers’ planning.',
-    fields: (t) => ({
-      diagnosisSummary: t.string({
-        required: true,
-        description: 'The diagnoses and course of care, in words for the receivers (MEDICAL).',
-      }),
-      functionalStatus: t.string({
-        required: true,
-        description: 'What the patient manages and not, in words.',
-      }),
-      adl: t.field({ type: KatzAdlInput, required: true, description: 'The ADL assessment.' }),
-      livingSituation: t.string({
-        required: false,
-        description: 'How and with whom the patient lives (e.g. alone, stairs, home help already).',
-      }),
-      expectedNeeds: t.string({
-        required: true,
-        description: 'The support the ward expects the patient to need after discharge.',
-      }),
-      assistiveAids: t.stringList({
-        required: false,
-        description: 'Aids the patient uses or will need (e.g. rollator).',
-      }),
-      estimatedReadyOn: t.string({ required: false, description: 'ISO date.' }),
+caseCommandMutation<
+  Omit<commands.SendPlanningBasisInput, 'estimatedReadyOn'> & { estimatedReadyOn?: Date | null },
+  commands.SendPlanningBasisInput
+>('sendPlanningBasis', {
+  description: 'Planeringsunderlag: the ward’s basis for the receivers’ planning.',
+  fields: (t) => ({
+    diagnosisSummary: t.string({
+      required: true,
+      description: 'The diagnoses and course of care, in words for the receivers (MEDICAL).',
     }),
-    command: commands.sendPlanningBasis,
-    toInput: (input) => ({
-      diagnosisSummary: input.diagnosisSummary,
-      functionalStatus: input.functionalStatus,
-      adl: input.adl,
-      livingSituation: input.livingSituation ?? null,
-      expectedNeeds: input.expectedNeeds,
-      assistiveAids: input.assistiveAids ?? [],
-      estimatedReadyOn: input.estimatedReadyOn ?? null,
+    functionalStatus: t.string({
+      required: true,
+      description: 'What the patient manages and not, in words.',
     }),
-  },
-);
+    adl: t.field({ type: KatzAdlInput, required: true, description: 'The ADL assessment.' }),
+    livingSituation: t.string({
+      required: false,
+      description: 'How and with whom the patient lives (e.g. alone, stairs, home help already).',
+    }),
+    expectedNeeds: t.string({
+      required: true,
+      description: 'The support the ward expects the patient to need after discharge.',
+    }),
+    assistiveAids: t.stringList({
+      required: false,
+      description: 'Aids the patient uses or will need (e.g. rollator).',
+    }),
+    estimatedReadyOn: t.field({
+      type: 'Date',
+      required: false,
+      description: 'The day the ward expects the patient to be ready for discharge (YYYY-MM-DD).',
+    }),
+  }),
+  command: commands.sendPlanningBasis,
+  toInput: (input) => ({
+    diagnosisSummary: input.diagnosisSummary,
+    functionalStatus: input.functionalStatus,
+    adl: input.adl,
+    livingSituation: input.livingSituation ?? null,
+    expectedNeeds: input.expectedNeeds,
+    assistiveAids: input.assistiveAids ?? [],
+    estimatedReadyOn: optionalDay(input.estimatedReadyOn),
+  }),
+});
 
 caseCommandMutation<
   { name: string; hsaId?: string | null; unitId: string },
@@ -689,7 +701,11 @@ const CarePlanItemInput = builder.inputType('CarePlanItemInput', {
       description: 'The unit responsible (`Unit.id`), a party of the case.',
     }),
     action: t.string({ required: true, description: 'What is to be done, in words.' }),
-    dueOn: t.string({ required: false, description: 'ISO date.' }),
+    dueOn: t.field({
+      type: 'Date',
+      required: false,
+      description: 'By when the action is to be done (YYYY-MM-DD); absent: no date.',
+    }),
   }),
 });
 const CarePlanParticipantInput = builder.inputType('CarePlanParticipantInput', {
@@ -709,9 +725,9 @@ const CarePlanParticipantInput = builder.inputType('CarePlanParticipantInput', {
 
 interface CarePlanContentFields {
   summary: string;
-  items: { responsibleUnitId: string; action: string; dueOn?: string | null }[];
+  items: { responsibleUnitId: string; action: string; dueOn?: Date | null }[];
   participants: { name: string; role: string; unitId?: string | null }[];
-  followUpOn?: string | null;
+  followUpOn?: Date | null;
   status: commands.CreateCarePlanInput['status'];
 }
 
@@ -721,14 +737,14 @@ function carePlanContent(input: CarePlanContentFields) {
     items: input.items.map((item, i) => ({
       responsibleUnitId: id(item.responsibleUnitId, 'Unit', `items.${i}.responsibleUnitId`),
       action: item.action,
-      dueOn: item.dueOn ?? null,
+      dueOn: optionalDay(item.dueOn),
     })),
     participants: input.participants.map((p, i) => ({
       name: p.name,
       role: p.role,
       unitId: optionalId(p.unitId, 'Unit', `participants.${i}.unitId`),
     })),
-    followUpOn: input.followUpOn ?? null,
+    followUpOn: optionalDay(input.followUpOn),
     status: input.status,
   };
 }
@@ -759,7 +775,11 @@ caseCommandMutation<
       required: true,
       description: 'Who took part in drawing it up.',
     }),
-    followUpOn: t.string({ required: false, description: 'ISO date.' }),
+    followUpOn: t.field({
+      type: 'Date',
+      required: false,
+      description: 'When the parties meet to follow the plan up (YYYY-MM-DD); absent: not set.',
+    }),
     status: t.field({
       type: CarePlanStatus,
       required: true,
@@ -801,9 +821,10 @@ caseCommandMutation<
       required: true,
       description: 'Who took part in this revision.',
     }),
-    followUpOn: t.string({
+    followUpOn: t.field({
+      type: 'Date',
       required: false,
-      description: 'When the parties meet to follow the plan up, ISO date.',
+      description: 'When the parties meet to follow the plan up (YYYY-MM-DD); absent: not set.',
     }),
     status: t.field({
       type: CarePlanStatus,
@@ -919,7 +940,11 @@ const DischargeInformationInput = builder.inputType('DischargeInformationInput',
       required: true,
       description: 'Whom the patient turns to after discharge.',
     }),
-    homeCareStartsOn: t.string({ required: false, description: 'ISO date.' }),
+    homeCareStartsOn: t.field({
+      type: 'Date',
+      required: false,
+      description: 'The day home care starts (YYYY-MM-DD); absent: none arranged.',
+    }),
     assistiveAids: t.stringList({ required: false, description: 'Aids the patient takes home.' }),
     warningSigns: t.string({
       required: true,
@@ -946,7 +971,7 @@ interface DischargeInformationFields {
     phone?: string | null;
     when?: string | null;
   }[];
-  homeCareStartsOn?: string | null;
+  homeCareStartsOn?: Date | null;
   assistiveAids?: string[] | null;
   warningSigns: string;
   summary: string;
@@ -982,7 +1007,7 @@ caseCommandMutation<
         phone: c.phone ?? null,
         when: c.when ?? null,
       })),
-      homeCareStartsOn: i.homeCareStartsOn ?? null,
+      homeCareStartsOn: optionalDay(i.homeCareStartsOn),
       assistiveAids: i.assistiveAids ?? [],
       warningSigns: i.warningSigns,
       summary: i.summary,
