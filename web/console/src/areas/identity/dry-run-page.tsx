@@ -38,7 +38,7 @@ export function DryRunPage() {
   const client = useClient();
   const id = useId();
   const ruleSets = list.data?.mappingRuleSets ?? [];
-  const chosen = ruleSetId || ruleSets[0]?.globalId || '';
+  const chosen = ruleSetId || ruleSets[0]?.id || '';
   return (
     <section aria-labelledby="dry-run-title">
       <h1 id="dry-run-title">
@@ -63,7 +63,7 @@ export function DryRunPage() {
           <label htmlFor={`${id}-rules`}>Rule set</label>
           <select id={`${id}-rules`} value={chosen} onChange={(e) => setRuleSetId(e.target.value)}>
             {ruleSets.map((ruleSet) => (
-              <option key={ruleSet.globalId} value={ruleSet.globalId}>
+              <option key={ruleSet.id} value={ruleSet.id}>
                 {ruleSet.name} (version {ruleSet.currentVersion})
               </option>
             ))}

@@ -50,7 +50,7 @@ export function ProvidersPage() {
           </thead>
           <tbody>
             {result.data.identityProviders.map((idp) => (
-              <tr key={idp.globalId} data-testid="idp-row">
+              <tr key={idp.id} data-testid="idp-row">
                 <th scope="row">
                   {idp.displayName}
                   <br />
@@ -125,7 +125,7 @@ function ImportForm({
   providers,
   onImported,
 }: {
-  ruleSets: readonly { globalId: string; name: string }[];
+  ruleSets: readonly { id: string; name: string }[];
   providers: readonly string[];
   onImported: () => void;
 }) {
@@ -140,7 +140,7 @@ function ImportForm({
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [state, importMetadata] = useMutation(ConsoleImportIdpMetadataDocument);
   const id = useId();
-  const chosenRuleSet = ruleSetId || ruleSets[0]?.globalId || '';
+  const chosenRuleSet = ruleSetId || ruleSets[0]?.id || '';
   return (
     <form
       className="filters"
@@ -198,7 +198,7 @@ function ImportForm({
                 onChange={(e) => setRuleSetId(e.target.value)}
               >
                 {ruleSets.map((ruleSet) => (
-                  <option key={ruleSet.globalId} value={ruleSet.globalId}>
+                  <option key={ruleSet.id} value={ruleSet.id}>
                     {ruleSet.name}
                   </option>
                 ))}

@@ -27,7 +27,7 @@ export function RuleSetsPage() {
   const [state, update] = useMutation(ConsoleUpdateMappingRuleSetDocument);
   const id = useId();
   const ruleSets = list.data?.mappingRuleSets ?? [];
-  const ruleSet = ruleSets.find((r) => r.globalId === selected) ?? ruleSets[0] ?? null;
+  const ruleSet = ruleSets.find((r) => r.id === selected) ?? ruleSets[0] ?? null;
   const definition = text ?? (ruleSet ? JSON.stringify(ruleSet.current.definition, null, 2) : '');
   return (
     <section aria-labelledby="rule-sets-title">
@@ -53,7 +53,7 @@ export function RuleSetsPage() {
               return;
             }
             const result = await update({
-              id: ruleSet.globalId,
+              id: ruleSet.id,
               definition: parsed as Record<string, unknown>,
               expectedVersion: ruleSet.currentVersion,
               comment: comment.trim() || undefined,
@@ -74,14 +74,14 @@ export function RuleSetsPage() {
               <label htmlFor={`${id}-set`}>Rule set</label>
               <select
                 id={`${id}-set`}
-                value={ruleSet.globalId}
+                value={ruleSet.id}
                 onChange={(e) => {
                   setSelected(e.target.value);
                   setText(null);
                 }}
               >
                 {ruleSets.map((r) => (
-                  <option key={r.globalId} value={r.globalId}>
+                  <option key={r.id} value={r.id}>
                     {r.name}
                   </option>
                 ))}
