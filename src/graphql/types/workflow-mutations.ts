@@ -33,7 +33,7 @@ import {
   queryableOf,
 } from '../command-access.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
-import { idOfType, uuidOrIdOfType } from '../global-id.js';
+import { globalIdOf, idOfType, uuidOrIdOfType } from '../global-id.js';
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
@@ -248,6 +248,7 @@ const TransferResponsibilitySuccess = builder
         resolve: (answer) => answer.case,
       }),
       caseId: t.id({
+        ...globalIdOf('Case'),
         description:
           'The global id of the case the transfer was made in, also when `case` is null (so a client can drop it from its cache and lists).',
         resolve: (answer) => encodeGlobalID('Case', answer.caseId),
