@@ -568,50 +568,55 @@ const KatzAdlInput = builder.inputType('KatzAdlInput', {
   }),
 });
 
-caseCommandMutation<
-  Omit<commands.SendPlanningBasisInput, 'estimatedReadyOn'> & { estimatedReadyOn?: Date | null },
-  commands.SendPlanningBasisInput
->('sendPlanningBasis', {
-  description: 'Planeringsunderlag: the ward’s basis for the receivers’ planning.',
-  fields: (t) => ({
-    diagnosisSummary: t.string({
-      required: true,
-      description: 'The diagnoses and course of care, in words for the receivers (MEDICAL).',
+/** The planning basis as the mutation takes it: the estimated day a `Date`. */
+type PlanningBasisMutationFields = Omit<commands.SendPlanningBasisInput, 'estimatedReadyOn'> & {
+  estimatedReadyOn?: Date | null;
+};
+
+caseCommandMutation<PlanningBasisMutationFields, commands.SendPlanningBasisInput>(
+  'sendPlanningBasis',
+  {
+    description: 'Planeringsunderlag: the ward’s basis for the receivers’ planning.',
+    fields: (t) => ({
+      diagnosisSummary: t.string({
+        required: true,
+        description: 'The diagnoses and course of care, in words for the receivers (MEDICAL).',
+      }),
+      functionalStatus: t.string({
+        required: true,
+        description: 'What the patient manages and not, in words.',
+      }),
+      adl: t.field({ type: KatzAdlInput, required: true, description: 'The ADL assessment.' }),
+      livingSituation: t.string({
+        required: false,
+        description: 'How and with whom the patient lives (e.g. alone, stairs, home help already).',
+      }),
+      expectedNeeds: t.string({
+        required: true,
+        description: 'The support the ward expects the patient to need after discharge.',
+      }),
+      assistiveAids: t.stringList({
+        required: false,
+        description: 'Aids the patient uses or will need (e.g. rollator).',
+      }),
+      estimatedReadyOn: t.field({
+        type: 'Date',
+        required: false,
+        description: 'The day the ward expects the patient to be ready for discharge (YYYY-MM-DD).',
+      }),
     }),
-    functionalStatus: t.string({
-      required: true,
-      description: 'What the patient manages and not, in words.',
+    command: commands.sendPlanningBasis,
+    toInput: (input) => ({
+      diagnosisSummary: input.diagnosisSummary,
+      functionalStatus: input.functionalStatus,
+      adl: input.adl,
+      livingSituation: input.livingSituation ?? null,
+      expectedNeeds: input.expectedNeeds,
+      assistiveAids: input.assistiveAids ?? [],
+      estimatedReadyOn: optionalDay(input.estimatedReadyOn),
     }),
-    adl: t.field({ type: KatzAdlInput, required: true, description: 'The ADL assessment.' }),
-    livingSituation: t.string({
-      required: false,
-      description: 'How and with whom the patient lives (e.g. alone, stairs, home help already).',
-    }),
-    expectedNeeds: t.string({
-      required: true,
-      description: 'The support the ward expects the patient to need after discharge.',
-    }),
-    assistiveAids: t.stringList({
-      required: false,
-      description: 'Aids the patient uses or will need (e.g. rollator).',
-    }),
-    estimatedReadyOn: t.field({
-      type: 'Date',
-      required: false,
-      description: 'The day the ward expects the patient to be ready for discharge (YYYY-MM-DD).',
-    }),
-  }),
-  command: commands.sendPlanningBasis,
-  toInput: (input) => ({
-    diagnosisSummary: input.diagnosisSummary,
-    functionalStatus: input.functionalStatus,
-    adl: input.adl,
-    livingSituation: input.livingSituation ?? null,
-    expectedNeeds: input.expectedNeeds,
-    assistiveAids: input.assistiveAids ?? [],
-    estimatedReadyOn: optionalDay(input.estimatedReadyOn),
-  }),
-});
+  },
+);
 
 caseCommandMutation<
   { name: string; hsaId?: string | null; unitId: string },
