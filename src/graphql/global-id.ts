@@ -17,6 +17,26 @@ export function idOfType(globalId: string | number, typename: string): string | 
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a value is a UUID, the form of every database id behind a global id. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/**
+ * Marks an output field of type ID (or a list of them) as holding global ids of a node type,
+ * which `node(id:)` loads; merged into the field's other options (a guard's extensions stay).
+ * test/integration/schema-global-ids.test.ts fails on an id field that has neither this mark
+ * nor a place, with its reason, on that test's list.
+ */
+export function globalIdOf(typename: string): { extensions: { globalIdOf: string[] } };
+export function globalIdOf<Options extends { extensions?: object }>(
+  typename: string,
+  options: Options,
+): Options & { extensions: { globalIdOf: string[] } };
+export function globalIdOf(typename: string, options: { extensions?: object } = {}) {
+  return { ...options, extensions: { ...options.extensions, globalIdOf: [typename] } };
+}
+
 /**
  * The UUID an argument names by the global id of the type or (the older form, deprecated
  * but still taken) by the raw UUID; null when it is neither. Lower case, so two spellings

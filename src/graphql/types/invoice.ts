@@ -8,7 +8,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
-import { decodeId } from '../global-id.js';
+import { decodeId, globalIdOf } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
 
@@ -85,6 +85,7 @@ const InvoiceLineDay = builder.objectRef<LineDay>('InvoiceLineDay').implement({
       deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
     }),
     eventGlobalIds: t.idList({
+      ...globalIdOf('CaseEvent'),
       description:
         'The case events that make the day payable (the admission and the ready notice), or that stopped it on a credit, as `CaseEvent` global ids; empty once the case is purged.',
       resolve: (d) => d.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
@@ -95,6 +96,7 @@ const InvoiceLineDay = builder.objectRef<LineDay>('InvoiceLineDay').implement({
       deprecationReason: 'A raw database id; use `readyNoticeGlobalId`, which `node` takes.',
     }),
     readyNoticeGlobalId: t.id({
+      ...globalIdOf('CaseEvent'),
       nullable: true,
       description:
         'The ready notice (a `CaseEvent` global id) whose count made the day payable: after a withdrawal, the later notice that restarted the count.',
@@ -152,7 +154,7 @@ builder.prismaNode('InvoiceLine', {
       deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
     }),
     eventGlobalIds: t.field({
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...globalIdOf('CaseEvent', guard({ category: 'FINANCIAL', locate: ofLine })),
       type: ['ID'],
       description: 'The case events behind these days, as `CaseEvent` global ids.',
       select: { eventIds: true },
@@ -180,7 +182,7 @@ builder.prismaNode('InvoiceLine', {
       deprecationReason: 'A raw database id; use `correctsLineGlobalId`, which `node` takes.',
     }),
     correctsLineGlobalId: t.field({
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...globalIdOf('InvoiceLine', guard({ category: 'FINANCIAL', locate: ofLine })),
       type: 'ID',
       nullable: true,
       description: 'For a credit: the charge line (an InvoiceLine global id) it takes back.',

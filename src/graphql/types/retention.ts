@@ -18,7 +18,7 @@ import { decideProposal, modeOf, recordDecision, setMode } from '../../retention
 import { builder, calendarDay } from '../builder.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
 import { ForbiddenError } from '../errors.js';
-import { decodeId, idOfType } from '../global-id.js';
+import { decodeId, globalIdOf, idOfType } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { OrganizationKind } from './organization.js';
 import { ErrorInterface } from './result-error.js';
@@ -355,13 +355,15 @@ builder.prismaObject('LegalHold', {
     }),
     target: t.expose('target', { type: HoldTargetEnum, description: 'What the hold keeps.' }),
     caseId: t.id({
+      ...globalIdOf('Case'),
       nullable: true,
-      description: 'The held case (a Case id), for target CASE.',
+      description: 'The held case (its `Case` global id), for target CASE.',
       resolve: (h) => (h.caseId ? encodeGlobalID('Case', h.caseId) : null),
     }),
     patientId: t.id({
+      ...globalIdOf('Patient'),
       nullable: true,
-      description: 'The held patient (a Patient id), for target PATIENT.',
+      description: 'The held patient (its `Patient` global id), for target PATIENT.',
       resolve: (h) => (h.patientId ? encodeGlobalID('Patient', h.patientId) : null),
     }),
     organization: t.relation('organization', {

@@ -25,7 +25,7 @@ import type {
   MEDICATION_CHANGE_KINDS,
 } from '../../domain/case/discharge-information.js';
 import type { Actor } from '../../domain/case/model.js';
-import { builder } from '../builder.js';
+import { builder, calendarDay } from '../builder.js';
 import {
   type CommandAnswerReads,
   caseCommandAnswerReads,
@@ -33,7 +33,7 @@ import {
   queryableOf,
 } from '../command-access.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
-import { idOfType, uuidOrIdOfType } from '../global-id.js';
+import { globalIdOf, idOfType, uuidOrIdOfType } from '../global-id.js';
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
@@ -120,6 +120,14 @@ function chosenId(value: string | number | null | undefined, typename: string, f
     );
   }
   return uuid;
+}
+
+/**
+ * A `Date` argument as the calendar day the domain takes (YYYY-MM-DD); the scalar has
+ * refused anything that is not a real day before the command runs.
+ */
+function optionalDay(day: Date | null | undefined): string | null {
+  return day == null ? null : calendarDay(day);
 }
 
 function optionalId(globalId: string | number | null | undefined, typename: string, field: string) {
@@ -209,6 +217,7 @@ const TransferResponsibilitySuccess = builder
         resolve: (answer) => answer.case,
       }),
       caseId: t.id({
+        ...globalIdOf('Case'),
         description:
           'The global id of the case the transfer was made in, also when `case` is null (so a client can drop it from its cache and lists).',
         resolve: (answer) => encodeGlobalID('Case', answer.caseId),
@@ -528,7 +537,12 @@ const KatzAdlInput = builder.inputType('KatzAdlInput', {
   }),
 });
 
-caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisInput>(
+/** The planning basis as the mutation takes it: the estimated day a `Date`. */
+type PlanningBasisMutationFields = Omit<commands.SendPlanningBasisInput, 'estimatedReadyOn'> & {
+  estimatedReadyOn?: Date | null;
+};
+
+caseCommandMutation<PlanningBasisMutationFields, commands.SendPlanningBasisInput>(
   'sendPlanningBasis',
   {
     description: 'Planeringsunderlag: the ward’s basis for the receivers’ planning.',
@@ -554,7 +568,11 @@ caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisI
         required: false,
         description: 'Aids the patient uses or will need (e.g. rollator).',
       }),
-      estimatedReadyOn: t.string({ required: false, description: 'ISO date.' }),
+      estimatedReadyOn: t.field({
+        type: 'Date',
+        required: false,
+        description: 'The day the ward expects the patient to be ready for discharge (YYYY-MM-DD).',
+      }),
     }),
     command: commands.sendPlanningBasis,
     toInput: (input) => ({
@@ -564,7 +582,7 @@ caseCommandMutation<commands.SendPlanningBasisInput, commands.SendPlanningBasisI
       livingSituation: input.livingSituation ?? null,
       expectedNeeds: input.expectedNeeds,
       assistiveAids: input.assistiveAids ?? [],
-      estimatedReadyOn: input.estimatedReadyOn ?? null,
+      estimatedReadyOn: optionalDay(input.estimatedReadyOn),
     }),
   },
 );
@@ -658,7 +676,11 @@ const CarePlanItemInput = builder.inputType('CarePlanItemInput', {
       description: 'The unit responsible (`Unit.id`), a party of the case.',
     }),
     action: t.string({ required: true, description: 'What is to be done, in words.' }),
-    dueOn: t.string({ required: false, description: 'ISO date.' }),
+    dueOn: t.field({
+      type: 'Date',
+      required: false,
+      description: 'By when the action is to be done (YYYY-MM-DD); absent: no date.',
+    }),
   }),
 });
 const CarePlanParticipantInput = builder.inputType('CarePlanParticipantInput', {
@@ -678,9 +700,9 @@ const CarePlanParticipantInput = builder.inputType('CarePlanParticipantInput', {
 
 interface CarePlanContentFields {
   summary: string;
-  items: { responsibleUnitId: string; action: string; dueOn?: string | null }[];
+  items: { responsibleUnitId: string; action: string; dueOn?: Date | null }[];
   participants: { name: string; role: string; unitId?: string | null }[];
-  followUpOn?: string | null;
+  followUpOn?: Date | null;
   status: commands.CreateCarePlanInput['status'];
 }
 
@@ -690,14 +712,14 @@ function carePlanContent(input: CarePlanContentFields) {
     items: input.items.map((item, i) => ({
       responsibleUnitId: id(item.responsibleUnitId, 'Unit', `items.${i}.responsibleUnitId`),
       action: item.action,
-      dueOn: item.dueOn ?? null,
+      dueOn: optionalDay(item.dueOn),
     })),
     participants: input.participants.map((p, i) => ({
       name: p.name,
       role: p.role,
       unitId: optionalId(p.unitId, 'Unit', `participants.${i}.unitId`),
     })),
-    followUpOn: input.followUpOn ?? null,
+    followUpOn: optionalDay(input.followUpOn),
     status: input.status,
   };
 }
@@ -728,7 +750,11 @@ caseCommandMutation<
       required: true,
       description: 'Who took part in drawing it up.',
     }),
-    followUpOn: t.string({ required: false, description: 'ISO date.' }),
+    followUpOn: t.field({
+      type: 'Date',
+      required: false,
+      description: 'When the parties meet to follow the plan up (YYYY-MM-DD); absent: not set.',
+    }),
     status: t.field({
       type: CarePlanStatus,
       required: true,
@@ -770,9 +796,10 @@ caseCommandMutation<
       required: true,
       description: 'Who took part in this revision.',
     }),
-    followUpOn: t.string({
+    followUpOn: t.field({
+      type: 'Date',
       required: false,
-      description: 'When the parties meet to follow the plan up, ISO date.',
+      description: 'When the parties meet to follow the plan up (YYYY-MM-DD); absent: not set.',
     }),
     status: t.field({
       type: CarePlanStatus,
@@ -888,7 +915,11 @@ const DischargeInformationInput = builder.inputType('DischargeInformationInput',
       required: true,
       description: 'Whom the patient turns to after discharge.',
     }),
-    homeCareStartsOn: t.string({ required: false, description: 'ISO date.' }),
+    homeCareStartsOn: t.field({
+      type: 'Date',
+      required: false,
+      description: 'The day home care starts (YYYY-MM-DD); absent: none arranged.',
+    }),
     assistiveAids: t.stringList({ required: false, description: 'Aids the patient takes home.' }),
     warningSigns: t.string({
       required: true,
@@ -915,7 +946,7 @@ interface DischargeInformationFields {
     phone?: string | null;
     when?: string | null;
   }[];
-  homeCareStartsOn?: string | null;
+  homeCareStartsOn?: Date | null;
   assistiveAids?: string[] | null;
   warningSigns: string;
   summary: string;
@@ -951,7 +982,7 @@ caseCommandMutation<
         phone: c.phone ?? null,
         when: c.when ?? null,
       })),
-      homeCareStartsOn: i.homeCareStartsOn ?? null,
+      homeCareStartsOn: optionalDay(i.homeCareStartsOn),
       assistiveAids: i.assistiveAids ?? [],
       warningSigns: i.warningSigns,
       summary: i.summary,

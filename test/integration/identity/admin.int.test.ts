@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signXml } from '@node-saml/node-saml/lib/xml.js';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateSelfSignedCertificate } from '../../../src/identity/certificates.js';
 import { globalId } from '../../support/demo.js';
@@ -508,8 +509,11 @@ describe('mapping rules', () => {
         d: { roleRules: [], commissions: { profile: 'INERA' } },
       },
     );
-    const { id, globalId: ruleSetGlobalId } = created.data!.createMappingRuleSet.mappingRuleSet;
-    expect(ruleSetGlobalId).toBe(globalId('MappingRuleSet', id));
+    const { id: ruleSetGlobalId, globalId: deprecatedGlobalId } =
+      created.data!.createMappingRuleSet.mappingRuleSet;
+    // `id` is the global id (MappingRuleSet is a Node); the deprecated `globalId` answers the same.
+    expect(decodeGlobalID(ruleSetGlobalId).typename).toBe('MappingRuleSet');
+    expect(deprecatedGlobalId).toBe(ruleSetGlobalId);
     await gql(
       admin,
       'mutation ($id: ID!, $d: JSONObject!) { updateMappingRuleSet(id: $id, definition: $d, comment: "second") { __typename } }',
@@ -532,7 +536,7 @@ describe('mapping rules', () => {
       admin,
       '{ mappingRuleSets { id currentVersion versions { version comment createdBy } } }',
     );
-    const set = sets.data!.mappingRuleSets.find((s: { id: string }) => s.id === id);
+    const set = sets.data!.mappingRuleSets.find((s: { id: string }) => s.id === ruleSetGlobalId);
     expect(set.currentVersion).toBe(2);
     expect(set.versions.map((v: { comment: string }) => v.comment)).toEqual(['second', 'first']);
     expect(set.versions[0].createdBy).toContain('SE2321000016-A001');
@@ -576,10 +580,12 @@ describe('sessions and keys', () => {
       admin,
       '{ identitySessions(subject: "SE2321000016-N001") { id globalId revokedAt } }',
     );
-    const listed = list.data?.identitySessions.find((s: { id: string }) => s.id === sid);
-    expect(listed.globalId).toBe(globalId('IdentitySession', sid));
+    const listed = list.data?.identitySessions.find(
+      (s: { id: string }) => s.id === globalId('IdentitySession', sid),
+    );
+    expect(listed.globalId).toBe(listed.id);
     const revoke = `mutation ($id: ID!) { revokeSession(sessionId: $id, reason: "card reported lost") { __typename ... on RevokeSessionSuccess { revoked } ... on IdentityError { code field message } } }`;
-    const revoked = await gql(admin, revoke, { id: listed.globalId });
+    const revoked = await gql(admin, revoke, { id: listed.id });
     expect(revoked.data?.revokeSession).toEqual({
       __typename: 'RevokeSessionSuccess',
       revoked: true,
@@ -592,11 +598,12 @@ describe('sessions and keys', () => {
     ).toBe('UNAUTHENTICATED');
     const events = await gql(
       officer,
-      '{ identityEvents(types: [SESSION_REVOKED]) { actor reason sessionId } }',
+      '{ identityEvents(types: [SESSION_REVOKED]) { actor reason sessionId sessionGlobalId } }',
     );
     expect(events.data?.identityEvents[0]).toMatchObject({
       reason: 'card reported lost',
       sessionId: sid,
+      sessionGlobalId: globalId('IdentitySession', sid),
     });
   });
   test('an admin rotates the token key; the event names the admin', async () => {

@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { graphqlAt, type Harness, startHarness } from '../../support/idp/harness.js';
 import {
@@ -106,14 +107,14 @@ const EVENT_LOG = `query ($filter: IdentityEventFilter, $first: Int, $after: Str
   identityEventLog(filter: $filter, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { cursor node { id type outcome idpId subject reason } }
+    edges { cursor node { id type outcome idpGlobalId subject reason } }
   }
 }`;
 type Event = {
   id: string;
   type: string;
   outcome: string;
-  idpId: string | null;
+  idpGlobalId: string | null;
   subject: string | null;
   reason: string | null;
 };
@@ -124,18 +125,20 @@ describe('identity events by IdP, outcome and person', () => {
       (
         await gql(
           officer,
-          'query ($idpId: ID) { identityEvents(idpId: $idpId, types: [LOGIN]) { idpId } }',
+          'query ($idpId: ID) { identityEvents(idpId: $idpId, types: [LOGIN]) { idpGlobalId } }',
           {
             idpId,
           },
         )
-      ).data?.identityEvents as { idpId: string }[];
+      ).data?.identityEvents as { idpGlobalId: string }[];
     const inera = await list(ids.inera);
     const kommun = await list(ids.kommun);
     expect(inera.length).toBeGreaterThanOrEqual(3);
     expect(kommun.length).toBe(2);
-    expect(new Set(inera.map((e) => e.idpId))).toEqual(new Set([ids.inera]));
-    expect(new Set(kommun.map((e) => e.idpId))).toEqual(new Set([ids.kommun]));
+    expect(new Set(inera.map((e) => e.idpGlobalId))).toEqual(new Set([ids.inera]));
+    expect(new Set(kommun.map((e) => e.idpGlobalId))).toEqual(new Set([ids.kommun]));
+    // The raw UUID (deprecated) still names the same IdP.
+    expect(await list(decodeGlobalID(ids.kommun).id)).toEqual(kommun);
   });
 
   test('IdP, outcome and person together select the refused login alone', async () => {
@@ -154,7 +157,7 @@ describe('identity events by IdP, outcome and person', () => {
       expect.objectContaining({
         type: 'LOGIN',
         outcome: 'FAILURE',
-        idpId: ids.kommun,
+        idpGlobalId: ids.kommun,
         subject: 'SE2120001234-K042',
         reason: 'NO_ACCESS',
       }),

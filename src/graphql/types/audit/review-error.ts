@@ -1,6 +1,6 @@
 import { ACCESS_REVIEW_ERROR_CODES, AccessReviewError } from '../../../audit/review-error.js';
+import { isUuid } from '../../global-id.js';
 import { resultErrorType } from '../result-error.js';
-import { isUuid } from './shared.js';
 
 const reviewResult = resultErrorType(AccessReviewError, {
   name: 'AccessReviewError',

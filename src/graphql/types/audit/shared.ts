@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { AccessActivity } from '../../../audit/access-recorder.js';
 import { INERA_ACTIVITY_NAMES } from '../../../audit/activity.js';
 import { isPatientPortalDisclosure } from '../../../audit/patient-portal-disclosure.js';
@@ -13,6 +14,7 @@ import { parsePersonalIdentityNumber } from '../../../domain/personal-identity-n
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { BadInputError } from '../../errors.js';
+import { globalIdOf, isUuid, uuidOrIdOfType } from '../../global-id.js';
 
 /** Types shared by the log-review queries and mutations (src/audit for the rules). */
 
@@ -97,6 +99,14 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
       nullable: true,
       description:
         'The patient’s database id (a UUID); null for a register look-up of a person who is not a patient here.',
+      deprecationReason: 'A raw database id; read `patientGlobalId`, which `node` takes.',
+    }),
+    patientGlobalId: t.id({
+      ...globalIdOf('Patient'),
+      nullable: true,
+      description:
+        'The patient’s global id (`Patient.id`); null for a register look-up of a person who is not a patient here. `node` answers null once the patient is purged.',
+      resolve: (row) => (row.patientId === null ? null : encodeGlobalID('Patient', row.patientId)),
     }),
     personalIdentityNumber: t.exposeString('personalIdentityNumber', {
       description: 'As it was at access time; kept when the patient is purged.',
@@ -105,6 +115,14 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
       nullable: true,
       description:
         'The case’s database id (a UUID); null for an access outside a case (a register look-up).',
+      deprecationReason: 'A raw database id; read `caseGlobalId`, which `node` takes.',
+    }),
+    caseGlobalId: t.id({
+      ...globalIdOf('Case'),
+      nullable: true,
+      description:
+        'The case’s global id (`Case.id`); null for an access outside a case (a register look-up). `node` answers null once the case is purged.',
+      resolve: (row) => (row.caseId === null ? null : encodeGlobalID('Case', row.caseId)),
     }),
     categories: t.exposeStringList('categories', { description: 'Field categories touched.' }),
     requestId: t.exposeString('requestId', {
@@ -173,7 +191,11 @@ export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEnt
 export const AccessLogFilterInput = builder.inputType('AccessLogFilter', {
   description: 'Every condition given must hold. Periods are [from, to).',
   fields: (t) => ({
-    patientId: t.id({ required: false, description: 'The patient’s database id (a UUID).' }),
+    patientId: t.id({
+      required: false,
+      description:
+        'The patient: its global id (`Patient.id`, as `AccessLogEntry.patientGlobalId`); the raw UUID is still taken, deprecated.',
+    }),
     personalIdentityNumber: t.string({
       required: false,
       description:
@@ -181,7 +203,11 @@ export const AccessLogFilterInput = builder.inputType('AccessLogFilter', {
     }),
     userHsaId: t.string({ required: false, description: 'Accesses by this employee HSA-ID.' }),
     unitHsaId: t.string({ required: false, description: 'Accesses from this unit’s HSA-ID.' }),
-    caseId: t.id({ required: false, description: 'The case’s database id (a UUID).' }),
+    caseId: t.id({
+      required: false,
+      description:
+        'The case: its global id (`Case.id`, as `AccessLogEntry.caseGlobalId`); the raw UUID is still taken, deprecated.',
+    }),
     from: t.field({
       type: 'DateTime',
       required: false,
@@ -206,13 +232,21 @@ export const AccessLogFilterInput = builder.inputType('AccessLogFilter', {
   }),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (value: string): boolean => UUID.test(value);
-
 export function parseUuid(value: string, field: string): string {
   if (!isUuid(value)) throw new BadInputError('INVALID_ID', `${field} must be a UUID.`, field);
   return value.toLowerCase();
+}
+
+/** An object named by its global id or (deprecated) by its raw UUID; else INVALID_ID. */
+function uuidOrId(value: string | number, typename: string, field: string): string {
+  const id = uuidOrIdOfType(value, typename);
+  if (id === null)
+    throw new BadInputError(
+      'INVALID_ID',
+      `${field} must be the global id of a ${typename} (or its UUID).`,
+      field,
+    );
+  return id;
 }
 
 export function parsePin(value: string, field: string): string {
@@ -241,8 +275,8 @@ export function parseFilter(input: FilterInput | null | undefined): AccessLogFil
   if (!input) return {};
   checkPeriod(input.from, input.to);
   return {
-    patientId: input.patientId ? parseUuid(String(input.patientId), 'filter.patientId') : null,
-    caseId: input.caseId ? parseUuid(String(input.caseId), 'filter.caseId') : null,
+    patientId: input.patientId ? uuidOrId(input.patientId, 'Patient', 'filter.patientId') : null,
+    caseId: input.caseId ? uuidOrId(input.caseId, 'Case', 'filter.caseId') : null,
     personalIdentityNumber: input.personalIdentityNumber
       ? parsePin(input.personalIdentityNumber, 'filter.personalIdentityNumber')
       : null,
@@ -279,7 +313,7 @@ export function parsePage(args: {
   if (!args.after) return { first, after: null };
   const [time, id] = Buffer.from(args.after, 'base64url').toString('utf8').split('|');
   const at = new Date(time ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(at.getTime())) {
+  if (!id || !isUuid(id) || Number.isNaN(at.getTime())) {
     throw new BadInputError('INVALID_CURSOR', 'after is not a cursor of this connection.', 'after');
   }
   return { first, after: { time: at, id } };

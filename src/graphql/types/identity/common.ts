@@ -16,8 +16,13 @@ import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import type { RequestErrorCode } from '../../error-codes.js';
 import { RESULT_ERROR_MEANINGS } from '../../error-codes.js';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
-import { uuidOrIdOfType } from '../../global-id.js';
+import {
+  BadInputError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../../errors.js';
+import { isUuid, uuidOrIdOfType } from '../../global-id.js';
 import { ErrorInterface } from '../result-error.js';
 
 /**
@@ -55,6 +60,24 @@ export function requireIdentity(ctx: Context, permission: IdentityPermission): P
     );
   }
   return ctx.principal;
+}
+
+/**
+ * How `node(id:)` loads an identity object: under the same permission as its list (so a
+ * caller the list refuses is refused here too, FORBIDDEN or UNAUTHENTICATED, before anything
+ * is read), and an id inside the global id that is no UUID is INVALID_ID, not a database
+ * error.
+ */
+export function identityNodeLoader<T>(
+  permission: IdentityPermission,
+  load: (id: string, ctx: Context) => Promise<T | null>,
+) {
+  return (id: string, ctx: Context): Promise<T | null> => {
+    requireIdentity(ctx, permission);
+    if (!isUuid(id))
+      throw new BadInputError('INVALID_ID', 'That is not the id of anything here.', 'id');
+    return load(id.toLowerCase(), ctx);
+  };
 }
 
 /** Who did it, for the identity audit: employee HSA-ID and name. */

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import type { IdentityEvent as EventRow, Prisma } from '../../../db/generated/prisma/client.js';
 import {
@@ -8,8 +9,8 @@ import {
 } from '../../../db/generated/prisma/enums.js';
 import { builder } from '../../builder.js';
 import { BadInputError } from '../../errors.js';
-import { uuidOrIdOfType } from '../../global-id.js';
-import { asGraphQL, identityOf, requireIdentity } from './common.js';
+import { globalIdOf, uuidOrIdOfType } from '../../global-id.js';
+import { asGraphQL, identityNodeLoader, identityOf, requireIdentity } from './common.js';
 
 /** What each event type records; the type makes a new one in the database enum need one. */
 const EVENT_TYPES: Record<keyof typeof TypeValues, string> = {
@@ -42,10 +43,14 @@ const IdentityEventOutcome = builder.enumType('IdentityEventOutcome', {
   } as Record<keyof typeof OutcomeValues, { description: string }>,
 });
 
-const IdentityEvent = builder.objectRef<EventRow>('IdentityEvent').implement({
-  description: 'An identity event (append-only): who, when, what.',
+const IdentityEvent = builder.node(builder.objectRef<EventRow>('IdentityEvent'), {
+  description:
+    'An identity event (append-only): who, when, what. `node(id:)` loads it for security officers and identity admins, as `identityEventLog` lists them (anyone else: FORBIDDEN).',
+  id: { description: 'The event’s global id.', resolve: (event) => event.id },
+  loadOne: identityNodeLoader('REVIEW_IDENTITY_EVENTS', (id, ctx) =>
+    ctx.prisma.identityEvent.findUnique({ where: { id } }),
+  ),
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The event’s database id.' }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When it happened.' }),
     type: t.expose('type', { type: IdentityEventType, description: 'What happened.' }),
     outcome: t.expose('outcome', {
@@ -54,7 +59,15 @@ const IdentityEvent = builder.objectRef<EventRow>('IdentityEvent').implement({
     }),
     idpId: t.exposeID('idpId', {
       nullable: true,
-      description: 'The identity provider involved (`IdentityProvider.id`); null when none was.',
+      description: 'The identity provider involved, as a database id; null when none was.',
+      deprecationReason: 'A raw database id; read `idpGlobalId`, which `node` takes.',
+    }),
+    idpGlobalId: t.id({
+      nullable: true,
+      description:
+        'The identity provider involved: its global id (`IdentityProvider.id`); null when none was.',
+      ...globalIdOf('IdentityProvider'),
+      resolve: (e) => (e.idpId === null ? null : encodeGlobalID('IdentityProvider', e.idpId)),
     }),
     subject: t.exposeString('subject', {
       nullable: true,
@@ -67,7 +80,15 @@ const IdentityEvent = builder.objectRef<EventRow>('IdentityEvent').implement({
     }),
     sessionId: t.exposeID('sessionId', {
       nullable: true,
-      description: 'The session concerned (`IdentitySession.id`); null when none.',
+      description: 'The session concerned, as a database id; null when none.',
+      deprecationReason: 'A raw database id; read `sessionGlobalId`, which `node` takes.',
+    }),
+    sessionGlobalId: t.id({
+      nullable: true,
+      description: 'The session concerned: its global id (`IdentitySession.id`); null when none.',
+      ...globalIdOf('IdentitySession'),
+      resolve: (e) =>
+        e.sessionId === null ? null : encodeGlobalID('IdentitySession', e.sessionId),
     }),
     reason: t.exposeString('reason', {
       nullable: true,
@@ -94,7 +115,7 @@ const DESCRIBE = {
   outcome: 'Only successes, or only failures.',
   subject: 'Only events about this person (employee HSA-ID or NameID), exactly.',
   idpId:
-    'Only events of this identity provider: its `IdentityProvider.globalId` (the raw `IdentityProvider.id` is still taken, deprecated).',
+    'Only events of this identity provider: its global id (`IdentityProvider.id`); the raw UUID is still taken, deprecated.',
   since: 'Only events at or after this time.',
   until: 'Only events before this time.',
 };
@@ -110,7 +131,7 @@ interface EventFilter {
 
 /** The rows a filter selects; a malformed IdP id or an empty period is refused, not run. */
 function whereOf(filter: EventFilter, field: string) {
-  // IdentityProvider.globalId, or the raw UUID (IdentityProvider.id, deprecated).
+  // IdentityProvider.id (the global id), or the raw UUID (deprecated).
   const idpId = filter.idpId == null ? null : uuidOrIdOfType(filter.idpId, 'IdentityProvider');
   if (filter.idpId != null && idpId === null) {
     throw new BadInputError(

@@ -3,10 +3,12 @@ import type { IdentityProvider as IdpRow } from '../../../db/generated/prisma/cl
 import { parseCertificate } from '../../../identity/certificates.js';
 import { spEndpoints } from '../../../identity/saml/service-provider.js';
 import { builder } from '../../builder.js';
+import { globalIdOf } from '../../global-id.js';
 import {
   actorOf,
   asIdentityResult,
   identityIdArg,
+  identityNodeLoader,
   identityOf,
   identityResult,
   requireIdentity,
@@ -29,7 +31,7 @@ const IDP = {
   requireSignedResponse:
     'Whether the whole SAML response must be signed, not only the assertion; default true.',
   ruleSetId:
-    'The attribute-mapping rule set (`MappingRuleSet.id`) that turns its attributes into a user.',
+    'The attribute-mapping rule set that turns its attributes into a user, as a database id (a UUID).',
   metadataUrl:
     'Where the IdP’s (or the federation’s) metadata is fetched for scheduled refresh; none: no refresh.',
   metadataSigningCertificates:
@@ -64,16 +66,22 @@ const Certificate = builder.objectRef<string>('IdpCertificate').implement({
   }),
 });
 
-export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').implement({
-  description: 'An identity provider of the federation and how Brygga trusts it.',
+export const IdentityProvider = builder.node(builder.objectRef<IdpRow>('IdentityProvider'), {
+  description:
+    'An identity provider of the federation and how Brygga trusts it. `node(id:)` loads it for identity admins, as `identityProviders` lists it; anyone else is refused (FORBIDDEN).',
+  id: {
+    description:
+      'The global id: keep it in a client, pass it to `node(id:)` or `identityEvents(idpId:)` (the IdP commands name an IdP by `slug`).',
+    resolve: (idp) => idp.id,
+  },
+  loadOne: identityNodeLoader('ADMINISTER_IDENTITY', (id, ctx) =>
+    ctx.prisma.identityProvider.findUnique({ where: { id } }),
+  ),
   fields: (t) => ({
-    id: t.exposeID('id', {
-      description:
-        'The IdP’s database id (a UUID); keep `globalId` in a client, most operations take the `slug`.',
-    }),
     globalId: t.id({
-      description:
-        'The global id, the id to keep in a client (the IdP commands name an IdP by `slug`).',
+      description: 'The global id, the same as `id`.',
+      deprecationReason: '`id` is the global id now (IdentityProvider is a Node); read `id`.',
+      ...globalIdOf('IdentityProvider'),
       resolve: (idp) => encodeGlobalID('IdentityProvider', idp.id),
     }),
     slug: t.exposeString('slug', { description: 'The name in our URLs: /auth/saml/<slug>/…' }),
@@ -99,9 +107,13 @@ export const IdentityProvider = builder.objectRef<IdpRow>('IdentityProvider').im
     enabled: t.exposeBoolean('enabled', {
       description: 'Whether users can log in through it; a disabled IdP is kept, not deleted.',
     }),
-    ruleSetId: t.exposeID('ruleSetId', { description: IDP.ruleSetId }),
+    ruleSetId: t.exposeID('ruleSetId', {
+      description: IDP.ruleSetId,
+      deprecationReason: 'A raw database id; read `ruleSetGlobalId`, which `node` takes.',
+    }),
     ruleSetGlobalId: t.id({
-      description: 'The global id of the mapping rule set this IdP uses (MappingRuleSet.globalId).',
+      ...globalIdOf('MappingRuleSet'),
+      description: 'The global id of the mapping rule set this IdP uses (`MappingRuleSet.id`).',
       resolve: (idp) => encodeGlobalID('MappingRuleSet', idp.ruleSetId),
     }),
     metadataUrl: t.exposeString('metadataUrl', { nullable: true, description: IDP.metadataUrl }),
@@ -172,7 +184,7 @@ const IdentityProviderInput = builder.inputType('IdentityProviderInput', {
     ruleSetId: t.id({
       required: true,
       description:
-        'The mapping rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+        'The mapping rule set: its global id (`MappingRuleSet.id`); the raw UUID is still taken but deprecated.',
     }),
     metadataUrl: t.string({ required: false, description: IDP.metadataUrl }),
     metadataSigningCertificates: t.stringList({
@@ -202,7 +214,7 @@ const IdentityProviderPatch = builder.inputType('IdentityProviderPatch', {
     ruleSetId: t.id({
       required: false,
       description:
-        'The mapping rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+        'The mapping rule set: its global id (`MappingRuleSet.id`); the raw UUID is still taken but deprecated.',
     }),
     metadataUrl: t.string({ required: false, description: IDP.metadataUrl }),
     metadataSigningCertificates: t.stringList({
@@ -331,7 +343,7 @@ const NewProviderFromMetadata = builder.inputType('NewIdentityProviderFromMetada
     ruleSetId: t.id({
       required: true,
       description:
-        'The mapping rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+        'The mapping rule set: its global id (`MappingRuleSet.id`); the raw UUID is still taken but deprecated.',
     }),
     requiredLevelOfAssurance: t.int({ required: false, description: IDP.requiredLevelOfAssurance }),
     clockSkewSeconds: t.int({ required: false, description: IDP.clockSkewSeconds }),

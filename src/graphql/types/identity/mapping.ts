@@ -11,13 +11,14 @@ import { parseRuleSetDefinition, type RuleSetDefinition } from '../../../identit
 import { attributesForDryRun } from '../../../identity/saml/acs.js';
 import { builder } from '../../builder.js';
 import { BadInputError } from '../../errors.js';
-import { uuidOrIdOfType } from '../../global-id.js';
+import { globalIdOf, uuidOrIdOfType } from '../../global-id.js';
 import {
   actorOf,
   asGraphQL,
   asIdentityResult,
   IdentityInputError,
   identityIdArg,
+  identityNodeLoader,
   identityOf,
   identityResult,
   requireIdentity,
@@ -81,19 +82,24 @@ const RuleSetVersion = builder
     }),
   });
 
-export const MappingRuleSet = builder
-  .objectRef<IdentityMappingRuleSet>('MappingRuleSet')
-  .implement({
+export const MappingRuleSet = builder.node(
+  builder.objectRef<IdentityMappingRuleSet>('MappingRuleSet'),
+  {
+    id: {
+      description:
+        'The global id: what `updateMappingRuleSet(id:)`, `mappingDryRun(ruleSetId:)`, an IdP’s `ruleSetId` and `node(id:)` take.',
+      resolve: (set) => set.id,
+    },
+    loadOne: identityNodeLoader('ADMINISTER_IDENTITY', (id, ctx) =>
+      ctx.prisma.identityMappingRuleSet.findUnique({ where: { id } }),
+    ),
     description:
-      'How IdP attributes become roles and commissions. Definition: { roleRules: [{ name, attribute, match: { kind: exact|oneOf|regex, value|values|pattern }, roles }], subject?: { identifierAttribute?, nameIdMustMatch }, commissions: { profile: INERA|SAMBI_LEGACY|CUSTOM, attributes?, defaultProviderHsaId?, defaultPurpose? } }. A new rule set without `subject` gets nameIdMustMatch true for INERA and SAMBI_LEGACY, false for CUSTOM; a new version without `subject` keeps the current one.',
+      'How IdP attributes become roles and commissions; `node(id:)` loads one for identity admins, as `mappingRuleSets` lists them (anyone else: FORBIDDEN). Definition: { roleRules: [{ name, attribute, match: { kind: exact|oneOf|regex, value|values|pattern }, roles }], subject?: { identifierAttribute?, nameIdMustMatch }, commissions: { profile: INERA|SAMBI_LEGACY|CUSTOM, attributes?, defaultProviderHsaId?, defaultPurpose? } }. A new rule set without `subject` gets nameIdMustMatch true for INERA and SAMBI_LEGACY, false for CUSTOM; a new version without `subject` keeps the current one.',
     fields: (t) => ({
-      id: t.exposeID('id', {
-        description:
-          'The rule set’s database id (a UUID): what `IdentityProvider.ruleSetId` names.',
-      }),
       globalId: t.id({
-        description:
-          'The global id: what `updateMappingRuleSet(id:)`, `mappingDryRun(ruleSetId:)` and an IdP’s `ruleSetId` take.',
+        description: 'The global id, the same as `id`.',
+        deprecationReason: '`id` is the global id now (MappingRuleSet is a Node); read `id`.',
+        ...globalIdOf('MappingRuleSet'),
         resolve: (set) => encodeGlobalID('MappingRuleSet', set.id),
       }),
       name: t.exposeString('name', { description: 'The rule set’s name, for admins.' }),
@@ -123,7 +129,8 @@ export const MappingRuleSet = builder
           }),
       }),
     }),
-  });
+  },
+);
 
 builder.queryField('mappingRuleSets', (t) =>
   t.field({
@@ -190,7 +197,7 @@ builder.mutationField('updateMappingRuleSet', (t) =>
       id: t.arg.id({
         required: true,
         description:
-          'The rule set: its global id (MappingRuleSet.globalId); the raw UUID is still taken but deprecated.',
+          'The rule set: its global id (`MappingRuleSet.id`); the raw UUID is still taken but deprecated.',
       }),
       definition: t.arg({
         type: 'JSONObject',

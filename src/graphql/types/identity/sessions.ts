@@ -4,10 +4,12 @@ import { IdentityCommandError } from '../../../identity/command-error.js';
 import { CommissionChoiceError } from '../../../identity/gateway.js';
 import { builder } from '../../builder.js';
 import { UnauthenticatedError } from '../../errors.js';
+import { globalIdOf } from '../../global-id.js';
 import {
   actorOf,
   asIdentityResult,
   identityIdArg,
+  identityNodeLoader,
   identityOf,
   identityResult,
   requireIdentity,
@@ -151,8 +153,21 @@ builder.mutationField('chooseCommission', (t) =>
   }),
 );
 
-const SessionInfo = builder
-  .objectRef<{
+/** What a session answers: never its secret. */
+const SESSION_FIELDS = {
+  id: true,
+  subject: true,
+  idpId: true,
+  createdAt: true,
+  refreshedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  revokedBy: true,
+  revokedReason: true,
+} as const;
+
+const SessionInfo = builder.node(
+  builder.objectRef<{
     id: string;
     subject: string;
     idpId: string;
@@ -162,19 +177,33 @@ const SessionInfo = builder
     revokedAt: Date | null;
     revokedBy: string | null;
     revokedReason: string | null;
-  }>('IdentitySession')
-  .implement({
+  }>('IdentitySession'),
+  {
     description:
-      'A login session: what its refresh cookie renews access tokens from, until it expires or is revoked.',
+      'A login session: what its refresh cookie renews access tokens from, until it expires or is revoked. `node(id:)` loads it for identity admins, as `identitySessions` lists them (anyone else: FORBIDDEN).',
+    id: {
+      description: 'The global id: what `revokeSession(sessionId:)` and `node(id:)` take.',
+      resolve: (session) => session.id,
+    },
+    loadOne: identityNodeLoader('ADMINISTER_IDENTITY', (id, ctx) =>
+      ctx.prisma.identitySession.findUnique({ where: { id }, select: SESSION_FIELDS }),
+    ),
     fields: (t) => ({
-      id: t.exposeID('id', { description: 'The session’s id: pass it to `revokeSession`.' }),
       globalId: t.id({
-        description: 'The global id: what `revokeSession(sessionId:)` takes.',
+        description: 'The global id, the same as `id`.',
+        deprecationReason: '`id` is the global id now (IdentitySession is a Node); read `id`.',
+        ...globalIdOf('IdentitySession'),
         resolve: (session) => encodeGlobalID('IdentitySession', session.id),
       }),
       subject: t.exposeString('subject', { description: 'Employee HSA-ID.' }),
       idpId: t.exposeID('idpId', {
-        description: 'The IdP logged in through (`IdentityProvider.id`).',
+        description: 'The IdP logged in through, as a database id.',
+        deprecationReason: 'A raw database id; read `idpGlobalId`, which `node` takes.',
+      }),
+      idpGlobalId: t.id({
+        description: 'The IdP logged in through: its global id (`IdentityProvider.id`).',
+        ...globalIdOf('IdentityProvider'),
+        resolve: (session) => encodeGlobalID('IdentityProvider', session.idpId),
       }),
       createdAt: t.expose('createdAt', {
         type: 'DateTime',
@@ -202,7 +231,8 @@ const SessionInfo = builder
         description: 'Why it was ended early; null if not.',
       }),
     }),
-  });
+  },
+);
 
 builder.queryField('identitySessions', (t) =>
   t.field({
@@ -222,17 +252,7 @@ builder.queryField('identitySessions', (t) =>
         where: { subject },
         orderBy: { createdAt: 'desc' },
         take: Math.min(Math.max(first ?? 20, 1), 100),
-        select: {
-          id: true,
-          subject: true,
-          idpId: true,
-          createdAt: true,
-          refreshedAt: true,
-          expiresAt: true,
-          revokedAt: true,
-          revokedBy: true,
-          revokedReason: true,
-        },
+        select: SESSION_FIELDS,
       });
     },
   }),
@@ -252,7 +272,7 @@ builder.mutationField('revokeSession', (t) =>
       sessionId: t.arg.id({
         required: true,
         description:
-          'The session: its global id (IdentitySession.globalId); the raw UUID is still taken but deprecated.',
+          'The session: its global id (`IdentitySession.id`); the raw UUID is still taken but deprecated.',
       }),
       reason: t.arg.string({
         required: true,

@@ -8,6 +8,7 @@ import { decimalOf } from '../../../invoicing/money.js';
 import { parseMonth } from '../../../invoicing/month.js';
 import { builder } from '../../builder.js';
 import { guard } from '../../field-guard.js';
+import { globalIdOf } from '../../global-id.js';
 import { selecting } from '../../prisma-query.js';
 import { InvoiceLineKind } from '../invoice.js';
 import { invoicingResult } from './errors.js';
@@ -40,7 +41,7 @@ const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLineP
       resolve: (l) => l.kind,
     }),
     caseId: t.id({
-      ...onCase(),
+      ...globalIdOf('Case', onCase()),
       description:
         'The case the days belong to, as a `Case` global id; null for a line without a case, or if withheld from you.',
       resolve: (l) => (l.caseId === null ? null : encodeGlobalID('Case', l.caseId)),
@@ -76,7 +77,7 @@ const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLineP
       resolve: (l) => [...l.eventIds],
     }),
     eventGlobalIds: t.idList({
-      ...onCase(),
+      ...globalIdOf('CaseEvent', onCase()),
       description: 'The case events behind the change, as `CaseEvent` global ids.',
       resolve: (l) => l.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
     }),
@@ -88,7 +89,7 @@ const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLineP
       resolve: (l) => l.correctsLineId,
     }),
     correctsLineGlobalId: t.id({
-      ...onCase(),
+      ...globalIdOf('InvoiceLine', onCase()),
       nullable: true,
       description:
         'For a credit: the charge line (an InvoiceLine global id) whose days it takes back.',
@@ -104,6 +105,7 @@ const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
   fields: (t) => ({
     month: t.expose('month', { type: 'YearMonth', description: 'The month.' }),
     debtorId: t.id({
+      ...globalIdOf('Organization'),
       description: 'The paying municipality or district, as an `Organization` global id.',
       resolve: (s) => encodeGlobalID('Organization', s.municipalityId),
     }),

@@ -10,6 +10,7 @@ import { parseMonth } from '../../../invoicing/month.js';
 import { computeStatistics } from '../../../invoicing/statistics-service.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
+import { globalIdOf } from '../../global-id.js';
 import { idOf, invoicingResult } from './errors.js';
 
 /**
@@ -82,6 +83,7 @@ const Series = builder.objectRef<SeriesView>('StatisticsSeries').implement({
     'One indicator of one municipality or district, one point per month: a line to plot.',
   fields: (t) => ({
     municipalityId: t.id({
+      ...globalIdOf('Organization'),
       description: 'The municipality or district, as an `Organization` global id.',
       resolve: (s) => encodeGlobalID('Organization', s.municipalityId),
     }),
@@ -120,11 +122,13 @@ const Problem = builder
     description: 'A case left out of the indicators, and why.',
     fields: (t) => ({
       municipalityId: t.id({
+        ...globalIdOf('Organization'),
         description:
           'The municipality or district whose figures lack the case (`Organization` global id).',
         resolve: (p) => encodeGlobalID('Organization', p.municipalityId),
       }),
       caseId: t.id({
+        ...globalIdOf('Case'),
         nullable: true,
         description:
           'The case left out, as a `Case` global id; null when the problem is not one case’s.',

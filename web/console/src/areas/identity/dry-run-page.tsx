@@ -38,7 +38,7 @@ export function DryRunPage() {
   const [error, setError] = useState<import('urql').CombinedError | null>(null);
   const client = useClient();
   const ruleSets = list.data?.mappingRuleSets ?? [];
-  const chosen = ruleSetId || ruleSets[0]?.globalId || '';
+  const chosen = ruleSetId || ruleSets[0]?.id || '';
   return (
     <section aria-labelledby="dry-run-title">
       <h1 id="dry-run-title">
@@ -61,7 +61,7 @@ export function DryRunPage() {
       >
         <SelectField label="Rule set" value={chosen} onChange={(e) => setRuleSetId(e.target.value)}>
           {ruleSets.map((ruleSet) => (
-            <option key={ruleSet.globalId} value={ruleSet.globalId}>
+            <option key={ruleSet.id} value={ruleSet.id}>
               {ruleSet.name} (version {ruleSet.currentVersion})
             </option>
           ))}

@@ -146,7 +146,7 @@ export function EventsPage() {
                 <td>{formatStockholm(event.occurredAt)}</td>
                 <td>{event.type}</td>
                 <td>{event.outcome === 'FAILURE' ? <strong>Failure</strong> : 'Success'}</td>
-                <td>{idpName(event.idpId)}</td>
+                <td>{idpName(event.idpGlobalId)}</td>
                 <td>{event.subject ?? '–'}</td>
                 <td>{event.actor ?? '–'}</td>
                 <td>{event.reason ?? '–'}</td>

@@ -67,7 +67,7 @@ export function NewRuleSetForm({ onCreated }: { onCreated: (id: string) => void 
             setName('');
             setDefinition(STARTING_DEFINITION);
             setComment('');
-            onCreated(set.globalId);
+            onCreated(set.id);
           }
         }}
       >

@@ -51,7 +51,7 @@ export function ProvidersPage() {
           </thead>
           <tbody>
             {result.data.identityProviders.map((idp) => (
-              <tr key={idp.globalId} data-testid="idp-row">
+              <tr key={idp.id} data-testid="idp-row">
                 <th scope="row">
                   {idp.displayName}
                   <br />
@@ -126,7 +126,7 @@ function ImportForm({
   providers,
   onImported,
 }: {
-  ruleSets: readonly { globalId: string; name: string }[];
+  ruleSets: readonly { id: string; name: string }[];
   providers: readonly string[];
   onImported: () => void;
 }) {
@@ -140,7 +140,7 @@ function ImportForm({
   const [done, setDone] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [state, importMetadata] = useMutation(ConsoleImportIdpMetadataDocument);
-  const chosenRuleSet = ruleSetId || ruleSets[0]?.globalId || '';
+  const chosenRuleSet = ruleSetId || ruleSets[0]?.id || '';
   return (
     <form
       className="filters"
@@ -191,7 +191,7 @@ function ImportForm({
               onChange={(e) => setRuleSetId(e.target.value)}
             >
               {ruleSets.map((ruleSet) => (
-                <option key={ruleSet.globalId} value={ruleSet.globalId}>
+                <option key={ruleSet.id} value={ruleSet.id}>
                   {ruleSet.name}
                 </option>
               ))}

@@ -28,7 +28,7 @@ export function RuleSetsPage() {
   const [state, update] = useMutation(ConsoleUpdateMappingRuleSetDocument);
   const id = useId();
   const ruleSets = list.data?.mappingRuleSets ?? [];
-  const ruleSet = ruleSets.find((r) => r.globalId === selected) ?? ruleSets[0] ?? null;
+  const ruleSet = ruleSets.find((r) => r.id === selected) ?? ruleSets[0] ?? null;
   const definition = text ?? (ruleSet ? JSON.stringify(ruleSet.current.definition, null, 2) : '');
   return (
     <section aria-labelledby="rule-sets-title">
@@ -54,7 +54,7 @@ export function RuleSetsPage() {
               return;
             }
             const result = await update({
-              id: ruleSet.globalId,
+              id: ruleSet.id,
               definition: parsed as Record<string, unknown>,
               expectedVersion: ruleSet.currentVersion,
               comment: comment.trim() || undefined,
@@ -73,14 +73,14 @@ export function RuleSetsPage() {
           <div className="filters__row">
             <SelectField
               label="Rule set"
-              value={ruleSet.globalId}
+              value={ruleSet.id}
               onChange={(e) => {
                 setSelected(e.target.value);
                 setText(null);
               }}
             >
               {ruleSets.map((r) => (
-                <option key={r.globalId} value={r.globalId}>
+                <option key={r.id} value={r.id}>
                   {r.name}
                 </option>
               ))}

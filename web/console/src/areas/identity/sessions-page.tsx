@@ -66,7 +66,7 @@ export function SessionsPage() {
           </thead>
           <tbody>
             {result.data.identitySessions.map((session) => (
-              <tr key={session.globalId} data-testid="session-row">
+              <tr key={session.id} data-testid="session-row">
                 <td>{formatStockholm(session.createdAt)}</td>
                 <td>{formatStockholm(session.refreshedAt)}</td>
                 <td>{formatStockholm(session.expiresAt)}</td>
@@ -79,7 +79,7 @@ export function SessionsPage() {
                   ) : new Date(session.expiresAt) < new Date() ? (
                     'Expired'
                   ) : (
-                    <RevokeForm sessionId={session.globalId} onRevoked={() => reload()} />
+                    <RevokeForm sessionId={session.id} onRevoked={() => reload()} />
                   )}
                 </td>
               </tr>
