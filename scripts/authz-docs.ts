@@ -49,7 +49,7 @@ function render(): string {
     '- **Consent** (samtycke): a grant marked *consent* holds only when the case records the patient’s consent, or for fields needed for payment responsibility.',
     '- **Block** (spärr): when the patient has blocked an organisation taking part in the case, callers outside it get no MEDICAL, SOCIAL or PLANNING fields of the case.',
     '- **Lock** (låsa): a locked note is visible only within the author’s organisation.',
-    '- **What a withheld field returns**: `null`, and an entry `{ path, category, reason }` in the response’s `extensions.redactions` (reasons: NOT_SIGNED_IN, NOT_GRANTED, CONSENT_REQUIRED, PATIENT_BLOCK). Root lists a role has no use for (invoices for care staff) are refused with FORBIDDEN. Filtering by a field the caller may not read is refused with FORBIDDEN_FILTER.',
+    '- **What a withheld field returns**: `null`, and an entry `{ path, category, reason }` in the response’s `extensions.redactions` (reasons: NOT_SIGNED_IN, NOT_GRANTED, CONSENT_REQUIRED, PATIENT_BLOCK). Every type with a guarded field also has `redactions: [Redaction!]!` `{ field, category, reason }`: all its fields withheld from the caller, selected or not, decided as the fields are (a normalised cache keeps it with the object); selecting it reads no patient data and writes no access-log row. Root lists a role has no use for (invoices for care staff) are refused with FORBIDDEN. Filtering by a field the caller may not read is refused with FORBIDDEN_FILTER.',
     '',
     '## Roles × categories',
     '',

@@ -19,3 +19,4 @@ import './audit/index.js';
 import './identity/index.js';
 import './retention.js';
 import './viewer.js';
+import './redactions.js';
