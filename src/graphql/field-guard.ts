@@ -5,6 +5,7 @@ import { type AccessDecision, loggedCategory } from '../authz/decide.js';
 import type { FieldCategory } from '../authz/field-categories.js';
 import { ORGANISATION_WIDE_ROLES } from '../authz/policy.js';
 import { decideRead, readCategory } from '../authz/read-decision.js';
+import { type RowKind, withheldFromSomeViewer } from '../authz/visibility.js';
 import type { Context } from './context.js';
 
 function onOrganisationLevel(ctx: Context): boolean {
@@ -69,6 +70,26 @@ export function guard<Parent>(options: GuardOptions<Parent>) {
     },
     unauthorizedResolver: () => null,
   };
+}
+
+/**
+ * A guarded field that a visible object always answers: its category is never withheld
+ * from a caller who can see objects of `seenOn` (src/authz/visibility.ts), so the schema
+ * declares it non-null. Checked when the schema is built: a category the policy can
+ * withhold from such a caller (a condition, a block, a protected identity, a role that
+ * sees the object without the grant) stops the start, since `null` is how a withheld field
+ * answers. The guard still decides and records every read.
+ */
+export function guardNeverWithheld<Parent>(
+  options: GuardOptions<Parent> & { category: FieldCategory; seenOn: RowKind },
+) {
+  if (withheldFromSomeViewer(options.category, options.seenOn, options.paymentRelevant ?? false)) {
+    throw new Error(
+      `A ${options.category} field can be withheld from someone who sees a ${options.seenOn}: it must stay nullable (guard), not guardNeverWithheld.`,
+    );
+  }
+  const { unauthorizedResolver: _null, ...guarded } = guard(options);
+  return { ...guarded, nullable: false as const };
 }
 
 /**

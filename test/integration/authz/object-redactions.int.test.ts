@@ -1,9 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src/authz/roles.js';
 import { sendLogged } from '../../support/access-log-request.js';
-import { globalId, SOC_SODERMALM, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
+import { SOC_SODERMALM, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
+import {
+  type GuardedFields,
+  guardedFields,
+  wardCaseWithSocialServices,
+} from '../../support/guarded-fields.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
 
 /**
@@ -27,8 +31,7 @@ interface Body {
 }
 
 let server: TestServer;
-let categories: Record<string, Record<string, string>>;
-let objectFields: Record<string, Set<string>>;
+let guarded: GuardedFields;
 const ids: Record<TypeName, string> = {} as never;
 let caseId = '';
 let patientId = '';
@@ -42,12 +45,7 @@ async function ask(roles: Role[], unit: string, document: string, id: string) {
 }
 
 /** Every guarded field of the type (each object field with `__typename`), and `redactions`. */
-function everyField(type: TypeName): string {
-  const fields = Object.keys(categories[type]!).map((f) =>
-    objectFields[type]!.has(f) ? `${f} { __typename }` : f,
-  );
-  return `${fields.join(' ')} ${REDACTIONS}`;
-}
+const everyField = (type: TypeName) => `${guarded.selection(type)} ${REDACTIONS}`;
 
 const node = (type: TypeName, selection: string) =>
   `query($id: ID!) { node(id: $id) { ... on ${type} { ${selection} } } }`;
@@ -64,65 +62,10 @@ const redactionsOf = (body: Body) => body.data!.node!.redactions as Entry[];
 
 beforeAll(async () => {
   server = await startTestServer();
-  const docs = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/authz-docs.ts', '--json'], {
-    encoding: 'utf8',
-  });
-  categories = JSON.parse(docs.stdout).fields;
-  const introspection = (await (
-    await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `{ ${TYPES.map((t) => `${t}: __type(name: "${t}") { fields { name type { kind ofType { kind ofType { kind ofType { kind } } } } } }`).join(' ')} }`,
-      }),
-    })
-  ).json()) as { data: Record<string, { fields: { name: string; type: unknown }[] }> };
-  const isObject = (t: unknown): boolean => {
-    let cur = t as { kind: string; ofType?: unknown } | undefined;
-    while (cur && (cur.kind === 'NON_NULL' || cur.kind === 'LIST')) cur = cur.ofType as typeof cur;
-    return cur?.kind === 'OBJECT' || cur?.kind === 'INTERFACE' || cur?.kind === 'UNION';
-  };
-  objectFields = Object.fromEntries(
-    TYPES.map((t) => [
-      t,
-      new Set(introspection.data[t]!.fields.filter((f) => isObject(f.type)).map((f) => f.name)),
-    ]),
-  );
-
-  // A ward case with social services taking part, a care plan, an open note and a planning
-  // basis (whose payload is MEDICAL); consent not asked.
-  const { rows } = await server.owner.query<{ id: string; patient_id: string }>(
-    `SELECT c.id, c.patient_id FROM "case" c
-     JOIN case_party p ON p.case_id = c.id JOIN unit u ON u.id = p.unit_id
-     WHERE u.hsa_id = $1 AND p.left_at IS NULL AND EXISTS (SELECT 1 FROM care_plan WHERE case_id = c.id)
-       AND EXISTS (SELECT 1 FROM note WHERE case_id = c.id AND NOT locked_to_organization)
-       AND EXISTS (SELECT 1 FROM case_event WHERE case_id = c.id AND type = 'PLANNING_BASIS_SENT')
-       AND EXISTS (SELECT 1 FROM case_party q JOIN unit v ON v.id = q.unit_id
-                   WHERE q.case_id = c.id AND q.left_at IS NULL AND v.hsa_id = $2)
-     LIMIT 1`,
-    [WARD_KAROLINSKA_GERIATRIK, SOC_SODERMALM],
-  );
-  caseId = rows[0]!.id;
-  patientId = rows[0]!.patient_id;
-  await server.owner.query(`UPDATE "case" SET consent = 'NOT_ASKED' WHERE id = $1`, [caseId]);
-  const one = async (sql: string) =>
-    (await server.owner.query<{ id: string }>(sql, [caseId])).rows[0]!.id;
-  ids.Case = globalId('Case', caseId);
-  ids.Patient = globalId('Patient', patientId);
-  ids.CarePlan = globalId(
-    'CarePlan',
-    await one('SELECT id FROM care_plan WHERE case_id = $1 LIMIT 1'),
-  );
-  ids.Note = globalId(
-    'Note',
-    await one('SELECT id FROM note WHERE case_id = $1 AND NOT locked_to_organization LIMIT 1'),
-  );
-  ids.CaseEvent = globalId(
-    'CaseEvent',
-    await one(
-      `SELECT id FROM case_event WHERE case_id = $1 AND type = 'PLANNING_BASIS_SENT' LIMIT 1`,
-    ),
-  );
+  guarded = await guardedFields(server.url, TYPES);
+  const found = await wardCaseWithSocialServices(server.owner);
+  ({ caseId, patientId } = found);
+  Object.assign(ids, found.ids);
 });
 afterAll(() => server?.close());
 
@@ -278,5 +221,36 @@ describe('selecting `redactions` beside the fields', () => {
         expect.objectContaining({ outcome: 'DENIED', categories: ['MEDICAL'], case_id: caseId }),
       ]);
     }
+  });
+});
+
+describe('who sees a case at all', () => {
+  it('only roles that read ADMINISTRATIVE: node(id) answers null to the others, and whyAccess says why', async () => {
+    const why = `query($id: ID!) { whyAccess(caseId: $id, field: "Case.reference") { caseVisible rowRule allowed } }`;
+    for (const roles of [['SECURITY_OFFICER'], ['INFORMATION_OWNER'], []] as Role[][]) {
+      const seen = await ask(roles, WARD_KAROLINSKA_GERIATRIK, node('Case', 'id'), ids.Case);
+      expect(seen.body.data?.node, `[${roles}]`).toBeNull();
+      const explained = await ask(roles, WARD_KAROLINSKA_GERIATRIK, why, ids.Case);
+      expect(explained.body.data).toEqual({
+        whyAccess: {
+          caseVisible: false,
+          rowRule: 'none of your roles reads ADMINISTRATIVE, which seeing a case needs',
+          allowed: false,
+        },
+      });
+    }
+    const ward = await ask(
+      ['SECURITY_OFFICER', 'WARD_STAFF'],
+      WARD_KAROLINSKA_GERIATRIK,
+      why,
+      ids.Case,
+    );
+    expect(ward.body.data).toEqual({
+      whyAccess: {
+        caseVisible: true,
+        rowRule: 'your acting unit takes part in the case',
+        allowed: true,
+      },
+    });
   });
 });

@@ -7,7 +7,7 @@ import { InvoiceService, type StaleInvoice } from '../../../invoicing/invoice-se
 import { decimalOf } from '../../../invoicing/money.js';
 import { parseMonth } from '../../../invoicing/month.js';
 import { builder } from '../../builder.js';
-import { guard } from '../../field-guard.js';
+import { guard, guardNeverWithheld } from '../../field-guard.js';
 import { selecting } from '../../prisma-query.js';
 import { InvoiceLineKind } from '../invoice.js';
 import { invoicingResult } from './errors.js';
@@ -26,8 +26,11 @@ interface StaleView extends StaleInvoice {
 }
 
 /** Each field of a previewed line is financial information about its case (PDL access log). */
-const onCase = () =>
-  guard<CorrectionLine>({ category: 'FINANCIAL', locate: (l) => ({ caseId: l.caseId }) });
+const ofLine = (l: CorrectionLine) => ({ caseId: l.caseId });
+const onCase = () => guard<CorrectionLine>({ category: 'FINANCIAL', locate: ofLine });
+/** The same, for a field every line has: finance, who alone sees a preview, reads it whole. */
+const always = () =>
+  guardNeverWithheld<CorrectionLine>({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' });
 
 export const CorrectionLinePreview = builder
   .objectRef<CorrectionLine>('CorrectionLinePreview')
@@ -36,7 +39,7 @@ export const CorrectionLinePreview = builder
       'A line a correction invoice would carry: a credit of charged days or a new charge.',
     fields: (t) => ({
       kind: t.field({
-        ...onCase(),
+        ...always(),
         type: InvoiceLineKind,
         description:
           'CREDIT to take back charged days, CHARGE for days now supported; null if withheld from you.',
@@ -49,37 +52,37 @@ export const CorrectionLinePreview = builder
         resolve: (l) => (l.caseId === null ? null : encodeGlobalID('Case', l.caseId)),
       }),
       description: t.exposeString('description', {
-        ...onCase(),
+        ...always(),
         description:
           'The line’s text as the correction invoice would print it (patient, days, reason).',
       }),
-      days: t.exposeInt('days', { ...onCase(), description: 'Negative for a credit.' }),
+      days: t.exposeInt('days', { ...always(), description: 'Negative for a credit.' }),
       dates: t.field({
-        ...onCase(),
+        ...always(),
         type: ['Date'],
         description: 'The days.',
         resolve: (l) => [...l.dates],
       }),
       pricePerDay: t.field({
-        ...onCase(),
+        ...always(),
         type: 'Decimal',
         description: 'SEK per day, from the agreement in force on those days.',
         resolve: (l) => decimalOf(l.pricePerDay),
       }),
       amount: t.field({
-        ...onCase(),
+        ...always(),
         type: 'Decimal',
         description: 'days × pricePerDay in SEK; negative for a credit.',
         resolve: (l) => decimalOf(l.amount),
       }),
       eventIds: t.stringList({
-        ...onCase(),
+        ...always(),
         description: 'The case events behind the change, as database ids. Read `eventGlobalIds`.',
         deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
         resolve: (l) => [...l.eventIds],
       }),
       eventGlobalIds: t.idList({
-        ...onCase(),
+        ...always(),
         description: 'The case events behind the change, as `CaseEvent` global ids.',
         resolve: (l) => l.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
       }),
