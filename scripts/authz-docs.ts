@@ -14,6 +14,7 @@ import {
   POLICY_VERSION,
 } from '../src/authz/policy.js';
 import { ROLES } from '../src/authz/roles.js';
+import { SEEN_WITH } from '../src/authz/visibility.js';
 import { schema } from '../src/graphql/schema.js';
 
 const DOC = new URL('../docs/authorization.md', import.meta.url).pathname;
@@ -41,7 +42,7 @@ function render(): string {
     '',
     '## Rules',
     '',
-    '- **Row rule**: a case is visible while the caller’s acting unit takes part in it;',
+    `- **Row rule**: a case (and its patient, events, care plans and notes) is visible to roles that read ${SEEN_WITH.case} while the caller’s acting unit takes part in it; an invoice (and its lines) to roles that read ${SEEN_WITH.invoice}, when the acting unit’s organisation is its debtor or creditor;`,
     `  ${ORGANISATION_WIDE_ROLES.join(', ')} see the cases any unit of their organisation takes part in;`,
     `  emergency access (nödöppning, roles ${EMERGENCY_ACCESS_ROLES.join(', ')}) opens one case for ${EMERGENCY_ACCESS_MINUTES} minutes, with a reason, logged and flagged.`,
     '- **Field rule**: each field has a category; a role reads, creates or changes a category only as the table says. Deny by default; several roles give the union.',
@@ -49,7 +50,7 @@ function render(): string {
     '- **Consent** (samtycke): a grant marked *consent* holds only when the case records the patient’s consent, or for fields needed for payment responsibility.',
     '- **Block** (spärr): when the patient has blocked an organisation taking part in the case, callers outside it get no MEDICAL, SOCIAL or PLANNING fields of the case.',
     '- **Lock** (låsa): a locked note is visible only within the author’s organisation.',
-    '- **What a withheld field returns**: `null`, and an entry `{ path, category, reason }` in the response’s `extensions.redactions` (reasons: NOT_SIGNED_IN, NOT_GRANTED, CONSENT_REQUIRED, PATIENT_BLOCK). Root lists a role has no use for (invoices for care staff) are refused with FORBIDDEN. Filtering by a field the caller may not read is refused with FORBIDDEN_FILTER.',
+    '- **What a withheld field returns**: `null`, and an entry `{ path, category, reason }` in the response’s `extensions.redactions` (reasons: NOT_SIGNED_IN, NOT_GRANTED, CONSENT_REQUIRED, PATIENT_BLOCK). A field whose category no one who sees its object can be refused (by this table, consent, block or protected identity) is non-null in the schema. Every type with a guarded field also has `redactions: [Redaction!]!` `{ field, category, reason }`: all its fields withheld from the caller, selected or not, decided as the fields are (a normalised cache keeps it with the object); selecting it reads no patient data and writes no access-log row. Root lists a role has no use for (invoices for care staff) are refused with FORBIDDEN. Filtering by a field the caller may not read is refused with FORBIDDEN_FILTER.',
     '',
     '## Roles × categories',
     '',

@@ -3,10 +3,12 @@ import type { Prisma } from '../db/generated/prisma/client.js';
 import type { Actor } from '../domain/case/model.js';
 import { ORGANISATION_WIDE_ROLES } from './policy.js';
 import type { Principal } from './principal.js';
+import { maySee } from './visibility.js';
 
 /**
- * The row rules (PDL: access follows need). A person sees a case while the unit they act
- * for is a party to it; an organisation-wide role (finance) sees the cases any unit of its
+ * The row rules (PDL: access follows need). A person whose roles run cases (read
+ * ADMINISTRATIVE: src/authz/visibility.ts) sees a case while the unit they act for is a
+ * party to it; an organisation-wide role (finance) sees the cases any unit of its
  * organisation takes part in; and an emergency grant (nödöppning) opens one case to one
  * person in one unit until it expires. Every query that reaches cases — directly, through
  * a relation or through Relay's node(id) — combines its own filter with these.
@@ -29,7 +31,8 @@ const NOTHING = { id: { in: [] } };
  */
 function visibleCaseWays(viewer: Viewer, organisationUnitIds?: string[]): Prisma.CaseWhereInput[] {
   const { actor, principal } = viewer;
-  if (!actor || !principal) return [NOTHING];
+  // Only roles that run cases see them at all (src/authz/visibility.ts), through every way.
+  if (!actor || !principal || !maySee(principal, 'case')) return [NOTHING];
   const ways: Prisma.CaseWhereInput[] = [
     { parties: { some: { unitId: actor.unitId, leftAt: null } } },
   ];

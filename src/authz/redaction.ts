@@ -11,3 +11,15 @@ export interface Redaction {
   category: FieldCategory;
   reason: DenialReason;
 }
+
+/**
+ * A field an object withholds from the caller, listed on the object itself (its
+ * `redactions` field): a normalised client cache (Apollo Client, urql) keeps an object's
+ * fields but drops a response's extensions, and a component rendering a fragment does
+ * not know its response path. Names the field and why, never a value.
+ */
+export interface FieldRedaction {
+  field: string;
+  category: FieldCategory;
+  reason: DenialReason;
+}

@@ -5,6 +5,7 @@ import { type AccessDecision, loggedCategory } from '../authz/decide.js';
 import type { FieldCategory } from '../authz/field-categories.js';
 import { ORGANISATION_WIDE_ROLES } from '../authz/policy.js';
 import { decideRead, readCategory } from '../authz/read-decision.js';
+import { type RowKind, withheldFromSomeViewer } from '../authz/visibility.js';
 import type { Context } from './context.js';
 
 function onOrganisationLevel(ctx: Context): boolean {
@@ -46,6 +47,8 @@ export type GuardExtensions = {
   paymentRelevant: boolean;
   /** The category of the field on one object (an event's payload by the event's type). */
   categoryOf?: (parent: never) => FieldCategory;
+  /** Where the object's patient data lives: `redactions` decides unselected fields with it. */
+  locate: Locate<never>;
 };
 
 export function guard<Parent>(options: GuardOptions<Parent>) {
@@ -54,42 +57,51 @@ export function guard<Parent>(options: GuardOptions<Parent>) {
     category: byObject ? 'BY_OBJECT' : (options.category as FieldCategory),
     paymentRelevant: options.paymentRelevant ?? false,
     ...(byObject ? { categoryOf: byObject as (parent: never) => FieldCategory } : {}),
+    locate: options.locate as Locate<never>,
   };
   return {
     nullable: true as const,
     extensions,
     authScopes: (parent: Parent, _args: unknown, ctx: Context, info: GraphQLResolveInfo) => {
-      const where = options.locate(parent);
-      const memo = memoOf(ctx);
-      if (where.caseId && !memo.facts.has(where.caseId)) {
-        // First field of this case in the request: load its facts (batched with the rest).
-        const caseId = where.caseId;
-        return ctx.facts.load(caseId).then((facts) => {
-          memo.facts.set(caseId, facts);
-          return decideAndRecord(options, parent, where, facts, ctx, info);
-        });
-      }
-      return decideAndRecord(
-        options,
-        parent,
-        where,
-        where.caseId ? memo.facts.get(where.caseId)! : null,
-        ctx,
-        info,
-      );
+      const decided = decideGuardedField(extensions, parent as never, ctx);
+      return decided instanceof Promise
+        ? decided.then((d) => record(d, ctx, info))
+        : record(decided, ctx, info);
     },
     unauthorizedResolver: () => null,
   };
 }
 
 /**
- * Per-request memory: the facts of each case, and each (patient, case, category) decision.
- * A 50-case list asks the same question for every field of every event; deciding and
- * recording it once keeps the guard synchronous and cheap after the first answer.
+ * A guarded field that a visible object always answers: its category is never withheld
+ * from a caller who can see objects of `seenOn` (src/authz/visibility.ts), so the schema
+ * declares it non-null. Checked when the schema is built: a category the policy can
+ * withhold from such a caller (a condition, a block, a protected identity, a role that
+ * sees the object without the grant) stops the start, since `null` is how a withheld field
+ * answers. The guard still decides and records every read.
+ */
+export function guardNeverWithheld<Parent>(
+  options: GuardOptions<Parent> & { category: FieldCategory; seenOn: RowKind },
+) {
+  if (withheldFromSomeViewer(options.category, options.seenOn, options.paymentRelevant ?? false)) {
+    throw new Error(
+      `A ${options.category} field can be withheld from someone who sees a ${options.seenOn}: it must stay nullable (guard), not guardNeverWithheld.`,
+    );
+  }
+  const { unauthorizedResolver: _null, ...guarded } = guard(options);
+  return { ...guarded, nullable: false as const };
+}
+
+/**
+ * Per-request memory: the facts of each case, and each (patient, case, category) decision
+ * with whether its access-log record was made. A 50-case list asks the same question for
+ * every field of every event; deciding and recording it once keeps the guard synchronous
+ * and cheap after the first answer. A decision made for `redactions` is not a read and
+ * not a refusal of one, so it is remembered unrecorded: the field read later records it.
  */
 interface GuardMemo {
   facts: Map<string, CaseFacts | null>;
-  decisions: Map<string, AccessDecision>;
+  decisions: Map<string, { decision: AccessDecision; recorded: boolean }>;
 }
 const memos = new WeakMap<Context, GuardMemo>();
 
@@ -124,32 +136,81 @@ function memoOf(ctx: Context): GuardMemo {
   return memo;
 }
 
-function decideAndRecord<Parent>(
-  options: GuardOptions<Parent>,
-  parent: Parent,
-  where: ReturnType<Locate<Parent>>,
+/** One guarded field of one object, decided: what the guard and `redactions` both act on. */
+export interface GuardedFieldDecision {
+  category: FieldCategory;
+  decision: AccessDecision;
+  caseId: string | null;
+  patientId: string | null;
+  facts: CaseFacts | null;
+  /** The memo entry: whether the access log has this decision yet. */
+  entry: { decision: AccessDecision; recorded: boolean };
+}
+
+/**
+ * Decides one guarded field of one object with src/authz/read-decision.ts, from the
+ * field's schema extensions: the field guard and `redactions` (src/graphql/object-redactions.ts)
+ * both call this, so what an object lists as withheld is what its fields answer null for.
+ * Synchronous once the case's facts are loaded (the first field of a case loads them,
+ * batched with the rest).
+ */
+export function decideGuardedField(
+  guarded: GuardExtensions,
+  parent: never,
+  ctx: Context,
+): GuardedFieldDecision | Promise<GuardedFieldDecision> {
+  const where = guarded.locate(parent);
+  const memo = memoOf(ctx);
+  if (where.caseId && !memo.facts.has(where.caseId)) {
+    const caseId = where.caseId;
+    return ctx.facts.load(caseId).then((facts) => {
+      memo.facts.set(caseId, facts);
+      return decideWith(guarded, parent, where, facts, ctx);
+    });
+  }
+  return decideWith(
+    guarded,
+    parent,
+    where,
+    where.caseId ? memo.facts.get(where.caseId)! : null,
+    ctx,
+  );
+}
+
+function decideWith(
+  guarded: GuardExtensions,
+  parent: never,
+  where: ReturnType<Locate<never>>,
   facts: CaseFacts | null,
   ctx: Context,
-  info: GraphQLResolveInfo,
-): boolean {
-  const declared =
-    typeof options.category === 'string' ? options.category : options.category(parent);
+): GuardedFieldDecision {
   const read = {
-    category: declared,
+    category: guarded.categoryOf ? guarded.categoryOf(parent) : (guarded.category as FieldCategory),
     facts,
     protectedIdentity: where.protectedIdentity,
-    paymentRelevant: options.paymentRelevant ?? false,
+    paymentRelevant: guarded.paymentRelevant,
   };
   const category = readCategory(read);
   const patientId = where.patientId ?? facts?.patientId ?? null;
   const key = `${where.caseId}|${patientId}|${category}|${read.paymentRelevant}`;
   const memo = memoOf(ctx);
-  let decision = memo.decisions.get(key);
-  const first = decision === undefined;
-  if (!decision) {
-    decision = decideRead(ctx.principal, ctx.actor, read).decision;
-    memo.decisions.set(key, decision);
+  let entry = memo.decisions.get(key);
+  if (!entry) {
+    entry = { decision: decideRead(ctx.principal, ctx.actor, read).decision, recorded: false };
+    memo.decisions.set(key, entry);
   }
+  return { category, decision: entry.decision, caseId: where.caseId, patientId, facts, entry };
+}
+
+/**
+ * The guard's answer for a field that is being resolved: a withheld field is listed in
+ * `extensions.redactions`; the first read or refusal of each decision is recorded for
+ * the access log.
+ */
+function record(decided: GuardedFieldDecision, ctx: Context, info: GraphQLResolveInfo): boolean {
+  const { category, decision, caseId, patientId, facts, entry } = decided;
+  const first = !entry.recorded;
+  entry.recorded = true;
   if (!decision.allowed) {
     ctx.redactions.push({
       path: responsePathAsArray(info.path),
@@ -160,7 +221,7 @@ function decideAndRecord<Parent>(
     if (first && patientId && decision.reason !== 'NOT_SIGNED_IN') {
       ctx.access.record({
         patientId,
-        caseId: where.caseId,
+        caseId,
         categories: [category],
         activity: 'READ',
         outcome: 'DENIED',
@@ -171,7 +232,7 @@ function decideAndRecord<Parent>(
   if (first && patientId) {
     ctx.access.record({
       patientId,
-      caseId: where.caseId,
+      caseId,
       categories: [loggedCategory(category, decision)],
       activity: 'READ',
       // Seen without taking part, by an organisation-wide role or an emergency grant.

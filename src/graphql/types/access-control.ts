@@ -8,6 +8,7 @@ import {
   ORGANISATION_WIDE_ROLES,
   POLICY_VERSION,
 } from '../../authz/policy.js';
+import { maySee, SEEN_WITH } from '../../authz/visibility.js';
 import { CommandError } from '../../cases/command-error.js';
 import type { Tx } from '../../db/case-repository.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
@@ -419,6 +420,12 @@ async function explainRowRule(
   const { actor, principal } = ctx;
   if (!actor || !principal)
     return { visible: false, rule: 'no acting commission in a unit Brygga knows' };
+  if (!maySee(principal, 'case')) {
+    return {
+      visible: false,
+      rule: `none of your roles reads ${SEEN_WITH.case}, which seeing a case needs`,
+    };
+  }
   const found = await ctx.prisma.case.findUnique({
     where: { id: caseId },
     select: {

@@ -2,7 +2,7 @@ import { caseCapabilities, messageCapabilities } from '../../cases/capabilities.
 import type { CaseCommandName, MessageCommandName } from '../../domain/case/guards.js';
 import { builder } from '../builder.js';
 import { caseStateOf } from '../case-state-loader.js';
-import { guard } from '../field-guard.js';
+import { guard, guardNeverWithheld } from '../field-guard.js';
 import { Case } from './case.js';
 
 /**
@@ -90,13 +90,13 @@ const NOTHING_MESSAGE = Object.fromEntries(
 builder.prismaObjectField(Case, 'viewerCan', (t) =>
   t.field({
     // Whether a command is allowed tells the case's status and parties: read as ADMINISTRATIVE.
-    ...guard({
+    ...guardNeverWithheld({
       category: 'ADMINISTRATIVE',
       locate: (c: { id: string; patientId: string }) => ({ caseId: c.id, patientId: c.patientId }),
+      seenOn: 'case',
     }),
     type: CaseCapabilities,
-    description:
-      'Which commands the viewer may run on this case now. Null when the viewer may not read the case’s administrative information; then nothing is allowed.',
+    description: 'Which commands the viewer may run on this case now.',
     resolve: async (c, _args, ctx) => {
       const state = await caseStateOf(ctx, c.id);
       if (!state || !ctx.actor || !ctx.principal) return NOTHING_CASE;

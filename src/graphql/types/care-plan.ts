@@ -2,7 +2,7 @@ import { visibleCaseWhere } from '../../authz/case-access.js';
 import type { CarePlanPublishedPayload } from '../../domain/case/payloads.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { guard } from '../field-guard.js';
+import { guard, guardNeverWithheld } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
@@ -135,7 +135,7 @@ export const CarePlan = builder.prismaNode('CarePlan', {
       ...guard({ category: 'PLANNING', locate: ofPlan }),
       type: CarePlanKind,
       description:
-        'Vårdplan, förenklad vårdplan or SIP; null if withheld from you (as every field here).',
+        'Vårdplan, förenklad vårdplan or SIP; null if withheld from you (as every planning field here; see `redactions`).',
     }),
     createdAt: t.expose('createdAt', {
       ...guard({ category: 'PLANNING', locate: ofPlan }),
@@ -166,7 +166,7 @@ export const CarePlan = builder.prismaNode('CarePlan', {
       resolve: (plan, _args, ctx) => publicationOf(ctx.prisma, plan),
     }),
     case: t.relation('case', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofPlan }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofPlan, seenOn: 'case' }),
       description: 'The case the plan belongs to.',
     }),
   }),

@@ -1,6 +1,6 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
 import { builder } from '../builder.js';
-import { guard } from '../field-guard.js';
+import { guard, guardNeverWithheld } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
@@ -47,7 +47,7 @@ export const CaseEvent = builder.prismaNode('CaseEvent', {
     sequence: t.exposeInt('sequence', {
       ...guard({ category: 'PLANNING', locate: ofEvent }),
       description:
-        'The event’s place in the case’s list (increasing with each event); null if withheld from you (as every field here).',
+        'The event’s place in the case’s list (increasing with each event); null if withheld from you (as every field here but `case`; see `redactions`).',
     }),
     type: t.expose('type', {
       ...guard({ category: 'PLANNING', locate: ofEvent }),
@@ -99,7 +99,7 @@ export const CaseEvent = builder.prismaNode('CaseEvent', {
       description: 'The kvittenser received so far.',
     }),
     case: t.relation('case', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofEvent }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofEvent, seenOn: 'case' }),
       description: 'The case the event belongs to.',
     }),
   }),

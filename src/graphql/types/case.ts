@@ -6,7 +6,7 @@ import { parsePersonalIdentityNumber } from '../../domain/personal-identity-numb
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
-import { guard } from '../field-guard.js';
+import { guard, guardNeverWithheld } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { requireFilterGrant, requireGrant } from '../require-grant.js';
@@ -55,17 +55,17 @@ export const Case = builder.prismaNode('Case', {
   findUnique: (id, ctx) => ({ id, AND: [visibleCaseWhere(ctx)] }),
   fields: (t) => ({
     reference: t.exposeString('reference', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       description:
-        'The case reference people quote, BR-<year>-<number>; null if withheld from you (as every field of a case: see `extensions.redactions`).',
+        'The case reference people quote, BR-<year>-<number>. Never null: administrative fields are read by every role that sees a case; a nullable field of a case is null when it has no value or is withheld from you (listed in `redactions`).',
     }),
     status: t.expose('status', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       type: CaseStatus,
       description: 'Where the case stands in the process.',
     }),
     version: t.exposeInt('version', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       description: 'Increases with every change; send it back as `expectedVersion`.',
     }),
     psychiatric: t.exposeBoolean('psychiatric', {
@@ -79,7 +79,7 @@ export const Case = builder.prismaNode('Case', {
       description: 'Whether the patient goes on to compulsory outpatient care (ÖPT/ÖRV).',
     }),
     consent: t.expose('consent', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       type: ConsentStatus,
       description:
         'The patient’s consent to sharing between region and municipality, as last recorded.',
@@ -89,7 +89,7 @@ export const Case = builder.prismaNode('Case', {
       description: 'The patient of the stay.',
     }),
     parties: t.relation('parties', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       description: 'The units taking part, in the order they joined.',
       args: {
         includeFormer: t.arg.boolean({
@@ -125,7 +125,7 @@ export const Case = builder.prismaNode('Case', {
       resolve: (c) => c.parties.find((p) => p.role === 'PRIMARY_CARE')?.unit ?? null,
     }),
     municipalityUnits: t.field({
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       type: [Unit],
       description: 'Municipal social services and health care units of the case.',
       select: (_args, _ctx, nested) => ({
@@ -155,7 +155,7 @@ export const Case = builder.prismaNode('Case', {
       description: 'The unit the fixed care contact works at; null until one is appointed.',
     }),
     admittedAt: t.expose('admittedAt', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       type: 'DateTime',
       description: 'When the patient was admitted to the ward.',
     }),
@@ -217,7 +217,7 @@ export const Case = builder.prismaNode('Case', {
       description: 'When the case was closed; null while open.',
     }),
     updatedAt: t.expose('updatedAt', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       type: 'DateTime',
       description:
         'When the case last changed: the time its latest event was written. Use with `filter.changedSince`.',

@@ -20,3 +20,4 @@ import './identity/index.js';
 import './retention.js';
 import './notifications.js';
 import './viewer.js';
+import './redactions.js';

@@ -1,4 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { maySee } from '../../authz/visibility.js';
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import { isYearMonth } from '../../domain/calendar.js';
 import type { LineDay } from '../../invoicing/basis.js';
@@ -7,7 +8,7 @@ import { periodDate } from '../../invoicing/month.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { BadInputError } from '../errors.js';
-import { guard } from '../field-guard.js';
+import { guard, guardNeverWithheld } from '../field-guard.js';
 import { decodeId, globalIdOf } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
@@ -57,11 +58,12 @@ export const PaymentModel = builder.enumType('PaymentModel', {
 });
 
 /**
- * Invoices concern organisations, not units: a caller sees those where the organisation of
- * their acting unit is the debtor or the creditor. (Field rules by role: issue 4.)
+ * Invoices concern organisations, not units: a caller whose roles read FINANCIAL
+ * (src/authz/visibility.ts) sees those where the organisation of their acting unit is the
+ * debtor or the creditor. (Field rules by role: issue 4.)
  */
 function visibleInvoiceWhere(ctx: Context): Prisma.InvoiceWhereInput {
-  if (!ctx.actor) return { id: { in: [] } };
+  if (!ctx.actor || !maySee(ctx.principal, 'invoice')) return { id: { in: [] } };
   const org = ctx.actor.organizationId;
   return { OR: [{ debtorId: org }, { creditorId: org }] };
 }
@@ -109,59 +111,62 @@ const InvoiceLineDay = builder.objectRef<LineDay>('InvoiceLineDay').implement({
 builder.prismaNode('InvoiceLine', {
   id: { field: 'id' },
   description:
-    'One line of an invoice: the payable days of one case (or a cost share), or a credit of an earlier line. Lines are never edited; a field withheld from you is null (see `extensions.redactions`).',
+    'One line of an invoice: the payable days of one case (or a cost share), or a credit of an earlier line. Lines are never edited. Every role that sees an invoice reads its lines whole.',
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
   nullable: true,
   findUnique: (id, ctx) => ({ id, invoice: visibleInvoiceWhere(ctx) }),
   fields: (t) => ({
     position: t.exposeInt('position', {
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       description: 'The line’s place on the invoice, from 1.',
     }),
     kind: t.expose('kind', {
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       type: InvoiceLineKind,
       description: 'Charge or credit.',
     }),
     description: t.exposeString('description', {
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       description: 'The line’s text as printed on the invoice.',
     }),
     days: t.exposeInt('days', {
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       description: 'Days with payment responsibility on the line; negative on a credit.',
     }),
     dates: t.field({
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       type: ['Date'],
       description: 'The days charged or credited (Stockholm calendar days), in order.',
       select: { dates: true },
       resolve: (line) => line.dates.map((d) => d.toISOString().slice(0, 10)),
     }),
     pricePerDay: t.expose('pricePerDay', {
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       type: 'Decimal',
       description: 'SEK per day (belopp per vårddygn) from the agreement in force.',
     }),
     amount: t.expose('amount', {
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       type: 'Decimal',
       description: 'The line’s sum in SEK; negative on a credit.',
     }),
     eventIds: t.exposeStringList('eventIds', {
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       description: 'The case events behind these days, as database ids. Read `eventGlobalIds`.',
       deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
     }),
     eventGlobalIds: t.field({
-      ...globalIdOf('CaseEvent', guard({ category: 'FINANCIAL', locate: ofLine })),
+      ...globalIdOf(
+        'CaseEvent',
+        guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
+      ),
       type: ['ID'],
       description: 'The case events behind these days, as `CaseEvent` global ids.',
       select: { eventIds: true },
       resolve: (line) => line.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
     }),
     payableDays: t.field({
-      ...guard({ category: 'FINANCIAL', locate: ofLine }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' }),
       type: [InvoiceLineDay],
       description:
         'Each day of the line with its reason and events, in date order; empty on a line without days (an average-model excess, a cost share) and on lines written before days were kept.',
@@ -202,37 +207,37 @@ export const Invoice = builder.prismaNode('Invoice', {
     'Faktureringsunderlag per municipality or district and month, or a cost-sharing invoice.',
   fields: (t) => ({
     kind: t.expose('kind', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       type: InvoiceKind,
       description: 'Payment responsibility or cost sharing.',
     }),
     status: t.expose('status', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       type: InvoiceStatus,
       description: 'Draft, approved or sent.',
     }),
     period: t.field({
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       type: 'YearMonth',
       description: 'The invoiced month.',
       select: { period: true },
       resolve: (i) => i.period.toISOString().slice(0, 7),
     }),
     debtor: t.relation('debtor', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       description: 'Who pays: the municipality or Stockholm district.',
     }),
     creditor: t.relation('creditor', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       description: 'Who invoices: the region (care provider).',
     }),
     totalAmount: t.expose('totalAmount', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       type: 'Decimal',
       description: 'The sum of all lines in SEK, credits subtracted.',
     }),
     createdAt: t.expose('createdAt', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       type: 'DateTime',
       description: 'When the invoice was first drafted.',
     }),
@@ -249,12 +254,12 @@ export const Invoice = builder.prismaNode('Invoice', {
       description: 'When it was marked sent; null until then (or if withheld from you).',
     }),
     lines: t.relation('lines', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       query: { orderBy: { position: 'asc' } },
       description: 'The invoice’s lines in position order.',
     }),
     correction: t.exposeInt('correction', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       description:
         '0 for the month’s original invoice; 1, 2 … for its correction invoices (draftCorrectionInvoice).',
     }),
@@ -264,7 +269,7 @@ export const Invoice = builder.prismaNode('Invoice', {
       description: 'For a correction invoice: the invoice of the month it follows.',
     }),
     correctedBy: t.relation('correctedBy', {
-      ...guard({ category: 'FINANCIAL', locate: ofInvoice }),
+      ...guardNeverWithheld({ category: 'FINANCIAL', locate: ofInvoice, seenOn: 'invoice' }),
       description: 'The correction invoice that follows this one, if the month was corrected.',
     }),
   }),

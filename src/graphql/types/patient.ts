@@ -4,7 +4,7 @@ import { decideRegisterName } from '../../authz/register-identity.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
-import { guard } from '../field-guard.js';
+import { guard, guardNeverWithheld } from '../field-guard.js';
 import { selecting } from '../prisma-query.js';
 import { requireGrant } from '../require-grant.js';
 import { Unit } from './unit.js';
@@ -35,7 +35,7 @@ export const Patient = builder.prismaNode('Patient', {
     personalIdentityNumber: t.exposeString('personalIdentityNumber', {
       ...guard({ category: 'IDENTITY', locate: ofPatient }),
       description:
-        'Personnummer or samordningsnummer, 12 digits (YYYYMMDDNNNN); null if withheld from you (as every field here; stricter for a protected identity).',
+        'Personnummer or samordningsnummer, 12 digits (YYYYMMDDNNNN); null if withheld from you (as every identity field here; stricter for a protected identity; see `redactions`).',
     }),
     identityKind: t.expose('identityKind', {
       ...guard({ category: 'IDENTITY', locate: ofPatient }),
@@ -51,7 +51,7 @@ export const Patient = builder.prismaNode('Patient', {
       description: 'Family name, from the population register.',
     }),
     protectedIdentity: t.exposeBoolean('protectedIdentity', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofPatient }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofPatient, seenOn: 'case' }),
       description: 'Skyddade personuppgifter: show name and address only where needed.',
     }),
     homeMunicipalityCode: t.exposeString('homeMunicipalityCode', {
@@ -64,7 +64,7 @@ export const Patient = builder.prismaNode('Patient', {
       description: 'The municipality or district responsible for the patient.',
     }),
     cases: t.relatedConnection('cases', {
-      ...guard({ category: 'ADMINISTRATIVE', locate: ofPatient }),
+      ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofPatient, seenOn: 'case' }),
       cursor: 'id',
       totalCount: true,
       description: 'The cases of this patient that the caller may see.',

@@ -13,7 +13,7 @@ builder.subscriptionType({
 
 const ofActivity = (a: CaseActivity) => ({ caseId: a.caseId, patientId: a.patientId });
 
-const CaseActivityRef = builder.objectRef<CaseActivity>('CaseActivity').implement({
+export const CaseActivityRef = builder.objectRef<CaseActivity>('CaseActivity').implement({
   description:
     'A new event of a case your acting unit may see: a message to it (a new inbox item) or any other change of the case. Every field follows the same rules as in a query, and each delivery is logged like one.',
   fields: (t) => ({

@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideField } from '../../../src/authz/decide.js';
 import type { FieldCategory } from '../../../src/authz/field-categories.js';
 import { ROLES, type Role } from '../../../src/authz/roles.js';
+import { maySee } from '../../../src/authz/visibility.js';
 import { globalId, SOC_SODERMALM, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
+import { guardedFields, wardCaseWithSocialServices } from '../../support/guarded-fields.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
 
 /**
@@ -26,7 +27,7 @@ type TypeName = (typeof TYPES)[number];
 
 let server: TestServer;
 let categories: Record<string, Record<string, string>>;
-let objectFields: Record<string, Set<string>>;
+let selection: (type: TypeName) => string;
 const ids: Record<TypeName, string> = {} as never;
 let protectedPatientId = '';
 
@@ -55,71 +56,15 @@ async function query(
   };
 }
 
-function selection(type: TypeName): string {
-  return Object.keys(categories[type]!)
-    .map((f) => (objectFields[type]!.has(f) ? `${f} { __typename }` : f))
-    .join(' ');
-}
-
 beforeAll(async () => {
   server = await startTestServer();
-  const docs = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/authz-docs.ts', '--json'], {
-    encoding: 'utf8',
-  });
-  categories = JSON.parse(docs.stdout).fields;
-  // Which fields need a sub-selection: ask the schema (introspection is on outside production).
-  const introspection = (await (
-    await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `{ ${TYPES.map((t) => `${t}: __type(name: "${t}") { fields { name type { kind ofType { kind ofType { kind ofType { kind } } } } } }`).join(' ')} }`,
-      }),
-    })
-  ).json()) as { data: Record<string, { fields: { name: string; type: unknown }[] }> };
-  const isObject = (t: unknown): boolean => {
-    let cur = t as { kind: string; ofType?: unknown } | undefined;
-    while (cur && (cur.kind === 'NON_NULL' || cur.kind === 'LIST')) cur = cur.ofType as typeof cur;
-    return cur?.kind === 'OBJECT' || cur?.kind === 'INTERFACE' || cur?.kind === 'UNION';
-  };
-  objectFields = Object.fromEntries(
-    TYPES.map((t) => [
-      t,
-      new Set(introspection.data[t]!.fields.filter((f) => isObject(f.type)).map((f) => f.name)),
-    ]),
-  );
+  ({ categories, selection } = await guardedFields(server.url, TYPES));
 
   // A case of the ward with a care plan, a note, events, consent NOT given; its patient
   // marked protected; and an invoice line for it.
-  const { rows } = await server.owner.query<{ id: string; patient_id: string }>(
-    `SELECT c.id, c.patient_id FROM "case" c
-     JOIN case_party p ON p.case_id = c.id JOIN unit u ON u.id = p.unit_id
-     WHERE u.hsa_id = $1 AND p.left_at IS NULL AND EXISTS (SELECT 1 FROM care_plan WHERE case_id = c.id)
-       AND EXISTS (SELECT 1 FROM note WHERE case_id = c.id AND NOT locked_to_organization)
-       AND EXISTS (SELECT 1 FROM case_party q JOIN unit v ON v.id = q.unit_id WHERE q.case_id = c.id AND v.hsa_id = $2)
-     LIMIT 1`,
-    [WARD_KAROLINSKA_GERIATRIK, SOC_SODERMALM],
-  );
-  const c = rows[0]!;
-  await server.owner.query(`UPDATE "case" SET consent = 'NOT_ASKED' WHERE id = $1`, [c.id]);
-  const one = async (sql: string) =>
-    (await server.owner.query<{ id: string }>(sql, [c.id])).rows[0]!.id;
-  ids.Case = globalId('Case', c.id);
-  ids.Patient = globalId('Patient', c.patient_id);
-  ids.CarePlan = globalId(
-    'CarePlan',
-    await one('SELECT id FROM care_plan WHERE case_id = $1 LIMIT 1'),
-  );
-  ids.Note = globalId(
-    'Note',
-    await one('SELECT id FROM note WHERE case_id = $1 AND NOT locked_to_organization LIMIT 1'),
-  );
-  ids.CaseEvent = globalId(
-    'CaseEvent',
-    await one(
-      `SELECT id FROM case_event WHERE case_id = $1 AND type = 'PLANNING_BASIS_SENT' LIMIT 1`,
-    ),
-  );
+  const c = await wardCaseWithSocialServices(server.owner);
+  await server.owner.query(`UPDATE "case" SET consent = 'NOT_ASKED' WHERE id = $1`, [c.caseId]);
+  Object.assign(ids, c.ids);
   const invoice = await server.owner.query<{ id: string; line: string }>(
     `WITH d AS (SELECT id FROM organization WHERE hsa_id = 'SE2120001439-SDF1'),
           r AS (SELECT id FROM organization WHERE hsa_id = 'SE2321000016-0001'),
@@ -128,11 +73,11 @@ beforeAll(async () => {
           l AS (INSERT INTO invoice_line (invoice_id, position, kind, case_id, description, days, dates, price_per_day, amount, event_ids)
                 SELECT i.id, 1, 'CHARGE', $1, 'x', 1, ARRAY[DATE '2026-10-02'], 9300, 9300, '{}' FROM i RETURNING id, invoice_id)
      SELECT invoice_id AS id, id AS line FROM l`,
-    [c.id],
+    [c.caseId],
   );
   ids.Invoice = globalId('Invoice', invoice.rows[0]!.id);
   ids.InvoiceLine = globalId('InvoiceLine', invoice.rows[0]!.line);
-  protectedPatientId = c.patient_id;
+  protectedPatientId = c.patientId;
 });
 afterAll(() => server?.close());
 
@@ -199,6 +144,10 @@ describe.each(CASES)(
           ).toBe(false);
           return;
         }
+        // Visible only to roles that run cases, or (invoices) read FINANCIAL: so a field never
+        // withheld from them is non-null (src/authz/visibility.ts).
+        const seenOn = type === 'Invoice' || type === 'InvoiceLine' ? 'invoice' : 'case';
+        expect(maySee(principal, seenOn), `${type} visible to [${roles}]`).toBe(true);
         for (const [field, declared] of Object.entries(categories[type]!)) {
           let category = (declared === 'BY_OBJECT' ? 'MEDICAL' : declared) as FieldCategory;
           if (category === 'IDENTITY' && protectedIdentity && type !== 'Invoice')

@@ -30,11 +30,13 @@ query IdentityProviders {
 }`;
 
 // The planning basis (planeringsunderlag) is medical information: without the patient's
-// consent a social worker sees that it was sent, not what it says.
+// consent a social worker sees that it was sent, not what it says. Each object says so
+// itself too (`redactions`), as a front-end with a normalised cache reads it.
 const EVENT_PAYLOADS = `# Cases being planned and their
 # events. Medical content without
 # the patient's consent is withheld:
-# see Redactions, on the right.
+# see Redactions, on the right, and
+# each event's own redactions.
 query CaseEventPayloads($statuses: [CaseStatus!]) {
   cases(first: 10, filter: { statuses: $statuses }) {
     edges {
@@ -48,6 +50,11 @@ query CaseEventPayloads($statuses: [CaseStatus!]) {
               type
               occurredAt
               payload
+              redactions {
+                field
+                category
+                reason
+              }
             }
           }
         }

@@ -7,7 +7,7 @@ import { InvoiceService, type StaleInvoice } from '../../../invoicing/invoice-se
 import { decimalOf } from '../../../invoicing/money.js';
 import { parseMonth } from '../../../invoicing/month.js';
 import { builder } from '../../builder.js';
-import { guard } from '../../field-guard.js';
+import { guard, guardNeverWithheld } from '../../field-guard.js';
 import { globalIdOf } from '../../global-id.js';
 import { selecting } from '../../prisma-query.js';
 import { InvoiceLineKind } from '../invoice.js';
@@ -27,77 +27,83 @@ interface StaleView extends StaleInvoice {
 }
 
 /** Each field of a previewed line is financial information about its case (PDL access log). */
-const onCase = () =>
-  guard<CorrectionLine>({ category: 'FINANCIAL', locate: (l) => ({ caseId: l.caseId }) });
+const ofLine = (l: CorrectionLine) => ({ caseId: l.caseId });
+const onCase = () => guard<CorrectionLine>({ category: 'FINANCIAL', locate: ofLine });
+/** The same, for a field every line has: finance, who alone sees a preview, reads it whole. */
+const always = () =>
+  guardNeverWithheld<CorrectionLine>({ category: 'FINANCIAL', locate: ofLine, seenOn: 'invoice' });
 
-const CorrectionLinePreview = builder.objectRef<CorrectionLine>('CorrectionLinePreview').implement({
-  description: 'A line a correction invoice would carry: a credit of charged days or a new charge.',
-  fields: (t) => ({
-    kind: t.field({
-      ...onCase(),
-      type: InvoiceLineKind,
-      description:
-        'CREDIT to take back charged days, CHARGE for days now supported; null if withheld from you.',
-      resolve: (l) => l.kind,
+export const CorrectionLinePreview = builder
+  .objectRef<CorrectionLine>('CorrectionLinePreview')
+  .implement({
+    description:
+      'A line a correction invoice would carry: a credit of charged days or a new charge.',
+    fields: (t) => ({
+      kind: t.field({
+        ...always(),
+        type: InvoiceLineKind,
+        description:
+          'CREDIT to take back charged days, CHARGE for days now supported; null if withheld from you.',
+        resolve: (l) => l.kind,
+      }),
+      caseId: t.id({
+        ...globalIdOf('Case', onCase()),
+        description:
+          'The case the days belong to, as a `Case` global id; null for a line without a case, or if withheld from you.',
+        resolve: (l) => (l.caseId === null ? null : encodeGlobalID('Case', l.caseId)),
+      }),
+      description: t.exposeString('description', {
+        ...always(),
+        description:
+          'The line’s text as the correction invoice would print it (patient, days, reason).',
+      }),
+      days: t.exposeInt('days', { ...always(), description: 'Negative for a credit.' }),
+      dates: t.field({
+        ...always(),
+        type: ['Date'],
+        description: 'The days.',
+        resolve: (l) => [...l.dates],
+      }),
+      pricePerDay: t.field({
+        ...always(),
+        type: 'Decimal',
+        description: 'SEK per day, from the agreement in force on those days.',
+        resolve: (l) => decimalOf(l.pricePerDay),
+      }),
+      amount: t.field({
+        ...always(),
+        type: 'Decimal',
+        description: 'days × pricePerDay in SEK; negative for a credit.',
+        resolve: (l) => decimalOf(l.amount),
+      }),
+      eventIds: t.stringList({
+        ...always(),
+        description: 'The case events behind the change, as database ids. Read `eventGlobalIds`.',
+        deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
+        resolve: (l) => [...l.eventIds],
+      }),
+      eventGlobalIds: t.idList({
+        ...globalIdOf('CaseEvent', always()),
+        description: 'The case events behind the change, as `CaseEvent` global ids.',
+        resolve: (l) => l.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
+      }),
+      correctsLineId: t.string({
+        ...onCase(),
+        description:
+          'For a credit: the charge line whose days it takes back, as a database id. Read `correctsLineGlobalId`.',
+        deprecationReason: 'A raw database id; use `correctsLineGlobalId`, which `node` takes.',
+        resolve: (l) => l.correctsLineId,
+      }),
+      correctsLineGlobalId: t.id({
+        ...globalIdOf('InvoiceLine', onCase()),
+        nullable: true,
+        description:
+          'For a credit: the charge line (an InvoiceLine global id) whose days it takes back.',
+        resolve: (l) =>
+          l.correctsLineId === null ? null : encodeGlobalID('InvoiceLine', l.correctsLineId),
+      }),
     }),
-    caseId: t.id({
-      ...globalIdOf('Case', onCase()),
-      description:
-        'The case the days belong to, as a `Case` global id; null for a line without a case, or if withheld from you.',
-      resolve: (l) => (l.caseId === null ? null : encodeGlobalID('Case', l.caseId)),
-    }),
-    description: t.exposeString('description', {
-      ...onCase(),
-      description:
-        'The line’s text as the correction invoice would print it (patient, days, reason).',
-    }),
-    days: t.exposeInt('days', { ...onCase(), description: 'Negative for a credit.' }),
-    dates: t.field({
-      ...onCase(),
-      type: ['Date'],
-      description: 'The days.',
-      resolve: (l) => [...l.dates],
-    }),
-    pricePerDay: t.field({
-      ...onCase(),
-      type: 'Decimal',
-      description: 'SEK per day, from the agreement in force on those days.',
-      resolve: (l) => decimalOf(l.pricePerDay),
-    }),
-    amount: t.field({
-      ...onCase(),
-      type: 'Decimal',
-      description: 'days × pricePerDay in SEK; negative for a credit.',
-      resolve: (l) => decimalOf(l.amount),
-    }),
-    eventIds: t.stringList({
-      ...onCase(),
-      description: 'The case events behind the change, as database ids. Read `eventGlobalIds`.',
-      deprecationReason: 'Raw database ids; use `eventGlobalIds`, which `node` takes.',
-      resolve: (l) => [...l.eventIds],
-    }),
-    eventGlobalIds: t.idList({
-      ...globalIdOf('CaseEvent', onCase()),
-      description: 'The case events behind the change, as `CaseEvent` global ids.',
-      resolve: (l) => l.eventIds.map((id) => encodeGlobalID('CaseEvent', id)),
-    }),
-    correctsLineId: t.string({
-      ...onCase(),
-      description:
-        'For a credit: the charge line whose days it takes back, as a database id. Read `correctsLineGlobalId`.',
-      deprecationReason: 'A raw database id; use `correctsLineGlobalId`, which `node` takes.',
-      resolve: (l) => l.correctsLineId,
-    }),
-    correctsLineGlobalId: t.id({
-      ...globalIdOf('InvoiceLine', onCase()),
-      nullable: true,
-      description:
-        'For a credit: the charge line (an InvoiceLine global id) whose days it takes back.',
-      resolve: (l) =>
-        l.correctsLineId === null ? null : encodeGlobalID('InvoiceLine', l.correctsLineId),
-    }),
-  }),
-});
+  });
 
 const StaleInvoiceRef = builder.objectRef<StaleView>('StaleInvoice').implement({
   description:
