@@ -92,15 +92,18 @@ GRANT EXECUTE ON FUNCTION access_log_ensure_partition(timestamptz) TO brygga_app
 -- one, as count(DISTINCT patient_id) never counted them). Called by access_log_append under
 -- the month's chain lock; a batch writer of the log must call it the same way, with the rows
 -- it inserted. Under the chain lock no insert here ever waits: a key names its log month,
--- and only the holder of that month's lock adds keys of that month.
+-- and only the holder of that month's lock adds keys of that month. PL/pgSQL, not SQL: a
+-- SQL function's INSERT is planned again on every call, PL/pgSQL keeps the plan.
 CREATE FUNCTION access_log_day_patient_add(appended access_log[]) RETURNS void
-LANGUAGE sql SECURITY INVOKER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, public AS $$
+BEGIN
   INSERT INTO access_log_day_patient (user_hsa_id, provider_hsa_id, day, patient_id, log_month)
   SELECT DISTINCT r.user_hsa_id, r.provider_hsa_id, (r.time AT TIME ZONE 'Europe/Stockholm')::date,
     r.patient_id, (date_trunc('month', r.time, 'UTC') AT TIME ZONE 'UTC')::date
   FROM unnest(appended) r
   WHERE r.patient_id IS NOT NULL
-  ON CONFLICT DO NOTHING
+  ON CONFLICT DO NOTHING;
+END
 $$;
 REVOKE ALL ON FUNCTION access_log_day_patient_add(access_log[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION access_log_day_patient_add(access_log[]) TO brygga_app;
