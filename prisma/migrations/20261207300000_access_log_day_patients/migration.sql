@@ -131,8 +131,9 @@ END
 $$;
 REVOKE ALL ON FUNCTION access_log_day_patient_fill(timestamptz) FROM PUBLIC;
 
--- access_log_append: the body of 20261203120417_command_access_log, unchanged but for the
--- one marked statement after the INSERT (same rows, same hashes, same lock).
+-- access_log_append: the body of 20261203120417_command_access_log, unchanged but for two
+-- marked places, the party probes' OFFSET 0 and the statement after the INSERT (same rows,
+-- same flags, same hashes, same lock).
 CREATE OR REPLACE FUNCTION access_log_append(access_time timestamptz, entries jsonb, lock_wait_ms integer DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, public SET timezone = 'UTC' AS $$
@@ -178,13 +179,19 @@ BEGIN
       -- Not (or no longer) a party: the acting unit is not a current party of the case, or
       -- for an access without a case, of any case of the patient. Two separate probes, so
       -- each uses its index (case_party by case; by unit and patient) instead of an OR.
+      -- Issue 17 (d), the second change here: OFFSET 0 keeps each probe a lookup per row.
+      -- Without it the cached plan (estimated at 100 entries) hashed the whole of
+      -- case_party joined with "case" for every call with a caseless row (each log
+      -- review's own row): 67 000 rows, about 200 ms, on the scale data.
       CASE WHEN i.case_id IS NOT NULL THEN NOT EXISTS (
         SELECT 1 FROM case_party cp JOIN unit u ON u.id = cp.unit_id
-        WHERE cp.case_id = i.case_id AND cp.left_at IS NULL AND u.hsa_id = i.unit_hsa_id)
+        WHERE cp.case_id = i.case_id AND cp.left_at IS NULL AND u.hsa_id = i.unit_hsa_id
+        OFFSET 0)
       ELSE NOT EXISTS (
         SELECT 1 FROM case_party cp JOIN unit u ON u.id = cp.unit_id
         JOIN "case" c ON c.id = cp.case_id
-        WHERE c.patient_id = i.patient_id AND cp.left_at IS NULL AND u.hsa_id = i.unit_hsa_id)
+        WHERE c.patient_id = i.patient_id AND cp.left_at IS NULL AND u.hsa_id = i.unit_hsa_id
+        OFFSET 0)
       END AS party_missing
     FROM input i
     LEFT JOIN patient p ON p.id = i.patient_id
