@@ -251,9 +251,7 @@ async function dropDayPatientMonth(client: pg.ClientBase, month: string): Promis
   if (found.pending) {
     await client.query(`ALTER TABLE access_log_day_patient DETACH PARTITION ${table} FINALIZE`);
   } else if (found.attached) {
-    await client.query(
-      `ALTER TABLE access_log_day_patient DETACH PARTITION ${table} CONCURRENTLY`,
-    );
+    await client.query(`ALTER TABLE access_log_day_patient DETACH PARTITION ${table} CONCURRENTLY`);
   }
   await client.query(`DROP TABLE ${table}`);
 }
