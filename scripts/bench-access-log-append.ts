@@ -15,10 +15,10 @@
  * machine's); the scratch database is dropped afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.js';
+import { processCpuMs } from './bench/process-cpu.js';
 
 const rounds = Number(process.argv[2] ?? 20);
 const callsPerRound = Number(process.argv[3] ?? 25);
@@ -68,21 +68,6 @@ const KINDS = {
 } as const;
 type Kind = keyof typeof KINDS;
 
-/**
- * CPU time (user + system) of the database backend serving this client, in ms, when the
- * server runs on this machine (null otherwise): on a machine shared with other work the
- * wall time of a call is mostly waiting for a core, its CPU time is not.
- */
-function backendCpuMs(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime, fields 14 and 15 of stat(5), in clock ticks of 10 ms (USER_HZ 100).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
-}
-
 function summary(times: number[]) {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
@@ -123,13 +108,13 @@ try {
         const key = `${kind} | ${variant}`;
         times[key] ??= [];
         const bodies = Array.from({ length: callsPerRound }, () => JSON.stringify(make()));
-        const cpu0 = backendCpuMs(backend);
+        const cpu0 = processCpuMs(backend);
         for (const body of bodies) {
           const t0 = performance.now();
           await client.query('SELECT access_log_append(now(), $1::jsonb)', [body]);
           times[key].push(performance.now() - t0);
         }
-        const cpu1 = backendCpuMs(backend);
+        const cpu1 = processCpuMs(backend);
         cpu[key] = cpu0 === null || cpu1 === null ? null : (cpu[key] ?? 0) + cpu1 - cpu0;
       }
     }

@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { chooseFixtures, connectIdentity, tokenFor } from './bench/fixtures.js';
+import { processCpuMs } from './bench/process-cpu.js';
 import { startBrygga } from './bench/processes.js';
 import * as scenarios from './bench/scenarios.js';
 
@@ -39,16 +40,6 @@ const identityEnv = {
   IDENTITY_ACCESS_TOKEN_SECONDS: '3600',
 };
 const log = (line: string) => process.stderr.write(`scale-out: ${line}\n`);
-
-/** CPU time (user + system) of a process in ms, 0 once it is gone. USER_HZ is 100. */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
 
 /** A process and its children (the API's primary and its cluster workers). */
 function tree(root: number): number[] {
@@ -73,7 +64,7 @@ async function backends(owner: pg.Client): Promise<number[]> {
   return rows.map((r) => r.pid);
 }
 
-const sum = (pids: number[]) => pids.reduce((t, p) => t + cpuMs(p), 0);
+const sum = (pids: number[]) => pids.reduce((t, p) => t + (processCpuMs(p) ?? 0), 0);
 
 async function main(): Promise<void> {
   // The load generator (this process, autocannon runs in it) on the other cores.

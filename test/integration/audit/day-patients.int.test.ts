@@ -4,7 +4,6 @@ import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyAccessLog } from '../../../src/audit/verify.js';
 import { appendAccesses } from '../../../src/audit/writer.js';
-import { AccessLogDocument, type AccessLogQuery } from '../../generated/graphql.js';
 import {
   HSL_SODERMALM,
   WARD_DANDERYD_ORTOPEDI,
@@ -13,7 +12,7 @@ import {
 } from '../../support/demo.js';
 import { runRetentionCli } from '../../support/retention-cli.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
-import { appConnection, type PatientCase, patientsOf } from './fixtures.js';
+import { allAccessLogRows, appConnection, type PatientCase, patientsOf } from './fixtures.js';
 
 /**
  * Issue 17 (d): the log review's "patients that user touched that day" comes from
@@ -73,21 +72,6 @@ async function difference(): Promise<{ extra: number; missing: number }> {
   return rows[0]!;
 }
 
-async function reviewRows(filter: { from: string; to: string }) {
-  const nodes = [];
-  let after: string | null | undefined = null;
-  for (;;) {
-    const page: AccessLogQuery = await officer.request(AccessLogDocument, {
-      filter,
-      first: 100,
-      after,
-    });
-    nodes.push(...page.accessLog.edges.map((e) => e.node));
-    if (!page.accessLog.pageInfo.hasNextPage) return nodes;
-    after = page.accessLog.pageInfo.endCursor;
-  }
-}
-
 /** Each row's count recounted from the log itself, as the review counted before the set. */
 async function recount(ids: string[]): Promise<Map<string, number>> {
   const { rows } = await server.owner.query<{ id: string; patients: number }>(
@@ -142,7 +126,7 @@ it('keeps the set equal to the log after any mix of appends, and the review coun
   );
 
   // The review's per-row numbers, read through GraphQL, are the log's recount.
-  const rows = await reviewRows(PERIOD);
+  const rows = await allAccessLogRows(officer, PERIOD, 100);
   expect(rows.length).toBeGreaterThan(20);
   const expected = await recount(rows.map((r) => r.id));
   expect(rows.map((r) => [r.id, r.userPatientsThatDay])).toEqual(

@@ -1,8 +1,14 @@
+import type { GraphQLClient } from 'graphql-request';
 import pg from 'pg';
 import type { AccessActivity } from '../../../src/audit/access-recorder.js';
 import { RequestAccessLog } from '../../../src/audit/request-access-log.js';
 import { appendAccesses } from '../../../src/audit/writer.js';
 import type { Role } from '../../../src/authz/roles.js';
+import {
+  AccessLogDocument,
+  type AccessLogFilter,
+  type AccessLogQuery,
+} from '../../generated/graphql.js';
 import { principalFor, type TestServer } from '../../support/server.js';
 
 /** Helpers for the access-log tests: write rows as the API role would, at a chosen time. */
@@ -95,4 +101,20 @@ export async function failure(db: pg.Pool | pg.Client, sql: string): Promise<str
     return (error as Error).message;
   }
   return 'no error';
+}
+
+/** Every row of an officer's log search, page after page through GraphQL. */
+export async function allAccessLogRows(
+  client: GraphQLClient,
+  filter: AccessLogFilter,
+  first = 20,
+): Promise<AccessLogQuery['accessLog']['edges'][number]['node'][]> {
+  const nodes = [];
+  let after: string | null | undefined = null;
+  for (;;) {
+    const page: AccessLogQuery = await client.request(AccessLogDocument, { filter, first, after });
+    nodes.push(...page.accessLog.edges.map((e) => e.node));
+    if (!page.accessLog.pageInfo.hasNextPage) return nodes;
+    after = page.accessLog.pageInfo.endCursor;
+  }
 }

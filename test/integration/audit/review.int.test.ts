@@ -5,7 +5,6 @@ import {
   AccessLogCsvDocument,
   AccessLogDocument,
   type AccessLogFilter,
-  type AccessLogQuery,
   AccessLogSampleDocument,
   AccessReviewsDocument,
   DrawAccessLogSampleDocument,
@@ -24,7 +23,13 @@ import {
   WARD_KAROLINSKA_MEDICIN,
 } from '../../support/demo.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { appConnection, type PatientCase, patientsOf, writeAccesses } from './fixtures.js';
+import {
+  allAccessLogRows,
+  appConnection,
+  type PatientCase,
+  patientsOf,
+  writeAccesses,
+} from './fixtures.js';
 
 /**
  * The log review (logguppföljning) through GraphQL: only security officers, only their
@@ -122,20 +127,7 @@ async function code(promise: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-async function all(client: GraphQLClient, filter: AccessLogFilter) {
-  const nodes = [];
-  let after: string | null | undefined = null;
-  for (;;) {
-    const page: AccessLogQuery = await client.request(AccessLogDocument, {
-      filter,
-      first: 20,
-      after,
-    });
-    nodes.push(...page.accessLog.edges.map((e) => e.node));
-    if (!page.accessLog.pageInfo.hasNextPage) return nodes;
-    after = page.accessLog.pageInfo.endCursor;
-  }
-}
+const all = (client: GraphQLClient, filter: AccessLogFilter) => allAccessLogRows(client, filter);
 
 describe('who may review', () => {
   it('refuses everyone but a security officer', async () => {
