@@ -12,7 +12,13 @@ import {
 } from '../../support/demo.js';
 import { runRetentionCli } from '../../support/retention-cli.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
-import { allAccessLogRows, appConnection, type PatientCase, patientsOf } from './fixtures.js';
+import {
+  allAccessLogRows,
+  appConnection,
+  type PatientCase,
+  patientsOf,
+  recountPatientsThatDay,
+} from './fixtures.js';
 
 /**
  * Issue 17 (d): the log review's "patients that user touched that day" comes from
@@ -72,20 +78,6 @@ async function difference(): Promise<{ extra: number; missing: number }> {
   return rows[0]!;
 }
 
-/** Each row's count recounted from the log itself, as the review counted before the set. */
-async function recount(ids: string[]): Promise<Map<string, number>> {
-  const { rows } = await server.owner.query<{ id: string; patients: number }>(
-    `SELECT l.id::text, (
-       SELECT count(DISTINCT o.patient_id)::int FROM access_log o
-       WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
-         AND (o.time AT TIME ZONE 'Europe/Stockholm')::date = (l.time AT TIME ZONE 'Europe/Stockholm')::date
-     ) AS patients
-     FROM access_log l WHERE l.id = ANY ($1::uuid[])`,
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.id, r.patients]));
-}
-
 const append = fc.record({
   unit: fc.constantFrom(...UNITS),
   at: fc.tuple(fc.constantFrom(...AROUND), fc.integer({ min: -150, max: 150 })),
@@ -128,7 +120,10 @@ it('keeps the set equal to the log after any mix of appends, and the review coun
   // The review's per-row numbers, read through GraphQL, are the log's recount.
   const rows = await allAccessLogRows(officer, PERIOD, 100);
   expect(rows.length).toBeGreaterThan(20);
-  const expected = await recount(rows.map((r) => r.id));
+  const expected = await recountPatientsThatDay(
+    server.owner,
+    rows.map((r) => r.id),
+  );
   expect(rows.map((r) => [r.id, r.userPatientsThatDay])).toEqual(
     rows.map((r) => [r.id, expected.get(r.id)]),
   );

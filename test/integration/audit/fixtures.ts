@@ -118,3 +118,23 @@ export async function allAccessLogRows(
     after = page.accessLog.pageInfo.endCursor;
   }
 }
+
+/**
+ * Each row's "patients that user touched that day" counted from the log itself, row by
+ * row, independently of the review's batched count and of its per-day patient set.
+ */
+export async function recountPatientsThatDay(
+  owner: pg.ClientBase,
+  ids: readonly string[],
+): Promise<Map<string, number>> {
+  const { rows } = await owner.query<{ id: string; patients: number }>(
+    `SELECT l.id::text, (
+       SELECT count(DISTINCT o.patient_id)::int FROM access_log o
+       WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
+         AND (o.time AT TIME ZONE 'Europe/Stockholm')::date = (l.time AT TIME ZONE 'Europe/Stockholm')::date
+     ) AS patients
+     FROM access_log l WHERE l.id = ANY ($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.patients]));
+}

@@ -28,6 +28,7 @@ import {
   appConnection,
   type PatientCase,
   patientsOf,
+  recountPatientsThatDay,
   writeAccesses,
 } from './fixtures.js';
 
@@ -222,16 +223,10 @@ describe('search', () => {
     const entries = await all(regionOfficer, OCTOBER);
     expect(new Set(entries.map((r) => r.userHsaId)).size).toBeGreaterThan(1);
     // Counted here row by row, independently of the page's batched count.
-    const { rows } = await server.owner.query<{ id: string; patients: number }>(
-      `SELECT l.id::text, (
-         SELECT count(DISTINCT o.patient_id)::int FROM access_log o
-         WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
-           AND (o.time AT TIME ZONE 'Europe/Stockholm')::date = (l.time AT TIME ZONE 'Europe/Stockholm')::date
-       ) AS patients
-       FROM access_log l WHERE l.id = ANY ($1::uuid[])`,
-      [entries.map((r) => r.id)],
+    const expected = await recountPatientsThatDay(
+      server.owner,
+      entries.map((r) => r.id),
     );
-    const expected = new Map(rows.map((r) => [r.id, r.patients]));
     expect(entries.map((r) => [r.id, r.userPatientsThatDay])).toEqual(
       entries.map((r) => [r.id, expected.get(r.id)]),
     );
