@@ -234,6 +234,9 @@ export async function loadMonth(
   }
   await writer.end();
   await attach();
+  // Rows copied in bypass access_log_append, so the month's per-day patient set (the log
+  // review's volume count) is built from them, as the migration built it for older rows.
+  await client.query('SELECT access_log_day_patient_fill($1)', [monthStart]);
   onRows(n & 4095);
 }
 

@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
  */
 export interface ServerProcess {
   url: string;
+  /** The server's process (under API_PROCESSES > 1, the primary of its workers). */
+  pid: number;
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -24,9 +26,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Both servers start as `npm start` starts Brygga: the same young-generation size (README). */
-function spawnTs(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', script], {
+/**
+ * Both servers start as `npm start` starts Brygga: the same young-generation size (README).
+ * `cpus` (a taskset list, e.g. "0" or "0,1") pins the process and all it forks to those
+ * cores, to measure it apart from the load generator and the database.
+ */
+function spawnTs(script: string, env: Record<string, string>, cpus?: string): ChildProcess {
+  const node = [process.execPath, '--max-semi-space-size=64', '--import', 'tsx', script];
+  const [command, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
+  return spawn(command!, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,13 +75,14 @@ function track(child: ChildProcess) {
 export async function startBrygga(
   env: Record<string, string>,
   processes: number,
+  cpus?: string,
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawnTs('src/main.ts', {
-    ...env,
-    PORT: String(port),
-    API_PROCESSES: String(processes),
-  });
+  const child = spawnTs(
+    'src/main.ts',
+    { ...env, PORT: String(port), API_PROCESSES: String(processes) },
+    cpus,
+  );
   const t = track(child);
   const url = `http://127.0.0.1:${port}`;
   await until(
@@ -87,7 +96,7 @@ export async function startBrygga(
     'Brygga',
     t.output,
   );
-  return { url, ...t };
+  return { url, pid: child.pid!, ...t };
 }
 
 export async function startPostGraphile(
@@ -104,5 +113,5 @@ export async function startPostGraphile(
   const t = track(child);
   await until(() => /listening http/.test(t.output()), child, 'PostGraphile', t.output);
   const url = /listening (http:\/\/[^\s]+)\/graphql/.exec(t.output())![1]!;
-  return { url, ...t };
+  return { url, pid: child.pid!, ...t };
 }

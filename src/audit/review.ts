@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
 import { Prisma } from '../db/generated/prisma/client.js';
-import {
-  addDays,
-  startOfStockholmDay,
-  stockholmDate,
-  stockholmInstant,
-} from '../domain/calendar.js';
+import { addDays, stockholmInstant } from '../domain/calendar.js';
 import type { AccessActivity } from './access-recorder.js';
+import { patientsOfDay, stockholmDay } from './day-patients.js';
 import type { ChainedRow } from './hash-chain.js';
 import { PATIENT_PORTAL_DISCLOSURE_SQL } from './patient-portal-disclosure.js';
 import type { ReviewScope } from './review-access.js';
@@ -71,23 +67,18 @@ export interface SampleDefinition {
   seed: string;
 }
 
-const STOCKHOLM_DAY_START = Prisma.sql`(date_trunc('day', l.time AT TIME ZONE 'Europe/Stockholm') AT TIME ZONE 'Europe/Stockholm')`;
-const STOCKHOLM_DAY_END = Prisma.sql`((date_trunc('day', l.time AT TIME ZONE 'Europe/Stockholm') + interval '1 day') AT TIME ZONE 'Europe/Stockholm')`;
-
 /**
  * Distinct patients of the row's user, organisation and Stockholm day, for the
- * UNUSUAL_VOLUME filter. The filter's period, widened to whole Stockholm days, bounds it
- * by constants too, so the planner prunes the months outside it.
+ * UNUSUAL_VOLUME filter, from the per-day patient set (src/audit/day-patients.ts). The
+ * filter's period bounds the set's months by constants too, so the planner prunes the rest.
  */
 function userPatientsThatDay(filter: AccessLogFilter): Prisma.Sql {
-  const from = filter.from ? startOfStockholmDay(stockholmDate(filter.from)) : null;
-  const to = filter.to ? startOfStockholmDay(addDays(stockholmDate(filter.to), 1)) : null;
-  return Prisma.sql`(
-    SELECT count(DISTINCT o.patient_id)::int FROM access_log o
-    WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
-      AND o.time >= ${STOCKHOLM_DAY_START} AND o.time < ${STOCKHOLM_DAY_END}
-      ${from ? Prisma.sql`AND o.time >= ${from}` : Prisma.empty}
-      ${to ? Prisma.sql`AND o.time < ${to}` : Prisma.empty})`;
+  return patientsOfDay(
+    Prisma.sql`l.user_hsa_id`,
+    Prisma.sql`l.provider_hsa_id`,
+    stockholmDay(Prisma.sql`l.time`),
+    { from: filter.from ?? null, to: filter.to ?? null },
+  );
 }
 
 /**
@@ -116,11 +107,12 @@ type StoredEntry = Omit<AccessLogEntry, 'userPatientsThatDay'>;
 
 /**
  * Attaches each row's volume count (distinct patients of its user in this organisation on
- * its Stockholm day), counted once per user and day of the page, after the page is chosen.
- * In the select list, the count made the planner expand its subquery over every month
- * partition for each partition of the search, which cost more than the search itself at
- * ten million rows. Days are cut in SQL: the Stockholm calendar in JS costs about 40 µs a
- * day boundary, which at 100 rows a page was more than the whole query.
+ * its Stockholm day), counted once per user and day of the page, after the page is chosen,
+ * from the per-day patient set (src/audit/day-patients.ts): one index entry per distinct
+ * patient of the day, where counting the log read every row of the user's day. In the
+ * select list, a count made the planner expand its subquery over every month partition for
+ * each partition of the search. Days are cut in SQL: the Stockholm calendar in JS costs
+ * about 40 µs a day boundary, which at 100 rows a page was more than the whole query.
  */
 async function withVolumes(
   prisma: PrismaClient,
@@ -129,32 +121,28 @@ async function withVolumes(
 ): Promise<AccessLogEntry[]> {
   if (rows.length === 0) return [];
   const times = rows.map((r) => r.time);
-  // Constant bounds let the planner leave out the months the page has no day in; two days
-  // either side cover any Stockholm day of the page, even the 25-hour one in October.
   const first = times.reduce((t, d) => Math.min(t, d.getTime()), Infinity);
   const last = times.reduce((t, d) => Math.max(t, d.getTime()), -Infinity);
+  const patients = patientsOfDay(
+    Prisma.sql`k.u`,
+    Prisma.sql`${scope.providerHsaId}`,
+    Prisma.sql`k.day`,
+    { from: new Date(first), to: new Date(last) },
+  );
   const counts = await prisma.$queryRaw<{ patients: number }[]>`
     WITH page AS (
-      SELECT r.n, r.u, date_trunc('day', r.t AT TIME ZONE 'Europe/Stockholm') AS day
+      SELECT r.n, r.u, ${stockholmDay(Prisma.sql`r.t`)} AS day
       FROM unnest(${rows.map((r) => r.userHsaId)}::text[], ${times}::timestamptz[])
         WITH ORDINALITY AS r(u, t, n)
     ), volume AS (
-      SELECT k.u, k.day, count(DISTINCT o.patient_id)::int AS patients
+      SELECT k.u, k.day, ${patients} AS patients
       FROM (SELECT DISTINCT u, day FROM page) k
-      JOIN access_log o ON o.user_hsa_id = k.u
-        AND o.time >= k.day AT TIME ZONE 'Europe/Stockholm'
-        AND o.time < (k.day + interval '1 day') AT TIME ZONE 'Europe/Stockholm'
-      WHERE o.provider_hsa_id = ${scope.providerHsaId}
-        AND o.time >= ${new Date(first - TWO_DAYS_MS)} AND o.time < ${new Date(last + TWO_DAYS_MS)}
-      GROUP BY k.u, k.day
     )
     SELECT coalesce(v.patients, 0) AS patients
     FROM page p LEFT JOIN volume v ON v.u = p.u AND v.day = p.day
     ORDER BY p.n`;
   return rows.map((row, i) => ({ ...row, userPatientsThatDay: counts[i]?.patients ?? 0 }));
 }
-
-const TWO_DAYS_MS = 2 * 86_400_000;
 
 /**
  * The seeded selection: the first 32 bits of sha256(seed:id) as a fraction of 2^32, under

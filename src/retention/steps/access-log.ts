@@ -32,6 +32,9 @@ export class ChainBrokenError extends Error {
 }
 
 export async function dropAccessLogMonths(context: StepContext): Promise<void> {
+  // What a cut-off run left behind goes first: a set partition left pending detach would
+  // keep every other month's set from being detached CONCURRENTLY.
+  if (context.mode === 'PURGE') await dropSealedLeftovers(context.pool);
   // A month a cut-off run left half-detached goes first: PostgreSQL detaches no other
   // partition CONCURRENTLY while one is pending.
   const partitions = (await listPartitions(context.pool)).sort(
@@ -219,9 +222,38 @@ async function sealAndDrop(
       await client.query(`ALTER TABLE access_log DETACH PARTITION ${target.table} FINALIZE`);
     }
     await client.query(`DROP TABLE ${target.table}`);
+    await dropDayPatientMonth(client, target.month);
   } finally {
     client.release();
   }
+}
+
+/**
+ * The month's part of the per-day patient set (access_log_day_patient: who touched which
+ * patient on which day, the log review's volume count) goes with the month's log partition:
+ * it is derived from those rows and as personal as they are. Detached CONCURRENTLY, so the
+ * review's reads never wait for it, then dropped; after the log partition, so the set never
+ * lacks a month the log still has. A run cut off in between leaves it to
+ * dropSealedLeftovers; one cut off during its detach, to FINALIZE here.
+ */
+async function dropDayPatientMonth(client: pg.ClientBase, month: string): Promise<void> {
+  const name = `access_log_day_patient_${month.replace('-', '_')}`;
+  const table = `access_log_day_patient_partition.${pg.escapeIdentifier(name)}`;
+  const { rows } = await client.query<{ attached: boolean; pending: boolean }>(
+    `SELECT i.inhrelid IS NOT NULL AS attached, coalesce(i.inhdetachpending, false) AS pending
+     FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+     LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
+     WHERE ns.nspname = 'access_log_day_patient_partition' AND c.relname = $1`,
+    [name],
+  );
+  const found = rows[0];
+  if (!found) return;
+  if (found.pending) {
+    await client.query(`ALTER TABLE access_log_day_patient DETACH PARTITION ${table} FINALIZE`);
+  } else if (found.attached) {
+    await client.query(`ALTER TABLE access_log_day_patient DETACH PARTITION ${table} CONCURRENTLY`);
+  }
+  await client.query(`DROP TABLE ${table}`);
 }
 
 /** Verify before sealing: a broken chain is evidence, and evidence is not dropped. */
@@ -241,6 +273,7 @@ async function verifyBeforeSealing(
 /**
  * A partition detached but not yet dropped when a run was cut off: no longer part of the
  * log, but sealed, so it goes now. A detached table without a seal is left for a human.
+ * So does the per-day patient set of a sealed month whose log partition is gone.
  */
 async function dropSealedLeftovers(db: pg.Pool): Promise<void> {
   const { rows } = await db.query<{ name: string }>(
@@ -253,6 +286,19 @@ async function dropSealedLeftovers(db: pg.Pool): Promise<void> {
   );
   for (const { name } of rows) {
     await db.query(`DROP TABLE access_log_partition.${pg.escapeIdentifier(name)}`);
+  }
+  const { rows: sets } = await db.query<{ month: string }>(
+    `SELECT to_char(s.month, 'YYYY-MM') AS month FROM access_log_seal s
+     WHERE to_regclass('access_log_day_patient_partition.access_log_day_patient_'
+                       || to_char(s.month, 'YYYY_MM')) IS NOT NULL
+       AND to_regclass('access_log_partition.access_log_' || to_char(s.month, 'YYYY_MM')) IS NULL`,
+  );
+  if (sets.length === 0) return;
+  const client = await db.connect();
+  try {
+    for (const { month } of sets) await dropDayPatientMonth(client, month);
+  } finally {
+    client.release();
   }
 }
 

@@ -1,8 +1,14 @@
+import type { GraphQLClient } from 'graphql-request';
 import pg from 'pg';
 import type { AccessActivity } from '../../../src/audit/access-recorder.js';
 import { RequestAccessLog } from '../../../src/audit/request-access-log.js';
 import { appendAccesses } from '../../../src/audit/writer.js';
 import type { Role } from '../../../src/authz/roles.js';
+import {
+  AccessLogDocument,
+  type AccessLogFilter,
+  type AccessLogQuery,
+} from '../../generated/graphql.js';
 import { principalFor, type TestServer } from '../../support/server.js';
 
 /** Helpers for the access-log tests: write rows as the API role would, at a chosen time. */
@@ -95,4 +101,40 @@ export async function failure(db: pg.Pool | pg.Client, sql: string): Promise<str
     return (error as Error).message;
   }
   return 'no error';
+}
+
+/** Every row of an officer's log search, page after page through GraphQL. */
+export async function allAccessLogRows(
+  client: GraphQLClient,
+  filter: AccessLogFilter,
+  first = 20,
+): Promise<AccessLogQuery['accessLog']['edges'][number]['node'][]> {
+  const nodes = [];
+  let after: string | null | undefined = null;
+  for (;;) {
+    const page: AccessLogQuery = await client.request(AccessLogDocument, { filter, first, after });
+    nodes.push(...page.accessLog.edges.map((e) => e.node));
+    if (!page.accessLog.pageInfo.hasNextPage) return nodes;
+    after = page.accessLog.pageInfo.endCursor;
+  }
+}
+
+/**
+ * Each row's "patients that user touched that day" counted from the log itself, row by
+ * row, independently of the review's batched count and of its per-day patient set.
+ */
+export async function recountPatientsThatDay(
+  owner: pg.ClientBase,
+  ids: readonly string[],
+): Promise<Map<string, number>> {
+  const { rows } = await owner.query<{ id: string; patients: number }>(
+    `SELECT l.id::text, (
+       SELECT count(DISTINCT o.patient_id)::int FROM access_log o
+       WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
+         AND (o.time AT TIME ZONE 'Europe/Stockholm')::date = (l.time AT TIME ZONE 'Europe/Stockholm')::date
+     ) AS patients
+     FROM access_log l WHERE l.id = ANY ($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.patients]));
 }

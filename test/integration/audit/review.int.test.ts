@@ -5,7 +5,6 @@ import {
   AccessLogCsvDocument,
   AccessLogDocument,
   type AccessLogFilter,
-  type AccessLogQuery,
   AccessLogSampleDocument,
   AccessLogSamplesDocument,
   AccessReviewsDocument,
@@ -29,7 +28,14 @@ import {
   WARD_KAROLINSKA_MEDICIN,
 } from '../../support/demo.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { appConnection, type PatientCase, patientsOf, writeAccesses } from './fixtures.js';
+import {
+  allAccessLogRows,
+  appConnection,
+  type PatientCase,
+  patientsOf,
+  recountPatientsThatDay,
+  writeAccesses,
+} from './fixtures.js';
 
 /**
  * The log review (logguppföljning) through GraphQL: only security officers, only their
@@ -127,20 +133,7 @@ async function code(promise: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-async function all(client: GraphQLClient, filter: AccessLogFilter) {
-  const nodes = [];
-  let after: string | null | undefined = null;
-  for (;;) {
-    const page: AccessLogQuery = await client.request(AccessLogDocument, {
-      filter,
-      first: 20,
-      after,
-    });
-    nodes.push(...page.accessLog.edges.map((e) => e.node));
-    if (!page.accessLog.pageInfo.hasNextPage) return nodes;
-    after = page.accessLog.pageInfo.endCursor;
-  }
-}
+const all = (client: GraphQLClient, filter: AccessLogFilter) => allAccessLogRows(client, filter);
 
 describe('who may review', () => {
   it('refuses everyone but a security officer', async () => {
@@ -235,16 +228,10 @@ describe('search', () => {
     const entries = await all(regionOfficer, OCTOBER);
     expect(new Set(entries.map((r) => r.userHsaId)).size).toBeGreaterThan(1);
     // Counted here row by row, independently of the page's batched count.
-    const { rows } = await server.owner.query<{ id: string; patients: number }>(
-      `SELECT l.id::text, (
-         SELECT count(DISTINCT o.patient_id)::int FROM access_log o
-         WHERE o.user_hsa_id = l.user_hsa_id AND o.provider_hsa_id = l.provider_hsa_id
-           AND (o.time AT TIME ZONE 'Europe/Stockholm')::date = (l.time AT TIME ZONE 'Europe/Stockholm')::date
-       ) AS patients
-       FROM access_log l WHERE l.id = ANY ($1::uuid[])`,
-      [entries.map((r) => r.id)],
+    const expected = await recountPatientsThatDay(
+      server.owner,
+      entries.map((r) => r.id),
     );
-    const expected = new Map(rows.map((r) => [r.id, r.patients]));
     expect(entries.map((r) => [r.id, r.userPatientsThatDay])).toEqual(
       entries.map((r) => [r.id, expected.get(r.id)]),
     );
