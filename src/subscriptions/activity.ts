@@ -18,11 +18,13 @@ import { EventEmitter, on } from 'node:events';
 import type pg from 'pg';
 import { RequestAccessLog } from '../audit/request-access-log.js';
 import { visibleCaseWhere } from '../authz/case-access.js';
-import { createCaseFactsLoader } from '../authz/case-facts.js';
+import { createCaseFactsLoader, type FactsSource } from '../authz/case-facts.js';
+import type { Prisma } from '../db/generated/prisma/client.js';
 import type { Context } from '../graphql/context.js';
 import { forgetDecisions } from '../graphql/field-guard.js';
 import type { CaseEventNotice } from './case-event-feed.js';
 import type { LiveSession } from './live-session.js';
+import { readShared, type SharedReads, sharedReadsOf } from './shared-reads.js';
 
 export interface CaseActivity {
   eventId: string;
@@ -57,7 +59,7 @@ export async function* caseActivity(
       const batch = await readEvents(ctx, unitId, { after: last });
       for (const event of batch) {
         last = event.position;
-        const delivered = yield* deliver(ctx, live, () => Promise.resolve(event));
+        const delivered = yield* deliver(ctx, live, null, () => Promise.resolve(event));
         if (!delivered) return;
       }
       if (batch.length < REPLAY_BATCH) break;
@@ -65,7 +67,7 @@ export async function* caseActivity(
     for await (const [notice] of held) {
       if (last !== null && notice.position <= last) continue; // replayed already
       last = notice.position;
-      const delivered = yield* deliver(ctx, live, async () => {
+      const delivered = yield* deliver(ctx, live, notice, async () => {
         const [event] = await readEvents(ctx, unitId, { eventId: notice.eventId });
         return event;
       });
@@ -85,18 +87,23 @@ export async function* caseActivity(
 async function* deliver(
   ctx: Context,
   live: LiveSession,
+  notice: CaseEventNotice | null,
   read: () => Promise<CaseActivity | undefined>,
 ): AsyncGenerator<CaseActivity, boolean> {
   const release = await live.slots.acquire();
+  live.heldSlot = release;
   try {
     if (!(await live.stillSignedIn())) return false;
+    // A live event's reads are shared with the other subscribers asking the same; a
+    // replayed one is this subscriber's alone.
+    beginDelivery(ctx, live, notice ? sharedReadsOf(notice) : undefined);
     const event = await read();
     if (!event) return true;
-    beginDelivery(ctx, live.pool);
     yield event;
     return true;
   } finally {
     release();
+    live.heldSlot = undefined;
   }
 }
 
@@ -106,7 +113,7 @@ async function readEvents(
   unitId: string,
   which: { eventId: string } | { after: bigint },
 ): Promise<CaseActivity[]> {
-  const events = await ctx.prisma.caseEvent.findMany({
+  const args = {
     where: {
       ...('eventId' in which
         ? { id: which.eventId }
@@ -122,7 +129,10 @@ async function readEvents(
       recipients: { where: { unitId }, select: { unitId: true } },
       position: { select: { position: true } },
     },
-  });
+  } satisfies Prisma.CaseEventFindManyArgs;
+  const events = await readShared(ctx.live?.reads, 'caseEvent.findMany', args, () =>
+    ctx.prisma.caseEvent.findMany(args),
+  );
   return events.flatMap((event) =>
     event.position
       ? [
@@ -138,11 +148,24 @@ async function readEvents(
   );
 }
 
-/** A delivery is a request of its own for the access log and the field rule. */
-function beginDelivery(ctx: Context, pool: pg.Pool): void {
+/**
+ * A delivery is a request of its own for the access log and the field rule. With shared
+ * reads it is decided as of their time, and its case facts come through them too.
+ */
+function beginDelivery(ctx: Context, live: LiveSession, reads: SharedReads | undefined): void {
   ctx.requestId = randomUUID();
   ctx.access = new RequestAccessLog();
-  ctx.facts = createCaseFactsLoader(pool);
+  ctx.facts = createCaseFactsLoader(reads ? sharedFactsSource(reads, live.pool) : live.pool);
+  ctx.now = reads ? () => reads.at : () => new Date();
   ctx.redactions = [];
   forgetDecisions(ctx);
+  live.reads = reads;
+}
+
+/** The facts of a case are the same for every principal: one statement per generation. */
+function sharedFactsSource(reads: SharedReads, pool: pg.Pool): FactsSource {
+  return {
+    query: <R extends pg.QueryResultRow>(text: string, values: unknown[]) =>
+      reads.get(`sql|${text}|${JSON.stringify(values)}`, () => pool.query<R>(text, values)),
+  };
 }

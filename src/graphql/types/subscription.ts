@@ -1,6 +1,7 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
 import { type CaseActivity, caseActivity } from '../../subscriptions/activity.js';
 import { formatCursor, parseCursor } from '../../subscriptions/cursor.js';
+import { readShared } from '../../subscriptions/shared-reads.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
@@ -31,21 +32,23 @@ const CaseActivityRef = builder.objectRef<CaseActivity>('CaseActivity').implemen
       type: 'CaseEvent',
       nullable: true,
       description: 'The event (an entry of the event list).',
-      resolve: (query, a, _args, ctx) =>
-        ctx.prisma.caseEvent.findFirst({
-          ...query,
-          where: { id: a.eventId, case: visibleCaseWhere(ctx) },
-        }),
+      resolve: (query, a, _args, ctx) => {
+        const args = { ...query, where: { id: a.eventId, case: visibleCaseWhere(ctx) } };
+        return readShared(ctx.live?.reads, 'caseEvent.findFirst', args, () =>
+          ctx.prisma.caseEvent.findFirst(args),
+        );
+      },
     }),
     case: t.prismaField({
       type: 'Case',
       nullable: true,
       description: 'The case as it is after the event.',
-      resolve: (query, a, _args, ctx) =>
-        ctx.prisma.case.findFirst({
-          ...query,
-          where: { id: a.caseId, AND: [visibleCaseWhere(ctx)] },
-        }),
+      resolve: (query, a, _args, ctx) => {
+        const args = { ...query, where: { id: a.caseId, AND: [visibleCaseWhere(ctx)] } };
+        return readShared(ctx.live?.reads, 'case.findFirst', args, () =>
+          ctx.prisma.case.findFirst(args),
+        );
+      },
     }),
   }),
 });
