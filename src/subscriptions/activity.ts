@@ -17,14 +17,13 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter, on } from 'node:events';
 import type pg from 'pg';
 import { RequestAccessLog } from '../audit/request-access-log.js';
-import { visibleCaseWhere } from '../authz/case-access.js';
 import { createCaseFactsLoader, type FactsSource } from '../authz/case-facts.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
 import type { Context } from '../graphql/context.js';
 import { forgetDecisions } from '../graphql/field-guard.js';
 import type { CaseEventNotice } from './case-event-feed.js';
 import type { LiveSession } from './live-session.js';
-import { readShared, type SharedReads, sharedReadsOf } from './shared-reads.js';
+import { readVisible, type SharedReads, sharedReadsOf } from './shared-reads.js';
 
 export interface CaseActivity {
   eventId: string;
@@ -113,13 +112,14 @@ async function readEvents(
   unitId: string,
   which: { eventId: string } | { after: bigint },
 ): Promise<CaseActivity[]> {
-  const args = {
-    where: {
-      ...('eventId' in which
-        ? { id: which.eventId }
-        : { position: { is: { position: { gt: which.after } } } }),
-      case: visibleCaseWhere(ctx),
-    },
+  const args = (caseWhere: Prisma.CaseWhereInput) =>
+    ({
+      where: {
+        ...('eventId' in which
+          ? { id: which.eventId }
+          : { position: { is: { position: { gt: which.after } } } }),
+        case: caseWhere,
+      },
     orderBy: { position: { position: 'asc' } },
     take: REPLAY_BATCH,
     select: {
@@ -129,9 +129,13 @@ async function readEvents(
       recipients: { where: { unitId }, select: { unitId: true } },
       position: { select: { position: true } },
     },
-  } satisfies Prisma.CaseEventFindManyArgs;
-  const events = await readShared(ctx.live?.reads, 'caseEvent.findMany', args, () =>
-    ctx.prisma.caseEvent.findMany(args),
+  }) satisfies Prisma.CaseEventFindManyArgs;
+  const events = await readVisible(
+    ctx,
+    'caseEvent.findMany',
+    args,
+    (a) => ctx.prisma.caseEvent.findMany(a),
+    (found) => found.length > 0,
   );
   return events.flatMap((event) =>
     event.position

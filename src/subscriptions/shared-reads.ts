@@ -16,6 +16,12 @@
  * delivery is decided on the database as it was at most that long before, as the session
  * cache already allows for sign-in (IDENTITY_SESSION_CACHE_SECONDS).
  */
+import {
+  unitVisibleCaseWhere,
+  type Viewer,
+  visibleCaseWhere,
+} from '../authz/case-access.js';
+import type { Prisma } from '../db/generated/prisma/client.js';
 import type { CaseEventNotice } from './case-event-feed.js';
 
 export const MAX_AGE_MS = 1_000;
@@ -53,12 +59,27 @@ export function sharedReadsOf(notice: CaseEventNotice, now = new Date()): Shared
   return fresh;
 }
 
-/** Reads `args` once per generation when the delivery has one, else by itself. */
-export function readShared<T>(
-  reads: SharedReads | undefined,
+/**
+ * A read under the row rule, shared as widely as it provably gives the same answer. It
+ * is first asked with the rule of the subscriber's unit (unitVisibleCaseWhere, the same
+ * for every subscriber acting in the unit with the same standing): whatever that finds,
+ * the subscriber's whole rule finds too, with the same fields. Only when it finds
+ * nothing is the subscriber's whole rule asked (its own emergency grants may admit the
+ * case), shared only with subscribers whose whole rule is the same (the same user's other
+ * sockets). Without shared reads (a replay) the whole rule is asked directly.
+ */
+export async function readVisible<A, T>(
+  ctx: Viewer & { live?: { reads?: SharedReads } },
   name: string,
-  args: unknown,
-  read: () => Promise<T>,
+  args: (caseWhere: Prisma.CaseWhereInput) => A,
+  read: (args: A) => Promise<T>,
+  found: (answer: T) => boolean,
 ): Promise<T> {
-  return reads ? reads.get(`${name}|${JSON.stringify(args)}`, read) : read();
+  const reads = ctx.live?.reads;
+  if (!reads) return read(args(visibleCaseWhere(ctx)));
+  const shared = (a: A) => reads.get(`${name}|${JSON.stringify(a)}`, () => read(a));
+  const unitArgs = args(unitVisibleCaseWhere(ctx));
+  const answer = await shared(unitArgs);
+  if (found(answer)) return answer;
+  return shared(args(visibleCaseWhere(ctx)));
 }

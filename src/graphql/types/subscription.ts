@@ -1,7 +1,6 @@
-import { visibleCaseWhere } from '../../authz/case-access.js';
 import { type CaseActivity, caseActivity } from '../../subscriptions/activity.js';
 import { formatCursor, parseCursor } from '../../subscriptions/cursor.js';
-import { readShared } from '../../subscriptions/shared-reads.js';
+import { readVisible } from '../../subscriptions/shared-reads.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
@@ -32,23 +31,27 @@ const CaseActivityRef = builder.objectRef<CaseActivity>('CaseActivity').implemen
       type: 'CaseEvent',
       nullable: true,
       description: 'The event (an entry of the event list).',
-      resolve: (query, a, _args, ctx) => {
-        const args = { ...query, where: { id: a.eventId, case: visibleCaseWhere(ctx) } };
-        return readShared(ctx.live?.reads, 'caseEvent.findFirst', args, () =>
-          ctx.prisma.caseEvent.findFirst(args),
-        );
-      },
+      resolve: (query, a, _args, ctx) =>
+        readVisible(
+          ctx,
+          'caseEvent.findFirst',
+          (caseWhere) => ({ ...query, where: { id: a.eventId, case: caseWhere } }),
+          (args) => ctx.prisma.caseEvent.findFirst(args),
+          (found) => found !== null,
+        ),
     }),
     case: t.prismaField({
       type: 'Case',
       nullable: true,
       description: 'The case as it is after the event.',
-      resolve: (query, a, _args, ctx) => {
-        const args = { ...query, where: { id: a.caseId, AND: [visibleCaseWhere(ctx)] } };
-        return readShared(ctx.live?.reads, 'case.findFirst', args, () =>
-          ctx.prisma.case.findFirst(args),
-        );
-      },
+      resolve: (query, a, _args, ctx) =>
+        readVisible(
+          ctx,
+          'case.findFirst',
+          (caseWhere) => ({ ...query, where: { id: a.caseId, AND: [caseWhere] } }),
+          (args) => ctx.prisma.case.findFirst(args),
+          (found) => found !== null,
+        ),
     }),
   }),
 });
