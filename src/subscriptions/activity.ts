@@ -120,16 +120,16 @@ async function readEvents(
           : { position: { is: { position: { gt: which.after } } } }),
         case: caseWhere,
       },
-    orderBy: { position: { position: 'asc' } },
-    take: REPLAY_BATCH,
-    select: {
-      id: true,
-      caseId: true,
-      case: { select: { patientId: true } },
-      recipients: { where: { unitId }, select: { unitId: true } },
-      position: { select: { position: true } },
-    },
-  }) satisfies Prisma.CaseEventFindManyArgs;
+      orderBy: { position: { position: 'asc' } },
+      take: REPLAY_BATCH,
+      select: {
+        id: true,
+        caseId: true,
+        case: { select: { patientId: true } },
+        recipients: { where: { unitId }, select: { unitId: true } },
+        position: { select: { position: true } },
+      },
+    }) satisfies Prisma.CaseEventFindManyArgs;
   const events = await readVisible(
     ctx,
     'caseEvent.findMany',

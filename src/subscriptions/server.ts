@@ -104,14 +104,19 @@ export function createSubscriptionServer(deps: {
     }
   };
 
+  /** The socket's connection while it is open and its token unexpired; else closes it. */
+  const openConnection = (socket: WebSocket): Connection | null => {
+    const connection = connections.get(socket);
+    if (!connection || socket.readyState !== socket.OPEN) return null;
+    if (Date.now() < connection.expiresAt) return connection;
+    close(socket, CLOSE.TOKEN_EXPIRED);
+    return null;
+  };
+
   /** Checks token and session again; closes the socket with the reason when either ended. */
   const recheck = async (socket: WebSocket): Promise<boolean> => {
-    const connection = connections.get(socket);
-    if (!connection || socket.readyState !== socket.OPEN) return false;
-    if (Date.now() >= connection.expiresAt) {
-      close(socket, CLOSE.TOKEN_EXPIRED);
-      return false;
-    }
+    const connection = openConnection(socket);
+    if (!connection) return false;
     try {
       const principal = await deps.authenticate(connection.authorization);
       if (principal) return true;
@@ -136,12 +141,8 @@ export function createSubscriptionServer(deps: {
    * thousand signatures.
    */
   const stillSignedIn = async (socket: WebSocket): Promise<boolean> => {
-    const connection = connections.get(socket);
-    if (!connection || socket.readyState !== socket.OPEN) return false;
-    if (Date.now() >= connection.expiresAt) {
-      close(socket, CLOSE.TOKEN_EXPIRED);
-      return false;
-    }
+    const connection = openConnection(socket);
+    if (!connection) return false;
     try {
       if (await deps.sessionActive(connection.principal.sessionId)) return true;
     } catch (error) {

@@ -16,11 +16,7 @@
  * delivery is decided on the database as it was at most that long before, as the session
  * cache already allows for sign-in (IDENTITY_SESSION_CACHE_SECONDS).
  */
-import {
-  unitVisibleCaseWhere,
-  type Viewer,
-  visibleCaseWhere,
-} from '../authz/case-access.js';
+import { unitVisibleCaseWhere, type Viewer, visibleCaseWhere } from '../authz/case-access.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
 import type { CaseEventNotice } from './case-event-feed.js';
 

@@ -5,20 +5,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAccessLog } from '../../../src/audit/verify.js';
 import { subscriptionDeliveriesAwaitingLog } from '../../../src/metrics/registry.js';
-import {
-  CaseActivityDocument,
-  type CaseActivitySubscription,
-  SendAdmissionNoticeDocument,
-  SendPlanningBasisDocument,
-} from '../../generated/graphql.js';
+import { CaseActivityDocument, type CaseActivitySubscription } from '../../generated/graphql.js';
 import {
   residentWithoutCase,
   SOC_SODERMALM,
   SOC_SOLNA,
-  unitGlobalId,
   WARD_KAROLINSKA_GERIATRIK,
 } from '../../support/demo.js';
 import { type LiveClient, liveClient, untilSubscribers } from '../../support/live.js';
+import { openCaseFor, sendPlanningBasisAs } from '../../support/live-cases.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
 
 /**
@@ -83,40 +78,9 @@ async function untilAwaitingLog(count: number): Promise<void> {
   while ((await awaitingLog()) < count) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-async function openCase(resident: number): Promise<string> {
-  const opened = await ward.request(SendAdmissionNoticeDocument, {
-    input: {
-      personalIdentityNumber: residentWithoutCase(resident).personalIdentityNumber,
-      admittedAt: new Date(Date.now() - 3_600_000).toISOString(),
-      municipalityParties: [
-        { unitId: await unitGlobalId(server.owner, SOC_SOLNA), role: 'MUNICIPAL_SOCIAL_SERVICES' },
-      ],
-      expectedNeeds: 'Hemtjänst',
-    },
-  });
-  if (!('case' in opened.sendAdmissionNotice)) throw new Error('refused');
-  return opened.sendAdmissionNotice.case.id;
-}
+const openCase = (resident: number) => openCaseFor(ward, server.owner, resident, SOC_SOLNA);
 
-async function sendPlanningBasis(caseId: string): Promise<void> {
-  const { sendPlanningBasis } = await ward.request(SendPlanningBasisDocument, {
-    input: {
-      caseId,
-      diagnosisSummary: 'Höftfraktur, opererad',
-      functionalStatus: 'Går med rollator',
-      adl: {
-        bathing: 'DEPENDENT',
-        dressing: 'PARTLY_DEPENDENT',
-        toileting: 'INDEPENDENT',
-        transferring: 'PARTLY_DEPENDENT',
-        continence: 'INDEPENDENT',
-        feeding: 'INDEPENDENT',
-      },
-      expectedNeeds: 'Hemtjänst morgon och kväll',
-    },
-  });
-  if (sendPlanningBasis.__typename !== 'SendPlanningBasisSuccess') throw new Error('refused');
-}
+const sendPlanningBasis = (caseId: string) => sendPlanningBasisAs(ward, caseId);
 
 /**
  * Subscribes Solna's six sockets and one of Södermalm's, takes the month's chain lock and

@@ -11,18 +11,16 @@ import {
   type CaseActivitySubscription,
   ResumeCaseActivityDocument,
   type ResumeCaseActivitySubscription,
-  SendAdmissionNoticeDocument,
-  SendPlanningBasisDocument,
 } from '../../generated/graphql.js';
 import {
   HSL_SOLNA,
   residentWithoutCase,
   SOC_SODERMALM,
   SOC_SOLNA,
-  unitGlobalId,
   WARD_KAROLINSKA_GERIATRIK,
 } from '../../support/demo.js';
 import { type LiveClient, liveClient, untilSubscribers } from '../../support/live.js';
+import { openCaseFor, sendPlanningBasisAs } from '../../support/live-cases.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
 
 /**
@@ -63,43 +61,10 @@ async function next<D extends Delivery<unknown>>(iterator: AsyncIterator<D>): Pr
   return result.value;
 }
 
-async function openCase(resident: number, municipalityUnit: string) {
-  const opened = await ward.request(SendAdmissionNoticeDocument, {
-    input: {
-      personalIdentityNumber: residentWithoutCase(resident).personalIdentityNumber,
-      admittedAt: new Date(Date.now() - 3_600_000).toISOString(),
-      municipalityParties: [
-        {
-          unitId: await unitGlobalId(server.owner, municipalityUnit),
-          role: 'MUNICIPAL_SOCIAL_SERVICES',
-        },
-      ],
-      expectedNeeds: 'Hemtjänst',
-    },
-  });
-  if (!('case' in opened.sendAdmissionNotice)) throw new Error('refused');
-  return opened.sendAdmissionNotice.case.id;
-}
+const openCase = (resident: number, municipalityUnit: string) =>
+  openCaseFor(ward, server.owner, resident, municipalityUnit);
 
-async function sendPlanningBasis(caseId: string) {
-  const { sendPlanningBasis } = await ward.request(SendPlanningBasisDocument, {
-    input: {
-      caseId,
-      diagnosisSummary: 'Höftfraktur, opererad',
-      functionalStatus: 'Går med rollator',
-      adl: {
-        bathing: 'DEPENDENT',
-        dressing: 'PARTLY_DEPENDENT',
-        toileting: 'INDEPENDENT',
-        transferring: 'PARTLY_DEPENDENT',
-        continence: 'INDEPENDENT',
-        feeding: 'INDEPENDENT',
-      },
-      expectedNeeds: 'Hemtjänst morgon och kväll',
-    },
-  });
-  if (sendPlanningBasis.__typename !== 'SendPlanningBasisSuccess') throw new Error('refused');
-}
+const sendPlanningBasis = (caseId: string) => sendPlanningBasisAs(ward, caseId);
 
 beforeAll(async () => {
   server = await startTestServer({ SUBSCRIPTION_SESSION_CHECK_SECONDS: '1' });
