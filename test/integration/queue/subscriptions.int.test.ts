@@ -7,8 +7,10 @@ import { loadConfig } from '../../../src/config.js';
 import { startServer } from '../../../src/http/app.js';
 import { CLOSE } from '../../../src/subscriptions/close-codes.js';
 import {
+  AddNoteDocument,
   CaseActivityDocument,
   type CaseActivitySubscription,
+  OpenEmergencyAccessDocument,
   ResumeCaseActivityDocument,
   type ResumeCaseActivitySubscription,
 } from '../../generated/graphql.js';
@@ -18,6 +20,7 @@ import {
   SOC_SODERMALM,
   SOC_SOLNA,
   WARD_KAROLINSKA_GERIATRIK,
+  WARD_SODERSJUKHUSET_MEDICIN,
 } from '../../support/demo.js';
 import { type LiveClient, liveClient, untilSubscribers } from '../../support/live.js';
 import { openCaseFor, sendPlanningBasisAs } from '../../support/live-cases.js';
@@ -205,6 +208,53 @@ describe('delivery', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it("reaches only the holder of an emergency grant among its unit's subscribers (the unit's reads are shared, the grant is the holder's own)", async () => {
+    const caseId = await openCase(0, SOC_SOLNA);
+    const outsider = async (hsaId: string) => {
+      const principal = {
+        ...principalFor(WARD_SODERSJUKHUSET_MEDICIN, ['WARD_STAFF'], `Live ${hsaId}`),
+        hsaId,
+      };
+      const live = liveClient(server, await server.tokenFor(principal));
+      open.push(live);
+      const http = await server.clientFor(WARD_SODERSJUKHUSET_MEDICIN, { hsaId });
+      return { live, http };
+    };
+    const openEmergencyAccess = (http: GraphQLClient) =>
+      http.request(OpenEmergencyAccessDocument, {
+        input: {
+          personalIdentityNumber: residentWithoutCase(0).personalIdentityNumber,
+          reason: 'Medvetslös patient, behöver läkemedelslistan',
+        },
+      });
+    const holder = await outsider(`${WARD_SODERSJUKHUSET_MEDICIN}P7`);
+    const colleague = await outsider(`${WARD_SODERSJUKHUSET_MEDICIN}P8`);
+    const opened = await openEmergencyAccess(holder.http);
+    expect(opened.openEmergencyAccess.__typename).toBe('OpenEmergencyAccessSuccess');
+    const before = server.feed.subscriberCount;
+    const holderFirst = next(deliveries(holder.live));
+    const colleagueFirst = next(deliveries(colleague.live));
+    await untilSubscribers(server, before + 2);
+
+    await sendPlanningBasis(caseId);
+    const delivered = await holderFirst;
+    expect(delivered.data!.caseActivity.case?.id).toBe(caseId);
+    expect(delivered.data!.caseActivity.event?.type).toBe('PLANNING_BASIS_SENT');
+
+    // The colleague opens a grant of their own only now; its first delivery is a later
+    // event of the case, never the planning basis it could not see when it was committed.
+    expect((await openEmergencyAccess(colleague.http)).openEmergencyAccess.__typename).toBe(
+      'OpenEmergencyAccessSuccess',
+    );
+    const note = await ward.request(AddNoteDocument, {
+      input: { caseId, text: 'Efter nödöppning' },
+    });
+    expect(note.addNote.__typename).toBe('AddNoteSuccess');
+    const theirs = await colleagueFirst;
+    expect(theirs.data!.caseActivity.case?.id).toBe(caseId);
+    expect(theirs.data!.caseActivity.event?.type).not.toBe('PLANNING_BASIS_SENT');
   });
 
   it('refuses queries and mutations on the socket: they go to POST /graphql', async () => {
