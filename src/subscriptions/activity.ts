@@ -79,9 +79,10 @@ export async function* caseActivity(
 }
 
 /**
- * One delivery within a slot, held from the checks until the payload was logged and sent
- * (the generator resumes only then), so a delivery's database work happens within it.
- * False when the subscriber is no longer signed in (its socket is closing).
+ * One delivery: the sign-in check, then a slot, held while the event is read and the
+ * payload executed (until ./server.ts releases it, before the payload's access-log rows
+ * are written with other deliveries'), so a delivery's reads happen within it. False
+ * when the subscriber is no longer signed in (its socket is closing).
  */
 async function* deliver(
   ctx: Context,
@@ -89,10 +90,13 @@ async function* deliver(
   notice: CaseEventNotice | null,
   read: () => Promise<CaseActivity | undefined>,
 ): AsyncGenerator<CaseActivity, boolean> {
+  // Before the slot: the checks of one event's subscribers whose cached session answers
+  // ran out are then read together in one statement (src/identity/sessions.ts), not five
+  // at a time.
+  if (!(await live.stillSignedIn())) return false;
   const release = await live.slots.acquire();
   live.heldSlot = release;
   try {
-    if (!(await live.stillSignedIn())) return false;
     // A live event's reads are shared with the other subscribers asking the same; a
     // replayed one is this subscriber's alone.
     beginDelivery(ctx, live, notice ? sharedReadsOf(notice) : undefined);
