@@ -5,7 +5,12 @@
  * every subscriber and command: p50, p99, max) and the API process's memory before and
  * after the sockets opened.
  *
- *   npm run bench:subscriptions -- [subscribers=1000] [seconds=60]
+ *   npm run bench:subscriptions -- [subscribers=1000] [seconds=60] [users=1]
+ *
+ * `users`: how many different people of the unit the subscribers are, each signed in
+ * with a session of their own (subscriber i is user i mod users). With one, every socket
+ * is the same person's (one person's many tabs, the easiest case for reads shared per
+ * event); with as many users as subscribers, every socket is a different person's.
  *
  * The API runs in this process (production mode, as scripts/bench/in-process-api.ts
  * starts it), so the memory figures include the N client sockets too: an upper bound of
@@ -13,6 +18,8 @@
  * postgresql://postgres@127.0.0.1:5432/postgres), dropped afterwards.
  */
 process.env.NODE_ENV = 'production';
+
+import { loadavg } from 'node:os';
 
 const { print } = await import('graphql');
 const { createClient } = await import('graphql-ws');
@@ -31,6 +38,7 @@ const { encodeGlobalID } = await import('@pothos/plugin-relay');
 
 const subscribers = Number(process.argv[2] ?? 1000);
 const seconds = Number(process.argv[3] ?? 60);
+const users = Math.max(1, Math.min(subscribers, Number(process.argv[4] ?? 1)));
 const admin = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const name = `brygga_bench_live_${process.pid}`;
 const url = new URL(admin);
@@ -99,12 +107,21 @@ try {
   const received = new Map<string, number[]>();
   const query = print(CaseActivityDocument);
   const clients = [];
-  const bearer = await token();
+  // The unit's staff: the bench's own user first, then one more per extra user.
+  const bearers = [await token()];
+  for (let u = 1; u < users; u++) {
+    const person = {
+      ...principalFor(SOCIAL_SOLNA, ['SOCIAL_SERVICES_STAFF'], `Bench user ${u}`),
+      hsaId: `${SOCIAL_SOLNA}P${u + 100}`,
+    };
+    await openTestSession(server.identity, server.db.prisma, person);
+    bearers.push((await server.tokens.issueAccessToken(person)).token);
+  }
   for (let i = 0; i < subscribers; i++) {
     const client = createClient({
       url: `${server.url.replace(/^http/, 'ws')}/graphql`,
       webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${bearer}` },
+      connectionParams: { authorization: `Bearer ${bearers[i % users]}` },
       retryAttempts: 0,
     });
     client.subscribe(
@@ -158,6 +175,8 @@ try {
   const latencies = [...sentAt].flatMap(([id, at]) => (received.get(id) ?? []).map((t) => t - at));
   latencies.sort((a, b) => a - b);
   const peak = process.memoryUsage();
+  // The machine's load over the run (1, 5, 15 minutes): the bench shares it.
+  const load = loadavg().map((l) => l.toFixed(1));
   console.log(
     JSON.stringify(
       {
@@ -167,6 +186,7 @@ try {
           p90Ms: Math.round(quantile(inboxTimes, 0.9)),
         },
         subscribers,
+        users,
         commands: seconds,
         deliveries: latencies.length,
         expected,
@@ -175,6 +195,7 @@ try {
           p99: Math.round(quantile(latencies, 0.99)),
           max: Math.round(latencies.at(-1) ?? Number.NaN),
         },
+        loadAverage: load,
         memory: {
           rssBefore: mib(before.rss),
           rssOpen: mib(open.rss),

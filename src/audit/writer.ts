@@ -23,6 +23,9 @@ export type WrittenOutcome = 'SUCCESS' | 'DENIED' | 'FAILED';
 /** Raised when a request touched patients but cannot name who acted, from where. */
 export class AccessLogIncompleteError extends Error {}
 
+/** One request's accesses, as the writer takes them. */
+export type WrittenAccess = Omit<CollectedAccess, 'outcome'> & { outcome: WrittenOutcome };
+
 /**
  * Appends one request's accesses to the access log: one round trip, one statement
  * (access_log_append, as redefined in the performance migration), committed when it
@@ -43,11 +46,25 @@ export class AccessLogIncompleteError extends Error {}
 export async function appendAccesses(
   db: Queryable,
   request: AccessRequest,
-  accesses: readonly (Omit<CollectedAccess, 'outcome'> & { outcome: WrittenOutcome })[],
+  accesses: readonly WrittenAccess[],
   at: Date,
   lockWaitMs: number | null = null,
 ): Promise<number> {
   if (accesses.length === 0) return 0;
+  return appendEntries(db, accessLogEntries(request, accesses, at), at, lockWaitMs);
+}
+
+/**
+ * The rows one request's accesses become, each naming the request and who acted for it.
+ * Throws AccessLogIncompleteError when the request touched patients without a principal
+ * acting in a commission.
+ */
+export function accessLogEntries(
+  request: AccessRequest,
+  accesses: readonly WrittenAccess[],
+  at: Date,
+): AccessLogEntry[] {
+  if (accesses.length === 0) return [];
   const principal = request.principal;
   const commission = principal?.actingCommission;
   if (!principal || !commission) {
@@ -57,7 +74,7 @@ export async function appendAccesses(
     );
   }
   const outOfHours = isOutOfHours(at);
-  const entries = accesses.map((a) => ({
+  return accesses.map((a) => ({
     activity: a.activity,
     outcome: a.outcome,
     user_hsa_id: principal.hsaId,
@@ -75,6 +92,40 @@ export async function appendAccesses(
     emergency_access: a.emergencyAccess,
     out_of_hours: outOfHours,
   }));
+}
+
+/** One access-log row as access_log_append takes it (its JSON object). */
+export interface AccessLogEntry {
+  activity: WrittenAccess['activity'];
+  outcome: WrittenOutcome;
+  user_hsa_id: string;
+  user_name: string;
+  unit_hsa_id: string;
+  provider_hsa_id: string;
+  commission_hsa_id: string | null;
+  purpose: string;
+  patient_id: WrittenAccess['patientId'];
+  personal_identity_number: WrittenAccess['personalIdentityNumber'];
+  case_id: WrittenAccess['caseId'];
+  categories: WrittenAccess['categories'];
+  request_id: string;
+  operation_name: string | null;
+  emergency_access: boolean;
+  out_of_hours: boolean;
+}
+
+/**
+ * Appends rows of one or many requests (built by accessLogEntries with the same `at`) in
+ * one statement: one chain lock, one row per entry, in the order given. Every row in the
+ * call is written or none is.
+ */
+export async function appendEntries(
+  db: Queryable,
+  entries: readonly AccessLogEntry[],
+  at: Date,
+  lockWaitMs: number | null = null,
+): Promise<number> {
+  if (entries.length === 0) return 0;
   const end = accessLogAppendDuration.startTimer();
   try {
     const { rows } = await db.query<{ written: number }>(

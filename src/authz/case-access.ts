@@ -80,6 +80,20 @@ export function visibleCaseWhere(viewer: Viewer): Prisma.CaseWhereInput {
   return ways.length === 1 ? ways[0]! : { OR: ways };
 }
 
+/**
+ * The row rules less the viewer's own emergency grants: the ways in that depend only on
+ * the acting unit and, for an organisation-wide role, its organisation, so every person
+ * acting in the same unit with the same standing gets the same filter. A case it admits,
+ * visibleCaseWhere admits too; one it does not may still be visible through a grant, so
+ * a caller that finds nothing with it must ask visibleCaseWhere. For sharing one read
+ * among the subscribers of a unit (src/subscriptions/shared-reads.ts).
+ */
+export function unitVisibleCaseWhere(viewer: Viewer): Prisma.CaseWhereInput {
+  const ways = visibleCaseWays(viewer).filter((way) => !('emergencyAccesses' in way));
+  if (ways.length === 0) return NOTHING;
+  return ways.length === 1 ? ways[0]! : { OR: ways };
+}
+
 /** Locked notes (låsta anteckningar) are readable only inside the author's organisation. */
 export function visibleNoteWhere(viewer: Viewer): Prisma.NoteWhereInput {
   const { actor } = viewer;

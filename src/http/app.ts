@@ -163,6 +163,7 @@ export async function startServer(
     services,
     feed,
     authenticate: (authorization) => identity.authenticate(authorization),
+    sessionActive: (sessionId) => identity.sessions.isActive(sessionId, new Date()),
     actorOf: (principal) => actorOf(principal, services),
     logger,
     sessionCheckSeconds: config.SUBSCRIPTION_SESSION_CHECK_SECONDS,

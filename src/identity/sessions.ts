@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { Commission } from '../authz/principal.js';
 import type { PrismaClient } from '../db/client.js';
 import type { IdentitySession } from '../db/generated/prisma/client.js';
@@ -31,8 +32,29 @@ export function parseRefreshCookie(value: unknown): { sessionId: string; secret:
 
 export class RefreshRejected extends Error {}
 
+interface SessionState {
+  revokedAt: Date | null;
+  expiresAt: Date;
+}
+
 export class Sessions {
   private readonly cache = new Map<string, { active: boolean; at: number }>();
+  /**
+   * The sessions asked about in the same turn, read in one statement: a committed event
+   * wakes every live subscriber at once (src/subscriptions), and a thousand sessions
+   * whose cached answers ran out would otherwise be a thousand queries.
+   */
+  private readonly states = new DataLoader<string, SessionState | null>(
+    async (ids) => {
+      const rows = await this.prisma.identitySession.findMany({
+        where: { id: { in: [...ids] } },
+        select: { id: true, revokedAt: true, expiresAt: true },
+      });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    { cache: false },
+  );
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -145,10 +167,7 @@ export class Sessions {
     const cached = this.cache.get(sessionId);
     if (cached && now.getTime() - cached.at < this.settings.cacheSeconds * 1000)
       return cached.active;
-    const row = await this.prisma.identitySession.findUnique({
-      where: { id: sessionId },
-      select: { revokedAt: true, expiresAt: true },
-    });
+    const row = await this.states.load(sessionId);
     const active = row !== null && row.revokedAt === null && row.expiresAt > now;
     if (this.settings.cacheSeconds > 0) {
       if (this.cache.size > 10_000) this.cache.clear();

@@ -146,6 +146,12 @@ export const subscriptionSockets = new client.Gauge({
   registers: [registry],
 });
 
+export const subscriptionDeliveriesAwaitingLog = new client.Gauge({
+  name: 'brygga_subscription_deliveries_awaiting_log',
+  help: 'Subscription payloads executed and held until their access-log rows are written (queued for the next batch or in the one being written)',
+  registers: [registry],
+});
+
 export const subscriptionDeliveries = new client.Counter({
   name: 'brygga_subscription_deliveries_total',
   help: 'Subscription payloads sent, by outcome (ok, error, ACCESS_LOG_UNAVAILABLE)',

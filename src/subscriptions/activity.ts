@@ -17,12 +17,13 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter, on } from 'node:events';
 import type pg from 'pg';
 import { RequestAccessLog } from '../audit/request-access-log.js';
-import { visibleCaseWhere } from '../authz/case-access.js';
-import { createCaseFactsLoader } from '../authz/case-facts.js';
+import { createCaseFactsLoader, type FactsSource } from '../authz/case-facts.js';
+import type { Prisma } from '../db/generated/prisma/client.js';
 import type { Context } from '../graphql/context.js';
 import { forgetDecisions } from '../graphql/field-guard.js';
 import type { CaseEventNotice } from './case-event-feed.js';
 import type { LiveSession } from './live-session.js';
+import { readVisible, type SharedReads, sharedReadsOf } from './shared-reads.js';
 
 export interface CaseActivity {
   eventId: string;
@@ -57,7 +58,7 @@ export async function* caseActivity(
       const batch = await readEvents(ctx, unitId, { after: last });
       for (const event of batch) {
         last = event.position;
-        const delivered = yield* deliver(ctx, live, () => Promise.resolve(event));
+        const delivered = yield* deliver(ctx, live, null, () => Promise.resolve(event));
         if (!delivered) return;
       }
       if (batch.length < REPLAY_BATCH) break;
@@ -65,7 +66,7 @@ export async function* caseActivity(
     for await (const [notice] of held) {
       if (last !== null && notice.position <= last) continue; // replayed already
       last = notice.position;
-      const delivered = yield* deliver(ctx, live, async () => {
+      const delivered = yield* deliver(ctx, live, notice, async () => {
         const [event] = await readEvents(ctx, unitId, { eventId: notice.eventId });
         return event;
       });
@@ -78,25 +79,34 @@ export async function* caseActivity(
 }
 
 /**
- * One delivery within a slot, held from the checks until the payload was logged and sent
- * (the generator resumes only then), so a delivery's database work happens within it.
- * False when the subscriber is no longer signed in (its socket is closing).
+ * One delivery: the sign-in check, then a slot, held while the event is read and the
+ * payload executed (until ./server.ts releases it, before the payload's access-log rows
+ * are written with other deliveries'), so a delivery's reads happen within it. False
+ * when the subscriber is no longer signed in (its socket is closing).
  */
 async function* deliver(
   ctx: Context,
   live: LiveSession,
+  notice: CaseEventNotice | null,
   read: () => Promise<CaseActivity | undefined>,
 ): AsyncGenerator<CaseActivity, boolean> {
+  // Before the slot: the checks of one event's subscribers whose cached session answers
+  // ran out are then read together in one statement (src/identity/sessions.ts), not five
+  // at a time.
+  if (!(await live.stillSignedIn())) return false;
   const release = await live.slots.acquire();
+  live.heldSlot = release;
   try {
-    if (!(await live.stillSignedIn())) return false;
+    // A live event's reads are shared with the other subscribers asking the same; a
+    // replayed one is this subscriber's alone.
+    beginDelivery(ctx, live, notice ? sharedReadsOf(notice) : undefined);
     const event = await read();
     if (!event) return true;
-    beginDelivery(ctx, live.pool);
     yield event;
     return true;
   } finally {
     release();
+    live.heldSlot = undefined;
   }
 }
 
@@ -106,23 +116,31 @@ async function readEvents(
   unitId: string,
   which: { eventId: string } | { after: bigint },
 ): Promise<CaseActivity[]> {
-  const events = await ctx.prisma.caseEvent.findMany({
-    where: {
-      ...('eventId' in which
-        ? { id: which.eventId }
-        : { position: { is: { position: { gt: which.after } } } }),
-      case: visibleCaseWhere(ctx),
-    },
-    orderBy: { position: { position: 'asc' } },
-    take: REPLAY_BATCH,
-    select: {
-      id: true,
-      caseId: true,
-      case: { select: { patientId: true } },
-      recipients: { where: { unitId }, select: { unitId: true } },
-      position: { select: { position: true } },
-    },
-  });
+  const args = (caseWhere: Prisma.CaseWhereInput) =>
+    ({
+      where: {
+        ...('eventId' in which
+          ? { id: which.eventId }
+          : { position: { is: { position: { gt: which.after } } } }),
+        case: caseWhere,
+      },
+      orderBy: { position: { position: 'asc' } },
+      take: REPLAY_BATCH,
+      select: {
+        id: true,
+        caseId: true,
+        case: { select: { patientId: true } },
+        recipients: { where: { unitId }, select: { unitId: true } },
+        position: { select: { position: true } },
+      },
+    }) satisfies Prisma.CaseEventFindManyArgs;
+  const events = await readVisible(
+    ctx,
+    'caseEvent.findMany',
+    args,
+    (a) => ctx.prisma.caseEvent.findMany(a),
+    (found) => found.length > 0,
+  );
   return events.flatMap((event) =>
     event.position
       ? [
@@ -138,11 +156,24 @@ async function readEvents(
   );
 }
 
-/** A delivery is a request of its own for the access log and the field rule. */
-function beginDelivery(ctx: Context, pool: pg.Pool): void {
+/**
+ * A delivery is a request of its own for the access log and the field rule. With shared
+ * reads it is decided as of their time, and its case facts come through them too.
+ */
+function beginDelivery(ctx: Context, live: LiveSession, reads: SharedReads | undefined): void {
   ctx.requestId = randomUUID();
   ctx.access = new RequestAccessLog();
-  ctx.facts = createCaseFactsLoader(pool);
+  ctx.facts = createCaseFactsLoader(reads ? sharedFactsSource(reads, live.pool) : live.pool);
+  ctx.now = reads ? () => reads.at : () => new Date();
   ctx.redactions = [];
   forgetDecisions(ctx);
+  live.reads = reads;
+}
+
+/** The facts of a case are the same for every principal: one statement per generation. */
+function sharedFactsSource(reads: SharedReads, pool: pg.Pool): FactsSource {
+  return {
+    query: <R extends pg.QueryResultRow>(text: string, values: unknown[]) =>
+      reads.get(`sql|${text}|${JSON.stringify(values)}`, () => pool.query<R>(text, values)),
+  };
 }

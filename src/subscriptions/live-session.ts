@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { CaseEventFeed } from './case-event-feed.js';
 import type { DeliverySlots } from './delivery-slots.js';
+import type { SharedReads } from './shared-reads.js';
 
 /** What a subscription's resolvers get besides the usual context (src/graphql/context.ts). */
 export interface LiveSession {
@@ -14,4 +15,11 @@ export interface LiveSession {
    * either ended, and then the socket is already closing with its code (./close-codes.ts).
    */
   stillSignedIn(): Promise<boolean>;
+  /**
+   * Releases the slot the delivery in progress holds, once its reads are done (before its
+   * access-log rows are written with other deliveries'); does nothing when none is held.
+   */
+  heldSlot?: () => void;
+  /** The delivery in progress's reads shared with other subscribers (a live event's). */
+  reads?: SharedReads;
 }

@@ -31,8 +31,8 @@ import {
 import { useServer as serveGraphqlWs } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { AccessLogAppendBatches } from '../audit/append-batches.js';
 import { RequestAccessLog } from '../audit/request-access-log.js';
-import { appendAccesses } from '../audit/writer.js';
 import { createCaseFactsLoader } from '../authz/case-facts.js';
 import type { Principal } from '../authz/principal.js';
 import type { Database } from '../db/client.js';
@@ -45,6 +45,7 @@ import { InvalidTokenError } from '../identity/tokens.js';
 import {
   accessLogAppendFailures,
   subscriptionDeliveries,
+  subscriptionDeliveriesAwaitingLog,
   subscriptionSockets,
 } from '../metrics/registry.js';
 import type { Services } from '../services.js';
@@ -75,6 +76,11 @@ export function createSubscriptionServer(deps: {
   services: Services;
   feed: CaseEventFeed;
   authenticate: (authorization: string) => Promise<Principal | null>;
+  /**
+   * Whether a session is still live, from the process's session cache (at most
+   * IDENTITY_SESSION_CACHE_SECONDS old): the check before each delivery.
+   */
+  sessionActive: (sessionId: string) => Promise<boolean>;
   actorOf: (principal: Principal) => Promise<Actor | null>;
   logger: Logger;
   sessionCheckSeconds: number;
@@ -85,6 +91,8 @@ export function createSubscriptionServer(deps: {
 }): SubscriptionServer {
   const { db, services, feed, logger } = deps;
   const slots = new DeliverySlots(deps.deliverySlots);
+  // The deliveries of one event are logged together: one statement, one row per access.
+  const appends = new AccessLogAppendBatches(db.pool, deps.accessLogLockWaitMs);
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
   const connections = new WeakMap<WebSocket, Connection>();
 
@@ -96,14 +104,19 @@ export function createSubscriptionServer(deps: {
     }
   };
 
+  /** The socket's connection while it is open and its token unexpired; else closes it. */
+  const openConnection = (socket: WebSocket): Connection | null => {
+    const connection = connections.get(socket);
+    if (!connection || socket.readyState !== socket.OPEN) return null;
+    if (Date.now() < connection.expiresAt) return connection;
+    close(socket, CLOSE.TOKEN_EXPIRED);
+    return null;
+  };
+
   /** Checks token and session again; closes the socket with the reason when either ended. */
   const recheck = async (socket: WebSocket): Promise<boolean> => {
-    const connection = connections.get(socket);
-    if (!connection || socket.readyState !== socket.OPEN) return false;
-    if (Date.now() >= connection.expiresAt) {
-      close(socket, CLOSE.TOKEN_EXPIRED);
-      return false;
-    }
+    const connection = openConnection(socket);
+    if (!connection) return false;
     try {
       const principal = await deps.authenticate(connection.authorization);
       if (principal) return true;
@@ -115,6 +128,27 @@ export function createSubscriptionServer(deps: {
       }
       close(socket, error.reason === 'expired' ? CLOSE.TOKEN_EXPIRED : CLOSE.SESSION_ENDED);
       return false;
+    }
+    close(socket, CLOSE.SESSION_ENDED);
+    return false;
+  };
+
+  /**
+   * The check before a delivery: the token's expiry and its session, from the session
+   * cache. The token itself cannot change on the socket and was verified at connect and
+   * at every periodic check (`recheck`, which also closes a revoked session's socket
+   * without waiting for an event), so a thousand deliveries of one event do not verify a
+   * thousand signatures.
+   */
+  const stillSignedIn = async (socket: WebSocket): Promise<boolean> => {
+    const connection = openConnection(socket);
+    if (!connection) return false;
+    try {
+      if (await deps.sessionActive(connection.principal.sessionId)) return true;
+    } catch (error) {
+      // The database could not say: as in `recheck`, the next check decides.
+      logger.warn('subscription session check failed', { error: String(error) });
+      return true;
     }
     close(socket, CLOSE.SESSION_ENDED);
     return false;
@@ -202,18 +236,21 @@ export function createSubscriptionServer(deps: {
           redactions: [],
           access: new RequestAccessLog(),
           accessLogLockWaitMs: deps.accessLogLockWaitMs,
-          live: { feed, pool: db.pool, slots, stillSignedIn: () => recheck(socket) },
+          live: { feed, pool: db.pool, slots, stillSignedIn: () => stillSignedIn(socket) },
         };
       },
       onNext: async (_ctx, _id, payload, args, result) => {
         const context = args.contextValue as Context;
         const errors = result.errors?.map((e) => maskError(e.toJSON(), e, logger));
         const log = context.access;
+        // Its reads are done: the slot goes to the next delivery while this one waits for
+        // its rows to be written with the others' (one pool connection for them all).
+        context.live?.heldSlot?.();
+        subscriptionDeliveriesAwaitingLog.inc();
         try {
           if (!(log instanceof RequestAccessLog)) throw new Error('not the delivery access log');
           const failed = !result.data && !!result.errors?.length;
-          await appendAccesses(
-            db.pool,
+          await appends.append(
             {
               requestId: context.requestId,
               operationName: payload.operationName ?? null,
@@ -223,10 +260,9 @@ export function createSubscriptionServer(deps: {
               ...a,
               outcome: failed && a.outcome === 'SUCCESS' ? ('FAILED' as const) : a.outcome,
             })),
-            new Date(),
-            deps.accessLogLockWaitMs,
           );
         } catch (error) {
+          subscriptionDeliveriesAwaitingLog.dec();
           accessLogAppendFailures.inc();
           subscriptionDeliveries.inc({ outcome: 'ACCESS_LOG_UNAVAILABLE' });
           logger.error('access log write failed; the delivery is withheld', {
@@ -243,6 +279,7 @@ export function createSubscriptionServer(deps: {
             ],
           };
         }
+        subscriptionDeliveriesAwaitingLog.dec();
         subscriptionDeliveries.inc({ outcome: errors?.length ? 'error' : 'ok' });
         return {
           ...(result.data !== undefined ? { data: result.data } : {}),

@@ -1,6 +1,6 @@
-import { visibleCaseWhere } from '../../authz/case-access.js';
 import { type CaseActivity, caseActivity } from '../../subscriptions/activity.js';
 import { formatCursor, parseCursor } from '../../subscriptions/cursor.js';
+import { readVisible } from '../../subscriptions/shared-reads.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
@@ -32,20 +32,26 @@ export const CaseActivityRef = builder.objectRef<CaseActivity>('CaseActivity').i
       nullable: true,
       description: 'The event (an entry of the event list).',
       resolve: (query, a, _args, ctx) =>
-        ctx.prisma.caseEvent.findFirst({
-          ...query,
-          where: { id: a.eventId, case: visibleCaseWhere(ctx) },
-        }),
+        readVisible(
+          ctx,
+          'caseEvent.findFirst',
+          (caseWhere) => ({ ...query, where: { id: a.eventId, case: caseWhere } }),
+          (args) => ctx.prisma.caseEvent.findFirst(args),
+          (found) => found !== null,
+        ),
     }),
     case: t.prismaField({
       type: 'Case',
       nullable: true,
       description: 'The case as it is after the event.',
       resolve: (query, a, _args, ctx) =>
-        ctx.prisma.case.findFirst({
-          ...query,
-          where: { id: a.caseId, AND: [visibleCaseWhere(ctx)] },
-        }),
+        readVisible(
+          ctx,
+          'case.findFirst',
+          (caseWhere) => ({ ...query, where: { id: a.caseId, AND: [caseWhere] } }),
+          (args) => ctx.prisma.case.findFirst(args),
+          (found) => found !== null,
+        ),
     }),
   }),
 });

@@ -7,22 +7,23 @@ import { loadConfig } from '../../../src/config.js';
 import { startServer } from '../../../src/http/app.js';
 import { CLOSE } from '../../../src/subscriptions/close-codes.js';
 import {
+  AddNoteDocument,
   CaseActivityDocument,
   type CaseActivitySubscription,
+  OpenEmergencyAccessDocument,
   ResumeCaseActivityDocument,
   type ResumeCaseActivitySubscription,
-  SendAdmissionNoticeDocument,
-  SendPlanningBasisDocument,
 } from '../../generated/graphql.js';
 import {
   HSL_SOLNA,
   residentWithoutCase,
   SOC_SODERMALM,
   SOC_SOLNA,
-  unitGlobalId,
   WARD_KAROLINSKA_GERIATRIK,
+  WARD_SODERSJUKHUSET_MEDICIN,
 } from '../../support/demo.js';
 import { type LiveClient, liveClient, untilSubscribers } from '../../support/live.js';
+import { openCaseFor, sendPlanningBasisAs } from '../../support/live-cases.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
 
 /**
@@ -63,43 +64,10 @@ async function next<D extends Delivery<unknown>>(iterator: AsyncIterator<D>): Pr
   return result.value;
 }
 
-async function openCase(resident: number, municipalityUnit: string) {
-  const opened = await ward.request(SendAdmissionNoticeDocument, {
-    input: {
-      personalIdentityNumber: residentWithoutCase(resident).personalIdentityNumber,
-      admittedAt: new Date(Date.now() - 3_600_000).toISOString(),
-      municipalityParties: [
-        {
-          unitId: await unitGlobalId(server.owner, municipalityUnit),
-          role: 'MUNICIPAL_SOCIAL_SERVICES',
-        },
-      ],
-      expectedNeeds: 'Hemtjänst',
-    },
-  });
-  if (!('case' in opened.sendAdmissionNotice)) throw new Error('refused');
-  return opened.sendAdmissionNotice.case.id;
-}
+const openCase = (resident: number, municipalityUnit: string) =>
+  openCaseFor(ward, server.owner, resident, municipalityUnit);
 
-async function sendPlanningBasis(caseId: string) {
-  const { sendPlanningBasis } = await ward.request(SendPlanningBasisDocument, {
-    input: {
-      caseId,
-      diagnosisSummary: 'Höftfraktur, opererad',
-      functionalStatus: 'Går med rollator',
-      adl: {
-        bathing: 'DEPENDENT',
-        dressing: 'PARTLY_DEPENDENT',
-        toileting: 'INDEPENDENT',
-        transferring: 'PARTLY_DEPENDENT',
-        continence: 'INDEPENDENT',
-        feeding: 'INDEPENDENT',
-      },
-      expectedNeeds: 'Hemtjänst morgon och kväll',
-    },
-  });
-  if (sendPlanningBasis.__typename !== 'SendPlanningBasisSuccess') throw new Error('refused');
-}
+const sendPlanningBasis = (caseId: string) => sendPlanningBasisAs(ward, caseId);
 
 beforeAll(async () => {
   server = await startTestServer({ SUBSCRIPTION_SESSION_CHECK_SECONDS: '1' });
@@ -240,6 +208,53 @@ describe('delivery', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it("reaches only the holder of an emergency grant among its unit's subscribers (the unit's reads are shared, the grant is the holder's own)", async () => {
+    const caseId = await openCase(0, SOC_SOLNA);
+    const outsider = async (hsaId: string) => {
+      const principal = {
+        ...principalFor(WARD_SODERSJUKHUSET_MEDICIN, ['WARD_STAFF'], `Live ${hsaId}`),
+        hsaId,
+      };
+      const live = liveClient(server, await server.tokenFor(principal));
+      open.push(live);
+      const http = await server.clientFor(WARD_SODERSJUKHUSET_MEDICIN, { hsaId });
+      return { live, http };
+    };
+    const openEmergencyAccess = (http: GraphQLClient) =>
+      http.request(OpenEmergencyAccessDocument, {
+        input: {
+          personalIdentityNumber: residentWithoutCase(0).personalIdentityNumber,
+          reason: 'Medvetslös patient, behöver läkemedelslistan',
+        },
+      });
+    const holder = await outsider(`${WARD_SODERSJUKHUSET_MEDICIN}P7`);
+    const colleague = await outsider(`${WARD_SODERSJUKHUSET_MEDICIN}P8`);
+    const opened = await openEmergencyAccess(holder.http);
+    expect(opened.openEmergencyAccess.__typename).toBe('OpenEmergencyAccessSuccess');
+    const before = server.feed.subscriberCount;
+    const holderFirst = next(deliveries(holder.live));
+    const colleagueFirst = next(deliveries(colleague.live));
+    await untilSubscribers(server, before + 2);
+
+    await sendPlanningBasis(caseId);
+    const delivered = await holderFirst;
+    expect(delivered.data!.caseActivity.case?.id).toBe(caseId);
+    expect(delivered.data!.caseActivity.event?.type).toBe('PLANNING_BASIS_SENT');
+
+    // The colleague opens a grant of their own only now; its first delivery is a later
+    // event of the case, never the planning basis it could not see when it was committed.
+    expect((await openEmergencyAccess(colleague.http)).openEmergencyAccess.__typename).toBe(
+      'OpenEmergencyAccessSuccess',
+    );
+    const note = await ward.request(AddNoteDocument, {
+      input: { caseId, text: 'Efter nödöppning' },
+    });
+    expect(note.addNote.__typename).toBe('AddNoteSuccess');
+    const theirs = await colleagueFirst;
+    expect(theirs.data!.caseActivity.case?.id).toBe(caseId);
+    expect(theirs.data!.caseActivity.event?.type).not.toBe('PLANNING_BASIS_SENT');
   });
 
   it('refuses queries and mutations on the socket: they go to POST /graphql', async () => {

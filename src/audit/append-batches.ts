@@ -1,0 +1,84 @@
+import {
+  type AccessRequest,
+  accessLogEntries,
+  appendEntries,
+  type Queryable,
+  type WrittenAccess,
+} from './writer.js';
+
+interface Waiting {
+  request: AccessRequest;
+  accesses: readonly WrittenAccess[];
+  written: () => void;
+  failed: (error: unknown) => void;
+}
+
+/**
+ * Access-log appends of many small requests written together (group commit): while one
+ * statement is in flight, the requests that arrive wait and then go in the next, all of
+ * them in one access_log_append call (one chain lock, one row per access as when each
+ * wrote its own). Live delivery needs it: one committed event wakes every subscriber of
+ * the case's units, and a thousand appends one after another behind the month's chain
+ * lock take longer than the second until the next event.
+ *
+ * A request's promise resolves once its rows are committed and rejects when they are
+ * not; every request of a failed statement is rejected, so each caller fails closed as
+ * it would alone. A request that cannot be logged at all (no principal acting in a
+ * commission) is rejected by itself and does not hold up the others.
+ */
+export class AccessLogAppendBatches {
+  private queue: Waiting[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly lockWaitMs: number | null,
+    /** Rows per statement at most: a bound on the statement's size and lock hold. */
+    private readonly maxRows = 2_000,
+  ) {}
+
+  /** Resolves when the request's rows are committed; rejects when they are not. */
+  append(request: AccessRequest, accesses: readonly WrittenAccess[]): Promise<void> {
+    if (accesses.length === 0) return Promise.resolve();
+    return new Promise<void>((written, failed) => {
+      this.queue.push({ request, accesses, written, failed });
+      if (!this.flushing) {
+        this.flushing = true;
+        // After the current turn: the deliveries executed in it join the first statement.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.queue.length > 0) await this.writeNext();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async writeNext(): Promise<void> {
+    const at = new Date();
+    const members: Waiting[] = [];
+    const entries = [];
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      if (members.length > 0 && entries.length + next.accesses.length > this.maxRows) break;
+      this.queue.shift();
+      try {
+        entries.push(...accessLogEntries(next.request, next.accesses, at));
+        members.push(next);
+      } catch (error) {
+        next.failed(error);
+      }
+    }
+    try {
+      await appendEntries(this.db, entries, at, this.lockWaitMs);
+    } catch (error) {
+      for (const member of members) member.failed(error);
+      return;
+    }
+    for (const member of members) member.written();
+  }
+}
