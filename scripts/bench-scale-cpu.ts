@@ -1,0 +1,94 @@
+/**
+ * CPU per request of the bench's (a) 50-case nested list and (b) one case in full detail,
+ * on the seed:scale database (DATABASE_URL), with the API in this process: on a machine
+ * shared with other work, the CPU a request costs moves much less than its rate.
+ *
+ *   node --max-semi-space-size=64 --import tsx scripts/bench-scale-cpu.ts [seconds] [connections] [rounds] [a,b]
+ *
+ * Each round runs (a) and then (b) after one warm-up of each; the lines are JSON, one per
+ * run, with the API process's CPU (this process, so the load generator's small share is
+ * included, the same for every variant) and the database backends' CPU per request.
+ * Run with `--cpu-prof` to profile. Every request is authorized and logged as in
+ * production, so each run adds access-log rows (one per patient and request).
+ */
+// graphql-js skips its development-only checks when NODE_ENV is production at load time;
+// everything that loads graphql is imported after this line.
+process.env.NODE_ENV = 'production';
+
+const { default: pg } = await import('pg');
+const { readFileSync } = await import('node:fs');
+const { chooseFixtures } = await import('./bench/fixtures.js');
+const { startInProcessApi } = await import('./bench/in-process-api.js');
+const scenarios = await import('./bench/scenarios.js');
+
+const seconds = Number(process.argv[2] ?? 10);
+const connections = Number(process.argv[3] ?? 8);
+const rounds = Number(process.argv[4] ?? 1);
+const only = new Set((process.argv[5] ?? 'a,b').split(','));
+const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/brygga_scale';
+
+const owner = new pg.Client({ connectionString: databaseUrl });
+await owner.connect();
+const fixtures = await chooseFixtures(owner);
+
+/** The CPU of this database's backends so far, from /proc (null when PostgreSQL is elsewhere). */
+async function postgresCpuMs(): Promise<number | null> {
+  const { rows } = await owner.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+const { server, token: mint } = await startInProcessApi(databaseUrl, fixtures.listUnit.hsaId, {
+  DATABASE_POOL_SIZE: '10',
+});
+const token = await mint();
+const settings = { connections, duration: seconds };
+
+async function measure(label: string, run: () => ReturnType<typeof scenarios.caseList>) {
+  const cpuBefore = process.cpuUsage();
+  const pgBefore = await postgresCpuMs();
+  const result = await run();
+  const cpu = process.cpuUsage(cpuBefore);
+  const pgAfter = await postgresCpuMs();
+  const requests = Math.max(result.requests, 1);
+  const line = {
+    label,
+    requests: result.requests,
+    requestsPerSecond: result.requestsPerSecond,
+    p50ms: result.latencyMs.p50,
+    failed: result.non2xx + result.errors + result.timeouts + result.graphqlErrors,
+    nodeCpuMsPerRequest: Number(((cpu.user + cpu.system) / 1000 / requests).toFixed(2)),
+    postgresCpuMsPerRequest:
+      pgBefore === null || pgAfter === null
+        ? null
+        : Number(((pgAfter - pgBefore) / requests).toFixed(2)),
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+try {
+  const warm = { ...settings, duration: Math.min(5, seconds) };
+  if (only.has('a')) await scenarios.caseList(server.url, token, warm);
+  if (only.has('b')) await scenarios.caseDetail(server.url, token, fixtures, warm);
+  for (let round = 1; round <= rounds; round++) {
+    if (only.has('a'))
+      await measure(`(a) round ${round}`, () => scenarios.caseList(server.url, token, settings));
+    if (only.has('b'))
+      await measure(`(b) round ${round}`, () =>
+        scenarios.caseDetail(server.url, token, fixtures, settings),
+      );
+  }
+} finally {
+  await server.close();
+  await owner.end();
+}
