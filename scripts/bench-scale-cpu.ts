@@ -3,13 +3,14 @@
  * on the seed:scale database (DATABASE_URL), with the API in this process: on a machine
  * shared with other work, the CPU a request costs moves much less than its rate.
  *
- *   node --max-semi-space-size=64 --import tsx scripts/bench-scale-cpu.ts [seconds] [connections] [rounds] [a,b]
+ *   npm run bench:scale-cpu -- [seconds, 10] [connections, 8] [rounds, 1] [scenarios, a,b]
  *
  * Each round runs (a) and then (b) after one warm-up of each; the lines are JSON, one per
  * run, with the API process's CPU (this process, so the load generator's small share is
  * included, the same for every variant) and the database backends' CPU per request.
- * Run with `--cpu-prof` to profile. Every request is authorized and logged as in
- * production, so each run adds access-log rows (one per patient and request).
+ * To profile, run the script under `node --cpu-prof --import tsx`. Every request is
+ * authorized and logged as in production, so each run adds access-log rows (one per
+ * patient and request): use a bench database.
  */
 // graphql-js skips its development-only checks when NODE_ENV is production at load time;
 // everything that loads graphql is imported after this line.
