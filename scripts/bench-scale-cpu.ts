@@ -8,6 +8,9 @@
  * Each round runs (a) and then (b) after one warm-up of each; the lines are JSON, one per
  * run, with the API process's CPU (this process, so the load generator's small share is
  * included, the same for every variant) and the database backends' CPU per request.
+ * With `postgraphile` among the scenarios, PostGraphile (scripts/bench/postgraphile-server.ts,
+ * as `npm run bench` starts it) then runs the same two on the same data, its CPU read
+ * from its own process (so without the load generator's share).
  * To profile, run the script under `node --cpu-prof --import tsx`. Every request is
  * authorized and logged as in production, so each run adds access-log rows (one per
  * patient and request): use a bench database.
@@ -20,6 +23,7 @@ const { default: pg } = await import('pg');
 const { readFileSync } = await import('node:fs');
 const { chooseFixtures } = await import('./bench/fixtures.js');
 const { startInProcessApi } = await import('./bench/in-process-api.js');
+const { startPostGraphile } = await import('./bench/processes.js');
 const scenarios = await import('./bench/scenarios.js');
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -39,16 +43,15 @@ async function postgresCpuMs(): Promise<number | null> {
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database()
        AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
   );
-  let ticks = 0;
+  let ms = 0;
   for (const { pid } of rows) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ms += processCpuMs(pid);
     } catch {
       return null;
     }
   }
-  return ticks * 10; // USER_HZ is 100 on Linux
+  return ms;
 }
 
 const { server, token: mint } = await startInProcessApi(databaseUrl, fixtures.listUnit.hsaId, {
@@ -57,11 +60,28 @@ const { server, token: mint } = await startInProcessApi(databaseUrl, fixtures.li
 const token = await mint();
 const settings = { connections, duration: seconds };
 
-async function measure(label: string, run: () => ReturnType<typeof scenarios.caseList>) {
-  const cpuBefore = process.cpuUsage();
+/** User and system CPU of a process so far, in ms, from /proc. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100 on Linux
+}
+
+/** This process's CPU, or another's (PostGraphile's) when `pid` is given. */
+function cpuMs(pid?: number): number {
+  if (pid !== undefined) return processCpuMs(pid);
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+async function measure(
+  label: string,
+  run: () => ReturnType<typeof scenarios.caseList>,
+  pid?: number,
+) {
+  const cpuBefore = cpuMs(pid);
   const pgBefore = await postgresCpuMs();
   const result = await run();
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpu = cpuMs(pid) - cpuBefore;
   const pgAfter = await postgresCpuMs();
   const requests = Math.max(result.requests, 1);
   const line = {
@@ -70,7 +90,7 @@ async function measure(label: string, run: () => ReturnType<typeof scenarios.cas
     requestsPerSecond: result.requestsPerSecond,
     p50ms: result.latencyMs.p50,
     failed: result.non2xx + result.errors + result.timeouts + result.graphqlErrors,
-    nodeCpuMsPerRequest: Number(((cpu.user + cpu.system) / 1000 / requests).toFixed(2)),
+    nodeCpuMsPerRequest: Number((cpu / requests).toFixed(2)),
     postgresCpuMsPerRequest:
       pgBefore === null || pgAfter === null
         ? null
@@ -93,5 +113,24 @@ try {
   }
 } finally {
   await server.close();
+}
+try {
+  if (only.has('postgraphile')) {
+    const graphile = await startPostGraphile(databaseUrl, 10);
+    try {
+      const warm = { ...settings, duration: Math.min(5, seconds) };
+      const list = () => scenarios.pgCaseList(graphile.url, fixtures.listUnit.id, settings);
+      const detail = () => scenarios.pgCaseDetail(graphile.url, fixtures, settings);
+      await scenarios.pgCaseList(graphile.url, fixtures.listUnit.id, warm);
+      await scenarios.pgCaseDetail(graphile.url, fixtures, warm);
+      for (let round = 1; round <= rounds; round++) {
+        if (only.has('a')) await measure(`PostGraphile (a) round ${round}`, list, graphile.pid);
+        if (only.has('b')) await measure(`PostGraphile (b) round ${round}`, detail, graphile.pid);
+      }
+    } finally {
+      await graphile.stop();
+    }
+  }
+} finally {
   await owner.end();
 }

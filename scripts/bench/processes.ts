@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
  */
 export interface ServerProcess {
   url: string;
+  /** The server's process id (for reading its CPU time from /proc). */
+  pid: number;
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -55,6 +57,7 @@ function track(child: ChildProcess) {
     child.once('exit', (code) => resolve(code)),
   );
   return {
+    pid: child.pid ?? 0,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
