@@ -10,11 +10,11 @@ import type { GraphQLFieldResolver } from 'graphql';
 /**
  * Answers every node's `id` synchronously. @pothos/plugin-relay resolves it with an
  * `async` function, so each node object of a response held a promise, and graphql-js
- * then awaited the whole object (`promiseForObject`) with its microtasks: about 8 % of
- * the CPU of a 50-case list (docs/performance.md). The global id needs only the type's
- * name and the row's key, both in hand, so this plugin puts a plain function in place of
- * the async one before any plugin wraps it: scope-auth and every other wrapper still run
- * around it, as they did around the async one. The value is the same string; a key
+ * then awaited the whole object (`promiseForObject`) with its microtasks: together about
+ * 8 % of a 50-case list's CPU profile (docs/performance.md). The global id needs only
+ * the type's name and the row's key, both in hand, so this plugin puts a plain function
+ * in place of the async one before any plugin wraps it: scope-auth and every other
+ * wrapper still run around it, as they did around the async one. The value is the same string; a key
  * resolver that is itself asynchronous keeps the plugin's own resolver.
  */
 export class SyncNodeIdPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
