@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
  */
 export interface ServerProcess {
   url: string;
-  /** The server's process (under API_PROCESSES > 1, the primary of its workers). */
+  /** The server's process id, for its CPU time in /proc (under API_PROCESSES > 1, the primary of its workers). */
   pid: number;
   output(): string;
   stop(): Promise<number | null>;
@@ -63,6 +63,7 @@ function track(child: ChildProcess) {
     child.once('exit', (code) => resolve(code)),
   );
   return {
+    pid: child.pid ?? 0,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -96,7 +97,7 @@ export async function startBrygga(
     'Brygga',
     t.output,
   );
-  return { url, pid: child.pid!, ...t };
+  return { url, ...t };
 }
 
 export async function startPostGraphile(
@@ -113,5 +114,5 @@ export async function startPostGraphile(
   const t = track(child);
   await until(() => /listening http/.test(t.output()), child, 'PostGraphile', t.output);
   const url = /listening (http:\/\/[^\s]+)\/graphql/.exec(t.output())![1]!;
-  return { url, pid: child.pid!, ...t };
+  return { url, ...t };
 }

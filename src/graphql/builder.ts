@@ -10,6 +10,7 @@ import { isYearMonth } from '../domain/calendar.js';
 import { MAX_PAGE_SIZE } from './connection-arguments.js';
 import type { Context } from './context.js';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
+import SyncNodeIdPlugin from './sync-node-id-plugin.js';
 import TotalCountDescriptionPlugin from './total-count-plugin.js';
 
 /**
@@ -46,6 +47,8 @@ export const builder = new SchemaBuilder<{
     ErrorsPlugin,
     PrismaPlugin,
     RelayPlugin,
+    // Every node's `id` answered without a promise (see the plugin).
+    SyncNodeIdPlugin,
     // Describes the totalCount field the prisma plugin adds to counting connections.
     TotalCountDescriptionPlugin,
   ],

@@ -146,10 +146,12 @@ export const CarePlan = builder.prismaNode('CarePlan', {
       ...guard({ category: 'PLANNING', locate: ofPlan }),
       type: CarePlanVersion,
       description: 'The latest version.',
+      // The same relation query as `versions` (every version, oldest first), so a
+      // selection of both loads the versions once instead of once more per plan.
       select: (_args, _ctx, nested) => ({
-        versions: nested({ orderBy: { version: 'desc' }, take: 1 }),
+        versions: nested({ orderBy: { version: 'asc' } }),
       }),
-      resolve: (plan) => plan.versions[0]!,
+      resolve: (plan) => plan.versions.at(-1)!,
     }),
     versions: t.relation('versions', {
       ...guard({ category: 'PLANNING', locate: ofPlan }),

@@ -5,6 +5,7 @@ import type { CaseStatus as CaseStatusValue } from '../../domain/case/model.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { dischargeEventOf } from '../discharge-events.js';
 import { BadInputError } from '../errors.js';
 import { guard, guardNeverWithheld } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
@@ -25,7 +26,15 @@ import { Unit } from './unit.js';
 /** Where a case's patient data is: for the field guard and the access log. */
 const ofCase = (c: { id: string; patientId: string }) => ({ caseId: c.id, patientId: c.patientId });
 
-const currentParties = { where: { leftAt: null }, orderBy: { joinedAt: 'asc' } } as const;
+/**
+ * Every party of a case, former ones too, in the order they joined. `parties`, `ward`,
+ * `primaryCareUnit` and `municipalityUnits` all select this same relation query and keep
+ * the current ones themselves, so Pothos loads the parties once per page, even when
+ * `parties(includeFormer: true)` is asked beside the others.
+ */
+const allParties = { orderBy: { joinedAt: 'asc' } } as const;
+const current = <P extends { leftAt: Date | null }>(parties: P[]) =>
+  parties.filter((p) => p.leftAt === null);
 
 export const CaseParty = builder.prismaObject('CaseParty', {
   description: 'A unit taking part in a case; `leftAt` is set when responsibility moved on.',
@@ -88,8 +97,9 @@ export const Case = builder.prismaNode('Case', {
       ...guard({ category: 'IDENTITY', locate: ofCase }),
       description: 'The patient of the stay.',
     }),
-    parties: t.relation('parties', {
+    parties: t.field({
       ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
+      type: [CaseParty],
       description: 'The units taking part, in the order they joined.',
       args: {
         includeFormer: t.arg.boolean({
@@ -98,10 +108,11 @@ export const Case = builder.prismaNode('Case', {
           description: 'Also units whose role has moved on (with `leftAt` set).',
         }),
       },
-      query: (args) => (args.includeFormer ? { orderBy: { joinedAt: 'asc' } } : currentParties),
+      select: (_args, _ctx, nested) => ({ parties: nested(allParties) }),
+      resolve: (c, args) => (args.includeFormer ? c.parties : current(c.parties)),
     }),
-    // The three fields below select the current parties exactly as `parties` does, so
-    // Pothos merges them into one relation load per page instead of one per case.
+    // The three fields below select the parties exactly as `parties` does, so Pothos
+    // merges them into one relation load per page instead of one per case.
     ward: t.field({
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
       type: Unit,
@@ -110,9 +121,9 @@ export const Case = builder.prismaNode('Case', {
         'The ward currently responsible (slutenvården); null when no ward is a current party, ' +
         'as for a case the municipality alone still holds.',
       select: (_args, _ctx, nested) => ({
-        parties: { ...currentParties, include: { unit: nested(true) } },
+        parties: { ...allParties, include: { unit: nested(true) } },
       }),
-      resolve: (c) => c.parties.find((p) => p.role === 'WARD')?.unit ?? null,
+      resolve: (c) => current(c.parties).find((p) => p.role === 'WARD')?.unit ?? null,
     }),
     primaryCareUnit: t.field({
       ...guard({ category: 'ADMINISTRATIVE', locate: ofCase }),
@@ -120,19 +131,19 @@ export const Case = builder.prismaNode('Case', {
       nullable: true,
       description: 'The primary-care unit currently responsible; null when none takes part.',
       select: (_args, _ctx, nested) => ({
-        parties: { ...currentParties, include: { unit: nested(true) } },
+        parties: { ...allParties, include: { unit: nested(true) } },
       }),
-      resolve: (c) => c.parties.find((p) => p.role === 'PRIMARY_CARE')?.unit ?? null,
+      resolve: (c) => current(c.parties).find((p) => p.role === 'PRIMARY_CARE')?.unit ?? null,
     }),
     municipalityUnits: t.field({
       ...guardNeverWithheld({ category: 'ADMINISTRATIVE', locate: ofCase, seenOn: 'case' }),
       type: [Unit],
       description: 'Municipal social services and health care units of the case.',
       select: (_args, _ctx, nested) => ({
-        parties: { ...currentParties, include: { unit: nested(true) } },
+        parties: { ...allParties, include: { unit: nested(true) } },
       }),
       resolve: (c) =>
-        c.parties
+        current(c.parties)
           .filter(
             (p) => p.role === 'MUNICIPAL_SOCIAL_SERVICES' || p.role === 'MUNICIPAL_HEALTH_CARE',
           )
@@ -245,10 +256,12 @@ export const Case = builder.prismaNode('Case', {
       type: CarePlan,
       nullable: true,
       description: 'The care plan created last; null when the case has none.',
+      // The same relation query as `carePlans` (oldest first; the last one), so a
+      // selection of both loads the plans once.
       select: (_args, _ctx, nested) => ({
-        carePlans: nested({ orderBy: { createdAt: 'desc' }, take: 1 }),
+        carePlans: nested({ orderBy: { createdAt: 'asc' } }),
       }),
-      resolve: (c) => c.carePlans[0] ?? null,
+      resolve: (c) => c.carePlans.at(-1) ?? null,
     }),
     notes: t.relation('notes', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
@@ -265,16 +278,11 @@ export const Case = builder.prismaNode('Case', {
       description: 'Information vid utskrivning (trygghetskvitto), once the patient is discharged.',
       select: {
         reference: true,
-        events: {
-          where: { type: 'DISCHARGED' },
-          orderBy: { sequence: 'desc' },
-          take: 1,
-          select: { payload: true, occurredAt: true, authorUnit: { select: { name: true } } },
-        },
-        patient: { select: { givenName: true, familyName: true, personalIdentityNumber: true } },
+        // The whole row, as `patient` loads it, so the two share one relation query.
+        patient: true,
       },
-      resolve: (c) => {
-        const event = c.events[0];
+      resolve: async (c, _args, ctx) => {
+        const event = await dischargeEventOf(ctx, c.id);
         if (!event) return null;
         const payload = event.payload as { dischargedAt?: string };
         return {

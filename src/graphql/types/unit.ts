@@ -15,6 +15,10 @@ export const UnitKind = builder.enumType('UnitKind', {
 
 export const Unit = builder.prismaNode('Unit', {
   id: { field: 'id' },
+  // Select mode: a unit is nested under every party, event author, recipient and
+  // acknowledgement, and PostgreSQL built each one as a JSON object of all eleven columns;
+  // now only the columns the query's fields read (docs/performance.md).
+  select: { id: true },
   description: 'An HSA unit taking part in discharge planning, with its contact details.',
   fields: (t) => ({
     hsaId: t.exposeString('hsaId', { description: 'The unit’s HSA-ID.' }),
