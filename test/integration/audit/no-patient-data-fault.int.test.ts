@@ -33,13 +33,14 @@ const tokens = new Map<string, string>();
 const made: Record<string, string> = {};
 const orgId = new Map<string, string>();
 
-type As = 'admin' | 'finance' | 'owner' | 'officer' | 'nurse';
+type As = 'admin' | 'finance' | 'owner' | 'officer' | 'staff' | 'nurse';
 /** Tokens minted for a person of the unit with the roles (test sessions). */
 const PERSONAS: Record<Exclude<As, 'nurse'>, [string, Role[]]> = {
   admin: [WARD_KAROLINSKA_GERIATRIK, ['IDENTITY_ADMIN']],
   finance: [WARD_KAROLINSKA_GERIATRIK, ['FINANCE']],
   owner: [SOC_SOLNA, ['INFORMATION_OWNER']],
   officer: [WARD_KAROLINSKA_GERIATRIK, ['SECURITY_OFFICER']],
+  staff: [SOC_SOLNA, ['SOCIAL_SERVICES_STAFF']],
 };
 /**
  * The demo IdP's ward nurse, signed in through SAML: choosing a commission re-reads the
@@ -407,6 +408,26 @@ const STEPS: [string, Step][] = [
       query: `mutation ($id: ID!) {
         recordAccessReview(input: { sampleId: $id, conclusion: NO_REMARK }) { __typename } }`,
       variables: () => ({ id: made.sample }),
+    },
+  ],
+  [
+    'addNotificationSubscription',
+    {
+      as: 'staff',
+      query: `mutation {
+        addNotificationSubscription(input: { channel: SMS, address: "+46701234567" }) { __typename } }`,
+      after: async () => {
+        made.subscription = await one('SELECT id FROM notification_subscription');
+      },
+    },
+  ],
+  [
+    'endNotificationSubscription',
+    {
+      as: 'staff',
+      query: `mutation ($id: ID!) {
+        endNotificationSubscription(input: { id: $id }) { __typename } }`,
+      variables: () => ({ id: globalId('NotificationSubscription', made.subscription!) }),
     },
   ],
   [

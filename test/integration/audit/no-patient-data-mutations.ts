@@ -39,4 +39,7 @@ export const NO_PATIENT_DATA: Record<string, string> = {
   drawAccessLogSample:
     'audit: stores a sample’s seed and counts; its rows are read (and logged as AUDIT reads) through accessLogSample',
   recordAccessReview: 'audit: stores the reviewer’s conclusion about log rows, by row id',
+  addNotificationSubscription:
+    'notifications: a unit’s e-mail address or phone number for “something new waits”, no patient named',
+  endNotificationSubscription: 'notifications: ends one of the unit’s subscriptions',
 };
