@@ -38,6 +38,34 @@ export interface CaseActivity {
 /** Events read per replay query; a long absence is replayed in several. */
 const REPLAY_BATCH = 100;
 
+/**
+ * The stream graphql-ws holds for one subscription. Its `return()` (the client completed
+ * the subscription, or the socket closed) ends it at once: an async generator's own
+ * `return()` waits until the generator reaches its next `yield`, which for a quiet unit
+ * can be hours away, and until then the stream would stay subscribed to the feed.
+ */
+export function caseActivityStream(
+  ctx: Context,
+  after: bigint | null,
+): AsyncIterableIterator<CaseActivity> {
+  const ended = new AbortController();
+  const stream = caseActivity(ctx, after, ended.signal);
+  return {
+    next: () => stream.next(),
+    return: (value?: unknown) => {
+      ended.abort();
+      return stream.return(value as undefined);
+    },
+    throw: (error?: unknown) => {
+      ended.abort();
+      return stream.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 export async function* caseActivity(
   ctx: Context,
   after: bigint | null,
@@ -63,14 +91,19 @@ export async function* caseActivity(
       }
       if (batch.length < REPLAY_BATCH) break;
     }
-    for await (const [notice] of held) {
-      if (last !== null && notice.position <= last) continue; // replayed already
-      last = notice.position;
-      const delivered = yield* deliver(ctx, live, notice, async () => {
-        const [event] = await readEvents(ctx, unitId, { eventId: notice.eventId });
-        return event;
-      });
-      if (!delivered) return;
+    try {
+      for await (const [notice] of held) {
+        if (last !== null && notice.position <= last) continue; // replayed already
+        last = notice.position;
+        const delivered = yield* deliver(ctx, live, notice, async () => {
+          const [event] = await readEvents(ctx, unitId, { eventId: notice.eventId });
+          return event;
+        });
+        if (!delivered) return;
+      }
+    } catch (error) {
+      // Ended while waiting for the next notice (caseActivityStream's return()): done.
+      if (!signal?.aborted) throw error;
     }
   } finally {
     unsubscribe();

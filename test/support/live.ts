@@ -43,3 +43,13 @@ export async function untilSubscribers(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Waits until the process's feed has at most `count` live subscribers (polled, no sleep). */
+export async function untilSubscribersAtMost(
+  server: Pick<TestServer, 'feed'>,
+  count: number,
+): Promise<void> {
+  while (server.feed.subscriberCount > count) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,4 +1,4 @@
-import { type CaseActivity, caseActivity } from '../../subscriptions/activity.js';
+import { type CaseActivity, caseActivityStream } from '../../subscriptions/activity.js';
 import { formatCursor, parseCursor } from '../../subscriptions/cursor.js';
 import { readVisible } from '../../subscriptions/shared-reads.js';
 import { builder } from '../builder.js';
@@ -78,7 +78,7 @@ builder.subscriptionField('caseActivity', (t) =>
         );
       }
       const after = args.after == null ? null : await parseCursor(ctx.prisma, args.after);
-      return caseActivity(ctx, after);
+      return caseActivityStream(ctx, after);
     },
     resolve: (activity) => activity,
   }),

@@ -22,7 +22,12 @@ import {
   WARD_KAROLINSKA_GERIATRIK,
   WARD_SODERSJUKHUSET_MEDICIN,
 } from '../../support/demo.js';
-import { type LiveClient, liveClient, untilSubscribers } from '../../support/live.js';
+import {
+  type LiveClient,
+  liveClient,
+  untilSubscribers,
+  untilSubscribersAtMost,
+} from '../../support/live.js';
 import { openCaseFor, sendPlanningBasisAs } from '../../support/live-cases.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
 
@@ -109,6 +114,29 @@ describe('signing in on the socket', () => {
       reason: CLOSE.SESSION_ENDED.reason,
     });
     await pending.catch(() => undefined);
+  });
+});
+
+describe('ending a subscription', () => {
+  it('lets go of the feed as soon as the client completes it or closes its socket, with no event to wake it', async () => {
+    // The earlier tests' sockets close first, and their streams end (or this hangs too).
+    for (const live of open.splice(0)) await live.client.dispose();
+    await untilSubscribersAtMost(server, 0);
+    const before = 0;
+    const completing = await connect(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF']);
+    const closing = await connect(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF']);
+    const completed = deliveries(completing.live);
+    const waitingA = completed.next();
+    const waitingB = deliveries(closing.live).next();
+    await untilSubscribers(server, before + 2);
+
+    // No command is sent from here on: a stream that only ends at its next event hangs.
+    await completed.return?.();
+    await untilSubscribersAtMost(server, before + 1);
+    await closing.live.client.dispose();
+    await untilSubscribersAtMost(server, before);
+    expect(await waitingA).toMatchObject({ done: true });
+    await waitingB.catch(() => undefined);
   });
 });
 
