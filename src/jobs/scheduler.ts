@@ -84,7 +84,8 @@ export interface SchedulerConfig
 }
 
 export interface Scheduler {
-  runner: Runner;
+  /** The job runner now (a new one after a worker died with the database; see startScheduler). */
+  readonly runner: Runner;
   stop(): Promise<void>;
 }
 
@@ -142,27 +143,61 @@ export async function startScheduler(
   const events = new EventEmitter() as WorkerEvents;
   events.on('pool:listen:error', ({ error }) => ownerAvailability.report(error, 'listen'));
   let stopping = false;
-  const runner = await run({
-    pgPool: ownerPool,
-    logger: workerLogger(logger),
-    events,
-    concurrency: config.concurrency ?? 1,
-    noHandleSignals: true,
-    pollInterval: 2000,
-    taskList: {
-      ...taskList(db, now),
-      ...maintenanceTask(config),
-      ...retentionTask(ownerPool, now, () => stopping, config.RETENTION_ARCHIVE_DIR),
-      ...notificationTasks(ownerPool, notificationOptions(config, logger)),
-    },
-    crontab:
-      (config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB) +
-      RETENTION_CRONTAB +
-      FAN_OUT_CRONTAB,
+  const start = () =>
+    run({
+      pgPool: ownerPool,
+      logger: workerLogger(logger),
+      events,
+      concurrency: config.concurrency ?? 1,
+      noHandleSignals: true,
+      pollInterval: 2000,
+      taskList: {
+        ...taskList(db, now),
+        ...maintenanceTask(config),
+        ...retentionTask(ownerPool, now, () => stopping, config.RETENTION_ARCHIVE_DIR),
+        ...notificationTasks(ownerPool, notificationOptions(config, logger)),
+      },
+      crontab:
+        (config.maintenance ? CRONTAB + MAINTENANCE_CRONTAB : CRONTAB) +
+        RETENTION_CRONTAB +
+        FAN_OUT_CRONTAB,
+    });
+  let runner = await start();
+  // graphile-worker (0.16) does not replace a worker that ended on a fatal error, which it
+  // does when the database goes away while a job runs and the job cannot be released
+  // ("committing seppuku"). Without this, a database restart during any job (the
+  // notification fan-out runs on every commit) left the scheduler running no job at all.
+  let restarting: Promise<void> | null = null;
+  events.on('worker:fatalError', ({ error }) => {
+    if (stopping || restarting) return;
+    logger.warn('scheduler: a worker ended on a fatal error; restarting the job runner', {
+      area: 'scheduler',
+      error: String(error),
+    });
+    restarting = restartRunner().finally(() => {
+      restarting = null;
+    });
   });
+  async function restartRunner(): Promise<void> {
+    await runner.stop().catch(() => undefined);
+    for (let delayMs = 250; !stopping; delayMs = Math.min(delayMs * 2, 5000)) {
+      try {
+        runner = await start();
+        logger.info('scheduler: job runner restarted', { area: 'scheduler' });
+        return;
+      } catch (error) {
+        logger.warn('scheduler: job runner not restarted yet', {
+          area: 'scheduler',
+          error: String(error),
+        });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+  const jobs = { addJob: (...args: Parameters<Runner['addJob']>) => runner.addJob(...args) };
   // Without the commit notices the minute run still fans out: a failed LISTEN is no reason
   // not to run the scheduler.
-  const stopFanOut = await fanOutOnCommit(config.DATABASE_URL, runner, logger).catch(
+  const stopFanOut = await fanOutOnCommit(config.DATABASE_URL, jobs, logger).catch(
     (error: unknown) => {
       logger.warn('notifications: commit notices not heard; fanning out every minute only', {
         area: 'notifications',
@@ -179,10 +214,13 @@ export async function startScheduler(
     await runner.addJob(RETENTION_TASK, {}, { jobKey: RETENTION_TASK });
   }
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
     async stop() {
       // A retention run in progress stops after its current batch and resumes on the next start.
       stopping = true;
+      await restarting;
       await stopFanOut();
       ownerAvailability.close();
       unwatch();

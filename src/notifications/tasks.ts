@@ -56,7 +56,7 @@ export function notificationTasks(pool: pg.Pool, options: NotificationTaskOption
  */
 export async function fanOutOnCommit(
   databaseUrl: string,
-  runner: Runner,
+  runner: Pick<Runner, 'addJob'>,
   logger: Logger,
 ): Promise<() => Promise<void>> {
   const feed = new CaseEventFeed(databaseUrl, logger);
