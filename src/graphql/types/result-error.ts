@@ -59,8 +59,8 @@ export interface TypedResultError<Code extends ResultCode> extends ResultError {
  * A mutation's typed error as GraphQL exposes it: `<name> implements Error { code … }`
  * with its `<name>Code` enum (each code described from RESULT_ERROR_MEANINGS), and the
  * options of a field whose result is `<Field>Success { <data> } | <name>`, each described
- * by what the field answers. RetentionError, IdentityError and InvoicingError predate it
- * and are declared in their own files with the same shape.
+ * by what the field answers. IdentityError (its results worded per command) and
+ * InvoicingError (with `fieldErrors` besides) are declared in their own files.
  */
 export function resultErrorType(
   // biome-ignore lint/suspicious/noExplicitAny: Pothos infers an object type's shape from a class constructor of any arguments

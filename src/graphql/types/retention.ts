@@ -9,19 +9,14 @@ import {
   placeHold,
   releaseHold,
 } from '../../retention/decisions.js';
-import {
-  RETENTION_ERROR_CODES,
-  RetentionCommandError,
-  type RetentionErrorCode as RetentionErrorCodeValue,
-} from '../../retention/errors.js';
+import { RETENTION_ERROR_CODES, RetentionCommandError } from '../../retention/errors.js';
 import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
 import { builder, calendarDay } from '../builder.js';
-import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
 import { ForbiddenError } from '../errors.js';
 import { decodeId, globalIdOf, idOfType } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { OrganizationKind } from './organization.js';
-import { ErrorInterface } from './result-error.js';
+import { resultErrorType } from './result-error.js';
 
 /**
  * Retention (gallring) for information owners, who decide policies and legal holds for
@@ -74,34 +69,13 @@ const HoldTargetEnum = builder.enumType('LegalHoldTarget', {
   } as const,
 });
 
-const RetentionErrorCode = builder.enumType('RetentionErrorCode', {
-  description: 'Stable codes of RetentionError; front-ends switch on these, never on messages.',
-  values: Object.fromEntries(
-    RETENTION_ERROR_CODES.map((code) => [code, { description: RESULT_ERROR_MEANINGS[code] }]),
-  ) as Record<RetentionErrorCodeValue, { description: string }>,
-});
-builder.objectType(RetentionCommandError, {
+/** The error options of a retention command, its result types described by what it answers. */
+const retentionResult = resultErrorType(RetentionCommandError, {
   name: 'RetentionError',
+  codes: RETENTION_ERROR_CODES,
   description: 'Why a retention decision or hold was refused. A refused command writes nothing.',
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof RetentionCommandError,
-  fields: (t) => ({
-    code: t.field({
-      type: RetentionErrorCode,
-      description: 'What was refused, as a stable code to switch on.',
-      resolve: (e) => e.code,
-    }),
-  }),
 });
 const retentionErrors = { types: [RetentionCommandError] };
-
-/** The error options of a retention command, its result types described by what it answers. */
-const retentionResult = (answer: string) => ({
-  ...retentionErrors,
-  result: { description: `Success: ${answer.charAt(0).toLowerCase()}${answer.slice(1)}` },
-  union: { description: `${answer.slice(0, -1)}; or a RetentionError saying why it was refused.` },
-  dataField: { description: answer },
-});
 
 function idOf(globalId: string | number, typename: string, field: string): string {
   const id = idOfType(globalId, typename);
