@@ -66,19 +66,18 @@ export function caseActivityStream(
   };
 }
 
-export async function* caseActivity(
+/** The stream itself; `signal` ends its wait for the next notice (caseActivityStream). */
+async function* caseActivity(
   ctx: Context,
   after: bigint | null,
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): AsyncGenerator<CaseActivity> {
   const live = ctx.live;
   const unitId = ctx.actor?.unitId;
   if (!live || !unitId) return;
   const notices = new EventEmitter();
   // The iterator listens from here on: notices that arrive during the replay are held.
-  const held = on(notices, 'notice', signal ? { signal } : {}) as AsyncIterableIterator<
-    [CaseEventNotice]
-  >;
+  const held = on(notices, 'notice', { signal }) as AsyncIterableIterator<[CaseEventNotice]>;
   const unsubscribe = live.feed.subscribe((notice) => notices.emit('notice', notice));
   let last = after;
   try {
@@ -103,7 +102,7 @@ export async function* caseActivity(
       }
     } catch (error) {
       // Ended while waiting for the next notice (caseActivityStream's return()): done.
-      if (!signal?.aborted) throw error;
+      if (!signal.aborted) throw error;
     }
   } finally {
     unsubscribe();
