@@ -48,10 +48,18 @@ export function uuidOrIdOfType(value: string | number, typename: string): string
   return uuid === null ? null : uuid.toLowerCase();
 }
 
-/** As idOfType, failing the request with INVALID_ID naming the field. */
-export function decodeId(globalId: string | number, typename: string, field: string): string {
+/**
+ * As idOfType, refusing anything else with INVALID_ID naming the field: by default as a
+ * request error; a command passes `refuse` to answer it as its own result error instead.
+ */
+export function decodeId(
+  globalId: string | number,
+  typename: string,
+  field: string,
+  refuse: (message: string, field: string) => Error = (message) =>
+    new BadInputError('INVALID_ID', message, field),
+): string {
   const id = idOfType(globalId, typename);
-  if (id === null)
-    throw new BadInputError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
+  if (id === null) throw refuse(`${field} is not the id of a ${typename}.`, field);
   return id;
 }

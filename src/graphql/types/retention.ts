@@ -13,7 +13,7 @@ import { RETENTION_ERROR_CODES, RetentionCommandError } from '../../retention/er
 import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
 import { builder, calendarDay } from '../builder.js';
 import { ForbiddenError } from '../errors.js';
-import { decodeId, globalIdOf, idOfType } from '../global-id.js';
+import { decodeId, globalIdOf } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { OrganizationKind } from './organization.js';
 import { resultErrorType } from './result-error.js';
@@ -77,17 +77,13 @@ const retentionResult = resultErrorType(RetentionCommandError, {
 });
 const retentionErrors = { types: [RetentionCommandError] };
 
-function idOf(globalId: string | number, typename: string, field: string): string {
-  const id = idOfType(globalId, typename);
-  if (id === null) {
-    throw new RetentionCommandError(
-      'INVALID_ID',
-      `${field} is not the id of a ${typename}.`,
-      field,
-    );
-  }
-  return id;
-}
+const idOf = (globalId: string | number, typename: string, field: string): string =>
+  decodeId(
+    globalId,
+    typename,
+    field,
+    (message) => new RetentionCommandError('INVALID_ID', message, field),
+  );
 
 // Plain objects, not Relay nodes: `node(id:)` would reach them without the checks below.
 export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {

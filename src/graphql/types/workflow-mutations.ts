@@ -33,7 +33,7 @@ import {
   queryableOf,
 } from '../command-access.js';
 import { RESULT_ERROR_MEANINGS } from '../error-codes.js';
-import { globalIdOf, idOfType, uuidOrIdOfType } from '../global-id.js';
+import { decodeId, globalIdOf, uuidOrIdOfType } from '../global-id.js';
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
@@ -97,12 +97,8 @@ export function actingIn(ctx: Context): { actor: Actor; principal: Principal } {
   return { actor: ctx.actor, principal: ctx.principal };
 }
 
-function id(globalId: string | number, typename: string, field: string): string {
-  const decoded = idOfType(globalId, typename);
-  if (decoded === null)
-    throw new CommandError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
-  return decoded;
-}
+const id = (globalId: string | number, typename: string, field: string): string =>
+  decodeId(globalId, typename, field, (message) => new CommandError('INVALID_ID', message, field));
 
 /**
  * The id a client chose for what a command creates: the global id of that type, or (the

@@ -1,7 +1,7 @@
 import { INVOICING_ERROR_CODES, InvoicingError } from '../../../invoicing/errors.js';
 import { builder } from '../../builder.js';
 import { RESULT_ERROR_MEANINGS } from '../../error-codes.js';
-import { idOfType } from '../../global-id.js';
+import { decodeId } from '../../global-id.js';
 import { ErrorInterface } from '../result-error.js';
 
 export const InvoicingErrorCode = builder.enumType('InvoicingErrorCode', {
@@ -64,9 +64,10 @@ export function invoicingResult(answer: string) {
 }
 
 /** A Relay id of the expected type, or INVALID_ID naming the field. */
-export function idOf(globalId: string | number, typename: string, field: string): string {
-  const id = idOfType(globalId, typename);
-  if (id === null)
-    throw new InvoicingError('INVALID_ID', `${field} is not the id of a ${typename}.`, field);
-  return id;
-}
+export const idOf = (globalId: string | number, typename: string, field: string): string =>
+  decodeId(
+    globalId,
+    typename,
+    field,
+    (message) => new InvoicingError('INVALID_ID', message, field),
+  );
