@@ -212,6 +212,25 @@ export async function searchAccessLog(
   };
 }
 
+/**
+ * The rows among `ids` (lower-case UUIDs) of the organisation's log, each with its volume
+ * count as a search shows it; the others (another organisation's, none at all) are left
+ * out. What `node(id:)` loads: the scope is the search's, so a row a search would not show
+ * the officer is not found here either.
+ */
+export async function accessLogEntriesById(
+  prisma: PrismaClient,
+  scope: ReviewScope,
+  ids: readonly string[],
+): Promise<AccessLogEntry[]> {
+  if (ids.length === 0) return [];
+  const rows = await prisma.$queryRaw<StoredEntry[]>`
+    SELECT ${COLUMNS} FROM access_log l
+    WHERE ${where(scope, {})} AND l.id = ANY(${[...ids]}::uuid[])
+    ORDER BY l.time DESC, l.id DESC`;
+  return withVolumes(prisma, scope, rows);
+}
+
 /** How many rows the search (or the sample) matches in all, for "page x of y". */
 export async function countAccessLog(
   prisma: PrismaClient,

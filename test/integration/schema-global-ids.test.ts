@@ -20,6 +20,7 @@ const NOT_GLOBAL: Record<string, string> = {
   // Deprecated raw database ids, kept for existing clients; each has a global sibling.
   'AccessLogEntry.caseId': 'deprecated; `caseGlobalId`',
   'AccessLogEntry.patientId': 'deprecated; `patientGlobalId`',
+  'AccessReview.accessLogIds': 'deprecated; `accessLogGlobalIds`',
   'CorrectionLinePreview.correctsLineId': 'deprecated; `correctsLineGlobalId`',
   'CorrectionLinePreview.eventIds': 'deprecated; `eventGlobalIds`',
   'IdentityEvent.idpId': 'deprecated; `idpGlobalId`',
@@ -30,14 +31,6 @@ const NOT_GLOBAL: Record<string, string> = {
   'InvoiceLine.eventIds': 'deprecated; `eventGlobalIds`',
   'InvoiceLineDay.eventIds': 'deprecated; `eventGlobalIds`',
   'InvoiceLineDay.readyNoticeId': 'deprecated; `readyNoticeGlobalId`',
-
-  // The log review's own records. They are audit records of the security officer's lists
-  // (`accessLog`, `accessLogSample(id:)`, `accessReviews`), not nodes: their ids are handles
-  // for those arguments and `recordAccessReview`. Making them nodes is left to a follow-up.
-  'AccessLogEntry.id': 'an access-log row, not a node',
-  'AccessReview.id': 'an access review, not a node',
-  'AccessReview.accessLogIds': 'access-log rows, not nodes',
-  'AccessReviewSample.id': 'an access-review sample, not a node',
 
   // Retention records with ids in the global-id form that `node` does not load: handles for
   // the retention commands (releaseLegalHold, decideRetentionProposal,
@@ -127,7 +120,7 @@ describe('ids in answers', () => {
     expect(isGlobal(caseType, caseType.getFields().id!)).toBe(true);
     const session = schema.getType('IdentitySession') as GraphQLObjectType;
     expect(isGlobal(session, session.getFields().idpGlobalId!)).toBe(true);
-    expect(raw).toContain('AccessLogEntry.id');
+    expect(raw).toContain('AccessLogEntry.caseId');
     expect(raw).not.toContain('Unit.hsaId');
   });
 });

@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { ClientError, type GraphQLClient } from 'graphql-request';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,10 +231,10 @@ describe('search', () => {
     // Counted here row by row, independently of the page's batched count.
     const expected = await recountPatientsThatDay(
       server.owner,
-      entries.map((r) => r.id),
+      entries.map((r) => decodeGlobalID(r.id).id),
     );
     expect(entries.map((r) => [r.id, r.userPatientsThatDay])).toEqual(
-      entries.map((r) => [r.id, expected.get(r.id)]),
+      entries.map((r) => [r.id, expected.get(decodeGlobalID(r.id).id)]),
     );
     expect(new Set(entries.map((r) => r.userPatientsThatDay)).size).toBeGreaterThan(1);
   });
@@ -429,6 +430,7 @@ describe('the monthly sample and review records', () => {
     expect(ofSample).toMatchObject({
       sample: { id: sample.id },
       accessLogIds: [],
+      accessLogGlobalIds: [],
       conclusion: 'NO_REMARK',
       reviewerHsaId: `${WARD_DANDERYD_ORTOPEDI}P1`,
       reviewerName: 'Rut Region',
@@ -440,7 +442,8 @@ describe('the monthly sample and review records', () => {
     });
     expect(ofRow).toMatchObject({
       sample: null,
-      accessLogIds: [night!.id],
+      accessLogIds: [decodeGlobalID(night!.id).id],
+      accessLogGlobalIds: [night!.id],
       conclusion: 'FOLLOW_UP',
     });
 

@@ -1,11 +1,13 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { ownAccessLogIds } from '../../../audit/review.js';
 import { requireSecurityOfficer } from '../../../audit/review-access.js';
 import { AccessReviewError } from '../../../audit/review-error.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
+import { globalIdOf } from '../../global-id.js';
 import { selecting } from '../../prisma-query.js';
-import { accessReviewResult, reviewUuid } from './review-error.js';
-import { parseUuid } from './shared.js';
+import { accessReviewResult, reviewId } from './review-error.js';
+import { reviewNodeScope, uuidOrId } from './shared.js';
 
 const ConclusionEnum = builder.enumType('AccessReviewConclusion', {
   description: 'What a log review concluded about the accesses it looked at.',
@@ -16,18 +18,34 @@ const ConclusionEnum = builder.enumType('AccessReviewConclusion', {
   } as const,
 });
 
-const AccessReviewRef = builder.prismaObject('AccessReview', {
+const AccessReviewRef = builder.prismaNode('AccessReview', {
   description:
-    'A documented review (logguppföljning): who reviewed which sample or rows, when, and the conclusion.',
+    'A documented review (logguppföljning): who reviewed which sample or rows, when, and the conclusion. `node(id:)` loads it for security officers of its organisation, as `accessReviews` lists it; another organisation’s review is null, and anyone else is refused (FORBIDDEN).',
+  id: {
+    field: 'id',
+    description: 'The review’s global id: what `node(id:)` takes.',
+  },
+  // Not your organisation's reads as absent: node(id) answers null, as accessReviews.
+  nullable: true,
+  findUnique: (id, ctx) => ({
+    id: id.toLowerCase(),
+    providerHsaId: reviewNodeScope(ctx, [id]).providerHsaId,
+  }),
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'The review’s id (a UUID).' }),
     sample: t.relation('sample', {
       nullable: true,
       description: 'The sample reviewed; null for a targeted review of chosen rows only.',
     }),
     accessLogIds: t.exposeIDList('accessLogIds', {
       description:
-        'The access-log rows reviewed besides the sample (`AccessLogEntry.id`); may be empty.',
+        'The access-log rows reviewed besides the sample, as database ids (UUIDs); may be empty.',
+      deprecationReason: 'Raw database ids; read `accessLogGlobalIds`, which `node` takes.',
+    }),
+    accessLogGlobalIds: t.idList({
+      ...globalIdOf('AccessLogEntry'),
+      description:
+        'The access-log rows reviewed besides the sample: their global ids (`AccessLogEntry.id`), in the order named, each once; may be empty.',
+      resolve: (review) => review.accessLogIds.map((id) => encodeGlobalID('AccessLogEntry', id)),
     }),
     conclusion: t.expose('conclusion', {
       type: ConclusionEnum,
@@ -52,11 +70,13 @@ const RecordReviewInput = builder.inputType('RecordAccessReviewInput', {
   fields: (t) => ({
     sampleId: t.id({
       required: false,
-      description: 'The sample reviewed (`AccessReviewSample.id`), of your organisation.',
+      description:
+        'The sample reviewed, of your organisation: its global id (`AccessReviewSample.id`); the raw UUID is still taken, deprecated. Anything else is the result’s INVALID_ID.',
     }),
     accessLogIds: t.idList({
       required: false,
-      description: `Access-log rows reviewed (\`AccessLogEntry.id\`), of your organisation; at most 1000.`,
+      description:
+        'Access-log rows reviewed, of your organisation, at most 1000: their global ids (`AccessLogEntry.id`); raw UUIDs are still taken, deprecated. Anything else is the result’s INVALID_ID naming the entry.',
     }),
     conclusion: t.field({ type: ConclusionEnum, description: 'What the review concluded.' }),
     note: t.string({ required: false, description: 'At most 4000 characters.' }),
@@ -80,12 +100,15 @@ builder.mutationField('recordAccessReview', (t) =>
     },
     resolve: async (_root, { input }, ctx) => {
       const scope = requireSecurityOfficer(ctx);
-      const named = (input.accessLogIds ?? []).map((id, index) => ({
-        id: reviewUuid(id, `input.accessLogIds.${index}`),
+      const named = (input.accessLogIds ?? []).map((given, index) => ({
+        id: reviewId(given, 'AccessLogEntry', `input.accessLogIds.${index}`),
+        given: String(given),
         index,
       }));
       const ids = [...new Set(named.map((row) => row.id))];
-      const sampleId = input.sampleId ? reviewUuid(input.sampleId, 'input.sampleId') : null;
+      const sampleId = input.sampleId
+        ? reviewId(input.sampleId, 'AccessReviewSample', 'input.sampleId')
+        : null;
       if (!sampleId && ids.length === 0) {
         throw new AccessReviewError(
           'INVALID_INPUT',
@@ -132,7 +155,8 @@ builder.mutationField('recordAccessReview', (t) =>
             'ACCESS_LOG_ROW_NOT_FOUND',
             'An access-log row named is not one of your organisation’s.',
             `input.accessLogIds.${missing.index}`,
-            { id: missing.id },
+            // The id as the client named it, not the database's form of it.
+            { id: missing.given },
           );
         }
       }
@@ -155,7 +179,7 @@ function reviewWhere(ctx: Context, sampleId: string | number | null | undefined)
   const scope = requireSecurityOfficer(ctx);
   return {
     providerHsaId: scope.providerHsaId,
-    ...(sampleId ? { sampleId: parseUuid(String(sampleId), 'sampleId') } : {}),
+    ...(sampleId ? { sampleId: uuidOrId(sampleId, 'AccessReviewSample', 'sampleId') } : {}),
   };
 }
 
@@ -166,7 +190,11 @@ builder.queryField('accessReviews', (t) =>
     description: 'Reviews recorded in your organisation, newest first.',
     authScopes: { authenticated: true },
     args: {
-      sampleId: t.arg.id({ required: false, description: 'Only the reviews of this sample.' }),
+      sampleId: t.arg.id({
+        required: false,
+        description:
+          'Only the reviews of this sample: its global id (`AccessReviewSample.id`); the raw UUID is still taken, deprecated. Anything else is INVALID_ID.',
+      }),
     },
     totalCount: (_root, args, ctx) =>
       ctx.prisma.accessReview.count({ where: reviewWhere(ctx, args.sampleId) }),

@@ -16,20 +16,28 @@ import {
   AccessLogEntryRef,
   connectionOf,
   parsePage,
-  parseUuid,
   recordLogAccess,
+  reviewNodeScope,
   TOTAL_COUNT_DESCRIPTION,
   totalCountOf,
+  uuidOrId,
 } from './shared.js';
 
-export const AccessReviewSampleRef = builder.prismaObject('AccessReviewSample', {
+export const AccessReviewSampleRef = builder.prismaNode('AccessReviewSample', {
   description:
-    'A reproducible random sample of one month of the organisation’s access log, for the systematic review (e.g. 10 % monthly). The same seed selects the same rows.',
+    'A reproducible random sample of one month of the organisation’s access log, for the systematic review (e.g. 10 % monthly). The same seed selects the same rows. `node(id:)` loads it for security officers of its organisation, as `accessLogSample(id:)` and `accessLogSamples` show it; another organisation’s sample is null, and anyone else is refused (FORBIDDEN).',
+  id: {
+    field: 'id',
+    description:
+      'The sample’s global id: pass it to `accessLogSample(id:)`, `accessReviews(sampleId:)`, `recordAccessReview(input.sampleId)` or `node(id:)`.',
+  },
+  // Not your organisation's reads as absent: node(id) answers null, as accessLogSample(id:).
+  nullable: true,
+  findUnique: (id, ctx) => ({
+    id: id.toLowerCase(),
+    providerHsaId: reviewNodeScope(ctx, [id]).providerHsaId,
+  }),
   fields: (t) => ({
-    id: t.exposeID('id', {
-      description:
-        'The sample’s id (a UUID): pass it to `accessLogSample` or `recordAccessReview`.',
-    }),
     month: t.field({
       type: 'YearMonth',
       description: 'A calendar month in Europe/Stockholm.',
@@ -151,12 +159,20 @@ builder.queryField('accessLogSample', (t) =>
     nullable: true,
     description: 'A sample your organisation drew.',
     authScopes: { authenticated: true },
-    args: { id: t.arg.id({ description: 'The sample’s id (`AccessReviewSample.id`, a UUID).' }) },
+    args: {
+      id: t.arg.id({
+        description:
+          'The sample: its global id (`AccessReviewSample.id`); the raw UUID is still taken, deprecated. Anything else is INVALID_ID.',
+      }),
+    },
     resolve: async (query, _root, args, ctx) => {
       const scope = requireSecurityOfficer(ctx);
       return ctx.prisma.accessReviewSample.findFirst({
         ...selecting(query),
-        where: { id: parseUuid(String(args.id), 'id'), providerHsaId: scope.providerHsaId },
+        where: {
+          id: uuidOrId(args.id, 'AccessReviewSample', 'id'),
+          providerHsaId: scope.providerHsaId,
+        },
       });
     },
   }),

@@ -6,9 +6,11 @@ import {
   ACCESS_FLAGS,
   type AccessLogEntry,
   type AccessLogFilter,
+  accessLogEntriesById,
   type Page,
   UNUSUAL_PATIENTS_PER_USER_AND_DAY,
 } from '../../../audit/review.js';
+import { type ReviewScope, requireSecurityOfficer } from '../../../audit/review-access.js';
 import { parseHsaId } from '../../../domain/hsa-id.js';
 import { parsePersonalIdentityNumber } from '../../../domain/personal-identity-number.js';
 import { builder } from '../../builder.js';
@@ -61,13 +63,48 @@ export const AccessFlagEnum = builder.enumType('AccessFlag', {
   } as const,
 });
 
-export const AccessLogEntryRef = builder.objectRef<AccessLogEntry>('AccessLogEntry').implement({
+/**
+ * The officer's scope for `node(id:)` loading review records (access-log rows, samples,
+ * reviews): the rule of the lists that show them (src/audit/review-access.ts), checked
+ * before anything is read, so a caller the lists refuse gets the same FORBIDDEN or
+ * UNAUTHENTICATED; an id inside the global id that is no UUID is INVALID_ID. The caller
+ * then reads within `providerHsaId` only: another organisation's record is null, as it is
+ * absent from the lists.
+ */
+export function reviewNodeScope(ctx: Context, ids: readonly string[]): ReviewScope {
+  const scope = requireSecurityOfficer(ctx);
+  if (!ids.every(isUuid))
+    throw new BadInputError('INVALID_ID', 'That is not the id of anything here.', 'id');
+  return scope;
+}
+
+/**
+ * Access-log rows for `node(id:)`/`nodes(ids:)`, in one query for all the ids asked. The
+ * read is logged as a search's rows are (recordLogAccess, category AUDIT): through `node`
+ * as through `accessLog`, the officer sees the patient and who accessed them.
+ */
+async function loadAccessLogEntries(
+  ids: readonly string[],
+  ctx: Context,
+): Promise<(AccessLogEntry | null)[]> {
+  const scope = reviewNodeScope(ctx, ids);
+  const wanted = ids.map((id) => id.toLowerCase());
+  const rows = await accessLogEntriesById(ctx.prisma, scope, wanted);
+  recordLogAccess(ctx, rows, 'READ');
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return wanted.map((id) => byId.get(id) ?? null);
+}
+
+export const AccessLogEntryRef = builder.node(builder.objectRef<AccessLogEntry>('AccessLogEntry'), {
   description:
-    'One request’s access to one patient: the PDL access-log row, append-only and hash-chained.',
+    'One request’s access to one patient: the PDL access-log row, append-only and hash-chained. `node(id:)` loads it for security officers of its organisation, as `accessLog` lists it, and logs that read as a search’s (category AUDIT); another organisation’s row is null, and anyone else is refused (FORBIDDEN).',
+  id: {
+    description:
+      'The log row’s global id: what `node(id:)` and `recordAccessReview(input.accessLogIds)` take, and `AccessReview.accessLogGlobalIds` answers.',
+    resolve: (row) => row.id,
+  },
+  loadMany: loadAccessLogEntries,
   fields: (t) => ({
-    id: t.exposeID('id', {
-      description: 'The log row’s id (a UUID); what an access review names in `accessLogIds`.',
-    }),
     time: t.expose('time', { type: 'DateTime', description: 'When the access happened.' }),
     activity: t.field({
       type: AccessActivityEnum,
@@ -232,13 +269,8 @@ export const AccessLogFilterInput = builder.inputType('AccessLogFilter', {
   }),
 });
 
-export function parseUuid(value: string, field: string): string {
-  if (!isUuid(value)) throw new BadInputError('INVALID_ID', `${field} must be a UUID.`, field);
-  return value.toLowerCase();
-}
-
 /** An object named by its global id or (deprecated) by its raw UUID; else INVALID_ID. */
-function uuidOrId(value: string | number, typename: string, field: string): string {
+export function uuidOrId(value: string | number, typename: string, field: string): string {
   const id = uuidOrIdOfType(value, typename);
   if (id === null)
     throw new BadInputError(
