@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenEmergencyAccessDocument, SendAdmissionNoticeDocument } from '../generated/graphql.js';
@@ -138,6 +139,10 @@ describe('the security officer’s log review in a browser, offline', () => {
 
   const search = (page: Page) => page.getByRole('form', { name: 'Search the access log' });
   const progress = (page: Page) => page.getByTestId('load-progress');
+  const sampleRows = async (page: Page) =>
+    (await page.getByTestId('sample-table').locator('tbody tr').allTextContents()).filter(
+      (text) => text !== '',
+    );
   const tableUsers = async (page: Page) =>
     (
       await page
@@ -196,7 +201,7 @@ describe('the security officer’s log review in a browser, offline', () => {
 
     const answer = (await apiAsSignedIn(
       page,
-      '{ accessReviews(first: 10) { edges { node { conclusion note accessLogIds reviewerName } } } }',
+      '{ accessReviews(first: 10) { edges { node { conclusion note accessLogIds accessLogGlobalIds reviewerName } } } }',
     )) as {
       data: {
         accessReviews: {
@@ -205,6 +210,7 @@ describe('the security officer’s log review in a browser, offline', () => {
               conclusion: string;
               note: string;
               accessLogIds: string[];
+              accessLogGlobalIds: string[];
               reviewerName: string;
             };
           }[];
@@ -212,12 +218,17 @@ describe('the security officer’s log review in a browser, offline', () => {
       };
     };
     const reviews = answer.data.accessReviews.edges.map((edge) => edge.node);
-    expect(reviews).toContainEqual({
+    const review = reviews.find((r) => r.conclusion === 'FOLLOW_UP');
+    expect(review).toEqual({
       conclusion: 'FOLLOW_UP',
       note: 'Asked the ward manager to confirm the emergency.',
       accessLogIds: [expect.any(String)],
+      accessLogGlobalIds: [expect.any(String)],
       reviewerName: 'Karin Sjö',
     });
+    // The console named the row by its global id (AccessLogEntry.id), the same row.
+    const named = decodeGlobalID(review!.accessLogGlobalIds[0]!);
+    expect(named).toEqual({ typename: 'AccessLogEntry', id: review!.accessLogIds[0] });
   });
 
   it('exports the search as CSV, with the emergency reason', async () => {
@@ -277,11 +288,30 @@ describe('the security officer’s log review in a browser, offline', () => {
     await page.getByTestId('entry-details').getByRole('button', { name: 'Record review' }).click();
     await page.getByTestId('review-recorded').waitFor();
     await page.getByTestId('entry-details').getByRole('button', { name: 'Close' }).click();
+    // The review names the row by its global id, as the table knows it: that row is reviewed.
+    const reviewed = async () =>
+      (await sampleRows(page)).map((row) => /(yes|no)Review$/.exec(row)?.[1]);
+    await expect.poll(async () => (await reviewed())[0]).toBe('yes');
+    expect((await reviewed()).filter((mark) => mark === 'yes')).toHaveLength(1);
     const whole = page.getByRole('form', { name: 'Review the whole sample' });
     await whole.getByLabel(/^Note/).fill('Monthly 10 % review done.');
     await whole.getByRole('button', { name: 'Record review' }).click();
     await expect.poll(() => page.getByTestId('sample-reviews').locator('li').count()).toBe(2);
     await page.screenshot({ path: `${SHOTS}/console-sample.png` });
+
+    // The sample's URL holds its global id; an older URL with the raw UUID still opens it.
+    const url = new URL(page.url());
+    const sampleId = decodeURIComponent(url.pathname.split('/').at(-1)!);
+    const { typename, id: uuid } = decodeGlobalID(sampleId);
+    expect(typename).toBe('AccessReviewSample');
+    await page.goto(`${url.origin}/console/security/samples/${uuid}`);
+    await page.getByRole('heading', { name: `Sample of ${month.month} (stickprov)` }).waitFor();
+    expect(await page.getByTestId('sample-seed').textContent()).toBe('console-browser-test');
+    await expect
+      .poll(() => progress(page).textContent())
+      .toBe(`${size} of ${size} rows of the sample loaded`);
+    expect(await page.getByTestId('sample-reviews').locator('li').count()).toBe(2);
+    expect((await reviewed())[0]).toBe('yes');
 
     // The same seed draws the same rows again.
     await page.getByRole('link', { name: 'Samples (stickprov)' }).click();

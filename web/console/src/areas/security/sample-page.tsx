@@ -37,7 +37,8 @@ export function SamplePage() {
     }),
   );
   const reviewedRows = useMemo(
-    () => new Set(data?.accessLogSample?.reviews.flatMap((review) => review.accessLogIds) ?? []),
+    () =>
+      new Set(data?.accessLogSample?.reviews.flatMap((review) => review.accessLogGlobalIds) ?? []),
     [data],
   );
   const columns = useMemo(
@@ -160,8 +161,8 @@ export function SamplePage() {
             <li key={review.id}>
               <strong>{review.conclusion}</strong> by {review.reviewerName},{' '}
               {formatStockholm(review.reviewedAt)}
-              {review.accessLogIds.length > 0
-                ? ` (${review.accessLogIds.length} rows)`
+              {review.accessLogGlobalIds.length > 0
+                ? ` (${review.accessLogGlobalIds.length} rows)`
                 : ' (the whole sample)'}
               {review.note ? `: “${review.note}”` : ''}
             </li>
