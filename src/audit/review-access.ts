@@ -1,6 +1,6 @@
-import { grantsFor } from '../authz/decide.js';
-import type { Context } from '../graphql/context.js';
-import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
+import type { Principal } from '../authz/principal.js';
+import { ForbiddenError } from '../authz/refusals.js';
+import { requireGrant } from '../authz/require-grant.js';
 
 /**
  * Who may review the access log, and whose log: a role the policy grants AUDIT
@@ -20,12 +20,13 @@ export interface ReviewScope {
   providerHsaId: string;
 }
 
-export function requireSecurityOfficer(ctx: Pick<Context, 'principal'>): ReviewScope {
-  const principal = ctx.principal;
-  if (!principal) throw new UnauthenticatedError();
-  if (grantsFor(principal.roles, 'AUDIT', 'read').length === 0) {
-    throw new ForbiddenError('Only a security officer may review the access log.');
-  }
+export function requireSecurityOfficer(ctx: { principal: Principal | null }): ReviewScope {
+  const principal = requireGrant(
+    ctx,
+    'AUDIT',
+    'read',
+    'Only a security officer may review the access log.',
+  );
   const commission = principal.actingCommission;
   if (!commission) {
     throw new ForbiddenError('Choose a commission first: the log review is per care provider.');

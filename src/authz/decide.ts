@@ -64,7 +64,7 @@ export function grantsFor(
 /**
  * Whether the principal may act on a category at all, before any row or field: what a
  * root field or a command asks first ("require this grant"). The GraphQL layer maps a
- * denial to UNAUTHENTICATED or FORBIDDEN (src/graphql/require-grant.ts).
+ * denial to UNAUTHENTICATED or FORBIDDEN (./require-grant.ts).
  */
 export function decideGrant(
   principal: Principal | null,

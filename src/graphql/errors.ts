@@ -1,17 +1,14 @@
 import { GraphQLError } from 'graphql';
+import { ForbiddenError, UnauthenticatedError } from '../authz/refusals.js';
 import type { RequestErrorCode } from './error-codes.js';
 
 /**
  * Errors that end a whole request or field (not the typed results of mutations): each
  * carries a stable `extensions.code` from src/graphql/error-codes.ts; anything else is
  * masked as INTERNAL_SERVER_ERROR by the server (src/http/mask-error.ts) so internals never
- * reach a client.
+ * reach a client. The refusals of access (UNAUTHENTICATED, FORBIDDEN) are src/authz's own.
  */
-export class UnauthenticatedError extends GraphQLError {
-  constructor(message = 'Sign in first: the request has no valid access token.') {
-    super(message, { extensions: { code: 'UNAUTHENTICATED' satisfies RequestErrorCode } });
-  }
-}
+export { ForbiddenError, UnauthenticatedError };
 
 /**
  * A token was sent and is not valid (malformed, expired, revoked, its session ended): the
@@ -29,12 +26,6 @@ export class RejectedTokenError extends GraphQLError {
         },
       },
     });
-  }
-}
-
-export class ForbiddenError extends GraphQLError {
-  constructor(message = 'Not allowed.') {
-    super(message, { extensions: { code: 'FORBIDDEN' satisfies RequestErrorCode } });
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Action } from '../authz/policy.js';
-import type { Context } from '../graphql/context.js';
-import { ForbiddenError } from '../graphql/errors.js';
-import { requireGrant } from '../graphql/require-grant.js';
+import { type Asking, requireActing } from '../authz/require-grant.js';
+import type { PrismaClient } from '../db/client.js';
 
 /**
  * Who may see and decide retention, decided by the policy (src/authz/policy.ts): RETENTION
@@ -17,27 +16,30 @@ export interface RetentionActor {
   scope: string[];
 }
 
-export async function requireRetention(ctx: Context, action: Action): Promise<RetentionActor> {
-  // The grant is decided in src/authz (decideGrant), like every other root field's.
-  requireGrant(
+export async function requireRetention(
+  ctx: Asking & { prisma: PrismaClient },
+  action: Action,
+): Promise<RetentionActor> {
+  const { principal, actor } = requireActing(
     ctx,
-    'RETENTION',
-    action,
-    action === 'read'
-      ? 'Only information owners and security officers may see retention.'
-      : 'Only an information owner may decide retention, legal holds and proposals.',
+    {
+      category: 'RETENTION',
+      action,
+      refusal:
+        action === 'read'
+          ? 'Only information owners and security officers may see retention.'
+          : 'Only an information owner may decide retention, legal holds and proposals.',
+    },
+    'Choose a commission first: retention is per organisation.',
   );
-  if (!ctx.principal || !ctx.actor) {
-    throw new ForbiddenError('Choose a commission first: retention is per organisation.');
-  }
   const children = await ctx.prisma.organization.findMany({
-    where: { parentId: ctx.actor.organizationId },
+    where: { parentId: actor.organizationId },
     select: { id: true },
   });
   return {
-    hsaId: ctx.principal.hsaId,
-    name: ctx.principal.name,
-    organizationId: ctx.actor.organizationId,
-    scope: [ctx.actor.organizationId, ...children.map((c) => c.id)],
+    hsaId: principal.hsaId,
+    name: principal.name,
+    organizationId: actor.organizationId,
+    scope: [actor.organizationId, ...children.map((c) => c.id)],
   };
 }

@@ -1,11 +1,11 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
+import { requireGrant } from '../../authz/require-grant.js';
 import type { CarePlanPublishedPayload } from '../../domain/case/payloads.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { guard, guardNeverWithheld } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
-import { requireGrant } from '../require-grant.js';
 import { CarePlanKind, CarePlanStatus } from './enums.js';
 
 const ofPlan = (p: { caseId: string }) => ({ caseId: p.caseId });

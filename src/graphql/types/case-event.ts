@@ -1,9 +1,9 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
+import { requireGrant } from '../../authz/require-grant.js';
 import { builder } from '../builder.js';
 import { guard, guardNeverWithheld } from '../field-guard.js';
 import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
-import { requireGrant } from '../require-grant.js';
 import { CaseEventType } from './enums.js';
 import { type AnyEventDetails, CaseEventDetails } from './event-details.js';
 

@@ -1,5 +1,6 @@
 import { visibleCaseWhere, visibleNoteWhere } from '../../authz/case-access.js';
 import { grantsFor } from '../../authz/decide.js';
+import { requireGrant } from '../../authz/require-grant.js';
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import type { CaseStatus as CaseStatusValue } from '../../domain/case/model.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
@@ -8,9 +9,9 @@ import type { Context } from '../context.js';
 import { dischargeEventOf } from '../discharge-events.js';
 import { BadInputError } from '../errors.js';
 import { guard, guardNeverWithheld } from '../field-guard.js';
+import { requireFilterGrant } from '../filter-grant.js';
 import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
-import { requireFilterGrant, requireGrant } from '../require-grant.js';
 import { visibleCasePageWhere } from '../visible-case-page.js';
 import { CarePlan } from './care-plan.js';
 import { DischargeInformation } from './discharge-information.js';

@@ -1,4 +1,5 @@
 import { visibleCaseWhere } from '../../authz/case-access.js';
+import { requireGrant } from '../../authz/require-grant.js';
 import { acknowledgementDeadline, caseDeadlines } from '../../domain/deadlines/case-deadlines.js';
 import { DEADLINE_FACTS_SELECT, deadlineFacts, regionOf } from '../../inbox/case-facts.js';
 import { compareKeys, type InboxItem, loadInbox, sortKey } from '../../inbox/inbox.js';
@@ -6,7 +7,7 @@ import { builder } from '../builder.js';
 import { MAX_PAGE_SIZE } from '../connection-arguments.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
-import { requireFilterGrant, requireGrant } from '../require-grant.js';
+import { requireFilterGrant } from '../filter-grant.js';
 import { CaseEventType } from './enums.js';
 
 export const DeadlineStepEnum = builder.enumType('DeadlineStep', {

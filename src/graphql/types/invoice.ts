@@ -1,4 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { requireGrant } from '../../authz/require-grant.js';
 import { maySee } from '../../authz/visibility.js';
 import type { Prisma } from '../../db/generated/prisma/client.js';
 import { isYearMonth } from '../../domain/calendar.js';
@@ -11,7 +12,6 @@ import { BadInputError } from '../errors.js';
 import { guard, guardNeverWithheld } from '../field-guard.js';
 import { decodeId, globalIdOf } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
-import { requireGrant } from '../require-grant.js';
 
 const ofLine = (l: { caseId: string | null }) => ({ caseId: l.caseId });
 const ofInvoice = () => ({ caseId: null });

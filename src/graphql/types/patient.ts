@@ -1,12 +1,12 @@
 import { responsePathAsArray } from 'graphql';
 import { visibleCaseWhere } from '../../authz/case-access.js';
 import { decideRegisterName } from '../../authz/register-identity.js';
+import { requireGrant } from '../../authz/require-grant.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
 import { guard, guardNeverWithheld } from '../field-guard.js';
 import { selecting } from '../prisma-query.js';
-import { requireGrant } from '../require-grant.js';
 import { Unit } from './unit.js';
 
 /** A patient's own fields: identity, stricter when the identity is protected. */

@@ -1,10 +1,10 @@
+import { requireGrant } from '../../authz/require-grant.js';
 import { type CaseActivity, caseActivityStream } from '../../subscriptions/activity.js';
 import { formatCursor, parseCursor } from '../../subscriptions/cursor.js';
 import { readVisible } from '../../subscriptions/shared-reads.js';
 import { builder } from '../builder.js';
 import { BadInputError } from '../errors.js';
 import { guard } from '../field-guard.js';
-import { requireGrant } from '../require-grant.js';
 
 builder.subscriptionType({
   description:
