@@ -22,6 +22,27 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+const refuseNodeId = () =>
+  new BadInputError('INVALID_ID', 'That is not the id of anything here.', 'id');
+
+/**
+ * The UUID inside a node's global id, as `node(id:)` hands it to the type's loader, in lower
+ * case; anything else there is INVALID_ID, a request error, not a database error.
+ */
+export function nodeUuid(id: string): string {
+  if (!isUuid(id)) throw refuseNodeId();
+  return id.toLowerCase();
+}
+
+const BIGINT_MAX = 2n ** 63n - 1n;
+
+/** As nodeUuid, for a node keyed by a database serial (a positive bigint). */
+export function nodeSerial(id: string): bigint {
+  const serial = /^[1-9][0-9]{0,18}$/.test(id) ? BigInt(id) : 0n;
+  if (serial < 1n || serial > BIGINT_MAX) throw refuseNodeId();
+  return serial;
+}
+
 /**
  * Marks an output field of type ID (or a list of them) as holding global ids of a node type,
  * which `node(id:)` loads; merged into the field's other options (a guard's extensions stay).

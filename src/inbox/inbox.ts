@@ -10,14 +10,18 @@ import { type Viewer, visibleCaseWhere } from '../authz/case-access.js';
 import type { PrismaClient } from '../db/client.js';
 import type { CaseEventType } from '../db/generated/prisma/enums.js';
 import { acknowledgementDeadline, caseDeadlines } from '../domain/deadlines/case-deadlines.js';
-import type { DeadlineRules, DeadlineStep } from '../domain/deadlines/rules.js';
+import {
+  DEADLINE_STEPS,
+  type DeadlineRules,
+  type DeadlineStep,
+} from '../domain/deadlines/rules.js';
 import { DEADLINE_FACTS_SELECT, deadlineFacts, regionOf } from './case-facts.js';
 
 export type InboxItemKind = 'MESSAGE' | 'NEXT_STEP';
 
 export interface InboxItem {
-  /** Stable: `m:<eventId>` for a message, `s:<caseId>:<step>` for a step. */
-  key: string;
+  /** Stable while queued: `m:<eventId>` for a message, `s:<caseId>:<step>` for a step. */
+  id: string;
   kind: InboxItemKind;
   /** ACKNOWLEDGEMENT for a message; the owed step otherwise. */
   step: DeadlineStep;
@@ -46,12 +50,61 @@ export interface InboxFilter {
 const ACKNOWLEDGEABLE = { not: 'CLOSED' } as const;
 const OPEN = ['PLANNING', 'READY_FOR_DISCHARGE', 'DISCHARGE_ANNOUNCED'] as const;
 
+/** What an item's id names: a message, or a step of a case. */
+export type InboxItemName =
+  | { kind: 'MESSAGE'; eventId: string }
+  | { kind: 'NEXT_STEP'; caseId: string; step: DeadlineStep };
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const ITEM_ID = new RegExp(`^(?:m:(${UUID})|s:(${UUID}):([A-Z_]+))$`);
+
+/** What an item id names, or null when it is none (another form, or no such step). */
+export function parseInboxItemId(id: string): InboxItemName | null {
+  const match = ITEM_ID.exec(id);
+  if (!match) return null;
+  const [, eventId, caseId, step] = match;
+  if (eventId) return { kind: 'MESSAGE', eventId };
+  const known = DEADLINE_STEPS.find((s) => s === step);
+  return caseId && known ? { kind: 'NEXT_STEP', caseId, step: known } : null;
+}
+
 /** Every item of the acting unit's queue, ordered by deadline (none last), then age. */
-export async function loadInbox(
+export function loadInbox(
   prisma: PrismaClient,
   viewer: Viewer,
   versions: readonly DeadlineRules[],
   filter: InboxFilter = {},
+): Promise<InboxItem[]> {
+  return queue(prisma, viewer, versions, filter, null);
+}
+
+/**
+ * The one item an id names, computed now as the whole queue computes it (the same rules,
+ * for the same acting unit), only for its message or its case: null when the item is not
+ * in the unit's queue (acknowledged, done, the case closed or no longer the unit's, not
+ * visible) or never was.
+ */
+export async function loadInboxItem(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  versions: readonly DeadlineRules[],
+  name: InboxItemName,
+): Promise<InboxItem | null> {
+  const [filter, id]: [InboxFilter, string] =
+    name.kind === 'MESSAGE'
+      ? [{ kinds: ['MESSAGE'] }, `m:${name.eventId}`]
+      : [{ kinds: ['NEXT_STEP'], steps: [name.step] }, `s:${name.caseId}:${name.step}`];
+  const items = await queue(prisma, viewer, versions, filter, name);
+  return items.find((item) => item.id === id) ?? null;
+}
+
+/** The queue, or (`only`) the part of it that one message or one case contributes. */
+async function queue(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  versions: readonly DeadlineRules[],
+  filter: InboxFilter,
+  only: InboxItemName | null,
 ): Promise<InboxItem[]> {
   const unitId = viewer.actor?.unitId;
   if (!unitId) return [];
@@ -63,6 +116,7 @@ export async function loadInbox(
     wants('MESSAGE') && (!filter.steps?.length || filter.steps.includes('ACKNOWLEDGEMENT'))
       ? prisma.caseEvent.findMany({
           where: {
+            ...(only?.kind === 'MESSAGE' ? { id: only.eventId } : {}),
             recipients: { some: { unitId } },
             acknowledgements: { none: { unitId } },
             ...(filter.messageTypes?.length ? { type: { in: [...filter.messageTypes] } } : {}),
@@ -86,6 +140,7 @@ export async function loadInbox(
       ? prisma.case.findMany({
           where: {
             AND: [
+              ...(only?.kind === 'NEXT_STEP' ? [{ id: only.caseId }] : []),
               visible,
               { parties: { some: { unitId, leftAt: null } } },
               { status: { in: [...OPEN] } },
@@ -100,7 +155,7 @@ export async function loadInbox(
   for (const m of messages) {
     const deadline = acknowledgementDeadline(versions, regionOf(m.case), m.occurredAt, null, now);
     items.push({
-      key: `m:${m.id}`,
+      id: `m:${m.id}`,
       kind: 'MESSAGE',
       step: 'ACKNOWLEDGEMENT',
       caseId: m.caseId,
@@ -116,7 +171,7 @@ export async function loadInbox(
     for (const d of caseDeadlines(deadlineFacts(row), versions, now)) {
       if (!d.owedBy.includes(unitId)) continue;
       items.push({
-        key: `s:${row.id}:${d.step}`,
+        id: `s:${row.id}:${d.step}`,
         kind: 'NEXT_STEP',
         step: d.step,
         caseId: row.id,
@@ -140,11 +195,9 @@ function matches(item: InboxItem, filter: InboxFilter): boolean {
   return true;
 }
 
-/** The sort key of an item, as its cursor encodes it: due time (none last), arrival, key. */
-export function sortKey(
-  item: Pick<InboxItem, 'dueAt' | 'since' | 'key'>,
-): [number, number, string] {
-  return [item.dueAt?.getTime() ?? Number.POSITIVE_INFINITY, item.since.getTime(), item.key];
+/** The sort key of an item, as its cursor encodes it: due time (none last), arrival, id. */
+export function sortKey(item: Pick<InboxItem, 'dueAt' | 'since' | 'id'>): [number, number, string] {
+  return [item.dueAt?.getTime() ?? Number.POSITIVE_INFINITY, item.since.getTime(), item.id];
 }
 
 export function compareKeys(a: [number, number, string], b: [number, number, string]): number {

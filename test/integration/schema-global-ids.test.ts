@@ -32,24 +32,6 @@ const NOT_GLOBAL: Record<string, string> = {
   'InvoiceLineDay.eventIds': 'deprecated; `eventGlobalIds`',
   'InvoiceLineDay.readyNoticeId': 'deprecated; `readyNoticeGlobalId`',
 
-  // Retention records with ids in the global-id form that `node` does not load: handles for
-  // the retention commands (releaseLegalHold, decideRetentionProposal,
-  // decideRetentionPolicy), read through `retentionControl`. Follow-up: make them nodes.
-  'LegalHold.id': 'global-id form; not loadable by node',
-  'PurgeRecord.id': 'global-id form; not loadable by node',
-  'RetentionDecision.id': 'global-id form; not loadable by node',
-  'RetentionPolicy.id': 'global-id form; not loadable by node',
-  'RetentionWarning.id': 'global-id form; not loadable by node',
-
-  // A unit's notification settings and outbox (src/notifications): global-id form, read
-  // through `notificationSubscriptions`/`notificationOutbox` for the acting unit only;
-  // `node(id:)` would reach them without that unit check.
-  'NotificationSubscription.id': 'global-id form; not loadable by node',
-  'OutboxNotification.id': 'global-id form; not loadable by node',
-  'OutboxNotification.subscriptionId': 'global-id form; not loadable by node',
-
-  // A queue entry computed from a case and its deadline, never stored: stable while queued.
-  'InboxItem.id': 'derived from case and step; not an object',
 
   // Ids of other things than Brygga's objects.
   'AccessLogEntry.requestId': 'the HTTP request, as in the server log',

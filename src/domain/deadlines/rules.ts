@@ -47,13 +47,16 @@ export const STATUTORY_DEADLINES: DeadlineRules = {
 };
 
 /** The steps with a deadline, in the order of the process. */
-export type DeadlineStep =
-  | 'ADMISSION_NOTICE'
-  | 'ACKNOWLEDGEMENT'
-  | 'PLANNING_BASIS'
-  | 'FIXED_CARE_CONTACT'
-  | 'SIP_CALL'
-  | 'DISCHARGE_INFORMATION';
+export const DEADLINE_STEPS = [
+  'ADMISSION_NOTICE',
+  'ACKNOWLEDGEMENT',
+  'PLANNING_BASIS',
+  'FIXED_CARE_CONTACT',
+  'SIP_CALL',
+  'DISCHARGE_INFORMATION',
+] as const;
+
+export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
 
 const HOUR_MS = 3_600_000;
 

@@ -2,10 +2,18 @@ import { visibleCaseWhere } from '../../authz/case-access.js';
 import { requireGrant } from '../../authz/require-grant.js';
 import { acknowledgementDeadline, caseDeadlines } from '../../domain/deadlines/case-deadlines.js';
 import { DEADLINE_FACTS_SELECT, deadlineFacts, regionOf } from '../../inbox/case-facts.js';
-import { compareKeys, type InboxItem, loadInbox, sortKey } from '../../inbox/inbox.js';
+import {
+  compareKeys,
+  type InboxItem,
+  loadInbox,
+  loadInboxItem,
+  parseInboxItemId,
+  sortKey,
+} from '../../inbox/inbox.js';
 import { builder } from '../builder.js';
 import { MAX_PAGE_SIZE } from '../connection-arguments.js';
-import { BadInputError } from '../errors.js';
+import type { Context } from '../context.js';
+import { BadInputError, ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { guard } from '../field-guard.js';
 import { requireFilterGrant } from '../filter-grant.js';
 import { CaseEventType } from './enums.js';
@@ -128,14 +136,35 @@ builder.prismaObjectField('Case', 'deadlines', (t) =>
 
 const ofItem = (i: InboxItem) => ({ caseId: i.caseId, patientId: i.patientId });
 
-export const InboxItemRef = builder.objectRef<InboxItem>('InboxItem').implement({
+const ACTING_UNIT_REFUSAL = 'Choose a commission first: the inbox is your acting unit’s.';
+
+/**
+ * Who may read the inbox, for `inbox` and `node(id:)` alike: an acting unit (as the
+ * field's `actingUnit` scope demands; UNAUTHENTICATED without a token) and the PLANNING
+ * grant (FORBIDDEN otherwise).
+ */
+function requireInbox(ctx: Context): void {
+  if (!ctx.principal) throw new UnauthenticatedError();
+  if (!ctx.actor) throw new ForbiddenError(ACTING_UNIT_REFUSAL);
+  requireGrant(ctx, 'PLANNING');
+}
+
+export const InboxItemRef = builder.node(builder.objectRef<InboxItem>('InboxItem'), {
   description:
-    'One entry of your unit’s work queue: a message to acknowledge, or a step of a case your unit owes, with its deadline.',
+    'One entry of your unit’s work queue: a message to acknowledge, or a step of a case your unit owes, with its deadline. Computed, not stored: `node(id:)` computes it again for your acting unit, as `inbox` would list it now; null once it has left the queue (acknowledged, done, the case closed) or when it is not your unit’s.',
+  id: {
+    description:
+      'The global id, stable for as long as the item is in the queue: keep it, pass it to `node(id:)`.',
+    resolve: (i) => i.id,
+  },
+  loadOne: async (id, ctx) => {
+    requireInbox(ctx);
+    const name = parseInboxItemId(id);
+    if (!name) throw new BadInputError('INVALID_ID', 'That is not the id of anything here.', 'id');
+    const versions = await ctx.services.deadlines.versions();
+    return loadInboxItem(ctx.prisma, ctx, versions, name);
+  },
   fields: (t) => ({
-    id: t.id({
-      description: 'Stable for as long as the item is in the queue.',
-      resolve: (i) => Buffer.from(i.key).toString('base64url'),
-    }),
     kind: t.field({
       ...guard({ category: 'PLANNING', locate: ofItem }),
       type: InboxItemKindEnum,
@@ -278,7 +307,7 @@ builder.queryField('inbox', (t) =>
         filter: t.arg({ type: InboxFilterInput, required: false, description: 'Which items.' }),
       },
       resolve: async (_root, args, ctx) => {
-        requireGrant(ctx, 'PLANNING');
+        requireInbox(ctx);
         if (args.filter?.messageTypes?.length) requireFilterGrant(ctx, 'PLANNING', 'messageTypes');
         const versions = await ctx.services.deadlines.versions();
         const items = await loadInbox(ctx.prisma, ctx, versions, args.filter ?? {});

@@ -4,7 +4,8 @@ import { maskAddress } from '../../notifications/address.js';
 import { NOTIFICATION_ERROR_CODES, NotificationCommandError } from '../../notifications/errors.js';
 import { addSubscription, endSubscription } from '../../notifications/subscriptions.js';
 import { builder } from '../builder.js';
-import { idOfType } from '../global-id.js';
+import type { Context } from '../context.js';
+import { decodeId, globalIdOf, nodeUuid } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { resultErrorType } from './result-error.js';
 
@@ -42,15 +43,26 @@ const notificationResult = resultErrorType(NotificationCommandError, {
     'Why a notification subscription was refused or not ended. A refused command writes nothing.',
 });
 
-// Plain objects, not Relay nodes: `node(id:)` would reach them without the unit check.
-builder.prismaObject('NotificationSubscription', {
+/**
+ * How `node(id:)` finds a subscription or a notification: under the check of its list (the
+ * grant to run the unit's cases, for the acting unit; anyone else FORBIDDEN, or
+ * UNAUTHENTICATED without a token), and only the acting unit's: another unit's is null.
+ */
+const ofActingUnit = (id: string, ctx: Context) => ({
+  id: nodeUuid(id),
+  unitId: requireNotificationAdmin(ctx).unitId,
+});
+
+builder.prismaNode('NotificationSubscription', {
   description:
-    'Your unit’s subscription to be told, by e-mail or SMS, that something new waits for it in Brygga.',
+    'Your unit’s subscription to be told, by e-mail or SMS, that something new waits for it in Brygga. `node(id:)` loads it for whoever `notificationSubscriptions` lists it to: the staff who run the cases of its unit, acting for that unit.',
+  id: {
+    field: 'id',
+    description: 'Its global id: pass it to `endNotificationSubscription` or `node(id:)`.',
+  },
+  nullable: true,
+  findUnique: ofActingUnit,
   fields: (t) => ({
-    id: t.id({
-      description: 'Its global id: pass it to `endNotificationSubscription`.',
-      resolve: (s) => encodeGlobalID('NotificationSubscription', s.id),
-    }),
     channel: t.expose('channel', { type: NotificationChannel, description: 'E-mail or SMS.' }),
     address: t.exposeString('address', {
       description: 'The e-mail address, or the phone number in E.164 form.',
@@ -79,15 +91,14 @@ builder.prismaObject('NotificationSubscription', {
   }),
 });
 
-builder.prismaObject('NotificationOutbox', {
+builder.prismaNode('NotificationOutbox', {
   name: 'OutboxNotification',
   description:
-    'One notification to one of your unit’s subscriptions: how many events it stands for (never which), when it is due, and what became of it.',
+    'One notification to one of your unit’s subscriptions: how many events it stands for (never which), when it is due, and what became of it. `node(id:)` loads it for whoever `notificationOutbox` lists it to, as a subscription.',
+  id: { field: 'id', description: 'Its global id, for `node(id:)`.' },
+  nullable: true,
+  findUnique: ofActingUnit,
   fields: (t) => ({
-    id: t.id({
-      description: 'Its global id.',
-      resolve: (n) => encodeGlobalID('OutboxNotification', n.id),
-    }),
     channel: t.field({
       type: NotificationChannel,
       description: 'The subscription’s channel.',
@@ -100,7 +111,9 @@ builder.prismaObject('NotificationOutbox', {
       resolve: (n) => maskAddress(n.subscription.channel, n.subscription.address),
     }),
     subscriptionId: t.id({
-      description: 'The subscription it was sent to (a NotificationSubscription id).',
+      ...globalIdOf('NotificationSubscription'),
+      description:
+        'The subscription it was sent to: its global id (`NotificationSubscription.id`), which `node(id:)` loads.',
       resolve: (n) => encodeGlobalID('NotificationSubscription', n.subscriptionId),
     }),
     status: t.expose('status', { type: NotificationStatus, description: 'Where it stands.' }),
@@ -245,14 +258,12 @@ builder.mutationField('endNotificationSubscription', (t) =>
     args: { input: t.arg({ type: EndSubscriptionInput, description: 'The subscription.' }) },
     resolve: async (query, _root, { input }, ctx) => {
       const actor = requireNotificationAdmin(ctx);
-      const id = idOfType(input.id, 'NotificationSubscription');
-      if (id === null) {
-        throw new NotificationCommandError(
-          'INVALID_ID',
-          'input.id is not the id of a NotificationSubscription.',
-          'input.id',
-        );
-      }
+      const id = decodeId(
+        input.id,
+        'NotificationSubscription',
+        'input.id',
+        (message, field) => new NotificationCommandError('INVALID_ID', message, field),
+      );
       await endSubscription(ctx.prisma, actor, id);
       return ctx.prisma.notificationSubscription.findUniqueOrThrow({
         ...selecting(query),

@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { policyFor } from '../../domain/retention/policy-resolution.js';
 import { LEGAL_MINIMUM_MONTHS, RECORD_CLASSES } from '../../domain/retention/rules.js';
-import { requireRetention } from '../../retention/access.js';
+import { type RetentionActor, requireRetention } from '../../retention/access.js';
 import {
   decidePolicy,
   type HoldTarget,
@@ -12,8 +12,9 @@ import {
 import { RETENTION_ERROR_CODES, RetentionCommandError } from '../../retention/errors.js';
 import { decideProposal, modeOf, recordDecision, setMode } from '../../retention/owner-control.js';
 import { builder, calendarDay } from '../builder.js';
+import type { Context } from '../context.js';
 import { ForbiddenError } from '../errors.js';
-import { decodeId, globalIdOf } from '../global-id.js';
+import { decodeId, globalIdOf, nodeSerial, nodeUuid } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
 import { OrganizationKind } from './organization.js';
 import { resultErrorType } from './result-error.js';
@@ -85,17 +86,45 @@ const idOf = (globalId: string | number, typename: string, field: string): strin
     (message) => new RetentionCommandError('INVALID_ID', message, field),
   );
 
-// Plain objects, not Relay nodes: `node(id:)` would reach them without the checks below.
-export const RetentionPolicy = builder.prismaObject('RetentionPolicy', {
+/**
+ * How `node(id:)` finds a retention record: under the check of the list that shows it, that
+ * is, RETENTION read (information owners and security officers; anyone else FORBIDDEN, or
+ * UNAUTHENTICATED without a token, before anything is read), and that list's own condition
+ * on the caller's organisations, so a record the list would not show them is null.
+ */
+function retentionNode<Key, Where>(
+  key: (id: string) => Key,
+  where: (key: Key, actor: RetentionActor) => Where,
+): (id: string, ctx: Context) => Promise<Where> {
+  return async (id, ctx) => {
+    const actor = await requireRetention(ctx, 'read');
+    return where(key(id), actor);
+  };
+}
+
+/**
+ * Which records of each kind the caller reads, one condition for the list and `node(id:)`:
+ * the defaults and the decisions, holds and policies of their organisation and its districts.
+ */
+const policiesOf = (actor: RetentionActor) => ({
+  OR: [{ organizationId: null }, { organizationId: { in: actor.scope } }],
+});
+const holdsOf = (actor: RetentionActor) => ({ placedForOrganizationId: { in: actor.scope } });
+const decisionsOf = (actor: RetentionActor) => ({ organizationId: { in: actor.scope } });
+
+export const RetentionPolicy = builder.prismaNode('RetentionPolicy', {
   description:
     'A retention decision: how long one class of records is kept after its anchor (a case’s last entry, ' +
     'the end of an invoice’s fiscal year, the end of an access-log month, the end of a session), for one ' +
-    'organisation, or as the default for a kind of organisation, or for all.',
+    'organisation, or as the default for a kind of organisation, or for all. `node(id:)` loads it for ' +
+    'whoever `retentionPolicies` lists it to: a default, or a decision of their organisation (or its districts).',
+  id: {
+    field: 'id',
+    description: 'The policy’s global id, for `node(id:)`.',
+  },
+  nullable: true,
+  findUnique: retentionNode(nodeUuid, (id, actor) => ({ id, ...policiesOf(actor) })),
   fields: (t) => ({
-    id: t.id({
-      description: 'The policy’s global id (not loadable through `node`; list policies instead).',
-      resolve: (p) => encodeGlobalID('RetentionPolicy', p.id),
-    }),
     recordClass: t.expose('recordClass', {
       type: RetentionRecordClass,
       description: 'The class of records it governs.',
@@ -204,7 +233,7 @@ builder.queryField('retentionPolicies', (t) =>
       return ctx.prisma.retentionPolicy.findMany({
         ...selecting(query),
         where: {
-          OR: [{ organizationId: null }, { organizationId: { in: actor.scope } }],
+          ...policiesOf(actor),
           ...(args.includeSuperseded ? {} : { supersededAt: null }),
         },
         orderBy: [{ recordClass: 'asc' }, { createdAt: 'asc' }],
@@ -316,13 +345,16 @@ builder.mutationField('decideRetentionPolicy', (t) =>
   }),
 );
 
-builder.prismaObject('LegalHold', {
-  description: 'A legal hold: while active, nothing of its target is purged.',
+builder.prismaNode('LegalHold', {
+  description:
+    'A legal hold: while active, nothing of its target is purged. `node(id:)` loads it for whoever `legalHolds` lists it to: the information owners and security officers of the organisation it was placed for (or of its parent).',
+  id: {
+    field: 'id',
+    description: 'The hold’s global id: pass it to `releaseLegalHold` or `node(id:)`.',
+  },
+  nullable: true,
+  findUnique: retentionNode(nodeUuid, (id, actor) => ({ id, ...holdsOf(actor) })),
   fields: (t) => ({
-    id: t.id({
-      description: 'The hold’s global id: pass it to `releaseLegalHold`.',
-      resolve: (h) => encodeGlobalID('LegalHold', h.id),
-    }),
     target: t.expose('target', { type: HoldTargetEnum, description: 'What the hold keeps.' }),
     caseId: t.id({
       ...globalIdOf('Case'),
@@ -390,7 +422,7 @@ builder.queryField('legalHolds', (t) =>
       return ctx.prisma.legalHold.findMany({
         ...selecting(query),
         where: {
-          placedForOrganizationId: { in: actor.scope },
+          ...holdsOf(actor),
           ...(args.active == null ? {} : { releasedAt: args.active ? null : { not: null } }),
         },
         orderBy: { placedAt: 'desc' },
@@ -635,15 +667,19 @@ const ArchivePackage = builder.prismaObject('RetentionArchivePackage', {
   }),
 });
 
-builder.prismaObject('RetentionRun', {
+builder.prismaNode('RetentionRun', {
   name: 'PurgeRecord',
   description:
-    'A gallringsprotokoll: one run of retention (or a dry run), with who or what started it and what it did.',
+    'A gallringsprotokoll: one run of retention (or a dry run), with who or what started it and what it did. ' +
+    'A run is every organisation’s: `node(id:)` loads it for every information owner and security officer, as `purgeRecords` lists it; its lines are still only theirs.',
+  id: {
+    field: 'id',
+    description:
+      'The run’s global id: pass it to `node(id:)`, or a dry run’s to `decideRetentionProposal`.',
+  },
+  nullable: true,
+  findUnique: retentionNode(nodeUuid, (id) => ({ id })),
   fields: (t) => ({
-    id: t.id({
-      description: 'The run’s global id (a PurgeRecord id).',
-      resolve: (r) => encodeGlobalID('PurgeRecord', r.id),
-    }),
     mode: t.expose('mode', { type: RunMode, description: 'A purge or a dry run.' }),
     asOf: t.expose('asOf', {
       type: 'Date',
@@ -760,14 +796,13 @@ const WarningKind = builder.enumType('RetentionWarningKind', {
   },
 });
 
-builder.prismaObject('RetentionWarning', {
+builder.prismaNode('RetentionWarning', {
   description:
-    'Something about retention a person must look at, recorded by the runner (never changed).',
+    'Something about retention a person must look at, recorded by the runner (never changed). `node(id:)` loads it for every information owner and security officer, as `retentionWarnings` lists it.',
+  id: { field: 'id', description: 'The warning’s global id, for `node(id:)`.' },
+  nullable: true,
+  findUnique: retentionNode(nodeSerial, (id) => ({ id })),
   fields: (t) => ({
-    id: t.id({
-      description: 'The warning’s global id.',
-      resolve: (w) => encodeGlobalID('RetentionWarning', String(w.id)),
-    }),
     kind: t.expose('kind', {
       type: WarningKind,
       description: 'What the warning is about.',
@@ -813,15 +848,19 @@ builder.queryField('retentionWarnings', (t) =>
 
 // Owners' control: retention decisions, automatic purge or approval, proposals.
 
-builder.prismaObject('RetentionDecision', {
+builder.prismaNode('RetentionDecision', {
   description:
     'An information owner’s retention decision (gallringsbeslut) for a class of their organisation’s records; ' +
-    'the latest for a class is in force. A public body’s records of a class are kept until one exists.',
+    'the latest for a class is in force. A public body’s records of a class are kept until one exists. ' +
+    '`node(id:)` loads it for whoever `retentionDecisions` lists it to: the information owners and security officers of its organisation (or of its parent).',
+  id: {
+    field: 'id',
+    description:
+      'The decision’s global id: `input.decisionId` of decideRetentionPolicy, or `node(id:)`.',
+  },
+  nullable: true,
+  findUnique: retentionNode(nodeUuid, (id, actor) => ({ id, ...decisionsOf(actor) })),
   fields: (t) => ({
-    id: t.id({
-      description: 'The decision’s global id (input.decisionId of decideRetentionPolicy).',
-      resolve: (d) => encodeGlobalID('RetentionDecision', d.id),
-    }),
     organization: t.relation('organization', {
       description: 'The organisation whose records the decision governs.',
     }),
@@ -863,7 +902,7 @@ builder.queryField('retentionDecisions', (t) =>
       const actor = await requireRetention(ctx, 'read');
       return ctx.prisma.retentionDecision.findMany({
         ...selecting(query),
-        where: { organizationId: { in: actor.scope } },
+        where: decisionsOf(actor),
         orderBy: { recordedAt: 'desc' },
       });
     },

@@ -19,6 +19,7 @@ import {
   SendAdmissionNoticeDocument,
 } from '../../generated/graphql.js';
 import {
+  globalId,
   HSL_SOLNA,
   residentWithoutCase,
   SOC_SODERMALM,
@@ -27,6 +28,7 @@ import {
   unitGlobalId,
   WARD_KAROLINSKA_GERIATRIK,
 } from '../../support/demo.js';
+import { loadNode } from '../../support/node.js';
 import { patientDataIn } from '../../support/patient-data-in-logs.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
@@ -394,6 +396,102 @@ describe('notifications by SMS and e-mail', () => {
       (await social.request(NotificationSubscriptionsDocument, { active: true }))
         .notificationSubscriptions,
     ).toContainEqual(expect.objectContaining({ id: ofSolna!.id, active: true }));
+  });
+
+  describe('as nodes', () => {
+    const SUBSCRIPTION = 'channel address active endedAt';
+    const NOTIFICATION = 'status eventCount subscriptionId sentAt maskedAddress';
+    const FRAGMENTS = `... on NotificationSubscription { ${SUBSCRIPTION} }
+      ... on OutboxNotification { ${NOTIFICATION} }`;
+    type Row = Record<string, unknown> & { id: string };
+    /** Everything a unit's two lists show it, as `node(id:)` must answer each one. */
+    async function listed(client: GraphQLClient): Promise<{ subscriptions: Row[]; sent: Row[] }> {
+      const data = await client.request<{
+        notificationSubscriptions: Row[];
+        notificationOutbox: { edges: { node: Row }[] };
+      }>(`{
+        notificationSubscriptions { __typename id ${SUBSCRIPTION} }
+        notificationOutbox(first: 50) { edges { node { __typename id ${NOTIFICATION} } } }
+      }`);
+      return {
+        subscriptions: data.notificationSubscriptions,
+        sent: data.notificationOutbox.edges.map((e) => e.node),
+      };
+    }
+
+    it('load by node(id:) for their own unit as its lists show them, and are null to any other unit', async () => {
+      const others = new Map([
+        [social, [healthCare, otherDistrict, ward]],
+        [healthCare, [social, otherDistrict, ward]],
+      ]);
+      for (const [client, strangers] of others) {
+        const { subscriptions, sent } = await listed(client);
+        expect(subscriptions.length).toBeGreaterThan(0);
+        expect(sent.length).toBeGreaterThan(0);
+        for (const row of [...subscriptions, ...sent]) {
+          const answer = await loadNode(client, FRAGMENTS, row.id);
+          expect(answer.codes).toEqual([]);
+          expect(answer.node).toEqual(row);
+          expect(decodeGlobalID(row.id).typename).toBe(row.__typename);
+          for (const stranger of strangers) {
+            const refused = await loadNode(stranger, FRAGMENTS, row.id);
+            expect(refused).toMatchObject({ node: null, codes: [] });
+          }
+        }
+        // A notification's subscriptionId is the global id node(id:) loads the subscription by.
+        for (const notification of sent) {
+          const subscription = await loadNode(
+            client,
+            FRAGMENTS,
+            String(notification.subscriptionId),
+          );
+          expect(subscription.node).toEqual(
+            subscriptions.find((s) => s.id === notification.subscriptionId),
+          );
+        }
+      }
+    });
+
+    it('refuse those without the grant (FORBIDDEN) and no sign-in (UNAUTHENTICATED), as the lists do', async () => {
+      const { subscriptions, sent } = await listed(social);
+      const finance = await server.clientFor(SOC_SOLNA, { roles: ['FINANCE'] });
+      const officer = await server.clientFor(SOC_SOLNA, { roles: ['SECURITY_OFFICER'] });
+      const owner = await server.clientFor(SOC_SOLNA, { roles: ['INFORMATION_OWNER'] });
+      for (const row of [subscriptions[0]!, sent[0]!]) {
+        for (const client of [finance, officer, owner]) {
+          const refused = await loadNode(client, FRAGMENTS, row.id);
+          expect(refused).toMatchObject({ node: null, codes: ['FORBIDDEN'] });
+          expect(refused.raw).not.toContain('example.se');
+        }
+        expect(await loadNode(server.anonymousClient(), FRAGMENTS, row.id)).toMatchObject({
+          node: null,
+          codes: ['UNAUTHENTICATED'],
+        });
+      }
+    });
+
+    it('answer null for an id of nothing and INVALID_ID around anything but a UUID; the end command takes only a subscription’s id', async () => {
+      for (const type of ['NotificationSubscription', 'OutboxNotification']) {
+        expect(
+          await loadNode(social, FRAGMENTS, globalId(type, '00000000-0000-4000-8000-000000000000')),
+        ).toMatchObject({ node: null, codes: [] });
+        expect(await loadNode(social, FRAGMENTS, globalId(type, 'not-a-uuid'))).toMatchObject({
+          node: null,
+          codes: ['INVALID_ID'],
+        });
+      }
+      const { sent } = await listed(social);
+      for (const id of [sent[0]!.id, globalId('NotificationSubscription', 'not-a-uuid')]) {
+        const answer = (
+          await social.request(EndNotificationSubscriptionDocument, { input: { id } })
+        ).endNotificationSubscription;
+        expect(answer, id).toMatchObject({
+          __typename: 'NotificationError',
+          code: 'INVALID_ID',
+          field: 'input.id',
+        });
+      }
+    });
   });
 
   it('refuses everyone without the grant: finance, a security officer, no sign-in', async () => {

@@ -22,6 +22,7 @@ import {
   unitGlobalId,
   WARD_KAROLINSKA_GERIATRIK,
 } from '../../support/demo.js';
+import { loadNode } from '../../support/node.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 
 /**
@@ -169,6 +170,97 @@ describe('inbox', () => {
     expect(rows[0]!.categories).toContain('PLANNING');
   });
 
+  describe('items as nodes', () => {
+    const ITEM = 'kind step messageType since dueAt overdue case { id } message { id }';
+    const FRAGMENTS = `... on InboxItem { ${ITEM} }`;
+    type Row = Record<string, unknown> & { id: string; case: { id: string } | null };
+    const listed = async (client: GraphQLClient): Promise<Row[]> =>
+      (
+        await client.request<{ inbox: { edges: { node: Row }[] } }>(
+          `{ inbox(first: 100) { edges { node { __typename id ${ITEM} } } } }`,
+        )
+      ).inbox.edges
+        .map((e) => e.node)
+        .filter((n) => n.case?.id === caseId);
+    let message: Row;
+    let step: Row;
+
+    beforeAll(async () => {
+      message = (await listed(social))[0]!;
+      step = (await listed(ward))[0]!;
+    });
+
+    it('are global ids of the message or the case’s step, which node(id:) computes as the inbox lists them', async () => {
+      expect(decodeGlobalID(message.id)).toEqual({ typename: 'InboxItem', id: `m:${noticeId}` });
+      expect(decodeGlobalID(step.id)).toEqual({
+        typename: 'InboxItem',
+        id: `s:${caseUuid}:PLANNING_BASIS`,
+      });
+      for (const [client, row] of [
+        [social, message],
+        [ward, step],
+      ] as const) {
+        const answer = await loadNode(client, FRAGMENTS, row.id);
+        expect(answer.codes).toEqual([]);
+        expect(answer.node).toEqual(row);
+      }
+    });
+
+    it('logs the read of the patient, as the inbox does', async () => {
+      const count = async () =>
+        (
+          await server.owner.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM access_log WHERE case_id = $1 AND unit_hsa_id = $2`,
+            [caseUuid, SOC_SOLNA],
+          )
+        ).rows[0]!.n;
+      const before = await count();
+      await loadNode(social, FRAGMENTS, message.id);
+      expect(await count()).toBeGreaterThan(before);
+    });
+
+    it('are null to a unit whose queue they are not in: not a party, or not owing it', async () => {
+      for (const [client, row] of [
+        [otherDistrict, message],
+        [otherDistrict, step],
+        [ward, message],
+        [social, step],
+      ] as const) {
+        const answer = await loadNode(client, FRAGMENTS, row.id);
+        expect(answer).toMatchObject({ node: null, codes: [] });
+        expect(answer.raw).not.toContain(caseId);
+      }
+    });
+
+    it('refuse a role without planning (FORBIDDEN) and no sign-in (UNAUTHENTICATED), as the inbox does; INVALID_ID for anything but an item id', async () => {
+      const finance = await server.clientFor(SOC_SOLNA, { roles: ['FINANCE'] });
+      expect(await loadNode(finance, FRAGMENTS, message.id)).toMatchObject({
+        node: null,
+        codes: ['FORBIDDEN'],
+      });
+      expect(await loadNode(server.anonymousClient(), FRAGMENTS, message.id)).toMatchObject({
+        node: null,
+        codes: ['UNAUTHENTICATED'],
+      });
+      const garbage = [
+        globalId('InboxItem', 'not-an-item'),
+        globalId('InboxItem', 'm:not-a-uuid'),
+        globalId('InboxItem', `s:${caseUuid}:NO_SUCH_STEP`),
+        globalId('InboxItem', `s:${caseUuid}`),
+        // The id's form before it was a global id.
+        Buffer.from(`m:${noticeId}`).toString('base64url'),
+      ];
+      for (const id of garbage) {
+        expect(await loadNode(social, FRAGMENTS, id), id).toMatchObject({
+          node: null,
+          codes: ['INVALID_ID'],
+        });
+      }
+      const nothing = globalId('InboxItem', 'm:00000000-0000-4000-8000-000000000000');
+      expect(await loadNode(social, FRAGMENTS, nothing)).toMatchObject({ node: null, codes: [] });
+    });
+  });
+
   it('drops the message once the unit acknowledged it, and the message shows when it was done', async () => {
     const { acknowledge } = await social.request(AcknowledgeDocument, {
       input: { caseId, eventId: globalId('CaseEvent', noticeId) },
@@ -182,6 +274,9 @@ describe('inbox', () => {
       overdue: false,
     });
     expect(notice.node.acknowledgementDeadline!.doneAt).not.toBeNull();
+    // Its item's id, kept by a client, now loads nothing.
+    const item = await loadNode(social, '', globalId('InboxItem', `m:${noticeId}`));
+    expect(item).toMatchObject({ node: null, codes: [] });
   });
 
   it('refuses a role that does not take part in planning, and a malformed cursor', async () => {

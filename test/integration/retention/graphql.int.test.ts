@@ -1,11 +1,15 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { ClientError, GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DecideRetentionPolicyDocument,
+  DecideRetentionPolicyLinkedDocument,
+  DecideRetentionProposalDocument,
   EffectiveRetentionDocument,
   LegalHoldsDocument,
   PlaceLegalHoldDocument,
   PurgeRecordsDocument,
+  RecordRetentionDecisionDocument,
   ReleaseLegalHoldDocument,
   RetentionPoliciesDocument,
 } from '../../generated/graphql.js';
@@ -18,6 +22,7 @@ import {
   SOLNA,
   WARD_KAROLINSKA_GERIATRIK,
 } from '../../support/demo.js';
+import { loadNode } from '../../support/node.js';
 import { runRetentionCli } from '../../support/retention-cli.js';
 import { insertClosedCase, pinBornOn } from '../../support/retention-fixtures.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
@@ -337,16 +342,6 @@ describe('legal holds', () => {
     ).toEqual([hold.id]);
   });
 
-  it('are not reachable as nodes, so node(id:) cannot bypass the checks', async () => {
-    const { legalHolds } = await owner.request(LegalHoldsDocument, {});
-    for (const client of [nurse, owner]) {
-      const attempt = client.rawRequest('query ($id: ID!) { node(id: $id) { id } }', {
-        id: legalHolds[0]!.id,
-      });
-      expect(await codeOf(attempt)).toBe('INVALID_ID');
-    }
-  });
-
   it('placed over the API keep a due case through a purge, which the officer then reads in the record', async () => {
     const old = await insertClosedCase(server.owner, {
       pin: pinBornOn(16),
@@ -381,6 +376,215 @@ describe('legal holds', () => {
     expect(theirs.purgeRecords[0]!.items.some((i) => i.policy?.organization?.hsaId === SOLNA)).toBe(
       false,
     );
+  });
+});
+
+describe('retention records as nodes', () => {
+  type TypeName =
+    | 'LegalHold'
+    | 'RetentionPolicy'
+    | 'RetentionDecision'
+    | 'PurgeRecord'
+    | 'RetentionWarning';
+  /** What each list shows and `node(id:)` answers, field for field. */
+  const SELECTION: Record<TypeName, string> = {
+    LegalHold: 'target caseId active placedFor { hsaId }',
+    RetentionPolicy: 'recordClass retainMonths policyOf: organization { hsaId }',
+    RetentionDecision: 'recordClass reference decisionOf: organization { hsaId }',
+    PurgeRecord:
+      'mode status startedBy items { recordClass held policy { organization { hsaId } } }',
+    RetentionWarning: 'kind message',
+  };
+  const TYPES = Object.keys(SELECTION) as TypeName[];
+  const FRAGMENTS = TYPES.map((type) => `... on ${type} { ${SELECTION[type]} }`).join(' ');
+  const LISTS = `{
+    legalHolds { __typename id ${SELECTION.LegalHold} }
+    retentionPolicies(includeSuperseded: true) { __typename id ${SELECTION.RetentionPolicy} }
+    retentionDecisions { __typename id ${SELECTION.RetentionDecision} }
+    purgeRecords(limit: 100) { __typename id ${SELECTION.PurgeRecord} }
+    retentionWarnings(limit: 100) { __typename id ${SELECTION.RetentionWarning} }
+  }`;
+  type Row = Record<string, unknown> & { id: string };
+  type Lists = Record<TypeName, Row[]>;
+  const lists = async (client: GraphQLClient): Promise<Lists> => {
+    const data = await client.request<Record<string, Row[]>>(LISTS);
+    return {
+      LegalHold: data.legalHolds!,
+      RetentionPolicy: data.retentionPolicies!,
+      RetentionDecision: data.retentionDecisions!,
+      PurgeRecord: data.purgeRecords!,
+      RetentionWarning: data.retentionWarnings!,
+    };
+  };
+  /** Solna's own record of each type, as Solna's owner lists it (a default for no type). */
+  const solna: Partial<Record<TypeName, Row>> = {};
+  let defaultPolicy: Row;
+
+  beforeAll(async () => {
+    const recorded = await owner.request(RecordRetentionDecisionDocument, {
+      input: {
+        recordClass: 'CASE',
+        reference: 'SN 2026/140 § 7',
+        decidedOn: '2026-06-01',
+        decidedBy: 'Socialnämnden i Solna',
+      },
+    });
+    if (recorded.recordRetentionDecision.__typename !== 'RecordRetentionDecisionSuccess')
+      throw new Error('fixture: decision refused');
+    await server.owner.query(
+      `INSERT INTO retention_warning (kind, actor, message) VALUES ('RUN_SKIPPED', 'scheduler:7', 'Skipped for a test')`,
+    );
+    const own = await lists(owner);
+    solna.LegalHold = own.LegalHold[0]!;
+    solna.RetentionPolicy = own.RetentionPolicy.find((p) => p.policyOf !== null)!;
+    solna.RetentionDecision = own.RetentionDecision[0]!;
+    solna.PurgeRecord = own.PurgeRecord[0]!;
+    solna.RetentionWarning = own.RetentionWarning[0]!;
+    defaultPolicy = own.RetentionPolicy.find((p) => p.policyOf === null)!;
+    for (const type of TYPES) if (!solna[type]) throw new Error(`fixture: no ${type} listed`);
+  });
+
+  it('answer global ids of their own types, the values the commands have always taken', () => {
+    for (const type of TYPES) expect(decodeGlobalID(solna[type]!.id).typename, type).toBe(type);
+    expect(decodeGlobalID(solna.RetentionWarning!.id).id).toMatch(/^[1-9][0-9]*$/);
+  });
+
+  it('load by node(id:) as their lists show them, for the owner and the security officer', async () => {
+    for (const client of [owner, officer]) {
+      const listed = await lists(client);
+      for (const type of TYPES) {
+        for (const row of listed[type]!) {
+          const answer = await loadNode(client, FRAGMENTS, row.id);
+          expect(answer.codes, type).toEqual([]);
+          expect(answer.node, type).toEqual(row);
+        }
+      }
+    }
+    const ids = TYPES.map((type) => solna[type]!.id);
+    const { nodes } = await owner.request<{ nodes: { __typename: string; id: string }[] }>(
+      'query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }',
+      { ids },
+    );
+    expect(nodes).toEqual(TYPES.map((type, i) => ({ __typename: type, id: ids[i] })));
+  });
+
+  it('answer another organisation’s owner what their lists answer: null for Solna’s own, the shared ones whole', async () => {
+    const theirs = await lists(huddingeOwner);
+    for (const type of ['LegalHold', 'RetentionPolicy', 'RetentionDecision'] as const) {
+      expect(
+        theirs[type]!.map((r) => r.id),
+        type,
+      ).not.toContain(solna[type]!.id);
+      const answer = await loadNode(huddingeOwner, FRAGMENTS, solna[type]!.id);
+      expect(answer, type).toMatchObject({ node: null, codes: [] });
+      expect(answer.raw, type).not.toContain(SOLNA);
+    }
+    // A run, a warning and the law's defaults are everyone's, in the lists and by node.
+    for (const row of [solna.PurgeRecord!, solna.RetentionWarning!, defaultPolicy]) {
+      const answer = await loadNode(huddingeOwner, FRAGMENTS, row.id);
+      expect(answer.codes).toEqual([]);
+      expect(answer.node).toMatchObject({ id: row.id });
+    }
+    // Their lines of the run are their own, through node as through the list.
+    const run = theirs.PurgeRecord!.find((r) => r.id === solna.PurgeRecord!.id)!;
+    expect((await loadNode(huddingeOwner, FRAGMENTS, run.id)).node).toEqual(run);
+  });
+
+  it('refuse care staff (FORBIDDEN) and no sign-in (UNAUTHENTICATED), as the lists do, answering nothing of the record', async () => {
+    expect(await codeOf(nurse.request(LISTS))).toBe('FORBIDDEN');
+    expect(await codeOf(server.anonymousClient().request(LISTS))).toBe('UNAUTHENTICATED');
+    for (const type of TYPES) {
+      const refused = await loadNode(nurse, FRAGMENTS, solna[type]!.id);
+      expect(refused, type).toMatchObject({ node: null, codes: ['FORBIDDEN'] });
+      expect(refused.raw, type).not.toContain(SOLNA);
+      const anonymous = await loadNode(server.anonymousClient(), FRAGMENTS, solna[type]!.id);
+      expect(anonymous, type).toMatchObject({ node: null, codes: ['UNAUTHENTICATED'] });
+    }
+  });
+
+  it('answer null for an id of nothing, and INVALID_ID for a global id around anything but a key', async () => {
+    const nothing: [TypeName, string][] = [
+      ...TYPES.filter((t) => t !== 'RetentionWarning').map(
+        (t) => [t, '00000000-0000-4000-8000-000000000000'] as [TypeName, string],
+      ),
+      ['RetentionWarning', '9223372036854775807'],
+    ];
+    for (const [type, key] of nothing) {
+      expect(await loadNode(owner, FRAGMENTS, globalId(type, key)), type).toMatchObject({
+        node: null,
+        codes: [],
+      });
+    }
+    const garbage: [TypeName, string][] = [
+      ...TYPES.filter((t) => t !== 'RetentionWarning').map(
+        (t) => [t, 'not-a-uuid'] as [TypeName, string],
+      ),
+      ['RetentionWarning', solna.LegalHold!.id],
+      ['RetentionWarning', '0'],
+      ['RetentionWarning', '12x'],
+      ['RetentionWarning', '9223372036854775808'],
+    ];
+    for (const [type, key] of garbage) {
+      expect(await loadNode(owner, FRAGMENTS, globalId(type, key)), `${type} ${key}`).toMatchObject(
+        { node: null, codes: ['INVALID_ID'] },
+      );
+    }
+  });
+
+  it('keep their ids as the commands take them: the id node loads is the one a command acts on, one of another type is INVALID_ID', async () => {
+    const decision = (await loadNode(owner, FRAGMENTS, solna.RetentionDecision!.id)).node!;
+    const linked = await owner.request(DecideRetentionPolicyLinkedDocument, {
+      input: {
+        recordClass: 'CASE',
+        retainMonths: 66,
+        decision: 'Socialnämnden 2026-06-01 § 7',
+        decisionId: decision.id as string,
+      },
+    });
+    expect(linked.decideRetentionPolicy).toMatchObject({
+      data: { retentionDecision: { id: solna.RetentionDecision!.id } },
+    });
+
+    // Each command's id of another type, or of its type around no UUID, or no global id.
+    const garbage = (type: TypeName) => [globalId(type, 'not-a-uuid'), 'bm90LWFuLWlk'];
+    for (const id of [solna.PurgeRecord!.id, solna.RetentionWarning!.id, ...garbage('LegalHold')]) {
+      const release = await owner.request(ReleaseLegalHoldDocument, {
+        input: { id, reason: 'Fel sorts id' },
+      });
+      expect(release.releaseLegalHold, id).toMatchObject({
+        __typename: 'RetentionError',
+        code: 'INVALID_ID',
+        field: 'input.id',
+      });
+    }
+    for (const id of [
+      solna.LegalHold!.id,
+      solna.RetentionDecision!.id,
+      ...garbage('PurgeRecord'),
+    ]) {
+      const proposal = await owner.request(DecideRetentionProposalDocument, {
+        input: { proposalId: id, approve: true },
+      });
+      expect(proposal.decideRetentionProposal, id).toMatchObject({
+        __typename: 'RetentionError',
+        code: 'INVALID_ID',
+        field: 'input.proposalId',
+      });
+    }
+    for (const id of [
+      solna.RetentionPolicy!.id,
+      solna.PurgeRecord!.id,
+      ...garbage('RetentionDecision'),
+    ]) {
+      const policy = await owner.request(DecideRetentionPolicyDocument, {
+        input: { recordClass: 'CASE', retainMonths: 66, decision: 'Beslut', decisionId: id },
+      });
+      expect(policy.decideRetentionPolicy, id).toMatchObject({
+        __typename: 'RetentionError',
+        code: 'INVALID_ID',
+        field: 'input.decisionId',
+      });
+    }
   });
 });
 

@@ -16,13 +16,8 @@ import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import type { RequestErrorCode } from '../../error-codes.js';
 import { RESULT_ERROR_MEANINGS } from '../../error-codes.js';
-import {
-  BadInputError,
-  ForbiddenError,
-  NotFoundError,
-  UnauthenticatedError,
-} from '../../errors.js';
-import { isUuid, uuidOrIdOfType } from '../../global-id.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../errors.js';
+import { nodeUuid, uuidOrIdOfType } from '../../global-id.js';
 import { ErrorInterface } from '../result-error.js';
 
 /**
@@ -74,9 +69,7 @@ export function identityNodeLoader<T>(
 ) {
   return (id: string, ctx: Context): Promise<T | null> => {
     requireIdentity(ctx, permission);
-    if (!isUuid(id))
-      throw new BadInputError('INVALID_ID', 'That is not the id of anything here.', 'id');
-    return load(id.toLowerCase(), ctx);
+    return load(nodeUuid(id), ctx);
   };
 }
 
