@@ -10,13 +10,14 @@ import { isYearMonth } from '../domain/calendar.js';
 import { MAX_PAGE_SIZE } from './connection-arguments.js';
 import type { Context } from './context.js';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
+import FieldGuardPlugin from './field-guard-plugin.js';
 import SyncNodeIdPlugin from './sync-node-id-plugin.js';
 import TotalCountDescriptionPlugin from './total-count-plugin.js';
 
 /**
- * The one Pothos builder. Plugin order matters: scope-auth wraps every resolver first,
- * so no other plugin's work (prisma selections, error unions) runs for a caller the
- * policy refuses.
+ * The one Pothos builder. Plugin order matters: the field guard and then scope-auth wrap
+ * every resolver first, so no other plugin's work (prisma selections, error unions) runs
+ * for a caller the policy refuses.
  */
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -43,6 +44,8 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   plugins: [
+    // Field-level authorization of `guard(...)` fields (src/graphql/field-guard.ts).
+    FieldGuardPlugin,
     ScopeAuthPlugin,
     ErrorsPlugin,
     PrismaPlugin,

@@ -8,7 +8,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { dischargeEventOf } from '../discharge-events.js';
 import { BadInputError } from '../errors.js';
-import { guard, guardNeverWithheld } from '../field-guard.js';
+import { decideCases, guard, guardNeverWithheld } from '../field-guard.js';
 import { requireFilterGrant } from '../filter-grant.js';
 import { decodeId } from '../global-id.js';
 import { selecting } from '../prisma-query.js';
@@ -535,11 +535,16 @@ builder.queryField('cases', (t) =>
         column === 'reference'
           ? [{ reference: direction }]
           : [{ [column]: direction }, { reference: direction }];
-      return ctx.prisma.case.findMany({
+      const page = await ctx.prisma.case.findMany({
         ...selecting(query),
         where: await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy),
         orderBy,
       });
+      await decideCases(
+        ctx,
+        page.map((c) => c.id),
+      );
+      return page;
     },
   }),
 );
@@ -552,12 +557,14 @@ builder.queryField('case', (t) =>
       'One case by its id, or null when it does not exist or is not visible to the caller.',
     authScopes: { actingUnit: true },
     args: { id: t.arg.id({ description: 'The case’s global id (`Case.id`).' }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: async (query, _root, args, ctx) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
-      return ctx.prisma.case.findFirst({
+      const found = await ctx.prisma.case.findFirst({
         ...selecting(query),
         where: { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) },
       });
+      if (found) await decideCases(ctx, [found.id]);
+      return found;
     },
   }),
 );
