@@ -32,7 +32,6 @@ const NOT_GLOBAL: Record<string, string> = {
   'InvoiceLineDay.eventIds': 'deprecated; `eventGlobalIds`',
   'InvoiceLineDay.readyNoticeId': 'deprecated; `readyNoticeGlobalId`',
 
-
   // Ids of other things than Brygga's objects.
   'AccessLogEntry.requestId': 'the HTTP request, as in the server log',
   'IdentityEvent.requestId': 'the HTTP request, as in the server log',
