@@ -1,9 +1,11 @@
 import { visibleCaseWhere, visibleNoteWhere } from '../../authz/case-access.js';
 import { grantsFor } from '../../authz/decide.js';
 import type { Prisma } from '../../db/generated/prisma/client.js';
+import { preparedStatements } from '../../db/statement-names.js';
 import type { CaseStatus as CaseStatusValue } from '../../domain/case/model.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
+import { withCaseFacts } from '../case-facts-query.js';
 import type { Context } from '../context.js';
 import { dischargeEventOf } from '../discharge-events.js';
 import { BadInputError } from '../errors.js';
@@ -534,11 +536,14 @@ builder.queryField('cases', (t) =>
         column === 'reference'
           ? [{ reference: direction }]
           : [{ [column]: direction }, { reference: direction }];
-      return ctx.prisma.case.findMany({
-        ...selecting(query),
+      const page = withCaseFacts(selecting(query));
+      const cases = await ctx.prisma.case.findMany({
+        ...page.query,
         where: await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy),
         orderBy,
       });
+      page.prime(ctx, cases);
+      return cases;
     },
   }),
 );
@@ -551,12 +556,16 @@ builder.queryField('case', (t) =>
       'One case by its id, or null when it does not exist or is not visible to the caller.',
     authScopes: { actingUnit: true },
     args: { id: t.arg.id({ description: 'The case’s global id (`Case.id`).' }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: async (query, _root, args, ctx) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
-      return ctx.prisma.case.findFirst({
-        ...selecting(query),
-        where: { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) },
-      });
+      const one = withCaseFacts(selecting(query));
+      const where = { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) };
+      // Prepared: one case by its key, so its plan is the same for any.
+      const found = await preparedStatements(() =>
+        ctx.prisma.case.findFirst({ ...one.query, where }),
+      );
+      if (found) one.prime(ctx, [found]);
+      return found;
     },
   }),
 );
