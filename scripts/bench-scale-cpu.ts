@@ -20,7 +20,7 @@
 process.env.NODE_ENV = 'production';
 
 const { default: pg } = await import('pg');
-const { readFileSync } = await import('node:fs');
+const { existsSync, readFileSync } = await import('node:fs');
 const { chooseFixtures } = await import('./bench/fixtures.js');
 const { startInProcessApi } = await import('./bench/in-process-api.js');
 const { startPostGraphile } = await import('./bench/processes.js');
@@ -36,22 +36,61 @@ const owner = new pg.Client({ connectionString: databaseUrl });
 await owner.connect();
 const fixtures = await chooseFixtures(owner);
 
-/** The CPU of this database's backends so far, from /proc (null when PostgreSQL is elsewhere). */
-async function postgresCpuMs(): Promise<number | null> {
+/** Whether PostgreSQL runs on this machine: its backends' CPU is then in /proc. */
+const postgresHere = existsSync(
+  `/proc/${(await owner.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid}`,
+);
+
+/**
+ * The CPU of this database's client backends per pid so far, from /proc. A backend that
+ * ended since the list was read is left out.
+ */
+async function backendCpuMs(): Promise<Map<number, number>> {
   const { rows } = await owner.query<{ pid: number }>(
     // Client backends only: autovacuum of the log's partitions would count at random.
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database()
        AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
   );
-  let ms = 0;
+  const cpu = new Map<number, number>();
   for (const { pid } of rows) {
     try {
-      ms += processCpuMs(pid);
-    } catch {
-      return null;
+      cpu.set(pid, processCpuMs(pid));
+    } catch (error) {
+      if (existsSync(`/proc/${pid}`)) throw error;
     }
   }
-  return ms;
+  return cpu;
+}
+
+/**
+ * The backends' CPU over `run`, sampled every half second: the pool closes a connection
+ * that has been idle for ten seconds, and its backend's CPU would otherwise drop out of
+ * the sum (making a run look cheaper than it was); its last sample is its final figure.
+ */
+async function postgresCpuOver<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T; ms: number | null }> {
+  if (!postgresHere) return { result: await run(), ms: null };
+  const start = await backendCpuMs();
+  const last = new Map(start);
+  const sample = async () => {
+    for (const [pid, ms] of await backendCpuMs()) last.set(pid, ms);
+  };
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(sample);
+  }, 500);
+  try {
+    const result = await run();
+    clearInterval(timer);
+    await sampling;
+    await sample();
+    let ms = 0;
+    for (const [pid, end] of last) ms += end - (start.get(pid) ?? 0);
+    return { result, ms };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 const { server, token: mint } = await startInProcessApi(databaseUrl, fixtures.listUnit.hsaId, {
@@ -79,10 +118,8 @@ async function measure(
   pid?: number,
 ) {
   const cpuBefore = cpuMs(pid);
-  const pgBefore = await postgresCpuMs();
-  const result = await run();
+  const { result, ms: pgMs } = await postgresCpuOver(run);
   const cpu = cpuMs(pid) - cpuBefore;
-  const pgAfter = await postgresCpuMs();
   const requests = Math.max(result.requests, 1);
   const line = {
     label,
@@ -91,10 +128,7 @@ async function measure(
     p50ms: result.latencyMs.p50,
     failed: result.non2xx + result.errors + result.timeouts + result.graphqlErrors,
     nodeCpuMsPerRequest: Number((cpu / requests).toFixed(2)),
-    postgresCpuMsPerRequest:
-      pgBefore === null || pgAfter === null
-        ? null
-        : Number(((pgAfter - pgBefore) / requests).toFixed(2)),
+    postgresCpuMsPerRequest: pgMs === null ? null : Number((pgMs / requests).toFixed(2)),
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -6,6 +6,7 @@ import { type AvailabilityLog, DatabaseAvailability } from './availability.js';
 import { endPool } from './end-pool.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { instrumentPool } from './sql-statement-counter.js';
+import { statementNames } from './statement-names.js';
 
 export type { PrismaClient } from './generated/prisma/client.js';
 
@@ -16,6 +17,12 @@ export interface Database {
   availability: DatabaseAvailability;
   close(): Promise<void>;
 }
+
+/**
+ * How many distinct statements a process prepares (src/db/statement-names.ts): the reads
+ * that ask for it send a few texts each, so this only bounds what a connection can hold.
+ */
+const PREPARED_STATEMENTS = 200;
 
 /**
  * One pool per process. Every connection switches to the application role, which owns no
@@ -58,7 +65,11 @@ export function connectDatabase(
   const unwatch = watchPool(options.name ?? 'api', pool);
   const report = (error: Error) => availability.report(error);
   const prisma = new PrismaClient({
-    adapter: new PrismaPg(pool, { onPoolError: report, onConnectionError: report }),
+    adapter: new PrismaPg(pool, {
+      onPoolError: report,
+      onConnectionError: report,
+      statementNameGenerator: statementNames(PREPARED_STATEMENTS),
+    }),
   });
   return {
     prisma,

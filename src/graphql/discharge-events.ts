@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { visibleCaseWhere } from '../authz/case-access.js';
+import { paddedForIn, preparedStatements } from '../db/statement-names.js';
 import type { Context } from './context.js';
 
 /**
@@ -31,11 +32,18 @@ export function dischargeEventOf(ctx: Context, caseId: string): Promise<Discharg
     // each must read the case as it is then.
     loader = new DataLoader(
       async (caseIds) => {
-        const events = await ctx.prisma.caseEvent.findMany({
-          where: { caseId: { in: [...caseIds] }, type: 'DISCHARGED', case: visibleCaseWhere(ctx) },
-          orderBy: { sequence: 'desc' },
-          select,
-        });
+        // Prepared: found by case ids, so its plan is the same for any.
+        const events = await preparedStatements(() =>
+          ctx.prisma.caseEvent.findMany({
+            where: {
+              caseId: { in: paddedForIn(caseIds) },
+              type: 'DISCHARGED',
+              case: visibleCaseWhere(ctx),
+            },
+            orderBy: { sequence: 'desc' },
+            select,
+          }),
+        );
         // Newest first: the first of each case is its latest.
         const latest = new Map<string, DischargeEvent>();
         for (const event of events) if (!latest.has(event.caseId)) latest.set(event.caseId, event);

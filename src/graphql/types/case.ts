@@ -2,9 +2,11 @@ import { visibleCaseWhere, visibleNoteWhere } from '../../authz/case-access.js';
 import { grantsFor } from '../../authz/decide.js';
 import { requireGrant } from '../../authz/require-grant.js';
 import type { Prisma } from '../../db/generated/prisma/client.js';
+import { preparedStatements } from '../../db/statement-names.js';
 import type { CaseStatus as CaseStatusValue } from '../../domain/case/model.js';
 import { parsePersonalIdentityNumber } from '../../domain/personal-identity-number.js';
 import { builder } from '../builder.js';
+import { withCaseFacts } from '../case-facts-query.js';
 import type { Context } from '../context.js';
 import { dischargeEventOf } from '../discharge-events.js';
 import { BadInputError } from '../errors.js';
@@ -535,16 +537,19 @@ builder.queryField('cases', (t) =>
         column === 'reference'
           ? [{ reference: direction }]
           : [{ [column]: direction }, { reference: direction }];
-      const page = await ctx.prisma.case.findMany({
-        ...selecting(query),
+      const page = withCaseFacts(selecting(query));
+      const cases = await ctx.prisma.case.findMany({
+        ...page.query,
         where: await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy),
         orderBy,
       });
+      // The facts came with the cases (primed); the guard decides from them up front.
+      page.prime(ctx, cases);
       await decideCases(
         ctx,
-        page.map((c) => c.id),
+        cases.map((c) => c.id),
       );
-      return page;
+      return cases;
     },
   }),
 );
@@ -559,11 +564,16 @@ builder.queryField('case', (t) =>
     args: { id: t.arg.id({ description: 'The case’s global id (`Case.id`).' }) },
     resolve: async (query, _root, args, ctx) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
-      const found = await ctx.prisma.case.findFirst({
-        ...selecting(query),
-        where: { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) },
-      });
-      if (found) await decideCases(ctx, [found.id]);
+      const one = withCaseFacts(selecting(query));
+      const where = { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) };
+      // Prepared: one case by its key, so its plan is the same for any.
+      const found = await preparedStatements(() =>
+        ctx.prisma.case.findFirst({ ...one.query, where }),
+      );
+      if (found) {
+        one.prime(ctx, [found]);
+        await decideCases(ctx, [found.id]);
+      }
       return found;
     },
   }),

@@ -1,0 +1,72 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import type { PrismaPg } from '@prisma/adapter-pg';
+
+type StatementNameGenerator = NonNullable<
+  NonNullable<ConstructorParameters<typeof PrismaPg>[1]>['statementNameGenerator']
+>;
+
+/**
+ * Prepared statements for the few Prisma queries whose plan does not depend on their
+ * values, so that PostgreSQL plans them once per connection instead of on every request.
+ *
+ * Prisma's driver adapter sends every statement unnamed, so the server parses and plans
+ * it each time: about a millisecond for the case in full detail with its row rule (11 kB
+ * of SQL, a dozen lateral joins), more for a page of the nested list. A named statement
+ * is parsed once per connection (pg sends Parse once per connection and name, then only
+ * Bind and Execute), and after five executions PostgreSQL keeps one generic plan when it
+ * is no costlier than planning for the values (plan_cache_mode `auto`).
+ *
+ * That choice is why naming is opt-in. For a statement that picks its rows by a filter
+ * and a limit (a unit's first cases by reference), the generic plan is chosen from the
+ * first values a connection sees and then used for all: planned for a unit with
+ * thousands of cases, it walks the whole case table for a unit with thirty (0.7 s
+ * against 2 ms on the bench's data). Only queries run inside `preparedStatements` are
+ * named: ones that find their rows by key (a case by id, the discharge events of given
+ * cases), where every plan is the same plan. A page of the case list, found by its
+ * candidates' ids, is not: its generic plan tests the row rule by hashing all of the acting
+ * unit's parties (or an organisation-wide role's organisation's), which cost the biggest
+ * unit of the bench's data what planning saved, and would cost a larger one more.
+ *
+ * The name is a hash of the text, so one text has one name on every connection and a
+ * name never stands for two texts (pg refuses that, and would otherwise run the first
+ * text). `limit` bounds the number of distinct texts a process names, so that a
+ * connection's prepared statements cannot grow without end; past it, statements run
+ * unnamed (the empty name is the protocol's unnamed statement), as all others do.
+ */
+const scope = new AsyncLocalStorage<true>();
+
+/** Runs `read` with its Prisma statements named (prepared once per connection). */
+export function preparedStatements<T>(read: () => PromiseLike<T>): Promise<T> {
+  // A Prisma query starts when it is awaited (its `then`), so that happens in the scope.
+  return scope.run(true, () => new Promise<T>((resolve, reject) => read().then(resolve, reject)));
+}
+
+export function statementNames(limit: number): StatementNameGenerator {
+  const names = new Map<string, string>();
+  return (query) => {
+    if (scope.getStore() !== true) return '';
+    let name = names.get(query.sql);
+    if (name === undefined) {
+      if (names.size >= limit) return '';
+      name = `p${createHash('sha1').update(query.sql).digest('base64url')}`;
+      names.set(query.sql, name);
+    }
+    return name;
+  };
+}
+
+/**
+ * `values` padded to the next power of two by repeating its last value, for an `in` filter
+ * of a prepared read: Prisma writes one placeholder per value, so every length is a text
+ * (and a statement) of its own; padded, 1 to 100 values take eight. Repeating a value
+ * changes nothing an `in` selects.
+ */
+export function paddedForIn<T>(values: readonly T[]): T[] {
+  if (values.length === 0) return [];
+  let length = 1;
+  while (length < values.length) length *= 2;
+  const padded = [...values];
+  while (padded.length < length) padded.push(values[values.length - 1]!);
+  return padded;
+}

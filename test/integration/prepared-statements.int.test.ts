@@ -1,0 +1,87 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseByIdDocument, CaseListNestedDocument } from '../generated/graphql.js';
+import { SOC_SOLNA } from '../support/demo.js';
+import { principalFor, startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * The case in full detail and its discharge event are prepared statements
+ * (src/db/statement-names.ts): each connection parses them once and runs them again with
+ * new values. The case list's statements are not: a plan kept for one unit's values can
+ * walk the whole case table for another's (the candidates by unit and limit), or hash all
+ * of a big unit's parties (the page).
+ */
+let server: TestServer;
+let token: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ DATABASE_POOL_SIZE: '2' });
+  token = await server.tokenFor(principalFor(SOC_SOLNA, ['SOCIAL_SERVICES_STAFF'], 'Test'));
+});
+afterAll(() => server?.close());
+
+async function graphql(query: string, variables: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { errors?: unknown };
+  expect(body.errors).toBeUndefined();
+}
+
+/** The statements the API's connections hold prepared, with how often each ran. */
+async function prepared(): Promise<Map<string, number>> {
+  const pool = server.db.pool;
+  const clients = await Promise.all([pool.connect(), pool.connect()]);
+  const runs = new Map<string, number>();
+  try {
+    for (const client of clients) {
+      const { rows } = await client.query<{ statement: string; runs: string }>(
+        `SELECT statement, generic_plans + custom_plans AS runs FROM pg_prepared_statements`,
+      );
+      for (const row of rows) {
+        runs.set(row.statement, (runs.get(row.statement) ?? 0) + Number(row.runs));
+      }
+    }
+  } finally {
+    for (const client of clients) client.release();
+  }
+  return runs;
+}
+
+describe('prepared statements', () => {
+  it('prepares the case detail once per connection, not the case list', async () => {
+    const { rows } = await server.owner.query<{ id: string }>(
+      `SELECT c.id FROM "case" c
+       JOIN case_party p ON p.case_id = c.id AND p.left_at IS NULL
+       JOIN unit u ON u.id = p.unit_id AND u.hsa_id = $1
+       ORDER BY c.reference LIMIT 3`,
+      [SOC_SOLNA],
+    );
+    expect(rows.length).toBe(3);
+    const detail = print(CaseByIdDocument);
+    for (let round = 0; round < 3; round++) {
+      for (const { id } of rows) await graphql(detail, { id: encodeGlobalID('Case', id) });
+    }
+    const list = print(CaseListNestedDocument);
+    for (let round = 0; round < 4; round++) await graphql(list, { first: 2 });
+
+    const runs = await prepared();
+    const statements = [...runs.keys()];
+    const caseDetail = statements.filter((s) =>
+      /FROM "public"\."case" AS "t0" .*"t0"\."id" = \$/s.test(s),
+    );
+    const discharge = statements.filter((s) => /FROM "public"\."case_event" AS "t0"/.test(s));
+    // One text each, run again with new values: nine case reads, and the discharge event
+    // of each case whose medical fields the caller reads.
+    expect(caseDetail.length).toBe(1);
+    expect(runs.get(caseDetail[0]!)).toBe(9);
+    expect(discharge.length).toBe(1);
+    expect(runs.get(discharge[0]!)).toBeGreaterThan(1);
+    // Nothing else: the list's candidates (a unit's first cases) and its page are planned
+    // each time.
+    expect(statements.length).toBe(2);
+  });
+});
