@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLClient } from 'graphql-request';
 import pg from 'pg';
 import type { AccessActivity } from '../../../src/audit/access-recorder.js';
@@ -121,12 +122,14 @@ export async function allAccessLogRows(
 
 /**
  * Each row's "patients that user touched that day" counted from the log itself, row by
- * row, independently of the review's batched count and of its per-day patient set.
+ * row, independently of the review's batched count and of its per-day patient set; keyed
+ * by the rows' global ids (`AccessLogEntry.id`), as the review answers them.
  */
 export async function recountPatientsThatDay(
   owner: pg.ClientBase,
-  ids: readonly string[],
+  globalIds: readonly string[],
 ): Promise<Map<string, number>> {
+  const ids = globalIds.map((id) => decodeGlobalID(id).id);
   const { rows } = await owner.query<{ id: string; patients: number }>(
     `SELECT l.id::text, (
        SELECT count(DISTINCT o.patient_id)::int FROM access_log o
@@ -136,5 +139,6 @@ export async function recountPatientsThatDay(
      FROM access_log l WHERE l.id = ANY ($1::uuid[])`,
     [ids],
   );
-  return new Map(rows.map((r) => [r.id, r.patients]));
+  const patients = new Map(rows.map((r) => [r.id, r.patients]));
+  return new Map(globalIds.map((id, i) => [id, patients.get(ids[i]!)!]));
 }

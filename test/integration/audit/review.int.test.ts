@@ -231,10 +231,10 @@ describe('search', () => {
     // Counted here row by row, independently of the page's batched count.
     const expected = await recountPatientsThatDay(
       server.owner,
-      entries.map((r) => decodeGlobalID(r.id).id),
+      entries.map((r) => r.id),
     );
     expect(entries.map((r) => [r.id, r.userPatientsThatDay])).toEqual(
-      entries.map((r) => [r.id, expected.get(decodeGlobalID(r.id).id)]),
+      entries.map((r) => [r.id, expected.get(r.id)]),
     );
     expect(new Set(entries.map((r) => r.userPatientsThatDay)).size).toBeGreaterThan(1);
   });
