@@ -8,7 +8,13 @@ import { appendAccesses, type WrittenAccess } from '../../../src/audit/writer.js
 import { MIGRATIONS_DIR } from '../../../src/db/migrate.js';
 import { WARD_DANDERYD_ORTOPEDI, WARD_KAROLINSKA_GERIATRIK } from '../../support/demo.js';
 import { principalFor, startTestServer, type TestServer } from '../../support/server.js';
-import { allAccessLogRows, appConnection, type PatientCase, patientsOf } from './fixtures.js';
+import {
+  allAccessLogRows,
+  appConnection,
+  dayPatientSetDifference,
+  type PatientCase,
+  patientsOf,
+} from './fixtures.js';
 
 /**
  * Issue 17 (d): migration 20261208100000_access_log_append_per_row_lookups rewrote
@@ -121,21 +127,6 @@ async function stored(requestId: string) {
   return rows;
 }
 
-/** Rows of the per-day patient set missing from the log's projection, and the other way. */
-async function setDifference(): Promise<{ extra: number; missing: number }> {
-  const projection = `SELECT DISTINCT user_hsa_id::text, provider_hsa_id::text,
-      (time AT TIME ZONE 'Europe/Stockholm')::date AS day, patient_id,
-      (date_trunc('month', time, 'UTC') AT TIME ZONE 'UTC')::date AS log_month
-    FROM access_log WHERE patient_id IS NOT NULL`;
-  const set = `SELECT user_hsa_id::text, provider_hsa_id::text, day, patient_id, log_month
-    FROM access_log_day_patient`;
-  const { rows } = await server.owner.query<{ extra: number; missing: number }>(
-    `SELECT (SELECT count(*)::int FROM (${set} EXCEPT ALL ${projection}) x) AS extra,
-            (SELECT count(*)::int FROM (${projection} EXCEPT ALL ${set}) y) AS missing`,
-  );
-  return rows[0]!;
-}
-
 it('chains rows of the previous and the current access_log_append in one month, and both store the same', {
   timeout: 120_000,
 }, async () => {
@@ -188,7 +179,7 @@ it('chains rows of the previous and the current access_log_append in one month, 
   expect(positions.filter((p) => ids.includes(p.request_id))).toHaveLength(24);
   const report = await verifyAccessLog(server.owner);
   expect(report.ok).toBe(true);
-  expect(await setDifference()).toEqual({ extra: 0, missing: 0 });
+  expect(await dayPatientSetDifference(server.owner)).toEqual({ extra: 0, missing: 0 });
 
   // The review reads them through GraphQL (and appends the officer's own row, caseless,
   // with the current definition), and the chain still verifies after it.

@@ -142,3 +142,23 @@ export async function recountPatientsThatDay(
   const patients = new Map(rows.map((r) => [r.id, r.patients]));
   return new Map(globalIds.map((id, i) => [id, patients.get(ids[i]!)!]));
 }
+
+/**
+ * Rows of the per-day patient set (access_log_day_patient) missing from the log's own
+ * projection, and the other way round: both 0 when the set is exactly what the log implies.
+ */
+export async function dayPatientSetDifference(
+  owner: pg.ClientBase,
+): Promise<{ extra: number; missing: number }> {
+  const projection = `SELECT DISTINCT user_hsa_id::text, provider_hsa_id::text,
+      (time AT TIME ZONE 'Europe/Stockholm')::date AS day, patient_id,
+      (date_trunc('month', time, 'UTC') AT TIME ZONE 'UTC')::date AS log_month
+    FROM access_log WHERE patient_id IS NOT NULL`;
+  const set = `SELECT user_hsa_id::text, provider_hsa_id::text, day, patient_id, log_month
+    FROM access_log_day_patient`;
+  const { rows } = await owner.query<{ extra: number; missing: number }>(
+    `SELECT (SELECT count(*)::int FROM (${set} EXCEPT ALL ${projection}) x) AS extra,
+            (SELECT count(*)::int FROM (${projection} EXCEPT ALL ${set}) y) AS missing`,
+  );
+  return rows[0]!;
+}
