@@ -7,7 +7,7 @@ import type { Context } from '../../context.js';
 import { globalIdOf } from '../../global-id.js';
 import { selecting } from '../../prisma-query.js';
 import { accessReviewResult, reviewId } from './review-error.js';
-import { reviewNodeScope, uuidOrId } from './shared.js';
+import { reviewRecordWhere, uuidOrId } from './shared.js';
 
 const ConclusionEnum = builder.enumType('AccessReviewConclusion', {
   description: 'What a log review concluded about the accesses it looked at.',
@@ -27,10 +27,7 @@ const AccessReviewRef = builder.prismaNode('AccessReview', {
   },
   // Not your organisation's reads as absent: node(id) answers null, as accessReviews.
   nullable: true,
-  findUnique: (id, ctx) => ({
-    id: id.toLowerCase(),
-    providerHsaId: reviewNodeScope(ctx, [id]).providerHsaId,
-  }),
+  findUnique: (id, ctx) => reviewRecordWhere(ctx, id),
   fields: (t) => ({
     sample: t.relation('sample', {
       nullable: true,

@@ -17,7 +17,7 @@ import {
   connectionOf,
   parsePage,
   recordLogAccess,
-  reviewNodeScope,
+  reviewRecordWhere,
   TOTAL_COUNT_DESCRIPTION,
   totalCountOf,
   uuidOrId,
@@ -33,10 +33,7 @@ export const AccessReviewSampleRef = builder.prismaNode('AccessReviewSample', {
   },
   // Not your organisation's reads as absent: node(id) answers null, as accessLogSample(id:).
   nullable: true,
-  findUnique: (id, ctx) => ({
-    id: id.toLowerCase(),
-    providerHsaId: reviewNodeScope(ctx, [id]).providerHsaId,
-  }),
+  findUnique: (id, ctx) => reviewRecordWhere(ctx, id),
   fields: (t) => ({
     month: t.field({
       type: 'YearMonth',

@@ -10,13 +10,13 @@ import {
   type Page,
   UNUSUAL_PATIENTS_PER_USER_AND_DAY,
 } from '../../../audit/review.js';
-import { type ReviewScope, requireSecurityOfficer } from '../../../audit/review-access.js';
+import { requireSecurityOfficer } from '../../../audit/review-access.js';
 import { parseHsaId } from '../../../domain/hsa-id.js';
 import { parsePersonalIdentityNumber } from '../../../domain/personal-identity-number.js';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { BadInputError } from '../../errors.js';
-import { globalIdOf, isUuid, uuidOrIdOfType } from '../../global-id.js';
+import { globalIdOf, isUuid, nodeUuid, uuidOrIdOfType } from '../../global-id.js';
 
 /** Types shared by the log-review queries and mutations (src/audit for the rules). */
 
@@ -64,18 +64,14 @@ export const AccessFlagEnum = builder.enumType('AccessFlag', {
 });
 
 /**
- * The officer's scope for `node(id:)` loading review records (access-log rows, samples,
- * reviews): the rule of the lists that show them (src/audit/review-access.ts), checked
- * before anything is read, so a caller the lists refuse gets the same FORBIDDEN or
- * UNAUTHENTICATED; an id inside the global id that is no UUID is INVALID_ID. The caller
- * then reads within `providerHsaId` only: another organisation's record is null, as it is
- * absent from the lists.
+ * What `node(id:)` reads a sample or a review by: its key within the officer's own
+ * organisation. The rule of the lists that show them (src/audit/review-access.ts) is
+ * checked first, so a caller the lists refuse gets the same FORBIDDEN or UNAUTHENTICATED;
+ * an id inside the global id that is no UUID is INVALID_ID (nodeUuid). Another
+ * organisation's record is then not found, null, as it is absent from the lists.
  */
-export function reviewNodeScope(ctx: Context, ids: readonly string[]): ReviewScope {
-  const scope = requireSecurityOfficer(ctx);
-  if (!ids.every(isUuid))
-    throw new BadInputError('INVALID_ID', 'That is not the id of anything here.', 'id');
-  return scope;
+export function reviewRecordWhere(ctx: Context, id: string) {
+  return { providerHsaId: requireSecurityOfficer(ctx).providerHsaId, id: nodeUuid(id) };
 }
 
 /**
@@ -87,8 +83,9 @@ async function loadAccessLogEntries(
   ids: readonly string[],
   ctx: Context,
 ): Promise<(AccessLogEntry | null)[]> {
-  const scope = reviewNodeScope(ctx, ids);
-  const wanted = ids.map((id) => id.toLowerCase());
+  // The lists' rule first, then the ids, as for a sample or a review (reviewRecordWhere).
+  const scope = requireSecurityOfficer(ctx);
+  const wanted = ids.map(nodeUuid);
   const rows = await accessLogEntriesById(ctx.prisma, scope, wanted);
   recordLogAccess(ctx, rows, 'READ');
   const byId = new Map(rows.map((row) => [row.id, row]));
