@@ -5,7 +5,8 @@
  *
  *   npm run bench:scale-cpu -- [seconds, 10] [connections, 8] [rounds, 1] [scenarios, a,b]
  *
- * Each round runs (a) and then (b) after one warm-up of each; the lines are JSON, one per
+ * Scenarios: a, b, and d (the log review of one patient, as a security officer).
+ * Each round runs (a), (b) and (d), those asked for, after one warm-up of each; the lines are JSON, one per
  * run, with the API process's CPU (this process, so the load generator's small share is
  * included, the same for every variant) and the database backends' CPU per request.
  * With `postgraphile` among the scenarios, PostGraphile (scripts/bench/postgraphile-server.ts,
@@ -21,7 +22,8 @@ process.env.NODE_ENV = 'production';
 
 const { default: pg } = await import('pg');
 const { existsSync, readFileSync } = await import('node:fs');
-const { chooseFixtures } = await import('./bench/fixtures.js');
+const { analyzeLikeAutovacuum } = await import('./bench/autoanalyze.js');
+const { chooseFixtures, tokenFor } = await import('./bench/fixtures.js');
 const { startInProcessApi } = await import('./bench/in-process-api.js');
 const { startPostGraphile } = await import('./bench/processes.js');
 const scenarios = await import('./bench/scenarios.js');
@@ -97,6 +99,11 @@ const { server, token: mint } = await startInProcessApi(databaseUrl, fixtures.li
   DATABASE_POOL_SIZE: '10',
 });
 const token = await mint();
+const officer = only.has('d')
+  ? await tokenFor({ db: server.db, identity: server.identity }, fixtures.regionUnitHsaId, [
+      'SECURITY_OFFICER',
+    ])
+  : '';
 const settings = { connections, duration: seconds };
 
 /** User and system CPU of a process so far, in ms, from /proc. */
@@ -117,6 +124,8 @@ async function measure(
   run: () => ReturnType<typeof scenarios.caseList>,
   pid?: number,
 ) {
+  // As autovacuum would have by now (off on this machine): see scripts/bench/autoanalyze.ts.
+  await analyzeLikeAutovacuum(owner);
   const cpuBefore = cpuMs(pid);
   const { result, ms: pgMs } = await postgresCpuOver(run);
   const cpu = cpuMs(pid) - cpuBefore;
@@ -137,12 +146,17 @@ try {
   const warm = { ...settings, duration: Math.min(5, seconds) };
   if (only.has('a')) await scenarios.caseList(server.url, token, warm);
   if (only.has('b')) await scenarios.caseDetail(server.url, token, fixtures, warm);
+  if (only.has('d')) await scenarios.accessLog(server.url, officer, fixtures, warm);
   for (let round = 1; round <= rounds; round++) {
     if (only.has('a'))
       await measure(`(a) round ${round}`, () => scenarios.caseList(server.url, token, settings));
     if (only.has('b'))
       await measure(`(b) round ${round}`, () =>
         scenarios.caseDetail(server.url, token, fixtures, settings),
+      );
+    if (only.has('d'))
+      await measure(`(d) round ${round}`, () =>
+        scenarios.accessLog(server.url, officer, fixtures, settings),
       );
   }
 } finally {

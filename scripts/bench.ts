@@ -18,6 +18,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { analyzeLikeAutovacuum } from './bench/autoanalyze.js';
 import { chooseFixtures, connectIdentity, prepareLogins, tokenFor } from './bench/fixtures.js';
 import { describeMachine } from './bench/machine.js';
 import { probeStatements } from './bench/probe.js';
@@ -95,6 +96,11 @@ async function main(): Promise<void> {
              WHERE n.nspname = 'access_log_partition' AND c.relkind = 'r') AS log_rows`,
   );
   const fixtures = await chooseFixtures(owner);
+  /** Between scenarios, what autovacuum would have analyzed (scripts/bench/autoanalyze.ts). */
+  const analyzed = new Set<string>();
+  const autoanalyze = async () => {
+    for (const name of await analyzeLikeAutovacuum(owner)) analyzed.add(name);
+  };
   const readyCases = fixtures.planningCases.slice(0, Number(flags.ready));
   log(
     `${sizes[0]!.cases} cases, ~${sizes[0]!.log_rows} access-log rows; list unit ${fixtures.listUnit.hsaId}, ${readyCases.length} PLANNING cases for (c)`,
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
             'SOCIAL_SERVICES_STAFF',
           ]);
           log(`Brygga with ${processes} process(es) at ${server.url}`);
+          await autoanalyze();
           await scenarios.caseList(server.url, staff, { ...settings, duration: 5 }); // warm-up
           const a = await scenarios.caseList(server.url, staff, settings);
           scaling.push({ processes, caseList: a });
@@ -135,6 +142,7 @@ async function main(): Promise<void> {
           if (processes !== 1) return;
           brygga.caseList = a;
           if (only.has('b')) {
+            await autoanalyze();
             await scenarios.caseDetail(server.url, staff, fixtures, { ...settings, duration: 5 });
             brygga.caseDetail = await scenarios.caseDetail(server.url, staff, fixtures, settings);
             log(`(b) ${brygga.caseDetail.requestsPerSecond} req/s`);
@@ -158,6 +166,7 @@ async function main(): Promise<void> {
             const officer = await tokenFor(services, fixtures.regionUnitHsaId, [
               'SECURITY_OFFICER',
             ]);
+            await autoanalyze();
             await scenarios.accessLog(server.url, officer, fixtures, { ...settings, duration: 5 });
             brygga.accessLog = await scenarios.accessLog(server.url, officer, fixtures, settings);
             log(
@@ -177,6 +186,7 @@ async function main(): Promise<void> {
           }
 
           if (only.has('rate')) {
+            await autoanalyze();
             brygga.caseListAtRate = await scenarios.caseList(
               server.url,
               staff,
@@ -197,6 +207,7 @@ async function main(): Promise<void> {
     postgraphile = await withServer(
       () => startPostGraphile(databaseUrl, POOL_SIZE),
       async (server) => {
+        await autoanalyze();
         const count = async () =>
           ((await (await fetch(`${server.url}/statements`)).json()) as { statements: number })
             .statements;
@@ -228,6 +239,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     machine,
     note: flags.note ?? '',
+    analyzed: [...analyzed].sort(),
     settings: { ...settings, rate: Number(flags.rate), poolSize: POOL_SIZE },
     data: {
       cases: sizes[0]!.cases,

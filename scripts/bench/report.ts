@@ -7,6 +7,8 @@ import type { StatementCounts } from './probe.js';
 export interface BenchReport {
   machine: Machine;
   note: string;
+  /** Tables the bench analyzed between scenarios because autovacuum is off (autoanalyze.ts). */
+  analyzed?: string[];
   settings: { duration: number; connections: number; rate: number; poolSize: number };
   data: { cases: number; accessLogRows: number; readyCases: number; logins: number };
   statements: StatementCounts;
@@ -114,7 +116,11 @@ npm run bench -- --note "quiet machine"                              # (a)–(e)
 \`\`\`
 
 Both use \`DATABASE_URL\` (default \`postgresql://postgres@127.0.0.1:5432/brygga_scale\`).
-${r.note ? `\n> **Note on this run:** ${r.note}\n` : ''}
+${r.note ? `\n> **Note on this run:** ${r.note}\n` : ''}${
+  r.analyzed?.length
+    ? `\n> **Autovacuum is off on this server**, so between scenarios the bench analyzed what it would have (scripts/bench/autoanalyze.ts): ${r.analyzed.map((t) => `\`${t}\``).join(', ')}.\n`
+    : ''
+}
 ## Machine
 
 | CPU | cores | RAM | Node | PostgreSQL | load average at start | commit |

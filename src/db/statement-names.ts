@@ -23,7 +23,11 @@ type StatementNameGenerator = NonNullable<
  * thousands of cases, it walks the whole case table for a unit with thirty (0.7 s
  * against 2 ms on the bench's data). Only queries run inside `preparedStatements` are
  * named: ones that find their rows by key (a case by id, the discharge events of given
- * cases), where every plan is the same plan. A page of the case list, found by its
+ * cases), where every plan is the same plan, and the log review's search and volume count
+ * (src/audit/review.ts): which filters are given picks the index (patient, user,
+ * personnummer or the organisation, each with the time, on every month partition) and the
+ * page is read backwards along it; the values change which months are pruned when the
+ * plan runs, not the plan (a separate text for each combination of filters). A page of the case list, found by its
  * candidates' ids, is not: its generic plan tests the row rule by hashing all of the acting
  * unit's parties (or an organisation-wide role's organisation's), which cost the biggest
  * unit of the bench's data what planning saved, and would cost a larger one more.

@@ -11,6 +11,7 @@ import { MAX_PAGE_SIZE } from './connection-arguments.js';
 import type { Context } from './context.js';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
 import FieldGuardPlugin from './field-guard-plugin.js';
+import LoadedColumnPlugin from './loaded-column-plugin.js';
 import SyncNodeIdPlugin from './sync-node-id-plugin.js';
 import TotalCountDescriptionPlugin from './total-count-plugin.js';
 
@@ -48,6 +49,8 @@ export const builder = new SchemaBuilder<{
     FieldGuardPlugin,
     ScopeAuthPlugin,
     ErrorsPlugin,
+    // A select-mode object's column answered from the row when loaded (see the plugin).
+    LoadedColumnPlugin,
     PrismaPlugin,
     RelayPlugin,
     // Every node's `id` answered without a promise (see the plugin).

@@ -1,14 +1,18 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseByIdDocument, CaseListNestedDocument } from '../generated/graphql.js';
+import {
+  AccessLogDocument,
+  CaseByIdDocument,
+  CaseListNestedDocument,
+} from '../generated/graphql.js';
 import { SOC_SOLNA } from '../support/demo.js';
 import { principalFor, startTestServer, type TestServer } from '../support/server.js';
 
 /**
- * The case in full detail and its discharge event are prepared statements
- * (src/db/statement-names.ts): each connection parses them once and runs them again with
- * new values. The case list's statements are not: a plan kept for one unit's values can
+ * The case in full detail, its discharge event and the log review's search and volume
+ * count are prepared statements (src/db/statement-names.ts): each connection parses them
+ * once and runs them again with new values. The case list's statements are not: a plan kept for one unit's values can
  * walk the whole case table for another's (the candidates by unit and limit), or hash all
  * of a big unit's parties (the page).
  */
@@ -21,14 +25,19 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function graphql(query: string, variables: Record<string, unknown>): Promise<void> {
+async function graphql(
+  query: string,
+  variables: Record<string, unknown>,
+  bearer = token,
+): Promise<Record<string, unknown>> {
   const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { errors?: unknown };
+  const body = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
   expect(body.errors).toBeUndefined();
+  return body.data;
 }
 
 /** The statements the API's connections hold prepared, with how often each ran. */
@@ -83,5 +92,38 @@ describe('prepared statements', () => {
     // Nothing else: the list's candidates (a unit's first cases) and its page are planned
     // each time.
     expect(statements.length).toBe(2);
+  });
+
+  it('prepares the log review’s search and its volume count, one text per filter shape', async () => {
+    // The reads above wrote the social services' log rows; their municipality's officer
+    // reviews them by patient, three patients three times, then by user.
+    const officer = await server.tokenFor(
+      principalFor(SOC_SOLNA, ['SECURITY_OFFICER'], 'Olle Officer'),
+    );
+    const { rows: patients } = await server.owner.query<{ patientId: string }>(
+      `SELECT DISTINCT patient_id AS "patientId" FROM access_log
+        WHERE unit_hsa_id = $1 AND patient_id IS NOT NULL ORDER BY 1 LIMIT 3`,
+      [SOC_SOLNA],
+    );
+    expect(patients.length).toBe(3);
+    const search = print(AccessLogDocument);
+    for (let round = 0; round < 3; round++) {
+      for (const { patientId } of patients) {
+        const data = await graphql(search, { filter: { patientId }, first: 10 }, officer);
+        expect((data.accessLog as { edges: unknown[] }).edges.length).toBeGreaterThan(0);
+      }
+    }
+    const byUser = { filter: { userHsaId: principalFor(SOC_SOLNA, [], 'Test').hsaId }, first: 5 };
+    await graphql(search, byUser, officer);
+    await graphql(search, byUser, officer);
+
+    const runs = await prepared();
+    const searches = [...runs.keys()].filter((s) => /FROM access_log l\s+WHERE/.test(s));
+    const counts = [...runs.keys()].filter((s) => /FROM access_log_day_patient v/.test(s));
+    // By patient (nine runs) and by user (two): a text each, parsed once per connection.
+    expect(searches.map((s) => runs.get(s)).sort()).toEqual([2, 9]);
+    expect(searches.find((s) => s.includes('l.patient_id = $'))).toBeDefined();
+    // The volume count is one text for every page, whatever the filter.
+    expect(counts.map((s) => runs.get(s))).toEqual([11]);
   });
 });
