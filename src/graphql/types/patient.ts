@@ -26,6 +26,11 @@ export const PatientIdentityKind = builder.enumType('PatientIdentityKind', {
 
 export const Patient = builder.prismaNode('Patient', {
   id: { field: 'id' },
+  // Select mode: a patient is nested in every case of a list, and PostgreSQL built each one
+  // as a JSON object of all its columns; now only the ones the query reads, and what the
+  // field guard locates by. A column the row carries is answered from it
+  // (src/graphql/loaded-column-plugin.ts).
+  select: { id: true, protectedIdentity: true },
   description: 'A patient of one or more cases.',
   // A patient is reachable only through a case the caller may see.
   // Not visible reads as absent: node(id) answers null, as for an id that never existed.
