@@ -24,6 +24,8 @@ export interface BenchReport {
     version: Record<string, string>;
     caseList: LoadResult;
     caseDetail: LoadResult;
+    /** (a) at the same fixed rate as Brygga's `caseListAtRate`. */
+    caseListAtRate?: LoadResult;
     statements: { caseList: number; caseDetail: number };
   } | null;
   scaling: { processes: number; caseList: LoadResult }[];
@@ -155,7 +157,7 @@ ${row('(b) one case in full detail', b.caseDetail, String(s.caseDetail), pg?.cas
 ${row(`(c) ready notice (${r.data.readyCases} distinct cases)`, b.notifyReady, String(s.notifyReady))}
 ${row('(d) log review: a patient, 12 months', b.accessLog, String(s.accessLog))}
 ${row('(e) SAML ACS + token (logins/s)', b.login, '–', undefined, undefined, 2)}
-${row(`(a) at a fixed ${r.settings.rate} req/s`, b.caseListAtRate, '–')}
+${row(`(a) at a fixed ${f(r.settings.rate, 0)} req/s`, b.caseListAtRate, '–', pg?.caseListAtRate)}
 
 (e) is a login: the IdP's signed response posted to the ACS and the access token fetched
 from \`/auth/refresh\` with the session cookie; its rate is logins per second (two HTTP
@@ -169,7 +171,7 @@ SQL statements per request for (a) by page size: ${pageSizes} (${constant ? 'con
 |---|---|
 | (a) throughput ≥ PostGraphile | ${verdict(done.caseList && pg ? done.caseList.requestsPerSecond >= pg.caseList.requestsPerSecond : undefined)} |
 | (b) throughput ≥ PostGraphile | ${verdict(done.caseDetail && pg ? done.caseDetail.requestsPerSecond >= pg.caseDetail.requestsPerSecond : undefined)} |
-| (a) p99 < 50 ms at ${r.settings.rate} req/s | ${verdict(done.caseListAtRate ? done.caseListAtRate.latencyMs.p99 < 50 : undefined)} (${f(b.caseListAtRate?.latencyMs.p99)} ms, ${f(b.caseListAtRate?.requestsPerSecond)} req/s achieved) |
+| (a) at a fixed ${f(r.settings.rate, 0)} req/s (half PostGraphile's maximum unless \`--rate\` says otherwise): p99 no worse than PostGraphile's at the same rate | ${verdict(done.caseListAtRate && pg?.caseListAtRate ? done.caseListAtRate.latencyMs.p99 <= pg.caseListAtRate.latencyMs.p99 : undefined)} (${f(b.caseListAtRate?.latencyMs.p99)} ms at ${f(b.caseListAtRate?.requestsPerSecond)} req/s achieved; PostGraphile ${f(pg?.caseListAtRate?.latencyMs.p99)} ms at ${f(pg?.caseListAtRate?.requestsPerSecond)} req/s) |
 | (d) p95 < 100 ms on the 10M-row log | ${verdict(done.accessLog ? done.accessLog.latencyMs.p95 < 100 : undefined)} (${f(b.accessLog?.latencyMs.p95)} ms) |
 | (a) SQL statements constant in the page size | ${constant ? 'met' : 'not met'} |
 

@@ -191,9 +191,9 @@ export function login(url: string, bodies: string[], logins: number, s: RunSetti
   });
 }
 
-export function pgCaseList(url: string, unitId: string, s: RunSettings) {
+export function pgCaseList(url: string, unitId: string, s: RunSettings, overallRate?: number) {
   const body = json(PG_CASE_LIST, { unitId, first: 50 });
-  return postGraphql(url, s, plainJson, () => body);
+  return postGraphql(url, s, plainJson, () => body, overallRate);
 }
 
 export function pgCaseDetail(url: string, fixtures: Fixtures, s: RunSettings) {
