@@ -3,7 +3,7 @@
  * docs/performance.md explains the method and shows the latest results).
  *
  *   npm run seed:scale                      # once: the region-year in brygga_scale
- *   npm run bench -- [--duration 15] [--connections 8] [--rate 200] [--processes 1,2]
+ *   npm run bench -- [--duration 15] [--connections 8] [--rate half|N] [--processes 1,2]
  *                    [--ready 600] [--logins 500] [--skip-postgraphile] [--note "…"]
  *                    [--only a,b,c,d,e,rate,postgraphile]   (a subset, e.g. while working on one)
  *   npm run bench -- --render docs/bench/<date>.json    (docs/performance.md again from a stored run)
@@ -12,8 +12,8 @@
  * Brygga through its CLI (first with EXPOSE_SQL_COUNT to count SQL statements per request,
  * then for the timed runs) and PostGraphile, runs (a) the 50-case nested list, (b) one case
  * in full, (c) the ready notice, (d) a patient's accesses over twelve months in the log,
- * (e) SAML login with token issue, (a) again at a fixed 200 requests/s, and (a) with two
- * API processes; writes docs/bench/<date>.json and docs/performance.md.
+ * (e) SAML login with token issue, (a) again at a fixed rate on both servers (half
+ * PostGraphile's maximum unless --rate gives a number), and (a) with two API processes; writes docs/bench/<date>.json and docs/performance.md.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
