@@ -456,9 +456,16 @@ describe('GetCarePlans over mutual TLS', () => {
   });
 
   it('refuses a certificate it does not know, and one of the same CA that is not pinned', async () => {
-    for (const client of [pki.stranger, pki.sameCaOther, null]) {
-      await expect(post(producerUrl, request(), { client, ca: pki.ca.cert })).rejects.toThrow();
+    // Ten times each: a request sent right behind the handshake reached the handler although
+    // the connection of an unpinned certificate was cut at the handshake (its disclosure was
+    // logged, its answer lost; src/patient-portal/server.ts). The platform's request after
+    // them is handled after theirs would have been, so their rows would be there by now.
+    for (let round = 0; round < 10; round++) {
+      for (const client of [pki.stranger, pki.sameCaOther, null]) {
+        await expect(post(producerUrl, request(), { client, ca: pki.ca.cert })).rejects.toThrow();
+      }
     }
+    expect(readAnswer((await asPlatform(request())).body).carePlans).toHaveLength(1);
     // Every delivery so far left its row, and only the platform's requests did: a row
     // beyond the deliveries may only be one whose answer became our fault after the row
     // (the fail-closed direction: logged, not delivered), never a refused certificate's.
