@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
 import { Prisma } from '../db/generated/prisma/client.js';
-import { preparedStatements } from '../db/statement-names.js';
+import type { RawReads } from '../db/raw-reads.js';
 import { addDays, stockholmInstant } from '../domain/calendar.js';
 import type { AccessActivity } from './access-recorder.js';
 import { patientsOfDay, stockholmDay } from './day-patients.js';
@@ -11,9 +11,11 @@ import type { ReviewScope } from './review-access.js';
 
 /**
  * The log review's queries (logguppföljning), always within one organisation's rows
- * (src/audit/review-access.ts). Raw SQL through Prisma's tagged templates: the filters
+ * (src/audit/review-access.ts). Raw SQL built with Prisma's tagged templates: the filters
  * (flags computed at review time, the seeded sample) are SQL expressions Prisma's query
- * API cannot state, and the partition key `time` must reach the planner for pruning.
+ * API cannot state, and the partition key `time` must reach the planner for pruning. The
+ * reads run through the pool (src/db/raw-reads.ts): a page is 100 rows of 25 columns, and
+ * Prisma's typing of each value cost more CPU than the database took to find them.
  */
 
 /** More distinct patients than this for one user on one Stockholm day is flagged. */
@@ -116,7 +118,7 @@ type StoredEntry = Omit<AccessLogEntry, 'userPatientsThatDay'>;
  * about 40 µs a day boundary, which at 100 rows a page was more than the whole query.
  */
 async function withVolumes(
-  prisma: PrismaClient,
+  reads: RawReads,
   scope: ReviewScope,
   rows: StoredEntry[],
 ): Promise<AccessLogEntry[]> {
@@ -131,8 +133,8 @@ async function withVolumes(
     { from: new Date(first), to: new Date(last) },
   );
   // Prepared (src/db/statement-names.ts): the rows are found by key, so every plan is one plan.
-  const counts = await preparedStatements(
-    () => prisma.$queryRaw<{ patients: number }[]>`
+  const counts = await reads.rows<{ patients: number }>(
+    Prisma.sql`
     WITH page AS (
       SELECT r.n, r.u, ${stockholmDay(Prisma.sql`r.t`)} AS day
       FROM unnest(${rows.map((r) => r.userHsaId)}::text[], ${times}::timestamptz[])
@@ -144,6 +146,7 @@ async function withVolumes(
     SELECT coalesce(v.patients, 0) AS patients
     FROM page p LEFT JOIN volume v ON v.u = p.u AND v.day = p.day
     ORDER BY p.n`,
+    { prepared: true },
   );
   return rows.map((row, i) => ({ ...row, userPatientsThatDay: counts[i]?.patients ?? 0 }));
 }
@@ -196,7 +199,7 @@ export interface Page {
 
 /** Newest first; keyset pagination on (time, id). */
 export async function searchAccessLog(
-  prisma: PrismaClient,
+  reads: RawReads,
   scope: ReviewScope,
   filter: AccessLogFilter,
   page: Page,
@@ -209,15 +212,16 @@ export async function searchAccessLog(
   // partitions took as long as running it (about 3 ms each for a patient's year). Each
   // combination of filters is a text of its own; within one, the plan is an index scan per
   // partition, backwards in time, with the months outside the period pruned when it runs.
-  const rows = await preparedStatements(
-    () => prisma.$queryRaw<StoredEntry[]>`
+  const rows = await reads.rows<StoredEntry>(
+    Prisma.sql`
     SELECT ${COLUMNS} FROM access_log l
     WHERE ${where(scope, filter, sample)} ${seek}
     ORDER BY l.time DESC, l.id DESC
     LIMIT ${page.first + 1}`,
+    { prepared: true },
   );
   return {
-    rows: await withVolumes(prisma, scope, rows.slice(0, page.first)),
+    rows: await withVolumes(reads, scope, rows.slice(0, page.first)),
     hasNextPage: rows.length > page.first,
   };
 }
@@ -229,43 +233,43 @@ export async function searchAccessLog(
  * the officer is not found here either.
  */
 export async function accessLogEntriesById(
-  prisma: PrismaClient,
+  reads: RawReads,
   scope: ReviewScope,
   ids: readonly string[],
 ): Promise<AccessLogEntry[]> {
   if (ids.length === 0) return [];
-  const rows = await prisma.$queryRaw<StoredEntry[]>`
+  const rows = await reads.rows<StoredEntry>(Prisma.sql`
     SELECT ${COLUMNS} FROM access_log l
     WHERE ${where(scope, {})} AND l.id = ANY(${[...ids]}::uuid[])
-    ORDER BY l.time DESC, l.id DESC`;
-  return withVolumes(prisma, scope, rows);
+    ORDER BY l.time DESC, l.id DESC`);
+  return withVolumes(reads, scope, rows);
 }
 
 /** How many rows the search (or the sample) matches in all, for "page x of y". */
 export async function countAccessLog(
-  prisma: PrismaClient,
+  reads: RawReads,
   scope: ReviewScope,
   filter: AccessLogFilter,
   sample?: SampleDefinition,
 ): Promise<number> {
-  const [row] = await prisma.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM access_log l WHERE ${where(scope, filter, sample)}`;
+  const [row] = await reads.rows<{ n: number }>(Prisma.sql`
+    SELECT count(*)::int AS n FROM access_log l WHERE ${where(scope, filter, sample)}`);
   return row?.n ?? 0;
 }
 
 /** Oldest first, for a CSV export; null when more rows match than `limit`. */
 export async function exportAccessLog(
-  prisma: PrismaClient,
+  reads: RawReads,
   scope: ReviewScope,
   filter: AccessLogFilter,
   limit = EXPORT_ROW_LIMIT,
 ): Promise<AccessLogEntry[] | null> {
-  const rows = await prisma.$queryRaw<StoredEntry[]>`
+  const rows = await reads.rows<StoredEntry>(Prisma.sql`
     SELECT ${COLUMNS} FROM access_log l
     WHERE ${where(scope, filter)}
     ORDER BY l.time, l.id
-    LIMIT ${limit + 1}`;
-  return rows.length > limit ? null : withVolumes(prisma, scope, rows);
+    LIMIT ${limit + 1}`);
+  return rows.length > limit ? null : withVolumes(reads, scope, rows);
 }
 
 /** The Stockholm calendar month 'YYYY-MM' as instants [start, end). */
@@ -331,22 +335,22 @@ export interface UnusualActivity {
 
 /** Users who touched more distinct patients on one Stockholm day than the threshold. */
 export async function unusualActivity(
-  prisma: PrismaClient,
+  reads: RawReads,
   scope: ReviewScope,
   day: string,
   threshold = UNUSUAL_PATIENTS_PER_USER_AND_DAY,
 ): Promise<UnusualActivity[]> {
   const start = stockholmInstant(day);
   const end = stockholmInstant(addDays(day, 1));
-  return prisma.$queryRaw<UnusualActivity[]>`
+  return reads.rows<UnusualActivity>(Prisma.sql`
     SELECT l.user_hsa_id::text AS "userHsaId", max(l.user_name) AS "userName",
-           ${day} AS "day", count(DISTINCT l.patient_id)::int AS "patientCount",
+           ${day}::text AS "day", count(DISTINCT l.patient_id)::int AS "patientCount",
            array_agg(DISTINCT l.unit_hsa_id::text ORDER BY l.unit_hsa_id::text) AS "unitHsaIds"
     FROM access_log l
     WHERE l.provider_hsa_id = ${scope.providerHsaId} AND l.time >= ${start} AND l.time < ${end}
     GROUP BY l.user_hsa_id
     HAVING count(DISTINCT l.patient_id) > ${threshold}
-    ORDER BY count(DISTINCT l.patient_id) DESC, l.user_hsa_id`;
+    ORDER BY count(DISTINCT l.patient_id) DESC, l.user_hsa_id`);
 }
 
 export interface ExtractEntry {
@@ -366,13 +370,13 @@ export interface ExtractEntry {
  * by HSA-ID; the HSA-IDs themselves are the ones stored at access time.
  */
 export async function patientExtract(
-  prisma: PrismaClient,
+  reads: RawReads,
   scope: ReviewScope,
   personalIdentityNumber: string,
   from: Date | null,
   to: Date | null,
 ): Promise<ExtractEntry[] | null> {
-  const rows = await prisma.$queryRaw<ExtractEntry[]>`
+  const rows = await reads.rows<ExtractEntry>(Prisma.sql`
     SELECT l.time AS "time", l.activity::text AS "activity", l.unit_hsa_id::text AS "unitHsaId",
            u.name AS "unitName", l.provider_hsa_id::text AS "providerHsaId",
            o.name AS "providerName", l.patient_id::text AS "patientId"
@@ -385,18 +389,18 @@ export async function patientExtract(
       ${from ? Prisma.sql`AND l.time >= ${from}` : Prisma.empty}
       ${to ? Prisma.sql`AND l.time < ${to}` : Prisma.empty}
     ORDER BY l.time, l.id
-    LIMIT ${EXTRACT_ROW_LIMIT + 1}`;
+    LIMIT ${EXTRACT_ROW_LIMIT + 1}`);
   return rows.length > EXTRACT_ROW_LIMIT ? null : rows;
 }
 
 /** Ids among `ids` that are rows of this organisation's log. */
 export async function ownAccessLogIds(
-  prisma: PrismaClient,
+  reads: RawReads,
   scope: ReviewScope,
   ids: readonly string[],
 ): Promise<Set<string>> {
-  const rows = await prisma.$queryRaw<{ id: string }[]>`
+  const rows = await reads.rows<{ id: string }>(Prisma.sql`
     SELECT DISTINCT l.id::text AS id FROM access_log l
-    WHERE l.id = ANY(${[...ids]}::uuid[]) AND l.provider_hsa_id = ${scope.providerHsaId}`;
+    WHERE l.id = ANY(${[...ids]}::uuid[]) AND l.provider_hsa_id = ${scope.providerHsaId}`);
   return new Set(rows.map((r) => r.id));
 }

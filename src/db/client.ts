@@ -5,6 +5,7 @@ import { watchPool } from '../metrics/pools.js';
 import { type AvailabilityLog, DatabaseAvailability } from './availability.js';
 import { endPool } from './end-pool.js';
 import { PrismaClient } from './generated/prisma/client.js';
+import { type RawReads, rawReads } from './raw-reads.js';
 import { instrumentPool } from './sql-statement-counter.js';
 import { statementNames } from './statement-names.js';
 
@@ -13,6 +14,8 @@ export type { PrismaClient } from './generated/prisma/client.js';
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
+  /** Raw reads of many plain rows, through the pool (raw-reads.ts). */
+  reads: RawReads;
   /** Whether the database is reachable, as its connections report (availability.ts). */
   availability: DatabaseAvailability;
   close(): Promise<void>;
@@ -64,16 +67,18 @@ export function connectDatabase(
   instrumentPool(pool);
   const unwatch = watchPool(options.name ?? 'api', pool);
   const report = (error: Error) => availability.report(error);
+  const names = statementNames(PREPARED_STATEMENTS);
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool, {
       onPoolError: report,
       onConnectionError: report,
-      statementNameGenerator: statementNames(PREPARED_STATEMENTS),
+      statementNameGenerator: names,
     }),
   });
   return {
     prisma,
     pool,
+    reads: rawReads(pool, names),
     availability,
     async close() {
       availability.close();

@@ -23,11 +23,12 @@ type StatementNameGenerator = NonNullable<
  * thousands of cases, it walks the whole case table for a unit with thirty (0.7 s
  * against 2 ms on the bench's data). Only queries run inside `preparedStatements` are
  * named: ones that find their rows by key (a case by id, the discharge events of given
- * cases), where every plan is the same plan, and the log review's search and volume count
- * (src/audit/review.ts): which filters are given picks the index (patient, user,
- * personnummer or the organisation, each with the time, on every month partition) and the
- * page is read backwards along it; the values change which months are pruned when the
- * plan runs, not the plan (a separate text for each combination of filters). A page of the case list, found by its
+ * cases), where every plan is the same plan, and, through the pool (src/db/raw-reads.ts),
+ * the log review's search and volume count (src/audit/review.ts): which filters are given
+ * picks the index (patient, user, personnummer or the organisation, each with the time, on
+ * every month partition) and the page is read backwards along it; the values change which
+ * months are pruned when the plan runs, not the plan (a separate text for each combination
+ * of filters). A page of the case list, found by its
  * candidates' ids, is not: its generic plan tests the row rule by hashing all of the acting
  * unit's parties (or an organisation-wide role's organisation's), which cost the biggest
  * unit of the bench's data what planning saved, and would cost a larger one more.
@@ -46,18 +47,29 @@ export function preparedStatements<T>(read: () => PromiseLike<T>): Promise<T> {
   return scope.run(true, () => new Promise<T>((resolve, reject) => read().then(resolve, reject)));
 }
 
-export function statementNames(limit: number): StatementNameGenerator {
+/**
+ * Prisma's statement namer, which also names the texts the log review runs through the
+ * pool itself (src/db/raw-reads.ts): one map, so `limit` bounds both paths together.
+ */
+export interface StatementNames extends StatementNameGenerator {
+  /** The name of a text run prepared, or '' (unnamed) past the limit. */
+  nameOf(text: string): string;
+}
+
+export function statementNames(limit: number): StatementNames {
   const names = new Map<string, string>();
-  return (query) => {
-    if (scope.getStore() !== true) return '';
-    let name = names.get(query.sql);
+  const nameOf = (text: string) => {
+    let name = names.get(text);
     if (name === undefined) {
       if (names.size >= limit) return '';
-      name = `p${createHash('sha1').update(query.sql).digest('base64url')}`;
-      names.set(query.sql, name);
+      name = `p${createHash('sha1').update(text).digest('base64url')}`;
+      names.set(text, name);
     }
     return name;
   };
+  const generator: StatementNameGenerator = (query) =>
+    scope.getStore() === true ? nameOf(query.sql) : '';
+  return Object.assign(generator, { nameOf });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CaseFactsLoader } from '../authz/case-facts.js';
 import type { Principal } from '../authz/principal.js';
 import type { Redaction } from '../authz/redaction.js';
 import type { PrismaClient } from '../db/client.js';
+import type { RawReads } from '../db/raw-reads.js';
 import type { Actor } from '../domain/case/model.js';
 import type { Services } from '../services.js';
 import type { LiveSession } from '../subscriptions/live-session.js';
@@ -15,6 +16,8 @@ import type { LiveSession } from '../subscriptions/live-session.js';
 export interface Context {
   requestId: string;
   prisma: PrismaClient;
+  /** Raw reads of many plain rows through the pool: the log review's (src/db/raw-reads.ts). */
+  reads: RawReads;
   principal: Principal | null;
   /** The principal acting in the unit of their chosen commission, when Brygga knows it. */
   actor: Actor | null;

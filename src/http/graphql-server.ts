@@ -96,6 +96,7 @@ export async function createGraphQLServer(deps: {
         // Given by requestContext (src/http/request-context.ts), the first middleware.
         requestId: request?.requestId ?? randomUUID(),
         prisma: db.prisma,
+        reads: db.reads,
         principal,
         actor,
         services,

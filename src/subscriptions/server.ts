@@ -228,6 +228,7 @@ export function createSubscriptionServer(deps: {
         return {
           requestId: randomUUID(),
           prisma: db.prisma,
+          reads: db.reads,
           principal: connection.principal,
           actor: connection.actor,
           services,

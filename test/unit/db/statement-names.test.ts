@@ -38,6 +38,21 @@ describe('statement names', () => {
     });
   });
 
+  it('names a text the pool runs prepared from the same map, so one limit bounds both', async () => {
+    const names = statementNames(2);
+    // Outside preparedStatements too: the pool's reads ask for a name explicitly.
+    const pooled = names.nameOf('SELECT 1, $1');
+    expect(pooled).toMatch(/^p[\w-]{27}$/);
+    await preparedStatements(async () => {
+      // The same text through Prisma is the same statement on the connection.
+      expect(names(query('SELECT 1, $1'))).toBe(pooled);
+      names(query('SELECT 2, $1'));
+      expect(names(query('SELECT 3, $1'))).toBe('');
+    });
+    expect(names.nameOf('SELECT 4, $1')).toBe('');
+    expect(names.nameOf('SELECT 2, $1')).toMatch(/^p/);
+  });
+
   it('names the statements of a Prisma-like query that starts when awaited', async () => {
     const names = statementNames(10);
     // A thenable that does its work only in `then`, as a PrismaPromise does.

@@ -43,10 +43,10 @@ builder.queryField('accessLog', (t) =>
         const scope = requireSecurityOfficer(ctx);
         const page = parsePage(args);
         const filter = parseFilter(args.filter);
-        const { rows, hasNextPage } = await searchAccessLog(ctx.prisma, scope, filter, page);
+        const { rows, hasNextPage } = await searchAccessLog(ctx.reads, scope, filter, page);
         recordLogAccess(ctx, rows, 'READ');
         return connectionOf(rows, hasNextPage, page.after !== null, () =>
-          countAccessLog(ctx.prisma, scope, filter),
+          countAccessLog(ctx.reads, scope, filter),
         );
       },
     },
@@ -103,7 +103,7 @@ builder.queryField('accessLogCsv', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       const scope = requireSecurityOfficer(ctx);
-      const rows = await exportAccessLog(ctx.prisma, scope, parseFilter(args.filter));
+      const rows = await exportAccessLog(ctx.reads, scope, parseFilter(args.filter));
       if (rows === null) {
         throw new BadInputError(
           'BAD_USER_INPUT',
@@ -161,7 +161,7 @@ builder.queryField('unusualAccessActivity', (t) =>
       if (!Number.isInteger(threshold) || threshold < 0) {
         throw new BadInputError('BAD_USER_INPUT', 'threshold must be 0 or more.', 'threshold');
       }
-      return unusualActivity(ctx.prisma, scope, args.day.toISOString().slice(0, 10), threshold);
+      return unusualActivity(ctx.reads, scope, args.day.toISOString().slice(0, 10), threshold);
     },
   }),
 );

@@ -98,7 +98,7 @@ builder.queryField('patientAccessExtract', (t) =>
       const pin = parsePin(args.personalIdentityNumber, 'personalIdentityNumber');
       checkPeriod(args.from, args.to);
       const entries = await patientExtract(
-        ctx.prisma,
+        ctx.reads,
         scope,
         pin,
         args.from ?? null,

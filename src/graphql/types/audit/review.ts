@@ -144,7 +144,7 @@ builder.mutationField('recordAccessReview', (t) =>
         }
       }
       if (ids.length > 0) {
-        const own = await ownAccessLogIds(ctx.prisma, scope, ids);
+        const own = await ownAccessLogIds(ctx.reads, scope, ids);
         // Another organisation's row reads as absent, like one that never existed.
         const missing = named.find((row) => !own.has(row.id));
         if (missing) {

@@ -63,7 +63,7 @@ export const AccessReviewSampleRef = builder.prismaNode('AccessReviewSample', {
           const scope = requireSecurityOfficer(ctx);
           const page = parsePage(args);
           const { rows, hasNextPage } = await searchAccessLog(
-            ctx.prisma,
+            ctx.reads,
             scope,
             {},
             page,
@@ -71,7 +71,7 @@ export const AccessReviewSampleRef = builder.prismaNode('AccessReviewSample', {
           );
           recordLogAccess(ctx, rows, 'READ');
           return connectionOf(rows, hasNextPage, page.after !== null, () =>
-            countAccessLog(ctx.prisma, scope, {}, sampleDefinitionOf(sample)),
+            countAccessLog(ctx.reads, scope, {}, sampleDefinitionOf(sample)),
           );
         },
       },

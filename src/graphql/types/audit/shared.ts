@@ -86,7 +86,7 @@ async function loadAccessLogEntries(
   // The lists' rule first, then the ids, as for a sample or a review (reviewRecordWhere).
   const scope = requireSecurityOfficer(ctx);
   const wanted = ids.map(nodeUuid);
-  const rows = await accessLogEntriesById(ctx.prisma, scope, wanted);
+  const rows = await accessLogEntriesById(ctx.reads, scope, wanted);
   recordLogAccess(ctx, rows, 'READ');
   const byId = new Map(rows.map((row) => [row.id, row]));
   return wanted.map((id) => byId.get(id) ?? null);
