@@ -21,17 +21,18 @@ type StatementNameGenerator = NonNullable<
  * and a limit (a unit's first cases by reference), the generic plan is chosen from the
  * first values a connection sees and then used for all: planned for a unit with
  * thousands of cases, it walks the whole case table for a unit with thirty (0.7 s
- * against 2 ms on the bench's data). Only queries run inside `preparedStatements` are
- * named: ones that find their rows by key (a case by id, the discharge events of given
- * cases), where every plan is the same plan, and, through the pool (src/db/raw-reads.ts),
- * the log review's search and volume count (src/audit/review.ts): which filters are given
- * picks the index (patient, user, personnummer or the organisation, each with the time, on
- * every month partition) and the page is read backwards along it; the values change which
- * months are pruned when the plan runs, not the plan (a separate text for each combination
- * of filters). A page of the case list, found by its
- * candidates' ids, is not: its generic plan tests the row rule by hashing all of the acting
- * unit's parties (or an organisation-wide role's organisation's), which cost the biggest
- * unit of the bench's data what planning saved, and would cost a larger one more.
+ * against 2 ms on the bench's data). Only Prisma queries run inside `preparedStatements`
+ * are named, and the pool's raw reads asked `prepared` (src/db/raw-reads.ts): ones that
+ * find their rows by key (a case by id, the discharge events of given cases), where every
+ * plan is the same plan, and the log review's search and volume count
+ * (src/audit/review.ts): which filters are given picks the index (patient, user,
+ * personnummer or the organisation, each with the time, on every month partition) and the
+ * page is read backwards along it; the values change which months are pruned when the
+ * plan runs, not the plan (a separate text for each combination of filters). A page of the
+ * case list, found by its candidates' ids, is not: its generic plan tests the row rule by
+ * hashing all of the acting unit's parties (or an organisation-wide role's
+ * organisation's), which cost the biggest unit of the bench's data what planning saved,
+ * and would cost a larger one more.
  *
  * The name is a hash of the text, so one text has one name on every connection and a
  * name never stands for two texts (pg refuses that, and would otherwise run the first
