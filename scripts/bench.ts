@@ -77,6 +77,27 @@ async function withServer<T>(
   }
 }
 
+type IdentityServices = Awaited<ReturnType<typeof connectIdentity>>;
+
+/** Brygga started with `env`, and this process's identity services to mint its tokens. */
+function withBrygga<T>(
+  env: Record<string, string>,
+  processes: number,
+  fn: (server: ServerProcess, services: IdentityServices) => Promise<T>,
+) {
+  return withServer(
+    () => startBrygga(env, processes),
+    async (server) => {
+      const services = await connectIdentity(databaseUrl, identityEnv);
+      try {
+        return await fn(server, services);
+      } finally {
+        await services.db.close();
+      }
+    },
+  );
+}
+
 async function main(): Promise<void> {
   if (flags.render) {
     // Re-renders docs/performance.md from a stored run, e.g. after editing notes.md.
@@ -109,16 +130,8 @@ async function main(): Promise<void> {
 
   // SQL statements per request, on a server that counts them (a separate start: the
   // counting itself is not part of the timed runs).
-  const statements = await withServer(
-    () => startBrygga(apiEnv({ EXPOSE_SQL_COUNT: 'true' }), 1),
-    async (server) => {
-      const services = await connectIdentity(databaseUrl, identityEnv);
-      try {
-        return await probeStatements(server.url, services, fixtures);
-      } finally {
-        await services.db.close();
-      }
-    },
+  const statements = await withBrygga(apiEnv({ EXPOSE_SQL_COUNT: 'true' }), 1, (server, services) =>
+    probeStatements(server.url, services, fixtures),
   );
   log(`statements per request: ${JSON.stringify(statements)}`);
 
@@ -134,76 +147,64 @@ async function main(): Promise<void> {
   const scaling: BenchReport['scaling'] = [];
   const processCounts = flags.processes.split(',').map(Number);
   for (const processes of processCounts) {
-    await withServer(
-      () => startBrygga(apiEnv(), processes),
-      async (server) => {
-        const services = await connectIdentity(databaseUrl, identityEnv);
-        try {
-          const staff = await tokenFor(services, fixtures.listUnit.hsaId, [
-            'SOCIAL_SERVICES_STAFF',
-          ]);
-          log(`Brygga with ${processes} process(es) at ${server.url}`);
-          await autoanalyze();
-          await scenarios.caseList(server.url, staff, { ...settings, duration: 5 }); // warm-up
-          const a = await scenarios.caseList(server.url, staff, settings);
-          scaling.push({ processes, caseList: a });
-          log(`(a) ${processes}p: ${a.requestsPerSecond} req/s, p99 ${a.latencyMs.p99} ms`);
-          if (processes !== 1) return;
-          brygga.caseList = a;
-          if (only.has('b')) {
-            await autoanalyze();
-            await scenarios.caseDetail(server.url, staff, fixtures, { ...settings, duration: 5 });
-            brygga.caseDetail = await scenarios.caseDetail(server.url, staff, fixtures, settings);
-            log(`(b) ${brygga.caseDetail.requestsPerSecond} req/s`);
-          }
+    await withBrygga(apiEnv(), processes, async (server, services) => {
+      const staff = await tokenFor(services, fixtures.listUnit.hsaId, ['SOCIAL_SERVICES_STAFF']);
+      log(`Brygga with ${processes} process(es) at ${server.url}`);
+      await autoanalyze();
+      await scenarios.caseList(server.url, staff, { ...settings, duration: 5 }); // warm-up
+      const a = await scenarios.caseList(server.url, staff, settings);
+      scaling.push({ processes, caseList: a });
+      log(`(a) ${processes}p: ${a.requestsPerSecond} req/s, p99 ${a.latencyMs.p99} ms`);
+      if (processes !== 1) return;
+      brygga.caseList = a;
+      if (only.has('b')) {
+        await autoanalyze();
+        await scenarios.caseDetail(server.url, staff, fixtures, { ...settings, duration: 5 });
+        brygga.caseDetail = await scenarios.caseDetail(server.url, staff, fixtures, settings);
+        log(`(b) ${brygga.caseDetail.requestsPerSecond} req/s`);
+      }
 
-          if (only.has('c')) {
-            const wardTokens = new Map<string, string>();
-            for (const c of readyCases) {
-              if (!wardTokens.has(c.wardHsaId)) {
-                wardTokens.set(c.wardHsaId, await tokenFor(services, c.wardHsaId, ['WARD_STAFF']));
-              }
-            }
-            const ready = scenarios.notifyReady(server.url, wardTokens, readyCases, settings);
-            const notified = await ready.run;
-            brygga.notifyReady = notified;
-            const restored = await scenarios.restoreReady(server.url, wardTokens, ready.used());
-            log(`(c) ${notified.requestsPerSecond} req/s; ${restored} cases back to PLANNING`);
+      if (only.has('c')) {
+        const wardTokens = new Map<string, string>();
+        for (const c of readyCases) {
+          if (!wardTokens.has(c.wardHsaId)) {
+            wardTokens.set(c.wardHsaId, await tokenFor(services, c.wardHsaId, ['WARD_STAFF']));
           }
-
-          if (only.has('d')) {
-            const officer = await tokenFor(services, fixtures.regionUnitHsaId, [
-              'SECURITY_OFFICER',
-            ]);
-            await autoanalyze();
-            await scenarios.accessLog(server.url, officer, fixtures, { ...settings, duration: 5 });
-            brygga.accessLog = await scenarios.accessLog(server.url, officer, fixtures, settings);
-            log(
-              `(d) ${brygga.accessLog.requestsPerSecond} req/s, p95 ${brygga.accessLog.latencyMs.p95} ms`,
-            );
-          }
-
-          if (only.has('e')) {
-            const count = Number(flags.logins);
-            const logins = await prepareLogins(
-              services,
-              identityEnv.PUBLIC_URL,
-              count + settings.connections * scenarios.LOGIN_SPARES_PER_CONNECTION,
-            );
-            brygga.login = await scenarios.login(server.url, logins, count, settings);
-            log(`(e) ${brygga.login.requestsPerSecond / 2} logins/s`);
-          }
-
-          if (only.has('rate') && flags.rate !== 'half') {
-            fixedRate = Number(flags.rate);
-            await autoanalyze();
-            brygga.caseListAtRate = await caseListAt(server.url, staff, fixedRate);
-          }
-        } finally {
-          await services.db.close();
         }
-      },
-    );
+        const ready = scenarios.notifyReady(server.url, wardTokens, readyCases, settings);
+        const notified = await ready.run;
+        brygga.notifyReady = notified;
+        const restored = await scenarios.restoreReady(server.url, wardTokens, ready.used());
+        log(`(c) ${notified.requestsPerSecond} req/s; ${restored} cases back to PLANNING`);
+      }
+
+      if (only.has('d')) {
+        const officer = await tokenFor(services, fixtures.regionUnitHsaId, ['SECURITY_OFFICER']);
+        await autoanalyze();
+        await scenarios.accessLog(server.url, officer, fixtures, { ...settings, duration: 5 });
+        brygga.accessLog = await scenarios.accessLog(server.url, officer, fixtures, settings);
+        log(
+          `(d) ${brygga.accessLog.requestsPerSecond} req/s, p95 ${brygga.accessLog.latencyMs.p95} ms`,
+        );
+      }
+
+      if (only.has('e')) {
+        const count = Number(flags.logins);
+        const logins = await prepareLogins(
+          services,
+          identityEnv.PUBLIC_URL,
+          count + settings.connections * scenarios.LOGIN_SPARES_PER_CONNECTION,
+        );
+        brygga.login = await scenarios.login(server.url, logins, count, settings);
+        log(`(e) ${brygga.login.requestsPerSecond / 2} logins/s`);
+      }
+
+      if (only.has('rate') && flags.rate !== 'half') {
+        fixedRate = Number(flags.rate);
+        await autoanalyze();
+        brygga.caseListAtRate = await caseListAt(server.url, staff, fixedRate);
+      }
+    });
   }
 
   let postgraphile: BenchReport['postgraphile'] = null;
@@ -254,22 +255,12 @@ async function main(): Promise<void> {
   // Half PostGraphile's maximum is known only now: Brygga runs once more, at that rate.
   if (only.has('rate') && flags.rate === 'half' && fixedRate !== null) {
     const rate = fixedRate;
-    brygga.caseListAtRate = await withServer(
-      () => startBrygga(apiEnv(), 1),
-      async (server) => {
-        const services = await connectIdentity(databaseUrl, identityEnv);
-        try {
-          const staff = await tokenFor(services, fixtures.listUnit.hsaId, [
-            'SOCIAL_SERVICES_STAFF',
-          ]);
-          await autoanalyze();
-          await scenarios.caseList(server.url, staff, { ...settings, duration: 5 }); // warm-up
-          return await caseListAt(server.url, staff, rate);
-        } finally {
-          await services.db.close();
-        }
-      },
-    );
+    brygga.caseListAtRate = await withBrygga(apiEnv(), 1, async (server, services) => {
+      const staff = await tokenFor(services, fixtures.listUnit.hsaId, ['SOCIAL_SERVICES_STAFF']);
+      await autoanalyze();
+      await scenarios.caseList(server.url, staff, { ...settings, duration: 5 }); // warm-up
+      return caseListAt(server.url, staff, rate);
+    });
   }
   await owner.end();
 
