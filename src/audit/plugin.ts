@@ -2,8 +2,9 @@ import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '
 import type { Context } from '../graphql/context.js';
 import type { Logger } from '../http/logger.js';
 import { accessLogCommandAnswerBeyondRow } from '../metrics/registry.js';
+import { AccessLogAppendBatches } from './append-batches.js';
 import { RequestAccessLog } from './request-access-log.js';
-import { appendAccesses, type Queryable } from './writer.js';
+import type { Queryable } from './writer.js';
 
 export const ACCESS_LOG_UNAVAILABLE = 'ACCESS_LOG_UNAVAILABLE';
 /**
@@ -33,18 +34,14 @@ export function accessLogPlugin(deps: {
   /** Bound on the wait for the chain lock; null: none (tests of the plugin alone). */
   lockWaitMs?: number | null;
 }): ApolloServerPlugin<Context> {
-  const now = deps.now ?? (() => new Date());
+  // Concurrent requests' rows go in one statement (group commit): each still waits for its
+  // own rows to commit before its response leaves.
+  const appends = new AccessLogAppendBatches(deps.db, deps.lockWaitMs ?? null, { now: deps.now });
   return {
     async requestDidStart() {
       return {
         async willSendResponse(requestContext) {
-          await writeOrFailClosed(
-            requestContext,
-            deps.db,
-            deps.logger,
-            now,
-            deps.lockWaitMs ?? null,
-          );
+          await writeOrFailClosed(requestContext, appends, deps.logger);
         },
       };
     },
@@ -53,10 +50,8 @@ export function accessLogPlugin(deps: {
 
 async function writeOrFailClosed(
   requestContext: GraphQLRequestContextWillSendResponse<Context>,
-  db: Queryable,
+  appends: AccessLogAppendBatches,
   logger: Logger,
-  now: () => Date,
-  lockWaitMs: number | null,
 ): Promise<void> {
   const { contextValue, response } = requestContext;
   // Undefined when the context could not be built (a bad token): no resolver ran.
@@ -89,16 +84,13 @@ async function writeOrFailClosed(
       outcome: failed && a.outcome === 'SUCCESS' ? ('FAILED' as const) : a.outcome,
     }));
     reportBeyondCommands(accesses, requestId, logger);
-    await appendAccesses(
-      db,
+    await appends.append(
       {
         requestId,
         operationName: requestContext.operationName ?? requestContext.request.operationName ?? null,
         principal: contextValue.principal,
       },
       accesses,
-      now(),
-      lockWaitMs,
     );
   } catch (error) {
     logger.error('access log write failed; the response is withheld', {

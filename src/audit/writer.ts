@@ -65,14 +65,7 @@ export function accessLogEntries(
   at: Date,
 ): AccessLogEntry[] {
   if (accesses.length === 0) return [];
-  const principal = request.principal;
-  const commission = principal?.actingCommission;
-  if (!principal || !commission) {
-    // PDL wants who, from which unit and for what purpose: without them a row is no log.
-    throw new AccessLogIncompleteError(
-      'patient data was touched by a request without a principal acting in a commission',
-    );
-  }
+  const { principal, commission } = actingFor(request);
   const outOfHours = isOutOfHours(at);
   return accesses.map((a) => ({
     activity: a.activity,
@@ -92,6 +85,25 @@ export function accessLogEntries(
     emergency_access: a.emergencyAccess,
     out_of_hours: outOfHours,
   }));
+}
+
+/**
+ * Who acted for the request, in which commission; throws AccessLogIncompleteError when
+ * either is missing.
+ */
+export function actingFor(request: AccessRequest): {
+  principal: Principal;
+  commission: NonNullable<Principal['actingCommission']>;
+} {
+  const principal = request.principal;
+  const commission = principal?.actingCommission;
+  if (!principal || !commission) {
+    // PDL wants who, from which unit and for what purpose: without them a row is no log.
+    throw new AccessLogIncompleteError(
+      'patient data was touched by a request without a principal acting in a commission',
+    );
+  }
+  return { principal, commission };
 }
 
 /** One access-log row as access_log_append takes it (its JSON object). */

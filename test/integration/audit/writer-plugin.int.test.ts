@@ -1,6 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { ClientError, type GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAccessLog } from '../../../src/audit/verify.js';
 import {
   AccessLogDocument,
   CaseListNestedDocument,
@@ -102,6 +103,42 @@ describe('through HTTP', () => {
     }
   });
 
+  it('writes each of many requests at once exactly its own rows, before its response, in one intact chain', async () => {
+    // Requests answered together may share one access_log_append call (group commit);
+    // whether they do depends on timing, what each must get does not.
+    const results = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const requestId = `http-together-${i}`;
+        const result = await ward.request(
+          CaseListNestedDocument,
+          { first: 1 + (i % 4) },
+          {
+            'x-request-id': requestId,
+          },
+        );
+        // Read as the response arrives: the rows were committed before it left.
+        return { requestId, result, rows: await rowsOfRequest(requestId) };
+      }),
+    );
+    for (const { result, rows } of results) {
+      const returned = result.cases.edges
+        .map((e) => e.node.patient?.id)
+        .filter((id): id is string => typeof id === 'string')
+        .map((id) => decodeGlobalID(id).id);
+      expect(returned.length).toBeGreaterThan(0);
+      expect(rows.map((r) => r.patient_id).sort()).toEqual([...new Set(returned)].sort());
+      for (const row of rows) expect(row.operation_name).toBe('CaseListNested');
+    }
+    const app = appConnection(server);
+    try {
+      const report = await verifyAccessLog(app);
+      expect(report.broken).toBeNull();
+      expect(report.ok).toBe(true);
+    } finally {
+      await app.end();
+    }
+  });
+
   it('writes nothing for a request that touches no patient', async () => {
     const before = await logRowCount();
     await ward.request(SearchUnitsDocument, { first: 5 });
@@ -170,10 +207,21 @@ describe('fail closed', () => {
       'CREATE TRIGGER test_refuse_log BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION test_refuse_log()',
     );
     try {
-      const error = await failedWith(ward.request(CaseListNestedDocument, { first: 5 }));
-      expect(error.response.errors?.[0]?.extensions?.code).toBe('ACCESS_LOG_UNAVAILABLE');
-      expect(error.response.data ?? null).toBeNull();
-      expect(JSON.stringify(error.response)).not.toContain('disk full');
+      // Alone and several at once (which may share one failed statement): each withheld.
+      const errors = [
+        await failedWith(ward.request(CaseListNestedDocument, { first: 5 })),
+        ...(await Promise.all(
+          Array.from({ length: 6 }, () =>
+            failedWith(ward.request(CaseListNestedDocument, { first: 2 })),
+          ),
+        )),
+      ];
+      for (const error of errors) {
+        expect(error.response.status).toBe(503);
+        expect(error.response.errors?.[0]?.extensions?.code).toBe('ACCESS_LOG_UNAVAILABLE');
+        expect(error.response.data ?? null).toBeNull();
+        expect(JSON.stringify(error.response)).not.toContain('disk full');
+      }
     } finally {
       await server.owner.query('DROP TRIGGER test_refuse_log ON access_log');
     }
