@@ -3,6 +3,7 @@ import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import type { Commission, Principal } from '../authz/principal.js';
 import { isRole } from '../authz/roles.js';
 import type { KeyStore } from './key-store.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * Access tokens: short-lived JWTs signed with an asymmetric key (ES256), verified on
@@ -42,6 +43,8 @@ export class InvalidTokenError extends Error {
 }
 
 export class TokenService {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     private readonly keys: KeyStore,
     private readonly settings: TokenSettings,
@@ -86,8 +89,12 @@ export class TokenService {
   ): Promise<Principal & { tokenId: string }> {
     let payload: AccessClaims;
     await this.keys.refresh(now);
+    const keySet = this.keys.verificationKeySet();
+    const known = this.verified.get(token, keySet, now);
+    if (known) return known;
+    const maxTokenAge = this.settings.accessTokenSeconds + CLOCK_TOLERANCE_SECONDS;
     try {
-      const result = await jwtVerify<AccessClaims>(token, this.keys.verificationKeySet(), {
+      const result = await jwtVerify<AccessClaims>(token, keySet, {
         algorithms: [...TOKEN_ALGORITHMS],
         issuer: this.settings.issuer,
         audience: this.settings.audience,
@@ -95,7 +102,7 @@ export class TokenService {
         requiredClaims: ['iss', 'aud', 'sub', 'jti', 'iat', 'exp', 'sid'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         currentDate: now,
-        maxTokenAge: this.settings.accessTokenSeconds + CLOCK_TOLERANCE_SECONDS,
+        maxTokenAge,
       });
       payload = result.payload;
     } catch (error) {
@@ -105,7 +112,7 @@ export class TokenService {
       throw new InvalidTokenError('malformed claims');
     }
     const commissions = payload.cmn;
-    return {
+    const principal = {
       hsaId: payload.sub!,
       name: payload.name,
       sessionId: payload.sid,
@@ -116,6 +123,9 @@ export class TokenService {
       actingCommission: payload.act === null ? null : (commissions[payload.act] ?? null),
       tokenId: payload.jti!,
     };
+    // Required claims, checked above: until the earlier of expiry and maximum age.
+    const until = Math.min(payload.exp!, payload.iat! + maxTokenAge) * 1000;
+    return this.verified.remember(token, keySet, principal, now, until);
   }
 }
 

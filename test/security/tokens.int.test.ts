@@ -216,6 +216,60 @@ describe('key rotation', () => {
   });
 });
 
+describe('a token accepted before', () => {
+  // The verifier remembers accepted tokens (src/identity/verified-tokens.ts); each of these
+  // uses the token first, so a remembered answer is there to be wrongly given.
+  test('is refused once its key is withdrawn from the table, when the key store reloads (10 s)', async () => {
+    const session = await h.login('inera', ineraNurse());
+    expect((await h.whoami(session.accessToken)).status).toBe(200);
+    const kid = (
+      JSON.parse(Buffer.from(session.accessToken.split('.')[0]!, 'base64url').toString()) as {
+        kid: string;
+      }
+    ).kid;
+    // An operator withdraws a key they believe leaked.
+    const { rows } = await h.owner.query<{ retires_at: Date | null }>(
+      'SELECT retires_at FROM identity_signing_key WHERE kid = $1',
+      [kid],
+    );
+    await h.owner.query('UPDATE identity_signing_key SET retires_at = now() WHERE kid = $1', [kid]);
+    try {
+      h.clock.offsetMs = 11_000;
+      await refused(session.accessToken, /unknown signing key/);
+    } finally {
+      await h.owner.query('UPDATE identity_signing_key SET retires_at = $2 WHERE kid = $1', [
+        kid,
+        rows[0]!.retires_at,
+      ]);
+      h.clock.offsetMs = 0;
+      h.services.keys.invalidate();
+    }
+  });
+  test('is refused with a changed signature, and one byte changed anywhere', async () => {
+    const session = await h.login('inera', ineraNurse());
+    expect((await h.whoami(session.accessToken)).status).toBe(200);
+    const [header, payload, signature] = session.accessToken.split('.') as [string, string, string];
+    const flipped = (part: string) =>
+      `${part.slice(0, 10)}${part[10] === 'A' ? 'B' : 'A'}${part.slice(11)}`;
+    await refused(`${header}.${payload}.${flipped(signature)}`);
+    await refused(`${header}.${flipped(payload)}.${signature}`);
+    await refused(`${flipped(header)}.${payload}.${signature}`);
+    expect((await h.whoami(session.accessToken)).status).toBe(200);
+  });
+  test('gives every request the same principal, which nothing can change', async () => {
+    const session = await h.login('inera', ineraNurse());
+    const first = await h.services.authenticate(`Bearer ${session.accessToken}`);
+    expect(first?.roles).toEqual(['WARD_STAFF']);
+    expect(() => (first!.roles as string[]).push('SECURITY_OFFICER')).toThrow(TypeError);
+    expect(() => {
+      (first!.commissions[0] as { unitHsaId: string }).unitHsaId = 'SE0000000000-EVIL';
+    }).toThrow(TypeError);
+    const second = await h.services.authenticate(`Bearer ${session.accessToken}`);
+    expect(second?.roles).toEqual(['WARD_STAFF']);
+    expect(second?.commissions).toEqual(first?.commissions);
+  });
+});
+
 describe('sessions', () => {
   // Secure follows PUBLIC_URL: plain http here (loopback, tests); the https case is in
   // test/integration/identity/demo-idp.int.test.ts.
