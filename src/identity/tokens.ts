@@ -7,9 +7,9 @@ import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * Access tokens: short-lived JWTs signed with an asymmetric key (ES256), verified on
- * every request. The algorithm list is pinned, `typ` is explicit so an ID token or a
- * refresh artefact cannot be replayed as an access token, and iss/aud/sub/jti/iat/exp are
- * all required.
+ * every request (an accepted token's answer is remembered: verified-tokens.ts). The
+ * algorithm list is pinned, `typ` is explicit so an ID token or a refresh artefact cannot
+ * be replayed as an access token, and iss/aud/sub/jti/iat/exp are all required.
  */
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

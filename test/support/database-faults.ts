@@ -68,11 +68,16 @@ export function recordUncaught(): { errors: unknown[]; stop(): void } {
   };
 }
 
-/** Polls until `condition` holds (generous limit: this is a shared machine). */
+/**
+ * Polls until `condition` holds (generous limit: this is a shared machine). `lastSeen`, if
+ * given, is added to the error on giving up: what the condition last saw, so a rare failure
+ * in a whole-suite run says why.
+ */
 export async function until(
   what: string,
   condition: () => boolean | Promise<boolean>,
   limitMs = 60_000,
+  lastSeen?: () => string,
 ): Promise<void> {
   const end = Date.now() + limitMs;
   for (;;) {
@@ -82,7 +87,9 @@ export async function until(
         .catch(() => false)
     )
       return;
-    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
+    if (Date.now() > end) {
+      throw new Error(`gave up waiting: ${what}${lastSeen ? `; last seen: ${lastSeen()}` : ''}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
