@@ -129,14 +129,19 @@ export async function startServer(
     (config.TRUSTED_DOCUMENTS === 'allow' && existsSync(config.TRUSTED_DOCUMENTS_FILE))
       ? loadManifest(config.TRUSTED_DOCUMENTS_FILE)
       : new Map<string, string>();
-  app.use(
-    '/graphql',
-    web.graphqlPage,
+  // The API's answers get no entity tag: Express's default hashes every body it sends
+  // (SHA-1 over a 110 kB case list), for a validator no POST can use and no GraphQL client
+  // sends back. A mounted app of its own keeps that setting off the pages and the console.
+  const api = express();
+  api.disable('x-powered-by');
+  api.set('etag', false);
+  api.use(
     ...(config.EXPOSE_SQL_COUNT ? [sqlCountScope] : []),
     express.json({ limit: BODY_LIMIT }),
     trustedDocuments(config.TRUSTED_DOCUMENTS, manifest),
     await createGraphQLServer({ config, db, services, httpServer, authenticate, logger }),
   );
+  app.use('/graphql', web.graphqlPage, api);
   app.use(requestErrorHandler(logger, db.availability));
 
   // Before the API listens: a producer that cannot start (its port taken) stops the start

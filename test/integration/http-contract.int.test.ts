@@ -352,3 +352,24 @@ describe('item 13: alias and cost limits count every field', () => {
     expect(within.body.data).toEqual({ __typename: 'Query' });
   });
 });
+
+describe('item 14: GraphQL answers carry no entity tag', () => {
+  // Express would hash every body it sends for an ETag no POST can use; the pages keep theirs.
+  it('sends no ETag (nor X-Powered-By) with a GraphQL answer, by POST or GET', async () => {
+    const headers = { 'content-type': JSON_TYPE, authorization: `Bearer ${token}` };
+    const byPost = await fetch(endpoint, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: '{ viewer { hsaId } }' }),
+    });
+    const byGet = await fetch(`${endpoint}?query=${encodeURIComponent('{ viewer { hsaId } }')}`, {
+      headers: { ...headers, 'apollo-require-preflight': 'true' },
+    });
+    for (const answer of [byPost, byGet]) {
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toContain('"hsaId"');
+      expect(answer.headers.get('etag')).toBeNull();
+      expect(answer.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+});
