@@ -12,8 +12,9 @@
  * Brygga through its CLI (first with EXPOSE_SQL_COUNT to count SQL statements per request,
  * then for the timed runs) and PostGraphile, runs (a) the 50-case nested list, (b) one case
  * in full, (c) the ready notice, (d) a patient's accesses over twelve months in the log,
- * (e) SAML login with token issue, (a) again at a fixed rate on both servers (half
- * PostGraphile's maximum unless --rate gives a number), and (a) with two API processes; writes docs/bench/<date>.json and docs/performance.md.
+ * (e) SAML login with token issue, (a) again at a fixed, evenly paced rate on both servers
+ * (half PostGraphile's maximum unless --rate gives a number), and (a) with two API
+ * processes; writes docs/bench/<date>.json and docs/performance.md.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -268,7 +269,12 @@ async function main(): Promise<void> {
     machine,
     note: flags.note ?? '',
     analyzed: [...analyzed].sort(),
-    settings: { ...settings, rate: fixedRate ?? Number.NaN, poolSize: POOL_SIZE },
+    settings: {
+      ...settings,
+      rate: fixedRate ?? Number.NaN,
+      poolSize: POOL_SIZE,
+      ratePacing: 'even',
+    },
     data: {
       cases: sizes[0]!.cases,
       accessLogRows: Number(sizes[0]!.log_rows),

@@ -1,10 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import autocannon from 'autocannon';
+import { summarize } from './load-summary.js';
+import { pacedLoad } from './paced-load.js';
 
 /**
- * One measured run with autocannon: requests/s, latency percentiles computed from every
- * response time (autocannon's own summary has no p95), and a count of GraphQL error
- * responses, which arrive with status 200 and would otherwise pass for successes.
+ * One measured run with autocannon (at a fixed rate, paced-load.ts): requests/s, latency
+ * percentiles computed from every response time (autocannon's own summary has no p95), and
+ * a count of GraphQL error responses, which arrive with status 200 and would otherwise pass
+ * for successes.
  */
 export interface LoadResult {
   requests: number;
@@ -41,7 +44,10 @@ export interface LoadOptions {
   /** Seconds; ignored when `amount` is set. */
   duration?: number;
   amount?: number;
-  /** Requests per second over all connections (open model); unset: as fast as possible. */
+  /**
+   * Requests per second over all connections, evenly spaced (an open model, paced-load.ts);
+   * unset: as fast as each connection gets its answers (autocannon).
+   */
   overallRate?: number;
   /** Several requests in sequence per connection, e.g. a login and then a token refresh. */
   requests: RequestSpec[];
@@ -49,12 +55,8 @@ export interface LoadOptions {
 
 const graphqlError = (_status: number, body: string) => body.includes('"errors"');
 
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
-
 export async function load(options: LoadOptions): Promise<LoadResult> {
+  if (options.overallRate) return pacedLoad({ ...options, overallRate: options.overallRate });
   let graphqlErrors = 0;
   const times: number[] = [];
   let settle: (result: autocannon.Result) => void = () => undefined;
@@ -67,7 +69,6 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     url: options.url,
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? 15 }),
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     timeout: 30,
     requests: options.requests.map((spec) => ({
       method: spec.method ?? 'POST',
@@ -99,23 +100,11 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     times.push(args[3] as number);
   });
   const result = await finished;
-  const sorted = Float64Array.from(times).sort();
-  const mean = times.reduce((a, b) => a + b, 0) / Math.max(1, times.length);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    requests: result.requests.total,
-    seconds: result.duration,
-    requestsPerSecond: round(result.requests.total / result.duration),
-    latencyMs: {
-      mean: round(mean),
-      p50: round(percentile(sorted, 0.5)),
-      p95: round(percentile(sorted, 0.95)),
-      p99: round(percentile(sorted, 0.99)),
-      max: round(sorted.at(-1) ?? 0),
-    },
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    graphqlErrors,
-  };
+  return summarize(
+    times,
+    result.duration,
+    { non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, graphqlErrors },
+    // autocannon's count: the requests answered within the run.
+    result.requests.total,
+  );
 }

@@ -9,7 +9,14 @@ export interface BenchReport {
   note: string;
   /** Tables the bench analyzed between scenarios because autovacuum is off (autoanalyze.ts). */
   analyzed?: string[];
-  settings: { duration: number; connections: number; rate: number; poolSize: number };
+  settings: {
+    duration: number;
+    connections: number;
+    rate: number;
+    poolSize: number;
+    /** How the fixed rate was offered; runs stored before 2026-12-05 were autocannon's. */
+    ratePacing?: 'even';
+  };
   data: { cases: number; accessLogRows: number; readyCases: number; logins: number };
   statements: StatementCounts;
   brygga: {
@@ -158,6 +165,16 @@ ${row(`(c) ready notice (${r.data.readyCases} distinct cases)`, b.notifyReady, S
 ${row('(d) log review: a patient, 12 months', b.accessLog, String(s.accessLog))}
 ${row('(e) SAML ACS + token (logins/s)', b.login, '–', undefined, undefined, 2)}
 ${row(`(a) at a fixed ${f(r.settings.rate, 0)} req/s`, b.caseListAtRate, '–', pg?.caseListAtRate)}
+
+${
+  r.settings.ratePacing === 'even'
+    ? `The fixed-rate row offers its requests evenly spaced, one every 1/rate s on whichever of
+its connections is free (scripts/bench/paced-load.ts), and counts each latency from when
+the request was due, so a server that falls behind shows it in the percentiles.`
+    : `The fixed-rate row is autocannon's rate, which lets every connection send its share of a
+second's requests at the start of the second: one burst a second, and a p99 that is the
+time to clear it (runs since 2026-12-05 pace the requests evenly instead).`
+}
 
 (e) is a login: the IdP's signed response posted to the ACS and the access token fetched
 from \`/auth/refresh\` with the session cookie; its rate is logins per second (two HTTP
