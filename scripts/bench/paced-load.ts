@@ -46,6 +46,10 @@ export async function pacedLoad(
         },
         (response) => {
           const chunks: Buffer[] = [];
+          // A connection lost mid-answer: the answer ends in an error, never in 'end'.
+          response.on('error', () => {
+            counts.errors += 1;
+          });
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
             times.push(performance.now() - due);
