@@ -6,9 +6,9 @@
  *
  *   npx tsx scripts/bench-case-list.ts [seconds per run, default 15] [connections, default 8] [requests/s]
  *
- * With a request rate, autocannon offers that fixed rate (overallRate) instead of as many
- * requests as the connections allow, so the latencies are those of a server under a known
- * load rather than of a saturated one.
+ * With a request rate, the requests are offered at that fixed rate, evenly spaced
+ * (scripts/bench/paced-load.ts), instead of as many as the connections allow, so the
+ * latencies are those of a server under a known load rather than of a saturated one.
  *
  * BENCH_EXTRA_CASES=200000 first bulk-inserts that many closed cases of another unit
  * (social services of Huddinge), as a region's year of cases would be, so the run shows
@@ -19,7 +19,6 @@
 // imported dynamically, after this line.
 process.env.NODE_ENV = 'production';
 
-const { default: autocannon } = await import('autocannon');
 const { print } = await import('graphql');
 const { default: pg } = await import('pg');
 const { readFileSync } = await import('node:fs');
@@ -28,6 +27,7 @@ const { seedDemoRegion } = await import('../src/db/seed/demo-region.js');
 const { CaseListNestedDocument } = await import('../test/generated/graphql.js');
 const { insertClosedCasesBulk } = await import('../test/support/retention-fixtures.js');
 const { startInProcessApi } = await import('./bench/in-process-api.js');
+const { load } = await import('./bench/load.js');
 
 const seconds = Number(process.argv[2] ?? 15);
 const connections = Number(process.argv[3] ?? 8);
@@ -118,25 +118,30 @@ try {
   const run = async (label: string, query: string) => {
     const cpuBefore = process.cpuUsage();
     const pgBefore = await postgresCpuMs();
-    const result = await autocannon({
-      url: `${server.url}/graphql`,
-      method: 'POST',
+    const body = JSON.stringify({ query, variables: { first: 50 } });
+    const result = await load({
+      url: server.url,
       connections,
       duration: seconds,
       ...(rate === undefined ? {} : { overallRate: rate }),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables: { first: 50 } }),
+      requests: [
+        {
+          path: '/graphql',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          next: () => ({ body }),
+        },
+      ],
     });
     const cpu = process.cpuUsage(cpuBefore);
     const pgAfter = await postgresCpuMs();
-    const requests = Math.max(result.requests.total, 1);
+    const requests = Math.max(result.requests, 1);
     const line = {
       label,
-      requestsPerSecond: result.requests.average,
-      p50ms: result.latency.p50,
-      p99ms: result.latency.p99,
+      requestsPerSecond: result.requestsPerSecond,
+      p50ms: result.latencyMs.p50,
+      p99ms: result.latencyMs.p99,
       non2xx: result.non2xx,
-      errors: result.errors,
+      errors: result.errors + result.timeouts + result.graphqlErrors,
       nodeCpuMsPerRequest: Math.round((cpu.user + cpu.system) / 1000 / requests),
       postgresCpuMsPerRequest:
         pgBefore === null || pgAfter === null ? null : Math.round((pgAfter - pgBefore) / requests),
