@@ -86,6 +86,23 @@ describe('the logger', () => {
     for (const text of kept) expect(scrubPersonnummer(text)).toBe(text);
   });
 
+  it('keeps a UUID whose first two groups read as a personnummer, and scrubs one that only follows a dash', () => {
+    // One in about 200 000 random request ids; scrubbed, the request's lines would lose it.
+    const id = '19811212-4720-8e53-7fa6-9c51e92a0b11';
+    expect(scrubPersonnummer(`"requestId":"${id}"`)).toBe(`"requestId":"${id}"`);
+    expect(scrubPersonnummer(`ids ${id.toUpperCase()}, ${id}.`)).toBe(
+      `ids ${id.toUpperCase()}, ${id}.`,
+    );
+    for (const text of [
+      'pnr 19811212-4720-8e53',
+      'pnr 19811212-4720-8e53-7fa6-9c51e92a0b11-x',
+      'pnr 19811212-4720-8e53-7fa6-9c51e92a0b1',
+      'pnr 198112124720-8e53-7fa6-9c51e92a0b11',
+    ]) {
+      expect(scrubPersonnummer(text)).toContain('[personnummer]');
+    }
+  });
+
   it('censors fields named for patient data or request variables', () => {
     const { logger, lines } = capture();
     logger.info('x', {
