@@ -41,6 +41,7 @@ import { RetentionError, runRetention } from '../retention/run.js';
 import { recordSkippedRun } from '../retention/warnings.js';
 import { JOBS, type JobName, type MonthlyInvoicingPayload } from './tasks.js';
 import { workerLogger } from './worker-logger.js';
+import { tolerateWorkerConnectionRejections } from './worker-rejections.js';
 
 /** 02:00 UTC on the 1st (03:00 or 04:00 in Stockholm): the month before is complete. */
 export const MONTHLY_INVOICING_CRON = '0 2 1 * *';
@@ -163,26 +164,42 @@ export async function startScheduler(
         FAN_OUT_CRONTAB,
     });
   let runner = await start();
-  // graphile-worker (0.16) does not replace a worker that ended on a fatal error, which it
-  // does when the database goes away while a job runs and the job cannot be released
-  // ("committing seppuku"). Without this, a database restart during any job (the
-  // notification fan-out runs on every commit) left the scheduler running no job at all.
+  // From here on: the first runner's cron starts querying only after start() returned.
+  const untolerate = tolerateWorkerConnectionRejections(logger);
+  // graphile-worker does not start again a runner that ended on an error of its own. A
+  // worker ends on a fatal error when the database goes away while a job runs and the job
+  // cannot be released ("committing seppuku"); the runner stops itself when its cron fails,
+  // which a connection cut off during the cron's own queries does (its start-up look-up of
+  // known crontabs, every tick's). Without a new runner, one database fault at the wrong
+  // moment left the scheduler running no job at all (worker-rejections.ts keeps the cron's
+  // failure from ending the process itself).
   let restarting: Promise<void> | null = null;
-  events.on('worker:fatalError', ({ error }) => {
+  const restart = (why: string, error?: unknown) => {
     if (stopping || restarting) return;
-    logger.warn('scheduler: a worker ended on a fatal error; restarting the job runner', {
+    logger.warn(`scheduler: ${why}; restarting the job runner`, {
       area: 'scheduler',
-      error: String(error),
+      ...(error === undefined ? {} : { error: String(error) }),
     });
     restarting = restartRunner().finally(() => {
       restarting = null;
     });
-  });
+  };
+  events.on('worker:fatalError', ({ error }) => restart('a worker ended on a fatal error', error));
+  /** Restarts the runner should it end while the scheduler runs (stop() sets `stopping` first). */
+  const watch = (watched: Runner) => {
+    void watched.promise.then(
+      () => runner === watched && restart('the job runner stopped'),
+      (error: unknown) => runner === watched && restart('the job runner stopped', error),
+    );
+  };
+  watch(runner);
   async function restartRunner(): Promise<void> {
+    // Refused when the runner stopped itself already; nothing else is left to release.
     await runner.stop().catch(() => undefined);
     for (let delayMs = 250; !stopping; delayMs = Math.min(delayMs * 2, 5000)) {
       try {
         runner = await start();
+        watch(runner);
         logger.info('scheduler: job runner restarted', { area: 'scheduler' });
         return;
       } catch (error) {
@@ -224,9 +241,11 @@ export async function startScheduler(
       await stopFanOut();
       ownerAvailability.close();
       unwatch();
-      await runner.stop();
+      // Refused only when the runner had stopped itself, with nothing left to release.
+      await runner.stop().catch(() => undefined);
       await endPool(ownerPool);
       await db.close();
+      untolerate();
     },
   };
 }

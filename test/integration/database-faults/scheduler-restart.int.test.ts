@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../../src/db/em
 import { migrate } from '../../../src/db/migrate.js';
 import { MAINTENANCE_TASK, startScheduler } from '../../../src/jobs/scheduler.js';
 import { embeddedDatabase } from '../../support/api-process.js';
+import { createDatabaseFromTemplate, dropDatabase } from '../../support/database.js';
 import { until } from '../../support/database-faults.js';
 
 /**
@@ -70,6 +72,45 @@ describe('the scheduler across a database restart in the middle of a job', () =>
     } finally {
       await database?.stop();
       await rm(embedded.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * graphile-worker stops its runner by itself when its cron fails (a connection cut off
+ * during the cron's own queries does that) and does not start it again. Stopping the
+ * runner from outside ends it the same way: its promise settles while the scheduler runs.
+ */
+describe('the scheduler when its job runner ends by itself', () => {
+  it('starts a new runner, which runs the jobs queued after', { timeout: 60_000 }, async () => {
+    const name = `brygga_t_runner_${randomBytes(4).toString('hex')}`;
+    const databaseUrl = await createDatabaseFromTemplate(name);
+    let runs = 0;
+    const scheduler = await startScheduler({
+      DATABASE_URL: databaseUrl,
+      DATABASE_APP_ROLE: 'brygga_app',
+      LOG_LEVEL: 'silent',
+      maintenance: async () => {
+        runs += 1;
+        return { run: runs };
+      },
+    });
+    try {
+      const first = scheduler.runner;
+      await first.stop();
+      await until('a new runner', () => scheduler.runner !== first);
+      const owner = new pg.Client({ connectionString: databaseUrl });
+      await owner.connect();
+      try {
+        await owner.query(`SELECT graphile_worker.add_job($1)`, [MAINTENANCE_TASK]);
+      } finally {
+        await owner.end();
+      }
+      await until('the job queued after the runner ended runs', () => runs >= 1);
+      expect(runs).toBeGreaterThanOrEqual(1);
+    } finally {
+      await scheduler.stop();
+      await dropDatabase(name);
     }
   });
 });
