@@ -11,10 +11,10 @@
  * DATABASE_URL selects the seeded database (default brygga_scale on 127.0.0.1:5432). Starts
  * Brygga through its CLI (first with EXPOSE_SQL_COUNT to count SQL statements per request,
  * then for the timed runs) and PostGraphile, runs (a) the 50-case nested list, (b) one case
- * in full, (c) the ready notice, (d) a patient's accesses over twelve months in the log,
- * (e) SAML login with token issue, (a) again at a fixed, evenly paced rate on both servers
- * (half PostGraphile's maximum unless --rate gives a number), and (a) with two API
- * processes; writes docs/bench/<date>.json and docs/performance.md.
+ * in full, (c) the ready notice and its withdrawal in turn, (d) a patient's accesses over
+ * twelve months in the log, (e) SAML login with token issue, (a) again at a fixed, evenly
+ * paced rate on both servers (half PostGraphile's maximum unless --rate gives a number),
+ * and (a) with two API processes; writes docs/bench/<date>.json and docs/performance.md.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
         const ready = scenarios.notifyReady(server.url, wardTokens, readyCases, settings);
         const notified = await ready.run;
         brygga.notifyReady = notified;
-        const restored = await scenarios.restoreReady(server.url, wardTokens, ready.used());
+        const restored = await scenarios.restoreReady(server.url, wardTokens, ready.ready());
         log(`(c) ${notified.requestsPerSecond} req/s; ${restored} cases back to PLANNING`);
       }
 
@@ -279,6 +279,7 @@ async function main(): Promise<void> {
       cases: sizes[0]!.cases,
       accessLogRows: Number(sizes[0]!.log_rows),
       readyCases: readyCases.length,
+      readyInTurn: true,
       logins: Number(flags.logins),
     },
     statements,

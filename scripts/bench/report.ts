@@ -17,7 +17,14 @@ export interface BenchReport {
     /** How the fixed rate was offered; runs stored before 2026-12-05 were autocannon's. */
     ratePacing?: 'even';
   };
-  data: { cases: number; accessLogRows: number; readyCases: number; logins: number };
+  data: {
+    cases: number;
+    accessLogRows: number;
+    readyCases: number;
+    logins: number;
+    /** (c) sends each case's notice and its withdrawal in turn; stored runs before 2026-12-05 sent notices only. */
+    readyInTurn?: true;
+  };
   statements: StatementCounts;
   brygga: {
     caseList?: LoadResult;
@@ -161,7 +168,7 @@ timeouts and GraphQL errors (which arrive with status 200) as failed.
 |---|---|---|---|---|---|---|---|---|---|---|
 ${row('(a) 50-case nested list', b.caseList, String(s.caseListByPageSize[50] ?? '–'), pg?.caseList, pg?.statements.caseList)}
 ${row('(b) one case in full detail', b.caseDetail, String(s.caseDetail), pg?.caseDetail, pg?.statements.caseDetail)}
-${row(`(c) ready notice (${r.data.readyCases} distinct cases)`, b.notifyReady, String(s.notifyReady))}
+${row(r.data.readyInTurn ? `(c) ready notice and its withdrawal in turn (${r.data.readyCases} cases)` : `(c) ready notice (${r.data.readyCases} distinct cases)`, b.notifyReady, String(s.notifyReady))}
 ${row('(d) log review: a patient, 12 months', b.accessLog, String(s.accessLog))}
 ${row('(e) SAML ACS + token (logins/s)', b.login, '–', undefined, undefined, 2)}
 ${row(`(a) at a fixed ${f(r.settings.rate, 0)} req/s`, b.caseListAtRate, '–', pg?.caseListAtRate)}
