@@ -82,7 +82,7 @@ describe('the scheduler across a database restart in the middle of a job', () =>
  * runner from outside ends it the same way: its promise settles while the scheduler runs.
  */
 describe('the scheduler when its job runner ends by itself', () => {
-  it('starts a new runner, which runs the jobs queued after', { timeout: 60_000 }, async () => {
+  it('starts a new runner, which runs the jobs queued after', { timeout: 180_000 }, async () => {
     const name = `brygga_t_runner_${randomBytes(4).toString('hex')}`;
     const databaseUrl = await createDatabaseFromTemplate(name);
     let runs = 0;
