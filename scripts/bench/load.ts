@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import autocannon from 'autocannon';
-import { summarize } from './load-summary.js';
+import { graphqlError, summarize } from './load-results.js';
 import { pacedLoad } from './paced-load.js';
 
 /**
@@ -52,8 +52,6 @@ export interface LoadOptions {
   /** Several requests in sequence per connection, e.g. a login and then a token refresh. */
   requests: RequestSpec[];
 }
-
-const graphqlError = (_status: number, body: string) => body.includes('"errors"');
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
   if (options.overallRate) return pacedLoad({ ...options, overallRate: options.overallRate });

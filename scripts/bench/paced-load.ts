@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { LoadOptions, LoadResult } from './load.js';
-import { summarize } from './load-summary.js';
+import { graphqlError, summarize } from './load-results.js';
 
 /**
  * A fixed request rate as an open model: request i is due at start + i / rate, sent then on
@@ -25,7 +25,7 @@ export async function pacedLoad(
   const seconds = options.duration ?? 15;
   const target = new URL(spec.path, options.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
-  const isError = spec.isError ?? ((_status: number, body: string) => body.includes('"errors"'));
+  const isError = spec.isError ?? graphqlError;
   const times: number[] = [];
   const counts = { non2xx: 0, errors: 0, timeouts: 0, graphqlErrors: 0 };
   const interval = 1000 / options.overallRate;

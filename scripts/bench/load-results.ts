@@ -1,5 +1,13 @@
 import type { LoadResult } from './load.js';
 
+/**
+ * What both load runners (load.ts with autocannon, paced-load.ts) make of their answers:
+ * whether one failed although its status says success, and the run's summary.
+ */
+
+/** The default failure test: GraphQL errors arrive with status 200. */
+export const graphqlError = (_status: number, body: string) => body.includes('"errors"');
+
 function percentile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
