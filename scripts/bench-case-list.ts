@@ -27,7 +27,7 @@ const { seedDemoRegion } = await import('../src/db/seed/demo-region.js');
 const { CaseListNestedDocument } = await import('../test/generated/graphql.js');
 const { insertClosedCasesBulk } = await import('../test/support/retention-fixtures.js');
 const { startInProcessApi } = await import('./bench/in-process-api.js');
-const { load } = await import('./bench/load.js');
+const { authorized, postGraphql } = await import('./bench/scenarios.js');
 
 const seconds = Number(process.argv[2] ?? 15);
 const connections = Number(process.argv[3] ?? 8);
@@ -119,19 +119,13 @@ try {
     const cpuBefore = process.cpuUsage();
     const pgBefore = await postgresCpuMs();
     const body = JSON.stringify({ query, variables: { first: 50 } });
-    const result = await load({
-      url: server.url,
-      connections,
-      duration: seconds,
-      ...(rate === undefined ? {} : { overallRate: rate }),
-      requests: [
-        {
-          path: '/graphql',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          next: () => ({ body }),
-        },
-      ],
-    });
+    const result = await postGraphql(
+      server.url,
+      { connections, duration: seconds },
+      authorized(token),
+      () => body,
+      rate,
+    );
     const cpu = process.cpuUsage(cpuBefore);
     const pgAfter = await postgresCpuMs();
     const requests = Math.max(result.requests, 1);

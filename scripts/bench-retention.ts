@@ -27,7 +27,8 @@ import type { RunReport } from '../src/retention/run.js';
 import { CaseByIdDocument } from '../test/generated/graphql.js';
 import { insertClosedCasesBulk } from '../test/support/retention-fixtures.js';
 import { startInProcessApi } from './bench/in-process-api.js';
-import { type LoadResult, load } from './bench/load.js';
+import type { LoadResult } from './bench/load.js';
+import { authorized, postGraphql } from './bench/scenarios.js';
 
 const cases = Number(process.argv[2] ?? 1_000_000);
 const batchSize = Number(process.argv[3] ?? 1000);
@@ -116,19 +117,13 @@ try {
       variables: { id: encodeGlobalID('Case', readCase) },
     });
     // Evenly paced (scripts/bench/paced-load.ts): a read every 50 ms, not 20 at each second's start.
-    return load({
-      url: server.url,
-      connections: 4,
-      overallRate: READ_RATE,
-      duration,
-      requests: [
-        {
-          path: '/graphql',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          next: () => ({ body }),
-        },
-      ],
-    });
+    return postGraphql(
+      server.url,
+      { connections: 4, duration },
+      authorized(token),
+      () => body,
+      READ_RATE,
+    );
   };
   const latency = (r: LoadResult) => ({
     requests: r.requests,

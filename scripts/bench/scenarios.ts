@@ -36,7 +36,7 @@ const json = (query: string, variables: Record<string, unknown>) =>
  * A GraphQL POST to /graphql for the set duration on every connection; `body` gives each
  * request's body (a constant one, or the next of a cycle).
  */
-function postGraphql(
+export function postGraphql(
   url: string,
   s: RunSettings,
   headers: Record<string, string>,
@@ -215,7 +215,7 @@ export function pgCaseDetail(url: string, fixtures: Fixtures, s: RunSettings) {
 }
 
 const plainJson = { 'content-type': 'application/json' };
-function authorized(token: string) {
+export function authorized(token: string) {
   return { 'content-type': 'application/json', authorization: `Bearer ${token}` };
 }
 
