@@ -9,6 +9,17 @@ import { embeddedDatabase } from '../../support/api-process.js';
 import { createDatabaseFromTemplate, dropDatabase } from '../../support/database.js';
 import { until } from '../../support/database-faults.js';
 
+/** Queues the maintenance job as another process would: through the owner's connection. */
+async function queueMaintenance(ownerUrl: string): Promise<void> {
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    await owner.query(`SELECT graphile_worker.add_job($1)`, [MAINTENANCE_TASK]);
+  } finally {
+    await owner.end();
+  }
+}
+
 /**
  * The scheduler when its database goes away while a job runs. graphile-worker then cannot
  * release the job (the connection is refused, which it does not retry) and ends that worker
@@ -57,13 +68,7 @@ describe('the scheduler across a database restart in the middle of a job', () =>
           dataDir: embedded.dataDir,
           port: embedded.port,
         });
-        const owner = new pg.Client({ connectionString: embedded.ownerUrl });
-        await owner.connect();
-        try {
-          await owner.query(`SELECT graphile_worker.add_job($1)`, [MAINTENANCE_TASK]);
-        } finally {
-          await owner.end();
-        }
+        await queueMaintenance(embedded.ownerUrl);
         await until('a job queued after the restart runs', () => runs >= 2);
         expect(runs).toBeGreaterThanOrEqual(2);
       } finally {
@@ -99,13 +104,7 @@ describe('the scheduler when its job runner ends by itself', () => {
       const first = scheduler.runner;
       await first.stop();
       await until('a new runner', () => scheduler.runner !== first);
-      const owner = new pg.Client({ connectionString: databaseUrl });
-      await owner.connect();
-      try {
-        await owner.query(`SELECT graphile_worker.add_job($1)`, [MAINTENANCE_TASK]);
-      } finally {
-        await owner.end();
-      }
+      await queueMaintenance(databaseUrl);
       await until('the job queued after the runner ended runs', () => runs >= 1);
       expect(runs).toBeGreaterThanOrEqual(1);
     } finally {
