@@ -28,11 +28,12 @@ type StatementNameGenerator = NonNullable<
  * (src/audit/review.ts): which filters are given picks the index (patient, user,
  * personnummer or the organisation, each with the time, on every month partition) and the
  * page is read backwards along it; the values change which months are pruned when the
- * plan runs, not the plan (a separate text for each combination of filters). A page of the
- * case list, found by its candidates' ids, is not: its generic plan tests the row rule by
- * hashing all of the acting unit's parties (or an organisation-wide role's
- * organisation's), which cost the biggest unit of the bench's data what planning saved,
- * and would cost a larger one more.
+ * plan runs, not the plan (a separate text for each combination of filters). And a page of
+ * the case list, found by its candidates' ids (src/graphql/visible-case-page.ts), with its
+ * row rules narrowed to those ids: with the plain rules its generic plan hashed all of the
+ * acting unit's current parties (or an organisation-wide role's organisation's) on every
+ * run, which cost the bench's biggest unit about what planning saved and a larger unit
+ * more; narrowed, every plan reads only the candidates' parties and grants.
  *
  * The name is a hash of the text, so one text has one name on every connection and a
  * name never stands for two texts (pg refuses that, and would otherwise run the first

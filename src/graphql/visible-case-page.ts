@@ -1,6 +1,12 @@
-import { type Viewer, visibleCaseSearchWays, visibleCaseWhere } from '../authz/case-access.js';
+import {
+  type Viewer,
+  visibleCaseSearchWays,
+  visibleCaseWhere,
+  visibleCaseWhereAmong,
+} from '../authz/case-access.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
+import { paddedForIn } from '../db/statement-names.js';
 
 /** What a Relay connection over cases hands to Prisma besides its selection. */
 export interface CasePageWindow {
@@ -11,7 +17,7 @@ export interface CasePageWindow {
 
 /**
  * The where of one page of visible cases, at a cost that does not grow with the number of
- * cases in the database.
+ * cases in the database, and whether the page's statement may be prepared.
  *
  * The row rules are an OR of semi-joins (a current party of the acting unit or, for an
  * organisation-wide role, of its organisation; an emergency grant). PostgreSQL cannot
@@ -28,6 +34,13 @@ export interface CasePageWindow {
  * Any case of the page is among the first `skip + |take|` of a way it is visible through,
  * so step 2 returns exactly the page the one query over the whole table would, and it
  * applies the row rules itself: the candidates narrow the search, they never widen it.
+ *
+ * Step 2 names its cases, so its row rules are narrowed to them (visibleCaseWhereAmong)
+ * and a plan kept for every viewer is as good as one made for this one: it is `prepared`,
+ * parsed once per connection and planned once instead of on every request (planning the
+ * nested list's statement took 1.5 ms of the 6.3 its custom plan cost; its generic plan
+ * then ran in 4.3 ms). The candidate ids are padded to a power of two (paddedForIn), so
+ * pages of every size share a few texts.
  */
 export async function visibleCasePageWhere(
   prisma: PrismaClient,
@@ -35,10 +48,14 @@ export async function visibleCasePageWhere(
   window: CasePageWindow,
   filters: Prisma.CaseWhereInput[],
   orderBy: Prisma.CaseOrderByWithRelationInput | Prisma.CaseOrderByWithRelationInput[],
-): Promise<Prisma.CaseWhereInput> {
+): Promise<{ where: Prisma.CaseWhereInput; prepared: boolean }> {
   const ways = await visibleCaseSearchWays(viewer, prisma);
-  const where: Prisma.CaseWhereInput = { AND: [visibleCaseWhere(viewer), ...filters] };
-  if (ways.length === 1) return where;
+  if (ways.length === 1) {
+    return {
+      where: { AND: [visibleCaseWhere(viewer), ...filters] },
+      prepared: false,
+    };
+  }
   const take = window.take ?? 0;
   const reach = Math.abs(take) + (window.skip ?? 0);
   const candidates = await Promise.all(
@@ -52,6 +69,11 @@ export async function visibleCasePageWhere(
       }),
     ),
   );
-  const ids = [...new Set(candidates.flat().map((c) => c.id))];
-  return { AND: [{ id: { in: ids } }, where] };
+  const ids = paddedForIn([...new Set(candidates.flat().map((c) => c.id))]);
+  return {
+    where: {
+      AND: [{ id: { in: ids } }, visibleCaseWhereAmong(viewer, ids), ...filters],
+    },
+    prepared: true,
+  };
 }

@@ -12,9 +12,9 @@ import { principalFor, startTestServer, type TestServer } from '../support/serve
 /**
  * The case in full detail, its discharge event and the log review's search and volume
  * count are prepared statements (src/db/statement-names.ts): each connection parses them
- * once and runs them again with new values. The case list's statements are not: a plan kept for one unit's values can
- * walk the whole case table for another's (the candidates by unit and limit), or hash all
- * of a big unit's parties (the page).
+ * once and runs them again with new values. So is the case list's page, found by its
+ * candidates' ids with its row rules narrowed to them. Its candidates are not: a plan kept
+ * for one unit's values can walk the whole case table for another's (a unit's first cases).
  */
 let server: TestServer;
 let token: string;
@@ -61,7 +61,7 @@ async function prepared(): Promise<Map<string, number>> {
 }
 
 describe('prepared statements', () => {
-  it('prepares the case detail once per connection, not the case list', async () => {
+  it('prepares the case detail and the case list’s page, not the list’s candidates', async () => {
     const { rows } = await server.owner.query<{ id: string }>(
       `SELECT c.id FROM "case" c
        JOIN case_party p ON p.case_id = c.id AND p.left_at IS NULL
@@ -83,15 +83,21 @@ describe('prepared statements', () => {
       /FROM "public"\."case" AS "t0" .*"t0"\."id" = \$/s.test(s),
     );
     const discharge = statements.filter((s) => /FROM "public"\."case_event" AS "t0"/.test(s));
+    const page = statements.filter((s) =>
+      /FROM "public"\."case" AS "t0" .*"t0"\."id" IN \(/s.test(s),
+    );
     // One text each, run again with new values: nine case reads, and the discharge event
     // of each case whose medical fields the caller reads.
     expect(caseDetail.length).toBe(1);
     expect(runs.get(caseDetail[0]!)).toBe(9);
     expect(discharge.length).toBe(1);
     expect(runs.get(discharge[0]!)).toBeGreaterThan(1);
-    // Nothing else: the list's candidates (a unit's first cases) and its page are planned
-    // each time.
-    expect(statements.length).toBe(2);
+    // The list’s page: one text for the four reads (two cases and one more to tell whether
+    // a next page exists: three candidates, padded to four ids).
+    expect(page.length).toBe(1);
+    expect(runs.get(page[0]!)).toBe(4);
+    // Nothing else: the list's candidates (a unit's first cases) are planned each time.
+    expect(statements.length).toBe(3);
   });
 
   it('prepares the log review’s search and its volume count, one text per filter shape', async () => {

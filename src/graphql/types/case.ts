@@ -538,11 +538,9 @@ builder.queryField('cases', (t) =>
           ? [{ reference: direction }]
           : [{ [column]: direction }, { reference: direction }];
       const page = withCaseFacts(selecting(query));
-      const cases = await ctx.prisma.case.findMany({
-        ...page.query,
-        where: await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy),
-        orderBy,
-      });
+      const { where, prepared } = await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy);
+      const read = () => ctx.prisma.case.findMany({ ...page.query, where, orderBy });
+      const cases = await (prepared ? preparedStatements(read) : read());
       // The facts came with the cases (primed); the guard decides from them up front.
       page.prime(ctx, cases);
       await decideCases(
