@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/client.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
+import { preparedStatements } from '../db/statement-names.js';
 import type { Actor } from '../domain/case/model.js';
 import { ORGANISATION_WIDE_ROLES } from './policy.js';
 import type { Principal } from './principal.js';
@@ -62,28 +63,63 @@ function visibleCaseWays(
   return ways;
 }
 
+/** The most emergency grants a case search names as cases; past it they are searched. */
+const NAMED_GRANTS = 64;
+
+/** One way in to search for the first visible cases of a page (src/graphql/visible-case-page.ts). */
+export interface CaseSearchWay {
+  /** The way's row rule, to search cases through in the page's order. */
+  where: Prisma.CaseWhereInput;
+  /** The cases the way opens, named, instead of a search; null when there are too many. */
+  named?: () => Promise<string[] | null>;
+}
+
 /**
- * visibleCaseWays for finding candidates: an organisation-wide way names the
- * organisation's units, so PostgreSQL estimates it from case_party's statistics per unit
- * (through the join to unit it takes every organisation for an average one and walks all
- * cases when the organisation has few). Only for narrowing a search whose result is
- * filtered by visibleCaseWhere again.
+ * The row rules as ways in for finding candidates, whose result is filtered by the rules
+ * again (visibleCaseWhereAmong). A viewer who sees no cases has none.
+ *
+ * An organisation-wide way names the organisation's units, so PostgreSQL estimates it
+ * from case_party's statistics per unit (through the join to unit it takes every
+ * organisation for an average one and walks all cases when the organisation has few).
+ *
+ * The emergency grants name the cases they open: a person holds a few at most, read by
+ * the index on (user, unit, expiry) with the same plan for anyone, so the read is
+ * prepared (src/db/statement-names.ts), where searching cases through the grants in page
+ * order is a statement planned on every request. With more than NAMED_GRANTS the grants
+ * are searched as the other ways are.
  */
 export async function visibleCaseSearchWays(
   viewer: Viewer,
   prisma: PrismaClient,
-): Promise<Prisma.CaseWhereInput[]> {
+): Promise<CaseSearchWay[]> {
   const { actor, principal } = viewer;
-  if (!actor || !principal?.roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r))) {
-    return visibleCaseWays(viewer);
-  }
-  const units = await prisma.unit.findMany({
-    where: { organizationId: actor.organizationId },
-    select: { id: true },
+  if (!actor || !principal || !maySee(principal, 'case')) return [];
+  const units = principal.roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r))
+    ? await prisma.unit.findMany({
+        where: { organizationId: actor.organizationId },
+        select: { id: true },
+      })
+    : undefined;
+  const ways = visibleCaseWays(viewer, {
+    ...(units ? { organisationUnitIds: units.map((u) => u.id) } : {}),
   });
-  return visibleCaseWays(viewer, {
-    organisationUnitIds: units.map((u) => u.id),
-  });
+  const granted = async () => {
+    const grants = await preparedStatements(() =>
+      prisma.emergencyAccess.findMany({
+        where: {
+          userHsaId: principal.hsaId,
+          unitId: actor.unitId,
+          expiresAt: { gt: viewer.now() },
+        },
+        select: { caseId: true },
+        take: NAMED_GRANTS + 1,
+      }),
+    );
+    return grants.length > NAMED_GRANTS ? null : grants.map((g) => g.caseId);
+  };
+  return ways.map((where) =>
+    'emergencyAccesses' in where ? { where, named: granted } : { where },
+  );
 }
 
 export function visibleCaseWhere(viewer: Viewer): Prisma.CaseWhereInput {

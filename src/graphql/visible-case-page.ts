@@ -1,9 +1,4 @@
-import {
-  type Viewer,
-  visibleCaseSearchWays,
-  visibleCaseWhere,
-  visibleCaseWhereAmong,
-} from '../authz/case-access.js';
+import { type Viewer, visibleCaseSearchWays, visibleCaseWhereAmong } from '../authz/case-access.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
 import { paddedForIn } from '../db/statement-names.js';
@@ -17,7 +12,7 @@ export interface CasePageWindow {
 
 /**
  * The where of one page of visible cases, at a cost that does not grow with the number of
- * cases in the database, and whether the page's statement may be prepared.
+ * cases in the database.
  *
  * The row rules are an OR of semi-joins (a current party of the acting unit or, for an
  * organisation-wide role, of its organisation; an emergency grant). PostgreSQL cannot
@@ -27,13 +22,15 @@ export interface CasePageWindow {
  * planned from its own index. So the page is found in two steps:
  *
  * 1. For each way in, the ids of its first `skip + |take|` cases in the page's order, from
- *    the page's cursor, with the caller's filters: at most that many rows each.
+ *    the page's cursor, with the caller's filters: at most that many rows each. The cases
+ *    the caller's emergency grants open are named whole, all of them (visibleCaseSearchWays).
  * 2. The page itself: the caller's query (cursor, skip, take, order, selection) unchanged,
  *    with the full row rules and filters, over those candidates only.
  *
  * Any case of the page is among the first `skip + |take|` of a way it is visible through,
- * so step 2 returns exactly the page the one query over the whole table would, and it
- * applies the row rules itself: the candidates narrow the search, they never widen it.
+ * or among the granted, so step 2 returns exactly the page the one query over the whole
+ * table would, and it applies the row rules and filters itself: the candidates narrow the
+ * search, they never widen it. A caller who sees no cases has no candidates.
  *
  * Step 2 names its cases, so its row rules are narrowed to them (visibleCaseWhereAmong)
  * and a plan kept for every viewer is as good as one made for this one: it is `prepared`,
@@ -48,32 +45,23 @@ export async function visibleCasePageWhere(
   window: CasePageWindow,
   filters: Prisma.CaseWhereInput[],
   orderBy: Prisma.CaseOrderByWithRelationInput | Prisma.CaseOrderByWithRelationInput[],
-): Promise<{ where: Prisma.CaseWhereInput; prepared: boolean }> {
+): Promise<Prisma.CaseWhereInput> {
   const ways = await visibleCaseSearchWays(viewer, prisma);
-  if (ways.length === 1) {
-    return {
-      where: { AND: [visibleCaseWhere(viewer), ...filters] },
-      prepared: false,
-    };
-  }
   const take = window.take ?? 0;
   const reach = Math.abs(take) + (window.skip ?? 0);
-  const candidates = await Promise.all(
-    ways.map((way) =>
-      prisma.case.findMany({
-        where: { AND: [way, ...filters] },
-        orderBy,
-        ...(window.cursor ? { cursor: window.cursor } : {}),
-        take: take < 0 ? -reach : reach,
-        select: { id: true },
-      }),
-    ),
-  );
-  const ids = paddedForIn([...new Set(candidates.flat().map((c) => c.id))]);
-  return {
-    where: {
-      AND: [{ id: { in: ids } }, visibleCaseWhereAmong(viewer, ids), ...filters],
-    },
-    prepared: true,
+  const search = async (way: Prisma.CaseWhereInput) => {
+    const found = await prisma.case.findMany({
+      where: { AND: [way, ...filters] },
+      orderBy,
+      ...(window.cursor ? { cursor: window.cursor } : {}),
+      take: take < 0 ? -reach : reach,
+      select: { id: true },
+    });
+    return found.map((c) => c.id);
   };
+  const candidates = await Promise.all(
+    ways.map(async (way) => (await way.named?.()) ?? search(way.where)),
+  );
+  const ids = paddedForIn([...new Set(candidates.flat())]);
+  return { AND: [{ id: { in: ids } }, visibleCaseWhereAmong(viewer, ids), ...filters] };
 }

@@ -12,9 +12,10 @@ import { principalFor, startTestServer, type TestServer } from '../support/serve
 /**
  * The case in full detail, its discharge event and the log review's search and volume
  * count are prepared statements (src/db/statement-names.ts): each connection parses them
- * once and runs them again with new values. So is the case list's page, found by its
- * candidates' ids with its row rules narrowed to them. Its candidates are not: a plan kept
- * for one unit's values can walk the whole case table for another's (a unit's first cases).
+ * once and runs them again with new values. So are the case list's page, found by its
+ * candidates' ids with its row rules narrowed to them, and the read of the caller's
+ * emergency grants. The candidates of the unit are not: a plan kept for one unit's values
+ * can walk the whole case table for another's (a unit's first cases).
  */
 let server: TestServer;
 let token: string;
@@ -61,7 +62,7 @@ async function prepared(): Promise<Map<string, number>> {
 }
 
 describe('prepared statements', () => {
-  it('prepares the case detail and the case list’s page, not the list’s candidates', async () => {
+  it('prepares the case detail, the case list’s page and grants, not the unit’s candidates', async () => {
     const { rows } = await server.owner.query<{ id: string }>(
       `SELECT c.id FROM "case" c
        JOIN case_party p ON p.case_id = c.id AND p.left_at IS NULL
@@ -83,6 +84,7 @@ describe('prepared statements', () => {
       /FROM "public"\."case" AS "t0" .*"t0"\."id" = \$/s.test(s),
     );
     const discharge = statements.filter((s) => /FROM "public"\."case_event" AS "t0"/.test(s));
+    const grants = statements.filter((s) => /FROM "public"\."emergency_access" AS "t0"/.test(s));
     const page = statements.filter((s) =>
       /FROM "public"\."case" AS "t0" .*"t0"\."id" IN \(/s.test(s),
     );
@@ -96,8 +98,10 @@ describe('prepared statements', () => {
     // a next page exists: three candidates, padded to four ids).
     expect(page.length).toBe(1);
     expect(runs.get(page[0]!)).toBe(4);
-    // Nothing else: the list's candidates (a unit's first cases) are planned each time.
-    expect(statements.length).toBe(3);
+    expect(grants.length).toBe(1);
+    expect(runs.get(grants[0]!)).toBe(4);
+    // Nothing else: the unit's candidates (its first cases) are planned each time.
+    expect(statements.length).toBe(4);
   });
 
   it('prepares the log review’s search and its volume count, one text per filter shape', async () => {

@@ -538,9 +538,11 @@ builder.queryField('cases', (t) =>
           ? [{ reference: direction }]
           : [{ [column]: direction }, { reference: direction }];
       const page = withCaseFacts(selecting(query));
-      const { where, prepared } = await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy);
-      const read = () => ctx.prisma.case.findMany({ ...page.query, where, orderBy });
-      const cases = await (prepared ? preparedStatements(read) : read());
+      const where = await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy);
+      // Prepared: the page names its cases (src/graphql/visible-case-page.ts).
+      const cases = await preparedStatements(() =>
+        ctx.prisma.case.findMany({ ...page.query, where, orderBy }),
+      );
       // The facts came with the cases (primed); the guard decides from them up front.
       page.prime(ctx, cases);
       await decideCases(
