@@ -33,7 +33,7 @@ type StatementNameGenerator = NonNullable<
  * row rules narrowed to those ids: with the plain rules its generic plan hashed all of the
  * acting unit's current parties (or an organisation-wide role's organisation's) on every
  * run, which cost the bench's biggest unit about what planning saved and a larger unit
- * more; narrowed, every plan reads only the candidates' parties and grants.
+ * more; narrowed, its plan fetches only the candidates' parties and grants.
  *
  * The name is a hash of the text, so one text has one name on every connection and a
  * name never stands for two texts (pg refuses that, and would otherwise run the first

@@ -155,8 +155,9 @@ describe('cases', () => {
     'pages through every way in (party, emergency grant %s) exactly as one query over all cases',
     async (_, hsaId, grantsPerCase) => {
       // A ward person holds unexpired grants to three cases their ward is no party to, and an
-      // expired one to a fourth; the list asks each way apart and must still page as the
-      // row rules over the whole table would, forwards and backwards.
+      // expired one to a fourth (each grant `grantsPerCase` times); the list asks each way
+      // apart and must still page as the row rules over the whole table would, forwards and
+      // backwards.
       const client = await server.clientFor(WARD_SODERSJUKHUSET_MEDICIN, { hsaId });
       const { rows: unit } = await server.owner.query<{ id: string }>(
         'SELECT id FROM unit WHERE hsa_id = $1',
