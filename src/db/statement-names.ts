@@ -39,7 +39,11 @@ type StatementNameGenerator = NonNullable<
  * name never stands for two texts (pg refuses that, and would otherwise run the first
  * text). `limit` bounds the number of distinct texts a process names, so that a
  * connection's prepared statements cannot grow without end; past it, statements run
- * unnamed (the empty name is the protocol's unnamed statement), as all others do.
+ * unnamed (the empty name is the protocol's unnamed statement), as all others do. What a
+ * connection keeps for a text is not small for the nested reads: for a 50-case page of the
+ * list, its source, query and generic plan took 0.65 MB of the backend's memory
+ * (pg_backend_memory_contexts), so the limit is also what bounds that memory per
+ * connection. Every selection shape, padded page size and filter combination is a text.
  */
 const scope = new AsyncLocalStorage<true>();
 
