@@ -10,7 +10,8 @@ import { principalFor } from '../../support/server.js';
 /**
  * The row rules narrowed to the cases a query names (the case list's prepared page,
  * src/graphql/visible-case-page.ts): every way in keeps its own conditions and gains the
- * names, so the same cases pass and no plan of the statement reads beyond them.
+ * names, so the same cases pass and a plan kept for any viewer fetches only their parties
+ * and grants.
  */
 const now = new Date('2026-12-05T08:00:00Z');
 const ids = ['9a0f6c3e-7a51-4b1e-9a57-0e5e0c6f1a01', '9a0f6c3e-7a51-4b1e-9a57-0e5e0c6f1a02'];
