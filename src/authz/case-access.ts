@@ -2,7 +2,7 @@ import type { PrismaClient } from '../db/client.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
 import { preparedStatements } from '../db/statement-names.js';
 import type { Actor } from '../domain/case/model.js';
-import { ORGANISATION_WIDE_ROLES } from './policy.js';
+import { isOrganisationWide } from './policy.js';
 import type { Principal } from './principal.js';
 import { maySee } from './visibility.js';
 
@@ -44,23 +44,30 @@ function visibleCaseWays(
   const ways: Prisma.CaseWhereInput[] = [
     { parties: { some: { unitId: actor.unitId, leftAt: null, ...named } } },
   ];
-  if (principal.roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r))) {
+  if (isOrganisationWide(principal.roles)) {
     const unit: Prisma.CasePartyWhereInput = organisationUnitIds
       ? { unitId: { in: organisationUnitIds } }
       : { unit: { organizationId: actor.organizationId } };
     ways.push({ parties: { some: { leftAt: null, ...unit, ...named } } });
   }
   ways.push({
-    emergencyAccesses: {
-      some: {
-        userHsaId: principal.hsaId,
-        unitId: actor.unitId,
-        expiresAt: { gt: viewer.now() },
-        ...named,
-      },
-    },
+    emergencyAccesses: { some: { ...unexpiredGrants(viewer, actor, principal), ...named } },
   });
   return ways;
+}
+
+/** The person's emergency grants at the unit they act for that have not expired. */
+function unexpiredGrants(
+  viewer: Viewer,
+  actor: Actor,
+  principal: Principal,
+): Prisma.EmergencyAccessWhereInput {
+  return { userHsaId: principal.hsaId, unitId: actor.unitId, expiresAt: { gt: viewer.now() } };
+}
+
+/** Whether a way in is the emergency grants' (the one that depends on the person). */
+function isGrantWay(way: Prisma.CaseWhereInput): boolean {
+  return 'emergencyAccesses' in way;
 }
 
 /** The most emergency grants a case search names as cases; past it they are searched. */
@@ -94,7 +101,7 @@ export async function visibleCaseSearchWays(
 ): Promise<CaseSearchWay[]> {
   const { actor, principal } = viewer;
   if (!actor || !principal || !maySee(principal, 'case')) return [];
-  const units = principal.roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r))
+  const units = isOrganisationWide(principal.roles)
     ? await prisma.unit.findMany({
         where: { organizationId: actor.organizationId },
         select: { id: true },
@@ -106,20 +113,14 @@ export async function visibleCaseSearchWays(
   const granted = async () => {
     const grants = await preparedStatements(() =>
       prisma.emergencyAccess.findMany({
-        where: {
-          userHsaId: principal.hsaId,
-          unitId: actor.unitId,
-          expiresAt: { gt: viewer.now() },
-        },
+        where: unexpiredGrants(viewer, actor, principal),
         select: { caseId: true },
         take: NAMED_GRANTS + 1,
       }),
     );
     return grants.length > NAMED_GRANTS ? null : grants.map((g) => g.caseId);
   };
-  return ways.map((where) =>
-    'emergencyAccesses' in where ? { where, named: granted } : { where },
-  );
+  return ways.map((where) => (isGrantWay(where) ? { where, named: granted } : { where }));
 }
 
 export function visibleCaseWhere(viewer: Viewer): Prisma.CaseWhereInput {
@@ -152,7 +153,7 @@ function anyOf(ways: Prisma.CaseWhereInput[]): Prisma.CaseWhereInput {
  * among the subscribers of a unit (src/subscriptions/shared-reads.ts).
  */
 export function unitVisibleCaseWhere(viewer: Viewer): Prisma.CaseWhereInput {
-  const ways = visibleCaseWays(viewer).filter((way) => !('emergencyAccesses' in way));
+  const ways = visibleCaseWays(viewer).filter((way) => !isGrantWay(way));
   return ways.length === 0 ? NOTHING : anyOf(ways);
 }
 

@@ -88,6 +88,11 @@ export const POLICY: Readonly<Record<Role, RolePolicy>> = {
 /** Roles whose row rule is organisation-wide: any case a unit of their organisation takes part in. */
 export const ORGANISATION_WIDE_ROLES: readonly Role[] = ['FINANCE'];
 
+/** Whether any of `roles` sees its organisation's cases (ORGANISATION_WIDE_ROLES). */
+export function isOrganisationWide(roles: readonly Role[]): boolean {
+  return roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r));
+}
+
 /** Roles that may open a case they do not take part in, with a reason (nödöppning). */
 export const EMERGENCY_ACCESS_ROLES: readonly Role[] = [
   'WARD_STAFF',

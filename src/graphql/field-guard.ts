@@ -3,14 +3,14 @@ import { responsePathAsArray } from 'graphql';
 import type { CaseFacts } from '../authz/case-facts.js';
 import { type AccessDecision, loggedCategory } from '../authz/decide.js';
 import { FIELD_CATEGORIES, type FieldCategory } from '../authz/field-categories.js';
-import { ORGANISATION_WIDE_ROLES } from '../authz/policy.js';
+import { isOrganisationWide } from '../authz/policy.js';
 import { decideRead, readCategory } from '../authz/read-decision.js';
 import { type RowKind, withheldFromSomeViewer } from '../authz/visibility.js';
 import type { Context } from './context.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
 function onOrganisationLevel(ctx: Context): boolean {
-  return ctx.principal?.roles.some((r) => ORGANISATION_WIDE_ROLES.includes(r)) ?? false;
+  return ctx.principal ? isOrganisationWide(ctx.principal.roles) : false;
 }
 
 /**
