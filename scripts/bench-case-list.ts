@@ -27,6 +27,7 @@ const { seedDemoRegion } = await import('../src/db/seed/demo-region.js');
 const { CaseListNestedDocument } = await import('../test/generated/graphql.js');
 const { insertClosedCasesBulk } = await import('../test/support/retention-fixtures.js');
 const { startInProcessApi } = await import('./bench/in-process-api.js');
+const { failedBesidesStatus } = await import('./bench/load-results.js');
 const { authorized, postGraphql } = await import('./bench/scenarios.js');
 
 const seconds = Number(process.argv[2] ?? 15);
@@ -135,7 +136,7 @@ try {
       p50ms: result.latencyMs.p50,
       p99ms: result.latencyMs.p99,
       non2xx: result.non2xx,
-      errors: result.errors + result.timeouts + result.graphqlErrors,
+      errors: failedBesidesStatus(result),
       nodeCpuMsPerRequest: Math.round((cpu.user + cpu.system) / 1000 / requests),
       postgresCpuMsPerRequest:
         pgBefore === null || pgAfter === null ? null : Math.round((pgAfter - pgBefore) / requests),

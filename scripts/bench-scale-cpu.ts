@@ -25,6 +25,7 @@ const { existsSync, readFileSync } = await import('node:fs');
 const { analyzeLikeAutovacuum } = await import('./bench/autoanalyze.js');
 const { chooseFixtures, tokenFor } = await import('./bench/fixtures.js');
 const { startInProcessApi } = await import('./bench/in-process-api.js');
+const { failedBesidesStatus } = await import('./bench/load-results.js');
 const { startPostGraphile } = await import('./bench/processes.js');
 const scenarios = await import('./bench/scenarios.js');
 
@@ -135,7 +136,7 @@ async function measure(
     requests: result.requests,
     requestsPerSecond: result.requestsPerSecond,
     p50ms: result.latencyMs.p50,
-    failed: result.non2xx + result.errors + result.timeouts + result.graphqlErrors,
+    failed: result.non2xx + failedBesidesStatus(result),
     nodeCpuMsPerRequest: Number((cpu / requests).toFixed(2)),
     postgresCpuMsPerRequest: pgMs === null ? null : Number((pgMs / requests).toFixed(2)),
   };

@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { chooseFixtures, connectIdentity, tokenFor } from './bench/fixtures.js';
+import { failedBesidesStatus } from './bench/load-results.js';
 import { processCpuMs } from './bench/process-cpu.js';
 import { startBrygga } from './bench/processes.js';
 import * as scenarios from './bench/scenarios.js';
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
         requestsPerSecond: a.requestsPerSecond,
         latencyMs: a.latencyMs,
         requests: a.requests,
-        failed: a.non2xx + a.errors + a.timeouts + a.graphqlErrors,
+        failed: a.non2xx + failedBesidesStatus(a),
         cpuMsPerRequest: {
           api: perRequest(sum(api) - before.api),
           database: perRequest(sum(db) - before.db),

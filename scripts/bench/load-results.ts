@@ -8,6 +8,11 @@ import type { LoadResult } from './load.js';
 /** The default failure test: GraphQL errors arrive with status 200. */
 export const graphqlError = (_status: number, body: string) => body.includes('"errors"');
 
+/** The requests that failed whatever their status: socket errors, timeouts, GraphQL errors. */
+export function failedBesidesStatus(r: LoadResult): number {
+  return r.errors + r.timeouts + r.graphqlErrors;
+}
+
 function percentile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;

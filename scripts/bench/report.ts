@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { LoadResult } from './load.js';
+import { failedBesidesStatus } from './load-results.js';
 import type { Machine } from './machine.js';
 import type { StatementCounts } from './probe.js';
 
@@ -63,9 +64,7 @@ function row(
   const rps = done ? done.requestsPerSecond / perRequest : undefined;
   const ratio = done && pg ? f(done.requestsPerSecond / pg.requestsPerSecond, 2) : '–';
   // A login's ACS answers 303 by design: there the scenario's own check decides failure.
-  const failures = r
-    ? (perRequest === 1 ? r.non2xx : 0) + r.errors + r.timeouts + r.graphqlErrors
-    : 0;
+  const failures = r ? (perRequest === 1 ? r.non2xx : 0) + failedBesidesStatus(r) : 0;
   return `| ${label} | ${f(rps)} | ${f(done?.latencyMs.p50)} | ${f(done?.latencyMs.p95)} | ${f(done?.latencyMs.p99)} | ${statements} | ${r ? r.requests : '–'} / ${failures} | ${pg ? f(pg.requestsPerSecond) : '–'} | ${pg ? `${f(pg.latencyMs.p50)} / ${f(pg.latencyMs.p99)}` : '–'} | ${pgStatements === undefined ? '–' : f(pgStatements, 2)} | ${ratio} |`;
 }
 
