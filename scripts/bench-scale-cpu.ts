@@ -23,8 +23,9 @@ process.env.NODE_ENV = 'production';
 const { default: pg } = await import('pg');
 const { existsSync, readFileSync } = await import('node:fs');
 const { analyzeLikeAutovacuum } = await import('./bench/autoanalyze.js');
-const { chooseFixtures, tokenFor } = await import('./bench/fixtures.js');
-const { startInProcessApi } = await import('./bench/in-process-api.js');
+const { IN_PROCESS_SCENARIOS, startInProcessScenarios } = await import(
+  './bench/in-process-scenarios.js'
+);
 const { failedBesidesStatus } = await import('./bench/load-results.js');
 const { startPostGraphile } = await import('./bench/processes.js');
 const scenarios = await import('./bench/scenarios.js');
@@ -37,7 +38,6 @@ const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1
 
 const owner = new pg.Client({ connectionString: databaseUrl });
 await owner.connect();
-const fixtures = await chooseFixtures(owner);
 
 /** Whether PostgreSQL runs on this machine: its backends' CPU is then in /proc. */
 const postgresHere = existsSync(
@@ -96,15 +96,8 @@ async function postgresCpuOver<T>(
   }
 }
 
-const { server, token: mint } = await startInProcessApi(databaseUrl, fixtures.listUnit.hsaId, {
-  DATABASE_POOL_SIZE: '10',
-});
-const token = await mint();
-const officer = only.has('d')
-  ? await tokenFor({ db: server.db, identity: server.identity }, fixtures.regionUnitHsaId, [
-      'SECURITY_OFFICER',
-    ])
-  : '';
+const api = await startInProcessScenarios(owner, databaseUrl, only);
+const { fixtures } = api;
 const settings = { connections, duration: seconds };
 
 /** User and system CPU of a process so far, in ms, from /proc. */
@@ -144,24 +137,16 @@ async function measure(
 }
 
 try {
+  const asked = IN_PROCESS_SCENARIOS.filter((scenario) => only.has(scenario));
   const warm = { ...settings, duration: Math.min(5, seconds) };
-  if (only.has('a')) await scenarios.caseList(server.url, token, warm);
-  if (only.has('b')) await scenarios.caseDetail(server.url, token, fixtures, warm);
-  if (only.has('d')) await scenarios.accessLog(server.url, officer, fixtures, warm);
+  for (const scenario of asked) await api.run(scenario, warm);
   for (let round = 1; round <= rounds; round++) {
-    if (only.has('a'))
-      await measure(`(a) round ${round}`, () => scenarios.caseList(server.url, token, settings));
-    if (only.has('b'))
-      await measure(`(b) round ${round}`, () =>
-        scenarios.caseDetail(server.url, token, fixtures, settings),
-      );
-    if (only.has('d'))
-      await measure(`(d) round ${round}`, () =>
-        scenarios.accessLog(server.url, officer, fixtures, settings),
-      );
+    for (const scenario of asked) {
+      await measure(`(${scenario}) round ${round}`, () => api.run(scenario, settings));
+    }
   }
 } finally {
-  await server.close();
+  await api.close();
 }
 try {
   if (only.has('postgraphile')) {
