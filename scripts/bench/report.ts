@@ -87,7 +87,10 @@ function seedSection(): string {
   return `Rows: ${counts}.\n\nTime: ${phases}${seed.machine ? ` (${seed.machine})` : ''}.`;
 }
 
-/** Observations kept by hand in docs/bench/notes.md, which a re-run must not overwrite. */
+/**
+ * Everything after the generated tables, kept by hand in docs/bench/notes.md (observations,
+ * the log review, the other benches' sections), which a re-run must not overwrite.
+ */
 function notesSection(): string {
   const path = 'docs/bench/notes.md';
   return existsSync(path) ? `${readFileSync(path, 'utf8').trim()}\n` : '';
@@ -250,20 +253,5 @@ loads (scripts/bench/node22-polyfill.ts), which keeps both servers on the same r
   request, verifies the token and its live session, applies the row rule and the field
   policy, and commits one hash-chained access-log row per patient before it answers.
 
-${notesSection()}
-## The log review (d)
-
-\`accessLog(filter: { patientId, from, to })\` for the security officer's own organisation
-runs one SQL statement for the page (src/audit/review.ts): the partition key \`time\` bounds
-the scan to the twelve month partitions, and each partition's \`(patient_id, time)\` index
-finds the patient's rows (about a hundred a year). The per-row "patients that user touched
-that day" is counted once per user and day of the page from \`access_log_day_patient\`
-(src/audit/day-patients.ts), the set of distinct patients per user, organisation and
-Stockholm day that \`access_log_append\` keeps with the log: one index entry per patient of
-the day, however many rows the day holds. Each review also appends the officer's own row,
-without a case; its "not a party" probe is a lookup per row (migration
-20261207300000_access_log_day_patients). Issue 17's target, p95 under 100 ms, is met with
-one connection on the shared 2-core machine (61 ms); with eight the requests queue for the
-cores (see "What the numbers say").
-`;
+${notesSection()}`;
 }
