@@ -12,9 +12,10 @@
  * With `postgraphile` among the scenarios, PostGraphile (scripts/bench/postgraphile-server.ts,
  * as `npm run bench` starts it) then runs the same two on the same data, its CPU read
  * from its own process (so without the load generator's share).
- * To profile, run the script under `node --cpu-prof --import tsx`. Every request is
- * authorized and logged as in production, so each run adds access-log rows (one per
- * patient and request): use a bench database.
+ * To see where the time goes, `npm run bench:profile`; to compare with another commit on
+ * this drifting machine, `npm run bench:ab`. Every request is authorized and logged as in
+ * production, so each run adds access-log rows (one per patient and request): use a bench
+ * database.
  */
 // graphql-js skips its development-only checks when NODE_ENV is production at load time;
 // everything that loads graphql is imported after this line.
