@@ -52,7 +52,7 @@ const session = new Session();
 session.connect();
 
 /** One measured window of the scenario: its requests and this process's CPU over it. */
-async function window<T>(profiled: { start(): Promise<void>; stop(): Promise<T> }) {
+async function profiledRun<T>(profiled: { start(): Promise<void>; stop(): Promise<T> }) {
   await analyzeLikeAutovacuum(owner);
   const before = process.cpuUsage();
   await profiled.start();
@@ -76,7 +76,7 @@ try {
   await session.post('Profiler.enable');
   // 250 µs: four samples per millisecond, enough to see a function of a few µs per row.
   await session.post('Profiler.setSamplingInterval', { interval: 250 });
-  const cpu = await window({
+  const cpu = await profiledRun({
     start: () => session.post('Profiler.start'),
     stop: async () => (await session.post('Profiler.stop')).profile,
   });
@@ -92,7 +92,7 @@ try {
   );
 
   if (heap) {
-    const sampled = await window({
+    const sampled = await profiledRun({
       start: () =>
         session.post('HeapProfiler.startSampling', {
           samplingInterval: 16_384,
