@@ -20,13 +20,22 @@ export interface AbPair {
   head: ScaleCpuLine;
 }
 
+/** A line of JSON, or null for anything else the run printed (a log line, a stack). */
+function parsedLine(text: string): ScaleCpuLine | null {
+  if (!text.startsWith('{')) return null;
+  try {
+    return JSON.parse(text) as ScaleCpuLine;
+  } catch {
+    return null;
+  }
+}
+
 /** The scenario's line among a bench-scale-cpu run's output; an error when it is missing or failed. */
 export function scaleCpuLine(output: string, scenario: string): ScaleCpuLine {
   const line = output
     .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as ScaleCpuLine)
-    .find((l) => l.label === `(${scenario}) round 1`);
+    .map(parsedLine)
+    .find((l) => l?.label === `(${scenario}) round 1`);
   if (!line) throw new Error(`no (${scenario}) line in the run's output:\n${output.slice(-2000)}`);
   if (line.failed > 0) throw new Error(`(${scenario}): ${line.failed} of ${line.requests} failed`);
   return line;

@@ -19,6 +19,7 @@ describe('scaleCpuLine', () => {
   it("finds the scenario's line among the run's other output", () => {
     const output = [
       'analyzed access_log_partition.access_log_2026_12',
+      '{ pool: 10,',
       JSON.stringify(line('b', 6.1, 160)),
       JSON.stringify(line('a', 21.5, 45)),
       '',
