@@ -10,7 +10,8 @@
  * in its own process: whatever the machine does meanwhile, both sides get it. The order
  * they start in alternates. A pair's numbers are higher than a run alone (two APIs share
  * the cores); its ratio is the result. PostgreSQL's CPU is not split between the two and
- * is not reported.
+ * is not reported: a change on its side shows only in the throughput, and diluted, since
+ * both share the database.
  *
  * The base is checked out as a git worktree in the system's temporary directory, with this
  * checkout's node_modules and generated code (Prisma client, test operations): it compares
