@@ -57,6 +57,17 @@ export interface HeapSummary {
   origins: Share[];
 }
 
+const NODE_MODULES = `${sep}node_modules${sep}`;
+
+/** The file a frame's url names: a file: URL or a path. */
+const pathOf = (url: string) => (url.startsWith('file://') ? fileURLToPath(url) : url);
+
+/** The path within the last node_modules it lies under (`@scope/name/…`), or null. */
+function inPackages(path: string): string | null {
+  const at = path.lastIndexOf(NODE_MODULES);
+  return at >= 0 ? path.slice(at + NODE_MODULES.length) : null;
+}
+
 /**
  * Where a frame's code comes from: the package for anything under node_modules (the last
  * one, so a nested copy is named for itself), `src/graphql` and the like for this
@@ -68,10 +79,10 @@ export function originOf(frame: Pick<CallFrame, 'url' | 'functionName'>, root: s
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return url;
   if (url.startsWith('wasm://')) return 'wasm';
-  const path = url.startsWith('file://') ? fileURLToPath(url) : url;
-  const modules = path.lastIndexOf(`${sep}node_modules${sep}`);
-  if (modules >= 0) {
-    const [first, second] = path.slice(modules + 14).split(sep);
+  const path = pathOf(url);
+  const packaged = inPackages(path);
+  if (packaged !== null) {
+    const [first, second] = packaged.split(sep);
     return first?.startsWith('@') ? `${first}/${second}` : (first ?? path);
   }
   const inside = relative(root, path);
@@ -83,9 +94,8 @@ export function originOf(frame: Pick<CallFrame, 'url' | 'functionName'>, root: s
 function functionOf(frame: CallFrame, root: string): string {
   const name = frame.functionName || '(anonymous)';
   if (frame.url === '' || frame.url.startsWith('node:')) return `${name} ${frame.url}`.trim();
-  const path = frame.url.startsWith('file://') ? fileURLToPath(frame.url) : frame.url;
-  const modules = path.lastIndexOf(`${sep}node_modules${sep}`);
-  const shown = modules >= 0 ? path.slice(modules + 14) : relative(root, path);
+  const path = pathOf(frame.url);
+  const shown = inPackages(path) ?? relative(root, path);
   // Line 0: code a loader compiled as one line (tsx's src/), where a line would mislead.
   const line = frame.lineNumber > 0 ? `:${frame.lineNumber + 1}` : '';
   return `${name} ${shown.split(sep).join('/')}${line}`;
