@@ -22,12 +22,13 @@
 process.env.NODE_ENV = 'production';
 
 const { default: pg } = await import('pg');
-const { existsSync, readFileSync } = await import('node:fs');
+const { existsSync } = await import('node:fs');
 const { analyzeLikeAutovacuum } = await import('./bench/autoanalyze.js');
 const { IN_PROCESS_SCENARIOS, startInProcessScenarios } = await import(
   './bench/in-process-scenarios.js'
 );
 const { failedBesidesStatus } = await import('./bench/load-results.js');
+const { processCpuMs } = await import('./bench/process-cpu.js');
 const { startPostGraphile } = await import('./bench/processes.js');
 const scenarios = await import('./bench/scenarios.js');
 
@@ -57,11 +58,9 @@ async function backendCpuMs(): Promise<Map<number, number>> {
   );
   const cpu = new Map<number, number>();
   for (const { pid } of rows) {
-    try {
-      cpu.set(pid, processCpuMs(pid));
-    } catch (error) {
-      if (existsSync(`/proc/${pid}`)) throw error;
-    }
+    const ms = processCpuMs(pid);
+    if (ms !== null) cpu.set(pid, ms);
+    else if (existsSync(`/proc/${pid}`)) throw new Error(`cannot read /proc/${pid}/stat`);
   }
   return cpu;
 }
@@ -101,15 +100,13 @@ const api = await startInProcessScenarios(owner, databaseUrl, only);
 const { fixtures } = api;
 const settings = { connections, duration: seconds };
 
-/** User and system CPU of a process so far, in ms, from /proc. */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100 on Linux
-}
-
 /** This process's CPU, or another's (PostGraphile's) when `pid` is given. */
 function cpuMs(pid?: number): number {
-  if (pid !== undefined) return processCpuMs(pid);
+  if (pid !== undefined) {
+    const ms = processCpuMs(pid);
+    if (ms === null) throw new Error(`cannot read /proc/${pid}/stat`);
+    return ms;
+  }
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
