@@ -18,11 +18,12 @@
  * source, not dependencies, and refuses a base whose Prisma schema or lock file differs.
  * Every request is authorized and logged as in production: use a bench database.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AbPair, abReport, scaleCpuLine } from './bench/ab-pairs.js';
+import { runTs } from './bench/processes.js';
 
 const [baseRef, scenario = 'a', pairsArg = '3', seconds = '15', connections = '4'] =
   process.argv.slice(2);
@@ -61,31 +62,8 @@ function worktree(): string {
 }
 
 /** bench-scale-cpu in `cwd` for the scenario; its output when it ends. */
-function run(cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--max-semi-space-size=64',
-        '--import',
-        'tsx',
-        'scripts/bench-scale-cpu.ts',
-        seconds,
-        connections,
-        '1',
-        scenario,
-      ],
-      { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`exit ${code} in ${cwd}:\n${output}`)),
-    );
-  });
-}
+const run = (cwd: string) =>
+  runTs('scripts/bench-scale-cpu.ts', [seconds, connections, '1', scenario], cwd);
 
 const baseDir = worktree();
 const pairs: AbPair[] = [];

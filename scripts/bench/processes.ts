@@ -31,12 +31,43 @@ export async function freePort(): Promise<number> {
  * `cpus` (a taskset list, e.g. "0" or "0,1") pins the process and all it forks to those
  * cores, to measure it apart from the load generator and the database.
  */
-function spawnTs(script: string, env: Record<string, string>, cpus?: string): ChildProcess {
-  const node = [process.execPath, '--max-semi-space-size=64', '--import', 'tsx', script];
+function spawnTs(
+  script: string,
+  env: Record<string, string>,
+  cpus?: string,
+  run: { args?: string[]; cwd?: string } = {},
+): ChildProcess {
+  const node = [
+    process.execPath,
+    '--max-semi-space-size=64',
+    '--import',
+    'tsx',
+    script,
+    ...(run.args ?? []),
+  ];
   const [command, ...args] = cpus ? ['taskset', '-c', cpus, ...node] : node;
   return spawn(command!, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(run.cwd ? { cwd: run.cwd } : {}),
+  });
+}
+
+/**
+ * A script run to its end in `cwd` (another checkout's tree), started as the servers are:
+ * its output (stdout and stderr) when it exits 0, an error with that output otherwise.
+ */
+export function runTs(script: string, args: string[], cwd: string): Promise<string> {
+  const child = spawnTs(script, {}, undefined, { args, cwd });
+  const { output } = track(child);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    // 'close', not 'exit': the output is whole only once the pipes have closed.
+    child.once('close', (code) =>
+      code === 0
+        ? resolve(output())
+        : reject(new Error(`${script} exited ${code} in ${cwd}:\n${output()}`)),
+    );
   });
 }
 
