@@ -12,6 +12,7 @@ import type { Context } from './context.js';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from './errors.js';
 import FieldGuardPlugin from './field-guard-plugin.js';
 import LoadedColumnPlugin from './loaded-column-plugin.js';
+import LoadedRelationPlugin from './loaded-relation-plugin.js';
 import SyncNodeIdPlugin from './sync-node-id-plugin.js';
 import TotalCountDescriptionPlugin from './total-count-plugin.js';
 
@@ -51,6 +52,8 @@ export const builder = new SchemaBuilder<{
     ErrorsPlugin,
     // A select-mode object's column answered from the row when loaded (see the plugin).
     LoadedColumnPlugin,
+    // A to-one relation answered from the row when loaded with what is read of it (see the plugin).
+    LoadedRelationPlugin,
     PrismaPlugin,
     RelayPlugin,
     // Every node's `id` answered without a promise (see the plugin).

@@ -40,7 +40,7 @@ export class LoadedColumnPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
  * The column an exposed field of a select-mode Prisma object reads, when its selection is
  * that column alone, with the default resolver (no arguments, no mapping of the value).
  */
-function plainColumnOf<Types extends SchemaTypes>(
+export function plainColumnOf<Types extends SchemaTypes>(
   fieldConfig: PothosOutputFieldConfig<Types>,
 ): string | null {
   if (fieldConfig.kind !== 'PrismaObject') return null;

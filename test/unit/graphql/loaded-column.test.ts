@@ -9,7 +9,8 @@ import { schema } from '../../../src/graphql/schema.js';
  * (its selection look-up is kept per request), so an answer proves it was not asked, and a
  * throw proves a row without the column still goes to it (and would be loaded). Unit's
  * columns, as no field guard stands in front of them (a guarded column is decided first,
- * with the request's context; the authorization tests cover those).
+ * with the request's context; the authorization tests cover those). A relation is no
+ * column: loaded-relation.test.ts covers what answers it.
  */
 const field = (type: string, name: string) =>
   (schema.getType(type) as GraphQLObjectType).getFields()[name]!;
@@ -37,13 +38,5 @@ describe('columns answered from the row', () => {
   it('leaves a row without the column to the prisma plugin, which loads it', () => {
     const resolve = field('Unit', 'phone').resolve!;
     expect(() => resolve({ id: 'x' }, {}, undefined, info('Unit', 'phone'))).toThrow();
-  });
-
-  it('takes only plain columns: a relation of a select-mode object keeps its own resolver', () => {
-    const resolve = field('Unit', 'organization').resolve!;
-    const organization = { id: 'o', hsaId: 'SE1', name: 'Org' };
-    expect(() =>
-      resolve({ id: 'x', organization }, {}, undefined, info('Unit', 'organization')),
-    ).toThrow();
   });
 });
