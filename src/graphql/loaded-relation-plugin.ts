@@ -104,9 +104,10 @@ const FROM_ROW = 'FROM_ROW' as const;
 const LOOKS_UP = 'LOOKS_UP' as const;
 
 /**
- * The relation a field resolves, when it is a plain to-one `t.relation`: no arguments, no
- * query of its own (a to-one relation takes no filter, but a `select` narrows it) and no
- * `onNull`, so the related row is its whole answer.
+ * The relation a field resolves (the row's property, whatever the field is called), when it
+ * is a plain to-one `t.relation`: no arguments, no query of its own (a to-one relation takes
+ * no filter, but a `select` narrows it) and no `onNull`, so the related row is its whole
+ * answer.
  */
 function toOneRelationOf<Types extends SchemaTypes>(
   fieldConfig: PothosOutputFieldConfig<Types>,
@@ -115,7 +116,7 @@ function toOneRelationOf<Types extends SchemaTypes>(
   const relation = (
     fieldConfig.extensions as { pothosPrismaRelationField?: { name: string; isList: boolean } }
   )?.pothosPrismaRelationField;
-  if (!relation || relation.isList || relation.name !== fieldConfig.name) return null;
+  if (!relation || relation.isList) return null;
   if (Object.keys(fieldConfig.args).length > 0) return null;
   const options = fieldConfig.pothosOptions as { query?: unknown; onNull?: unknown };
   if (options.query !== undefined || options.onNull !== undefined) return null;
