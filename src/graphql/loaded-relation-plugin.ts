@@ -80,7 +80,10 @@ export class LoadedRelationPlugin<Types extends SchemaTypes> extends BasePlugin<
     fields.set(fieldConfig.name, column !== null ? { column } : looksUp ? LOOKS_UP : FROM_ROW);
   }
 
-  /** The columns a select-mode type's rows always carry (its `select`); none in include mode. */
+  /**
+   * What a select-mode type's rows always carry (its own `select`: columns, and any relation
+   * it names), which its fields without a selection of their own read; none in include mode.
+   */
   private alwaysSelected(typeName: string): readonly string[] {
     const select = (
       this.buildCache.getTypeConfig(typeName).extensions as
@@ -89,8 +92,8 @@ export class LoadedRelationPlugin<Types extends SchemaTypes> extends BasePlugin<
     )?.pothosPrismaSelect;
     if (typeof select !== 'object' || select === null) return [];
     return Object.entries(select)
-      .filter(([, selected]) => selected === true)
-      .map(([column]) => column);
+      .filter(([, selected]) => Boolean(selected))
+      .map(([key]) => key);
   }
 }
 
