@@ -15,8 +15,9 @@ import { schema } from '../../../src/graphql/schema.js';
  * object the row carries when that object has every column the field's selection reads,
  * and only then. As in loaded-column.test.ts, the built schema's own resolvers are called
  * with no request context: plugin-prisma's resolver needs one (its selection look-up is
- * kept per request), so an answer proves it was not asked, and a throw proves the field
- * went to it (and would be loaded). The relations here have no field guard in front
+ * kept per request), so an answer proves it was not asked, and its throw (reading its
+ * per-request cache off the missing context) proves the field went to it (and would be
+ * loaded). The relations here have no field guard in front
  * (a guarded one is decided first, with the request's context; the authorization tests
  * cover those).
  */
@@ -50,6 +51,9 @@ function infoFor(type: string, name: string, selection: string): GraphQLResolveI
   } as unknown as GraphQLResolveInfo;
 }
 
+/** plugin-prisma's resolver, asked without a request context: it reads its per-request cache. */
+const TO_PLUGIN_PRISMA = /Pothos\.contextCache/;
+
 const resolveOn = (type: string, name: string, row: object, selection: string) =>
   field(type, name).resolve!(row, {}, undefined, infoFor(type, name, selection));
 
@@ -70,20 +74,24 @@ describe('a to-one relation answered from the row', () => {
 
   it('leaves a related object without a column read of it to plugin-prisma', () => {
     const row = { role: 'WARD', unit };
-    expect(() => resolveOn('CaseParty', 'unit', row, '{ unit { hsaId phone } }')).toThrow();
+    expect(() => resolveOn('CaseParty', 'unit', row, '{ unit { hsaId phone } }')).toThrow(
+      TO_PLUGIN_PRISMA,
+    );
     // Without its key, which the node id and the type's own selection need.
     const keyless = { role: 'WARD', unit: { hsaId: unit.hsaId } };
-    expect(() => resolveOn('CaseParty', 'unit', keyless, '{ unit { hsaId } }')).toThrow();
+    expect(() => resolveOn('CaseParty', 'unit', keyless, '{ unit { hsaId } }')).toThrow(
+      TO_PLUGIN_PRISMA,
+    );
   });
 
   it('counts the columns a fragment or a second node of the field reads', () => {
     const row = { role: 'WARD', unit };
     const viaFragment = '{ unit { name ...Contact } } fragment Contact on Unit { phone }';
-    expect(() => resolveOn('CaseParty', 'unit', row, viaFragment)).toThrow();
+    expect(() => resolveOn('CaseParty', 'unit', row, viaFragment)).toThrow(TO_PLUGIN_PRISMA);
     const withPhone = { role: 'WARD', unit: { ...unit, phone: null } };
     expect(resolveOn('CaseParty', 'unit', withPhone, viaFragment)).toBe(withPhone.unit);
     const twoNodes = '{ unit { name } unit { phone } }';
-    expect(() => resolveOn('CaseParty', 'unit', row, twoNodes)).toThrow();
+    expect(() => resolveOn('CaseParty', 'unit', row, twoNodes)).toThrow(TO_PLUGIN_PRISMA);
     expect(resolveOn('CaseParty', 'unit', withPhone, twoNodes)).toBe(withPhone.unit);
   });
 
@@ -94,10 +102,12 @@ describe('a to-one relation answered from the row', () => {
     };
     expect(() =>
       resolveOn('CaseParty', 'unit', row, '{ unit { name organization { name } } }'),
-    ).toThrow();
+    ).toThrow(TO_PLUGIN_PRISMA);
   });
 
   it('leaves a row without the relation to plugin-prisma, which loads it', () => {
-    expect(() => resolveOn('CaseParty', 'unit', { role: 'WARD' }, '{ unit { name } }')).toThrow();
+    expect(() => resolveOn('CaseParty', 'unit', { role: 'WARD' }, '{ unit { name } }')).toThrow(
+      TO_PLUGIN_PRISMA,
+    );
   });
 });
