@@ -4,8 +4,15 @@ import type { CaseFacts } from '../authz/case-facts.js';
 import { type AccessDecision, loggedCategory } from '../authz/decide.js';
 import { FIELD_CATEGORIES, type FieldCategory } from '../authz/field-categories.js';
 import { isOrganisationWide } from '../authz/policy.js';
-import { decideRead, readCategory } from '../authz/read-decision.js';
+import type { Principal } from '../authz/principal.js';
+import {
+  type FieldRead,
+  type ReadDecision,
+  readCategory,
+  readDecider,
+} from '../authz/read-decision.js';
 import { type RowKind, withheldFromSomeViewer } from '../authz/visibility.js';
+import type { Actor } from '../domain/case/model.js';
 import type { Context } from './context.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
@@ -149,6 +156,15 @@ interface GuardMemo {
   subjects: Map<string, Map<string, Subject>>;
   /** The lens each guarded field (by its number) used last. */
   lastLens: (Lens | undefined)[];
+  /**
+   * The lens any guarded field used last: the next field of the same object (a case's
+   * reference, then its status) finds it here when its own last lens was another case's.
+   */
+  recent: Lens | undefined;
+  /** The request's read decisions, remembered by what they depend on (src/authz). */
+  decide: (read: FieldRead) => ReadDecision;
+  /** Who `decide` decides for. */
+  decidesFor: { principal: Principal | null; actor: Actor | null };
 }
 /** Numbers the guarded fields as the schema is built. */
 let guardedFieldCount = 0;
@@ -202,10 +218,28 @@ export async function decideCases(ctx: Context, caseIds: readonly string[]): Pro
 function memoOf(ctx: Context): GuardMemo {
   let memo = memos.get(ctx);
   if (!memo) {
-    memo = { generation: 0, facts: new Map(), subjects: new Map(), lastLens: [] };
+    memo = {
+      generation: 0,
+      facts: new Map(),
+      subjects: new Map(),
+      lastLens: [],
+      recent: undefined,
+      decide: readDecider(ctx.principal, ctx.actor),
+      decidesFor: { principal: ctx.principal, actor: ctx.actor },
+    };
     memos.set(ctx, memo);
   }
   return memo;
+}
+
+/** The request's decider, made again should the context's reader ever change. */
+function deciderOf(memo: GuardMemo, ctx: Context): GuardMemo['decide'] {
+  const { principal, actor } = memo.decidesFor;
+  if (principal !== ctx.principal || actor !== ctx.actor) {
+    memo.decide = readDecider(ctx.principal, ctx.actor);
+    memo.decidesFor = { principal: ctx.principal, actor: ctx.actor };
+  }
+  return memo.decide;
 }
 
 type Where = ReturnType<Locate<never>>;
@@ -294,7 +328,7 @@ function decidedOn(
   const readSlot = slotOf(readCategory(read), paymentRelevant);
   let decided = subject.decided[readSlot];
   if (decided === undefined) {
-    decided = { ...decideRead(ctx.principal, ctx.actor, read), recorded: false };
+    decided = { ...deciderOf(lens.memo, ctx)(read), recorded: false };
     subject.decided[readSlot] = decided;
   }
   lens.bySlot[slot] = decided;
@@ -355,17 +389,23 @@ export function guardedResolver(
   const field = guardedFieldCount++;
   return (parent, args, ctx, info) => {
     const where = locate(parent as never);
-    const lastLens = memoOf(ctx).lastLens;
-    let lens = lastLens[field];
+    const memo = memoOf(ctx);
+    let lens = memo.lastLens[field];
     if (lens === undefined || !sees(lens, ctx, where)) {
-      const found = lensAt(where, ctx);
-      if (found instanceof Promise) {
-        return found.then((l) =>
-          readOn(l, guarded, nonNull, resolve, parent as never, args, ctx, info),
-        );
+      const recent = memo.recent;
+      if (recent !== undefined && sees(recent, ctx, where)) {
+        lens = recent;
+      } else {
+        const found = lensAt(where, ctx);
+        if (found instanceof Promise) {
+          return found.then((l) =>
+            readOn(l, guarded, nonNull, resolve, parent as never, args, ctx, info),
+          );
+        }
+        lens = found;
+        memo.recent = found;
       }
-      lens = found;
-      lastLens[field] = found;
+      memo.lastLens[field] = lens;
     }
     if (fixedSlot >= 0) {
       const decided = lens.bySlot[fixedSlot];
