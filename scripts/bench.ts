@@ -6,6 +6,7 @@
  *   npm run bench -- [--duration 15] [--connections 8] [--rate half|N] [--processes 1,2]
  *                    [--ready 600] [--logins 500] [--skip-postgraphile] [--note "…"]
  *                    [--only a,b,c,d,e,rate,postgraphile]   (a subset, e.g. while working on one)
+ *                    [--rounds 3]   ((a) and (b) against PostGraphile, alternating rounds)
  *   npm run bench -- --render docs/bench/<date>.json    (docs/performance.md again from a stored run)
  *
  * DATABASE_URL selects the seeded database (default brygga_scale on 127.0.0.1:5432). Starts
@@ -15,6 +16,9 @@
  * twelve months in the log, (e) SAML login with token issue, (a) again at a fixed, evenly
  * paced rate on both servers (half PostGraphile's maximum unless --rate gives a number),
  * and (a) with two API processes; writes docs/bench/<date>.json and docs/performance.md.
+ * With PostGraphile, (a) and (b) run with both servers up, in alternating rounds (the
+ * median round is reported, scripts/bench/paired-rounds.ts), and the two paced runs one
+ * right after the other: this machine's speed moves within minutes.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -22,6 +26,7 @@ import pg from 'pg';
 import { analyzeLikeAutovacuum } from './bench/autoanalyze.js';
 import { chooseFixtures, connectIdentity, prepareLogins, tokenFor } from './bench/fixtures.js';
 import { describeMachine } from './bench/machine.js';
+import { medianRound, type PairedRound, pairedRounds, ratioOf } from './bench/paired-rounds.js';
 import { probeStatements } from './bench/probe.js';
 import { type ServerProcess, startBrygga, startPostGraphile } from './bench/processes.js';
 import { type BenchReport, renderReport } from './bench/report.js';
@@ -39,10 +44,13 @@ const { values: flags } = parseArgs({
     'skip-postgraphile': { type: 'boolean', default: false },
     note: { type: 'string', default: '' },
     only: { type: 'string', default: 'a,b,c,d,e,rate,postgraphile' },
+    // (a) and (b) against PostGraphile in this many alternating rounds (paired-rounds.ts).
+    rounds: { type: 'string', default: '3' },
     render: { type: 'string' },
   },
 });
 const only = new Set(flags.only.split(','));
+const rounds = Math.max(1, Number(flags.rounds));
 const settings = { duration: Number(flags.duration), connections: Number(flags.connections) };
 const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/brygga_scale';
 const POOL_SIZE = 10;
@@ -138,32 +146,139 @@ async function main(): Promise<void> {
 
   const brygga: BenchReport['brygga'] = {};
   /** (a) at a fixed rate: the flag's number, or half PostGraphile's maximum once measured. */
-  let fixedRate: number | null = null;
+  let fixedRate: number | null = flags.rate === 'half' ? null : Number(flags.rate);
   const atRate = { ...settings, connections: Math.max(settings.connections, 32) };
   const caseListAt = async (url: string, token: string, rate: number) => {
     const result = await scenarios.caseList(url, token, atRate, rate);
     log(`(a) at ${rate} req/s: p99 ${result.latencyMs.p99} ms`);
     return result;
   };
+  const warm = { ...settings, duration: 5 };
   const scaling: BenchReport['scaling'] = [];
+  const withPostGraphile = !flags['skip-postgraphile'] && only.has('postgraphile');
+  let postgraphile: BenchReport['postgraphile'] = null;
+  let paired: BenchReport['rounds'];
+
+  /**
+   * (a) and (b) on both servers in alternating rounds, then (a) at half PostGraphile's
+   * maximum on PostGraphile and at once on Brygga: both servers up, so each comparison is
+   * of runs minutes apart at most. PostGraphile's statements are counted over its runs.
+   */
+  const sideBySide = async (
+    url: string,
+    staff: string,
+    server: ServerProcess,
+  ): Promise<NonNullable<BenchReport['postgraphile']>> => {
+    const tally = { list: { statements: 0, requests: 0 }, detail: { statements: 0, requests: 0 } };
+    const statementsSoFar = async () =>
+      ((await (await fetch(`${server.url}/statements`)).json()) as { statements: number })
+        .statements;
+    const counting = async (kind: 'list' | 'detail', run: () => Promise<scenarios.LoadResult>) => {
+      const before = await statementsSoFar();
+      const result = await run();
+      tally[kind].statements += (await statementsSoFar()) - before;
+      tally[kind].requests += result.requests;
+      return result;
+    };
+    const pgList = () => scenarios.pgCaseList(server.url, fixtures.listUnit.id, settings);
+    const pgDetail = () => scenarios.pgCaseDetail(server.url, fixtures, settings);
+    const logRounds = (label: string, pairs: PairedRound[]) => {
+      for (const [i, pair] of pairs.entries()) {
+        log(
+          `${label} round ${i + 1} (${pair.first} first): Brygga ${pair.brygga.requestsPerSecond}, PostGraphile ${pair.postgraphile.requestsPerSecond} req/s (${ratioOf(pair).toFixed(2)})`,
+        );
+      }
+    };
+
+    await autoanalyze();
+    await scenarios.caseList(url, staff, warm);
+    await scenarios.pgCaseList(server.url, fixtures.listUnit.id, warm);
+    const listRounds = await pairedRounds(rounds, {
+      brygga: () => scenarios.caseList(url, staff, settings),
+      postgraphile: () => counting('list', pgList),
+    });
+    logRounds('(a)', listRounds);
+    const list = medianRound(listRounds);
+    brygga.caseList = list.brygga;
+
+    await autoanalyze();
+    await scenarios.pgCaseDetail(server.url, fixtures, warm);
+    let detail: PairedRound | undefined;
+    let detailRounds: PairedRound[] | undefined;
+    if (only.has('b')) {
+      await scenarios.caseDetail(url, staff, fixtures, warm);
+      detailRounds = await pairedRounds(rounds, {
+        brygga: () => scenarios.caseDetail(url, staff, fixtures, settings),
+        postgraphile: () => counting('detail', pgDetail),
+      });
+      logRounds('(b)', detailRounds);
+      detail = medianRound(detailRounds);
+      brygga.caseDetail = detail.brygga;
+    }
+    const pgCaseDetail = detail?.postgraphile ?? (await counting('detail', pgDetail));
+    paired = { caseList: listRounds, ...(detailRounds ? { caseDetail: detailRounds } : {}) };
+
+    let caseListAtRate: scenarios.LoadResult | undefined;
+    if (only.has('rate')) {
+      fixedRate ??= Math.max(1, Math.floor(list.postgraphile.requestsPerSecond / 2));
+      await autoanalyze();
+      caseListAtRate = await scenarios.pgCaseList(
+        server.url,
+        fixtures.listUnit.id,
+        atRate,
+        fixedRate,
+      );
+      log(`PostGraphile (a) at ${fixedRate} req/s: p99 ${caseListAtRate.latencyMs.p99} ms`);
+      await autoanalyze();
+      brygga.caseListAtRate = await caseListAt(url, staff, fixedRate);
+    }
+    return {
+      version: await postgraphileVersions(),
+      caseList: list.postgraphile,
+      caseDetail: pgCaseDetail,
+      ...(caseListAtRate ? { caseListAtRate } : {}),
+      statements: {
+        caseList: round(tally.list.statements / Math.max(1, tally.list.requests)),
+        caseDetail: round(tally.detail.statements / Math.max(1, tally.detail.requests)),
+      },
+    };
+  };
+
   const processCounts = flags.processes.split(',').map(Number);
   for (const processes of processCounts) {
     await withBrygga(apiEnv(), processes, async (server, services) => {
       const staff = await tokenFor(services, fixtures.listUnit.hsaId, ['SOCIAL_SERVICES_STAFF']);
       log(`Brygga with ${processes} process(es) at ${server.url}`);
-      await autoanalyze();
-      await scenarios.caseList(server.url, staff, { ...settings, duration: 5 }); // warm-up
-      const a = await scenarios.caseList(server.url, staff, settings);
+      if (processes !== 1) {
+        await autoanalyze();
+        await scenarios.caseList(server.url, staff, warm);
+        const a = await scenarios.caseList(server.url, staff, settings);
+        scaling.push({ processes, caseList: a });
+        log(`(a) ${processes}p: ${a.requestsPerSecond} req/s, p99 ${a.latencyMs.p99} ms`);
+        return;
+      }
+      if (withPostGraphile) {
+        postgraphile = await withServer(
+          () => startPostGraphile(databaseUrl, POOL_SIZE),
+          (pgServer) => sideBySide(server.url, staff, pgServer),
+        );
+        log(
+          `PostGraphile (a) ${postgraphile.caseList.requestsPerSecond} req/s, (b) ${postgraphile.caseDetail.requestsPerSecond} req/s (the median rounds)`,
+        );
+      } else {
+        await autoanalyze();
+        await scenarios.caseList(server.url, staff, warm);
+        brygga.caseList = await scenarios.caseList(server.url, staff, settings);
+        if (only.has('b')) {
+          await autoanalyze();
+          await scenarios.caseDetail(server.url, staff, fixtures, warm);
+          brygga.caseDetail = await scenarios.caseDetail(server.url, staff, fixtures, settings);
+        }
+      }
+      const a = brygga.caseList!;
       scaling.push({ processes, caseList: a });
       log(`(a) ${processes}p: ${a.requestsPerSecond} req/s, p99 ${a.latencyMs.p99} ms`);
-      if (processes !== 1) return;
-      brygga.caseList = a;
-      if (only.has('b')) {
-        await autoanalyze();
-        await scenarios.caseDetail(server.url, staff, fixtures, { ...settings, duration: 5 });
-        brygga.caseDetail = await scenarios.caseDetail(server.url, staff, fixtures, settings);
-        log(`(b) ${brygga.caseDetail.requestsPerSecond} req/s`);
-      }
+      if (brygga.caseDetail) log(`(b) ${brygga.caseDetail.requestsPerSecond} req/s`);
 
       if (only.has('c')) {
         const wardTokens = new Map<string, string>();
@@ -182,7 +297,7 @@ async function main(): Promise<void> {
       if (only.has('d')) {
         const officer = await tokenFor(services, fixtures.regionUnitHsaId, ['SECURITY_OFFICER']);
         await autoanalyze();
-        await scenarios.accessLog(server.url, officer, fixtures, { ...settings, duration: 5 });
+        await scenarios.accessLog(server.url, officer, fixtures, warm);
         brygga.accessLog = await scenarios.accessLog(server.url, officer, fixtures, settings);
         log(
           `(d) ${brygga.accessLog.requestsPerSecond} req/s, p95 ${brygga.accessLog.latencyMs.p95} ms`,
@@ -200,67 +315,11 @@ async function main(): Promise<void> {
         log(`(e) ${brygga.login.requestsPerSecond / 2} logins/s`);
       }
 
-      if (only.has('rate') && flags.rate !== 'half') {
-        fixedRate = Number(flags.rate);
+      // Without PostGraphile, a rate the flag gives is offered to Brygga alone.
+      if (only.has('rate') && !withPostGraphile && fixedRate !== null) {
         await autoanalyze();
         brygga.caseListAtRate = await caseListAt(server.url, staff, fixedRate);
       }
-    });
-  }
-
-  let postgraphile: BenchReport['postgraphile'] = null;
-  if (!flags['skip-postgraphile'] && only.has('postgraphile')) {
-    postgraphile = await withServer(
-      () => startPostGraphile(databaseUrl, POOL_SIZE),
-      async (server) => {
-        await autoanalyze();
-        const count = async () =>
-          ((await (await fetch(`${server.url}/statements`)).json()) as { statements: number })
-            .statements;
-        await scenarios.pgCaseList(server.url, fixtures.listUnit.id, { ...settings, duration: 5 });
-        let before = await count();
-        const caseList = await scenarios.pgCaseList(server.url, fixtures.listUnit.id, settings);
-        const listStatements = (await count()) - before;
-        await scenarios.pgCaseDetail(server.url, fixtures, { ...settings, duration: 5 });
-        before = await count();
-        const caseDetail = await scenarios.pgCaseDetail(server.url, fixtures, settings);
-        const detailStatements = (await count()) - before;
-        log(
-          `PostGraphile (a) ${caseList.requestsPerSecond} req/s, (b) ${caseDetail.requestsPerSecond} req/s`,
-        );
-        let caseListAtRate: scenarios.LoadResult | undefined;
-        if (only.has('rate')) {
-          fixedRate ??= Math.max(1, Math.floor(caseList.requestsPerSecond / 2));
-          await autoanalyze();
-          caseListAtRate = await scenarios.pgCaseList(
-            server.url,
-            fixtures.listUnit.id,
-            atRate,
-            fixedRate,
-          );
-          log(`PostGraphile (a) at ${fixedRate} req/s: p99 ${caseListAtRate.latencyMs.p99} ms`);
-        }
-        return {
-          version: await postgraphileVersions(),
-          caseList,
-          caseDetail,
-          ...(caseListAtRate ? { caseListAtRate } : {}),
-          statements: {
-            caseList: round(listStatements / Math.max(1, caseList.requests)),
-            caseDetail: round(detailStatements / Math.max(1, caseDetail.requests)),
-          },
-        };
-      },
-    );
-  }
-  // Half PostGraphile's maximum is known only now: Brygga runs once more, at that rate.
-  if (only.has('rate') && flags.rate === 'half' && fixedRate !== null) {
-    const rate = fixedRate;
-    brygga.caseListAtRate = await withBrygga(apiEnv(), 1, async (server, services) => {
-      const staff = await tokenFor(services, fixtures.listUnit.hsaId, ['SOCIAL_SERVICES_STAFF']);
-      await autoanalyze();
-      await scenarios.caseList(server.url, staff, { ...settings, duration: 5 }); // warm-up
-      return caseListAt(server.url, staff, rate);
     });
   }
   await owner.end();
@@ -271,6 +330,7 @@ async function main(): Promise<void> {
     analyzed: [...analyzed].sort(),
     settings: {
       ...settings,
+      ...(paired ? { rounds } : {}),
       rate: fixedRate ?? Number.NaN,
       poolSize: POOL_SIZE,
       ratePacing: 'even',
@@ -285,6 +345,7 @@ async function main(): Promise<void> {
     statements,
     brygga,
     postgraphile,
+    ...(paired ? { rounds: paired } : {}),
     scaling,
   };
   const stamp = machine.date.replace(/[:.]/g, '-');

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LoadResult } from './load.js';
 import { failedBesidesStatus } from './load-results.js';
 import type { Machine } from './machine.js';
+import { type PairedRound, ratioOf } from './paired-rounds.js';
 import type { StatementCounts } from './probe.js';
 
 /** What one `npm run bench` measured; written as docs/bench/<date>.json. */
@@ -17,6 +18,8 @@ export interface BenchReport {
     poolSize: number;
     /** How the fixed rate was offered; runs stored before 2026-12-05 were autocannon's. */
     ratePacing?: 'even';
+    /** (a) and (b) against PostGraphile in alternating rounds; runs before 2026-12-05 ran each once. */
+    rounds?: number;
   };
   data: {
     cases: number;
@@ -44,6 +47,30 @@ export interface BenchReport {
     statements: { caseList: number; caseDetail: number };
   } | null;
   scaling: { processes: number; caseList: LoadResult }[];
+  /** Every round of (a) and (b) with PostGraphile; `brygga` and `postgraphile` hold the median round's. */
+  rounds?: { caseList: PairedRound[]; caseDetail?: PairedRound[] };
+}
+
+/** The rounds of (a) and (b), when the run had them: what the ratios in the table are the median of. */
+function roundsSection(r: BenchReport): string {
+  if (!r.rounds) return '';
+  const lines = (label: string, pairs: readonly PairedRound[] | undefined) =>
+    (pairs ?? []).map(
+      (pair, i) =>
+        `| ${label} | ${i + 1} | ${pair.first === 'brygga' ? 'Brygga' : 'PostGraphile'} | ${f(pair.brygga.requestsPerSecond)} | ${f(pair.postgraphile.requestsPerSecond)} | ${f(ratioOf(pair), 2)} |`,
+    );
+  return `
+### (a) and (b) against PostGraphile, round by round
+
+This machine's speed moves within minutes, so (a) and (b) run with both servers up, in
+${r.settings.rounds ?? r.rounds.caseList.length} rounds of one run each, the order alternating (scripts/bench/paired-rounds.ts). The
+table above shows the round whose ratio is the median (of an even number, the lower
+middle one); the paced rate is offered to PostGraphile and then at once to Brygga.
+
+| scenario | round | first | Brygga req/s | PostGraphile req/s | Brygga / PostGraphile |
+|---|---|---|---|---|---|
+${[...lines('(a)', r.rounds.caseList), ...lines('(b)', r.rounds.caseDetail)].join('\n')}
+`;
 }
 
 const f = (n: number | undefined, digits = 1) =>
@@ -190,7 +217,7 @@ from \`/auth/refresh\` with the session cookie; its rate is logins per second (t
 requests each), its latencies are per HTTP request.
 
 SQL statements per request for (a) by page size: ${pageSizes} (${constant ? 'constant' : 'not constant'}).
-
+${roundsSection(r)}
 ### Targets
 
 | target | result |
