@@ -27,10 +27,19 @@ export function maySee(principal: Principal | null, kind: RowKind): boolean {
   return decideGrant(principal, SEEN_WITH[kind], 'read').allowed;
 }
 
-const ACTOR: Actor = { hsaId: 'SE0000000000-A', name: 'A', unitId: 'unit', organizationId: 'own' };
+/** The acting unit `readSituations` places its blocks against. */
+export const SITUATION_ACTOR: Actor = {
+  hsaId: 'SE0000000000-A',
+  name: 'A',
+  unitId: 'unit',
+  organizationId: 'own',
+};
 
-/** Every situation the read decision distinguishes: consent, a block, a protected identity. */
-function situations(): { facts: CaseFacts | null; protectedIdentity?: boolean }[] {
+/**
+ * Every situation the read decision distinguishes, as seen by SITUATION_ACTOR: consent, a
+ * block of another party's organisation, a protected identity, a case or none.
+ */
+export function readSituations(): { facts: CaseFacts | null; protectedIdentity?: boolean }[] {
   const out: { facts: CaseFacts | null; protectedIdentity?: boolean }[] = [];
   for (const protectedIdentity of [false, true]) {
     out.push({ facts: null, protectedIdentity });
@@ -84,8 +93,8 @@ const answers = new Map<string, boolean>();
 function tryEveryViewer(category: FieldCategory, kind: RowKind, paymentRelevant: boolean): boolean {
   return roleSets().some((roles) => {
     const principal: Principal = {
-      hsaId: ACTOR.hsaId,
-      name: ACTOR.name,
+      hsaId: SITUATION_ACTOR.hsaId,
+      name: SITUATION_ACTOR.name,
       sessionId: 'session',
       idpId: 'idp',
       levelOfAssurance: null,
@@ -94,10 +103,14 @@ function tryEveryViewer(category: FieldCategory, kind: RowKind, paymentRelevant:
       actingCommission: null,
     };
     if (!maySee(principal, kind)) return false;
-    return situations().some(
+    return readSituations().some(
       ({ facts, protectedIdentity }) =>
-        !decideRead(principal, ACTOR, { category, facts, protectedIdentity, paymentRelevant })
-          .decision.allowed,
+        !decideRead(principal, SITUATION_ACTOR, {
+          category,
+          facts,
+          protectedIdentity,
+          paymentRelevant,
+        }).decision.allowed,
     );
   });
 }

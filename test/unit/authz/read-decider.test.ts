@@ -1,54 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseFacts } from '../../../src/authz/case-facts.js';
 import { FIELD_CATEGORIES } from '../../../src/authz/field-categories.js';
 import { decideRead, type FieldRead, readDecider } from '../../../src/authz/read-decision.js';
 import { ROLES } from '../../../src/authz/roles.js';
-import type { Actor } from '../../../src/domain/case/model.js';
+import { readSituations, SITUATION_ACTOR } from '../../../src/authz/visibility.js';
 import { principalFor } from '../../support/server.js';
 
 /**
  * src/authz/read-decision.ts: `readDecider` remembers a request's read decisions by what
  * they depend on (the field guard asks it for every case and patient of a page). Asked in
  * one go about every read there is (each category, with and without consent, payment
- * relevance, a protected identity, a block of the caller's organisation, a case or none),
+ * relevance, a protected identity, a block that hides it from the caller, a case or none),
  * it must answer each exactly as `decideRead` does: a remembered decision handed to a read
- * it does not fit would show or withhold a field wrongly.
+ * it does not fit would show or withhold a field wrongly. The situations are the ones the
+ * schema's nullability check tries (src/authz/visibility.ts), so a new input to the
+ * decision is tried here too once it is one of them.
  */
-const actor: Actor = {
-  hsaId: 'SE2321000016-S1',
-  name: 'Test',
-  unitId: 'unit-1',
-  organizationId: 'org-caller',
-};
-
-function facts(consentGiven: boolean, blocked: boolean, protectedIdentity: boolean): CaseFacts {
-  return {
-    caseId: 'case-1',
-    patientId: 'patient-1',
-    protectedIdentity,
-    consentGiven,
-    partyUnitIds: ['unit-1', 'unit-2'],
-    partyOrganizationIds: ['org-caller', 'org-ward'],
-    // A block of another party's organisation hides it from the caller (blockedFor).
-    blockedOrganizationIds: blocked ? ['org-ward'] : [],
-  };
-}
-
+const actor = SITUATION_ACTOR;
 const bools = [false, true];
 const reads: FieldRead[] = FIELD_CATEGORIES.flatMap((category) =>
-  bools.flatMap((paymentRelevant) => [
-    { category, facts: null, paymentRelevant },
-    { category, facts: null, protectedIdentity: true, paymentRelevant },
-    ...bools.flatMap((consent) =>
-      bools.flatMap((blocked) =>
-        bools.map((protectedIdentity) => ({
-          category,
-          facts: facts(consent, blocked, protectedIdentity),
-          paymentRelevant,
-        })),
-      ),
-    ),
-  ]),
+  bools.flatMap((paymentRelevant) =>
+    readSituations().map(({ facts, protectedIdentity }) => ({
+      category,
+      facts,
+      ...(protectedIdentity === undefined ? {} : { protectedIdentity }),
+      paymentRelevant,
+    })),
+  ),
 );
 
 describe('readDecider', () => {
