@@ -18,9 +18,10 @@ export interface Context {
   prisma: PrismaClient;
   /** Raw reads of many plain rows through the pool: the log review's (src/db/raw-reads.ts). */
   reads: RawReads;
-  principal: Principal | null;
+  /** Fixed for the request (and a subscription's deliveries): the field guard decides once for it. */
+  readonly principal: Principal | null;
   /** The principal acting in the unit of their chosen commission, when Brygga knows it. */
-  actor: Actor | null;
+  readonly actor: Actor | null;
   services: Services;
   now: () => Date;
   /** Facts about cases for field decisions, batched per request. */

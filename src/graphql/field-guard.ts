@@ -4,7 +4,6 @@ import type { CaseFacts } from '../authz/case-facts.js';
 import { type AccessDecision, loggedCategory } from '../authz/decide.js';
 import { FIELD_CATEGORIES, type FieldCategory } from '../authz/field-categories.js';
 import { isOrganisationWide } from '../authz/policy.js';
-import type { Principal } from '../authz/principal.js';
 import {
   type FieldRead,
   type ReadDecision,
@@ -12,7 +11,6 @@ import {
   readDecider,
 } from '../authz/read-decision.js';
 import { type RowKind, withheldFromSomeViewer } from '../authz/visibility.js';
-import type { Actor } from '../domain/case/model.js';
 import type { Context } from './context.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
@@ -163,8 +161,6 @@ interface GuardMemo {
   recent: Lens | undefined;
   /** The request's read decisions, remembered by what they depend on (src/authz). */
   decide: (read: FieldRead) => ReadDecision;
-  /** Who `decide` decides for. */
-  decidesFor: { principal: Principal | null; actor: Actor | null };
 }
 /** Numbers the guarded fields as the schema is built. */
 let guardedFieldCount = 0;
@@ -224,22 +220,12 @@ function memoOf(ctx: Context): GuardMemo {
       subjects: new Map(),
       lastLens: [],
       recent: undefined,
+      // The context's principal and actor are readonly: one decider serves the request.
       decide: readDecider(ctx.principal, ctx.actor),
-      decidesFor: { principal: ctx.principal, actor: ctx.actor },
     };
     memos.set(ctx, memo);
   }
   return memo;
-}
-
-/** The request's decider, made again should the context's reader ever change. */
-function deciderOf(memo: GuardMemo, ctx: Context): GuardMemo['decide'] {
-  const { principal, actor } = memo.decidesFor;
-  if (principal !== ctx.principal || actor !== ctx.actor) {
-    memo.decide = readDecider(ctx.principal, ctx.actor);
-    memo.decidesFor = { principal: ctx.principal, actor: ctx.actor };
-  }
-  return memo.decide;
 }
 
 type Where = ReturnType<Locate<never>>;
@@ -318,7 +304,7 @@ function decidedOn(
 ): Decided {
   const known = lens.bySlot[slot];
   if (known !== undefined) return known;
-  const { subject, ctx } = lens;
+  const { subject } = lens;
   const read = {
     category,
     facts: subject.facts,
@@ -328,7 +314,7 @@ function decidedOn(
   const readSlot = slotOf(readCategory(read), paymentRelevant);
   let decided = subject.decided[readSlot];
   if (decided === undefined) {
-    decided = { ...deciderOf(lens.memo, ctx)(read), recorded: false };
+    decided = { ...lens.memo.decide(read), recorded: false };
     subject.decided[readSlot] = decided;
   }
   lens.bySlot[slot] = decided;
