@@ -34,28 +34,48 @@ async function runOpenTab(page: Page, keyword: 'query' | 'subscription' = 'query
   await page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' }).click();
 }
 
+type Run = { how: 'posted' } | { how: 'subscribed'; socket: WebSocket };
+
 /**
  * How the next run of the open tab leaves the page: as a `subscribe` message over a new
  * WebSocket (graphql-ws opens one for the first subscription), or posted to /graphql.
  */
-function howTheNextRunGoesOut(page: Page): Promise<'subscribed' | 'posted'> {
+function howTheNextRunGoesOut(page: Page): Promise<Run> {
   return new Promise((resolve) => {
-    const settle = (how: 'subscribed' | 'posted') => {
+    const settle = (run: Run) => {
       page.off('request', onRequest);
       page.off('websocket', onSocket);
-      resolve(how);
+      resolve(run);
     };
     const onRequest = (request: Request) => {
       if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql')
-        settle('posted');
+        settle({ how: 'posted' });
     };
     const onSocket = (socket: WebSocket) =>
       socket.on('framesent', ({ payload }) => {
-        if (JSON.parse(String(payload)).type === 'subscribe') settle('subscribed');
+        if (JSON.parse(String(payload)).type === 'subscribe') settle({ how: 'subscribed', socket });
       });
     page.on('request', onRequest);
     page.on('websocket', onSocket);
   });
+}
+
+/**
+ * Rejects when the server ends the subscription (an `error` or `complete` message) or the
+ * socket closes, with what the server said; never resolves. A rejection after the test has
+ * moved on (the socket closes at sign-out) is nobody's business.
+ */
+function endOf(socket: WebSocket): Promise<never> {
+  const ended = new Promise<never>((_, reject) => {
+    socket.on('framereceived', ({ payload }) => {
+      const type = JSON.parse(String(payload)).type;
+      if (type === 'error' || type === 'complete')
+        reject(new Error(`the server ended the subscription: ${String(payload)}`));
+    });
+    socket.on('close', () => reject(new Error('the socket closed')));
+  });
+  ended.catch(() => undefined);
+  return ended;
 }
 
 describe('the front door in a browser, offline', () => {
@@ -188,18 +208,22 @@ describe('the front door in a browser, offline', () => {
     // is put in the subscription, as a person would, and the run is tried again until it
     // goes out over the WebSocket. How it went out is read from the traffic, not from the
     // button: a slow post shows "Stop" as a subscription does.
-    for (let tries = 1; ; tries++) {
+    let socket: WebSocket | undefined;
+    for (let tries = 1; socket === undefined; tries++) {
       const run = howTheNextRunGoesOut(page);
       await page
         .locator('.graphiql-query-editor .CodeMirror-line', { hasText: 'subscription' })
         .first()
         .click();
       await runOpenTab(page, 'subscription');
-      if ((await run) === 'subscribed') break;
-      expect(tries, 'GraphiQL kept running the previous tab’s operation').toBeLessThan(5);
+      const ran = await run;
+      if (ran.how === 'subscribed') socket = ran.socket;
+      else expect(tries, 'GraphiQL kept running the previous tab’s operation').toBeLessThan(5);
     }
-    // The socket is open and subscribed once the server's feed has a listener.
-    await untilSubscribers(server, 1);
+    // The socket is open and subscribed once the server's feed has a listener. Should the
+    // server end the subscription or close the socket first, the test fails at once with
+    // what it said, rather than waiting for a listener that will not come.
+    await Promise.race([untilSubscribers(server, 1), endOf(socket)]);
     const sent = await ward.request(SendAdmissionNoticeDocument, { input });
     expect(sent.sendAdmissionNotice.__typename).toBe('SendAdmissionNoticeSuccess');
     await page.locator('.graphiql-response', { hasText: 'ADMISSION_NOTICE_SENT' }).waitFor();
