@@ -38,7 +38,9 @@ type Run = { how: 'posted' } | { how: 'subscribed'; socket: WebSocket };
 
 /**
  * How the next run of the open tab leaves the page: as a `subscribe` message over a new
- * WebSocket (graphql-ws opens one for the first subscription), or posted to /graphql.
+ * WebSocket (graphql-ws opens one for the first subscription), or posted to /graphql (a
+ * post of the tab's subscription document; any other post, such as the IDE's schema
+ * introspection, is not the run).
  */
 function howTheNextRunGoesOut(page: Page): Promise<Run> {
   return new Promise((resolve) => {
@@ -48,8 +50,9 @@ function howTheNextRunGoesOut(page: Page): Promise<Run> {
       resolve(run);
     };
     const onRequest = (request: Request) => {
-      if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql')
-        settle({ how: 'posted' });
+      if (request.method() !== 'POST' || new URL(request.url()).pathname !== '/graphql') return;
+      const body = request.postDataJSON() as { query?: string } | null;
+      if (/\bsubscription\b/.test(body?.query ?? '')) settle({ how: 'posted' });
     };
     const onSocket = (socket: WebSocket) =>
       socket.on('framesent', ({ payload }) => {
