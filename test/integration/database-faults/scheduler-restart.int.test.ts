@@ -29,7 +29,7 @@ async function queueMaintenance(ownerUrl: string): Promise<void> {
  */
 describe('the scheduler across a database restart in the middle of a job', () => {
   it('runs jobs again once the database is back', { timeout: 180_000 }, async () => {
-    const embedded = await embeddedDatabase('scheduler-restart', 58_000);
+    const embedded = await embeddedDatabase('scheduler-restart', 24_000);
     let database: EmbeddedDatabase | null = await startEmbeddedPostgres({
       dataDir: embedded.dataDir,
       port: embedded.port,
