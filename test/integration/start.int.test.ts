@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -185,6 +186,25 @@ describe('starting Brygga', () => {
       run.child.kill('SIGTERM');
       expect(await run.exited, run.output()).toBe(0);
     } finally {
+      await rm(embedded.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with one line when the embedded PostgreSQL finds its port taken', {
+    timeout: 120_000,
+  }, async () => {
+    const embedded = await embeddedDatabase('taken', 25_000);
+    // What an earlier start's PostgreSQL, left running, would do to the next start.
+    const holder = createServer();
+    await new Promise<void>((listened) => holder.listen(embedded.port, '127.0.0.1', listened));
+    try {
+      const run = start(embedded.env);
+      expect(await run.exited, run.output()).toBe(1);
+      expect(run.output().trim().split('\n')).toContain(
+        `brygga: failed to start: the embedded PostgreSQL did not start on 127.0.0.1:${embedded.port}: the port is in use (a PostgreSQL left running, or another Brygga?); stop what listens there or set EMBEDDED_PG_PORT`,
+      );
+    } finally {
+      holder.close();
       await rm(embedded.dataDir, { recursive: true, force: true });
     }
   });
