@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { generateSelfSignedCertificate } from '../../src/identity/certificates.js';
 import {
   embeddedDatabase,
@@ -206,6 +207,26 @@ describe('starting Brygga', () => {
     } finally {
       holder.close();
       await rm(embedded.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with one line when another PostgreSQL runs on the embedded data folder', {
+    timeout: 120_000,
+  }, async () => {
+    const first = await embeddedDatabase('shared-dir', 26_000);
+    const running = await startEmbeddedPostgres({ dataDir: first.dataDir, port: first.port });
+    try {
+      // A second start on the same folder, on a port of its own.
+      const second = await embeddedDatabase('shared-dir-second', 27_000);
+      await rm(second.dataDir, { recursive: true, force: true });
+      const run = start({ ...second.env, EMBEDDED_PG_DIR: first.dataDir });
+      expect(await run.exited, run.output()).toBe(1);
+      expect(run.output().trim().split('\n')).toContain(
+        `brygga: failed to start: the embedded PostgreSQL did not start on 127.0.0.1:${second.port}: another postgres is running on its data folder ${first.dataDir}; stop it or set EMBEDDED_PG_DIR`,
+      );
+    } finally {
+      await running.stop();
+      await rm(first.dataDir, { recursive: true, force: true });
     }
   });
 
