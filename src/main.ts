@@ -1,6 +1,7 @@
 import { ensureAccessLogPartitions } from './audit/partitions.js';
 import { isClusterWorker, startWorkers, type Workers, workerSlot } from './cluster.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { isConnectionError } from './db/connection-errors.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { seedDemoRegion } from './db/seed/demo-region.js';
@@ -28,6 +29,15 @@ import {
 let stopping = false;
 
 const say = (line: string) => process.stderr.write(`brygga: ${line}\n`);
+
+/** DATABASE_URL's database cannot be reached: where it points (never its password), and why. */
+function unreachable(url: string, error: unknown): Error {
+  const { hostname, port, pathname } = new URL(url);
+  const why = error instanceof Error ? error.message : String(error);
+  return new Error(
+    `the database in DATABASE_URL (${hostname}:${port || '5432'}${pathname}) cannot be reached: ${why}`,
+  );
+}
 
 /**
  * Installs the signal handlers at once and returns the ordered shutdown: each step runs
@@ -137,7 +147,12 @@ async function main(): Promise<void> {
   shutdown.listen();
 
   const databaseUrl = config.DATABASE_URL ?? embedded!.databaseUrl;
-  const report = await migrate(databaseUrl);
+  const report = await migrate(databaseUrl).catch((error: unknown) => {
+    // The first connection of a start: say where DATABASE_URL points, not only "ECONNREFUSED".
+    throw config.DATABASE_URL && isConnectionError(error)
+      ? unreachable(config.DATABASE_URL, error)
+      : error;
+  });
   if (report.applied.length > 0) say(`applied migrations ${report.applied.join(', ')}`);
   // The migrations create the API's login; the embedded database gives it its password.
   const apiUrl = embedded ? await embedded.enableApiLogin() : config.DATABASE_API_URL;

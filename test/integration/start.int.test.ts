@@ -81,6 +81,15 @@ describe('starting Brygga', () => {
     ]);
   });
 
+  it('stops with one line naming where DATABASE_URL points when that database cannot be reached', async () => {
+    const run = start({ PORT: '0', DATABASE_URL: 'postgresql://nobody:s3cret@127.0.0.1:1/none' });
+    expect(await run.exited, run.output()).toBe(1);
+    expect(run.output().trim().split('\n')).toContain(
+      'brygga: failed to start: the database in DATABASE_URL (127.0.0.1:1/none) cannot be reached: connect ECONNREFUSED 127.0.0.1:1',
+    );
+    expect(run.output()).not.toContain('s3cret');
+  });
+
   it('refuses, in one line, to run the demo IdP or plain http in production', {
     timeout: 120_000,
   }, async () => {
