@@ -33,7 +33,9 @@ const say = (line: string) => process.stderr.write(`brygga: ${line}\n`);
 /** DATABASE_URL's database cannot be reached: where it points (never its password), and why. */
 function unreachable(url: string, error: unknown): Error {
   const { hostname, port, pathname } = new URL(url);
-  const why = error instanceof Error ? error.message : String(error);
+  // Node's AggregateError (every address of a host refused) has only its code.
+  const { message, code } = error as { message?: string; code?: string };
+  const why = message || code || String(error);
   return new Error(
     `the database in DATABASE_URL (${hostname}:${port || '5432'}${pathname}) cannot be reached: ${why}`,
   );
