@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tryPort } from './demo-login.js';
 import { keepOutputOf } from './log-capture.js';
 
 /** A Brygga process started as `npm start` starts it, with its output kept. */
@@ -96,12 +96,7 @@ export async function embeddedDatabase(name: string, portBase: number) {
 /** The first port from `first` on that nothing listens on, tried by listening on it. */
 async function unusedPort(first: number): Promise<number> {
   for (let port = first; port < first + 100; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
+    if ((await tryPort(port)) !== null) return port;
   }
   throw new Error(`no unused port from ${first} to ${first + 99}`);
 }

@@ -8,16 +8,26 @@ import type { PersonaKey } from '../../src/identity/demo-idp/personas.js';
  * returns what the browser would see, so tests can stop at any of them.
  */
 
-/** A free port, so PUBLIC_URL can name the port the server will listen on. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Listens on `port` of loopback (0: any the kernel picks) and lets it go again: the port it
+ * had, or null when something else holds it.
+ */
+export function tryPort(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: had } = server.address() as { port: number };
+      server.close(() => resolve(had));
     });
   });
+}
+
+/** A free port, so PUBLIC_URL can name the port the server will listen on. */
+export async function freePort(): Promise<number> {
+  const port = await tryPort(0);
+  if (port === null) throw new Error('the kernel gave no port on 127.0.0.1');
+  return port;
 }
 
 function unescapeHtml(text: string): string {
