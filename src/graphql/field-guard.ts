@@ -155,7 +155,7 @@ interface GuardMemo {
   /** The lens each guarded field (by its number) used last. */
   lastLens: (Lens | undefined)[];
   /**
-   * The lens any guarded field used last: the next field of the same object (a case's
+   * The lens the latest look-up found: the next field of the same object (a case's
    * reference, then its status) finds it here when its own last lens was another case's.
    */
   recent: Lens | undefined;
