@@ -23,7 +23,7 @@ type StatementNameGenerator = NonNullable<
  * thousands of cases, it walks the whole case table for a unit with thirty (0.7 s
  * against 2 ms on the bench's data). Only Prisma queries run inside `preparedStatements`
  * are named, and the pool's raw reads asked `prepared` (src/db/raw-reads.ts): ones that
- * find their rows by key (a case by id, the discharge events of given cases), where every
+ * find their rows by key (a case by id, the emergency grants of a person), where every
  * plan is the same plan, and the log review's search and volume count
  * (src/audit/review.ts): which filters are given picks the index (patient, user,
  * personnummer or the organisation, each with the time, on every month partition) and the

@@ -192,3 +192,95 @@ describe('schema.prisma and the migrations agree', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('the case names its discharge event', () => {
+  /** Cases whose named discharge event is not their latest DISCHARGED event. */
+  const DISAGREEING = `
+    SELECT c.id FROM "case" c
+    WHERE c.discharge_event_id IS DISTINCT FROM (
+      SELECT e.id FROM case_event e WHERE e.case_id = c.id AND e.type = 'DISCHARGED'
+      ORDER BY e.sequence DESC LIMIT 1)`;
+
+  /** Runs `work` as the API's role in a transaction that is rolled back. */
+  async function asApp<T>(work: () => Promise<T>): Promise<T> {
+    await app.query('BEGIN');
+    try {
+      return await work();
+    } finally {
+      await app.query('ROLLBACK');
+    }
+  }
+
+  const insertEvent = (caseId: string, sequence: number, type: string) =>
+    app.query<{ id: string }>(
+      `INSERT INTO case_event (case_id, sequence, type, author_hsa_id, author_name, author_unit_id, occurred_at, payload)
+       SELECT $1, $2, $3, 'SE2321000016-STAF1', 'Ward Nurse', p.unit_id, now(), '{}'
+       FROM case_party p WHERE p.case_id = $1 LIMIT 1 RETURNING id`,
+      [caseId, sequence, type],
+    );
+  const named = async (caseId: string) =>
+    (
+      await app.query<{ id: string | null }>(
+        'SELECT discharge_event_id AS id FROM "case" WHERE id = $1',
+        [caseId],
+      )
+    ).rows[0]!.id;
+
+  it('agrees with the event list for every case of the demo', async () => {
+    const { rows } = await server.owner.query(DISAGREEING);
+    expect(rows).toEqual([]);
+    const { rows: discharged } = await server.owner.query(
+      'SELECT 1 FROM "case" WHERE discharge_event_id IS NOT NULL',
+    );
+    expect(discharged.length).toBeGreaterThan(0);
+  });
+
+  it('follows the latest DISCHARGED event by sequence, whoever writes it and in any order', async () => {
+    const { rows } = await server.owner.query<{ id: string; last: number }>(
+      `SELECT c.id, max(e.sequence) AS last FROM "case" c JOIN case_event e ON e.case_id = c.id
+       WHERE c.discharge_event_id IS NULL GROUP BY c.id ORDER BY c.id LIMIT 1`,
+    );
+    const { id: caseId, last } = rows[0]!;
+    await asApp(async () => {
+      await insertEvent(caseId, last + 1, 'NOTE_ADDED');
+      expect(await named(caseId)).toBeNull();
+      const later = (await insertEvent(caseId, last + 3, 'DISCHARGED')).rows[0]!.id;
+      expect(await named(caseId)).toBe(later);
+      // An earlier DISCHARGED event written afterwards does not take its place.
+      await insertEvent(caseId, last + 2, 'DISCHARGED');
+      expect(await named(caseId)).toBe(later);
+      const latest = (await insertEvent(caseId, last + 4, 'DISCHARGED')).rows[0]!.id;
+      expect(await named(caseId)).toBe(latest);
+      expect((await app.query(DISAGREEING)).rows).toEqual([]);
+    });
+  });
+
+  it('names one case per event, and only an event that exists', async () => {
+    const { rows } = await server.owner.query<{ id: string; event: string }>(
+      `SELECT (SELECT id FROM "case" WHERE discharge_event_id IS NULL ORDER BY id LIMIT 1) AS id,
+              (SELECT discharge_event_id FROM "case" WHERE discharge_event_id IS NOT NULL
+               ORDER BY id LIMIT 1) AS event`,
+    );
+    const { id: other, event } = rows[0]!;
+    const attempt = (sql: string, ...values: unknown[]) =>
+      asApp(async () => {
+        try {
+          await app.query(sql, values);
+          // The foreign key is checked at commit; ask for it now.
+          await app.query('SET CONSTRAINTS ALL IMMEDIATE');
+          return 'no error';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      });
+    expect(
+      await attempt('UPDATE "case" SET discharge_event_id = $1 WHERE id = $2', event, other),
+    ).toMatch(/case_discharge_event_id_key/);
+    expect(
+      await attempt(
+        'UPDATE "case" SET discharge_event_id = gen_random_uuid() WHERE id = $1',
+        other,
+      ),
+    ).toMatch(/case_discharge_event_id_fkey/);
+  });
+});

@@ -8,7 +8,6 @@ import { parsePersonalIdentityNumber } from '../../domain/personal-identity-numb
 import { builder } from '../builder.js';
 import { withCaseFacts } from '../case-facts-query.js';
 import type { Context } from '../context.js';
-import { dischargeEventOf } from '../discharge-events.js';
 import { BadInputError } from '../errors.js';
 import { decideCases, guard, guardNeverWithheld } from '../field-guard.js';
 import { requireFilterGrant } from '../filter-grant.js';
@@ -279,13 +278,18 @@ export const Case = builder.prismaNode('Case', {
       type: DischargeInformation,
       nullable: true,
       description: 'Information vid utskrivning (trygghetskvitto), once the patient is discharged.',
+      // The case's discharge event is a relation of its row (kept by the database), so
+      // it is loaded in the case's own statement.
       select: {
         reference: true,
         // The whole row, as `patient` loads it, so the two share one relation query.
         patient: true,
+        dischargeEvent: {
+          select: { payload: true, occurredAt: true, authorUnit: { select: { name: true } } },
+        },
       },
-      resolve: async (c, _args, ctx) => {
-        const event = await dischargeEventOf(ctx, c.id);
+      resolve: (c) => {
+        const event = c.dischargeEvent;
         if (!event) return null;
         const payload = event.payload as { dischargedAt?: string };
         return {

@@ -39,6 +39,7 @@ async function placeHold(target: 'CASE' | 'PATIENT' | 'ORGANIZATION', id: string
 }
 
 let due = '';
+let discharged = '';
 let heldCase = '';
 let heldPatientCase = '';
 let research = '';
@@ -54,6 +55,15 @@ beforeAll(async () => {
       lastEntryAt: LONG_AGO,
     });
   due = (await old(16)).caseId;
+  // A discharged case names its DISCHARGED event (a foreign key from the case to the event),
+  // and the purge deletes the events before the case.
+  discharged = (await old(16)).caseId;
+  await server.owner.query(
+    `INSERT INTO case_event (case_id, sequence, type, author_hsa_id, author_name, author_unit_id, occurred_at, payload)
+     SELECT case_id, 2, 'DISCHARGED', author_hsa_id, author_name, author_unit_id, occurred_at, '{}'
+     FROM case_event WHERE case_id = $1 AND sequence = 1`,
+    [discharged],
+  );
   heldCase = (await old(16)).caseId;
   await placeHold('CASE', heldCase);
   const patientHeld = await old(17);
@@ -81,6 +91,18 @@ afterAll(async () => {
 describe('retention_purge_cases, called directly as the purge role', () => {
   it('purges a due case', async () => {
     expect(await as('brygga_retention', purgeCase(due))).toBeNull();
+  });
+
+  it('purges a due case that names its discharge event', async () => {
+    const { rows } = await server.owner.query(
+      'SELECT 1 FROM "case" WHERE id = $1 AND discharge_event_id IS NOT NULL',
+      [discharged],
+    );
+    expect(rows.length).toBe(1);
+    // The foreign key is checked at commit, and `as` rolls back: ask for the check now.
+    expect(
+      await as('brygga_retention', purgeCase(discharged), 'SET CONSTRAINTS ALL IMMEDIATE'),
+    ).toBeNull();
   });
 
   it('refuses a case under a hold, on the case or on its patient', async () => {
