@@ -56,6 +56,50 @@ function checkOperation(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
 ): void {
+  for (const { field, node } of connectionsOf(schema, document, operation)) {
+    checkPage(field, pageArguments(node, variables));
+  }
+}
+
+/** A Relay connection's field in an operation, with the definition it selects. */
+interface ConnectionSelection {
+  field: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+}
+
+/**
+ * The connections an operation selects, found once per parsed operation and schema: Apollo
+ * keeps one parsed document per query text, so a query sent again (every request of a
+ * front end) only has its page arguments checked, without walking its selections again.
+ */
+const connectionsBySchema = new WeakMap<
+  GraphQLSchema,
+  WeakMap<OperationDefinitionNode, ConnectionSelection[]>
+>();
+
+function connectionsOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): ConnectionSelection[] {
+  let byOperation = connectionsBySchema.get(schema);
+  if (!byOperation) {
+    byOperation = new WeakMap();
+    connectionsBySchema.set(schema, byOperation);
+  }
+  let found = byOperation.get(operation);
+  if (!found) {
+    found = findConnections(schema, document, operation);
+    byOperation.set(operation, found);
+  }
+  return found;
+}
+
+function findConnections(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): ConnectionSelection[] {
   const fragments = new Map(
     document.definitions.flatMap((d) =>
       d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [],
@@ -63,12 +107,13 @@ function checkOperation(
   );
   const root = schema.getRootType(operation.operation);
   const seen = new Set<string>();
+  const found: ConnectionSelection[] = [];
   const walk = (selections: SelectionSetNode, parent: GraphQLNamedType | null | undefined) => {
     for (const selection of selections.selections) {
       if (selection.kind === Kind.FIELD) {
         const field = fieldsOf(parent)?.[selection.name.value];
         if (!field) continue;
-        if (isConnection(field)) checkPage(field, pageArguments(selection, variables));
+        if (isConnection(field)) found.push({ field, node: selection });
         if (selection.selectionSet) walk(selection.selectionSet, namedTypeOf(field.type));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const on = selection.typeCondition
@@ -85,6 +130,7 @@ function checkOperation(
     }
   };
   walk(operation.selectionSet, root);
+  return found;
 }
 
 function fieldsOf(

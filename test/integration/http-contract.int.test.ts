@@ -218,6 +218,33 @@ describe('item 10: stable codes for malformed ids, cursors, page sizes and filte
     expect(codeOf(byVariable)).toBe('INVALID_ARGUMENT');
   });
 
+  it('checks the page arguments of every request of one query text, each with its own variables', async () => {
+    // The connections of a text are found once; each request's values are checked anew.
+    const query = `query ($n: Int, $m: Int, $after: String) {
+      cases(first: $n) { edges { node { events(first: $m, after: $after) { edges { cursor } } } } }
+    }`;
+    const answers = [];
+    for (const variables of [
+      { n: 2, m: 1 },
+      { n: 101, m: 1 },
+      { n: 2, m: 1 },
+      { n: 2, m: 500 },
+      { n: 2, m: 1, after: 'garbage' },
+      { n: 2, m: 1 },
+    ]) {
+      const answer = await post({ query, variables });
+      answers.push(answer.body.errors ? codeOf(answer) : 'ok');
+    }
+    expect(answers).toEqual([
+      'ok',
+      'INVALID_ARGUMENT',
+      'ok',
+      'INVALID_ARGUMENT',
+      'INVALID_CURSOR',
+      'ok',
+    ]);
+  });
+
   it('serves the cap itself, and no more than asked', async () => {
     const answer = await post({ query: '{ units(first: 100) { edges { cursor } } }' });
     expect(answer.body.errors).toBeUndefined();
