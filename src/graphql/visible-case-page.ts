@@ -1,6 +1,7 @@
 import { type Viewer, visibleCaseSearchWays, visibleCaseWhereAmong } from '../authz/case-access.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
+import type { RawReads } from '../db/raw-reads.js';
 import { paddedForIn } from '../db/statement-names.js';
 
 /** What a Relay connection over cases hands to Prisma besides its selection. */
@@ -41,12 +42,13 @@ export interface CasePageWindow {
  */
 export async function visibleCasePageWhere(
   prisma: PrismaClient,
+  reads: RawReads,
   viewer: Viewer,
   window: CasePageWindow,
   filters: Prisma.CaseWhereInput[],
   orderBy: Prisma.CaseOrderByWithRelationInput | Prisma.CaseOrderByWithRelationInput[],
 ): Promise<Prisma.CaseWhereInput> {
-  const ways = await visibleCaseSearchWays(viewer, prisma);
+  const ways = await visibleCaseSearchWays(viewer, prisma, reads);
   const take = window.take ?? 0;
   const reach = Math.abs(take) + (window.skip ?? 0);
   const search = async (way: Prisma.CaseWhereInput) => {

@@ -542,7 +542,7 @@ builder.queryField('cases', (t) =>
           ? [{ reference: direction }]
           : [{ [column]: direction }, { reference: direction }];
       const page = withCaseFacts(selecting(query));
-      const where = await visibleCasePageWhere(ctx.prisma, ctx, query, and, orderBy);
+      const where = await visibleCasePageWhere(ctx.prisma, ctx.reads, ctx, query, and, orderBy);
       // Prepared: the page names its cases (src/graphql/visible-case-page.ts).
       const cases = await preparedStatements(() =>
         ctx.prisma.case.findMany({ ...page.query, where, orderBy }),
