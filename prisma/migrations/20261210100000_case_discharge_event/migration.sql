@@ -13,6 +13,11 @@
 -- The column is a projection of the event list, like the case's other columns: the
 -- database keeps it, whoever writes the event (a command, the seeds' bulk COPY), so it can
 -- never disagree with the events.
+--
+-- On the bench's region-year (100 000 cases, 1.18 M events) this migration took 4.4 s: the
+-- fill 3.4 s, the index 0.1 s, the key's check of every row 0.9 s. Commands writing to a
+-- case wait for it meanwhile (the fill locks the discharged cases' rows, the key both
+-- tables against writes); reads do not.
 ALTER TABLE "case" ADD COLUMN discharge_event_id uuid;
 
 -- Cases discharged before this migration: their latest DISCHARGED event.
