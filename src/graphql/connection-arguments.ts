@@ -68,29 +68,23 @@ interface ConnectionSelection {
 }
 
 /**
- * The connections an operation selects, found once per parsed operation and schema: Apollo
- * keeps one parsed document per query text, so a query sent again (every request of a
- * front end) only has its page arguments checked, without walking its selections again.
+ * The connections an operation selects, found once per parsed operation: Apollo keeps one
+ * parsed document per query text, so a query sent again (every request of a front end)
+ * only has its page arguments checked, without walking its selections again. Keyed by the
+ * operation alone: a server parses its own documents, and there is one schema
+ * (src/graphql/schema.ts).
  */
-const connectionsBySchema = new WeakMap<
-  GraphQLSchema,
-  WeakMap<OperationDefinitionNode, ConnectionSelection[]>
->();
+const connectionsByOperation = new WeakMap<OperationDefinitionNode, ConnectionSelection[]>();
 
 function connectionsOf(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
 ): ConnectionSelection[] {
-  let byOperation = connectionsBySchema.get(schema);
-  if (!byOperation) {
-    byOperation = new WeakMap();
-    connectionsBySchema.set(schema, byOperation);
-  }
-  let found = byOperation.get(operation);
+  let found = connectionsByOperation.get(operation);
   if (!found) {
     found = findConnections(schema, document, operation);
-    byOperation.set(operation, found);
+    connectionsByOperation.set(operation, found);
   }
   return found;
 }
