@@ -28,7 +28,7 @@ FROM (
 ) d
 WHERE d.case_id = c.id;
 
--- An event is the discharge of at most its own case. The index also serves the foreign
+-- An event is the discharge of one case at most. The index also serves the foreign
 -- key's check when retention deletes events (without it, a scan of every case per event).
 CREATE UNIQUE INDEX case_discharge_event_id_key ON "case" (discharge_event_id);
 
