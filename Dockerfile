@@ -41,6 +41,9 @@ ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=dependencies --chown=root:root /app/node_modules ./node_modules
+# graphql-js as the build's npm ci patched it (patches/: its executor's objects), which
+# the production install, made without scripts, leaves as published.
+COPY --from=build --chown=root:root /src/node_modules/graphql ./node_modules/graphql
 COPY --from=build --chown=root:root /src/package.json ./package.json
 COPY --from=build --chown=root:root /src/dist ./dist
 # Relative paths in the configuration (TRUSTED_DOCUMENTS_FILE) resolve inside dist/.

@@ -345,6 +345,32 @@ describe('item 12: graphql-http’s audit of the running server', () => {
   });
 });
 
+describe('response names: "__proto__" is a name like any other', () => {
+  // graphql-js is patched to build responses as ordinary objects (patches/), where this one
+  // name would set an object's prototype; it must come back as the field asked for.
+  it('answers the alias "__proto__" at the root, nested, and in a list', async () => {
+    const answer = await post({
+      query: `{
+        __proto__: viewer { __proto__: hsaId }
+        units(first: 2) { edges { node { __proto__: name name } } }
+      }`,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.errors).toBeUndefined();
+    const data = answer.body.data as {
+      __proto__: { __proto__: string };
+      units: { edges: { node: Record<string, string> }[] };
+    };
+    expect(answer.text).toMatch(/^\{"data":\{"__proto__":\{"__proto__":"[^"]+"\},"units":/);
+    expect(Object.hasOwn(data, '__proto__')).toBe(true);
+    expect(data.units.edges).toHaveLength(2);
+    for (const { node } of data.units.edges) {
+      expect(Object.keys(node)).toEqual(['__proto__', 'name']);
+      expect(Object.getOwnPropertyDescriptor(node, '__proto__')?.value).toBe(node.name);
+    }
+  });
+});
+
 describe('item 13: alias and cost limits count every field', () => {
   const aliases = (n: number) =>
     `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ')} }`;

@@ -317,6 +317,10 @@ describe('the Dockerfile and deploy/compose.yaml', () => {
   it('builds in stages and runs dist/src/main.js as an unprivileged user, with a healthcheck', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(3);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    // The production install runs no scripts, so graphql-js comes patched from the build.
+    expect(dockerfile).toMatch(
+      /^COPY --from=build .*\/src\/node_modules\/graphql \.\/node_modules\/graphql$/m,
+    );
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
     expect(dockerfile).toMatch(/^WORKDIR \/app\/dist$/m);
