@@ -1,4 +1,9 @@
-import { type Viewer, visibleCaseSearchWays, visibleCaseWhereAmong } from '../authz/case-access.js';
+import {
+  type CaseSearchWay,
+  type Viewer,
+  visibleCaseSearchWays,
+  visibleCaseWhereAmong,
+} from '../authz/case-access.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Prisma } from '../db/generated/prisma/client.js';
 import type { RawReads } from '../db/raw-reads.js';
@@ -24,7 +29,9 @@ export interface CasePageWindow {
  *
  * 1. For each way in, the ids of its first `skip + |take|` cases in the page's order, from
  *    the page's cursor, with the caller's filters: at most that many rows each. The cases
- *    the caller's emergency grants open are named whole, all of them (visibleCaseSearchWays).
+ *    the caller's emergency grants open are named whole, all of them (visibleCaseSearchWays);
+ *    the acting unit's way, for the list as it opens (reference order, no filters), is read
+ *    by the pool itself rather than through Prisma (`byReference`).
  * 2. The page itself: the caller's query (cursor, skip, take, order, selection) unchanged,
  *    with the full row rules and filters, over those candidates only.
  *
@@ -51,9 +58,21 @@ export async function visibleCasePageWhere(
   const ways = await visibleCaseSearchWays(viewer, prisma, reads);
   const take = window.take ?? 0;
   const reach = Math.abs(take) + (window.skip ?? 0);
-  const search = async (way: Prisma.CaseWhereInput) => {
+  // The list as it opens (reference order, no filters): a way that can, searches raw.
+  const direction = filters.length === 0 ? referenceOrder(orderBy, window) : null;
+  const search = async (way: CaseSearchWay) => {
+    if (way.byReference && direction) {
+      const from = window.cursor?.reference;
+      // Backwards (a negative take) reads the other way from the cursor.
+      const backwards = take < 0;
+      return way.byReference({
+        descending: (direction === 'desc') !== backwards,
+        reach,
+        ...(from === undefined ? {} : { from }),
+      });
+    }
     const found = await prisma.case.findMany({
-      where: { AND: [way, ...filters] },
+      where: { AND: [way.where, ...filters] },
       orderBy,
       ...(window.cursor ? { cursor: window.cursor } : {}),
       take: take < 0 ? -reach : reach,
@@ -62,8 +81,24 @@ export async function visibleCasePageWhere(
     return found.map((c) => c.id);
   };
   const candidates = await Promise.all(
-    ways.map(async (way) => (await way.named?.()) ?? search(way.where)),
+    ways.map(async (way) => (await way.named?.()) ?? search(way)),
   );
   const ids = paddedForIn([...new Set(candidates.flat())]);
   return { AND: [{ id: { in: ids } }, visibleCaseWhereAmong(viewer, ids), ...filters] };
+}
+
+/**
+ * The direction of a page in reference order alone, its cursor (if any) a reference: the
+ * default order of the case list, which a way's raw search reads. Null for any other.
+ */
+function referenceOrder(
+  orderBy: Prisma.CaseOrderByWithRelationInput | Prisma.CaseOrderByWithRelationInput[],
+  window: CasePageWindow,
+): 'asc' | 'desc' | null {
+  const [only, ...more] = Array.isArray(orderBy) ? orderBy : [orderBy];
+  if (!only || more.length > 0 || Object.keys(only).length !== 1) return null;
+  if (window.cursor && (Object.keys(window.cursor).length !== 1 || !window.cursor.reference)) {
+    return null;
+  }
+  return only.reference === 'asc' || only.reference === 'desc' ? only.reference : null;
 }
