@@ -109,7 +109,7 @@ export interface ReferenceSearch {
 /**
  * The acting unit's way searched by the pool itself: what Prisma sends for
  * `{ parties: { some: { unitId, leftAt: null } } }` in reference order, without its fixed
- * cost per call (bench:ab, six pairs: 1.0 to 2.2 % of a 50-case page's node CPU). The
+ * cost per call (bench:ab, six pairs: 1.0 to 2.2 % less node CPU for a 50-case page). The
  * caller filters what it finds by the Prisma rule again (visibleCaseWhereAmong), so this
  * can only narrow a page; the paging test of every way in compares the pages with one
  * query over all cases (test/integration/queries.int.test.ts). Not prepared: its plan
