@@ -1,5 +1,6 @@
 import {
   type CaseSearchWay,
+  type ReferenceSearch,
   type Viewer,
   visibleCaseSearchWays,
   visibleCaseWhereAmong,
@@ -59,18 +60,9 @@ export async function visibleCasePageWhere(
   const take = window.take ?? 0;
   const reach = Math.abs(take) + (window.skip ?? 0);
   // The list as it opens (reference order, no filters): a way that can, searches raw.
-  const direction = filters.length === 0 ? referenceOrder(orderBy, window) : null;
+  const byReference = filters.length === 0 ? referenceSearch(orderBy, window, reach) : null;
   const search = async (way: CaseSearchWay) => {
-    if (way.byReference && direction) {
-      const from = window.cursor?.reference;
-      // Backwards (a negative take) reads the other way from the cursor.
-      const backwards = take < 0;
-      return way.byReference({
-        descending: (direction === 'desc') !== backwards,
-        reach,
-        ...(from === undefined ? {} : { from }),
-      });
-    }
+    if (way.byReference && byReference) return way.byReference(byReference);
     const found = await prisma.case.findMany({
       where: { AND: [way.where, ...filters] },
       orderBy,
@@ -88,17 +80,24 @@ export async function visibleCasePageWhere(
 }
 
 /**
- * The direction of a page in reference order alone, its cursor (if any) a reference: the
+ * The search of a page in reference order alone, its cursor (if any) a reference: the
  * default order of the case list, which a way's raw search reads. Null for any other.
  */
-function referenceOrder(
+function referenceSearch(
   orderBy: Prisma.CaseOrderByWithRelationInput | Prisma.CaseOrderByWithRelationInput[],
   window: CasePageWindow,
-): 'asc' | 'desc' | null {
+  reach: number,
+): ReferenceSearch | null {
   const [only, ...more] = Array.isArray(orderBy) ? orderBy : [orderBy];
   if (!only || more.length > 0 || Object.keys(only).length !== 1) return null;
-  if (window.cursor && (Object.keys(window.cursor).length !== 1 || !window.cursor.reference)) {
-    return null;
-  }
-  return only.reference === 'asc' || only.reference === 'desc' ? only.reference : null;
+  if (only.reference !== 'asc' && only.reference !== 'desc') return null;
+  const cursor = window.cursor;
+  if (cursor && (Object.keys(cursor).length !== 1 || !cursor.reference)) return null;
+  // Backwards (a negative take) reads the other way from the cursor.
+  const backwards = (window.take ?? 0) < 0;
+  return {
+    descending: (only.reference === 'desc') !== backwards,
+    reach,
+    ...(cursor?.reference ? { from: cursor.reference } : {}),
+  };
 }
