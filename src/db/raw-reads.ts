@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { type CompiledFind, compiledFind } from './compiled-read/find.js';
 import type { Prisma } from './generated/prisma/client.js';
 import type { StatementNames } from './statement-names.js';
 
@@ -12,8 +13,10 @@ import type { StatementNames } from './statement-names.js';
  * (the bench's data; docs/performance.md, issue 17). The rows come out the same: text as
  * strings, integers as numbers, timestamps as Dates, arrays as arrays. The statement text
  * is still built with Prisma's `sql` template, so its values are never spliced into it.
+ * And the hot reads Pothos plans as Prisma queries (a case, a page of cases), compiled into
+ * one statement of our own (src/db/compiled-read/).
  */
-export interface RawReads {
+export interface RawReads extends CompiledFind {
   /**
    * The rows of `query`. `prepared` names the statement (parsed once per connection, then
    * one generic plan when PostgreSQL finds it no costlier): only for a statement whose plan
@@ -24,6 +27,7 @@ export interface RawReads {
 
 export function rawReads(pool: Pick<pg.Pool, 'query'>, names: StatementNames): RawReads {
   return {
+    ...compiledFind(pool, names),
     async rows<T>(query: Prisma.Sql, options?: { prepared?: boolean }) {
       const name = options?.prepared ? names.nameOf(query.text) : '';
       const result = await pool.query({

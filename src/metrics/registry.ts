@@ -35,6 +35,13 @@ export const accessLogAppendDuration = new client.Histogram({
   registers: [registry],
 });
 
+export const compiledReadFallbacks = new client.Counter({
+  name: 'brygga_compiled_read_fallbacks_total',
+  help: 'Reads the compiled path left to Prisma (their arguments ask what it does not compile), by model; src/db/compiled-read/',
+  labelNames: ['model'] as const,
+  registers: [registry],
+});
+
 export const accessLogAppendFailures = new client.Counter({
   name: 'brygga_access_log_append_failures_total',
   help: 'Access-log appends that failed (the request answered ACCESS_LOG_UNAVAILABLE or its command rolled back)',

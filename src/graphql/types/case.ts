@@ -544,8 +544,12 @@ builder.queryField('cases', (t) =>
       const page = withCaseFacts(selecting(query));
       const where = await visibleCasePageWhere(ctx.prisma, ctx.reads, ctx, query, and, orderBy);
       // Prepared: the page names its cases (src/graphql/visible-case-page.ts).
-      const cases = await preparedStatements(() =>
-        ctx.prisma.case.findMany({ ...page.query, where, orderBy }),
+      const find = { ...page.query, where, orderBy };
+      const cases = await ctx.reads.findMany(
+        'Case',
+        find,
+        () => preparedStatements(() => ctx.prisma.case.findMany(find)),
+        { prepared: true },
       );
       // The facts came with the cases (primed); the guard decides from them up front.
       page.prime(ctx, cases);
@@ -571,8 +575,12 @@ builder.queryField('case', (t) =>
       const one = withCaseFacts(selecting(query));
       const where = { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) };
       // Prepared: one case by its key, so its plan is the same for any.
-      const found = await preparedStatements(() =>
-        ctx.prisma.case.findFirst({ ...one.query, where }),
+      const find = { ...one.query, where };
+      const found = await ctx.reads.findFirst(
+        'Case',
+        find,
+        () => preparedStatements(() => ctx.prisma.case.findFirst(find)),
+        { prepared: true },
       );
       if (found) {
         one.prime(ctx, [found]);
