@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileFind } from '../../src/db/compiled-read/compile.js';
+import { compileFind, findCompiler } from '../../src/db/compiled-read/compile.js';
 import type { ModelName } from '../../src/db/compiled-read/find.js';
 import { Prisma } from '../../src/db/generated/prisma/client.js';
 import { readModel } from '../../src/db/generated/read-model.js';
@@ -131,6 +131,20 @@ describe('compiled reads', () => {
     expect(await fallbacks('Case')).toBe(before);
     expect(recorded.filter((r) => r.first).length).toBe(16);
     expect(recorded.filter((r) => !r.first).length).toBe(16);
+    // A shape compiled once answers the next read of that shape (other cases, other
+    // roles' units) with the same statement and that read's own values.
+    const compile = findCompiler(readModel, Prisma.Decimal);
+    for (const { model, args, first } of recorded) {
+      const fresh = compileFind(
+        readModel,
+        Prisma.Decimal,
+        model,
+        args as Record<string, unknown>,
+        first,
+      );
+      const cached = compile(model, args as Record<string, unknown>, first);
+      expect({ ...cached, decode: undefined }).toStrictEqual({ ...fresh, decode: undefined });
+    }
     let found = 0;
     for (const { model, args, first } of recorded) {
       const delegate = prismaOf(model);
@@ -238,6 +252,51 @@ describe('compiled reads', () => {
       orderBy: { reference: 'desc' },
     });
     expect(withoutPlans.length).toBeGreaterThan(0);
+  });
+
+  it('compiles a shape once and reads each call’s own values, never another shape’s', () => {
+    const compile = findCompiler(readModel, Prisma.Decimal);
+    const unit = (id: string) => ({ parties: { some: { unitId: id, leftAt: null } } });
+    const calls: [object, boolean][] = [
+      [{ where: { AND: [unit('u1'), { status: 'PLANNING' }] }, take: 5 }, false],
+      [{ where: { AND: [unit('u2'), { status: 'CLOSED' }] }, take: 7 }, false],
+      [{ where: { AND: [unit('u3'), { status: null }] }, take: 7 }, false],
+      [{ where: { AND: [] }, take: 7 }, false],
+      [{ where: { OR: [] }, take: 7 }, false],
+      [{ where: { id: { in: ['a', 'b', 'c'] } }, take: -2, orderBy: { reference: 'asc' } }, false],
+      [{ where: { id: { in: ['d'] } }, take: -4, orderBy: { reference: 'asc' } }, false],
+      [{ where: { id: { in: ['d'] } }, take: 4, orderBy: { reference: 'asc' } }, false],
+      [{ where: { id: { in: ['d'] } }, take: 0, orderBy: { reference: 'asc' } }, false],
+      [{ where: { id: { in: ['e'] } }, skip: 3 }, true],
+      [{ where: { id: { in: ['e'] } }, skip: 0 }, true],
+      [{ where: { admittedAt: { gte: new Date('2026-01-01T00:00:00Z') } } }, false],
+      [{ where: { admittedAt: { gte: new Date('2026-02-01T00:00:00Z') } } }, false],
+      [{ where: { admittedAt: { gte: new Prisma.Decimal(1) } } }, false],
+      [{ where: { reference: { in: ['x', null] } } }, false],
+      [{ where: { reference: { in: ['x', 'y'] } } }, false],
+      [{ where: { version: 1.5 } }, false],
+      [{ where: { version: 2 } }, false],
+      [{ select: { id: true, status: false } }, false],
+      [{ select: { id: true, status: true } }, false],
+      [{ where: { 'a:s,b': 's' } }, false],
+      [{ where: { a: 's', b: 's' } }, false],
+    ];
+    // Twice: the second round reads every shape from what the first compiled.
+    for (let round = 0; round < 2; round++) {
+      for (const [args, first] of calls) {
+        const fresh = compileFind(
+          readModel,
+          Prisma.Decimal,
+          'Case',
+          args as Record<string, unknown>,
+          first,
+        );
+        const cached = compile('Case', args as Record<string, unknown>, first);
+        expect(cached && { ...cached, decode: undefined }, JSON.stringify(args)).toStrictEqual(
+          fresh && { ...fresh, decode: undefined },
+        );
+      }
+    }
   });
 
   it('never splices a value into its statement', () => {

@@ -3,7 +3,7 @@ import { compiledReadFallbacks } from '../../metrics/registry.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { readModel } from '../generated/read-model.js';
 import type { StatementNames } from '../statement-names.js';
-import { compileFind } from './compile.js';
+import { findCompiler } from './compile.js';
 
 /** A model's name as Prisma Client spells it ('Case', 'CaseEvent'). */
 export type ModelName = Prisma.ModelName;
@@ -32,19 +32,14 @@ export interface CompiledFind {
 }
 
 export function compiledFind(pool: Pick<pg.Pool, 'query'>, names: StatementNames): CompiledFind {
+  const compile = findCompiler(readModel, Prisma.Decimal);
   async function rows(
     model: ModelName,
     args: object,
     first: boolean,
     prepared: boolean | undefined,
   ): Promise<unknown[] | null> {
-    const read = compileFind(
-      readModel,
-      Prisma.Decimal,
-      model,
-      args as Record<string, unknown>,
-      first,
-    );
+    const read = compile(model, args as Record<string, unknown>, first);
     if (!read) {
       compiledReadFallbacks.inc({ model });
       return null;
