@@ -57,6 +57,17 @@ export const configSchema = z.object({
   /** Database connections per API process. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
+   * How long an API process keeps an idle database connection open. Each connection holds
+   * its prepared statements (the case in full, a page of the case list;
+   * src/db/statement-names.ts); a new one parses them again and plans the first five runs
+   * of each afresh, tens of milliseconds a statement on a large database. node-postgres closes idle
+   * connections after 10 s, so a quiet minute cost the next requests that; measured on the
+   * bench's data, 25 s without requests raised the p99 of the case list at a steady load
+   * from 58 to 248 ms (docs/performance.md). The pool never holds more than
+   * DATABASE_POOL_SIZE connections either way.
+   */
+  DATABASE_POOL_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /**
    * Where the nightly retention run hands over packages for the e-archive before purging
    * cases a retention decision marks for archiving (docs/archive-package.md). Unset: such
    * cases are not purged, and the run fails saying so.

@@ -37,6 +37,8 @@ export function connectDatabase(
   options: {
     appRole: string;
     poolSize: number;
+    /** How long an idle connection stays open (node-postgres's default, 10 s, if unset). */
+    idleSeconds?: number;
     log?: AvailabilityLog;
     /** What the connections are for: the log's `pool` and application_name `brygga-<name>`. */
     name?: string;
@@ -45,6 +47,7 @@ export function connectDatabase(
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.poolSize,
+    ...(options.idleSeconds ? { idleTimeoutMillis: options.idleSeconds * 1000 } : {}),
     options: `-c role=${options.appRole} -c timezone=UTC`,
     // Names the connections in pg_stat_activity, so an operator sees whose they are.
     application_name: `brygga-${options.name ?? 'api'}`,

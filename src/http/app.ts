@@ -80,6 +80,7 @@ export async function startServer(
   const db = connectDatabase(apiDatabaseUrl(config), {
     appRole: config.DATABASE_APP_ROLE,
     poolSize: config.DATABASE_POOL_SIZE,
+    idleSeconds: config.DATABASE_POOL_IDLE_SECONDS,
     log: logger,
   });
   await assertApiLoginConfined(db.pool, config.DATABASE_APP_ROLE).catch(async (error) => {
