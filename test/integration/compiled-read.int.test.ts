@@ -44,15 +44,13 @@ function prismaOf(model: ModelName): Delegate {
   return (server.db.prisma as unknown as Record<string, Delegate>)[name]!;
 }
 
+/** What the compiler makes of `args`, compiled afresh (no shape kept). */
+const fresh = (model: string, args: object, first: boolean) =>
+  compileFind(readModel, Prisma.Decimal, model, args as Record<string, unknown>, first);
+
 /** The compiled statement's answer, run on the API's pool; fails if it was not compiled. */
 async function compiled(model: ModelName, args: object, first = false) {
-  const read = compileFind(
-    readModel,
-    Prisma.Decimal,
-    model,
-    args as Record<string, unknown>,
-    first,
-  );
+  const read = fresh(model, args, first);
   expect(read, `compiled ${model} ${JSON.stringify(args)}`).not.toBeNull();
   const { rows } = await server.db.pool.query<{ r: Record<string, unknown> }>(
     read!.text,
@@ -161,15 +159,9 @@ describe('compiled reads', () => {
     // roles' units) with the same statement and that read's own values.
     const compile = findCompiler(readModel, Prisma.Decimal);
     for (const { model, args, first } of recorded) {
-      const fresh = compileFind(
-        readModel,
-        Prisma.Decimal,
-        model,
-        args as Record<string, unknown>,
-        first,
-      );
       const cached = compile(model, args as Record<string, unknown>, first);
-      expect({ ...cached, decode: undefined }).toStrictEqual({ ...fresh, decode: undefined });
+      const afresh = fresh(model, args, first);
+      expect({ ...cached, decode: undefined }).toStrictEqual({ ...afresh, decode: undefined });
     }
     let found = 0;
     for (const { model, args, first } of recorded) {
@@ -310,29 +302,17 @@ describe('compiled reads', () => {
     // Twice: the second round reads every shape from what the first compiled.
     for (let round = 0; round < 2; round++) {
       for (const [args, first] of calls) {
-        const fresh = compileFind(
-          readModel,
-          Prisma.Decimal,
-          'Case',
-          args as Record<string, unknown>,
-          first,
-        );
+        const afresh = fresh('Case', args, first);
         const cached = compile('Case', args as Record<string, unknown>, first);
         expect(cached && { ...cached, decode: undefined }, JSON.stringify(args)).toStrictEqual(
-          fresh && { ...fresh, decode: undefined },
+          afresh && { ...afresh, decode: undefined },
         );
       }
     }
   });
 
   it('never splices a value into its statement', () => {
-    const read = compileFind(
-      readModel,
-      Prisma.Decimal,
-      'Unit',
-      { where: { hsaId: "x'; DROP TABLE unit; --" } },
-      false,
-    );
+    const read = fresh('Unit', { where: { hsaId: "x'; DROP TABLE unit; --" } }, false);
     expect(read!.text).not.toContain('DROP');
     expect(read!.values).toEqual(["x'; DROP TABLE unit; --"]);
   });
@@ -356,10 +336,7 @@ describe('compiled reads', () => {
       ['CaseEvent', { where: { payload: { equals: {} } } }],
     ];
     for (const [model, args] of refused) {
-      expect(
-        compileFind(readModel, Prisma.Decimal, model, args as Record<string, unknown>, false),
-        JSON.stringify(args),
-      ).toBeNull();
+      expect(fresh(model, args, false), JSON.stringify(args)).toBeNull();
     }
     const before = await fallbacks('Case');
     const args = {
