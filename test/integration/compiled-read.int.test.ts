@@ -294,6 +294,13 @@ describe('compiled reads', () => {
       [{ where: { reference: { in: ['x', 'y'] } } }, false],
       [{ where: { version: 1.5 } }, false],
       [{ where: { version: 2 } }, false],
+      // An order's direction and nulls' place are words of the statement, not values.
+      [{ orderBy: { reference: 'asc' }, take: 3 }, false],
+      [{ orderBy: { reference: 'desc' }, take: 3 }, false],
+      [{ orderBy: [{ admittedAt: { sort: 'asc', nulls: 'first' } }], take: 3 }, false],
+      [{ orderBy: [{ admittedAt: { sort: 'asc', nulls: 'last' } }], take: 3 }, false],
+      [{ include: { parties: { orderBy: { joinedAt: 'asc' } } } }, false],
+      [{ include: { parties: { orderBy: { joinedAt: 'desc' } } } }, false],
       [{ select: { id: true, status: false } }, false],
       [{ select: { id: true, status: true } }, false],
       [{ where: { 'a:s,b': 's' } }, false],

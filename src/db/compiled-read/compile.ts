@@ -99,7 +99,8 @@ function valueAt(args: Args, source: Source): unknown {
 
 /**
  * The shape of arguments: everything the compiler decides by (keys, nesting, nulls,
- * booleans, which kind of value, a number's sign), nothing a parameter carries. Two
+ * booleans, which kind of value, a number's sign, the words of an order), nothing a
+ * parameter carries. Two
  * arguments of one shape compile to the same statement with their values at the same
  * paths. Null when a key could make two shapes read alike (it is no identifier, and the
  * compiler refuses such a key anyway): such arguments are compiled every time.
@@ -139,11 +140,24 @@ function shapeOf(value: unknown): string | null {
   let shape = '{';
   for (const key of Object.keys(value)) {
     if (!IDENTIFIER.test(key)) return null;
-    const inner = shapeOf(value[key]);
+    const inner = key === 'orderBy' ? orderShape(value[key]) : shapeOf(value[key]);
     if (inner === null) return null;
     shape += `${key}:${inner},`;
   }
   return `${shape}}`;
+}
+
+/**
+ * An `orderBy` as it is: its words (`asc`, `desc`, `first`, `last`) are the statement's
+ * own, not parameters, so two orders are two shapes. Null when it is no JSON (the
+ * compiler refuses such an order anyway).
+ */
+function orderShape(orderBy: unknown): string | null {
+  try {
+    return JSON.stringify(orderBy) ?? 'u';
+  } catch {
+    return null;
+  }
 }
 
 function refuse(what: string): never {
