@@ -44,6 +44,8 @@ COPY --from=dependencies --chown=root:root /app/node_modules ./node_modules
 # graphql-js as the build's npm ci patched it (patches/: its executor's objects), which
 # the production install, made without scripts, leaves as published.
 COPY --from=build --chown=root:root /src/node_modules/graphql ./node_modules/graphql
+# plugin-prisma likewise (patches/: it exports the adapter the kept query plans need).
+COPY --from=build --chown=root:root /src/node_modules/@pothos/plugin-prisma ./node_modules/@pothos/plugin-prisma
 COPY --from=build --chown=root:root /src/package.json ./package.json
 COPY --from=build --chown=root:root /src/dist ./dist
 # Relative paths in the configuration (TRUSTED_DOCUMENTS_FILE) resolve inside dist/.

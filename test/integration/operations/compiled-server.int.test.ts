@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -317,10 +317,17 @@ describe('the Dockerfile and deploy/compose.yaml', () => {
   it('builds in stages and runs dist/src/main.js as an unprivileged user, with a healthcheck', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(3);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    // The production install runs no scripts, so graphql-js comes patched from the build.
-    expect(dockerfile).toMatch(
-      /^COPY --from=build .*\/src\/node_modules\/graphql \.\/node_modules\/graphql$/m,
-    );
+    // The production install runs no scripts, so every package patches/ patches comes
+    // patched from the build (patch-package names a patch <name, / as +>+<version>.patch).
+    const patched = readdirSync(join(root, 'patches'))
+      .filter((file) => file.endsWith('.patch'))
+      .map((file) => file.replace(/\+[^+]+\.patch$/, '').replaceAll('+', '/'));
+    expect(patched).toEqual(expect.arrayContaining(['graphql', '@pothos/plugin-prisma']));
+    for (const name of patched) {
+      expect(dockerfile).toContain(
+        `COPY --from=build --chown=root:root /src/node_modules/${name} ./node_modules/${name}\n`,
+      );
+    }
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
     expect(dockerfile).toMatch(/^WORKDIR \/app\/dist$/m);
