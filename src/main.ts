@@ -6,6 +6,7 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-post
 import { migrate } from './db/migrate.js';
 import { seedDemoRegion } from './db/seed/demo-region.js';
 import { graphqlExecutorPatched } from './graphql/patched-executor.js';
+import { planCacheAvailable } from './graphql/plan-cache.js';
 import { type RunningServer, startServer } from './http/app.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import {
@@ -113,6 +114,12 @@ async function main(): Promise<void> {
       `started without ${YOUNG_GENERATION_FLAG}; V8's default young generation costs ` +
         `about a sixth more CPU per request (start with npm start, or set ` +
         `NODE_OPTIONS=${YOUNG_GENERATION_FLAG}=${YOUNG_GENERATION_MIB})`,
+    );
+  }
+  if (!planCacheAvailable()) {
+    say(
+      '@pothos/plugin-prisma is installed without patches/@pothos+plugin-prisma+4.17.0.patch; ' +
+        'a case in full is planned again for every request (install with npm ci, which applies it)',
     );
   }
   if (!graphqlExecutorPatched()) {

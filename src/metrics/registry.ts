@@ -35,6 +35,13 @@ export const accessLogAppendDuration = new client.Histogram({
   registers: [registry],
 });
 
+export const queryPlans = new client.Counter({
+  name: 'brygga_graphql_query_plans_total',
+  help: 'Prisma query plans of a field, by outcome: kept (a kept plan played), planned (planned and kept), not_kept (its functions read what cannot be recorded), unavailable (plugin-prisma without the patch); src/graphql/plan-cache.ts',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
 export const compiledReadFallbacks = new client.Counter({
   name: 'brygga_compiled_read_fallbacks_total',
   help: 'Reads the compiled path left to Prisma (their arguments ask what it does not compile), by model; src/db/compiled-read/',

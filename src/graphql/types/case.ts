@@ -12,6 +12,7 @@ import { BadInputError } from '../errors.js';
 import { decideCases, guard, guardNeverWithheld } from '../field-guard.js';
 import { requireFilterGrant } from '../filter-grant.js';
 import { decodeId } from '../global-id.js';
+import { plannedQuery } from '../plan-cache.js';
 import { selecting } from '../prisma-query.js';
 import { visibleCasePageWhere } from '../visible-case-page.js';
 import { CarePlan } from './care-plan.js';
@@ -268,6 +269,8 @@ export const Case = builder.prismaNode('Case', {
     notes: t.relation('notes', {
       ...guard({ category: 'PLANNING', locate: ofCase }),
       description: 'Notes the caller may read: locked notes only within the author’s organisation.',
+      // Reads the actor's organisation and nothing else of the request, so a kept plan of
+      // `case(id:)` is played again for readers of that organisation (src/graphql/plan-cache.ts).
       query: (_args, ctx) => ({
         where: visibleNoteWhere(ctx),
         orderBy: { createdAt: 'asc' },
@@ -562,16 +565,22 @@ builder.queryField('cases', (t) =>
   }),
 );
 
+/** What Pothos plans for a field of type Case: its columns and relations. */
+type CaseQuery = { select?: Prisma.CaseSelect; include?: Prisma.CaseInclude };
+
 builder.queryField('case', (t) =>
-  t.prismaField({
+  t.field({
     type: Case,
     nullable: true,
     description:
       'One case by its id, or null when it does not exist or is not visible to the caller.',
     authScopes: { actingUnit: true },
     args: { id: t.arg.id({ description: 'The case’s global id (`Case.id`).' }) },
-    resolve: async (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       requireGrant(ctx, 'ADMINISTRATIVE');
+      // As prismaField plans it, with the plan kept for the next request that reads the
+      // same (src/graphql/plan-cache.ts): one case in full is the API's most asked read.
+      const query = await plannedQuery<CaseQuery>(ctx, info);
       const one = withCaseFacts(selecting(query));
       const where = { id: decodeId(args.id, 'Case', 'id'), ...visibleCaseWhere(ctx) };
       // Prepared: one case by its key, so its plan is the same for any.
