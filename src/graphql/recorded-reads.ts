@@ -1,3 +1,5 @@
+import { isPlainObject } from '../plain-object.js';
+
 /**
  * What a piece of code read of a request, recorded so that its result can be kept for the
  * next request that holds the same values (src/graphql/plan-cache.ts). The code is handed
@@ -38,12 +40,6 @@ export type Read = ContextRead | VariableRead;
 
 const isPrimitive = (value: unknown): value is Primitive =>
   value === null || (typeof value !== 'object' && typeof value !== 'function');
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
 
 /** A variable's value as JSON; null for one JSON cannot hold (a BigInt), which never holds. */
 function jsonOf(value: unknown): string | undefined | null {

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../../plain-object.js';
 import type { ReadModel, RelationField, ScalarField } from './read-model.js';
 
 /**
@@ -136,7 +137,7 @@ function shapeOf(value: unknown): string | null {
     }
     return `${shape}]`;
   }
-  if (!isObject(value)) return 'o';
+  if (!isPlainObject(value)) return 'o';
   let shape = '{';
   for (const key of Object.keys(value)) {
     if (!IDENTIFIER.test(key)) return null;
@@ -163,13 +164,6 @@ function orderShape(orderBy: unknown): string | null {
 function refuse(what: string): never {
   throw new NotCompiled(what);
 }
-
-/** A plain object: a level of the arguments (a Date, a Decimal or an array is a value). */
-const isObject = (v: unknown): v is Args => {
-  if (typeof v !== 'object' || v === null) return false;
-  const prototype = Object.getPrototypeOf(v);
-  return prototype === Object.prototype || prototype === null;
-};
 
 /** A value a parameter takes: what pg sends as text, never an object it would serialize. */
 const isValue = (v: unknown) =>
@@ -300,14 +294,14 @@ class Compiler {
     const fields = this.model(model).fields;
     const chosen: [string, unknown][] = [];
     const level = select !== undefined ? 'select' : 'include';
-    if (isObject(select)) {
+    if (isPlainObject(select)) {
       for (const [key, value] of Object.entries(select)) if (value) chosen.push([key, value]);
     } else if (select !== undefined) {
       refuse('select');
     } else {
       for (const [key, field] of Object.entries(fields))
         if (!('relation' in field)) chosen.push([key, true]);
-      if (isObject(include)) {
+      if (isPlainObject(include)) {
         for (const [key, value] of Object.entries(include)) if (value) chosen.push([key, value]);
       } else if (include !== undefined) {
         refuse('include');
@@ -320,7 +314,7 @@ class Compiler {
       if (!IDENTIFIER.test(key)) refuse(`key ${key}`);
       const relation = this.relation(model, key);
       if (relation) {
-        if (value !== true && !isObject(value)) refuse(`select ${key}`);
+        if (value !== true && !isPlainObject(value)) refuse(`select ${key}`);
         const nested = this.related(relation, value === true ? {} : value, alias, [
           ...path,
           level,
@@ -395,7 +389,7 @@ class Compiler {
     if (orderBy === undefined) return [];
     const list = Array.isArray(orderBy) ? orderBy : [orderBy];
     return list.map((entry) => {
-      if (!isObject(entry)) refuse('orderBy');
+      if (!isPlainObject(entry)) refuse('orderBy');
       const keys = Object.keys(entry);
       if (keys.length !== 1) refuse('orderBy keys');
       const key = keys[0]!;
@@ -404,7 +398,7 @@ class Compiler {
       const value = entry[key];
       let sort: unknown = value;
       let nulls: unknown;
-      if (isObject(value)) {
+      if (isPlainObject(value)) {
         sort = value.sort;
         nulls = value.nulls;
         if (Object.keys(value).some((k) => k !== 'sort' && k !== 'nulls')) refuse('orderBy option');
@@ -425,7 +419,7 @@ class Compiler {
 
   /** A Prisma `where` of `model` as a condition on the row `alias`. */
   private where(model: string, where: unknown, alias: string, path: Path): string {
-    if (!isObject(where)) refuse('where');
+    if (!isPlainObject(where)) refuse('where');
     const conditions: string[] = [];
     for (const [key, value] of Object.entries(where)) {
       if (value === undefined) continue;
@@ -462,7 +456,7 @@ class Compiler {
     parent: string,
     path: Path,
   ): string {
-    if (!isObject(filter)) refuse('relation filter');
+    if (!isPlainObject(filter)) refuse('relation filter');
     const keys = Object.keys(filter).filter((k) => filter[k] !== undefined);
     const exists = (where: unknown, at: Path) => {
       const alias = this.alias();
@@ -474,7 +468,7 @@ class Compiler {
       if (keys[0] === 'none') return `NOT ${exists(filter.none, [...path, 'none'])}`;
       refuse(`relation filter ${keys[0]}`);
     }
-    if (keys.length === 1 && keys[0] === 'is' && isObject(filter.is)) {
+    if (keys.length === 1 && keys[0] === 'is' && isPlainObject(filter.is)) {
       return exists(filter.is, [...path, 'is']);
     }
     if (keys.includes('is') || keys.includes('isNot')) refuse('relation filter is');
@@ -492,7 +486,7 @@ class Compiler {
     if (field.list || field.type === 'Json' || field.type === 'Bytes') refuse(`filter on ${key}`);
     const column = `${alias}.${quote(field.column)}`;
     if (filter === null) return `${column} IS NULL`;
-    if (!isObject(filter)) {
+    if (!isPlainObject(filter)) {
       if (!isValue(filter)) refuse(`value of ${key}`);
       return `${column} = ${this.parameter(filter, { path })}`;
     }
