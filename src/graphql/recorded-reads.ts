@@ -56,7 +56,7 @@ export class ReadRecorder {
   /** Why the reads cannot be repeated, once something was read that a list cannot hold. */
   opaque: string | null = null;
   private readonly revocations: (() => void)[] = [];
-  private readonly seen = new Map<string, true>();
+  private readonly seen = new Set<string>();
 
   /** A stand-in for the request's context that records every read. */
   context<T extends object>(context: T): T {
@@ -155,7 +155,7 @@ export class ReadRecorder {
 
   private note(key: string, read: Read): void {
     if (this.seen.has(key)) return;
-    this.seen.set(key, true);
+    this.seen.add(key);
     this.reads.push(read);
   }
 

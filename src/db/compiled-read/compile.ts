@@ -207,7 +207,7 @@ class Compiler {
     if (backwards && order.length === 0) refuse('negative take without an order');
     const text = `SELECT ${object.sql} AS r FROM ${table} AS ${alias} WHERE ${where}${
       order.length ? ` ORDER BY ${order.map((o) => o.sql).join(', ')}` : ''
-    }${this.window(first ? 1 : args.take, args.skip, [], first, backwards)}`;
+    }${this.window(args.take, args.skip, [], first, backwards)}`;
     const steps = object.steps;
     return {
       text,
