@@ -46,6 +46,10 @@ COPY --from=dependencies --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /src/node_modules/graphql ./node_modules/graphql
 # plugin-prisma likewise (patches/: it exports the adapter the kept query plans need).
 COPY --from=build --chown=root:root /src/node_modules/@pothos/plugin-prisma ./node_modules/@pothos/plugin-prisma
+# Pothos' core and selection-mapper likewise (patches/: per-request caches that die with
+# the request instead of outliving it in a WeakMap).
+COPY --from=build --chown=root:root /src/node_modules/@pothos/core ./node_modules/@pothos/core
+COPY --from=build --chown=root:root /src/node_modules/@pothos/selection-mapper ./node_modules/@pothos/selection-mapper
 COPY --from=build --chown=root:root /src/package.json ./package.json
 COPY --from=build --chown=root:root /src/dist ./dist
 # Relative paths in the configuration (TRUSTED_DOCUMENTS_FILE) resolve inside dist/.

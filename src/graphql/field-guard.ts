@@ -12,6 +12,7 @@ import {
 } from '../authz/read-decision.js';
 import { type RowKind, withheldFromSomeViewer } from '../authz/visibility.js';
 import type { Context } from './context.js';
+import { contextSlot } from './context-slot.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
 function onOrganisationLevel(ctx: Context): boolean {
@@ -164,7 +165,7 @@ interface GuardMemo {
 }
 /** Numbers the guarded fields as the schema is built. */
 let guardedFieldCount = 0;
-const memos = new WeakMap<Context, GuardMemo>();
+const memos = contextSlot<GuardMemo>('field guard memo');
 
 /**
  * Forgets the request's decisions: a subscription executes every delivery with one

@@ -16,7 +16,12 @@ import { isPlainObject } from '../plain-object.js';
  * code recorded must not do that (src/graphql/plan-cache.ts says which code that is).
  */
 
-/** Pothos keeps its per-request caches under this key; reading it decides nothing. */
+/**
+ * Pothos keeps its per-request caches under this key (or, without it, on the context
+ * itself: patches/@pothos+core+4.15.1.patch). Reading it decides nothing. A recording answers
+ * it with a holder of its own, so the caches made while planning stay with the planning, as
+ * they did when the stand-in was their key, and are never written onto the stand-in.
+ */
 const POTHOS_CONTEXT_CACHE = Symbol.for('Pothos.contextCache');
 
 type Primitive = string | number | boolean | bigint | symbol | null | undefined;
@@ -57,6 +62,8 @@ export class ReadRecorder {
   opaque: string | null = null;
   private readonly revocations: (() => void)[] = [];
   private readonly seen = new Set<string>();
+  /** Where Pothos keeps the caches it makes while a plan is being made (POTHOS_CONTEXT_CACHE). */
+  private readonly pothosCaches = {};
 
   /** A stand-in for the request's context that records every read. */
   context<T extends object>(context: T): T {
@@ -107,7 +114,7 @@ export class ReadRecorder {
     const where = path.length > 0 ? `context.${path.join('.')}` : 'the context';
     const { proxy, revoke } = Proxy.revocable(target, {
       get: (object, name) => {
-        if (name === POTHOS_CONTEXT_CACHE) return Reflect.get(object, name);
+        if (name === POTHOS_CONTEXT_CACHE) return this.pothosCaches;
         const value = Reflect.get(object, name);
         if (typeof name === 'symbol') {
           this.refuse(`a symbol read of ${where}`);

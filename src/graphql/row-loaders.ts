@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { visibleCaseWhere, visibleNoteWhere } from '../authz/case-access.js';
 import type { Context } from './context.js';
+import { contextSlot } from './context-slot.js';
 
 /**
  * Rows that typed event details refer to by id (units, events, care plans, notes), loaded
@@ -22,7 +23,7 @@ const rowKinds = {
 type Kind = keyof typeof rowKinds;
 type RowOf<K extends Kind> = Awaited<ReturnType<(typeof rowKinds)[K]>>[number];
 
-const loaders = new WeakMap<Context, Map<Kind, DataLoader<string, unknown>>>();
+const loaders = contextSlot<Map<Kind, DataLoader<string, unknown>>>('row loaders');
 
 /** The row of this kind and id the caller may see, or null. */
 export function rowOf<K extends Kind>(ctx: Context, kind: K, id: string): Promise<RowOf<K> | null> {

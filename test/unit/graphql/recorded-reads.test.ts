@@ -1,3 +1,4 @@
+import { createContextCache } from '@pothos/core';
 import { describe, expect, it } from 'vitest';
 import { ReadRecorder, readHolds } from '../../../src/graphql/recorded-reads.js';
 
@@ -83,13 +84,27 @@ describe('a recorded read of the context', () => {
     }
   });
 
-  it('lets Pothos find its per-request cache without recording it', () => {
+  it("gives Pothos' per-request caches a holder of the recording's own, without recording it", () => {
     const key = Symbol.for('Pothos.contextCache');
-    const cache = {};
+    const requestCaches = {};
+    const request = { ...context(), [key]: requestCaches };
     const recorder = new ReadRecorder();
-    const seen = recorder.context({ ...context(), [key]: cache });
-    expect((seen as Record<symbol, unknown>)[key]).toBe(cache);
+    const seen = recorder.context(request);
+    const holder = (seen as Record<symbol, unknown>)[key];
+    expect(holder).toEqual({});
+    expect(holder).not.toBe(requestCaches);
+    expect((seen as Record<symbol, unknown>)[key], 'the same holder every time').toBe(holder);
+    // A Pothos cache made while planning is the planning's: the request makes its own.
+    const made: unknown[] = [];
+    const cache = createContextCache((ctx: object) => {
+      made.push(ctx);
+      return { for: made.length };
+    });
+    expect(cache(seen)).toBe(cache(seen));
+    expect(cache(request)).not.toBe(cache(seen));
     expect(recorder.opaque).toBeNull();
+    expect(made).toHaveLength(2);
+    expect(made[0] === seen && made[1] === request).toBe(true);
     expect(recorder.reads).toEqual([]);
   });
 
