@@ -38,7 +38,7 @@ RUN apt-get update \
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000 \
-    NODE_OPTIONS=--max-semi-space-size=64
+    NODE_OPTIONS="--max-semi-space-size=64 --expose-gc"
 WORKDIR /app
 COPY --from=dependencies --chown=root:root /app/node_modules ./node_modules
 # graphql-js as the build's npm ci patched it (patches/: its executor's objects), which

@@ -12,9 +12,10 @@ const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error('bench-startup: set DATABASE_URL (migrated and seeded)');
 
 const starts = {
-  'npm start (tsx)': ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'],
+  'npm start (tsx)': ['--max-semi-space-size=64', '--expose-gc', '--import', 'tsx', 'src/main.ts'],
   'start:prod (dist)': [
     '--max-semi-space-size=64',
+    '--expose-gc',
     '--enable-source-maps',
     '--import',
     './dist/src/tracing/instrumentation.js',

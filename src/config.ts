@@ -92,6 +92,11 @@ export const configSchema = z.object({
   API_PROCESSES: processes.optional(),
   /** The platform convention for API_PROCESSES, read when that is unset. */
   WEB_CONCURRENCY: processes.optional(),
+  /**
+   * Collect V8's young generation when no request is running and it is half full, so that
+   * requests rarely meet a collection (src/idle-scavenge.ts). Needs node's --expose-gc.
+   */
+  IDLE_SCAVENGE: boolean.default(true),
   /** Run the Postgres-backed scheduler (monthly invoicing, statistics) in this process. */
   SCHEDULER_ENABLED: boolean.default(true),
   // Notifications outside the browser (src/notifications/README.md), sent by the scheduler.

@@ -8,6 +8,7 @@ import { seedDemoRegion } from './db/seed/demo-region.js';
 import { graphqlExecutorPatched } from './graphql/patched-executor.js';
 import { planCacheAvailable } from './graphql/plan-cache.js';
 import { type RunningServer, startServer } from './http/app.js';
+import { EXPOSE_GC_FLAG, idleScavengeAvailable } from './idle-scavenge.js';
 import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import {
   type MetricsServer,
@@ -114,6 +115,13 @@ async function main(): Promise<void> {
       `started without ${YOUNG_GENERATION_FLAG}; V8's default young generation costs ` +
         `about a sixth more CPU per request (start with npm start, or set ` +
         `NODE_OPTIONS=${YOUNG_GENERATION_FLAG}=${YOUNG_GENERATION_MIB})`,
+    );
+  }
+  if (config.IDLE_SCAVENGE && !idleScavengeAvailable()) {
+    say(
+      `started without ${EXPOSE_GC_FLAG}; young-generation collections come in the middle of ` +
+        `requests instead of between them (start with npm start, or add ${EXPOSE_GC_FLAG} ` +
+        'to NODE_OPTIONS; IDLE_SCAVENGE=false says this is meant)',
     );
   }
   if (!planCacheAvailable()) {

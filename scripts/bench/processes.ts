@@ -27,7 +27,8 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Both servers start as `npm start` starts Brygga: the same young-generation size (README).
+ * Both servers start as `npm start` starts Brygga: the same young-generation size and
+ * --expose-gc (README; only Brygga uses it, src/idle-scavenge.ts).
  * `cpus` (a taskset list, e.g. "0" or "0,1") pins the process and all it forks to those
  * cores, to measure it apart from the load generator and the database.
  */
@@ -40,6 +41,7 @@ function spawnTs(
   const node = [
     process.execPath,
     '--max-semi-space-size=64',
+    '--expose-gc',
     '--import',
     'tsx',
     script,

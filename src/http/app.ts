@@ -13,7 +13,9 @@ import {
   type IdentityServices,
 } from '../identity/index.js';
 import { InvalidTokenError, type TokenService } from '../identity/tokens.js';
+import { idleScavenger } from '../idle-scavenge.js';
 import { watchIdentityProviders } from '../metrics/identity-providers.js';
+import { idleScavenges } from '../metrics/registry.js';
 import { ContractSchemas } from '../patient-portal/schema-validation.js';
 import { type CarePlansProducer, startCarePlansProducer } from '../patient-portal/server.js';
 import {
@@ -109,7 +111,10 @@ export async function startServer(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const httpServer = http.createServer(app);
-  const requests = runningRequests();
+  const requests = runningRequests(() => scavengeWhenIdle?.());
+  const scavengeWhenIdle = config.IDLE_SCAVENGE
+    ? idleScavenger({ busy: requests.busy, collected: () => idleScavenges.inc() })
+    : undefined;
   // First: every later line of the request carries its id, operation and principal.
   app.use(requestContext, requestLog(logger));
   app.use(requests.middleware);

@@ -11,16 +11,22 @@ export interface RunningRequests {
   middleware: RequestHandler;
   /** Resolves when no handler runs any more, or after `graceMs`, whichever is first. */
   settled(graceMs: number): Promise<void>;
+  /** Whether a handler is running now. */
+  busy(): boolean;
 }
 
-export function runningRequests(): RunningRequests {
+/** `idle` is called each time the last running handler ends (src/idle-scavenge.ts). */
+export function runningRequests(idle?: () => void): RunningRequests {
   let running = 0;
   const waiters = new Set<() => void>();
   const done = () => {
     running -= 1;
-    if (running === 0) for (const wake of waiters) wake();
+    if (running !== 0) return;
+    for (const wake of waiters) wake();
+    idle?.();
   };
   return {
+    busy: () => running > 0,
     middleware: (_req, res, next) => {
       running += 1;
       const end = res.end;

@@ -42,6 +42,12 @@ export const queryPlans = new client.Counter({
   registers: [registry],
 });
 
+export const idleScavenges = new client.Counter({
+  name: 'brygga_idle_scavenges_total',
+  help: 'Young-generation collections the API started while no request was running (their pauses are in brygga_nodejs_gc_duration_seconds{kind="minor"}); src/idle-scavenge.ts',
+  registers: [registry],
+});
+
 export const compiledReadFallbacks = new client.Counter({
   name: 'brygga_compiled_read_fallbacks_total',
   help: 'Reads the compiled path left to Prisma (their arguments ask what it does not compile), by model; src/db/compiled-read/',

@@ -26,16 +26,16 @@ export function killStarted(): void {
   for (const child of started) child.kill('SIGKILL');
 }
 
-export function start(env: Record<string, string>): ApiProcess {
+/** node's flags as `npm start` gives them (package.json). */
+export const NPM_START_FLAGS = ['--max-semi-space-size=64', '--expose-gc'];
+
+export function start(env: Record<string, string>, nodeFlags = NPM_START_FLAGS): ApiProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.DATABASE_URL;
   if (env.DATABASE_URL) childEnv.DATABASE_URL = env.DATABASE_URL;
-  // As `npm start` runs it (package.json), young-generation flag included.
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'],
-    { env: { ...childEnv, NODE_OPTIONS: '' } },
-  );
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/main.ts'], {
+    env: { ...childEnv, NODE_OPTIONS: '' },
+  });
   keepOutputOf(child);
   started.push(child);
   let output = '';

@@ -89,7 +89,13 @@ beforeAll(async () => {
   // As the Dockerfile's CMD: the tracing preload (idle without OTEL_EXPORTER_OTLP_ENDPOINT).
   child = spawn(
     process.execPath,
-    ['--max-semi-space-size=64', '--import', './src/tracing/instrumentation.js', 'src/main.js'],
+    [
+      '--max-semi-space-size=64',
+      '--expose-gc',
+      '--import',
+      './src/tracing/instrumentation.js',
+      'src/main.js',
+    ],
     { cwd: dist, env },
   );
   keepOutputOf(child);
