@@ -1,10 +1,11 @@
 /**
  * Run by test/unit/graphql/context-slot.test.ts as `node --expose-gc --import tsx` (it needs
- * V8's collector): how much of one request's state each kind of per-request store lets
- * survive the first young-generation collection after the request is gone: what that
- * collection copies (and, had it survived before, promotes to the old generation). Measures the one store its argument names (each in a process of its own:
- * V8 starts allocating where objects keep surviving straight in the old generation, which
- * would carry over from one store to the next) and prints the megabytes.
+ * V8's collector): how much of one request's state a kind of per-request store lets survive
+ * the first young-generation collection after the request is gone, that is, what that
+ * collection copies (or promotes to the old generation). Measures the one store its
+ * argument names, each in a process of its own (V8 starts allocating straight in the old
+ * generation where objects keep surviving, which would carry over from one store to the
+ * next), and prints the megabytes.
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { createContextCache } from '@pothos/core';
@@ -17,8 +18,8 @@ if (!collect) throw new Error('run with node --expose-gc');
 
 const used = (name: string) =>
   getHeapSpaceStatistics().find((space) => space.space_name === name)!.space_used_size;
-/** What the young generation holds and the old one has taken: a young collection's survivors go to either. */
-const heldAfterRequests = () => used('new_space') + used('old_space');
+/** The young and old generations' contents: a young collection's survivors go to either. */
+const heapHeld = () => used('new_space') + used('old_space');
 
 /** About 3 MB of small objects, as a request's memo or loaded rows are (linked: no large array). */
 function requestState() {
@@ -60,10 +61,10 @@ const stores: Record<string, () => void> = {
 /** Megabytes one young collection kept of a request's state, the request gone. */
 function survived(request: () => void): number {
   collect!();
-  const before = heldAfterRequests();
+  const before = heapHeld();
   request();
   collect!({ type: 'minor' });
-  return (heldAfterRequests() - before) / 1e6;
+  return (heapHeld() - before) / 1e6;
 }
 
 const request = stores[process.argv[2] ?? ''];

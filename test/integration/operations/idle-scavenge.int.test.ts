@@ -25,7 +25,7 @@ async function metric(metricsUrl: string, line: RegExp): Promise<number> {
 }
 
 describe('idle scavenges', () => {
-  it('collects the young generation between requests, not during them', {
+  it('collects the young generation when no request is running, and counts it', {
     timeout: 120_000,
   }, async () => {
     const databaseUrl = await createDatabaseFromTemplate(name);
