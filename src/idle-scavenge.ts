@@ -11,7 +11,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
  * steady, moderate load one list request in twenty met one, which made the slowest percent
  * of requests (docs/performance.md, "the paced tail"). With no request running, little
  * young is alive (0.55 MB, once per-request state dies with the request:
- * src/graphql/context-slot.ts), and the same collection takes under 3 ms.
+ * patches/README.md), and the same collection takes under 3 ms.
  *
  * So when the last running request has ended and the young generation is at least half
  * full, the API collects it there and then, before a request has to. Half: an idle moment

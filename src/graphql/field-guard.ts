@@ -1,3 +1,4 @@
+import { createContextCache } from '@pothos/core';
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import { responsePathAsArray } from 'graphql';
 import type { CaseFacts } from '../authz/case-facts.js';
@@ -12,7 +13,6 @@ import {
 } from '../authz/read-decision.js';
 import { type RowKind, withheldFromSomeViewer } from '../authz/visibility.js';
 import type { Context } from './context.js';
-import { contextSlot } from './context-slot.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
 function onOrganisationLevel(ctx: Context): boolean {
@@ -165,15 +165,29 @@ interface GuardMemo {
 }
 /** Numbers the guarded fields as the schema is built. */
 let guardedFieldCount = 0;
-const memos = contextSlot<GuardMemo>('field guard memo');
+
+/**
+ * The request's memo, in Pothos' per-request cache, which patches/ keeps on the context so
+ * that it dies with the request (patches/README.md).
+ */
+const memoOf = createContextCache(
+  (ctx: Context): GuardMemo => ({
+    generation: 0,
+    facts: new Map(),
+    subjects: new Map(),
+    lastLens: [],
+    recent: undefined,
+    // The context's principal and actor are readonly: one decider serves the request.
+    decide: readDecider(ctx.principal, ctx.actor),
+  }),
+);
 
 /**
  * Forgets the request's decisions: a subscription executes every delivery with one
  * context, and each delivery must be decided afresh (consent, blocks, parties change).
  */
 export function forgetDecisions(ctx: Context): void {
-  const memo = memos.get(ctx);
-  if (!memo) return;
+  const memo = memoOf(ctx);
   memo.generation += 1;
   memo.facts.clear();
   memo.subjects.clear();
@@ -210,23 +224,6 @@ export async function decideCases(ctx: Context, caseIds: readonly string[]): Pro
     if (facts instanceof Error) throw facts;
     memo.facts.set(caseId, facts ?? null);
   });
-}
-
-function memoOf(ctx: Context): GuardMemo {
-  let memo = memos.get(ctx);
-  if (!memo) {
-    memo = {
-      generation: 0,
-      facts: new Map(),
-      subjects: new Map(),
-      lastLens: [],
-      recent: undefined,
-      // The context's principal and actor are readonly: one decider serves the request.
-      decide: readDecider(ctx.principal, ctx.actor),
-    };
-    memos.set(ctx, memo);
-  }
-  return memo;
 }
 
 type Where = ReturnType<Locate<never>>;

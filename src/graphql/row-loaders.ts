@@ -1,7 +1,7 @@
+import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { visibleCaseWhere, visibleNoteWhere } from '../authz/case-access.js';
 import type { Context } from './context.js';
-import { contextSlot } from './context-slot.js';
 
 /**
  * Rows that typed event details refer to by id (units, events, care plans, notes), loaded
@@ -23,15 +23,14 @@ const rowKinds = {
 type Kind = keyof typeof rowKinds;
 type RowOf<K extends Kind> = Awaited<ReturnType<(typeof rowKinds)[K]>>[number];
 
-const loaders = contextSlot<Map<Kind, DataLoader<string, unknown>>>('row loaders');
+/** The request's loaders by kind, in Pothos' per-request cache (patches/README.md). */
+const loadersOf = createContextCache(
+  (_ctx: Context): Map<Kind, DataLoader<string, unknown>> => new Map(),
+);
 
 /** The row of this kind and id the caller may see, or null. */
 export function rowOf<K extends Kind>(ctx: Context, kind: K, id: string): Promise<RowOf<K> | null> {
-  let byKind = loaders.get(ctx);
-  if (!byKind) {
-    byKind = new Map();
-    loaders.set(ctx, byKind);
-  }
+  const byKind = loadersOf(ctx);
   let loader = byKind.get(kind);
   if (!loader) {
     loader = new DataLoader<string, unknown>(async (ids) => {

@@ -1,5 +1,5 @@
 /**
- * Run by test/unit/graphql/context-slot.test.ts as `node --expose-gc --import tsx` (it needs
+ * Run by test/unit/graphql/per-request-state.test.ts as `node --expose-gc --import tsx` (it needs
  * V8's collector): how much of one request's state a kind of per-request store lets survive
  * the first young-generation collection after the request is gone, that is, what that
  * collection copies (or promotes to the old generation). Measures the one store its
@@ -10,8 +10,6 @@
 import { getHeapSpaceStatistics } from 'node:v8';
 import { createContextCache } from '@pothos/core';
 import { cacheKey } from '@pothos/selection-mapper';
-import type { Context } from '../../src/graphql/context.js';
-import { contextSlot } from '../../src/graphql/context-slot.js';
 
 const collect = globalThis.gc;
 if (!collect) throw new Error('run with node --expose-gc');
@@ -30,15 +28,11 @@ function requestState() {
 
 // Made before anything is measured and collected into the old generation, as a module's are.
 const moduleWeakMap = new WeakMap<object, unknown>();
-const slot = contextSlot<unknown>('survival');
 const pothosCache = createContextCache(() => requestState());
 
 const stores: Record<string, () => void> = {
   'module WeakMap': () => {
     moduleWeakMap.set({}, requestState());
-  },
-  'context slot': () => {
-    slot.set({} as Context, requestState());
   },
   'Pothos context cache': () => {
     pothosCache({});
