@@ -6,7 +6,7 @@
  *   npm run bench -- [--duration 15] [--connections 8] [--rate half|N] [--processes 1,2]
  *                    [--ready 600] [--logins 500] [--skip-postgraphile] [--note "…"]
  *                    [--only a,b,c,d,e,rate,postgraphile]   (a subset, e.g. while working on one)
- *                    [--rounds 3]   ((a) and (b) against PostGraphile, alternating rounds)
+ *                    [--rounds 3]   ((a), (b) and the paced (a) against PostGraphile, alternating rounds)
  *   npm run bench -- --render docs/bench/<date>.json    (docs/performance.md again from a stored run)
  *
  * DATABASE_URL selects the seeded database (default brygga_scale on 127.0.0.1:5432). Starts
@@ -16,9 +16,9 @@
  * twelve months in the log, (e) SAML login with token issue, (a) again at a fixed, evenly
  * paced rate on both servers (half PostGraphile's maximum unless --rate gives a number),
  * and (a) with two API processes; writes docs/bench/<date>.json and docs/performance.md.
- * With PostGraphile, (a) and (b) run with both servers up, in alternating rounds (the
- * median round is reported, scripts/bench/paired-rounds.ts), and the two paced runs one
- * right after the other: this machine's speed moves within minutes.
+ * With PostGraphile, (a), (b) and the paced (a) run with both servers up, in alternating
+ * rounds (the median round is reported, scripts/bench/paired-rounds.ts): this machine's
+ * speed moves within minutes.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,13 @@ import pg from 'pg';
 import { analyzeLikeAutovacuum } from './bench/autoanalyze.js';
 import { chooseFixtures, connectIdentity, prepareLogins, tokenFor } from './bench/fixtures.js';
 import { describeMachine } from './bench/machine.js';
-import { medianRound, type PairedRound, pairedRounds, ratioOf } from './bench/paired-rounds.js';
+import {
+  medianRound,
+  type PairedRound,
+  pairedRounds,
+  ratioOf,
+  tailRatioOf,
+} from './bench/paired-rounds.js';
 import { probeStatements } from './bench/probe.js';
 import { type ServerProcess, startBrygga, startPostGraphile } from './bench/processes.js';
 import { type BenchReport, renderReport } from './bench/report.js';
@@ -221,16 +227,21 @@ async function main(): Promise<void> {
     let caseListAtRate: scenarios.LoadResult | undefined;
     if (only.has('rate')) {
       fixedRate ??= Math.max(1, Math.floor(list.postgraphile.requestsPerSecond / 2));
+      const rate = fixedRate;
       await autoanalyze();
-      caseListAtRate = await scenarios.pgCaseList(
-        server.url,
-        fixtures.listUnit.id,
-        atRate,
-        fixedRate,
-      );
-      log(`PostGraphile (a) at ${fixedRate} req/s: p99 ${caseListAtRate.latencyMs.p99} ms`);
-      await autoanalyze();
-      brygga.caseListAtRate = await caseListAt(url, staff, fixedRate);
+      const rateRounds = await pairedRounds(rounds, {
+        brygga: () => scenarios.caseList(url, staff, atRate, rate),
+        postgraphile: () => scenarios.pgCaseList(server.url, fixtures.listUnit.id, atRate, rate),
+      });
+      for (const [i, pair] of rateRounds.entries()) {
+        log(
+          `(a) at ${rate} req/s round ${i + 1} (${pair.first} first): p99 Brygga ${pair.brygga.latencyMs.p99}, PostGraphile ${pair.postgraphile.latencyMs.p99} ms (${tailRatioOf(pair).toFixed(2)})`,
+        );
+      }
+      const median = medianRound(rateRounds, tailRatioOf);
+      brygga.caseListAtRate = median.brygga;
+      caseListAtRate = median.postgraphile;
+      paired.caseListAtRate = rateRounds;
     }
     return {
       version: await postgraphileVersions(),

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LoadResult } from './load.js';
 import { failedBesidesStatus } from './load-results.js';
 import type { Machine } from './machine.js';
-import { type PairedRound, ratioOf } from './paired-rounds.js';
+import { type PairedRound, ratioOf, tailRatioOf } from './paired-rounds.js';
 import type { StatementCounts } from './probe.js';
 
 /** What one `npm run bench` measured; written as docs/bench/<date>.json. */
@@ -47,30 +47,49 @@ export interface BenchReport {
     statements: { caseList: number; caseDetail: number };
   } | null;
   scaling: { processes: number; caseList: LoadResult }[];
-  /** Every round of (a) and (b) with PostGraphile; `brygga` and `postgraphile` hold the median round's. */
-  rounds?: { caseList: PairedRound[]; caseDetail?: PairedRound[] };
+  /**
+   * Every round with PostGraphile; `brygga` and `postgraphile` hold the median round's. The
+   * paced (a) ran once on each server, PostGraphile first, in runs stored before 2026-12-06.
+   */
+  rounds?: { caseList: PairedRound[]; caseDetail?: PairedRound[]; caseListAtRate?: PairedRound[] };
 }
 
-/** The rounds of (a) and (b), when the run had them: what the ratios in the table are the median of. */
+/** The rounds against PostGraphile, when the run had them: what the ratios in the table are the median of. */
 function roundsSection(r: BenchReport): string {
   if (!r.rounds) return '';
+  const first = (pair: PairedRound) => (pair.first === 'brygga' ? 'Brygga' : 'PostGraphile');
   const lines = (label: string, pairs: readonly PairedRound[] | undefined) =>
     (pairs ?? []).map(
       (pair, i) =>
-        `| ${label} | ${i + 1} | ${pair.first === 'brygga' ? 'Brygga' : 'PostGraphile'} | ${f(pair.brygga.requestsPerSecond)} | ${f(pair.postgraphile.requestsPerSecond)} | ${f(ratioOf(pair), 2)} |`,
+        `| ${label} | ${i + 1} | ${first(pair)} | ${f(pair.brygga.requestsPerSecond)} | ${f(pair.postgraphile.requestsPerSecond)} | ${f(ratioOf(pair), 2)} |`,
     );
-  return `
-### (a) and (b) against PostGraphile, round by round
+  const paced = r.rounds.caseListAtRate;
+  const pacedLines = (paced ?? []).map(
+    (pair, i) =>
+      `| ${i + 1} | ${first(pair)} | ${f(pair.brygga.latencyMs.p99)} | ${f(pair.postgraphile.latencyMs.p99)} | ${f(tailRatioOf(pair), 2)} |`,
+  );
+  const pacedSection = paced
+    ? `
+The paced (a) in the same way, at ${f(r.settings.rate, 0)} req/s; the table above shows the round whose
+ratio of the p99s is the median:
 
-This machine's speed moves within minutes, so (a) and (b) run with both servers up, in
+| round | first | Brygga p99 ms | PostGraphile p99 ms | PostGraphile / Brygga |
+|---|---|---|---|---|
+${pacedLines.join('\n')}
+`
+    : '';
+  return `
+### Against PostGraphile, round by round
+
+This machine's speed moves within minutes, so ${paced ? '(a), (b) and the paced (a)' : '(a) and (b)'} run with both servers up, in
 ${r.settings.rounds ?? r.rounds.caseList.length} rounds of one run each, the order alternating (scripts/bench/paired-rounds.ts). The
 table above shows the round whose ratio is the median (of an even number, the lower
-middle one); the paced rate is offered to PostGraphile and then at once to Brygga.
+middle one)${paced ? '.' : '; the paced rate is offered to PostGraphile and then at once to Brygga.'}
 
 | scenario | round | first | Brygga req/s | PostGraphile req/s | Brygga / PostGraphile |
 |---|---|---|---|---|---|
 ${[...lines('(a)', r.rounds.caseList), ...lines('(b)', r.rounds.caseDetail)].join('\n')}
-`;
+${pacedSection}`;
 }
 
 const f = (n: number | undefined, digits = 1) =>

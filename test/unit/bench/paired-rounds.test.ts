@@ -5,11 +5,13 @@ import {
   type PairedRound,
   pairedRounds,
   ratioOf,
+  tailRatioOf,
 } from '../../../scripts/bench/paired-rounds.js';
 
 /**
  * scripts/bench/paired-rounds.ts: the whole bench's (a) and (b) against PostGraphile, round
- * by round with the order alternating, and the round whose ratio is the median reported.
+ * by round with the order alternating, and the round whose ratio is the median reported:
+ * of the rates for (a) and (b), of the p99s for (a) at a fixed rate.
  */
 const result = (requestsPerSecond: number) => ({ requestsPerSecond }) as LoadResult;
 const pair = (brygga: number, postgraphile: number): PairedRound => ({
@@ -70,5 +72,29 @@ describe('medianRound', () => {
   it('reads a round in which PostGraphile completed nothing as ratio 0, and refuses no rounds', () => {
     expect(ratioOf(pair(50, 0))).toBe(0);
     expect(() => medianRound([])).toThrow(/no rounds/);
+  });
+});
+
+describe('tailRatioOf', () => {
+  const paced = (brygga: number, postgraphile: number, bryggaRequests = 525): PairedRound => ({
+    brygga: { requests: bryggaRequests, latencyMs: { p99: brygga } } as LoadResult,
+    postgraphile: { requests: 525, latencyMs: { p99: postgraphile } } as LoadResult,
+    first: 'postgraphile',
+  });
+
+  it("is PostGraphile's p99 over Brygga's: at least 1 when Brygga's tail is no worse", () => {
+    expect(tailRatioOf(paced(40, 50))).toBe(1.25);
+    expect(tailRatioOf(paced(50, 50))).toBe(1);
+    expect(tailRatioOf(paced(100, 50))).toBe(0.5);
+  });
+
+  it('reads a round in which Brygga answered nothing as 0, never as a short tail', () => {
+    expect(tailRatioOf(paced(0, 50, 0))).toBe(0);
+  });
+
+  it('picks the round whose p99 ratio is the median, not the one with the median p99', () => {
+    // Ratios 1.25, 0.8 and 1.1; Brygga's median p99 (60) is the round of ratio 0.8.
+    const rounds = [paced(40, 50), paced(60, 48), paced(100, 110)];
+    expect(medianRound(rounds, tailRatioOf)).toBe(rounds[2]);
   });
 });
