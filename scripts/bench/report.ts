@@ -18,7 +18,7 @@ export interface BenchReport {
     poolSize: number;
     /** How the fixed rate was offered; runs stored before 2026-12-05 were autocannon's. */
     ratePacing?: 'even';
-    /** (a) and (b) against PostGraphile in alternating rounds; runs before 2026-12-05 ran each once. */
+    /** Rounds against PostGraphile: (a) and (b) since 2026-12-05, the paced (a) since 2026-12-06. */
     rounds?: number;
   };
   data: {
